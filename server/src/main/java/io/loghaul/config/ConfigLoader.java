@@ -1,0 +1,4 @@
+package io.loghaul.config;
+
+/** Placeholder; replaced by the config loader. */
+final class ConfigLoader {}

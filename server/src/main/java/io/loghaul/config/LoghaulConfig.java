@@ -1,0 +1,103 @@
+package io.loghaul.config;
+
+import static java.util.Objects.requireNonNull;
+
+import io.loghaul.schema.SchemaLimits;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The whole validated configuration of one loghaul process (SPEC §2). Built once at startup by
+ * {@link ConfigLoader}; immutable.
+ */
+public record LoghaulConfig(
+    Path dataDir,
+    Kafka kafka,
+    ClickHouse clickhouse,
+    Batch batch,
+    SchemaLimits schema,
+    Otlp otlp,
+    int adminPort,
+    Tracing tracing) {
+
+  public LoghaulConfig {
+    requireNonNull(dataDir, "dataDir");
+    requireNonNull(kafka, "kafka");
+    requireNonNull(clickhouse, "clickhouse");
+    requireNonNull(batch, "batch");
+    requireNonNull(schema, "schema");
+    requireNonNull(otlp, "otlp");
+    requireNonNull(tracing, "tracing");
+  }
+
+  /**
+   * Kafka settings.
+   *
+   * @param bootstrap external bootstrap servers, or {@code null} for the embedded broker
+   */
+  public record Kafka(
+      String bootstrap,
+      int embeddedPort,
+      List<String> topics,
+      String ingestTopic,
+      String dlqTopic,
+      String group,
+      boolean createTopics,
+      int topicPartitions) {
+    public Kafka {
+      topics = List.copyOf(topics);
+    }
+
+    public boolean embedded() {
+      return bootstrap == null;
+    }
+  }
+
+  /**
+   * ClickHouse settings.
+   *
+   * @param url HTTP base URL such as {@code http://host:8123}, or {@code null} for a managed local
+   *     server
+   */
+  public record ClickHouse(
+      String url,
+      int managedHttpPort,
+      String user,
+      String password,
+      String database,
+      String table,
+      boolean createTable) {
+
+    public boolean managed() {
+      return url == null;
+    }
+
+    @Override
+    public String toString() {
+      // never print the password
+      return "ClickHouse[url=" + url + ", managedHttpPort=" + managedHttpPort + ", user=" + user
+          + ", database=" + database + ", table=" + table + ", createTable=" + createTable + "]";
+    }
+  }
+
+  /** When a batch is flushed: at this many rows, encoded bytes, or age of its oldest row. */
+  public record Batch(int maxRows, long maxBytes, long maxDelayMs) {}
+
+  /**
+   * OTLP receivers.
+   *
+   * @param grpcPort 0 disables
+   * @param httpPort 0 disables
+   * @param maxRequestBytes after decompression
+   * @param maxInflightBytes bytes of accepted records waiting for Kafka acknowledgement; over it
+   *     requests are refused as retryable
+   */
+  public record Otlp(int grpcPort, int httpPort, long maxRequestBytes, long maxInflightBytes) {}
+
+  /**
+   * The server's own traces.
+   *
+   * @param otlpEndpoint OTLP endpoint to export to, or {@code null} for off
+   */
+  public record Tracing(String otlpEndpoint, double sampleRatio) {}
+}
