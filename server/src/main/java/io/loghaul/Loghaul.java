@@ -1,7 +1,85 @@
 package io.loghaul;
 
+import io.loghaul.config.ConfigException;
+import io.loghaul.config.ConfigLoader;
+import io.loghaul.config.LoghaulConfig;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The command line: {@code loghaul run [--key=value ...]} runs the server until SIGTERM/SIGINT;
+ * no arguments print usage. (The {@code ./loghaul} launcher adds {@code test} and builds the jar.)
+ * Exit codes: 0 clean stop, 1 startup failure, 2 usage or configuration error.
+ */
 public final class Loghaul {
+  private static final Logger log = LoggerFactory.getLogger(Loghaul.class);
+
+  private Loghaul() {}
+
   public static void main(String[] args) {
-    System.out.println("usage: loghaul run|test");
+    if (args.length == 0 || "help".equals(args[0]) || "--help".equals(args[0])) {
+      usage();
+      System.exit(args.length == 0 ? 2 : 0);
+      return;
+    }
+    if (!"run".equals(args[0])) {
+      System.err.println("loghaul: unknown command '" + args[0] + "'");
+      usage();
+      System.exit(2);
+      return;
+    }
+    List<String> rest = Arrays.asList(args).subList(1, args.length);
+    LoghaulConfig config;
+    try {
+      config = ConfigLoader.load(rest, System.getenv());
+    } catch (ConfigException e) {
+      System.err.println("loghaul: configuration error: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    System.exit(run(config));
+  }
+
+  /** Runs until the JVM is asked to stop; returns the exit code. */
+  static int run(LoghaulConfig config) {
+    LoghaulServer server;
+    try {
+      server = LoghaulServer.start(config);
+    } catch (Exception e) {
+      log.error("Startup failed: {}", e.getMessage(), e);
+      return 1;
+    }
+    // Handle TERM/INT ourselves so a clean stop exits 0 (a JVM killed by a signal exits 143).
+    CountDownLatch stop = new CountDownLatch(1);
+    for (String name : new String[] {"TERM", "INT"}) {
+      sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stop.countDown());
+    }
+    // any other exit path (System.exit elsewhere) still flushes
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "loghaul-shutdown"));
+    try {
+      stop.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    log.info("Stopping: flushing pending batches and committing offsets");
+    server.close();
+    log.info("Stopped");
+    return 0;
+  }
+
+  private static void usage() {
+    System.err.println("""
+        usage: loghaul <command> [--key=value ...]
+
+        commands:
+          run     run the server (embedded Kafka and managed ClickHouse unless
+                  kafka.bootstrap / clickhouse.url are set)
+          test    run the full test suite (via ./loghaul)
+
+        configuration: --key=value, LOGHAUL_<KEY> environment variables, or
+        --config=FILE (properties); see README.md for every key.""");
   }
 }

@@ -1,0 +1,220 @@
+package io.loghaul;
+
+import static java.util.Objects.requireNonNull;
+
+import io.loghaul.clickhouse.BatchInserter;
+import io.loghaul.clickhouse.BatchPool;
+import io.loghaul.clickhouse.ClickHouseHttpClient;
+import io.loghaul.clickhouse.ClickHouseTable;
+import io.loghaul.clickhouse.RowBinaryEncoder;
+import io.loghaul.config.LoghaulConfig;
+import io.loghaul.dlq.DeadLetterPublisher;
+import io.loghaul.embedded.EmbeddedKafka;
+import io.loghaul.embedded.ManagedClickHouse;
+import io.loghaul.metrics.AdminServer;
+import io.loghaul.metrics.PipelineMetrics;
+import io.loghaul.pipeline.Pipeline;
+import io.loghaul.pipeline.RecordDecoder;
+import io.loghaul.pipeline.TopicProvisioner;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running loghaul: wires the embedded or external Kafka, the managed or external ClickHouse,
+ * the pipeline, and the admin endpoint, and stops them in reverse order. Start with {@link
+ * #start(LoghaulConfig)}; {@link #close()} stops polling, flushes and commits, then stops the
+ * servers it started.
+ */
+public final class LoghaulServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(LoghaulServer.class);
+
+  private final LoghaulConfig config;
+  private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
+  private String bootstrap;
+  private String clickhouseUrl;
+  private Pipeline pipeline;
+  private AdminServer admin;
+  private ClickHouseHttpClient clickhouse;
+  private PrometheusMeterRegistry registry;
+
+  private LoghaulServer(LoghaulConfig config) {
+    this.config = requireNonNull(config, "config");
+  }
+
+  /** Starts everything; on failure stops what was started and rethrows. */
+  public static LoghaulServer start(LoghaulConfig config) throws Exception {
+    LoghaulServer server = new LoghaulServer(config);
+    try {
+      server.startAll();
+      return server;
+    } catch (Exception | Error e) {
+      server.close();
+      throw e;
+    }
+  }
+
+  private void startAll() throws Exception {
+    LoghaulConfig.Kafka kafka = config.kafka();
+    if (kafka.embedded()) {
+      EmbeddedKafka broker = EmbeddedKafka.start(config.dataDir().resolve("kafka"), kafka.embeddedPort());
+      closeables.push(broker);
+      bootstrap = broker.bootstrapServers();
+      log.info("Kafka (embedded) listening on {}", bootstrap);
+    } else {
+      bootstrap = kafka.bootstrap();
+    }
+
+    LoghaulConfig.ClickHouse ch = config.clickhouse();
+    if (ch.managed()) {
+      ManagedClickHouse server = ManagedClickHouse.start(config.dataDir().resolve("clickhouse"), ch.managedHttpPort());
+      closeables.push(server);
+      clickhouseUrl = server.url();
+      log.info("ClickHouse (managed) listening on {}", clickhouseUrl);
+    } else {
+      clickhouseUrl = ch.url();
+    }
+    clickhouse = new ClickHouseHttpClient(clickhouseUrl, ch.user(), ch.password(), Duration.ofSeconds(60));
+    closeables.push(clickhouse);
+    ClickHouseTable table = ClickHouseTable.ensure(clickhouse, ch.database(), ch.table(), ch.createTable());
+    log.info("ClickHouse table {} ready ({} profile)", table.qualifiedName(), table.profile());
+
+    int dlqMaxBytes;
+    try (Admin adminClient = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      TopicProvisioner provisioner = new TopicProvisioner(adminClient);
+      if (kafka.createTopics()) {
+        dlqMaxBytes = provisioner.ensure(kafka.topics(), kafka.ingestTopic(), kafka.dlqTopic(), kafka.topicPartitions());
+      } else {
+        dlqMaxBytes = config.schema().maxRecordBytes() * 2 + 65_536;
+      }
+    }
+
+    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PipelineMetrics metrics = new PipelineMetrics(registry, ch.table());
+    Clock clock = Clock.systemUTC();
+
+    KafkaProducer<byte[], byte[]> dlqProducer = new KafkaProducer<>(dlqProducerConfig(dlqMaxBytes));
+    DeadLetterPublisher deadLetters = new DeadLetterPublisher(
+        dlqProducer, kafka.dlqTopic(), clock, letter -> metrics.deadLettered(letter.type()));
+    closeables.push(deadLetters);
+
+    int expectedRows = Math.min(config.batch().maxRows(), 1 << 16);
+    BatchPool pool = new BatchPool(expectedRows, (int) Math.min(config.batch().maxBytes() + (1 << 20), 64L << 20));
+    BatchInserter inserter = new BatchInserter(clickhouse, table.insertSql(), deadLetters, metrics, pool);
+    closeables.push(inserter);
+
+    KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig());
+    pipeline = new Pipeline(
+        consumer,
+        kafka.topics(),
+        new RecordDecoder(config.schema()),
+        new RowBinaryEncoder(table.profile()),
+        pool,
+        inserter,
+        deadLetters,
+        metrics,
+        config.batch(),
+        clock);
+    closeables.push(pipeline);
+    pipeline.start();
+
+    admin = new AdminServer("0.0.0.0", config.adminPort(), registry, this::notReadyReason);
+    closeables.push(admin);
+    log.info("Admin HTTP listening on :{} (/metrics, /healthz, /readyz)", admin.port());
+    log.info("Pipeline consuming {} as group {} into {}", kafka.topics(), kafka.group(), table.qualifiedName());
+    log.info("ready");
+  }
+
+  private Map<String, Object> consumerConfig() {
+    Map<String, Object> c = new HashMap<>();
+    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    c.put(ConsumerConfig.GROUP_ID_CONFIG, config.kafka().group());
+    c.put(ConsumerConfig.CLIENT_ID_CONFIG, "loghaul-pipeline");
+    c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
+    c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 << 20);
+    c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+    return c;
+  }
+
+  private Map<String, Object> dlqProducerConfig(int maxRequestBytes) {
+    Map<String, Object> c = new HashMap<>();
+    c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    c.put(ProducerConfig.CLIENT_ID_CONFIG, "loghaul-dlq");
+    c.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    c.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    c.put(ProducerConfig.ACKS_CONFIG, "all");
+    c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    c.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    // uncompressed so the DLQ topic's max.message.bytes is judged on the record as it came
+    c.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
+    c.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxRequestBytes);
+    c.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+    c.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+    return c;
+  }
+
+  /** Null when ready (ClickHouse and Kafka reachable, pipeline consuming), else why not. */
+  String notReadyReason() {
+    if (pipeline == null || !pipeline.consuming()) {
+      return "pipeline not consuming";
+    }
+    if (!clickhouse.ping()) {
+      return "ClickHouse unreachable at " + clickhouseUrl;
+    }
+    return null;
+  }
+
+  public Pipeline pipeline() {
+    return pipeline;
+  }
+
+  public String kafkaBootstrap() {
+    return bootstrap;
+  }
+
+  public String clickhouseUrl() {
+    return clickhouseUrl;
+  }
+
+  public int adminPort() {
+    return admin.port();
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** Stops in reverse start order: pipeline (flush + commit) first, servers last. Idempotent. */
+  @Override
+  public void close() {
+    AutoCloseable c;
+    while ((c = closeables.poll()) != null) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        log.warn("Error while stopping {}", c.getClass().getSimpleName(), e);
+      }
+    }
+  }
+}

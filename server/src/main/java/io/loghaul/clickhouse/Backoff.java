@@ -1,0 +1,44 @@
+package io.loghaul.clickhouse;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Capped exponential backoff with jitter for retrying ClickHouse while it is down or overloaded.
+ * Not thread-safe; one per retry loop.
+ */
+public final class Backoff {
+  public static final long DEFAULT_INITIAL_MILLIS = 100;
+  public static final long DEFAULT_MAX_MILLIS = 5_000;
+
+  private final long initialMillis;
+  private final long maxMillis;
+  private long next;
+
+  public Backoff(long initialMillis, long maxMillis) {
+    if (initialMillis <= 0) {
+      throw new IllegalArgumentException("initialMillis: " + initialMillis + " (expected: > 0)");
+    }
+    if (maxMillis < initialMillis) {
+      throw new IllegalArgumentException("maxMillis: " + maxMillis + " (expected: >= " + initialMillis + ")");
+    }
+    this.initialMillis = initialMillis;
+    this.maxMillis = maxMillis;
+    this.next = initialMillis;
+  }
+
+  public static Backoff create() {
+    return new Backoff(DEFAULT_INITIAL_MILLIS, DEFAULT_MAX_MILLIS);
+  }
+
+  /** The delay before the next attempt (grows up to the cap, ±20% jitter). */
+  public long nextDelayMillis() {
+    long base = next;
+    next = Math.min(maxMillis, next * 2);
+    long jitter = base / 5;
+    return base - jitter + ThreadLocalRandom.current().nextLong(2 * jitter + 1);
+  }
+
+  public void reset() {
+    next = initialMillis;
+  }
+}

@@ -1,0 +1,109 @@
+package io.loghaul.pipeline;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the topics loghaul needs when they are missing ({@code kafka.create-topics}): the
+ * consumed topics and the ingest topic with {@code kafka.topic-partitions} partitions, and the
+ * dead-letter topic sized so it accepts records as large as its sources accept (plus room for the
+ * {@code loghaul.*} headers). Replication is min(3, brokers). Existing topics are left as they are.
+ */
+public final class TopicProvisioner {
+  private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
+  /** Room for the DLQ headers and batch overhead on top of the largest source record. */
+  static final int DLQ_HEADROOM_BYTES = 64 * 1024;
+  private static final long TIMEOUT_SECONDS = 30;
+
+  private final Admin admin;
+
+  public TopicProvisioner(Admin admin) {
+    this.admin = requireNonNull(admin, "admin");
+  }
+
+  /**
+   * Ensures every topic exists; returns the size a dead letter may reach (the largest source record
+   * plus header room), for the DLQ producer's {@code max.request.size}. An existing DLQ topic keeps
+   * its own limit; the broker then refuses what exceeds it and the pipeline stops committing there.
+   */
+  public int ensure(Collection<String> sources, String ingestTopic, String dlqTopic, int partitions)
+      throws InterruptedException {
+    try {
+      int brokers = admin.describeCluster().nodes().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).size();
+      short replication = (short) Math.max(1, Math.min(3, brokers));
+      Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      Set<String> data = new LinkedHashSet<>(sources);
+      data.add(ingestTopic);
+      data.remove(dlqTopic);
+      List<NewTopic> missing = new ArrayList<>();
+      for (String t : data) {
+        if (!existing.contains(t)) {
+          missing.add(new NewTopic(t, partitions, replication));
+        }
+      }
+      create(missing);
+      int dlqMax = maxMessageBytes(data) + DLQ_HEADROOM_BYTES;
+      if (!existing.contains(dlqTopic)) {
+        create(List.of(new NewTopic(dlqTopic, partitions, replication)
+            .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(dlqMax)))));
+      }
+      return dlqMax;
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("kafka.create-topics: could not create topics: " + e.getMessage(), e);
+    }
+  }
+
+  private void create(List<NewTopic> topics) throws InterruptedException, TimeoutException, ExecutionException {
+    if (topics.isEmpty()) {
+      return;
+    }
+    try {
+      admin.createTopics(topics).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      for (NewTopic t : topics) {
+        log.info("Created topic {} ({} partitions, replication {})", t.name(), t.numPartitions(), t.replicationFactor());
+      }
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw e;
+      }
+    }
+  }
+
+  /** The largest {@code max.message.bytes} among {@code topics} (topic config or broker default). */
+  private int maxMessageBytes(Collection<String> topics)
+      throws InterruptedException, TimeoutException, ExecutionException {
+    List<ConfigResource> resources = new ArrayList<>();
+    for (String t : topics) {
+      resources.add(new ConfigResource(ConfigResource.Type.TOPIC, t));
+    }
+    Map<ConfigResource, Config> configs = new HashMap<>(
+        admin.describeConfigs(resources).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+    int max = 1_048_588; // Kafka's default message.max.bytes
+    for (Config c : configs.values()) {
+      ConfigEntry e = c.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+      if (e != null && e.value() != null) {
+        max = Math.max(max, Integer.parseInt(e.value()));
+      }
+    }
+    return max;
+  }
+}

@@ -1,0 +1,73 @@
+package io.loghaul.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.loghaul.LoghaulServer;
+import io.loghaul.testing.KafkaTestClient;
+import io.loghaul.testing.LogRecords;
+import io.loghaul.testing.RealServers;
+import io.loghaul.testing.TestLoghaul;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** ClickHouse goes away mid-stream and comes back: nothing is lost and the group never rebalances. */
+class ClickHouseOutageIT {
+  private static RealServers servers;
+
+  @BeforeAll
+  static void startServers() throws Exception {
+    servers = RealServers.start();
+  }
+
+  @AfterAll
+  static void stopServers() throws Exception {
+    if (servers != null) {
+      servers.close();
+    }
+  }
+
+  @Test
+  void pausesWhileClickHouseIsDownAndLosesNothingWithoutARebalance() throws Exception {
+    String topic = KafkaTestClient.uniqueName("logs");
+    String table = KafkaTestClient.uniqueName("t");
+    String group = KafkaTestClient.uniqueName("g");
+    int perPhase = 3_000;
+    try (LoghaulServer loghaul = TestLoghaul.start(servers, "--kafka.topics=" + topic,
+        "--clickhouse.table=" + table, "--kafka.group=" + group, "--batch.max-rows=500")) {
+      long now = System.currentTimeMillis();
+      for (int i = 0; i < perPhase; i++) {
+        servers.kafkaClient().sendAsync(topic, null, LogRecords.realistic(now, i).getBytes(StandardCharsets.UTF_8));
+      }
+      servers.kafkaClient().flush();
+      await().atMost(Duration.ofSeconds(60)).until(() -> servers.count(table) == perPhase);
+      await().atMost(Duration.ofSeconds(30)).until(() -> loghaul.pipeline().assignedPartitions() == 4);
+      int rebalancesBefore = loghaul.pipeline().rebalances();
+
+      servers.clickhouse().kill();
+      for (int i = perPhase; i < 3 * perPhase; i++) {
+        servers.kafkaClient().sendAsync(topic, null, LogRecords.realistic(now, i).getBytes(StandardCharsets.UTF_8));
+      }
+      servers.kafkaClient().flush();
+      Thread.sleep(20_000); // the outage: longer than a session timeout would tolerate without polling
+      Map<TopicPartition, Long> committedDuringOutage = servers.kafkaClient().committed(group);
+      long committedTotal = committedDuringOutage.values().stream().mapToLong(Long::longValue).sum();
+      assertThat(committedTotal).as("nothing committed past rows ClickHouse never got").isLessThanOrEqualTo(perPhase);
+      assertThat(loghaul.pipeline().consuming()).isTrue();
+
+      servers.clickhouse().restart();
+      await().atMost(Duration.ofSeconds(120)).until(() -> servers.count(table) >= 3L * perPhase);
+      assertThat(servers.query("SELECT uniqExact(kafka_partition, kafka_offset) FROM " + table))
+          .isEqualTo(Integer.toString(3 * perPhase));
+      assertThat(servers.count(table)).isEqualTo(3L * perPhase);
+      assertThat(loghaul.pipeline().rebalances()).as("no consumer-group rebalance").isEqualTo(rebalancesBefore);
+      await().atMost(Duration.ofSeconds(30)).until(() -> servers.kafkaClient().committed(group).values().stream()
+          .mapToLong(Long::longValue).sum() == 3L * perPhase);
+    }
+  }
+}

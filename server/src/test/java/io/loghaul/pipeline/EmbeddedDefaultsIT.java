@@ -1,0 +1,63 @@
+package io.loghaul.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.loghaul.clickhouse.ClickHouseHttpClient;
+import io.loghaul.testing.FreePorts;
+import io.loghaul.testing.KafkaTestClient;
+import io.loghaul.testing.LogRecords;
+import io.loghaul.testing.LoghaulProcess;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code ./loghaul run} with no Kafka or ClickHouse configured: embedded broker, managed clickhouse-server. */
+class EmbeddedDefaultsIT {
+  @TempDir Path dir;
+
+  @Test
+  void runOnEmbeddedDefaultsTakesRecordsFromLogsIntoTheManagedClickHouse() throws Exception {
+    int kafkaPort = FreePorts.freePort();
+    int chPort = FreePorts.freePort();
+    List<String> flags = List.of(
+        "--data.dir=" + dir.resolve("data"),
+        "--kafka.embedded.port=" + kafkaPort,
+        "--clickhouse.managed.http-port=" + chPort,
+        "--admin.port=" + FreePorts.freePort(),
+        "--otlp.grpc.port=" + FreePorts.freePort(),
+        "--otlp.http.port=" + FreePorts.freePort());
+    try (LoghaulProcess loghaul = LoghaulProcess.startLauncher(dir.resolve("loghaul.log"), flags)) {
+      loghaul.awaitReady(Duration.ofSeconds(120));
+      assertThat(loghaul.logText()).contains("127.0.0.1:" + kafkaPort).contains(":" + chPort);
+      try (KafkaTestClient kafka = new KafkaTestClient("127.0.0.1:" + kafkaPort);
+          ClickHouseHttpClient ch = new ClickHouseHttpClient("http://127.0.0.1:" + chPort, "default", "",
+              Duration.ofSeconds(30))) {
+        assertThat(kafka.topics()).contains("logs", "logs.dlq");
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < 100; i++) {
+          kafka.send("logs", null, LogRecords.valid(now, "embedded", i));
+        }
+        await().atMost(Duration.ofSeconds(60))
+            .until(() -> ch.query("SELECT count() FROM default.logs").trim().equals("100"));
+      }
+      assertThat(loghaul.terminate(Duration.ofSeconds(60))).as("exit code after SIGTERM").isZero();
+    }
+    assertThat(Files.isDirectory(dir.resolve("data/kafka"))).isTrue();
+    assertThat(Files.isDirectory(dir.resolve("data/clickhouse"))).isTrue();
+    // the managed clickhouse-server stopped with loghaul
+    await().atMost(Duration.ofSeconds(30)).until(() -> !listening(chPort));
+  }
+
+  private static boolean listening(int port) {
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      return true;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+}
