@@ -217,6 +217,9 @@ public final class LogEntryParser {
       skipWhitespace();
       expect(':');
       skipWhitespace();
+      if (pos >= end) {
+        throw syntax(pos, "unexpected end of data, expected a value");
+      }
       if (defect != null) {
         value(false);
       } else {
@@ -602,6 +605,9 @@ public final class LogEntryParser {
         skipWhitespace();
         expect(':');
         skipWhitespace();
+        if (pos >= end) {
+          throw syntax(pos, "unexpected end of data, expected a value");
+        }
         if (defect != null) {
           value(false);
         } else {
