@@ -1,0 +1,172 @@
+package io.loghaul.schema;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Arrays;
+
+/**
+ * Applies the content rules of SPEC §3 to a {@link LogEntry} that was built some other way than by
+ * {@link LogEntryParser}: the OTLP ingest mapping and the protobuf Kafka format. Types cannot be
+ * wrong there, so it checks content: the timestamp window, service name length, a level being set,
+ * message length, hex ids, the attribute count, key and value sizes, duplicate keys, and that every
+ * string is valid UTF-8.
+ *
+ * <p>Fields are checked in schema order (timestamp, service_name, level, message, trace_id, span_id,
+ * attributes in entry order) and the first defect wins, with the same field paths as the parser.
+ * Not thread-safe (it keeps a scratch array); use one per thread. Allocates only when rejecting.
+ */
+public final class LogEntryValidator {
+  private final int maxServiceNameBytes;
+  private final int maxMessageBytes;
+  private final int maxAttributes;
+  private final int maxAttributeKeyBytes;
+  private final int maxAttributeValueBytes;
+  private final long maxAgeMillis;
+  private final long maxFutureMillis;
+
+  private int[] keyHashes = new int[16];
+
+  /** A validator for these limits. */
+  public LogEntryValidator(SchemaLimits limits) {
+    requireNonNull(limits, "limits");
+    this.maxServiceNameBytes = limits.maxServiceNameBytes();
+    this.maxMessageBytes = limits.maxMessageBytes();
+    this.maxAttributes = limits.maxAttributes();
+    this.maxAttributeKeyBytes = limits.maxAttributeKeyBytes();
+    this.maxAttributeValueBytes = limits.maxAttributeValueBytes();
+    this.maxAgeMillis = LogEntryParser.saturatedMultiply(limits.maxAgeSeconds(), 1000);
+    this.maxFutureMillis = LogEntryParser.saturatedMultiply(limits.maxFutureSeconds(), 1000);
+  }
+
+  /**
+   * Checks {@code entry} against the schema.
+   *
+   * @param nowMillis the current time, epoch milliseconds; the timestamp window is relative to it
+   * @return {@link Accepted#INSTANCE} or the first defect
+   */
+  public ParseResult validate(LogEntry entry, long nowMillis) {
+    requireNonNull(entry, "entry");
+    long lowMillis = LogEntryParser.saturatedAdd(nowMillis, -maxAgeMillis);
+    long highMillis = LogEntryParser.saturatedAdd(nowMillis, maxFutureMillis);
+    long nanos = entry.timestampNanos();
+    if (nanos < LogEntryParser.saturatedMultiply(lowMillis, 1_000_000L)
+        || nanos > LogEntryParser.saturatedMultiply(highMillis, 1_000_000L)) {
+      long millis = Math.floorDiv(nanos, 1_000_000L);
+      String where = millis < lowMillis
+          ? LogEntryParser.duration(lowMillis - millis) + " before"
+          : LogEntryParser.duration(millis - highMillis) + " after";
+      return new Rejected(ErrorType.TIMESTAMP_OUT_OF_RANGE, "/timestamp",
+          "timestamp " + nanos + " ns is " + where + " the accepted window");
+    }
+    byte[] a = entry.arena();
+    int off = entry.serviceNameOffset();
+    int len = entry.serviceNameLength();
+    if (len == 0) {
+      return new Rejected(ErrorType.INVALID_VALUE, "/service_name", "service_name is empty");
+    }
+    if (len > maxServiceNameBytes) {
+      return new Rejected(ErrorType.FIELD_OVERFLOW, "/service_name",
+          "service_name is " + len + " bytes (limit: " + maxServiceNameBytes + ")");
+    }
+    Rejected bad = utf8(a, off, len, "/service_name", "service_name");
+    if (bad != null) {
+      return bad;
+    }
+    if (entry.level() == null) {
+      return new Rejected(ErrorType.MISSING_FIELD, "/level", "required field level is missing");
+    }
+    len = entry.messageLength();
+    if (len > maxMessageBytes) {
+      return new Rejected(ErrorType.FIELD_OVERFLOW, "/message",
+          "message is " + len + " bytes (limit: " + maxMessageBytes + ")");
+    }
+    bad = utf8(a, entry.messageOffset(), len, "/message", "message");
+    if (bad != null) {
+      return bad;
+    }
+    if (entry.hasTraceId() && !isHexId(entry.traceIdHex(), 32)) {
+      return new Rejected(ErrorType.INVALID_VALUE, "/trace_id",
+          "trace_id is not 32 lower-case hex digits, or is all zeros");
+    }
+    if (entry.hasSpanId() && !isHexId(entry.spanIdHex(), 16)) {
+      return new Rejected(ErrorType.INVALID_VALUE, "/span_id",
+          "span_id is not 16 lower-case hex digits, or is all zeros");
+    }
+    return attributes(entry);
+  }
+
+  private ParseResult attributes(LogEntry entry) {
+    int n = entry.attributeCount();
+    if (n > maxAttributes) {
+      return new Rejected(ErrorType.FIELD_OVERFLOW, "/attributes",
+          "attributes has more than " + maxAttributes + " keys");
+    }
+    if (keyHashes.length < n) {
+      keyHashes = new int[Math.max(n, keyHashes.length * 2)];
+    }
+    byte[] a = entry.arena();
+    for (int i = 0; i < n; i++) {
+      int ko = entry.attributeKeyOffset(i);
+      int kl = entry.attributeKeyLength(i);
+      if (kl == 0) {
+        return new Rejected(ErrorType.INVALID_VALUE, "/attributes/", "attribute key is empty");
+      }
+      if (kl > maxAttributeKeyBytes) {
+        return new Rejected(ErrorType.FIELD_OVERFLOW, path(a, ko, kl),
+            "attribute key is " + kl + " bytes (limit: " + maxAttributeKeyBytes + ")");
+      }
+      if (LogEntryParser.firstInvalidUtf8(a, ko, ko + kl) >= 0) {
+        return new Rejected(ErrorType.INVALID_UTF8, "/attributes/",
+            "attribute key is not valid UTF-8");
+      }
+      int h = 1;
+      for (int j = ko; j < ko + kl; j++) {
+        h = 31 * h + a[j];
+      }
+      for (int j = 0; j < i; j++) {
+        int jo = entry.attributeKeyOffset(j);
+        if (keyHashes[j] == h && entry.attributeKeyLength(j) == kl
+            && Arrays.equals(a, jo, jo + kl, a, ko, ko + kl)) {
+          return new Rejected(ErrorType.DUPLICATE_FIELD, path(a, ko, kl),
+              "attribute key appears more than once");
+        }
+      }
+      keyHashes[i] = h;
+      int vl = entry.attributeValueLength(i);
+      if (vl > maxAttributeValueBytes) {
+        return new Rejected(ErrorType.FIELD_OVERFLOW, path(a, ko, kl),
+            "attribute value is longer than " + maxAttributeValueBytes + " bytes");
+      }
+      Rejected bad = utf8(a, entry.attributeValueOffset(i), vl, path(a, ko, kl), "attribute value");
+      if (bad != null) {
+        return bad;
+      }
+    }
+    return Accepted.INSTANCE;
+  }
+
+  private static Rejected utf8(byte[] a, int off, int len, String path, String what) {
+    int at = LogEntryParser.firstInvalidUtf8(a, off, off + len);
+    if (at < 0) {
+      return null;
+    }
+    return new Rejected(ErrorType.INVALID_UTF8, path,
+        what + " has invalid UTF-8 at byte " + (at - off));
+  }
+
+  private static boolean isHexId(byte[] hex, int digits) {
+    int nonZero = 0;
+    for (int i = 0; i < digits; i++) {
+      int c = hex[i];
+      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+        return false;
+      }
+      nonZero |= c ^ '0';
+    }
+    return nonZero != 0;
+  }
+
+  private static String path(byte[] a, int off, int len) {
+    return "/attributes/" + LogEntryParser.cap(a, off, len);
+  }
+}
