@@ -94,6 +94,11 @@ public final class ManagedClickHouse implements AutoCloseable {
         "no ClickHouse server binary found (looked for clickhouse-server on PATH, /usr/sbin/clickhouse-server, "
             + "/usr/bin/clickhouse-server and a 'clickhouse' binary); install it with "
             + "'apt-get install -y clickhouse-server', or set clickhouse.url to an existing server"));
+    Path binary = Path.of(command.get(0));
+    if (!Files.isRegularFile(binary) || !Files.isExecutable(binary)) {
+      throw new IllegalStateException("ClickHouse server binary " + binary + " is missing or not executable; "
+          + "install it with 'apt-get install -y clickhouse-server', or set clickhouse.url to an existing server");
+    }
     ManagedClickHouse ch = new ManagedClickHouse(dir.toAbsolutePath(), httpPort, List.copyOf(command));
     ch.writeConfig();
     Runtime.getRuntime().addShutdownHook(ch.shutdownHook);
