@@ -1,0 +1,420 @@
+package io.loghaul.embedded;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A local {@code clickhouse-server} run as a child process with a generated configuration (SPEC §2,
+ * used when {@code clickhouse.url} is unset): HTTP on the given port of 127.0.0.1, no other
+ * listeners, data, logs and users config under one directory.
+ *
+ * <p>The child never outlives loghaul: it is started under a small {@code /bin/sh} watchdog that
+ * holds a pipe from this JVM and stops the server when that pipe closes, which happens however the
+ * JVM ends (even {@code kill -9}); a shutdown hook also stops it gracefully on a normal exit.
+ *
+ * <p>Thread-safe. {@link #stop()} sends SIGTERM, waits up to {@value #STOP_TIMEOUT_SECONDS} s, then
+ * SIGKILL; it is idempotent. {@link #restart()} starts the server again on the same port and data.
+ * When no binary is found, {@link #start} throws an {@link IllegalStateException} naming the install
+ * command and the {@code clickhouse.url} alternative; when the server does not answer
+ * {@code GET /ping} within {@value #START_TIMEOUT_SECONDS} s, the exception carries the tail of its
+ * logs.
+ */
+public final class ManagedClickHouse implements AutoCloseable {
+  static final int START_TIMEOUT_SECONDS = 60;
+  static final int STOP_TIMEOUT_SECONDS = 30;
+  /** Upper bound of the mark cache; the server allocates it lazily. */
+  static final long MARK_CACHE_BYTES = 256L << 20;
+
+  private static final Logger log = LoggerFactory.getLogger(ManagedClickHouse.class);
+  private static final int LOG_TAIL_LINES = 20;
+
+  /*
+   * Runs the server in the background with fd 3 = our pipe (POSIX gives background jobs /dev/null
+   * as stdin otherwise), prints its pid, and SIGTERMs it once the pipe reaches EOF, i.e. once this
+   * JVM is gone or closed the pipe. sh exits with the server's status.
+   */
+  private static final String WATCHDOG = "exec 3<&0; log=$1; shift; "
+      + "\"$@\" >>\"$log\" 2>&1 </dev/null 3<&- & c=$!; echo $c; "
+      + "{ cat <&3 >/dev/null; kill -TERM $c 2>/dev/null; } & "
+      + "wait $c";
+
+  private final Path dir;
+  private final int httpPort;
+  private final List<String> command;
+  private final Thread shutdownHook;
+
+  private Process watchdog;
+  private ProcessHandle server;
+  private boolean closed;
+
+  private ManagedClickHouse(Path dir, int httpPort, List<String> command) {
+    this.dir = dir;
+    this.httpPort = httpPort;
+    this.command = command;
+    this.shutdownHook = new Thread(this::stopQuietly, "managed-clickhouse-shutdown");
+  }
+
+  /**
+   * Writes the configuration into {@code dir}, starts the server with HTTP on {@code httpPort} and
+   * returns once it answers {@code GET /ping}.
+   *
+   * @throws IllegalStateException when no binary is found, or the server does not come up
+   */
+  public static ManagedClickHouse start(Path dir, int httpPort) {
+    return start(dir, httpPort, ManagedClickHouse::findCommand);
+  }
+
+  /** {@link #start(Path, int)} with the binary lookup replaced (tests). */
+  static ManagedClickHouse start(Path dir, int httpPort, Supplier<Optional<List<String>>> commandLookup) {
+    requireNonNull(dir, "dir");
+    requireNonNull(commandLookup, "commandLookup");
+    if (httpPort <= 0 || httpPort > 65535) {
+      throw new IllegalArgumentException("clickhouse.managed.http-port: " + httpPort + " (expected: 1..65535)");
+    }
+    List<String> command = commandLookup.get().orElseThrow(() -> new IllegalStateException(
+        "no ClickHouse server binary found (looked for clickhouse-server on PATH, /usr/sbin/clickhouse-server, "
+            + "/usr/bin/clickhouse-server and a 'clickhouse' binary); install it with "
+            + "'apt-get install -y clickhouse-server', or set clickhouse.url to an existing server"));
+    Path binary = Path.of(command.get(0));
+    if (!Files.isRegularFile(binary) || !Files.isExecutable(binary)) {
+      throw new IllegalStateException("ClickHouse server binary " + binary + " is missing or not executable; "
+          + "install it with 'apt-get install -y clickhouse-server', or set clickhouse.url to an existing server");
+    }
+    ManagedClickHouse ch = new ManagedClickHouse(dir.toAbsolutePath(), httpPort, List.copyOf(command));
+    ch.writeConfig();
+    Runtime.getRuntime().addShutdownHook(ch.shutdownHook);
+    try {
+      ch.launch();
+    } catch (RuntimeException e) {
+      ch.close();
+      throw e;
+    }
+    return ch;
+  }
+
+  /**
+   * The command that runs a ClickHouse server: {@code clickhouse-server} on PATH,
+   * {@code /usr/sbin/clickhouse-server}, {@code /usr/bin/clickhouse-server}, else
+   * {@code clickhouse server} from a {@code clickhouse} binary on PATH or in /usr/bin.
+   */
+  static Optional<List<String>> findCommand() {
+    List<Path> dirs = new ArrayList<>();
+    String pathEnv = System.getenv("PATH");
+    if (pathEnv != null) {
+      for (String p : pathEnv.split(java.io.File.pathSeparator)) {
+        if (!p.isEmpty()) {
+          dirs.add(Path.of(p));
+        }
+      }
+    }
+    List<Path> servers = new ArrayList<>();
+    for (Path d : dirs) {
+      servers.add(d.resolve("clickhouse-server"));
+    }
+    servers.add(Path.of("/usr/sbin/clickhouse-server"));
+    servers.add(Path.of("/usr/bin/clickhouse-server"));
+    for (Path p : servers) {
+      if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+        return Optional.of(List.of(p.toString()));
+      }
+    }
+    dirs.add(Path.of("/usr/bin"));
+    for (Path d : dirs) {
+      Path p = d.resolve("clickhouse");
+      if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+        return Optional.of(List.of(p.toString(), "server"));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** {@code http://127.0.0.1:<port>}. */
+  public String url() {
+    return "http://127.0.0.1:" + httpPort;
+  }
+
+  public int httpPort() {
+    return httpPort;
+  }
+
+  /** The directory holding the generated config, data and logs. */
+  public Path dir() {
+    return dir;
+  }
+
+  /** Whether the server process is running (it may still be starting or stopping). */
+  public synchronized boolean isRunning() {
+    return server != null && server.isAlive();
+  }
+
+  /**
+   * Stops the server if it runs and starts it again on the same port and data directory; returns
+   * once it answers {@code GET /ping}.
+   *
+   * @throws IllegalStateException after {@link #close()}, or when the server does not come up
+   */
+  public synchronized void restart() {
+    if (closed) {
+      throw new IllegalStateException("ManagedClickHouse on port " + httpPort + " is closed");
+    }
+    stopProcess();
+    launch();
+  }
+
+  /** Stops the server: SIGTERM, then SIGKILL after {@value #STOP_TIMEOUT_SECONDS} s. Idempotent. */
+  public synchronized void stop() {
+    stopProcess();
+  }
+
+  /** Kills the server with SIGKILL, as a crash would; {@link #restart()} brings it back. */
+  public synchronized void kill() {
+    if (server != null) {
+      server.destroyForcibly();
+      awaitExit(STOP_TIMEOUT_SECONDS);
+    }
+    releaseWatchdog();
+  }
+
+  /** Stops the server and forgets it; idempotent. */
+  @Override
+  public synchronized void close() {
+    closed = true;
+    stopProcess();
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException e) {
+      // the JVM is already shutting down; the hook is running or done
+    }
+  }
+
+  private void stopQuietly() {
+    try {
+      stop();
+    } catch (RuntimeException e) {
+      log.warn("Could not stop clickhouse-server on port {}", httpPort, e);
+    }
+  }
+
+  private void stopProcess() {
+    if (server != null && server.isAlive()) {
+      server.destroy();
+      if (!awaitExit(STOP_TIMEOUT_SECONDS)) {
+        log.warn("clickhouse-server on port {} did not stop within {} s; killing it", httpPort, STOP_TIMEOUT_SECONDS);
+        server.destroyForcibly();
+        awaitExit(STOP_TIMEOUT_SECONDS);
+      }
+    }
+    releaseWatchdog();
+  }
+
+  private boolean awaitExit(int seconds) {
+    try {
+      server.onExit().get(seconds, TimeUnit.SECONDS);
+      if (watchdog != null) {
+        watchdog.waitFor(seconds, TimeUnit.SECONDS);
+      }
+      return true;
+    } catch (java.util.concurrent.TimeoutException e) {
+      return false;
+    } catch (java.util.concurrent.ExecutionException e) {
+      return !server.isAlive();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return !server.isAlive();
+    }
+  }
+
+  private void releaseWatchdog() {
+    if (watchdog != null) {
+      try {
+        // EOF on the pipe ends the watchdog's background reader
+        watchdog.getOutputStream().close();
+      } catch (IOException e) {
+        // the pipe is gone already, which is all we want
+      }
+      watchdog.destroy();
+      watchdog = null;
+    }
+    server = null;
+  }
+
+  private synchronized void launch() {
+    Path logFile = dir.resolve("log/stdout.log");
+    List<String> cmd = new ArrayList<>(List.of("/bin/sh", "-c", WATCHDOG, "sh", logFile.toString()));
+    cmd.addAll(command);
+    cmd.add("--config-file=" + dir.resolve("config.xml"));
+    try {
+      Files.createDirectories(logFile.getParent());
+      watchdog = new ProcessBuilder(cmd).directory(dir.toFile())
+          .redirectError(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+          .start();
+      BufferedReader out = new BufferedReader(new InputStreamReader(watchdog.getInputStream(), StandardCharsets.US_ASCII));
+      String pid = out.readLine();
+      if (pid == null) {
+        throw new IllegalStateException(startFailure("the watchdog shell exited before starting it"));
+      }
+      server = ProcessHandle.of(Long.parseLong(pid.strip())).orElse(null);
+    } catch (IOException e) {
+      throw new IllegalStateException(startFailure("cannot run " + String.join(" ", command) + ": " + e.getMessage()
+          + "; install it with 'apt-get install -y clickhouse-server', or set clickhouse.url to an existing server"), e);
+    }
+    awaitPing();
+    log.info("clickhouse-server {} listening on {}", String.join(" ", command), url());
+  }
+
+  private void awaitPing() {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS);
+    URI ping = URI.create(url() + "/ping");
+    try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(1)).build()) {
+      while (true) {
+        if (server == null || !server.isAlive()) {
+          stopProcess();
+          throw new IllegalStateException(startFailure("it exited during startup"));
+        }
+        try {
+          HttpResponse<String> r = http.send(HttpRequest.newBuilder(ping).timeout(Duration.ofSeconds(2)).GET().build(),
+              HttpResponse.BodyHandlers.ofString());
+          if (r.statusCode() == 200 && r.body().startsWith("Ok.")) {
+            return;
+          }
+        } catch (IOException e) {
+          // not listening yet
+        }
+        if (System.nanoTime() > deadline) {
+          stopProcess();
+          throw new IllegalStateException(startFailure(
+              "it did not answer GET /ping within " + START_TIMEOUT_SECONDS + " s"));
+        }
+        Thread.sleep(100);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stopProcess();
+      throw new IllegalStateException(startFailure("interrupted while waiting for it"), e);
+    }
+  }
+
+  private String startFailure(String why) {
+    StringBuilder sb = new StringBuilder("managed clickhouse-server on ").append(url()).append(" failed to start: ")
+        .append(why).append(" (data and logs under ").append(dir).append(')');
+    for (String name : new String[] {"log/clickhouse-server.err.log", "log/stdout.log"}) {
+      List<String> tail = tail(dir.resolve(name));
+      if (!tail.isEmpty()) {
+        sb.append("\n--- last lines of ").append(dir.resolve(name)).append(" ---\n").append(String.join("\n", tail));
+      }
+    }
+    return sb.toString();
+  }
+
+  private static List<String> tail(Path file) {
+    try {
+      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      return lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size());
+    } catch (IOException | UncheckedIOException e) {
+      return List.of();
+    }
+  }
+
+  private void writeConfig() {
+    try {
+      for (String sub : new String[] {"data", "tmp", "user_files", "log"}) {
+        Files.createDirectories(dir.resolve(sub));
+      }
+      Files.writeString(dir.resolve("config.xml"), configXml(dir, httpPort), StandardCharsets.UTF_8);
+      Files.writeString(dir.resolve("users.xml"), USERS_XML, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the clickhouse-server config under " + dir, e);
+    }
+  }
+
+  /** The server config: HTTP only, on 127.0.0.1, everything under {@code dir}. */
+  static String configXml(Path dir, int httpPort) {
+    return "<?xml version=\"1.0\"?>\n"
+        + "<!-- generated by loghaul; rewritten on every start -->\n"
+        + "<yandex>\n"
+        + "  <logger>\n"
+        + "    <level>warning</level>\n"
+        + "    <log>" + xml(dir.resolve("log/clickhouse-server.log")) + "</log>\n"
+        + "    <errorlog>" + xml(dir.resolve("log/clickhouse-server.err.log")) + "</errorlog>\n"
+        + "    <size>100M</size>\n"
+        + "    <count>3</count>\n"
+        + "    <console>0</console>\n"
+        + "  </logger>\n"
+        + "  <http_port>" + httpPort + "</http_port>\n"
+        + "  <listen_host>127.0.0.1</listen_host>\n"
+        + "  <path>" + xml(dir.resolve("data")) + "/</path>\n"
+        + "  <tmp_path>" + xml(dir.resolve("tmp")) + "/</tmp_path>\n"
+        + "  <user_files_path>" + xml(dir.resolve("user_files")) + "/</user_files_path>\n"
+        + "  <users_config>" + xml(dir.resolve("users.xml")) + "</users_config>\n"
+        + "  <default_profile>default</default_profile>\n"
+        + "  <default_database>default</default_database>\n"
+        + "  <mark_cache_size>" + MARK_CACHE_BYTES + "</mark_cache_size>\n"
+        + "</yandex>\n";
+  }
+
+  /** One user, {@code default}, no password, reachable from loopback only. */
+  static final String USERS_XML = """
+      <?xml version="1.0"?>
+      <!-- generated by loghaul; rewritten on every start -->
+      <yandex>
+        <profiles>
+          <default>
+            <max_memory_usage>10000000000</max_memory_usage>
+            <load_balancing>random</load_balancing>
+          </default>
+        </profiles>
+        <users>
+          <default>
+            <password></password>
+            <networks>
+              <ip>::1</ip>
+              <ip>127.0.0.1</ip>
+            </networks>
+            <profile>default</profile>
+            <quota>default</quota>
+          </default>
+        </users>
+        <quotas>
+          <default>
+            <interval>
+              <duration>3600</duration>
+              <queries>0</queries>
+              <errors>0</errors>
+              <result_rows>0</result_rows>
+              <read_rows>0</read_rows>
+              <execution_time>0</execution_time>
+            </interval>
+          </default>
+        </quotas>
+      </yandex>
+      """;
+
+  private static String xml(Path p) {
+    return p.toString().replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+  }
+
+  @Override
+  public String toString() {
+    return "ManagedClickHouse[" + url() + ", " + dir + "]";
+  }
+}

@@ -1,0 +1,65 @@
+package io.loghaul.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.loghaul.testing.FreePorts;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ManagedClickHouseTest {
+  @TempDir Path dir;
+
+  @Test
+  void namesTheInstallCommandAndTheUrlKeyWhenNoBinaryIsFound() {
+    assertThatThrownBy(() -> ManagedClickHouse.start(dir, FreePorts.freePort(), Optional::empty))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("apt-get install -y clickhouse-server")
+        .hasMessageContaining("clickhouse.url");
+  }
+
+  @Test
+  void namesTheInstallCommandWhenTheBinaryPathIsBogus() {
+    List<String> bogus = List.of(dir.resolve("no/such/clickhouse-server").toString());
+
+    assertThatThrownBy(() -> ManagedClickHouse.start(dir, FreePorts.freePort(), () -> Optional.of(bogus)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("no/such/clickhouse-server")
+        .hasMessageContaining("apt-get install -y clickhouse-server")
+        .hasMessageContaining("clickhouse.url");
+  }
+
+  @Test
+  void reportsTheLogTailWhenTheServerExitsDuringStartup() {
+    List<String> failing = List.of("/bin/sh", "-c", "echo 'boom: cannot bind' >&2; exit 3");
+
+    assertThatThrownBy(() -> ManagedClickHouse.start(dir, FreePorts.freePort(), () -> Optional.of(failing)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("failed to start: it exited during startup")
+        .hasMessageContaining("boom: cannot bind");
+  }
+
+  @Test
+  void rejectsAnInvalidPort() {
+    assertThatThrownBy(() -> ManagedClickHouse.start(dir, 0, Optional::empty))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("clickhouse.managed.http-port: 0 (expected: 1..65535)");
+  }
+
+  @Test
+  void generatesAConfigWithOnlyTheHttpPortOnLoopback() {
+    String xml = ManagedClickHouse.configXml(Path.of("/var/x&y"), 18123);
+
+    assertThat(xml)
+        .contains("<yandex>")
+        .contains("<http_port>18123</http_port>")
+        .contains("<listen_host>127.0.0.1</listen_host>")
+        .contains("<path>/var/x&amp;y/data/</path>")
+        .contains("<users_config>/var/x&amp;y/users.xml</users_config>")
+        .contains("<console>0</console>")
+        .doesNotContain("tcp_port", "interserver", "mysql_port", "postgresql_port");
+  }
+}
