@@ -25,11 +25,13 @@ public final class ClickHouseException extends Exception {
 
   private final int code;
   private final int httpStatus;
+  private final String serverText;
 
-  private ClickHouseException(String message, int code, int httpStatus, Throwable cause) {
+  private ClickHouseException(String message, int code, int httpStatus, String serverText, Throwable cause) {
     super(message, cause);
     this.code = code;
     this.httpStatus = httpStatus;
+    this.serverText = serverText;
   }
 
   /** An error reply: HTTP status and the body the server sent. */
@@ -40,12 +42,12 @@ public final class ClickHouseException extends Exception {
       text = text.substring(0, MAX_SERVER_TEXT) + "...";
     }
     return new ClickHouseException(
-        what + " failed: HTTP " + httpStatus + (text.isEmpty() ? "" : ": " + text), code, httpStatus, null);
+        what + " failed: HTTP " + httpStatus + (text.isEmpty() ? "" : ": " + text), code, httpStatus, text, null);
   }
 
   /** A request that got no reply (connection refused, reset, timeout, interrupted). */
   static ClickHouseException io(String what, Exception cause) {
-    return new ClickHouseException(what + " failed: " + cause, -1, -1, cause);
+    return new ClickHouseException(what + " failed: " + cause, -1, -1, "", cause);
   }
 
   /** ClickHouse's error code from the body, or -1 when it has none. */
@@ -116,5 +118,29 @@ public final class ClickHouseException extends Exception {
    */
   public boolean retryable() {
     return !badData();
+  }
+
+  /** The server's error text (at most 300 characters), or "" when there was no reply. */
+  public String serverMessage() {
+    return serverText;
+  }
+
+  /**
+   * A small closed set describing the failure, for the {@code reason} tag of
+   * {@code clickhouse_insert_failures_total}: {@code unreachable} (no reply), {@code timeout},
+   * {@code overloaded} (HTTP 503, codes 202, 241, 252), {@code bad_data}, or {@code server_error}.
+   */
+  public String reason() {
+    if (badData()) {
+      return "bad_data";
+    }
+    if (httpStatus < 0) {
+      return getCause() instanceof java.net.http.HttpTimeoutException ? "timeout" : "unreachable";
+    }
+    return switch (code) {
+      case 159, 209 -> "timeout";
+      case 202, 241, 252 -> "overloaded";
+      default -> httpStatus == 503 ? "overloaded" : "server_error";
+    };
   }
 }
