@@ -1,0 +1,246 @@
+package io.loghaul.ingest;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Produces OTLP-ingested records to {@code kafka.ingest-topic} (SPEC §6): acks=all, idempotent,
+ * lz4, header {@code content-type: application/x-protobuf} plus {@code traceparent} /
+ * {@code tracestate} when the request had them. A request's future completes only when Kafka
+ * acknowledged every one of its records.
+ *
+ * <p>Threading: {@link KafkaProducer#send} may block up to {@code max.block.ms}
+ * ({@value #DEFAULT_MAX_BLOCK_MS} ms here) waiting for metadata, so sends run on one dedicated
+ * daemon thread ({@code loghaul-otlp-kafka-send}), never on the caller's (a Netty event loop).
+ * Futures complete on the producer's I/O thread.
+ *
+ * <p>Back-pressure: an in-flight budget ({@code otlp.max-inflight-bytes}) counts the value bytes
+ * of records handed over and not yet acknowledged; a request that does not fit fails at once with
+ * {@link PublishException}, as does a request as soon as one of its sends or acknowledgements
+ * fails. After a send failed (typically: no metadata within {@code max.block.ms} because Kafka is
+ * down) requests fail at once for {@value #UNAVAILABLE_BACKOFF_MS} ms instead of queueing behind
+ * more blocked sends. Records are sent with a {@code null} key so the producer batches them per
+ * partition freely.
+ */
+public final class KafkaLogPublisher implements LogPublisher, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaLogPublisher.class);
+
+  /** Value of the {@code content-type} record header. */
+  public static final String CONTENT_TYPE = "application/x-protobuf";
+  public static final String CONTENT_TYPE_HEADER = "content-type";
+  public static final String TRACEPARENT_HEADER = "traceparent";
+  public static final String TRACESTATE_HEADER = "tracestate";
+
+  public static final long DEFAULT_MAX_BLOCK_MS = 500;
+  public static final int DEFAULT_LINGER_MS = 5;
+  /** Room for headers and batch framing above {@code schema.max-record-bytes} per request. */
+  static final int REQUEST_SIZE_OVERHEAD = 64 * 1024;
+  static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+  static final long UNAVAILABLE_BACKOFF_MS = 1000;
+
+  private static final Header CONTENT_TYPE_RECORD_HEADER =
+      new RecordHeader(CONTENT_TYPE_HEADER, CONTENT_TYPE.getBytes(StandardCharsets.US_ASCII));
+
+  private final Producer<byte[], byte[]> producer;
+  private final String topic;
+  private final long maxInflightBytes;
+  private final AtomicLong inflightBytes = new AtomicLong();
+  private final ExecutorService sender;
+  private volatile long unavailableUntilNanos = System.nanoTime();
+
+  /**
+   * A publisher owning a new {@link KafkaProducer} configured by {@link #producerConfig}.
+   *
+   * @param maxRecordBytes {@code schema.max-record-bytes}, the largest value it will send
+   */
+  public static KafkaLogPublisher create(String bootstrapServers, String topic, long maxInflightBytes,
+      int maxRecordBytes) {
+    Map<String, Object> config = producerConfig(bootstrapServers, maxInflightBytes, maxRecordBytes);
+    return new KafkaLogPublisher(new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer()),
+        topic, maxInflightBytes);
+  }
+
+  /** The producer settings of SPEC §6 for {@code bootstrapServers}. */
+  static Map<String, Object> producerConfig(String bootstrapServers, long maxInflightBytes, int maxRecordBytes) {
+    requireNonNull(bootstrapServers, "bootstrapServers");
+    Map<String, Object> c = new HashMap<>();
+    c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    c.put(ProducerConfig.CLIENT_ID_CONFIG, "loghaul-otlp-ingest");
+    c.put(ProducerConfig.ACKS_CONFIG, "all");
+    c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    c.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, DEFAULT_MAX_BLOCK_MS);
+    c.put(ProducerConfig.LINGER_MS_CONFIG, DEFAULT_LINGER_MS);
+    c.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    c.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxRecordBytes + REQUEST_SIZE_OVERHEAD);
+    // the in-flight budget, not buffer exhaustion, is what pushes back: keep the buffer larger
+    c.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Math.max(32L << 20, maxInflightBytes + (8L << 20)));
+    return c;
+  }
+
+  /** A publisher over {@code producer}, which it owns and closes. */
+  public KafkaLogPublisher(Producer<byte[], byte[]> producer, String topic, long maxInflightBytes) {
+    this(producer, topic, maxInflightBytes, Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "loghaul-otlp-kafka-send");
+      t.setDaemon(true);
+      return t;
+    }));
+  }
+
+  /** For tests: {@code sender} runs the (possibly blocking) sends and is shut down by {@link #close()}. */
+  KafkaLogPublisher(Producer<byte[], byte[]> producer, String topic, long maxInflightBytes, ExecutorService sender) {
+    this.producer = requireNonNull(producer, "producer");
+    this.topic = requireNonNull(topic, "topic");
+    if (maxInflightBytes <= 0) {
+      throw new IllegalArgumentException("maxInflightBytes: " + maxInflightBytes + " (expected: > 0)");
+    }
+    this.maxInflightBytes = maxInflightBytes;
+    this.sender = requireNonNull(sender, "sender");
+  }
+
+  /** Value bytes handed to Kafka and not yet acknowledged. */
+  public long inflightBytes() {
+    return inflightBytes.get();
+  }
+
+  @Override
+  public CompletableFuture<Void> publish(List<byte[]> values, TraceContext trace) {
+    requireNonNull(values, "values");
+    requireNonNull(trace, "trace");
+    CompletableFuture<Void> result = new CompletableFuture<>();
+    if (values.isEmpty()) {
+      result.complete(null);
+      return result;
+    }
+    if (System.nanoTime() - unavailableUntilNanos < 0) {
+      result.completeExceptionally(new PublishException("Kafka unavailable (a send failed just now)"));
+      return result;
+    }
+    long bytes = 0;
+    for (byte[] v : values) {
+      bytes += v.length;
+    }
+    if (!tryAcquire(bytes)) {
+      result.completeExceptionally(new PublishException(
+          "over the in-flight budget: " + bytes + " bytes requested, " + inflightBytes.get() + " of "
+              + maxInflightBytes + " in flight"));
+      return result;
+    }
+    List<Header> headers = headers(trace);
+    try {
+      sender.execute(() -> send(values, headers, result));
+    } catch (RejectedExecutionException e) {
+      inflightBytes.addAndGet(-bytes);
+      result.completeExceptionally(new PublishException("publisher is closed", e));
+    }
+    return result;
+  }
+
+  static List<Header> headers(TraceContext trace) {
+    List<Header> headers = new ArrayList<>(3);
+    headers.add(CONTENT_TYPE_RECORD_HEADER);
+    if (trace.traceparent() != null) {
+      headers.add(new RecordHeader(TRACEPARENT_HEADER, trace.traceparent().getBytes(StandardCharsets.US_ASCII)));
+      if (trace.tracestate() != null) {
+        headers.add(new RecordHeader(TRACESTATE_HEADER, trace.tracestate().getBytes(StandardCharsets.US_ASCII)));
+      }
+    }
+    return headers;
+  }
+
+  private void send(List<byte[]> values, List<Header> headers, CompletableFuture<Void> result) {
+    AtomicInteger remaining = new AtomicInteger(values.size());
+    for (int i = 0; i < values.size(); i++) {
+      byte[] value = values.get(i);
+      if (result.isDone()) {
+        // an earlier record failed: the client retries the whole request, so spare Kafka the rest
+        releaseFrom(values, i);
+        return;
+      }
+      ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null, null, null, value, headers);
+      try {
+        producer.send(record, (metadata, error) -> {
+          inflightBytes.addAndGet(-value.length);
+          if (error != null) {
+            if (error instanceof RetriableException) {
+              // send() reports a metadata timeout here too, not by throwing
+              markUnavailable();
+            }
+            result.completeExceptionally(new PublishException("Kafka did not accept a record: " + error, error));
+          } else if (remaining.decrementAndGet() == 0) {
+            result.complete(null);
+          }
+        });
+      } catch (RuntimeException e) {
+        // metadata not available within max.block.ms, producer closed, ...: the callback did not run
+        LOG.debug("Kafka send failed", e);
+        markUnavailable();
+        result.completeExceptionally(new PublishException("Kafka unavailable: " + e.getMessage(), e));
+        releaseFrom(values, i);
+        return;
+      }
+    }
+  }
+
+  private void markUnavailable() {
+    unavailableUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(UNAVAILABLE_BACKOFF_MS);
+  }
+
+  private void releaseFrom(List<byte[]> values, int from) {
+    long bytes = 0;
+    for (int i = from; i < values.size(); i++) {
+      bytes += values.get(i).length;
+    }
+    inflightBytes.addAndGet(-bytes);
+  }
+
+  private boolean tryAcquire(long bytes) {
+    while (true) {
+      long current = inflightBytes.get();
+      // one request larger than the whole budget still goes through when nothing else is in flight
+      if (current > 0 && current + bytes > maxInflightBytes) {
+        return false;
+      }
+      if (inflightBytes.compareAndSet(current, current + bytes)) {
+        return true;
+      }
+    }
+  }
+
+  /** Stops taking requests, sends what was queued, waits for acknowledgements, closes the producer. Idempotent. */
+  @Override
+  public void close() {
+    sender.shutdown();
+    try {
+      if (!sender.awaitTermination(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        sender.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      sender.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    producer.close(CLOSE_TIMEOUT);
+  }
+}

@@ -1,0 +1,20 @@
+package io.loghaul.ingest;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Where the receivers hand one request's accepted records: {@link KafkaLogPublisher} in production.
+ * Implementations must not block the caller (a Netty event loop or a gRPC thread).
+ */
+public interface LogPublisher {
+  /**
+   * Publishes {@code values} (each one encoded {@code loghaul.v1.LogEntry}) with {@code trace}'s
+   * headers.
+   *
+   * @return a future completed normally only once every record is durably acknowledged, or
+   *     exceptionally with a {@link PublishException} (retryable: overload, Kafka unavailable) as
+   *     soon as one record failed
+   */
+  CompletableFuture<Void> publish(List<byte[]> values, TraceContext trace);
+}

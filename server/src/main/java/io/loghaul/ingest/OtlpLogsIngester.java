@@ -1,0 +1,195 @@
+package io.loghaul.ingest;
+
+import static java.util.Objects.requireNonNull;
+
+import io.loghaul.schema.Accepted;
+import io.loghaul.schema.ErrorType;
+import io.loghaul.schema.LogEntry;
+import io.loghaul.schema.LogEntryProtoCodec;
+import io.loghaul.schema.ParseResult;
+import io.loghaul.schema.Rejected;
+import io.loghaul.schema.SchemaLimits;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
+import io.opentelemetry.proto.logs.v1.LogRecord;
+import io.opentelemetry.proto.logs.v1.ResourceLogs;
+import io.opentelemetry.proto.logs.v1.ScopeLogs;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The transport-independent part of one OTLP {@code Export}: maps and checks every log record,
+ * encodes the valid ones as {@code loghaul.v1.LogEntry}, hands them to the {@link LogPublisher} and
+ * builds the reply with {@code partial_success} for the rejected ones.
+ *
+ * <p>Thread-safe; {@link #export} does CPU work on the caller's thread and never waits for Kafka.
+ * The returned future fails with {@link PublishException} when the publisher fails or has not
+ * acknowledged within {@link #DEFAULT_PUBLISH_TIMEOUT} (so a client hears UNAVAILABLE within 2 s
+ * even while Kafka is down; the records may still arrive later, which at-least-once allows).
+ */
+public final class OtlpLogsIngester {
+  /** How long a reply waits for Kafka before the request is answered as retryable. */
+  public static final Duration DEFAULT_PUBLISH_TIMEOUT = Duration.ofMillis(1500);
+
+  static final int MAX_REASONS = 3;
+  static final int MAX_ERROR_MESSAGE_CHARS = 1024;
+
+  private final SchemaLimits limits;
+  private final OtlpLogMapper mapper;
+  private final LogPublisher publisher;
+  private final IngestListener listener;
+  private final Clock clock;
+  private final long publishTimeoutNanos;
+
+  /**
+   * An ingester with the default publish timeout.
+   *
+   * @param clock the receive time of records without one and the "now" of the timestamp window
+   */
+  public OtlpLogsIngester(SchemaLimits limits, LogPublisher publisher, IngestListener listener, Clock clock) {
+    this(limits, publisher, listener, clock, DEFAULT_PUBLISH_TIMEOUT);
+  }
+
+  public OtlpLogsIngester(SchemaLimits limits, LogPublisher publisher, IngestListener listener, Clock clock,
+      Duration publishTimeout) {
+    this.limits = requireNonNull(limits, "limits");
+    this.mapper = new OtlpLogMapper(limits);
+    this.publisher = requireNonNull(publisher, "publisher");
+    this.listener = requireNonNull(listener, "listener");
+    this.clock = requireNonNull(clock, "clock");
+    requireNonNull(publishTimeout, "publishTimeout");
+    if (publishTimeout.isNegative() || publishTimeout.isZero()) {
+      throw new IllegalArgumentException("publishTimeout: " + publishTimeout + " (expected: > 0)");
+    }
+    this.publishTimeoutNanos = publishTimeout.toNanos();
+  }
+
+  IngestListener listener() {
+    return listener;
+  }
+
+  /**
+   * Checks and publishes one request.
+   *
+   * @param transport {@link IngestListener#GRPC} or {@link IngestListener#HTTP}, for metrics
+   * @return the reply, completed once Kafka acknowledged every accepted record; or failed with
+   *     {@link PublishException}
+   */
+  public CompletableFuture<ExportLogsServiceResponse> export(ExportLogsServiceRequest request, TraceContext trace,
+      String transport) {
+    Instant now = clock.instant();
+    long nowMillis = now.toEpochMilli();
+    long receiveNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    LogEntry entry = new LogEntry();
+    List<byte[]> values = new ArrayList<>();
+    Rejections rejections = new Rejections();
+    int received = 0;
+    for (ResourceLogs rl : request.getResourceLogsList()) {
+      for (ScopeLogs sl : rl.getScopeLogsList()) {
+        for (LogRecord record : sl.getLogRecordsList()) {
+          received++;
+          ParseResult result = mapper.map(rl.getResource(), sl.getScope(), record, receiveNanos, nowMillis, entry);
+          if (result == Accepted.INSTANCE) {
+            int size = LogEntryProtoCodec.encodedSize(entry);
+            if (size > limits.maxRecordBytes()) {
+              // the pipeline would dead-letter it; better the client hears it now
+              result = new Rejected(ErrorType.RECORD_TOO_LARGE, "",
+                  "record has " + size + " bytes encoded (expected: <= " + limits.maxRecordBytes() + ")");
+            } else {
+              byte[] value = new byte[size];
+              LogEntryProtoCodec.encode(entry, value, 0);
+              values.add(value);
+              continue;
+            }
+          }
+          Rejected rejected = (Rejected) result;
+          listener.rejected(rejected.type(), transport);
+          rejections.add(rejected);
+        }
+      }
+    }
+    listener.received(received, transport);
+    ExportLogsServiceResponse response = rejections.count == 0
+        ? ExportLogsServiceResponse.getDefaultInstance()
+        : ExportLogsServiceResponse.newBuilder()
+            .setPartialSuccess(ExportLogsPartialSuccess.newBuilder()
+                .setRejectedLogRecords(rejections.count)
+                .setErrorMessage(rejections.message(received)))
+            .build();
+    if (values.isEmpty()) {
+      return CompletableFuture.completedFuture(response);
+    }
+    int accepted = values.size();
+    CompletableFuture<Void> published;
+    try {
+      published = publisher.publish(values, trace);
+    } catch (RuntimeException e) {
+      published = CompletableFuture.failedFuture(e);
+    }
+    // copy(): the timeout must not complete the publisher's own future
+    return published.copy()
+        .orTimeout(publishTimeoutNanos, TimeUnit.NANOSECONDS)
+        .handle((ok, error) -> {
+          if (error != null) {
+            throw asPublishException(error);
+          }
+          listener.accepted(accepted, transport);
+          return response;
+        });
+  }
+
+  private static PublishException asPublishException(Throwable error) {
+    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (cause instanceof PublishException p) {
+      return p;
+    }
+    if (cause instanceof TimeoutException) {
+      return new PublishException("Kafka did not acknowledge in time", cause);
+    }
+    return new PublishException("publishing to Kafka failed: " + cause, cause);
+  }
+
+  /** The rejected count and the first few distinct reasons, for {@code error_message}. */
+  private static final class Rejections {
+    long count;
+    final List<Rejected> reasons = new ArrayList<>(MAX_REASONS);
+
+    void add(Rejected r) {
+      count++;
+      if (reasons.size() < MAX_REASONS) {
+        for (Rejected seen : reasons) {
+          if (seen.type() == r.type() && seen.field().equals(r.field())) {
+            return;
+          }
+        }
+        reasons.add(r);
+      }
+    }
+
+    String message(int received) {
+      StringBuilder sb = new StringBuilder().append(count).append(" of ").append(received)
+          .append(" log records rejected: ");
+      for (int i = 0; i < reasons.size(); i++) {
+        Rejected r = reasons.get(i);
+        sb.append(i == 0 ? "" : "; ").append(r.type().label());
+        if (!r.field().isEmpty()) {
+          sb.append(" at ").append(r.field());
+        }
+        sb.append(" (").append(r.message()).append(')');
+      }
+      if (sb.length() > MAX_ERROR_MESSAGE_CHARS) {
+        sb.setLength(MAX_ERROR_MESSAGE_CHARS - 3);
+        sb.append("...");
+      }
+      return sb.toString();
+    }
+  }
+}

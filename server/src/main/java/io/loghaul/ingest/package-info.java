@@ -1,0 +1,10 @@
+/**
+ * OTLP ingest (SPEC §6): the gRPC ({@link io.loghaul.ingest.OtlpGrpcService}) and HTTP
+ * ({@link io.loghaul.ingest.OtlpHttpServer}) receivers for {@code LogsService/Export}, the mapping of
+ * OTLP log records to {@link io.loghaul.schema.LogEntry} ({@link io.loghaul.ingest.OtlpLogMapper}),
+ * the shared request logic that checks records, publishes the valid ones and builds the partial
+ * success reply ({@link io.loghaul.ingest.OtlpLogsIngester}), and the Kafka side
+ * ({@link io.loghaul.ingest.KafkaLogPublisher}) that answers only once Kafka acknowledged every
+ * record. Network threads never wait for Kafka: replies are written from completion callbacks.
+ */
+package io.loghaul.ingest;

@@ -1,0 +1,533 @@
+package io.loghaul.schema;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The protobuf wire format of {@code loghaul.v1.LogEntry} (proto/…/log_entry.proto), written from
+ * and read into a {@link LogEntry} directly: no generated message objects, no allocation per
+ * accepted record. OTLP ingest encodes with it; the pipeline decodes Kafka records whose
+ * {@code content-type} header is {@code application/x-protobuf}.
+ *
+ * <p>Encoding writes fields in number order and omits proto3 defaults (zero timestamp, empty
+ * strings, absent ids), so its output is byte-for-byte what the generated code writes.
+ *
+ * <p>Decoding checks, in the order of SPEC §3: size ({@code record_too_large}), then UTF-8 of the
+ * string fields ({@code invalid_utf8}, reported only when the bytes before the defect are well
+ * formed), then wire structure, then fields in wire order, then {@link LogEntryValidator}. Bytes that
+ * are not a well-formed protobuf message (truncated, a malformed varint, a length past the end, a
+ * group or unknown wire type, or a known field with the wrong wire type) are {@code type_mismatch}:
+ * the value is not a {@code loghaul.v1.LogEntry}, just as a JSON array is not a JSON LogEntry.
+ * {@code json_syntax} is kept for JSON text. Unknown field numbers are skipped, as protobuf
+ * requires for forward compatibility. A non-repeated field given twice is {@code duplicate_field}
+ * (the generated encoders never do that, so it means a hand-rolled producer), a level outside 1..6
+ * or an id of the wrong length or all zeros is {@code invalid_value}, an absent timestamp or level
+ * is {@code missing_field}.
+ *
+ * <p>Instances are immutable and thread-safe if the {@link LogEntryValidator} is; the static
+ * encoders are thread-safe.
+ */
+public final class LogEntryProtoCodec {
+  private static final int TAG_TIMESTAMP = 1 << 3 | 1; // fixed64
+  private static final int TAG_SERVICE_NAME = 2 << 3 | 2;
+  private static final int TAG_LEVEL = 3 << 3; // varint
+  private static final int TAG_MESSAGE = 4 << 3 | 2;
+  private static final int TAG_TRACE_ID = 5 << 3 | 2;
+  private static final int TAG_SPAN_ID = 6 << 3 | 2;
+  private static final int TAG_ATTRIBUTE = 7 << 3 | 2;
+  private static final int TAG_ATTRIBUTE_KEY = 1 << 3 | 2;
+  private static final int TAG_ATTRIBUTE_VALUE = 2 << 3 | 2;
+
+  private static final int WIRE_VARINT = 0;
+  private static final int WIRE_FIXED64 = 1;
+  private static final int WIRE_LEN = 2;
+  private static final int WIRE_FIXED32 = 5;
+
+  private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  private static final Rejected NOT_A_MESSAGE = new Rejected(ErrorType.TYPE_MISMATCH, "",
+      "value is not a well-formed protobuf loghaul.v1.LogEntry");
+
+  private final SchemaLimits limits;
+  private final LogEntryValidator validator;
+
+  /** A codec checking against {@code limits}. */
+  public LogEntryProtoCodec(SchemaLimits limits) {
+    this.limits = requireNonNull(limits, "limits");
+    this.validator = new LogEntryValidator(limits);
+  }
+
+  // ---- encoding ----------------------------------------------------------------------------
+
+  /** The exact number of bytes {@link #encode(LogEntry, byte[], int)} writes for {@code entry}. */
+  public static int encodedSize(LogEntry entry) {
+    int size = 0;
+    if (entry.timestampNanos() != 0) {
+      size += 1 + 8;
+    }
+    size += lengthDelimitedSize(entry.serviceNameLength());
+    if (entry.level() != null) {
+      size += 1 + varintSize(entry.level().code());
+    }
+    size += lengthDelimitedSize(entry.messageLength());
+    if (entry.hasTraceId()) {
+      size += 2 + 16;
+    }
+    if (entry.hasSpanId()) {
+      size += 2 + 8;
+    }
+    for (int i = 0; i < entry.attributeCount(); i++) {
+      int body = attributeBodySize(entry, i);
+      size += 1 + varintSize(body) + body;
+    }
+    return size;
+  }
+
+  /**
+   * Writes {@code entry} as a {@code loghaul.v1.LogEntry} into {@code out} from {@code offset} and
+   * returns the number of bytes written ({@link #encodedSize(LogEntry)}).
+   *
+   * @throws IndexOutOfBoundsException if {@code out} has less room than {@link #encodedSize}
+   */
+  public static int encode(LogEntry entry, byte[] out, int offset) {
+    byte[] arena = entry.arena();
+    int p = offset;
+    if (entry.timestampNanos() != 0) {
+      out[p++] = TAG_TIMESTAMP;
+      long ts = entry.timestampNanos();
+      for (int i = 0; i < 8; i++) {
+        out[p++] = (byte) (ts >>> (8 * i));
+      }
+    }
+    p = writeString(out, p, TAG_SERVICE_NAME, arena, entry.serviceNameOffset(), entry.serviceNameLength());
+    if (entry.level() != null) {
+      out[p++] = TAG_LEVEL;
+      p = writeVarint(out, p, entry.level().code());
+    }
+    p = writeString(out, p, TAG_MESSAGE, arena, entry.messageOffset(), entry.messageLength());
+    if (entry.hasTraceId()) {
+      p = writeHexAsBytes(out, p, TAG_TRACE_ID, entry.traceIdHex(), 32);
+    }
+    if (entry.hasSpanId()) {
+      p = writeHexAsBytes(out, p, TAG_SPAN_ID, entry.spanIdHex(), 16);
+    }
+    for (int i = 0; i < entry.attributeCount(); i++) {
+      out[p++] = TAG_ATTRIBUTE;
+      p = writeVarint(out, p, attributeBodySize(entry, i));
+      p = writeString(out, p, TAG_ATTRIBUTE_KEY, arena, entry.attributeKeyOffset(i), entry.attributeKeyLength(i));
+      p = writeString(out, p, TAG_ATTRIBUTE_VALUE, arena, entry.attributeValueOffset(i),
+          entry.attributeValueLength(i));
+    }
+    return p - offset;
+  }
+
+  /** {@code entry} as a new array of exactly {@link #encodedSize(LogEntry)} bytes. */
+  public static byte[] encode(LogEntry entry) {
+    byte[] out = new byte[encodedSize(entry)];
+    encode(entry, out, 0);
+    return out;
+  }
+
+  private static int attributeBodySize(LogEntry entry, int i) {
+    return lengthDelimitedSize(entry.attributeKeyLength(i)) + lengthDelimitedSize(entry.attributeValueLength(i));
+  }
+
+  private static int lengthDelimitedSize(int length) {
+    return length == 0 ? 0 : 1 + varintSize(length) + length;
+  }
+
+  private static int varintSize(int value) {
+    // values here are lengths and level codes, never negative
+    return value < 1 << 7 ? 1 : value < 1 << 14 ? 2 : value < 1 << 21 ? 3 : value < 1 << 28 ? 4 : 5;
+  }
+
+  private static int writeVarint(byte[] out, int p, int value) {
+    while ((value & ~0x7F) != 0) {
+      out[p++] = (byte) ((value & 0x7F) | 0x80);
+      value >>>= 7;
+    }
+    out[p++] = (byte) value;
+    return p;
+  }
+
+  private static int writeString(byte[] out, int p, int tag, byte[] src, int off, int len) {
+    if (len == 0) {
+      return p;
+    }
+    out[p++] = (byte) tag;
+    p = writeVarint(out, p, len);
+    System.arraycopy(src, off, out, p, len);
+    return p + len;
+  }
+
+  private static int writeHexAsBytes(byte[] out, int p, int tag, byte[] hex, int hexLength) {
+    out[p++] = (byte) tag;
+    out[p++] = (byte) (hexLength / 2);
+    for (int i = 0; i < hexLength; i += 2) {
+      out[p++] = (byte) (hexValue(hex[i]) << 4 | hexValue(hex[i + 1]));
+    }
+    return p;
+  }
+
+  private static int hexValue(byte c) {
+    return c <= '9' ? c - '0' : c - 'a' + 10;
+  }
+
+  // ---- decoding ----------------------------------------------------------------------------
+
+  /**
+   * Decodes {@code value[offset, offset + length)} into {@code into} (reset first) and checks it.
+   *
+   * @return {@link Accepted#INSTANCE} with {@code into} filled in, or the first defect
+   */
+  public ParseResult decode(byte[] value, int offset, int length, long nowMillis, LogEntry into) {
+    if (length > limits.maxRecordBytes()) {
+      return new Rejected(ErrorType.RECORD_TOO_LARGE, "",
+          "record has " + length + " bytes (expected: <= " + limits.maxRecordBytes() + ")");
+    }
+    into.reset();
+    int end = offset + length;
+    int p = offset;
+    // the first field-level defect; structure and UTF-8 defects found later still outrank it
+    Rejected fieldError = null;
+    String utf8Field = null;
+    int seen = 0;
+    while (p < end) {
+      long tagAndPos = readVarint(value, p, end);
+      if (tagAndPos < 0) {
+        return structureError(utf8Field);
+      }
+      int tagLength = (int) (tagAndPos >>> 56);
+      long tag = tagAndPos & 0x00FF_FFFF_FFFF_FFFFL;
+      p += tagLength;
+      int wireType = (int) (tag & 7);
+      long number = tag >>> 3;
+      if (number == 0) {
+        return structureError(utf8Field);
+      }
+      int expectedWire = expectedWireType(number);
+      if (expectedWire < 0) {
+        p = skip(value, p, end, wireType);
+        if (p < 0) {
+          return structureError(utf8Field);
+        }
+        continue;
+      }
+      if (expectedWire != wireType) {
+        // a known field of another type: not our message, unless the bytes are garbage anyway
+        return utf8Field != null ? invalidUtf8(utf8Field) : new Rejected(ErrorType.TYPE_MISMATCH,
+            fieldPath((int) number), fieldName((int) number) + " has protobuf wire type " + wireType
+                + " (expected: " + expectedWire + ")");
+      }
+      int bit = 1 << number;
+      if ((seen & bit) != 0 && number != 7 && fieldError == null) {
+        fieldError = new Rejected(ErrorType.DUPLICATE_FIELD, fieldPath((int) number),
+            fieldName((int) number) + " appears twice");
+      }
+      seen |= bit;
+      if (wireType == WIRE_FIXED64) {
+        if (end - p < 8) {
+          return structureError(utf8Field);
+        }
+        into.setTimestampNanos(readFixed64(value, p));
+        p += 8;
+        continue;
+      }
+      long lenAndPos = readVarint(value, p, end);
+      if (lenAndPos < 0) {
+        if (wireType == WIRE_VARINT && (p = skip(value, p, end, WIRE_VARINT)) >= 0) {
+          // a well-formed varint above 2^56, e.g. a negative enum value
+          if (fieldError == null) {
+            fieldError = new Rejected(ErrorType.INVALID_VALUE, "/level", "level code out of range (expected: 1..6)");
+          }
+          continue;
+        }
+        return structureError(utf8Field);
+      }
+      p += (int) (lenAndPos >>> 56);
+      long raw = lenAndPos & 0x00FF_FFFF_FFFF_FFFFL;
+      if (wireType == WIRE_VARINT) {
+        if (raw < 1 || raw > 6) {
+          if (fieldError == null) {
+            fieldError = new Rejected(ErrorType.INVALID_VALUE, "/level",
+                "level code " + raw + " (expected: 1..6)");
+          }
+        } else {
+          into.setLevel(Level.ofCode((int) raw));
+        }
+        continue;
+      }
+      if (raw > end - p) {
+        return structureError(utf8Field);
+      }
+      int len = (int) raw;
+      switch ((int) number) {
+        case 2, 4 -> {
+          if (utf8Field == null && !isValidUtf8(value, p, len)) {
+            utf8Field = fieldPath((int) number);
+          }
+          int at = into.appendBytes(value, p, len);
+          if (number == 2) {
+            into.setServiceName(at, len);
+          } else {
+            into.setMessage(at, len);
+          }
+        }
+        case 5, 6 -> {
+          int expected = number == 5 ? 16 : 8;
+          if (len != expected || allZero(value, p, len)) {
+            if (fieldError == null) {
+              fieldError = new Rejected(ErrorType.INVALID_VALUE, fieldPath((int) number),
+                  fieldName((int) number) + " has " + len + " bytes" + (len == expected ? ", all zero" : "")
+                      + " (expected: " + expected + ", not all zero)");
+            }
+          } else {
+            byte[] hex = number == 5 ? into.traceIdHex() : into.spanIdHex();
+            for (int i = 0; i < len; i++) {
+              int b = value[p + i] & 0xFF;
+              hex[2 * i] = HEX[b >>> 4];
+              hex[2 * i + 1] = HEX[b & 0xF];
+            }
+            if (number == 5) {
+              into.setHasTraceId(true);
+            } else {
+              into.setHasSpanId(true);
+            }
+          }
+        }
+        default -> { // 7: Attribute
+          int result = decodeAttribute(value, p, p + len, into);
+          if (result == ATTR_MALFORMED) {
+            return structureError(utf8Field);
+          }
+          if (result == ATTR_BAD_UTF8 && utf8Field == null) {
+            utf8Field = "/attributes";
+          }
+        }
+      }
+      p += len;
+    }
+    if (utf8Field != null) {
+      return invalidUtf8(utf8Field);
+    }
+    if (fieldError != null) {
+      return fieldError;
+    }
+    if ((seen & 1 << 1) == 0) {
+      return new Rejected(ErrorType.MISSING_FIELD, "/timestamp", "timestamp is missing");
+    }
+    if (into.level() == null) {
+      return new Rejected(ErrorType.MISSING_FIELD, "/level", "level is missing");
+    }
+    return validator.validate(into, nowMillis);
+  }
+
+  private static final int ATTR_OK = 0;
+  private static final int ATTR_MALFORMED = 1;
+  private static final int ATTR_BAD_UTF8 = 2;
+
+  private static int decodeAttribute(byte[] value, int p, int end, LogEntry into) {
+    int keyOff = 0;
+    int keyLen = 0;
+    int valOff = 0;
+    int valLen = 0;
+    boolean utf8Ok = true;
+    while (p < end) {
+      long tagAndPos = readVarint(value, p, end);
+      if (tagAndPos < 0) {
+        return ATTR_MALFORMED;
+      }
+      p += (int) (tagAndPos >>> 56);
+      long tag = tagAndPos & 0x00FF_FFFF_FFFF_FFFFL;
+      int wireType = (int) (tag & 7);
+      long number = tag >>> 3;
+      if (number == 0) {
+        return ATTR_MALFORMED;
+      }
+      if (number != 1 && number != 2) {
+        p = skip(value, p, end, wireType);
+        if (p < 0) {
+          return ATTR_MALFORMED;
+        }
+        continue;
+      }
+      if (wireType != WIRE_LEN) {
+        return ATTR_MALFORMED;
+      }
+      long lenAndPos = readVarint(value, p, end);
+      if (lenAndPos < 0) {
+        return ATTR_MALFORMED;
+      }
+      p += (int) (lenAndPos >>> 56);
+      long raw = lenAndPos & 0x00FF_FFFF_FFFF_FFFFL;
+      if (raw > end - p) {
+        return ATTR_MALFORMED;
+      }
+      int len = (int) raw;
+      utf8Ok &= isValidUtf8(value, p, len);
+      if (number == 1) {
+        keyOff = p;
+        keyLen = len;
+      } else {
+        valOff = p;
+        valLen = len;
+      }
+      p += len;
+    }
+    int k = into.appendBytes(value, keyOff, keyLen);
+    int v = into.appendBytes(value, valOff, valLen);
+    into.addAttribute(k, keyLen, v, valLen);
+    return utf8Ok ? ATTR_OK : ATTR_BAD_UTF8;
+  }
+
+  private static Rejected structureError(String utf8Field) {
+    return utf8Field != null ? invalidUtf8(utf8Field) : NOT_A_MESSAGE;
+  }
+
+  private static Rejected invalidUtf8(String field) {
+    return new Rejected(ErrorType.INVALID_UTF8, field, "string field is not valid UTF-8");
+  }
+
+  private static int expectedWireType(long number) {
+    return switch ((int) Math.min(number, 8)) {
+      case 1 -> WIRE_FIXED64;
+      case 3 -> WIRE_VARINT;
+      case 2, 4, 5, 6, 7 -> WIRE_LEN;
+      default -> -1;
+    };
+  }
+
+  private static String fieldName(int number) {
+    return switch (number) {
+      case 1 -> "timestamp";
+      case 2 -> "service_name";
+      case 3 -> "level";
+      case 4 -> "message";
+      case 5 -> "trace_id";
+      case 6 -> "span_id";
+      default -> "attributes";
+    };
+  }
+
+  private static String fieldPath(int number) {
+    return "/" + fieldName(number);
+  }
+
+  /**
+   * Reads a varint at {@code p}; returns its value in the low 56 bits and its length in the top 8,
+   * or -1 when it is truncated, longer than 10 bytes, or above 2^56 (no field here needs more).
+   */
+  private static long readVarint(byte[] b, int p, int end) {
+    long result = 0;
+    for (int shift = 0, i = 0; i < 10; i++, shift += 7) {
+      if (p + i >= end) {
+        return -1;
+      }
+      int x = b[p + i];
+      result |= (long) (x & 0x7F) << shift;
+      if (x >= 0) {
+        return (result >>> 56) != 0 ? -1 : result | (long) (i + 1) << 56;
+      }
+    }
+    return -1;
+  }
+
+  private static long readFixed64(byte[] b, int p) {
+    long v = 0;
+    for (int i = 7; i >= 0; i--) {
+      v = v << 8 | (b[p + i] & 0xFF);
+    }
+    return v;
+  }
+
+  /** Skips a field of {@code wireType} at {@code p}; returns the next position or -1. */
+  private static int skip(byte[] b, int p, int end, int wireType) {
+    switch (wireType) {
+      case WIRE_VARINT -> {
+        long v = readVarint(b, p, end);
+        if (v < 0) {
+          // values above 2^56 are legal in unknown varint fields: skip by continuation bits
+          for (int i = 0; i < 10 && p + i < end; i++) {
+            if (b[p + i] >= 0) {
+              return p + i + 1;
+            }
+          }
+          return -1;
+        }
+        return p + (int) (v >>> 56);
+      }
+      case WIRE_FIXED64 -> {
+        return end - p >= 8 ? p + 8 : -1;
+      }
+      case WIRE_FIXED32 -> {
+        return end - p >= 4 ? p + 4 : -1;
+      }
+      case WIRE_LEN -> {
+        long v = readVarint(b, p, end);
+        if (v < 0) {
+          return -1;
+        }
+        int next = p + (int) (v >>> 56);
+        long len = v & 0x00FF_FFFF_FFFF_FFFFL;
+        return len > end - next ? -1 : next + (int) len;
+      }
+      default -> {
+        return -1; // groups (3, 4) are not used by proto3; 6 and 7 do not exist
+      }
+    }
+  }
+
+  private static boolean allZero(byte[] b, int p, int len) {
+    for (int i = 0; i < len; i++) {
+      if (b[p + i] != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF. */
+  static boolean isValidUtf8(byte[] b, int off, int len) {
+    int i = off;
+    int end = off + len;
+    while (i < end) {
+      int c = b[i];
+      if (c >= 0) {
+        i++;
+        continue;
+      }
+      c &= 0xFF;
+      if (c < 0xC2) {
+        return false;
+      }
+      if (c < 0xE0) {
+        if (i + 1 >= end || (b[i + 1] & 0xC0) != 0x80) {
+          return false;
+        }
+        i += 2;
+      } else if (c < 0xF0) {
+        if (i + 2 >= end) {
+          return false;
+        }
+        int c1 = b[i + 1] & 0xFF;
+        if ((c1 & 0xC0) != 0x80 || (b[i + 2] & 0xC0) != 0x80
+            || (c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 > 0x9F)) {
+          return false;
+        }
+        i += 3;
+      } else if (c < 0xF5) {
+        if (i + 3 >= end) {
+          return false;
+        }
+        int c1 = b[i + 1] & 0xFF;
+        if ((c1 & 0xC0) != 0x80 || (b[i + 2] & 0xC0) != 0x80 || (b[i + 3] & 0xC0) != 0x80
+            || (c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 > 0x8F)) {
+          return false;
+        }
+        i += 4;
+      } else {
+        return false;
+      }
+    }
+    return true;
+  }
+}
