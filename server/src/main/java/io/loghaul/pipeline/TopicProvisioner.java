@@ -86,6 +86,38 @@ public final class TopicProvisioner {
         throw e;
       }
     }
+    List<String> names = new ArrayList<>();
+    for (NewTopic t : topics) {
+      names.add(t.name());
+    }
+    awaitLeaders(admin, names, TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
+  }
+
+  /**
+   * Waits until every partition of {@code topics} has a leader. Producing to a partition in the
+   * moment between its creation and its first leader election fails with NOT_LEADER_OR_FOLLOWER,
+   * and an idempotent producer whose first batch failed that way can end up stuck on
+   * OUT_OF_ORDER_SEQUENCE_NUMBER (seen with 4.1.1); so nothing is produced before this returns.
+   */
+  public static void awaitLeaders(Admin admin, Collection<String> topics, long timeoutMillis)
+      throws InterruptedException, TimeoutException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    while (true) {
+      try {
+        boolean all = admin.describeTopics(topics).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+            .values().stream()
+            .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+        if (all) {
+          return;
+        }
+      } catch (ExecutionException e) {
+        // not known to this broker yet
+      }
+      if (System.nanoTime() > deadline) {
+        throw new TimeoutException("partitions of " + topics + " have no leader after " + timeoutMillis + " ms");
+      }
+      Thread.sleep(50);
+    }
   }
 
   /** The largest {@code max.message.bytes} among {@code topics} (topic config or broker default). */

@@ -53,6 +53,7 @@ public final class KafkaTestClient implements AutoCloseable {
   public void createTopic(String name, int partitions, Map<String, String> configs) throws Exception {
     admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs)))
         .all().get(30, TimeUnit.SECONDS);
+    io.loghaul.pipeline.TopicProvisioner.awaitLeaders(admin, List.of(name), 30_000);
   }
 
   public RecordMetadata send(String topic, Integer partition, String key, byte[] value, RecordHeaders headers)
