@@ -161,6 +161,11 @@ public final class ManagedClickHouse implements AutoCloseable {
     return dir;
   }
 
+  /** The server's process id, or -1 when it is not running. */
+  synchronized long serverPid() {
+    return server != null && server.isAlive() ? server.pid() : -1;
+  }
+
   /** Whether the server process is running (it may still be starting or stopping). */
   public synchronized boolean isRunning() {
     return server != null && server.isAlive();
