@@ -288,4 +288,17 @@ class OtlpHttpServerTest {
 
     assertThat(publisher.calls).hasSize(3);
   }
+
+  @Test
+  void answersInFlightRequestsBeforeShuttingDown() throws Exception {
+    publisher.mode = FakePublisher.Mode.HANG;
+    var pending = client.sendAsync(post("application/x-protobuf", request(record("one")).toByteArray()).build(),
+        BodyHandlers.ofByteArray());
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !publisher.calls.isEmpty());
+
+    server.close();
+
+    assertThat(pending.get().statusCode()).isEqualTo(503);
+    assertThat(pending.get().headers().firstValue("connection")).hasValue("close");
+  }
 }
