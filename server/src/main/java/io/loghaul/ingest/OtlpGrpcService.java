@@ -1,0 +1,219 @@
+package io.loghaul.ingest;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.rpc.Code;
+import com.google.rpc.RetryInfo;
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.ProtoUtils;
+import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.ServerCalls;
+import io.grpc.stub.StreamObserver;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
+import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The OTLP/gRPC receiver: {@code opentelemetry.proto.collector.logs.v1.LogsService/Export} on
+ * {@code otlp.grpc.port} (grpc-netty), gzip or identity request compression.
+ *
+ * <p>Status codes (SPEC §6, OTLP spec): an empty request → OK; a request over
+ * {@code otlp.max-request-bytes} after decompression (gRPC enforces the limit while inflating, so
+ * a gzip bomb is never inflated past it) → RESOURCE_EXHAUSTED without RetryInfo; bytes that are
+ * not an {@code ExportLogsServiceRequest} → INVALID_ARGUMENT; Kafka unavailable or over budget →
+ * UNAVAILABLE with {@code google.rpc.RetryInfo} in {@code grpc-status-details-bin}. Invalid
+ * records are reported in {@code partial_success}.
+ *
+ * <p>The request is read as raw bytes by our own marshaller, so that malformed bytes and the size
+ * limit surface as the codes above rather than grpc-java's UNKNOWN for marshaller failures.
+ * Decoding and mapping run on gRPC's executor; the reply is sent from the Kafka acknowledgement
+ * callback. W3C {@code traceparent}/{@code tracestate} metadata go to the Kafka record headers.
+ *
+ * <p>Lifecycle: {@link #start()} once, {@link #close()} stops accepting calls, lets in-flight ones
+ * finish for up to {@link #SHUTDOWN_TIMEOUT}, then cancels the rest.
+ */
+public final class OtlpGrpcService implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(OtlpGrpcService.class);
+
+  static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+  /** What clients are told to wait before retrying an UNAVAILABLE export. */
+  static final Duration RETRY_DELAY = Duration.ofSeconds(1);
+
+  private static final Metadata.Key<String> TRACEPARENT =
+      Metadata.Key.of("traceparent", Metadata.ASCII_STRING_MARSHALLER);
+  private static final Metadata.Key<String> TRACESTATE =
+      Metadata.Key.of("tracestate", Metadata.ASCII_STRING_MARSHALLER);
+  private static final Context.Key<TraceContext> TRACE_CONTEXT = Context.key("loghaul-trace-context");
+
+  private final int port;
+  private final int maxRequestBytes;
+  private final OtlpLogsIngester ingester;
+  private Server server;
+
+  /**
+   * A receiver on {@code port} (0: disabled, {@link #start()} does nothing).
+   *
+   * @param maxRequestBytes {@code otlp.max-request-bytes}, after decompression
+   */
+  public OtlpGrpcService(int port, long maxRequestBytes, OtlpLogsIngester ingester) {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
+    }
+    if (maxRequestBytes <= 0) {
+      throw new IllegalArgumentException("maxRequestBytes: " + maxRequestBytes + " (expected: > 0)");
+    }
+    this.port = port;
+    this.maxRequestBytes = (int) Math.min(maxRequestBytes, Integer.MAX_VALUE);
+    this.ingester = requireNonNull(ingester, "ingester");
+  }
+
+  /** Binds the port and starts serving; does nothing when the port is 0. */
+  public synchronized void start() throws IOException {
+    if (server != null) {
+      throw new IllegalStateException("already started");
+    }
+    if (port == 0) {
+      return;
+    }
+    server = NettyServerBuilder.forAddress(new InetSocketAddress(port))
+        .maxInboundMessageSize(maxRequestBytes)
+        .addService(ServerInterceptors.intercept(serviceDefinition(), new TraceContextInterceptor()))
+        .build()
+        .start();
+    LOG.info("OTLP/gRPC listening on {}", server.getListenSockets());
+  }
+
+  /** The bound port, or -1 when disabled or not started. */
+  public synchronized int port() {
+    return server == null ? -1 : server.getPort();
+  }
+
+  private ServerServiceDefinition serviceDefinition() {
+    MethodDescriptor<RawRequest, ExportLogsServiceResponse> export = LogsServiceGrpc.getExportMethod()
+        .toBuilder(RawRequest.MARSHALLER, ProtoUtils.marshaller(ExportLogsServiceResponse.getDefaultInstance()))
+        .build();
+    return ServerServiceDefinition.builder(LogsServiceGrpc.SERVICE_NAME)
+        .addMethod(export, ServerCalls.asyncUnaryCall(this::export))
+        .build();
+  }
+
+  private void export(RawRequest raw, StreamObserver<ExportLogsServiceResponse> responses) {
+    long start = System.nanoTime();
+    IngestListener listener = ingester.listener();
+    if (raw.error != null) {
+      boolean tooLarge = raw.error.getCode() == Status.Code.RESOURCE_EXHAUSTED;
+      listener.requestCompleted(IngestListener.GRPC, tooLarge ? IngestListener.TOO_LARGE : IngestListener.INVALID,
+          System.nanoTime() - start);
+      responses.onError(raw.error.asRuntimeException());
+      return;
+    }
+    ExportLogsServiceRequest request;
+    try {
+      request = ExportLogsServiceRequest.parseFrom(raw.bytes);
+    } catch (InvalidProtocolBufferException e) {
+      listener.requestCompleted(IngestListener.GRPC, IngestListener.INVALID, System.nanoTime() - start);
+      responses.onError(Status.INVALID_ARGUMENT
+          .withDescription("request is not an ExportLogsServiceRequest: " + e.getMessage()).asRuntimeException());
+      return;
+    }
+    TraceContext trace = TRACE_CONTEXT.get();
+    ingester.export(request, trace == null ? TraceContext.NONE : trace, IngestListener.GRPC)
+        .whenComplete((response, error) -> {
+          if (error != null) {
+            listener.requestCompleted(IngestListener.GRPC, IngestListener.UNAVAILABLE, System.nanoTime() - start);
+            responses.onError(unavailable(error));
+            return;
+          }
+          listener.requestCompleted(IngestListener.GRPC,
+              response.hasPartialSuccess() ? IngestListener.PARTIAL_SUCCESS : IngestListener.SUCCESS,
+              System.nanoTime() - start);
+          responses.onNext(response);
+          responses.onCompleted();
+        });
+  }
+
+  private static StatusRuntimeException unavailable(Throwable error) {
+    Throwable cause = error.getCause() != null && !(error instanceof PublishException) ? error.getCause() : error;
+    com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
+        .setCode(Code.UNAVAILABLE_VALUE)
+        .setMessage("logs not stored, retry later: " + cause.getMessage())
+        .addDetails(Any.pack(RetryInfo.newBuilder()
+            .setRetryDelay(com.google.protobuf.Duration.newBuilder().setSeconds(RETRY_DELAY.toSeconds()))
+            .build()))
+        .build();
+    return StatusProto.toStatusRuntimeException(status);
+  }
+
+  /** Stops accepting calls, lets in-flight ones finish (bounded), then stops. Idempotent. */
+  @Override
+  public synchronized void close() {
+    if (server == null || server.isShutdown() && server.isTerminated()) {
+      return;
+    }
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn("OTLP/gRPC calls still running after {}, cancelling them", SHUTDOWN_TIMEOUT);
+        server.shutdownNow();
+        server.awaitTermination(SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    } catch (InterruptedException e) {
+      server.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Puts the request's W3C trace context into the gRPC {@link Context}. */
+  private static final class TraceContextInterceptor implements ServerInterceptor {
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+        ServerCallHandler<Q, R> next) {
+      TraceContext trace = TraceContext.of(headers.get(TRACEPARENT), headers.get(TRACESTATE));
+      return Contexts.interceptCall(Context.current().withValue(TRACE_CONTEXT, trace), call, headers, next);
+    }
+  }
+
+  /** The request bytes, or why they could not be read; parsing never throws into grpc-java. */
+  private record RawRequest(byte[] bytes, Status error) {
+    static final MethodDescriptor.Marshaller<RawRequest> MARSHALLER = new MethodDescriptor.Marshaller<>() {
+      @Override
+      public InputStream stream(RawRequest value) {
+        return new ByteArrayInputStream(value.bytes);
+      }
+
+      @Override
+      public RawRequest parse(InputStream stream) {
+        try {
+          // for compressed messages grpc-java's stream throws RESOURCE_EXHAUSTED past the limit
+          return new RawRequest(stream.readAllBytes(), null);
+        } catch (StatusRuntimeException e) {
+          return new RawRequest(null, e.getStatus());
+        } catch (IOException | RuntimeException e) {
+          return new RawRequest(null, Status.INVALID_ARGUMENT.withDescription("unreadable request: " + e));
+        }
+      }
+    };
+  }
+}

@@ -1,0 +1,232 @@
+package io.loghaul.ingest;
+
+import static io.loghaul.ingest.OtlpRequests.CLOCK;
+import static io.loghaul.ingest.OtlpRequests.NOW_MILLIS;
+import static io.loghaul.ingest.OtlpRequests.TRACEPARENT;
+import static io.loghaul.ingest.OtlpRequests.badRecord;
+import static io.loghaul.ingest.OtlpRequests.record;
+import static io.loghaul.ingest.OtlpRequests.request;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.google.protobuf.Any;
+import com.google.rpc.RetryInfo;
+import io.grpc.CallOptions;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.MetadataUtils;
+import io.loghaul.schema.Accepted;
+import io.loghaul.schema.ErrorType;
+import io.loghaul.schema.LogEntry;
+import io.loghaul.schema.LogEntryProtoCodec;
+import io.loghaul.schema.SchemaLimits;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
+import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class OtlpGrpcServiceTest {
+  private static final int MAX_REQUEST_BYTES = 256 * 1024;
+
+  private final FakePublisher publisher = new FakePublisher();
+  private final Map<ErrorType, AtomicInteger> rejected = new ConcurrentHashMap<>();
+  private final IngestListener listener = new IngestListener() {
+    @Override
+    public void rejected(ErrorType type, String transport) {
+      rejected.computeIfAbsent(type, t -> new AtomicInteger()).incrementAndGet();
+    }
+  };
+  private OtlpGrpcService service;
+  private ManagedChannel channel;
+  private LogsServiceGrpc.LogsServiceBlockingStub stub;
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  @BeforeEach
+  void start() throws IOException {
+    OtlpLogsIngester ingester = new OtlpLogsIngester(SchemaLimits.defaults(), publisher, listener, CLOCK,
+        Duration.ofMillis(300));
+    service = new OtlpGrpcService(freePort(), MAX_REQUEST_BYTES, ingester);
+    service.start();
+    channel = NettyChannelBuilder.forAddress("127.0.0.1", service.port()).usePlaintext().build();
+    stub = LogsServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+  }
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    service.close();
+  }
+
+  @Test
+  void publishesValidRecordsAndAnswersSuccess() {
+    Metadata headers = new Metadata();
+    headers.put(Metadata.Key.of("traceparent", Metadata.ASCII_STRING_MARSHALLER), TRACEPARENT);
+    headers.put(Metadata.Key.of("tracestate", Metadata.ASCII_STRING_MARSHALLER), "vendor=1");
+
+    ExportLogsServiceResponse response = stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+        .export(request(record("one"), record("two")));
+
+    assertThat(response.hasPartialSuccess()).isFalse();
+    assertThat(publisher.calls).hasSize(1);
+    FakePublisher.Call call = publisher.calls.get(0);
+    assertThat(call.trace()).isEqualTo(new TraceContext(TRACEPARENT, "vendor=1"));
+    LogEntry entry = new LogEntry();
+    byte[] first = call.values().get(0);
+    assertThat(new LogEntryProtoCodec(SchemaLimits.defaults()).decode(first, 0, first.length, NOW_MILLIS, entry))
+        .isEqualTo(Accepted.INSTANCE);
+    assertThat(entry.message()).isEqualTo("one");
+    assertThat(entry.serviceName()).isEqualTo("checkout");
+  }
+
+  @Test
+  void answersAnEmptyRequestWithSuccess() {
+    ExportLogsServiceResponse response = stub.export(ExportLogsServiceRequest.getDefaultInstance());
+
+    assertThat(response).isEqualTo(ExportLogsServiceResponse.getDefaultInstance());
+    assertThat(publisher.calls).isEmpty();
+  }
+
+  @Test
+  void reportsInvalidRecordsAsPartialSuccess() {
+    ExportLogsServiceResponse response = stub.export(request(record("ok"), badRecord(), badRecord()));
+
+    assertThat(response.getPartialSuccess().getRejectedLogRecords()).isEqualTo(2);
+    assertThat(response.getPartialSuccess().getErrorMessage())
+        .isEqualTo("2 of 3 log records rejected: invalid_value at /trace_id (trace_id has 3 bytes (expected: 16))");
+    assertThat(publisher.calls).singleElement().satisfies(c -> assertThat(c.values()).hasSize(1));
+    assertThat(rejected.get(ErrorType.INVALID_VALUE)).hasValue(2);
+  }
+
+  @Test
+  void acceptsGzipRequests() {
+    ExportLogsServiceResponse response = stub.withCompression("gzip").export(request(record("zipped")));
+
+    assertThat(response.hasPartialSuccess()).isFalse();
+    assertThat(publisher.calls).hasSize(1);
+  }
+
+  @Test
+  void refusesOversizeRequestsWithoutRetryInfo() {
+    ExportLogsServiceRequest big = request(record("x".repeat(MAX_REQUEST_BYTES)));
+
+    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> stub.export(big));
+
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(retryInfo(e)).isNull();
+    assertThat(publisher.calls).isEmpty();
+  }
+
+  @Test
+  void refusesGzipBombsWithoutInflatingThem() {
+    // ~16 MiB inflated, a few KiB on the wire
+    ExportLogsServiceRequest bomb = request(record("a".repeat(16 << 20)));
+
+    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
+        () -> stub.withCompression("gzip").export(bomb));
+
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(retryInfo(e)).isNull();
+    assertThat(publisher.calls).isEmpty();
+  }
+
+  @Test
+  void answersUnavailableWithRetryInfoWhenPublishingFails() {
+    publisher.mode = FakePublisher.Mode.FAIL;
+
+    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
+        () -> stub.export(request(record("one"))));
+
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(e.getStatus().getDescription()).contains("in-flight budget");
+    assertThat(retryInfo(e)).isNotNull();
+    assertThat(retryInfo(e).getRetryDelay().getSeconds()).isEqualTo(1);
+  }
+
+  @Test
+  void answersUnavailableWhenKafkaDoesNotAcknowledgeInTime() {
+    publisher.mode = FakePublisher.Mode.HANG;
+
+    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
+        () -> stub.export(request(record("one"))));
+
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(retryInfo(e)).isNotNull();
+  }
+
+  @Test
+  void answersInvalidArgumentForMalformedBytes() {
+    MethodDescriptor<byte[], byte[]> raw = LogsServiceGrpc.getExportMethod().toBuilder(BYTES, BYTES).build();
+
+    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
+        () -> ClientCalls.blockingUnaryCall(channel, raw, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS),
+            new byte[] {0x0A, 0x7F, 0x01}));
+
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+  }
+
+  @Test
+  void portZeroDisablesTheReceiver() throws IOException {
+    OtlpGrpcService disabled = new OtlpGrpcService(0, MAX_REQUEST_BYTES,
+        new OtlpLogsIngester(SchemaLimits.defaults(), publisher, IngestListener.NOOP, CLOCK));
+    disabled.start();
+
+    assertThat(disabled.port()).isEqualTo(-1);
+    disabled.close();
+  }
+
+  private static RetryInfo retryInfo(StatusRuntimeException e) {
+    com.google.rpc.Status status = StatusProto.fromThrowable(e);
+    if (status == null) {
+      return null;
+    }
+    for (Any detail : status.getDetailsList()) {
+      if (detail.is(RetryInfo.class)) {
+        try {
+          return detail.unpack(RetryInfo.class);
+        } catch (com.google.protobuf.InvalidProtocolBufferException ex) {
+          throw new AssertionError(ex);
+        }
+      }
+    }
+    return null;
+  }
+
+  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
+    @Override
+    public InputStream stream(byte[] value) {
+      return new ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(InputStream stream) {
+      try {
+        return stream.readAllBytes();
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  };
+
+}
