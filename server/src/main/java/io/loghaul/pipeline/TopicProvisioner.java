@@ -16,6 +16,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -94,27 +97,31 @@ public final class TopicProvisioner {
   }
 
   /**
-   * Waits until every partition of {@code topics} has a leader. Producing to a partition in the
-   * moment between its creation and its first leader election fails with NOT_LEADER_OR_FOLLOWER,
-   * and an idempotent producer whose first batch failed that way can end up stuck on
-   * OUT_OF_ORDER_SEQUENCE_NUMBER (seen with 4.1.1); so nothing is produced before this returns.
+   * Waits until the leader of every partition of {@code topics} serves requests. Producing to a
+   * partition in the moment after its creation, before its leader is ready, fails with
+   * NOT_LEADER_OR_FOLLOWER, and an idempotent producer whose first batch failed that way while a
+   * later one got in stays stuck on OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout (seen
+   * with 4.1.1). The metadata (describeTopics) can name a leader before that leader accepts
+   * requests, so this asks each leader for its log end offset, which it answers only once it leads.
    */
   public static void awaitLeaders(Admin admin, Collection<String> topics, long timeoutMillis)
       throws InterruptedException, TimeoutException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     while (true) {
       try {
-        boolean all = admin.describeTopics(topics).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
-            .values().stream()
-            .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
-        if (all) {
-          return;
-        }
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        admin.describeTopics(topics).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).forEach((name, d) -> {
+          for (TopicPartitionInfo p : d.partitions()) {
+            request.put(new TopicPartition(name, p.partition()), OffsetSpec.latest());
+          }
+        });
+        admin.listOffsets(request).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        return;
       } catch (ExecutionException e) {
-        // not known to this broker yet
+        // not known to, or not yet led by, the broker
       }
       if (System.nanoTime() > deadline) {
-        throw new TimeoutException("partitions of " + topics + " have no leader after " + timeoutMillis + " ms");
+        throw new TimeoutException("partitions of " + topics + " have no serving leader after " + timeoutMillis + " ms");
       }
       Thread.sleep(50);
     }
