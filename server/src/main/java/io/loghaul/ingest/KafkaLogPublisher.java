@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Produces OTLP-ingested records to {@code kafka.ingest-topic} (SPEC §6): acks=all, idempotent,
  * lz4, header {@code content-type: application/x-protobuf} plus {@code traceparent} /
- * {@code tracestate} when the request had them. A request's future completes only when Kafka
+ * {@code tracestate} of the {@link TraceContext} it is given (the request's produce span, see
+ * {@link IngestTracing}). A request's future completes only when Kafka
  * acknowledged every one of its records.
  *
  * <p>Threading: {@link KafkaProducer#send} may block up to {@code max.block.ms}
