@@ -11,13 +11,19 @@ import io.loghaul.config.LoghaulConfig;
 import io.loghaul.dlq.DeadLetterPublisher;
 import io.loghaul.embedded.EmbeddedKafka;
 import io.loghaul.embedded.ManagedClickHouse;
+import io.loghaul.ingest.KafkaLogPublisher;
+import io.loghaul.ingest.OtlpGrpcService;
+import io.loghaul.ingest.OtlpHttpServer;
+import io.loghaul.ingest.OtlpLogsIngester;
 import io.loghaul.metrics.AdminServer;
+import io.loghaul.metrics.OtlpMetrics;
 import io.loghaul.metrics.PipelineMetrics;
 import io.loghaul.pipeline.Pipeline;
 import io.loghaul.pipeline.RecordDecoder;
 import io.loghaul.pipeline.TopicProvisioner;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -38,7 +44,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One running loghaul: wires the embedded or external Kafka, the managed or external ClickHouse,
- * the pipeline, and the admin endpoint, and stops them in reverse order. Start with {@link
+ * the pipeline, the OTLP receivers and the admin endpoint, and stops them in reverse order. Start with {@link
  * #start(LoghaulConfig)}; {@link #close()} stops polling, flushes and commits, then stops the
  * servers it started.
  */
@@ -53,6 +59,8 @@ public final class LoghaulServer implements AutoCloseable {
   private AdminServer admin;
   private ClickHouseHttpClient clickhouse;
   private PrometheusMeterRegistry registry;
+  private OtlpGrpcService otlpGrpc;
+  private OtlpHttpServer otlpHttp;
 
   private LoghaulServer(LoghaulConfig config) {
     this.config = requireNonNull(config, "config");
@@ -134,11 +142,37 @@ public final class LoghaulServer implements AutoCloseable {
     closeables.push(pipeline);
     pipeline.start();
 
+    startOtlp(metrics, clock);
+
     admin = new AdminServer("0.0.0.0", config.adminPort(), registry, this::notReadyReason);
     closeables.push(admin);
     log.info("Admin HTTP listening on :{} (/metrics, /healthz, /readyz)", admin.port());
     log.info("Pipeline consuming {} as group {} into {}", kafka.topics(), kafka.group(), table.qualifiedName());
     log.info("ready");
+  }
+
+  /**
+   * The OTLP receivers (SPEC §6), pushed after the pipeline so they close before it: receivers
+   * first (stop accepting, answer in-flight requests), then the publisher (flush to Kafka).
+   */
+  private void startOtlp(PipelineMetrics metrics, Clock clock) throws Exception {
+    LoghaulConfig.Otlp otlp = config.otlp();
+    if (otlp.grpcPort() == 0 && otlp.httpPort() == 0) {
+      return;
+    }
+    KafkaLogPublisher publisher = KafkaLogPublisher.create(
+        bootstrap, config.kafka().ingestTopic(), otlp.maxInflightBytes(), config.schema().maxRecordBytes());
+    closeables.push(publisher);
+    // tracing off until the tracing SDK is wired; client trace contexts still reach Kafka headers
+    OpenTelemetry openTelemetry = OpenTelemetry.noop();
+    OtlpLogsIngester ingester =
+        new OtlpLogsIngester(config.schema(), publisher, new OtlpMetrics(metrics), openTelemetry, clock);
+    otlpGrpc = new OtlpGrpcService(otlp.grpcPort(), otlp.maxRequestBytes(), ingester);
+    closeables.push(otlpGrpc);
+    otlpGrpc.start(); // logs "OTLP/gRPC listening on ..."
+    otlpHttp = new OtlpHttpServer(otlp.httpPort(), otlp.maxRequestBytes(), ingester);
+    closeables.push(otlpHttp);
+    otlpHttp.start(); // logs "OTLP/HTTP listening on ..."
   }
 
   private Map<String, Object> consumerConfig() {
@@ -201,11 +235,24 @@ public final class LoghaulServer implements AutoCloseable {
     return admin.port();
   }
 
+  /** The bound OTLP/gRPC port, or -1 when disabled. */
+  public int otlpGrpcPort() {
+    return otlpGrpc == null ? -1 : otlpGrpc.port();
+  }
+
+  /** The bound OTLP/HTTP port, or -1 when disabled. */
+  public int otlpHttpPort() {
+    return otlpHttp == null ? -1 : otlpHttp.port();
+  }
+
   public PrometheusMeterRegistry registry() {
     return registry;
   }
 
-  /** Stops in reverse start order: pipeline (flush + commit) first, servers last. Idempotent. */
+  /**
+   * Stops in reverse start order: admin, OTLP receivers (answer in-flight requests), the OTLP
+   * publisher (flush), the pipeline (flush + commit), servers last. Idempotent.
+   */
   @Override
   public void close() {
     AutoCloseable c;

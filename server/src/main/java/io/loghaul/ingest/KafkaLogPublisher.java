@@ -15,6 +15,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -29,7 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Produces OTLP-ingested records to {@code kafka.ingest-topic} (SPEC §6): acks=all, idempotent,
  * lz4, header {@code content-type: application/x-protobuf} plus {@code traceparent} /
- * {@code tracestate} when the request had them. A request's future completes only when Kafka
+ * {@code tracestate} of the {@link TraceContext} it is given (the request's produce span, see
+ * {@link IngestTracing}). A request's future completes only when Kafka
  * acknowledged every one of its records.
  *
  * <p>Threading: {@link KafkaProducer#send} may block up to {@code max.block.ms}
@@ -39,8 +41,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Back-pressure: an in-flight budget ({@code otlp.max-inflight-bytes}) counts the value bytes
  * of records handed over and not yet acknowledged; a request that does not fit fails at once with
- * {@link PublishException}, as does a request as soon as one of its sends or acknowledgements
- * fails. After a send failed (typically: no metadata within {@code max.block.ms} because Kafka is
+ * {@link PublishException}. A request whose send or acknowledgement failed fails too, but only once
+ * every one of its records resolved and gave its budget back (records after the failed one are not
+ * sent; ones already handed to the producer are waited for, which the ingester bounds with its own
+ * reply timeout). After a send failed (typically: no metadata within {@code max.block.ms} because Kafka is
  * down) requests fail at once for {@value #UNAVAILABLE_BACKOFF_MS} ms instead of queueing behind
  * more blocked sends. Records are sent with a {@code null} key so the producer batches them per
  * partition freely.
@@ -171,34 +175,34 @@ public final class KafkaLogPublisher implements LogPublisher, AutoCloseable {
   }
 
   private void send(List<byte[]> values, List<Header> headers, CompletableFuture<Void> result) {
-    AtomicInteger remaining = new AtomicInteger(values.size());
+    PendingRequest request = new PendingRequest(values.size(), result);
+    if (System.nanoTime() - unavailableUntilNanos < 0) {
+      // queued behind a send that just failed: do not block another max.block.ms on metadata
+      request.resolveUnsent(values, 0, new PublishException("Kafka unavailable (a send failed just now)"));
+      return;
+    }
     for (int i = 0; i < values.size(); i++) {
       byte[] value = values.get(i);
-      if (result.isDone()) {
+      if (request.failed()) {
         // an earlier record failed: the client retries the whole request, so spare Kafka the rest
-        releaseFrom(values, i);
+        request.resolveUnsent(values, i, null);
         return;
       }
       ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null, null, null, value, headers);
       try {
         producer.send(record, (metadata, error) -> {
-          inflightBytes.addAndGet(-value.length);
-          if (error != null) {
-            if (error instanceof RetriableException) {
-              // send() reports a metadata timeout here too, not by throwing
-              markUnavailable();
-            }
-            result.completeExceptionally(new PublishException("Kafka did not accept a record: " + error, error));
-          } else if (remaining.decrementAndGet() == 0) {
-            result.complete(null);
+          if (error instanceof RetriableException) {
+            // send() reports a metadata timeout here too, not by throwing
+            markUnavailable();
           }
+          request.resolve(value.length, error == null ? null
+              : new PublishException("Kafka did not accept a record: " + error, error));
         });
       } catch (RuntimeException e) {
         // metadata not available within max.block.ms, producer closed, ...: the callback did not run
         LOG.debug("Kafka send failed", e);
         markUnavailable();
-        result.completeExceptionally(new PublishException("Kafka unavailable: " + e.getMessage(), e));
-        releaseFrom(values, i);
+        request.resolveUnsent(values, i, new PublishException("Kafka unavailable: " + e.getMessage(), e));
         return;
       }
     }
@@ -208,12 +212,60 @@ public final class KafkaLogPublisher implements LogPublisher, AutoCloseable {
     unavailableUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(UNAVAILABLE_BACKOFF_MS);
   }
 
-  private void releaseFrom(List<byte[]> values, int from) {
-    long bytes = 0;
-    for (int i = from; i < values.size(); i++) {
-      bytes += values.get(i).length;
+  /**
+   * The records of one {@link #publish} call not yet resolved (acknowledged, failed or never sent).
+   * The future completes only when every record resolved, after its budget was released, so a
+   * caller that sees the failure also sees the budget free again; it fails with the first error.
+   * Resolved from the sender thread and the producer's I/O thread concurrently.
+   */
+  private final class PendingRequest {
+    private final AtomicInteger remaining;
+    private final CompletableFuture<Void> result;
+    private final AtomicReference<PublishException> firstError = new AtomicReference<>();
+
+    PendingRequest(int records, CompletableFuture<Void> result) {
+      this.remaining = new AtomicInteger(records);
+      this.result = result;
     }
-    inflightBytes.addAndGet(-bytes);
+
+    boolean failed() {
+      return firstError.get() != null;
+    }
+
+    /** One sent record resolved; {@code error} is null when Kafka acknowledged it. */
+    void resolve(int bytes, PublishException error) {
+      inflightBytes.addAndGet(-bytes);
+      if (error != null) {
+        firstError.compareAndSet(null, error);
+      }
+      if (remaining.decrementAndGet() == 0) {
+        complete();
+      }
+    }
+
+    /** Records {@code from} to the end will never be sent; {@code error} is null when an earlier one failed. */
+    void resolveUnsent(List<byte[]> values, int from, PublishException error) {
+      long bytes = 0;
+      for (int i = from; i < values.size(); i++) {
+        bytes += values.get(i).length;
+      }
+      inflightBytes.addAndGet(-bytes);
+      if (error != null) {
+        firstError.compareAndSet(null, error);
+      }
+      if (remaining.addAndGet(from - values.size()) == 0) {
+        complete();
+      }
+    }
+
+    private void complete() {
+      PublishException error = firstError.get();
+      if (error == null) {
+        result.complete(null);
+      } else {
+        result.completeExceptionally(error);
+      }
+    }
   }
 
   private boolean tryAcquire(long bytes) {

@@ -13,8 +13,8 @@ public interface LogPublisher {
    * headers.
    *
    * @return a future completed normally only once every record is durably acknowledged, or
-   *     exceptionally with a {@link PublishException} (retryable: overload, Kafka unavailable) as
-   *     soon as one record failed
+   *     exceptionally with a {@link PublishException} (retryable: overload, Kafka unavailable) when
+   *     one record failed, once every record resolved and nothing of the request is in flight
    */
   CompletableFuture<Void> publish(List<byte[]> values, TraceContext trace);
 }

@@ -23,6 +23,7 @@ import io.grpc.protobuf.ProtoUtils;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
+import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
@@ -31,6 +32,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +51,8 @@ import org.slf4j.LoggerFactory;
  * <p>The request is read as raw bytes by our own marshaller, so that malformed bytes and the size
  * limit surface as the codes above rather than grpc-java's UNKNOWN for marshaller failures.
  * Decoding and mapping run on gRPC's executor; the reply is sent from the Kafka acknowledgement
- * callback. W3C {@code traceparent}/{@code tracestate} metadata go to the Kafka record headers.
+ * callback. W3C {@code traceparent}/{@code tracestate} metadata are the parent of the request's
+ * {@code otlp.export} span and continue into the Kafka record headers ({@link IngestTracing}).
  *
  * <p>Lifecycle: {@link #start()} once, {@link #close()} stops accepting calls, lets in-flight ones
  * finish for up to {@link #SHUTDOWN_TIMEOUT}, then cancels the rest.
@@ -121,37 +124,50 @@ public final class OtlpGrpcService implements AutoCloseable {
 
   private void export(RawRequest raw, StreamObserver<ExportLogsServiceResponse> responses) {
     long start = System.nanoTime();
-    IngestListener listener = ingester.listener();
+    TraceContext trace = TRACE_CONTEXT.get();
+    Span span = ingester.tracing().startExport(trace == null ? TraceContext.NONE : trace, IngestListener.GRPC);
     if (raw.error != null) {
       boolean tooLarge = raw.error.getCode() == Status.Code.RESOURCE_EXHAUSTED;
-      listener.requestCompleted(IngestListener.GRPC, tooLarge ? IngestListener.TOO_LARGE : IngestListener.INVALID,
-          System.nanoTime() - start);
-      responses.onError(raw.error.asRuntimeException());
+      fail(responses, span, tooLarge ? IngestListener.TOO_LARGE : IngestListener.INVALID, raw.error.asRuntimeException(),
+          start);
       return;
     }
     ExportLogsServiceRequest request;
     try {
       request = ExportLogsServiceRequest.parseFrom(raw.bytes);
     } catch (InvalidProtocolBufferException e) {
-      listener.requestCompleted(IngestListener.GRPC, IngestListener.INVALID, System.nanoTime() - start);
-      responses.onError(Status.INVALID_ARGUMENT
-          .withDescription("request is not an ExportLogsServiceRequest: " + e.getMessage()).asRuntimeException());
+      fail(responses, span, IngestListener.INVALID, Status.INVALID_ARGUMENT
+          .withDescription("request is not an ExportLogsServiceRequest: " + e.getMessage()).asRuntimeException(), start);
       return;
     }
-    TraceContext trace = TRACE_CONTEXT.get();
-    ingester.export(request, trace == null ? TraceContext.NONE : trace, IngestListener.GRPC)
-        .whenComplete((response, error) -> {
-          if (error != null) {
-            listener.requestCompleted(IngestListener.GRPC, IngestListener.UNAVAILABLE, System.nanoTime() - start);
-            responses.onError(unavailable(error));
-            return;
-          }
-          listener.requestCompleted(IngestListener.GRPC,
-              response.hasPartialSuccess() ? IngestListener.PARTIAL_SUCCESS : IngestListener.SUCCESS,
-              System.nanoTime() - start);
-          responses.onNext(response);
-          responses.onCompleted();
-        });
+    CompletableFuture<ExportLogsServiceResponse> reply;
+    try {
+      reply = ingester.export(request, span, IngestListener.GRPC);
+    } catch (RuntimeException e) {
+      reply = CompletableFuture.failedFuture(e);
+    }
+    reply.whenComplete((response, error) -> {
+      if (error != null) {
+        fail(responses, span, IngestListener.UNAVAILABLE, unavailable(error), start);
+        return;
+      }
+      String outcome = response.hasPartialSuccess() ? IngestListener.PARTIAL_SUCCESS : IngestListener.SUCCESS;
+      finish(span, outcome, Status.Code.OK, start);
+      responses.onNext(response);
+      responses.onCompleted();
+    });
+  }
+
+  private void fail(StreamObserver<ExportLogsServiceResponse> responses, Span span, String outcome,
+      StatusRuntimeException error, long start) {
+    finish(span, outcome, error.getStatus().getCode(), start);
+    responses.onError(error);
+  }
+
+  private void finish(Span span, String outcome, Status.Code code, long start) {
+    ingester.listener().requestCompleted(IngestListener.GRPC, outcome, System.nanoTime() - start);
+    span.setAttribute(IngestTracing.RPC_GRPC_STATUS_CODE, (long) code.value());
+    IngestTracing.endExport(span, outcome);
   }
 
   private static StatusRuntimeException unavailable(Throwable error) {

@@ -38,6 +38,8 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import java.io.IOException;
@@ -76,6 +78,9 @@ import org.slf4j.LoggerFactory;
  * <p>Lifecycle: {@link #start()} once; {@link #close()} stops accepting connections, answers
  * requests that arrive meanwhile with 503, waits up to {@link #SHUTDOWN_TIMEOUT} for in-flight ones,
  * then closes everything.
+ *
+ * <p>Tracing: every request gets an {@code otlp.export} span whose parent is its W3C
+ * {@code traceparent} header ({@link IngestTracing}).
  */
 public final class OtlpHttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OtlpHttpServer.class);
@@ -208,7 +213,7 @@ public final class OtlpHttpServer implements AutoCloseable {
     private boolean gzip;
     private boolean keepAlive;
     private long startNanos;
-    private HttpRequest request;
+    private Span span;
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -226,7 +231,8 @@ public final class OtlpHttpServer implements AutoCloseable {
 
     private void onRequest(ChannelHandlerContext ctx, HttpRequest req) {
       startNanos = System.nanoTime();
-      request = req;
+      span = ingester.tracing().startExport(
+          TraceContext.of(req.headers().get("traceparent"), req.headers().get("tracestate")), IngestListener.HTTP);
       keepAlive = HttpUtil.isKeepAlive(req);
       String contentType = mediaType(req.headers().get(HttpHeaderNames.CONTENT_TYPE));
       json = JSON.equals(contentType);
@@ -321,22 +327,28 @@ public final class OtlpHttpServer implements AutoCloseable {
         fail(ctx, HttpResponseStatus.BAD_REQUEST, Code.INVALID_ARGUMENT, "malformed gzip body: " + e.getMessage());
         return;
       }
-      TraceContext trace = TraceContext.of(request.headers().get("traceparent"), request.headers().get("tracestate"));
       boolean requestKeepAlive = keepAlive;
       boolean requestJson = json;
       long start = startNanos;
+      Span requestSpan = span;
       // read nothing more from this connection until the reply is written
       ctx.channel().config().setAutoRead(false);
-      CompletableFuture<ExportLogsServiceResponse> reply = ingester.export(export, trace, IngestListener.HTTP);
+      CompletableFuture<ExportLogsServiceResponse> reply;
+      try {
+        reply = ingester.export(export, requestSpan, IngestListener.HTTP);
+      } catch (RuntimeException e) {
+        reply = CompletableFuture.failedFuture(e);
+      }
       inflight.add(reply);
+      CompletableFuture<ExportLogsServiceResponse> answered = reply;
       reply.whenComplete((response, error) -> {
         if (error != null) {
-          unavailable(ctx, requestJson, requestKeepAlive, start, error);
+          unavailable(ctx, requestJson, requestKeepAlive, start, requestSpan, error);
         } else {
           String outcome = response.hasPartialSuccess() ? IngestListener.PARTIAL_SUCCESS : IngestListener.SUCCESS;
-          write(ctx, HttpResponseStatus.OK, requestJson, response, requestKeepAlive, outcome, start);
+          write(ctx, HttpResponseStatus.OK, requestJson, response, requestKeepAlive, outcome, start, requestSpan);
         }
-        inflight.remove(reply);
+        inflight.remove(answered);
         ctx.channel().config().setAutoRead(true);
       });
     }
@@ -347,10 +359,11 @@ public final class OtlpHttpServer implements AutoCloseable {
     }
 
     private void unavailable(ChannelHandlerContext ctx, String message) {
-      unavailable(ctx, json, keepAlive, startNanos, new PublishException(message));
+      unavailable(ctx, json, keepAlive, startNanos, span, new PublishException(message));
     }
 
-    private void unavailable(ChannelHandlerContext ctx, boolean asJson, boolean keep, long start, Throwable error) {
+    private void unavailable(ChannelHandlerContext ctx, boolean asJson, boolean keep, long start, Span requestSpan,
+        Throwable error) {
       Throwable cause = error.getCause() != null && !(error instanceof PublishException) ? error.getCause() : error;
       com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
           .setCode(Code.UNAVAILABLE_VALUE)
@@ -359,18 +372,19 @@ public final class OtlpHttpServer implements AutoCloseable {
               .setRetryDelay(com.google.protobuf.Duration.newBuilder().setSeconds(RETRY_AFTER_SECONDS))
               .build()))
           .build();
-      write(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, asJson, status, keep, IngestListener.UNAVAILABLE, start);
+      write(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, asJson, status, keep, IngestListener.UNAVAILABLE, start,
+          requestSpan);
     }
 
     private void fail(ChannelHandlerContext ctx, HttpResponseStatus httpStatus, Code code, String message) {
       com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
           .setCode(code.getNumber()).setMessage(message).build();
       String outcome = code == Code.RESOURCE_EXHAUSTED ? IngestListener.TOO_LARGE : IngestListener.INVALID;
-      write(ctx, httpStatus, json, status, keepAlive, outcome, startNanos);
+      write(ctx, httpStatus, json, status, keepAlive, outcome, startNanos, span);
     }
 
     private void write(ChannelHandlerContext ctx, HttpResponseStatus status, boolean asJson, Message message,
-        boolean keep, String outcome, long start) {
+        boolean keep, String outcome, long start, Span requestSpan) {
       ByteBuf content = asJson
           ? Unpooled.copiedBuffer(OtlpJson.print(message), StandardCharsets.UTF_8)
           : Unpooled.wrappedBuffer(message.toByteArray());
@@ -388,6 +402,8 @@ public final class OtlpHttpServer implements AutoCloseable {
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
       }
       ingester.listener().requestCompleted(IngestListener.HTTP, outcome, System.nanoTime() - start);
+      requestSpan.setAttribute(IngestTracing.HTTP_STATUS_CODE, (long) status.code());
+      IngestTracing.endExport(requestSpan, outcome);
       var written = ctx.writeAndFlush(response);
       if (!keepOpen) {
         written.addListener(ChannelFutureListener.CLOSE);
@@ -401,16 +417,25 @@ public final class OtlpHttpServer implements AutoCloseable {
       }
     }
 
+    /** The connection ends in the middle of a request body: no reply will end its span. */
+    private void abandonRequest() {
+      if (body != null) {
+        span.setStatus(StatusCode.ERROR, "connection closed before the request was complete");
+        span.end();
+        releaseBody();
+      }
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-      releaseBody();
+      abandonRequest();
       super.channelInactive(ctx);
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
       LOG.debug("OTLP/HTTP connection error, closing it", cause);
-      releaseBody();
+      abandonRequest();
       ctx.close();
     }
   }

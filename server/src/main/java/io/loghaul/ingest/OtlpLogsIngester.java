@@ -9,6 +9,9 @@ import io.loghaul.schema.LogEntryProtoCodec;
 import io.loghaul.schema.ParseResult;
 import io.loghaul.schema.Rejected;
 import io.loghaul.schema.SchemaLimits;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
@@ -34,6 +37,10 @@ import java.util.concurrent.TimeoutException;
  * The returned future fails with {@link PublishException} when the publisher fails or has not
  * acknowledged within {@link #DEFAULT_PUBLISH_TIMEOUT} (so a client hears UNAVAILABLE within 2 s
  * even while Kafka is down; the records may still arrive later, which at-least-once allows).
+ *
+ * <p>Tracing: the receivers start the request's {@code otlp.export} span ({@link IngestTracing});
+ * the ingester adds a {@code kafka.produce} child span per publish and puts that span's W3C
+ * context into the Kafka record headers.
  */
 public final class OtlpLogsIngester {
   /** How long a reply waits for Kafka before the request is answered as retryable. */
@@ -46,24 +53,49 @@ public final class OtlpLogsIngester {
   private final OtlpLogMapper mapper;
   private final LogPublisher publisher;
   private final IngestListener listener;
+  private final IngestTracing tracing;
   private final Clock clock;
   private final long publishTimeoutNanos;
 
   /**
-   * An ingester with the default publish timeout.
+   * An ingester with the default publish timeout and tracing off.
    *
    * @param clock the receive time of records without one and the "now" of the timestamp window
    */
   public OtlpLogsIngester(SchemaLimits limits, LogPublisher publisher, IngestListener listener, Clock clock) {
-    this(limits, publisher, listener, clock, DEFAULT_PUBLISH_TIMEOUT);
+    this(limits, publisher, listener, OpenTelemetry.noop(), clock, DEFAULT_PUBLISH_TIMEOUT);
   }
 
+  /** An ingester with tracing off. */
   public OtlpLogsIngester(SchemaLimits limits, LogPublisher publisher, IngestListener listener, Clock clock,
       Duration publishTimeout) {
+    this(limits, publisher, listener, OpenTelemetry.noop(), clock, publishTimeout);
+  }
+
+  /**
+   * An ingester with the default publish timeout.
+   *
+   * @param openTelemetry where the receivers' and the ingester's spans go ({@link
+   *     OpenTelemetry#noop()}: tracing off, client trace contexts still reach Kafka)
+   * @param clock the receive time of records without one and the "now" of the timestamp window
+   */
+  public OtlpLogsIngester(SchemaLimits limits, LogPublisher publisher, IngestListener listener,
+      OpenTelemetry openTelemetry, Clock clock) {
+    this(limits, publisher, listener, openTelemetry, clock, DEFAULT_PUBLISH_TIMEOUT);
+  }
+
+  /**
+   * An ingester.
+   *
+   * @param publishTimeout how long a reply waits for Kafka before the request fails as retryable
+   */
+  public OtlpLogsIngester(SchemaLimits limits, LogPublisher publisher, IngestListener listener,
+      OpenTelemetry openTelemetry, Clock clock, Duration publishTimeout) {
     this.limits = requireNonNull(limits, "limits");
     this.mapper = new OtlpLogMapper(limits);
     this.publisher = requireNonNull(publisher, "publisher");
     this.listener = requireNonNull(listener, "listener");
+    this.tracing = new IngestTracing(requireNonNull(openTelemetry, "openTelemetry"));
     this.clock = requireNonNull(clock, "clock");
     requireNonNull(publishTimeout, "publishTimeout");
     if (publishTimeout.isNegative() || publishTimeout.isZero()) {
@@ -76,15 +108,24 @@ public final class OtlpLogsIngester {
     return listener;
   }
 
+  IngestTracing tracing() {
+    return tracing;
+  }
+
   /**
    * Checks and publishes one request.
    *
+   * @param exportSpan the request's {@code otlp.export} span (see {@link IngestTracing}); the
+   *     ingester adds attributes and a child span, the caller ends it
    * @param transport {@link IngestListener#GRPC} or {@link IngestListener#HTTP}, for metrics
    * @return the reply, completed once Kafka acknowledged every accepted record; or failed with
    *     {@link PublishException}
    */
-  public CompletableFuture<ExportLogsServiceResponse> export(ExportLogsServiceRequest request, TraceContext trace,
+  public CompletableFuture<ExportLogsServiceResponse> export(ExportLogsServiceRequest request, Span exportSpan,
       String transport) {
+    requireNonNull(request, "request");
+    requireNonNull(exportSpan, "exportSpan");
+    requireNonNull(transport, "transport");
     Instant now = clock.instant();
     long nowMillis = now.toEpochMilli();
     long receiveNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
@@ -117,6 +158,10 @@ public final class OtlpLogsIngester {
       }
     }
     listener.received(received, transport);
+    exportSpan.setAttribute(IngestTracing.LOG_RECORDS, (long) received);
+    if (rejections.count > 0) {
+      exportSpan.setAttribute(IngestTracing.REJECTED_LOG_RECORDS, rejections.count);
+    }
     ExportLogsServiceResponse response = rejections.count == 0
         ? ExportLogsServiceResponse.getDefaultInstance()
         : ExportLogsServiceResponse.newBuilder()
@@ -128,12 +173,21 @@ public final class OtlpLogsIngester {
       return CompletableFuture.completedFuture(response);
     }
     int accepted = values.size();
+    Span produceSpan = tracing.startProduce(exportSpan, accepted);
     CompletableFuture<Void> published;
     try {
-      published = publisher.publish(values, trace);
+      published = publisher.publish(values, IngestTracing.propagated(produceSpan));
     } catch (RuntimeException e) {
       published = CompletableFuture.failedFuture(e);
     }
+    // ends with Kafka's real answer, also when the reply below gave up waiting
+    published.whenComplete((ok, error) -> {
+      if (error != null) {
+        produceSpan.recordException(error);
+        produceSpan.setStatus(StatusCode.ERROR, "Kafka did not acknowledge every record");
+      }
+      produceSpan.end();
+    });
     // copy(): the timeout must not complete the publisher's own future
     return published.copy()
         .orTimeout(publishTimeoutNanos, TimeUnit.NANOSECONDS)

@@ -1,8 +1,9 @@
 package io.loghaul.ingest;
 
 /**
- * The W3C trace context of one OTLP request ({@code traceparent} and {@code tracestate} from gRPC
- * metadata or HTTP headers), carried into the Kafka record headers. Immutable.
+ * A W3C trace context as header values: that of one OTLP request ({@code traceparent} and
+ * {@code tracestate} from gRPC metadata or HTTP headers), and the one carried into the Kafka record
+ * headers (the {@code kafka.produce} span's, see {@link IngestTracing}). Immutable.
  *
  * @param traceparent a syntactically valid {@code traceparent}, or {@code null}
  * @param tracestate the {@code tracestate} that came with it, or {@code null}

@@ -6,5 +6,8 @@
  * success reply ({@link io.loghaul.ingest.OtlpLogsIngester}), and the Kafka side
  * ({@link io.loghaul.ingest.KafkaLogPublisher}) that answers only once Kafka acknowledged every
  * record. Network threads never wait for Kafka: replies are written from completion callbacks.
+ * Each request gets an {@code otlp.export} span continuing the client's W3C trace context, with a
+ * {@code kafka.produce} child whose context goes into the Kafka record headers
+ * ({@link io.loghaul.ingest.IngestTracing}).
  */
 package io.loghaul.ingest;

@@ -26,6 +26,8 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
@@ -122,6 +124,25 @@ class OtlpHttpServerTest {
     assertThat(entry.timestampNanos()).isEqualTo(NOW_NANOS);
     assertThat(entry.attributeValue(0)).isEqualTo("42");
     assertThat(entry.attributeValue(1)).isEqualTo("7");
+  }
+
+  @Test
+  void acceptsTheReadmeCurlExample() throws Exception {
+    String readme = Files.readString(Path.of("..", "README.md"));
+    int section = readme.indexOf("## Sending logs over OTLP");
+    assertThat(section).as("README section").isNotNegative();
+    int start = readme.indexOf("-d '", section) + "-d '".length();
+    String json = readme.substring(start, readme.indexOf("'\n", start));
+
+    HttpResponse<byte[]> response = send(post("application/json", json.getBytes(StandardCharsets.UTF_8)).build());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo("{}");
+    LogEntry entry = firstPublished();
+    assertThat(entry.serviceName()).isEqualTo("checkout");
+    assertThat(entry.message()).isEqualTo("payment accepted");
+    assertThat(entry.timestampNanos()).isEqualTo(NOW_NANOS); // the receive time
+    assertThat(entry.traceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
   }
 
   @Test
