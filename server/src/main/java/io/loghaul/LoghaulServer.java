@@ -19,6 +19,7 @@ import io.loghaul.metrics.Telemetry;
 import io.loghaul.pipeline.Pipeline;
 import io.loghaul.pipeline.RecordDecoder;
 import io.loghaul.pipeline.TopicProvisioner;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
@@ -166,6 +167,9 @@ public final class LoghaulServer implements AutoCloseable {
     probe = new HealthProbe(Admin.create(probeAdminConfig()), kafka.group(), pingClient::ping, metrics);
     closeables.push(probe);
 
+    Gauge.builder("loghaul.ready", this, s -> s.notReadyReason() == null ? 1 : 0)
+        .description("1 while /readyz answers 200 (Kafka and ClickHouse reachable, pipeline consuming), else 0")
+        .register(registry);
     admin = new AdminServer("0.0.0.0", config.adminPort(), registry, this::notReadyReason);
     closeables.push(admin);
     log.info("Admin HTTP listening on :{} (/metrics, /healthz, /readyz)", admin.port());
