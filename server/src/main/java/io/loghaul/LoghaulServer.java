@@ -16,11 +16,15 @@ import io.loghaul.ingest.OtlpGrpcService;
 import io.loghaul.ingest.OtlpHttpServer;
 import io.loghaul.ingest.OtlpLogsIngester;
 import io.loghaul.metrics.AdminServer;
+import io.loghaul.metrics.HealthProbe;
+import io.loghaul.metrics.JvmProcessMetrics;
 import io.loghaul.metrics.OtlpMetrics;
 import io.loghaul.metrics.PipelineMetrics;
+import io.loghaul.metrics.Telemetry;
 import io.loghaul.pipeline.Pipeline;
 import io.loghaul.pipeline.RecordDecoder;
 import io.loghaul.pipeline.TopicProvisioner;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
@@ -52,6 +56,9 @@ public final class LoghaulServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LoghaulServer.class);
 
   private final LoghaulConfig config;
+  private final OpenTelemetry injectedOpenTelemetry;
+  private Telemetry telemetry;
+  private HealthProbe probe;
   private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
   private String bootstrap;
   private String clickhouseUrl;
@@ -62,13 +69,22 @@ public final class LoghaulServer implements AutoCloseable {
   private OtlpGrpcService otlpGrpc;
   private OtlpHttpServer otlpHttp;
 
-  private LoghaulServer(LoghaulConfig config) {
+  private LoghaulServer(LoghaulConfig config, OpenTelemetry openTelemetry) {
     this.config = requireNonNull(config, "config");
+    this.injectedOpenTelemetry = openTelemetry;
   }
 
   /** Starts everything; on failure stops what was started and rethrows. */
   public static LoghaulServer start(LoghaulConfig config) throws Exception {
-    LoghaulServer server = new LoghaulServer(config);
+    return start(config, null);
+  }
+
+  /**
+   * Starts everything, sending the server's own spans to {@code openTelemetry} (owned by the
+   * caller) instead of what {@code tracing.*} configures; null means as configured.
+   */
+  public static LoghaulServer start(LoghaulConfig config, OpenTelemetry openTelemetry) throws Exception {
+    LoghaulServer server = new LoghaulServer(config, openTelemetry);
     try {
       server.startAll();
       return server;
@@ -79,6 +95,13 @@ public final class LoghaulServer implements AutoCloseable {
   }
 
   private void startAll() throws Exception {
+    telemetry = injectedOpenTelemetry != null
+        ? Telemetry.of(injectedOpenTelemetry) : Telemetry.create(config.tracing());
+    closeables.push(telemetry);
+    if (config.tracing().otlpEndpoint() != null && injectedOpenTelemetry == null) {
+      log.info("Tracing exports to {} (sample ratio {})", config.tracing().otlpEndpoint(), config.tracing().sampleRatio());
+    }
+    OpenTelemetry otel = telemetry.openTelemetry();
     LoghaulConfig.Kafka kafka = config.kafka();
     if (kafka.embedded()) {
       EmbeddedKafka broker = EmbeddedKafka.start(config.dataDir().resolve("kafka"), kafka.embeddedPort());
@@ -114,17 +137,19 @@ public final class LoghaulServer implements AutoCloseable {
     }
 
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    PipelineMetrics metrics = new PipelineMetrics(registry, ch.table());
+    closeables.push(new JvmProcessMetrics(registry));
     Clock clock = Clock.systemUTC();
+    PipelineMetrics metrics = new PipelineMetrics(registry, ch.table(), clock);
 
     KafkaProducer<byte[], byte[]> dlqProducer = new KafkaProducer<>(dlqProducerConfig(dlqMaxBytes));
-    DeadLetterPublisher deadLetters = new DeadLetterPublisher(
-        dlqProducer, kafka.dlqTopic(), clock, letter -> metrics.deadLettered(letter.type()));
+    DeadLetterPublisher deadLetters = new DeadLetterPublisher(dlqProducer, kafka.dlqTopic(), clock,
+        letter -> metrics.deadLettered(letter.type()), letter -> metrics.deadLetterFailed(), otel);
     closeables.push(deadLetters);
 
     int expectedRows = Math.min(config.batch().maxRows(), 1 << 16);
-    BatchPool pool = new BatchPool(expectedRows, (int) Math.min(config.batch().maxBytes() + (1 << 20), 64L << 20));
-    BatchInserter inserter = new BatchInserter(clickhouse, table.insertSql(), deadLetters, metrics, pool);
+    BatchPool pool = new BatchPool(expectedRows,
+        (int) Math.min(config.batch().maxBytes() + (1 << 20), 64L << 20), telemetry.enabled());
+    BatchInserter inserter = new BatchInserter(clickhouse, table.insertSql(), deadLetters, metrics, pool, otel);
     closeables.push(inserter);
 
     KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig());
@@ -142,8 +167,18 @@ public final class LoghaulServer implements AutoCloseable {
     closeables.push(pipeline);
     pipeline.start();
 
-    startOtlp(metrics, clock);
+    startOtlp(metrics, clock, otel);
 
+    // its own short-timeout client: a readiness ping must not wait out the 60 s insert timeout
+    ClickHouseHttpClient pingClient = new ClickHouseHttpClient(
+        clickhouseUrl, ch.user(), ch.password(), Duration.ofMillis(HealthProbe.DEFAULT_TIMEOUT_MILLIS));
+    closeables.push(pingClient);
+    probe = new HealthProbe(Admin.create(probeAdminConfig()), kafka.group(), pingClient::ping, metrics);
+    closeables.push(probe);
+
+    Gauge.builder("loghaul.ready", this, s -> s.notReadyReason() == null ? 1 : 0)
+        .description("1 while /readyz answers 200 (Kafka and ClickHouse reachable, pipeline consuming), else 0")
+        .register(registry);
     admin = new AdminServer("0.0.0.0", config.adminPort(), registry, this::notReadyReason);
     closeables.push(admin);
     log.info("Admin HTTP listening on :{} (/metrics, /healthz, /readyz)", admin.port());
@@ -155,7 +190,7 @@ public final class LoghaulServer implements AutoCloseable {
    * The OTLP receivers (SPEC §6), pushed after the pipeline so they close before it: receivers
    * first (stop accepting, answer in-flight requests), then the publisher (flush to Kafka).
    */
-  private void startOtlp(PipelineMetrics metrics, Clock clock) throws Exception {
+  private void startOtlp(PipelineMetrics metrics, Clock clock, OpenTelemetry openTelemetry) throws Exception {
     LoghaulConfig.Otlp otlp = config.otlp();
     if (otlp.grpcPort() == 0 && otlp.httpPort() == 0) {
       return;
@@ -163,8 +198,6 @@ public final class LoghaulServer implements AutoCloseable {
     KafkaLogPublisher publisher = KafkaLogPublisher.create(
         bootstrap, config.kafka().ingestTopic(), otlp.maxInflightBytes(), config.schema().maxRecordBytes());
     closeables.push(publisher);
-    // tracing off until the tracing SDK is wired; client trace contexts still reach Kafka headers
-    OpenTelemetry openTelemetry = OpenTelemetry.noop();
     OtlpLogsIngester ingester =
         new OtlpLogsIngester(config.schema(), publisher, new OtlpMetrics(metrics), openTelemetry, clock);
     otlpGrpc = new OtlpGrpcService(otlp.grpcPort(), otlp.maxRequestBytes(), ingester);
@@ -191,6 +224,17 @@ public final class LoghaulServer implements AutoCloseable {
     return c;
   }
 
+  private Map<String, Object> probeAdminConfig() {
+    Map<String, Object> c = new HashMap<>();
+    c.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    c.put(AdminClientConfig.CLIENT_ID_CONFIG, "loghaul-probe");
+    c.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) HealthProbe.DEFAULT_TIMEOUT_MILLIS);
+    c.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) HealthProbe.DEFAULT_TIMEOUT_MILLIS);
+    // reconnect quickly once the broker is back, so readiness returns soon after
+    c.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1_000);
+    return c;
+  }
+
   private Map<String, Object> dlqProducerConfig(int maxRequestBytes) {
     Map<String, Object> c = new HashMap<>();
     c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -208,15 +252,29 @@ public final class LoghaulServer implements AutoCloseable {
     return c;
   }
 
-  /** Null when ready (ClickHouse and Kafka reachable, pipeline consuming), else why not. */
+  /**
+   * Null when ready (ClickHouse and Kafka reachable, pipeline consuming), else why not. Reads the
+   * background {@link HealthProbe}'s last results, so it never blocks the admin thread.
+   */
   String notReadyReason() {
     if (pipeline == null || !pipeline.consuming()) {
       return "pipeline not consuming";
     }
-    if (!clickhouse.ping()) {
+    if (probe == null || !probe.clickhouseReachable()) {
       return "ClickHouse unreachable at " + clickhouseUrl;
     }
+    if (!probe.kafkaReachable()) {
+      return "Kafka unreachable at " + bootstrap;
+    }
     return null;
+  }
+
+  /**
+   * The OpenTelemetry instance the server's own spans go to (no-op when tracing is off), for
+   * components wired after start, such as the OTLP receivers.
+   */
+  public OpenTelemetry openTelemetry() {
+    return telemetry == null ? OpenTelemetry.noop() : telemetry.openTelemetry();
   }
 
   public Pipeline pipeline() {

@@ -1,7 +1,11 @@
 package io.loghaul.clickhouse;
 
 import io.loghaul.pipeline.Durable;
+import io.loghaul.pipeline.TraceHeaders;
+import io.opentelemetry.api.trace.SpanContext;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -10,11 +14,21 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * original bytes). It is {@link #isDurable() durable} once every row is acknowledged by ClickHouse
  * or by the DLQ.
  *
+ * <p>When built with trace links on, it also keeps the {@code traceparent} headers of up to {@link
+ * #MAX_TRACE_LINKS} distinct traces among its records (the raw header bytes; parsed only when the
+ * insert span is built), so the insert span can link to the traces that produced its rows.
+ *
  * <p>Filled by the consumer thread, then handed to the {@link BatchInserter} and never touched by
  * the consumer again; the handover goes through the inserter's executor, which orders the memory.
  */
 public final class Batch implements Durable {
+  /** Most distinct traces one insert span links to: enough to find the callers, bounded for the span. */
+  public static final int MAX_TRACE_LINKS = 32;
+
   private final RowBuffer rows;
+  private final boolean traceLinks;
+  private byte[][] traceparents;
+  private int traceCount;
   private int[] rowEnds;
   private ConsumerRecord<byte[], byte[]>[] records;
   private int rowCount;
@@ -22,8 +36,9 @@ public final class Batch implements Durable {
   private volatile boolean durable;
 
   @SuppressWarnings("unchecked")
-  Batch(RowBuffer rows, int expectedRows, long createdNanos) {
+  Batch(RowBuffer rows, int expectedRows, long createdNanos, boolean traceLinks) {
     this.rows = rows;
+    this.traceLinks = traceLinks;
     int initial = Math.max(16, Math.min(expectedRows, 1 << 16));
     this.rowEnds = new int[initial];
     this.records = new ConsumerRecord[initial];
@@ -44,6 +59,38 @@ public final class Batch implements Durable {
     rowEnds[rowCount] = rows.size();
     records[rowCount] = record;
     rowCount++;
+    if (traceLinks && traceCount < MAX_TRACE_LINKS) {
+      noteTrace(record);
+    }
+  }
+
+  private void noteTrace(ConsumerRecord<byte[], byte[]> record) {
+    byte[] tp = TraceHeaders.traceparent(record.headers());
+    if (tp == null) {
+      return;
+    }
+    if (traceparents == null) {
+      traceparents = new byte[MAX_TRACE_LINKS][];
+    }
+    // newest first: the records of one OTLP request are adjacent and share a trace
+    for (int i = traceCount - 1; i >= 0; i--) {
+      if (TraceHeaders.sameTrace(traceparents[i], tp)) {
+        return;
+      }
+    }
+    traceparents[traceCount++] = tp;
+  }
+
+  /** The distinct, valid trace contexts found in the records' headers (at most {@link #MAX_TRACE_LINKS}). */
+  public List<SpanContext> traceLinks() {
+    List<SpanContext> out = new ArrayList<>(traceCount);
+    for (int i = 0; i < traceCount; i++) {
+      SpanContext ctx = TraceHeaders.spanContext(traceparents[i]);
+      if (ctx != null) {
+        out.add(ctx);
+      }
+    }
+    return out;
   }
 
   public int rowCount() {
@@ -84,6 +131,8 @@ public final class Batch implements Durable {
   RowBuffer release() {
     Arrays.fill(records, 0, rowCount, null);
     rowCount = 0;
+    traceparents = null;
+    traceCount = 0;
     return rows;
   }
 }

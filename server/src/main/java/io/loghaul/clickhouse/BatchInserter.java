@@ -5,6 +5,15 @@ import static java.util.Objects.requireNonNull;
 import io.loghaul.dlq.DeadLetter;
 import io.loghaul.dlq.DeadLetterPublisher;
 import io.loghaul.schema.ErrorType;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -22,17 +31,28 @@ import org.slf4j.LoggerFactory;
  * <p>The consumer thread hands over a batch with {@link #submit} only when {@link #idle()}; it
  * learns of completion through {@link Batch#isDurable()}. {@link #close()} abandons a batch that
  * cannot finish (its offsets are then never committed, so nothing is lost).
+ *
+ * <p>Every INSERT attempt is a {@code clickhouse.insert} span (a root span, kind CLIENT) with the
+ * attributes {@code rows}, {@code bytes} and {@code attempt}, status ERROR and {@code error.type}
+ * when it fails, and links to the traces of the batch's records ({@link Batch#traceLinks()}).
  */
 public final class BatchInserter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BatchInserter.class);
   /** Bytes of a server error message carried into a dead letter (it may quote row data). */
   private static final int MAX_SERVER_TEXT = 64;
+  static final String SPAN_NAME = "clickhouse.insert";
+  static final AttributeKey<Long> ROWS = AttributeKey.longKey("rows");
+  static final AttributeKey<Long> BYTES = AttributeKey.longKey("bytes");
+  static final AttributeKey<Long> ATTEMPT = AttributeKey.longKey("attempt");
+  static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+  private static final AttributeKey<String> DB_SYSTEM = AttributeKey.stringKey("db.system");
 
   private final ClickHouseHttpClient client;
   private final String insertSql;
   private final DeadLetterPublisher deadLetters;
   private final InsertObserver observer;
   private final BatchPool pool;
+  private final Tracer tracer;
   private final ExecutorService thread;
   private final AtomicInteger inFlight = new AtomicInteger();
   private volatile boolean closed;
@@ -44,7 +64,19 @@ public final class BatchInserter implements AutoCloseable {
       DeadLetterPublisher deadLetters,
       InsertObserver observer,
       BatchPool pool) {
+    this(client, insertSql, deadLetters, observer, pool, OpenTelemetry.noop());
+  }
+
+  /** @param openTelemetry where the {@code clickhouse.insert} spans go */
+  public BatchInserter(
+      ClickHouseHttpClient client,
+      String insertSql,
+      DeadLetterPublisher deadLetters,
+      InsertObserver observer,
+      BatchPool pool,
+      OpenTelemetry openTelemetry) {
     this.client = requireNonNull(client, "client");
+    this.tracer = requireNonNull(openTelemetry, "openTelemetry").getTracer("io.loghaul");
     this.insertSql = requireNonNull(insertSql, "insertSql");
     this.deadLetters = requireNonNull(deadLetters, "deadLetters");
     this.observer = requireNonNull(observer, "observer");
@@ -73,7 +105,9 @@ public final class BatchInserter implements AutoCloseable {
     }
     thread.execute(() -> {
       try {
-        insertRange(batch, 0, batch.rowCount(), new Backoff(Backoff.DEFAULT_INITIAL_MILLIS, Backoff.DEFAULT_MAX_MILLIS));
+        List<SpanContext> links = batch.traceLinks();
+        insertRange(batch, 0, batch.rowCount(), links,
+            new Backoff(Backoff.DEFAULT_INITIAL_MILLIS, Backoff.DEFAULT_MAX_MILLIS));
         batch.markDurable();
         pool.recycle(batch);
       } catch (InterruptedException e) {
@@ -84,7 +118,8 @@ public final class BatchInserter implements AutoCloseable {
     });
   }
 
-  private void insertRange(Batch batch, int from, int to, Backoff backoff) throws InterruptedException {
+  private void insertRange(Batch batch, int from, int to, List<SpanContext> links, Backoff backoff)
+      throws InterruptedException {
     int failures = 0;
     while (true) {
       if (closed) {
@@ -92,9 +127,11 @@ public final class BatchInserter implements AutoCloseable {
       }
       int start = batch.rowStart(from);
       int length = batch.rowStart(to) - start;
+      Span span = startSpan(to - from, length, failures + 1, links);
       long t0 = System.nanoTime();
       try {
         client.insert(insertSql, batch.bytes(), start, length);
+        span.end();
         observer.inserted(to - from, length, System.nanoTime() - t0);
         if (!healthy) {
           log.info("ClickHouse accepts inserts again after {} failed attempts", failures);
@@ -102,6 +139,9 @@ public final class BatchInserter implements AutoCloseable {
         healthy = true;
         return;
       } catch (ClickHouseException e) {
+        span.setAttribute(ERROR_TYPE, e.reason());
+        span.setStatus(StatusCode.ERROR, e.reason());
+        span.end();
         observer.failed(e.reason(), System.nanoTime() - t0);
         if (e.badData()) {
           if (to - from == 1) {
@@ -110,8 +150,8 @@ public final class BatchInserter implements AutoCloseable {
           }
           int mid = (from + to) >>> 1;
           log.debug("ClickHouse refused rows {}..{} as bad data (code {}); splitting", from, to, e.code());
-          insertRange(batch, from, mid, backoff);
-          insertRange(batch, mid, to, backoff);
+          insertRange(batch, from, mid, links, backoff);
+          insertRange(batch, mid, to, links, backoff);
           return;
         }
         healthy = false;
@@ -124,6 +164,20 @@ public final class BatchInserter implements AutoCloseable {
         Thread.sleep(delay);
       }
     }
+  }
+
+  private Span startSpan(int rows, int bytes, int attempt, List<SpanContext> links) {
+    SpanBuilder b = tracer.spanBuilder(SPAN_NAME)
+        .setNoParent()
+        .setSpanKind(SpanKind.CLIENT)
+        .setAttribute(DB_SYSTEM, "clickhouse")
+        .setAttribute(ROWS, (long) rows)
+        .setAttribute(BYTES, (long) bytes)
+        .setAttribute(ATTEMPT, (long) attempt);
+    for (SpanContext link : links) {
+      b.addLink(link);
+    }
+    return b.startSpan();
   }
 
   private void deadLetter(Batch batch, int row, ClickHouseException e) throws InterruptedException {

@@ -10,10 +10,18 @@ public final class BatchPool {
   private final ConcurrentLinkedQueue<RowBuffer> free = new ConcurrentLinkedQueue<>();
   private final int expectedRows;
   private final int initialBytes;
+  private final boolean traceLinks;
 
+  /** A pool whose batches do not collect trace links (tracing off). */
   public BatchPool(int expectedRows, int initialBytes) {
+    this(expectedRows, initialBytes, false);
+  }
+
+  /** @param traceLinks whether batches keep their records' traceparents for the insert span's links */
+  public BatchPool(int expectedRows, int initialBytes, boolean traceLinks) {
     this.expectedRows = expectedRows;
     this.initialBytes = initialBytes;
+    this.traceLinks = traceLinks;
   }
 
   /** A new empty batch, opened now. */
@@ -23,7 +31,7 @@ public final class BatchPool {
       buffer = new RowBuffer(initialBytes);
     }
     buffer.reset();
-    return new Batch(buffer, expectedRows, nowNanos);
+    return new Batch(buffer, expectedRows, nowNanos, traceLinks);
   }
 
   void recycle(Batch batch) {

@@ -3,6 +3,15 @@ package io.loghaul.dlq;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
+import io.loghaul.pipeline.TraceHeaders;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
 import java.time.Clock;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -18,12 +27,24 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  *
  * <p>Thread-safe (the Kafka producer is). A failed attempt is recorded on the dead letter; callers
  * retry it with {@link #publish} again, so nothing is ever skipped.
+ *
+ * <p>Each produce attempt is a {@code dlq.produce} span (a root span, kind PRODUCER) with the
+ * destination topic, {@code error_type} and {@code attempt}, ended when Kafka answers (status
+ * ERROR on failure), and linked to the trace in the record's {@code traceparent} header if any.
  */
 public final class DeadLetterPublisher implements AutoCloseable {
   private final Producer<byte[], byte[]> producer;
   private final String topic;
   private final Clock clock;
   private final Consumer<DeadLetter> onAcknowledged;
+  private final Consumer<DeadLetter> onFailed;
+  private final Tracer tracer;
+  private final boolean tracing;
+
+  static final String SPAN_NAME = "dlq.produce";
+  static final AttributeKey<String> DESTINATION = AttributeKey.stringKey("messaging.destination.name");
+  static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error_type");
+  static final AttributeKey<Long> ATTEMPT = AttributeKey.longKey("attempt");
 
   /**
    * @param onAcknowledged called on the producer's I/O thread after each acknowledged dead letter
@@ -31,10 +52,29 @@ public final class DeadLetterPublisher implements AutoCloseable {
    */
   public DeadLetterPublisher(
       Producer<byte[], byte[]> producer, String topic, Clock clock, Consumer<DeadLetter> onAcknowledged) {
+    this(producer, topic, clock, onAcknowledged, l -> {}, OpenTelemetry.noop());
+  }
+
+  /**
+   * @param onAcknowledged called on the producer's I/O thread after each acknowledged dead letter
+   *     (for metrics); must be cheap and must not block
+   * @param onFailed called after each failed produce attempt (for metrics); same rules
+   * @param openTelemetry where the {@code dlq.produce} spans go
+   */
+  public DeadLetterPublisher(
+      Producer<byte[], byte[]> producer,
+      String topic,
+      Clock clock,
+      Consumer<DeadLetter> onAcknowledged,
+      Consumer<DeadLetter> onFailed,
+      OpenTelemetry openTelemetry) {
     this.producer = requireNonNull(producer, "producer");
     this.topic = requireNonNull(topic, "topic");
     this.clock = requireNonNull(clock, "clock");
     this.onAcknowledged = requireNonNull(onAcknowledged, "onAcknowledged");
+    this.onFailed = requireNonNull(onFailed, "onFailed");
+    this.tracer = requireNonNull(openTelemetry, "openTelemetry").getTracer("io.loghaul");
+    this.tracing = openTelemetry != OpenTelemetry.noop();
   }
 
   public String topic() {
@@ -59,17 +99,45 @@ public final class DeadLetterPublisher implements AutoCloseable {
     headers.add(DlqHeaders.FAILED_AT, Long.toString(clock.millis()).getBytes(UTF_8));
     ProducerRecord<byte[], byte[]> out =
         new ProducerRecord<>(topic, null, null, src.key(), src.value(), headers);
+    Span span = startSpan(letter);
     try {
       producer.send(out, (metadata, exception) -> {
         letter.completed(exception);
+        end(span, exception);
         if (exception == null) {
           onAcknowledged.accept(letter);
+        } else {
+          onFailed.accept(letter);
         }
       });
     } catch (RuntimeException e) {
       // send() throws for errors found before the record is queued (e.g. too large, timeout on metadata)
       letter.completed(e);
+      end(span, e);
+      onFailed.accept(letter);
     }
+  }
+
+  private Span startSpan(DeadLetter letter) {
+    SpanBuilder b = tracer.spanBuilder(SPAN_NAME)
+        .setNoParent()
+        .setSpanKind(SpanKind.PRODUCER)
+        .setAttribute(DESTINATION, topic)
+        .setAttribute(ERROR_TYPE, letter.type().label())
+        .setAttribute(ATTEMPT, (long) letter.attempts());
+    // with tracing off, skip reading the header: the no-op span ignores links anyway
+    SpanContext link = tracing ? TraceHeaders.spanContext(TraceHeaders.traceparent(letter.source().headers())) : null;
+    if (link != null) {
+      b.addLink(link);
+    }
+    return b.startSpan();
+  }
+
+  private static void end(Span span, Exception failure) {
+    if (failure != null) {
+      span.setStatus(StatusCode.ERROR, failure.getClass().getSimpleName());
+    }
+    span.end();
   }
 
   /** Blocks until every queued dead letter was acknowledged or failed. */

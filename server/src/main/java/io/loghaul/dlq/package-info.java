@@ -1,8 +1,6 @@
 /**
- * The dead-letter topic: every record that fails the schema check, or that ClickHouse refuses as
- * bad data, is produced here with its original key, value and headers plus the {@code loghaul.*}
- * headers that explain why (SPEC §4). A dead letter counts as handled only when Kafka acknowledged
- * it; until then the source offset is not committed, and a failed attempt is retried, never
- * skipped.
+ * The dead-letter topic: every record the schema check or ClickHouse rejects is produced there
+ * with its original key, value and headers plus the {@code loghaul.*} headers of SPEC §4, and its
+ * source offset is committed only after the DLQ acknowledged it.
  */
 package io.loghaul.dlq;

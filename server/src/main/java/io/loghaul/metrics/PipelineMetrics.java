@@ -8,14 +8,19 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
+import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * The meters of SPEC §8 that the pipeline updates: received, parse errors, inserted, dead-lettered,
- * insert duration/rows/failures. Every meter is registered up front (tags come from closed sets:
- * error types, configured topics, the table); the record path only increments fields.
- * Thread-safe.
+ * insert duration/rows/failures, DLQ produce failures, and the per-partition lag gauges. Every
+ * counter is registered up front (tags come from closed sets: error types, configured topics, the
+ * table); per-partition gauges are registered on assignment and removed on revocation. The record
+ * path only increments fields. Thread-safe.
  */
 public final class PipelineMetrics implements InsertObserver {
   private final MeterRegistry registry;
@@ -25,9 +30,19 @@ public final class PipelineMetrics implements InsertObserver {
   private final Timer insertDuration;
   private final DistributionSummary insertRows;
   private final ConcurrentHashMap<String, Counter> insertFailures = new ConcurrentHashMap<>();
+  private final Counter dlqFailures;
+  private final ConcurrentHashMap<TopicPartition, PartitionMeters> partitions = new ConcurrentHashMap<>();
+  private final Clock clock;
 
   public PipelineMetrics(MeterRegistry registry, String table) {
+    this(registry, table, Clock.systemUTC());
+  }
+
+  /** @param clock the wall clock the commit-lag gauges measure record age against */
+  public PipelineMetrics(MeterRegistry registry, String table, Clock clock) {
     this.registry = requireNonNull(registry, "registry");
+    requireNonNull(table, "table");
+    this.clock = requireNonNull(clock, "clock");
     this.inserted = Counter.builder("logs.inserted")
         .description("Rows acknowledged by ClickHouse")
         .tag("table", table)
@@ -51,6 +66,9 @@ public final class PipelineMetrics implements InsertObserver {
     for (String reason : ClickHouseFailureReasons.ALL) {
       insertFailures(reason);
     }
+    this.dlqFailures = Counter.builder("dlq.produce.failures")
+        .description("Failed produce attempts to the dead-letter topic (each is retried; source offsets wait)")
+        .register(registry);
   }
 
   public MeterRegistry registry() {
@@ -64,6 +82,34 @@ public final class PipelineMetrics implements InsertObserver {
 
   public void deadLettered(ErrorType type) {
     deadLettered[type.ordinal()].increment();
+  }
+
+  /** One produce attempt to the dead-letter topic failed. */
+  public void deadLetterFailed() {
+    dlqFailures.increment();
+  }
+
+  /**
+   * Registers the lag gauges of a newly assigned partition (or returns the existing ones). Called
+   * from the consumer's rebalance callback, never per record.
+   */
+  public PartitionMeters assigned(TopicPartition partition) {
+    return partitions.computeIfAbsent(partition, tp -> new PartitionMeters(registry, tp, clock));
+  }
+
+  /** Removes the lag gauges of revoked or lost partitions. */
+  public void unassigned(Collection<TopicPartition> revoked) {
+    for (TopicPartition tp : revoked) {
+      PartitionMeters m = partitions.remove(tp);
+      if (m != null) {
+        m.remove(registry);
+      }
+    }
+  }
+
+  /** The partitions that currently have lag gauges; a snapshot. */
+  List<PartitionMeters> partitionMeters() {
+    return List.copyOf(partitions.values());
   }
 
   @Override

@@ -1,6 +1,7 @@
 /**
- * Meters of SPEC §8 and the admin HTTP endpoint ({@code /metrics}, {@code /healthz},
- * {@code /readyz}). Every meter is registered once with tags from closed sets (error types,
- * configured topics, transports); the record path only increments fields it already holds.
+ * What operators see of loghaul: the meters of SPEC §8 (registered once, tags from closed sets,
+ * updated without per-record look-ups), JVM and process meters, the per-partition lag gauges, the
+ * background health probe behind {@code /readyz}, the admin HTTP endpoint that serves them, and
+ * the OpenTelemetry SDK setup for the server's own traces.
  */
 package io.loghaul.metrics;

@@ -30,6 +30,7 @@ final class PartitionProgress {
 
   private final ArrayDeque<Run> runs = new ArrayDeque<>();
   private long nextOffset = -1;
+  private long firstOffset = -1;
   private long committed = -1;
 
   /** Notes that the record at {@code offset} is now held by {@code work}. */
@@ -41,6 +42,14 @@ final class PartitionProgress {
       runs.addLast(new Run(offset, work, recordTimestamp));
     }
     nextOffset = offset + 1;
+    if (firstOffset < 0) {
+      firstOffset = offset;
+    }
+  }
+
+  /** The first offset processed since assignment (where the group's position was), or -1. */
+  long firstOffset() {
+    return firstOffset;
   }
 
   /**

@@ -10,6 +10,7 @@ import io.loghaul.clickhouse.RowBinaryEncoder;
 import io.loghaul.config.LoghaulConfig;
 import io.loghaul.dlq.DeadLetter;
 import io.loghaul.dlq.DeadLetterPublisher;
+import io.loghaul.metrics.PartitionMeters;
 import io.loghaul.metrics.PipelineMetrics;
 import io.loghaul.metrics.TopicMeters;
 import io.loghaul.schema.Accepted;
@@ -103,11 +104,13 @@ public final class Pipeline implements AutoCloseable {
     final PartitionProgress progress = new PartitionProgress();
     final byte[] topic;
     final TopicMeters meters;
+    final PartitionMeters lag;
     boolean dlqBlocked;
 
-    Assigned(byte[] topic, TopicMeters meters) {
+    Assigned(byte[] topic, TopicMeters meters, PartitionMeters lag) {
       this.topic = topic;
       this.meters = meters;
+      this.lag = lag;
     }
   }
 
@@ -197,6 +200,8 @@ public final class Pipeline implements AutoCloseable {
       } catch (RuntimeException e) {
         log.warn("Closing the Kafka consumer failed", e);
       }
+      // a failed close skips the revocation callback: the gauges must not outlive the consumer
+      metrics.unassigned(List.copyOf(assigned.keySet()));
       consuming = false;
       stopped.countDown();
     }
@@ -459,6 +464,14 @@ public final class Pipeline implements AutoCloseable {
       }
     }
     oldestSnapshot = m;
+    for (Map.Entry<TopicPartition, Assigned> e : assigned.entrySet()) {
+      Assigned a = e.getValue();
+      Long oldest = m.get(e.getKey());
+      a.lag.oldestUncommitted(oldest == null ? -1 : oldest);
+      long committed = a.progress.committed();
+      // before our first commit the group's position is where we started reading
+      a.lag.committed(committed >= 0 ? committed : a.progress.firstOffset());
+    }
   }
 
   /**
@@ -540,7 +553,7 @@ public final class Pipeline implements AutoCloseable {
       rebalances++;
       for (TopicPartition tp : partitions) {
         byte[] topic = topicBytes.computeIfAbsent(tp.topic(), t -> t.getBytes(UTF_8));
-        assigned.put(tp, new Assigned(topic, metrics.source(tp.topic())));
+        assigned.put(tp, new Assigned(topic, metrics.source(tp.topic()), metrics.assigned(tp)));
       }
       if (!partitions.isEmpty()) {
         log.info("Assigned {}", partitions);
@@ -555,12 +568,14 @@ public final class Pipeline implements AutoCloseable {
       log.info("Revoking {}: flushing and committing their pending records first", partitions);
       drain(partitions, DRAIN_TIMEOUT_MILLIS);
       forget(partitions);
+      metrics.unassigned(partitions);
     }
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
       log.warn("Lost {} without a clean revocation; their uncommitted records will be read again", partitions);
       forget(partitions);
+      metrics.unassigned(partitions);
     }
   }
 

@@ -84,4 +84,36 @@ class DeadLetterPublisherTest {
     assertThat(capped.length).isLessThanOrEqualTo(1024);
     assertThat(new String(capped, UTF_8)).isEqualTo("é".repeat(512));
   }
+
+  @Test
+  void reportsEveryFailedAttemptAndTracesEachAttemptLinkedToTheRecordsTrace() {
+    io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter spans =
+        io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter.create();
+    io.opentelemetry.sdk.OpenTelemetrySdk sdk = io.opentelemetry.sdk.OpenTelemetrySdk.builder()
+        .setTracerProvider(io.opentelemetry.sdk.trace.SdkTracerProvider.builder()
+            .addSpanProcessor(io.opentelemetry.sdk.trace.export.SimpleSpanProcessor.create(spans)).build())
+        .build();
+    MockProducer<byte[], byte[]> producer = new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
+    List<DeadLetter> failed = new ArrayList<>();
+    List<DeadLetter> acked = new ArrayList<>();
+    DeadLetterPublisher publisher = new DeadLetterPublisher(producer, "logs.dlq", clock, acked::add, failed::add, sdk);
+    DeadLetter letter = new DeadLetter(source(), ErrorType.JSON_SYNTAX, "", "json_syntax: truncated");
+
+    publisher.publish(letter);
+    producer.errorNext(new RecordTooLargeException("too large"));
+    publisher.publish(letter);
+    producer.completeNext();
+
+    assertThat(failed).containsExactly(letter);
+    assertThat(acked).containsExactly(letter);
+    List<io.opentelemetry.sdk.trace.data.SpanData> done = spans.getFinishedSpanItems();
+    assertThat(done).extracting(io.opentelemetry.sdk.trace.data.SpanData::getName)
+        .containsExactly("dlq.produce", "dlq.produce");
+    assertThat(done.get(0).getStatus().getStatusCode()).isEqualTo(io.opentelemetry.api.trace.StatusCode.ERROR);
+    assertThat(done.get(1).getStatus().getStatusCode()).isEqualTo(io.opentelemetry.api.trace.StatusCode.UNSET);
+    assertThat(done.get(1).getAttributes().get(DeadLetterPublisher.ATTEMPT)).isEqualTo(2L);
+    assertThat(done.get(0).getLinks()).extracting(l -> l.getSpanContext().getTraceId())
+        .containsExactly("4bf92f3577b34da6a3ce929d0e0e4736");
+    sdk.close();
+  }
 }
