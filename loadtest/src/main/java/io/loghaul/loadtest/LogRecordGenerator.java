@@ -76,7 +76,7 @@ public final class LogRecordGenerator {
     return ofSize(target);
   }
 
-  /** The next valid record of about {@code targetBytes} (at least what the fixed fields need, ~150). */
+  /** The next valid record of about {@code targetBytes} (±30 %; at least what the fixed fields need, ~150). */
   public byte[] ofSize(int targetBytes) {
     long id = sequence++;
     StringBuilder sb = new StringBuilder(targetBytes + 64);
@@ -150,9 +150,8 @@ public final class LogRecordGenerator {
     };
     if (type == ErrorType.INVALID_UTF8) {
       byte[] b = ("{\"timestamp\":" + ts + "," + valid + "}").getBytes(StandardCharsets.UTF_8);
-      // a lone continuation byte inside the message string
-      int at = indexOf(b, (byte) 'b', b.length - 8);
-      b[at] = (byte) 0x80;
+      // a lone continuation byte inside the message string: the 'b' of "bad"
+      b[indexOf(b, "\"bad ".getBytes(StandardCharsets.US_ASCII)) + 1] = (byte) 0x80;
       return b;
     }
     if (type != ErrorType.JSON_SYNTAX && !json.endsWith("}")) {
@@ -161,13 +160,17 @@ public final class LogRecordGenerator {
     return json.getBytes(StandardCharsets.UTF_8);
   }
 
-  private static int indexOf(byte[] b, byte value, int before) {
-    for (int i = before; i >= 0; i--) {
-      if (b[i] == value) {
-        return i;
+  private static int indexOf(byte[] b, byte[] what) {
+    outer:
+    for (int i = 0; i <= b.length - what.length; i++) {
+      for (int j = 0; j < what.length; j++) {
+        if (b[i + j] != what[j]) {
+          continue outer;
+        }
       }
+      return i;
     }
-    throw new IllegalStateException("no '" + (char) value + "' in the record");
+    throw new IllegalStateException("no '" + new String(what, StandardCharsets.US_ASCII) + "' in the record");
   }
 
   private void hex(StringBuilder sb, int digits) {
