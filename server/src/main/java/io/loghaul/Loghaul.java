@@ -32,6 +32,11 @@ public final class Loghaul {
       return;
     }
     List<String> rest = Arrays.asList(args).subList(1, args.length);
+    if (rest.contains("--help") || rest.contains("-h")) {
+      System.out.println(ConfigLoader.describe());
+      System.exit(0);
+      return;
+    }
     LoghaulConfig config;
     try {
       config = ConfigLoader.load(rest, System.getenv());

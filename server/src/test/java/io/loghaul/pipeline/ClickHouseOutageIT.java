@@ -12,25 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** ClickHouse goes away mid-stream and comes back: nothing is lost and the group never rebalances. */
 class ClickHouseOutageIT {
-  private static RealServers servers;
-
-  @BeforeAll
-  static void startServers() throws Exception {
-    servers = RealServers.start();
-  }
-
-  @AfterAll
-  static void stopServers() throws Exception {
-    if (servers != null) {
-      servers.close();
-    }
-  }
+  @RegisterExtension static final RealServers servers = new RealServers();
 
   @Test
   void pausesWhileClickHouseIsDownAndLosesNothingWithoutARebalance() throws Exception {

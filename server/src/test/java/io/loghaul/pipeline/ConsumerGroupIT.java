@@ -11,25 +11,12 @@ import io.loghaul.testing.TestLoghaul;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Two loghaul instances in one consumer group share the partitions; stopping one loses nothing. */
 class ConsumerGroupIT {
-  private static RealServers servers;
-
-  @BeforeAll
-  static void startServers() throws Exception {
-    servers = RealServers.start();
-  }
-
-  @AfterAll
-  static void stopServers() throws Exception {
-    if (servers != null) {
-      servers.close();
-    }
-  }
+  @RegisterExtension static final RealServers servers = new RealServers();
 
   private static void send(String topic, int from, int to) {
     long now = System.currentTimeMillis();

@@ -13,26 +13,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** loghaul as a real process, killed with SIGKILL or stopped with SIGTERM mid-stream, then restarted. */
 class CrashRecoveryIT {
   private static final int MAX_ROWS = 500;
-  private static RealServers servers;
-
-  @BeforeAll
-  static void startServers() throws Exception {
-    servers = RealServers.start();
-  }
-
-  @AfterAll
-  static void stopServers() throws Exception {
-    if (servers != null) {
-      servers.close();
-    }
-  }
+  @RegisterExtension static final RealServers servers = new RealServers();
 
   /** Produces {@code total} records at a steady pace on a background thread. */
   private static Thread produce(String topic, int total, AtomicBoolean failed) {

@@ -18,25 +18,12 @@ import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A dead letter the DLQ refuses blocks commits of its own partition only, and is retried, never skipped. */
 class DlqUnwritableIT {
-  private static RealServers servers;
-
-  @BeforeAll
-  static void startServers() throws Exception {
-    servers = RealServers.start();
-  }
-
-  @AfterAll
-  static void stopServers() throws Exception {
-    if (servers != null) {
-      servers.close();
-    }
-  }
+  @RegisterExtension static final RealServers servers = new RealServers();
 
   @Test
   void aPartitionStopsCommittingAtARecordTheDlqRefusesWhileOthersFlow() throws Exception {

@@ -21,26 +21,13 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The pipeline end to end against a real Kafka broker and a real clickhouse-server. */
 class PipelineIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static RealServers servers;
-
-  @BeforeAll
-  static void startServers() throws Exception {
-    servers = RealServers.start();
-  }
-
-  @AfterAll
-  static void stopServers() throws Exception {
-    if (servers != null) {
-      servers.close();
-    }
-  }
+  @RegisterExtension static final RealServers servers = new RealServers();
 
   private static List<JsonNode> rows(String sql) throws Exception {
     List<JsonNode> out = new ArrayList<>();

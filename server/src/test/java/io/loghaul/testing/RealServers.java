@@ -9,37 +9,55 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real Kafka broker (in-process KRaft) and a real clickhouse-server child process on free ports
- * in a temporary directory, for one integration-test class. Close it in {@code @AfterAll}.
+ * in a temporary directory, shared by one integration-test class. Use it as a JUnit extension —
+ * {@code @RegisterExtension static final RealServers servers = new RealServers();} starts them
+ * before the class's first test and stops them after its last — or call {@link #start()} and
+ * {@link #close()} yourself.
  */
-public final class RealServers implements AutoCloseable {
-  private final Path dir;
-  private final EmbeddedKafka kafka;
-  private final ManagedClickHouse clickhouse;
-  private final ClickHouseHttpClient client;
-  private final KafkaTestClient kafkaClient;
+public final class RealServers implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
+  private Path dir;
+  private EmbeddedKafka kafka;
+  private ManagedClickHouse clickhouse;
+  private ClickHouseHttpClient client;
+  private KafkaTestClient kafkaClient;
 
-  private RealServers(Path dir, EmbeddedKafka kafka, ManagedClickHouse clickhouse) {
-    this.dir = dir;
-    this.kafka = kafka;
-    this.clickhouse = clickhouse;
-    this.client = new ClickHouseHttpClient(clickhouse.url(), "default", "", Duration.ofSeconds(60));
-    this.kafkaClient = new KafkaTestClient(kafka.bootstrapServers());
+  /** Not started yet: register it as an extension, or use {@link #start()}. */
+  public RealServers() {}
+
+  /** Starts both servers now. */
+  public static RealServers start() throws Exception {
+    RealServers servers = new RealServers();
+    servers.startServers();
+    return servers;
   }
 
-  public static RealServers start() throws Exception {
-    Path dir = Files.createTempDirectory("loghaul-it-");
-    EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), FreePorts.freePort());
-    ManagedClickHouse ch;
+  private void startServers() throws Exception {
+    dir = Files.createTempDirectory("loghaul-it-");
+    kafka = EmbeddedKafka.start(dir.resolve("kafka"), FreePorts.freePort());
     try {
-      ch = ManagedClickHouse.start(dir.resolve("clickhouse"), FreePorts.freePort());
-    } catch (Exception e) {
+      clickhouse = ManagedClickHouse.start(dir.resolve("clickhouse"), FreePorts.freePort());
+    } catch (RuntimeException e) {
       kafka.close();
       throw e;
     }
-    return new RealServers(dir, kafka, ch);
+    client = new ClickHouseHttpClient(clickhouse.url(), "default", "", Duration.ofSeconds(60));
+    kafkaClient = new KafkaTestClient(kafka.bootstrapServers());
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    startServers();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) throws Exception {
+    close();
   }
 
   public Path dir() {
@@ -78,6 +96,9 @@ public final class RealServers implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    if (dir == null) {
+      return;
+    }
     try {
       kafkaClient.close();
       client.close();
@@ -87,6 +108,7 @@ public final class RealServers implements AutoCloseable {
       } finally {
         kafka.close();
         deleteTree(dir);
+        dir = null;
       }
     }
   }

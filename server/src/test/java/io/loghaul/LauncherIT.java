@@ -1,0 +1,74 @@
+package io.loghaul;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The {@code ./loghaul} launcher as a user runs it: usage, verbs, and startup errors naming the key. */
+class LauncherIT {
+  private record Result(int exit, String output) {}
+
+  private static Result launch(Map<String, String> env, String... args) throws IOException, InterruptedException {
+    Path root = Path.of("").toAbsolutePath().getParent();
+    List<String> cmd = new ArrayList<>();
+    cmd.add(root.resolve("loghaul").toString());
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().keySet().removeIf(k -> k.startsWith("LOGHAUL_"));
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    byte[] out = p.getInputStream().readAllBytes();
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void withoutArgumentsPrintsUsageNamingRunAndTest() throws Exception {
+    Result r = launch(Map.of());
+    assertThat(r.exit()).isZero();
+    assertThat(r.output()).contains("usage").contains("run").contains("test");
+  }
+
+  @Test
+  void anUnknownVerbIsAUsageError() throws Exception {
+    Result r = launch(Map.of(), "frobnicate");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.output()).contains("frobnicate");
+  }
+
+  @Test
+  void aMalformedValueStopsStartupWithAMessageNamingTheKey() throws Exception {
+    Result r = launch(Map.of(), "run", "--batch.max-rows=-1");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.output()).contains("batch.max-rows: -1 (expected: > 0)");
+  }
+
+  @Test
+  void anUnknownKeyStopsStartupNamingIt() throws Exception {
+    Result r = launch(Map.of(), "run", "--batch.max-rowz=5");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.output()).contains("batch.max-rowz");
+  }
+
+  @Test
+  void aBadEnvironmentValueNamesTheKey() throws Exception {
+    Result r = launch(Map.of("LOGHAUL_ADMIN_PORT", "seventy"), "run");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.output()).contains("admin.port").doesNotContain("Exception");
+  }
+
+  @Test
+  void runHelpListsEverySettingWithItsDefault() throws Exception {
+    Result r = launch(Map.of(), "run", "--help");
+    assertThat(r.exit()).isZero();
+    assertThat(r.output()).contains("kafka.bootstrap", "clickhouse.url", "batch.max-rows", "100000",
+        "schema.max-record-bytes", "otlp.grpc.port", "admin.port");
+  }
+}
