@@ -119,11 +119,12 @@ final class OtlpLoadGenerator implements AutoCloseable {
       stub.withDeadlineAfter(30, TimeUnit.SECONDS).export(request, new Observer(null) {
         @Override
         void finished(String status) {
-          streams.release();
           if (measured) {
             recorder.recordValue(Math.max(0, System.nanoTime() - intended));
           }
           super.finished(status);
+          // last: run() reads the counts once every stream is back
+          streams.release();
         }
       });
       sent++;
