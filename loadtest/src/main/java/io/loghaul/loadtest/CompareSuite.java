@@ -1,0 +1,463 @@
+package io.loghaul.loadtest;
+
+import io.loghaul.clickhouse.ClickHouseHttpClient;
+import io.loghaul.clickhouse.ClickHouseTable;
+import io.loghaul.clickhouse.ServerProfile;
+import io.loghaul.embedded.EmbeddedKafka;
+import io.loghaul.schema.ErrorType;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * {@code bench compare}: loads N generated JSON LogEntry records (plus bad ones) into a Kafka topic
+ * once, then ingests that topic into a fresh ClickHouse table twice, one system after the other:
+ * ClickHouse's own Kafka table engine with a materialized view (several settings tried, the best
+ * reported), then loghaul as a child process. For each: wall time until every row is visible and
+ * the consumer group has committed the end of the topic, CPU-seconds of the processes involved
+ * (the Kafka broker, in this JVM, excluded), rows landed and what happened to the bad records.
+ * Writes summary.json, summary.md and compare.png into --out.
+ */
+final class CompareSuite {
+  static final Set<String> OPTIONS = Set.of(
+      "records", "bad-ratio", "out", "partitions", "server-jar", "loghaul-jvm-opts", "timeout", "engine-configs",
+      "flush-interval-ms");
+  static final String TOPIC = "bench";
+  static final int TOO_LARGE_BYTES = 70_000;
+  static final String LEVEL_ENUM =
+      "Enum8('TRACE' = 1, 'DEBUG' = 2, 'INFO' = 3, 'WARN' = 4, 'ERROR' = 5, 'FATAL' = 6)";
+
+  private final long records;
+  private final double badRatio;
+  private final Path out;
+  private final int partitions;
+  private final Path serverJar;
+  private final String jvmOpts;
+  private final Duration timeout;
+  private final List<int[]> engineConfigs;
+  private final long flushIntervalMs;
+
+  CompareSuite(Options o) {
+    if (!o.has("records")) {
+      throw new IllegalArgumentException("compare: --records=N is required");
+    }
+    this.records = o.positiveLong("records", 0);
+    this.badRatio = o.ratio("bad-ratio", 0);
+    this.out = Path.of(o.string("out", Summary.defaultOut("compare").toString()));
+    this.partitions = o.positiveInt("partitions", 4);
+    this.serverJar = Path.of(o.string("server-jar", "server/target/loghaul-server.jar"));
+    this.jvmOpts = o.string("loghaul-jvm-opts", "-Xms1g -Xmx1g");
+    this.timeout = o.duration("timeout", Duration.ofSeconds(120 + records / 5_000));
+    this.engineConfigs = parseEngineConfigs(o.string("engine-configs", "1x65536,2x65536,2x1048576"));
+    this.flushIntervalMs = o.positiveLong("flush-interval-ms", 1000);
+  }
+
+  /** "CONSUMERSxBLOCK,..." → [consumers, blockSize] pairs. */
+  static List<int[]> parseEngineConfigs(String s) {
+    List<int[]> list = new ArrayList<>();
+    for (String part : s.split(",")) {
+      String[] cb = part.trim().split("x");
+      try {
+        int c = Integer.parseInt(cb[0]);
+        int b = Integer.parseInt(cb[1]);
+        if (cb.length == 2 && c > 0 && b > 0) {
+          list.add(new int[] {c, b});
+          continue;
+        }
+      } catch (RuntimeException e) {
+        // reported below
+      }
+      throw new IllegalArgumentException("compare: --engine-configs: " + s
+          + " (expected: CONSUMERSxBLOCK_SIZE pairs, e.g. 1x65536,2x1048576)");
+    }
+    return list;
+  }
+
+  /** Bad records of each {@link LogRecordGenerator#BAD_TYPES type}, round-robin. */
+  long badRecords() {
+    return Math.round(records * badRatio);
+  }
+
+  void run() throws Exception {
+    if (!Files.isRegularFile(serverJar)) {
+      throw new IllegalStateException("loghaul server jar not found at " + serverJar + " (build it, or pass --server-jar)");
+    }
+    Files.createDirectories(out);
+    Path work = out.resolve("work");
+    deleteTree(work);
+    Map<String, Object> machine = Machine.describe();
+    System.out.println("compare: " + records + " records + " + badRecords() + " bad; machine: " + Machine.oneLine(machine));
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("kafka"), freePort());
+        BenchClickHouse ch = BenchClickHouse.start(work.resolve("clickhouse"), freePort(), flushIntervalMs);
+        ClickHouseHttpClient client = new ClickHouseHttpClient(ch.url(), "default", "", Duration.ofSeconds(60));
+        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+      admin.createTopics(List.of(new NewTopic(TOPIC, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+      long loadStart = System.nanoTime();
+      produce(kafka.bootstrapServers());
+      System.out.printf(Locale.ROOT, "loaded %d records into %s (%d partitions) in %.1f s%n",
+          records + badRecords(), TOPIC, partitions, (System.nanoTime() - loadStart) / 1e9);
+      Map<TopicPartition, Long> ends = endOffsets(admin, TOPIC);
+
+      List<Map<String, Object>> trials = new ArrayList<>();
+      for (int i = 0; i < engineConfigs.size(); i++) {
+        trials.add(runEngine(i, engineConfigs.get(i), kafka.bootstrapServers(), admin, client, ch, ends));
+      }
+      Map<String, Object> bestEngine = trials.stream()
+          .max(Comparator.comparingDouble(t -> (double) t.get("records_per_s"))).orElseThrow();
+      Map<String, Object> loghaul = runLoghaul(kafka.bootstrapServers(), admin, client, ch, ends, work);
+
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("machine", machine);
+      json.put("rows", List.of(row(loghaul), row(bestEngine)));
+      json.put("engine_trials", trials);
+      json.put("loghaul_details", loghaul);
+      Summary.write(out, json, markdown(machine, loghaul, bestEngine, trials));
+      Charts.bars("loghaul vs ClickHouse Kafka engine, " + records + " records (" + Machine.oneLine(machine)
+              .split(",")[0] + ")",
+          List.of(
+              new Charts.Panel("throughput", "records/s", List.of("loghaul", "kafka engine"),
+                  List.of((double) loghaul.get("records_per_s"), (double) bestEngine.get("records_per_s"))),
+              new Charts.Panel("CPU per record", "µs", List.of("loghaul", "kafka engine"),
+                  List.of((double) loghaul.get("cpu_us_per_record"), (double) bestEngine.get("cpu_us_per_record")))),
+          out.resolve("compare.png"));
+      System.out.println(Files.readString(out.resolve("summary.md")));
+      System.out.println("results in " + out);
+    } finally {
+      deleteTree(work);
+    }
+  }
+
+  private static Map<String, Object> row(Map<String, Object> r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (String k : List.of("system", "records", "records_landed", "seconds", "records_per_s", "cpu_seconds",
+        "cpu_us_per_record", "bad_records_handled")) {
+      m.put(k, r.get(k));
+    }
+    return m;
+  }
+
+  private void produce(String bootstrap) throws Exception {
+    Map<String, Object> c = new HashMap<>();
+    c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    c.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    c.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    c.put(ProducerConfig.ACKS_CONFIG, "all");
+    c.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+    c.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
+    c.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    c.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 << 20);
+    // numbers only: the engine's JSONEachRow cannot read RFC 3339 strings into a number
+    LogRecordGenerator g = new LogRecordGenerator(1, System.currentTimeMillis(), false);
+    long bad = badRecords();
+    long every = bad == 0 ? Long.MAX_VALUE : Math.max(1, (records + bad) / bad);
+    List<ErrorType> types = LogRecordGenerator.BAD_TYPES;
+    try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(c)) {
+      long badSent = 0;
+      CompletableFuture<Void> last = CompletableFuture.completedFuture(null);
+      for (long i = 0, good = 0; good < records || badSent < bad; i++) {
+        byte[] value;
+        if ((i % every == every - 1 && badSent < bad) || good >= records) {
+          value = g.bad(types.get((int) (badSent++ % types.size())), TOO_LARGE_BYTES);
+        } else {
+          value = g.next();
+          good++;
+        }
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        p.send(new ProducerRecord<>(TOPIC, (int) (i % partitions), null, value), (md, e) -> {
+          if (e != null) {
+            f.completeExceptionally(e);
+          } else {
+            f.complete(null);
+          }
+        });
+        last = f;
+      }
+      p.flush();
+      last.get(60, TimeUnit.SECONDS);
+    }
+  }
+
+  private Map<String, Object> runEngine(int trial, int[] config, String bootstrap, Admin admin,
+      ClickHouseHttpClient client, BenchClickHouse ch, Map<TopicPartition, Long> ends) throws Exception {
+    String target = "engine_logs_" + trial;
+    String queue = "engine_queue_" + trial;
+    String view = "engine_mv_" + trial;
+    String group = "clickhouse-engine-" + trial;
+    client.query(ClickHouseTable.of("default", target, ServerProfile.LEGACY).createTableSql(ServerProfile.LEGACY));
+    // a new group would start at the end of the topic: point it at the start first
+    Map<TopicPartition, OffsetAndMetadata> earliest = new HashMap<>();
+    ends.keySet().forEach(tp -> earliest.put(tp, new OffsetAndMetadata(0)));
+    admin.alterConsumerGroupOffsets(group, earliest).all().get(30, TimeUnit.SECONDS);
+    client.query("CREATE TABLE default." + queue + " (timestamp UInt64, service_name String, level String,"
+        + " message String, trace_id String, span_id String) ENGINE = Kafka SETTINGS"
+        + " kafka_broker_list = '" + bootstrap + "', kafka_topic_list = '" + TOPIC + "',"
+        + " kafka_group_name = '" + group + "', kafka_format = 'JSONEachRow', kafka_row_delimiter = '\\n',"
+        + " kafka_num_consumers = " + config[0] + ", kafka_max_block_size = " + config[1]);
+    double cpu0 = ProcStat.cpuSeconds(ch.pid());
+    long t0 = System.nanoTime();
+    // attaching the view starts consumption
+    client.query("CREATE MATERIALIZED VIEW default." + view + " TO default." + target + " AS SELECT"
+        // the alias "timestamp" shadows the source column everywhere in 18.16 (subqueries and
+        // chained views do not work on a Kafka source), so timestamp_ns is only second-precise
+        + " toDateTime(intDiv(timestamp, 1000), 'UTC') AS timestamp, toUInt64(timestamp) * 1000000000 AS timestamp_ns,"
+        + " service_name, CAST(if(has(['TRACE','DEBUG','INFO','WARN','ERROR','FATAL'], upper(level)),"
+        + " upper(level), 'INFO') AS " + LEVEL_ENUM + ") AS level, message, trace_id, span_id,"
+        + " emptyArrayString() AS `attributes.key`, emptyArrayString() AS `attributes.value`,"
+        + " '" + TOPIC + "' AS kafka_topic, toUInt32(0) AS kafka_partition, toUInt64(0) AS kafka_offset"
+        + " FROM default." + queue);
+    Done done = awaitDone(admin, group, ends, client, target, t0);
+    double cpu = ProcStat.cpuSeconds(ch.pid()) - cpu0;
+    client.query("DROP TABLE default." + view);
+    client.query("DROP TABLE default." + queue);
+    long landed = count(client, target);
+    Map<String, Object> r = result("clickhouse-kafka-engine", done, landed, cpu);
+    r.put("settings", Map.of("kafka_num_consumers", config[0], "kafka_max_block_size", config[1],
+        "stream_flush_interval_ms", flushIntervalMs));
+    long bad = badRecords();
+    // the engine skips rows it cannot parse and lands the rest, bad or not
+    r.put("bad_records_handled", Math.max(0, records + bad - landed));
+    r.put("bad_records_landed", Math.max(0, landed - records));
+    System.out.println("engine " + config[0] + "x" + config[1] + ": " + r);
+    return r;
+  }
+
+  private Map<String, Object> runLoghaul(String bootstrap, Admin admin, ClickHouseHttpClient client,
+      BenchClickHouse ch, Map<TopicPartition, Long> ends, Path work) throws Exception {
+    String table = "loghaul_logs";
+    String group = "loghaul-bench";
+    String dlq = TOPIC + ".dlq";
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    for (String opt : jvmOpts.trim().split("\\s+")) {
+      if (!opt.isEmpty()) {
+        cmd.add(opt);
+      }
+    }
+    cmd.addAll(List.of("-jar", serverJar.toString(), "run",
+        "--data.dir=" + work.resolve("loghaul"),
+        "--kafka.bootstrap=" + bootstrap,
+        "--kafka.topics=" + TOPIC,
+        "--kafka.ingest-topic=" + TOPIC,
+        "--kafka.dlq-topic=" + dlq,
+        "--kafka.group=" + group,
+        "--kafka.topic-partitions=" + partitions,
+        "--clickhouse.url=" + ch.url(),
+        "--clickhouse.table=" + table,
+        "--schema.max-record-bytes=65536",
+        "--otlp.grpc.port=0",
+        "--otlp.http.port=0",
+        "--admin.port=" + freePort()));
+    long launch = System.nanoTime();
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    Path log = out.resolve("loghaul.log");
+    try {
+      double chCpu0 = -1;
+      double jvmCpu0 = -1;
+      long t0 = 0;
+      BufferedReader reader = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      List<String> lines = new ArrayList<>();
+      String line;
+      while ((line = reader.readLine()) != null) {
+        lines.add(line);
+        if (line.contains("Pipeline consuming")) {
+          chCpu0 = ProcStat.cpuSeconds(ch.pid());
+          jvmCpu0 = ProcStat.cpuSeconds(p.pid());
+          t0 = System.nanoTime();
+          break;
+        }
+      }
+      if (t0 == 0) {
+        Files.write(log, lines);
+        throw new IllegalStateException("loghaul exited before consuming; see " + log);
+      }
+      // keep draining its output so it never blocks on a full pipe
+      Thread drain = Thread.ofPlatform().daemon().start(() -> {
+        try {
+          String l;
+          while ((l = reader.readLine()) != null) {
+            synchronized (lines) {
+              lines.add(l);
+            }
+          }
+        } catch (IOException e) {
+          // the process ended
+        }
+      });
+      Done done = awaitDone(admin, group, ends, client, table, t0);
+      double jvmCpu = ProcStat.cpuSeconds(p.pid()) - jvmCpu0;
+      double chCpu = ProcStat.cpuSeconds(ch.pid()) - chCpu0;
+      long rss = ProcStat.rssBytes(p.pid());
+      long landed = count(client, table);
+      long dead = endOffsets(admin, dlq).values().stream().mapToLong(Long::longValue).sum();
+      Map<String, Object> r = result("loghaul", done, landed, jvmCpu + chCpu);
+      r.put("bad_records_handled", dead);
+      r.put("cpu_seconds_loghaul_jvm", round(jvmCpu));
+      r.put("cpu_seconds_clickhouse", round(chCpu));
+      r.put("startup_seconds", round((t0 - launch) / 1e9));
+      r.put("rss_bytes_at_end", rss);
+      r.put("jvm_opts", jvmOpts);
+      p.destroy();
+      p.waitFor(60, TimeUnit.SECONDS);
+      drain.join(5_000);
+      synchronized (lines) {
+        Files.write(log, lines);
+      }
+      System.out.println("loghaul: " + r);
+      return r;
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
+  private Map<String, Object> result(String system, Done done, long landed, double cpu) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("system", system);
+    r.put("records", records);
+    r.put("records_landed", landed);
+    r.put("seconds", round(done.seconds()));
+    r.put("records_per_s", round(landed / done.seconds()));
+    r.put("cpu_seconds", round(cpu));
+    r.put("cpu_us_per_record", round(cpu * 1e6 / Math.max(1, landed)));
+    r.put("completed", done.completed());
+    return r;
+  }
+
+  record Done(double seconds, boolean completed) {}
+
+  /**
+   * Waits until {@code group} has committed the end of every partition and the table's row count
+   * has not changed for a second; returns the time from {@code t0} to the last change of either.
+   * Gives up after --timeout (completed = false): a consumer that stalls on a bad record.
+   */
+  private Done awaitDone(Admin admin, String group, Map<TopicPartition, Long> ends, ClickHouseHttpClient client,
+      String table, long t0) throws Exception {
+    long deadline = t0 + timeout.toNanos();
+    long lastCount = -1;
+    long lastChange = t0;
+    boolean committed = false;
+    while (System.nanoTime() < deadline) {
+      Thread.sleep(200);
+      long now = System.nanoTime();
+      long n = count(client, table);
+      if (n != lastCount) {
+        lastCount = n;
+        lastChange = now;
+      }
+      if (!committed) {
+        Map<TopicPartition, OffsetAndMetadata> c =
+            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+        committed = ends.entrySet().stream().allMatch(e -> c.get(e.getKey()) != null
+            && c.get(e.getKey()).offset() >= e.getValue());
+        if (committed) {
+          lastChange = now;
+        }
+      }
+      if (committed && now - lastChange >= TimeUnit.SECONDS.toNanos(1)) {
+        return new Done((lastChange - t0) / 1e9, true);
+      }
+    }
+    return new Done(timeout.toNanos() / 1e9, false);
+  }
+
+  private static long count(ClickHouseHttpClient client, String table) throws Exception {
+    return Long.parseLong(client.query("SELECT count() FROM default." + table).trim());
+  }
+
+  private static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) throws Exception {
+    var desc = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+    Map<TopicPartition, OffsetSpec> q = new HashMap<>();
+    desc.partitions().forEach(p -> q.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+    Map<TopicPartition, Long> ends = new HashMap<>();
+    admin.listOffsets(q).all().get(30, TimeUnit.SECONDS).forEach((tp, info) -> ends.put(tp, info.offset()));
+    return ends;
+  }
+
+  String markdown(Map<String, Object> machine, Map<String, Object> loghaul, Map<String, Object> engine,
+      List<Map<String, Object>> trials) {
+    StringBuilder sb = new StringBuilder("# bench compare: loghaul vs ClickHouse Kafka engine\n\n");
+    sb.append("Machine: ").append(Machine.oneLine(machine)).append("  \n");
+    sb.append(String.format(Locale.ROOT, "Records: %,d good JSON LogEntry records (150 B–2 KB mix, epoch-ms timestamps)"
+        + " + %,d bad ones (every JSON error type, round-robin); topic with %d partitions, loaded once.%n%n",
+        records, badRecords(), partitions));
+    sb.append("| system | records | landed | seconds | records/s | CPU-s | CPU µs/record | bad records handled |\n");
+    sb.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (Map<String, Object> r : List.of(loghaul, engine)) {
+      sb.append(String.format(Locale.ROOT, "| %s%s | %,d | %,d | %.2f | %,.0f | %.2f | %.2f | %,d |%n",
+          r.get("system"), Boolean.TRUE.equals(r.get("completed")) ? "" : " (timed out)", r.get("records"),
+          r.get("records_landed"), r.get("seconds"), r.get("records_per_s"), r.get("cpu_seconds"),
+          r.get("cpu_us_per_record"), r.get("bad_records_handled")));
+    }
+    double ratio = (double) loghaul.get("records_per_s") / Math.max(1e-9, (double) engine.get("records_per_s"));
+    double cpuRatio = (double) loghaul.get("cpu_us_per_record") / Math.max(1e-9, (double) engine.get("cpu_us_per_record"));
+    sb.append(String.format(Locale.ROOT, "%nloghaul / engine: %.2f× the records/s, %.2f× the CPU per record.%n%n",
+        ratio, cpuRatio));
+    sb.append(String.format(Locale.ROOT, "loghaul CPU: JVM %.2f s + clickhouse-server %.2f s; startup (excluded) %.1f s;"
+            + " RSS at end %,d MB; JVM options %s. Bad records went to the DLQ topic.%n%n",
+        loghaul.get("cpu_seconds_loghaul_jvm"), loghaul.get("cpu_seconds_clickhouse"), loghaul.get("startup_seconds"),
+        ((Number) loghaul.get("rss_bytes_at_end")).longValue() >> 20, loghaul.get("jvm_opts")));
+    sb.append("Kafka engine settings tried (best first row above; CPU = clickhouse-server only):\n\n");
+    sb.append("| kafka_num_consumers | kafka_max_block_size | seconds | records/s | CPU µs/record | landed |\n");
+    sb.append("|---:|---:|---:|---:|---:|---:|\n");
+    for (Map<String, Object> t : trials) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> s = (Map<String, Object>) t.get("settings");
+      sb.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %,.0f | %.2f | %,d |%n", s.get("kafka_num_consumers"),
+          s.get("kafka_max_block_size"), t.get("seconds"), t.get("records_per_s"), t.get("cpu_us_per_record"),
+          t.get("records_landed")));
+    }
+    sb.append(String.format(Locale.ROOT, "%nstream_flush_interval_ms = %d. What the engine does NOT do that loghaul does:"
+        + " attributes are dropped (18.16's JSONEachRow cannot read an object into a column; skipped as unknown);"
+        + " no timestamp window, no RFC 3339 timestamps, no hex-id, size or depth checks, no duplicate-key or"
+        + " unknown-field rejection; unparsable rows are silently skipped (input_format_allow_errors_*), not"
+        + " dead-lettered, and bad-but-parsable rows land as data; timestamp_ns is second-precise; provenance columns are constants (18.16 has"
+        + " no _partition/_offset virtual columns).%n", flushIntervalMs));
+    return sb.toString();
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 1000) / 1000.0;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

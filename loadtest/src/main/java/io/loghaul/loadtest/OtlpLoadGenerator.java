@@ -1,0 +1,186 @@
+package io.loghaul.loadtest;
+
+import io.grpc.ConnectivityState;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
+import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * An open-loop OTLP/gRPC load generator: sends {@code LogsService/Export} requests at a fixed
+ * arrival rate over {@code channels} HTTP/2 connections with at most {@code concurrency} requests
+ * in flight (gRPC streams), whatever the server's speed. Latency is measured from each request's
+ * intended send time, so a stalled server is charged for every request it delayed (coordinated
+ * omission corrected); requests that could not even start because all streams were busy count from
+ * their intended time too.
+ *
+ * <p>One sender thread paces the requests; responses arrive on gRPC's threads and are recorded in
+ * a {@link Recorder}. Requests before the warmup ends are sent but not recorded.
+ */
+final class OtlpLoadGenerator implements AutoCloseable {
+  private final List<ManagedChannel> channels = new ArrayList<>();
+  private final List<LogsServiceGrpc.LogsServiceStub> stubs = new ArrayList<>();
+  private final Recorder recorder = new Recorder(TimeUnit.MINUTES.toNanos(5), 3);
+  private final Map<String, LongAdder> statuses = new ConcurrentHashMap<>();
+  private final AtomicLong readyTransitions = new AtomicLong();
+  private final LongAdder completed = new LongAdder();
+
+  OtlpLoadGenerator(String host, int port, int channelCount) {
+    for (int i = 0; i < channelCount; i++) {
+      ManagedChannel ch = NettyChannelBuilder.forAddress(host, port)
+          .usePlaintext()
+          .maxInboundMessageSize(16 << 20)
+          .flowControlWindow(1 << 20)
+          .build();
+      channels.add(ch);
+      watch(ch, ch.getState(false));
+      stubs.add(LogsServiceGrpc.newStub(ch));
+    }
+  }
+
+  private void watch(ManagedChannel ch, ConnectivityState from) {
+    ch.notifyWhenStateChanged(from, () -> {
+      ConnectivityState now = ch.getState(false);
+      if (now == ConnectivityState.READY) {
+        readyTransitions.incrementAndGet();
+      }
+      if (now != ConnectivityState.SHUTDOWN) {
+        watch(ch, now);
+      }
+    });
+  }
+
+  /**
+   * Sends one request on each channel, one at a time, and returns each first-response time in
+   * milliseconds: connection setup (TCP, HTTP/2 preface, settings) plus one request.
+   */
+  double[] timeToFirstResponse(ExportLogsServiceRequest request) throws InterruptedException {
+    double[] ms = new double[stubs.size()];
+    for (int i = 0; i < stubs.size(); i++) {
+      long t0 = System.nanoTime();
+      CountDownLatch done = new CountDownLatch(1);
+      stubs.get(i).withDeadlineAfter(30, TimeUnit.SECONDS).export(request, new Observer(done));
+      done.await();
+      ms[i] = (System.nanoTime() - t0) / 1e6;
+    }
+    return ms;
+  }
+
+  /** The outcome of {@link #run}: latency histogram of the measured phase, counts and rates. */
+  record Outcome(Histogram latencyNanos, long sent, long measuredSent, double measuredSeconds,
+      long measuredCompleted, Map<String, Long> statuses, long connectionsOpened) {}
+
+  /**
+   * Sends {@code rate} requests per second for {@code warmupNanos + durationNanos}, then waits up
+   * to 30 s for the stragglers.
+   */
+  Outcome run(ExportLogsServiceRequest request, double rate, int concurrency, long warmupNanos, long durationNanos)
+      throws InterruptedException {
+    Semaphore streams = new Semaphore(concurrency);
+    double periodNanos = 1e9 / rate;
+    long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
+    long measureFrom = start + warmupNanos;
+    long end = measureFrom + durationNanos;
+    long sent = 0;
+    long measuredSent = 0;
+    long completedAtMeasureStart = -1;
+    for (long i = 0; ; i++) {
+      long intended = start + (long) (i * periodNanos);
+      if (intended >= end) {
+        break;
+      }
+      long wait = intended - System.nanoTime();
+      if (wait > 0) {
+        LockSupport.parkNanos(wait);
+      }
+      streams.acquire();
+      boolean measured = intended >= measureFrom;
+      if (measured && completedAtMeasureStart < 0) {
+        completedAtMeasureStart = completed.sum();
+        recorder.reset();
+      }
+      LogsServiceGrpc.LogsServiceStub stub = stubs.get((int) (i % stubs.size()));
+      stub.withDeadlineAfter(30, TimeUnit.SECONDS).export(request, new Observer(null) {
+        @Override
+        void finished(String status) {
+          if (measured) {
+            recorder.recordValue(Math.max(0, System.nanoTime() - intended));
+          }
+          super.finished(status);
+          // last: run() reads the counts once every stream is back
+          streams.release();
+        }
+      });
+      sent++;
+      if (measured) {
+        measuredSent++;
+      }
+    }
+    // stragglers: wait for every stream to come back
+    streams.tryAcquire(concurrency, 30, TimeUnit.SECONDS);
+    long measuredCompleted = completed.sum() - Math.max(0, completedAtMeasureStart);
+    Map<String, Long> counts = new TreeMap<>();
+    statuses.forEach((k, v) -> counts.put(k, v.sum()));
+    return new Outcome(recorder.getIntervalHistogram(), sent, measuredSent, durationNanos / 1e9, measuredCompleted,
+        counts, readyTransitions.get());
+  }
+
+  private class Observer implements StreamObserver<ExportLogsServiceResponse> {
+    private final CountDownLatch done;
+
+    Observer(CountDownLatch done) {
+      this.done = done;
+    }
+
+    @Override
+    public void onNext(ExportLogsServiceResponse value) {
+      // partial success counts as OK at the transport level, as in the SDK exporters
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      finished(Status.fromThrowable(t).getCode().name());
+    }
+
+    @Override
+    public void onCompleted() {
+      finished("OK");
+    }
+
+    void finished(String status) {
+      completed.increment();
+      statuses.computeIfAbsent(status, k -> new LongAdder()).increment();
+      if (done != null) {
+        done.countDown();
+      }
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    for (ManagedChannel ch : channels) {
+      ch.shutdown();
+    }
+    for (ManagedChannel ch : channels) {
+      if (!ch.awaitTermination(10, TimeUnit.SECONDS)) {
+        ch.shutdownNow();
+      }
+    }
+  }
+}

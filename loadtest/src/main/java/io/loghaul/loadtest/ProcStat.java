@@ -1,0 +1,48 @@
+package io.loghaul.loadtest;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * CPU time and resident memory of a local process, read from {@code /proc/<pid>/stat} and
+ * {@code /proc/<pid>/status} (Linux only). Values are cumulative since the process started; take
+ * differences. Returns -1 when the process is gone or {@code /proc} is unreadable.
+ */
+public final class ProcStat {
+  /** Clock ticks per second of {@code /proc/<pid>/stat} times; 100 on every Linux we run on. */
+  static final double TICKS_PER_SECOND = 100.0;
+
+  private ProcStat() {}
+
+  /** User + system CPU seconds the process has used, or -1. */
+  public static double cpuSeconds(long pid) {
+    try {
+      return parseCpuSeconds(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** Resident set size in bytes, or -1. */
+  public static long rssBytes(long pid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.substring(6).trim().split("\\s+")[0]) * 1024;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+    return -1;
+  }
+
+  /** utime + stime of one {@code /proc/<pid>/stat} line, in seconds. */
+  static double parseCpuSeconds(String stat) {
+    // the command name (field 2) is in parentheses and may hold spaces: count fields after it
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+    // f[0] is field 3 (state); utime is field 14, stime field 15
+    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
+  }
+}

@@ -1,0 +1,73 @@
+package io.loghaul.loadtest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.StreamObserver;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
+import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The generator against a tiny in-process LogsService that fails every fifth request. */
+class OtlpLoadGeneratorTest {
+  private final AtomicInteger received = new AtomicInteger();
+  private Server server;
+
+  @BeforeEach
+  void startServer() throws Exception {
+    server = NettyServerBuilder.forPort(0).addService(new LogsServiceGrpc.LogsServiceImplBase() {
+      @Override
+      public void export(ExportLogsServiceRequest request, StreamObserver<ExportLogsServiceResponse> reply) {
+        if (received.incrementAndGet() % 5 == 0) {
+          reply.onError(Status.UNAVAILABLE.asRuntimeException());
+          return;
+        }
+        reply.onNext(ExportLogsServiceResponse.getDefaultInstance());
+        reply.onCompleted();
+      }
+    }).build().start();
+  }
+
+  @AfterEach
+  void stopServer() throws InterruptedException {
+    server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void sendsEveryRequestRecordsTheMeasuredOnesAndCountsStatusCodes() throws Exception {
+    ExportLogsServiceRequest request = OtlpRequests.build(1, 2, 1200, System.currentTimeMillis() * 1_000_000L);
+    OtlpLoadGenerator.Outcome o;
+    double[] ttfr;
+    try (OtlpLoadGenerator gen = new OtlpLoadGenerator("127.0.0.1", server.getPort(), 3)) {
+      ttfr = gen.timeToFirstResponse(request);
+      o = gen.run(request, 400, 50, TimeUnit.MILLISECONDS.toNanos(250), TimeUnit.MILLISECONDS.toNanos(500));
+    }
+    assertThat(ttfr).hasSize(3);
+    assertThat(java.util.Arrays.stream(ttfr).min().orElseThrow()).isPositive();
+    // 400/s for 0.75 s, paced by intended times: exactly 300 requests, 200 of them measured
+    assertThat(o.sent()).isEqualTo(300);
+    assertThat(o.measuredSent()).isEqualTo(200);
+    assertThat(o.latencyNanos().getTotalCount()).isEqualTo(200);
+    assertThat(received.get()).isEqualTo(303);
+    assertThat(o.statuses()).containsOnlyKeys("OK", "UNAVAILABLE");
+    assertThat(o.statuses().get("OK") + o.statuses().get("UNAVAILABLE")).isEqualTo(303);
+    assertThat(o.statuses().get("UNAVAILABLE")).isEqualTo(60);
+    assertThat(o.connectionsOpened()).isEqualTo(3);
+  }
+
+  @Test
+  void buildsRequestsOfAboutTheAskedSize() {
+    ExportLogsServiceRequest r = OtlpRequests.build(1, 1, 1200, 1);
+    assertThat(r.getSerializedSize()).isBetween(1000, 1400);
+    ExportLogsServiceRequest many = OtlpRequests.build(1, 10, 12_000, 1);
+    assertThat(many.getResourceLogs(0).getScopeLogs(0).getLogRecordsCount()).isEqualTo(10);
+    assertThat(many.getSerializedSize()).isBetween(10_000, 14_000);
+  }
+}
