@@ -44,6 +44,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +58,7 @@ class OtlpKafkaOutageIT {
   private static final Logger LOG = LoggerFactory.getLogger(OtlpKafkaOutageIT.class);
   private static final int RECORDS_PER_REQUEST = 2;
 
-  private static RealServers servers;
+  @RegisterExtension static final RealServers servers = new RealServers();
   private static NettyLeakWatch leaks;
   private static LoghaulServer loghaul;
   private static String table;
@@ -65,7 +66,6 @@ class OtlpKafkaOutageIT {
   @BeforeAll
   static void start() throws Exception {
     leaks = new NettyLeakWatch();
-    servers = RealServers.start();
     String topic = KafkaTestClient.uniqueName("otlp");
     table = KafkaTestClient.uniqueName("t");
     loghaul = TestLoghaul.start(servers, "--kafka.topics=" + topic, "--kafka.ingest-topic=" + topic,
@@ -78,9 +78,6 @@ class OtlpKafkaOutageIT {
     try {
       if (loghaul != null) {
         loghaul.close();
-      }
-      if (servers != null) {
-        servers.close();
       }
       assertThat(leaks.reports()).as("Netty leak reports").isEmpty();
     } finally {

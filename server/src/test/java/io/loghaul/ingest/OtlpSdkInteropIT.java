@@ -46,6 +46,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * OTLP ingest end to end with real clients: the OpenTelemetry Java SDK's own OTLP exporters (gRPC,
@@ -57,7 +58,7 @@ class OtlpSdkInteropIT {
   private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
   private static final String SPAN_ID = "00f067aa0ba902b7";
 
-  private static RealServers servers;
+  @RegisterExtension static final RealServers servers = new RealServers();
   private static NettyLeakWatch leaks;
   private static LoghaulServer loghaul;
   private static String table;
@@ -65,7 +66,6 @@ class OtlpSdkInteropIT {
   @BeforeAll
   static void start() throws Exception {
     leaks = new NettyLeakWatch();
-    servers = RealServers.start();
     String topic = KafkaTestClient.uniqueName("otlp");
     table = KafkaTestClient.uniqueName("t");
     loghaul = TestLoghaul.start(servers, "--kafka.topics=" + topic, "--kafka.ingest-topic=" + topic,
@@ -78,9 +78,6 @@ class OtlpSdkInteropIT {
     try {
       if (loghaul != null) {
         loghaul.close();
-      }
-      if (servers != null) {
-        servers.close();
       }
       assertThat(leaks.reports()).as("Netty leak reports").isEmpty();
     } finally {

@@ -13,9 +13,8 @@ import io.loghaul.testing.TestLoghaul;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * After a mixed run of good records and a known number of bad records of every error type, the
@@ -23,19 +22,9 @@ import org.junit.jupiter.api.Test;
  * counter equals what was sent of that type.
  */
 class AccountingIT {
-  private static RealServers servers;
+  @RegisterExtension static final RealServers servers = new RealServers();
 
-  @BeforeAll
-  static void startServers() throws Exception {
-    servers = RealServers.start();
-  }
 
-  @AfterAll
-  static void stopServers() throws Exception {
-    if (servers != null) {
-      servers.close();
-    }
-  }
 
   @Test
   void receivedEqualsInsertedPlusDeadLetteredAndParseErrorsMatchWhatWasSent() throws Exception {

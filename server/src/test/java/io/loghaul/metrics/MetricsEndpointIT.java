@@ -16,20 +16,20 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * GET /metrics of a running loghaul exposes every metric of SPEC §8 with its type and labels, the
  * JVM and process metrics, and every metric the Grafana dashboard reads. One loghaul for the class.
  */
 class MetricsEndpointIT {
-  private static RealServers servers;
+  @RegisterExtension static final RealServers servers = new RealServers();
   private static LoghaulServer loghaul;
   private static String topic;
   private static String table;
 
   @BeforeAll
   static void start() throws Exception {
-    servers = RealServers.start();
     topic = KafkaTestClient.uniqueName("logs");
     table = KafkaTestClient.uniqueName("t");
     loghaul = TestLoghaul.start(servers, "--kafka.topics=" + topic, "--clickhouse.table=" + table,
@@ -50,9 +50,6 @@ class MetricsEndpointIT {
   static void stop() throws Exception {
     if (loghaul != null) {
       loghaul.close();
-    }
-    if (servers != null) {
-      servers.close();
     }
   }
 

@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A real Prometheus server (Debian's package) scrapes a running loghaul every second and evaluates
@@ -33,14 +34,13 @@ import org.junit.jupiter.api.Test;
 class PrometheusAlertIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private static RealServers servers;
+  @RegisterExtension static final RealServers servers = new RealServers();
   private static Process prometheus;
   private static Path dir;
   private static int prometheusPort;
 
   @BeforeAll
   static void start() throws Exception {
-    servers = RealServers.start();
     dir = Files.createTempDirectory("loghaul-prometheus-");
   }
 
@@ -54,9 +54,6 @@ class PrometheusAlertIT {
         }
       }
     } finally {
-      if (servers != null) {
-        servers.close();
-      }
       if (dir != null) {
         try (var s = Files.walk(dir)) {
           s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

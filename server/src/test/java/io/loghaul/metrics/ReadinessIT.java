@@ -11,9 +11,8 @@ import io.loghaul.testing.RealServers;
 import io.loghaul.testing.TestLoghaul;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * /readyz turns 503 within 15 s of ClickHouse or Kafka becoming unreachable and 200 again by
@@ -22,19 +21,9 @@ import org.junit.jupiter.api.Test;
 class ReadinessIT {
   /** SPEC/issue: readiness turns false within 15 s of a dependency becoming unreachable. */
   private static final Duration NOT_READY_WITHIN = Duration.ofSeconds(15);
-  private static RealServers servers;
+  @RegisterExtension static final RealServers servers = new RealServers();
 
-  @BeforeAll
-  static void startServers() throws Exception {
-    servers = RealServers.start();
-  }
 
-  @AfterAll
-  static void stopServers() throws Exception {
-    if (servers != null) {
-      servers.close();
-    }
-  }
 
   private static HttpResponse<String> readyz(LoghaulServer loghaul) throws Exception {
     return PrometheusText.get(loghaul.adminPort(), "/readyz");

@@ -24,11 +24,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The server's own spans, captured with the SDK's in-memory exporter: one {@code clickhouse.insert}
@@ -36,21 +35,11 @@ import org.junit.jupiter.api.Test;
  * traceparent} headers (bounded), and one {@code dlq.produce} per dead letter, linked likewise.
  */
 class TracingIT {
-  private static RealServers servers;
+  @RegisterExtension static final RealServers servers = new RealServers();
   private InMemorySpanExporter exporter;
   private OpenTelemetrySdk sdk;
 
-  @BeforeAll
-  static void startServers() throws Exception {
-    servers = RealServers.start();
-  }
 
-  @AfterAll
-  static void stopServers() throws Exception {
-    if (servers != null) {
-      servers.close();
-    }
-  }
 
   @BeforeEach
   void sdk() {
