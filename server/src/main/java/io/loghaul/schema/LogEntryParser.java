@@ -744,8 +744,12 @@ public final class LogEntryParser {
     int valueOffset = entry.arenaSize();
     attrKeyOffset = keyOffset;
     attrKeyLength = keyLength;
-    if (buf[pos] == '"') {
+    int c = buf[pos];
+    if (c == '"') {
       string(RAW);
+    } else if (c == '-' || (c >= '0' && c <= '9')) {
+      // a number is its own compact text: no need for value()'s container machinery
+      number(true);
     } else {
       value(true);
     }
