@@ -2,6 +2,9 @@ package io.loghaul.schema;
 
 import static java.util.Objects.requireNonNull;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
@@ -38,10 +41,39 @@ public final class LogEntryParser {
     "/timestamp", "/service_name", "/level", "/message", "/trace_id", "/span_id", "/attributes"
   };
   private static final byte[][] NAME_BYTES = new byte[NAMES.length][];
+  // each name's first and last 8 bytes (4 for names shorter than 8), as little-endian reads see them;
+  // the two overlap, so together they cover every byte of names up to 16 bytes long
+  private static final long[] NAME_HEAD = new long[NAMES.length];
+  private static final long[] NAME_TAIL = new long[NAMES.length];
+
+  /** Little-endian 8-byte reads from a {@code byte[]}: the scanners look at 8 bytes at a time. */
+  static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101_0101_0101_0101L;
+  private static final long HIGH_BITS = 0x8080_8080_8080_8080L;
+
+  /** Lower-case hex digit of every byte that is a hex digit (either case), 0 for the others. */
+  private static final byte[] HEX_LOWER = new byte[256];
 
   static {
     for (int i = 0; i < NAMES.length; i++) {
-      NAME_BYTES[i] = NAMES[i].getBytes(StandardCharsets.US_ASCII);
+      byte[] name = NAMES[i].getBytes(StandardCharsets.US_ASCII);
+      NAME_BYTES[i] = name;
+      int n = name.length;
+      if (n >= 8) {
+        NAME_HEAD[i] = (long) LONG_LE.get(name, 0);
+        NAME_TAIL[i] = (long) LONG_LE.get(name, n - 8);
+      } else {
+        NAME_HEAD[i] = (int) INT_LE.get(name, 0);
+        NAME_TAIL[i] = (int) INT_LE.get(name, n - 4);
+      }
+    }
+    for (int c = '0'; c <= '9'; c++) {
+      HEX_LOWER[c] = (byte) c;
+    }
+    for (int c = 'a'; c <= 'f'; c++) {
+      HEX_LOWER[c] = (byte) c;
+      HEX_LOWER[c - 'a' + 'A'] = (byte) c;
     }
   }
 
@@ -256,8 +288,17 @@ public final class LogEntryParser {
     }
     byte[] b = buf;
     int s = pos + 1;
+    int known = knownName(b, s, end);
+    if (known != UNKNOWN) {
+      pos = s + NAME_BYTES[known].length + 1;
+      if ((seenFields & 1 << known) != 0) {
+        nameDefect(known, b, s, NAME_BYTES[known].length);
+      }
+      seenFields |= 1 << known;
+      return known;
+    }
     int p = s;
-    // fast path: plain printable ASCII, no escapes; anything else goes through the full decoder
+    // plain printable ASCII, no escapes; anything else goes through the full decoder
     while (p < end) {
       byte c = b[p];
       if (c == '"' || c < 0x20 || c == '\\') {
@@ -300,6 +341,36 @@ public final class LogEntryParser {
       defect = new Rejected(ErrorType.DUPLICATE_FIELD, PATHS[field],
           "field " + NAMES[field] + " appears more than once");
     }
+  }
+
+  /**
+   * The field whose name, followed by its closing quote, starts at {@code b[s]} spelled without
+   * escapes, or {@link #UNKNOWN}: the common case, recognised without scanning the key byte by byte.
+   * {@link #UNKNOWN} only means "not recognised here"; the caller then decodes the key in full.
+   */
+  private static int knownName(byte[] b, int s, int end) {
+    if (end - s < 6) {
+      return UNKNOWN;
+    }
+    int candidate = switch (b[s]) {
+      case 't' -> b[s + 1] == 'i' ? TIMESTAMP : TRACE_ID;
+      case 's' -> b[s + 1] == 'e' ? SERVICE_NAME : SPAN_ID;
+      case 'l' -> LEVEL;
+      case 'm' -> MESSAGE;
+      case 'a' -> ATTRIBUTES;
+      default -> UNKNOWN;
+    };
+    if (candidate == UNKNOWN) {
+      return UNKNOWN;
+    }
+    int n = NAME_BYTES[candidate].length;
+    if (end - s <= n || b[s + n] != '"') {
+      return UNKNOWN;
+    }
+    boolean same = n >= 8
+        ? (long) LONG_LE.get(b, s) == NAME_HEAD[candidate] && (long) LONG_LE.get(b, s + n - 8) == NAME_TAIL[candidate]
+        : (int) INT_LE.get(b, s) == NAME_HEAD[candidate] && (int) INT_LE.get(b, s + n - 4) == NAME_TAIL[candidate];
+    return same ? candidate : UNKNOWN;
   }
 
   private static int identify(byte[] b, int off, int len) {
@@ -523,6 +594,18 @@ public final class LogEntryParser {
       }
       return;
     }
+    int s = pos + 1;
+    // the common case, read in place: exactly `digits` unescaped hex digits, not all zero, then the
+    // quote; anything else (escapes, wrong length, bad digits) takes the general path for its message
+    if (end - s > digits && buf[s + digits] == '"' && copyHexId(buf, s, digits, target)) {
+      pos = s + digits + 1;
+      if (field == TRACE_ID) {
+        entry.setHasTraceId(true);
+      } else {
+        entry.setHasSpanId(true);
+      }
+      return;
+    }
     int mark = entry.arenaSize();
     string(RAW);
     byte[] a = entry.arena();
@@ -558,6 +641,20 @@ public final class LogEntryParser {
       }
     }
     entry.truncateArena(mark);
+  }
+
+  /** Copies {@code digits} hex digits, lower-cased, to {@code target}; false if one is not a hex digit or all are '0'. */
+  private static boolean copyHexId(byte[] b, int s, int digits, byte[] target) {
+    int invalid = 0;
+    int nonZero = 0;
+    for (int i = 0; i < digits; i++) {
+      int c = b[s + i];
+      int lower = HEX_LOWER[c & 0xFF];
+      target[i] = (byte) lower;
+      invalid |= lower - 1 >>> 31; // lower == 0: not a hex digit
+      nonZero |= lower ^ '0';
+    }
+    return invalid == 0 && nonZero != 0;
   }
 
   private void attributes() {
@@ -647,8 +744,12 @@ public final class LogEntryParser {
     int valueOffset = entry.arenaSize();
     attrKeyOffset = keyOffset;
     attrKeyLength = keyLength;
-    if (buf[pos] == '"') {
+    int c = buf[pos];
+    if (c == '"') {
       string(RAW);
+    } else if (c == '-' || (c >= '0' && c <= '9')) {
+      // a number is its own compact text: no need for value()'s container machinery
+      number(true);
     } else {
       value(true);
     }
@@ -884,7 +985,15 @@ public final class LogEntryParser {
     if (c == '0') {
       p++;
     } else if (c >= '1' && c <= '9') {
-      // accumulate negatively so Long.MIN_VALUE fits
+      // 18 digits cannot overflow a long: no overflow check for them (epoch millis have 13)
+      int fastEnd = Math.min(end, p + 18);
+      long u = 0;
+      while (p < fastEnd && (c = b[p]) >= '0' && c <= '9') {
+        u = u * 10 + (c - '0');
+        p++;
+      }
+      v = -u;
+      // further digits: accumulate negatively so Long.MIN_VALUE fits
       while (p < end && (c = b[p]) >= '0' && c <= '9') {
         int d = c - '0';
         if (v < (Long.MIN_VALUE + d) / 10) {
@@ -952,6 +1061,15 @@ public final class LogEntryParser {
       e.appendByte('"');
     }
     while (true) {
+      // skip 8 bytes at a time to the first byte that needs a look (see specialBytes)
+      while (p <= end - 8) {
+        long special = specialBytes((long) LONG_LE.get(b, p));
+        if (special != 0) {
+          p += Long.numberOfTrailingZeros(special) >>> 3;
+          break;
+        }
+        p += 8;
+      }
       if (p >= end) {
         throw syntax(p, "unterminated string");
       }
@@ -986,6 +1104,21 @@ public final class LogEntryParser {
       e.appendByte('"');
     }
     pos = p;
+  }
+
+  /**
+   * The high bit of each byte of the little-endian word {@code w} that is {@code '"'}, {@code '\\'},
+   * a control character (below 0x20) or not ASCII (0x80 and up), or 0 when it has none. Bytes above
+   * the lowest flagged one may be flagged wrongly (a borrow carries upward), so only the lowest flag
+   * is exact, and that is the only one the scanner uses.
+   */
+  static long specialBytes(long w) {
+    long quote = w ^ 0x2222_2222_2222_2222L;
+    long backslash = w ^ 0x5C5C_5C5C_5C5C_5C5CL;
+    return ((quote - ONES) & ~quote
+        | (backslash - ONES) & ~backslash
+        | (w - 0x2020_2020_2020_2020L) & ~w
+        | w) & HIGH_BITS;
   }
 
   /** Decodes the escape at {@code b[p] == '\\'}; returns the position after it. */
@@ -1184,6 +1317,10 @@ public final class LogEntryParser {
   private void skipWhitespace() {
     byte[] b = buf;
     int p = pos;
+    // compact JSON has none: one comparison for the common case
+    if (p < end && b[p] > ' ') {
+      return;
+    }
     while (p < end) {
       byte c = b[p];
       if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
@@ -1205,12 +1342,22 @@ public final class LogEntryParser {
     };
   }
 
-  private static int hash(byte[] a, int off, int len) {
-    int h = 1;
-    for (int i = off; i < off + len; i++) {
-      h = 31 * h + a[i];
+  /**
+   * A cheap hash of a key for duplicate detection: length, first and last 8 bytes (all of a shorter
+   * key). Equal hashes are confirmed by comparing the bytes, so collisions cost time, not correctness.
+   */
+  static int hash(byte[] a, int off, int len) {
+    long h;
+    if (len >= 8) {
+      h = (long) LONG_LE.get(a, off) * 0x9E37_79B9_7F4A_7C15L + (long) LONG_LE.get(a, off + len - 8);
+    } else {
+      h = 0;
+      for (int i = off; i < off + len; i++) {
+        h = h << 8 | (a[i] & 0xFF);
+      }
     }
-    return h;
+    h = (h ^ len) * 0x9E37_79B9_7F4A_7C15L;
+    return (int) (h >>> 32);
   }
 
   /** At most {@value #MAX_ECHO_BYTES} bytes of the text, cut at a character boundary. */

@@ -318,7 +318,8 @@ public final class LogEntryProtoCodec {
     if (into.level() == null) {
       return new Rejected(ErrorType.MISSING_FIELD, "/level", "level is missing");
     }
-    return validator.validate(into, nowMillis);
+    // every string was checked for UTF-8 on the wire above (utf8Field is null here)
+    return validator.validate(into, nowMillis, false);
   }
 
   private static final int ATTR_OK = 0;
@@ -490,6 +491,11 @@ public final class LogEntryProtoCodec {
     int i = off;
     int end = off + len;
     while (i < end) {
+      // ASCII runs, the common case, are skipped 8 bytes at a time
+      if (i + 8 <= end && ((long) LogEntryParser.LONG_LE.get(b, i) & 0x8080_8080_8080_8080L) == 0) {
+        i += 8;
+        continue;
+      }
       int c = b[i];
       if (c >= 0) {
         i++;
