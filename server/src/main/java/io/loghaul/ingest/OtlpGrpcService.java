@@ -50,8 +50,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The request is read as raw bytes by our own marshaller, so that malformed bytes and the size
  * limit surface as the codes above rather than grpc-java's UNKNOWN for marshaller failures.
- * Decoding and mapping run on gRPC's executor; the reply is sent from the Kafka acknowledgement
- * callback. W3C {@code traceparent}/{@code tracestate} metadata are the parent of the request's
+ * Decoding and mapping run on the Netty event loop (direct executor: they never block); the reply
+ * is sent from the Kafka acknowledgement callback. W3C {@code traceparent}/{@code tracestate} metadata are the parent of the request's
  * {@code otlp.export} span and continue into the Kafka record headers ({@link IngestTracing}).
  *
  * <p>Lifecycle: {@link #start()} once, {@link #close()} stops accepting calls, lets in-flight ones
@@ -102,6 +102,10 @@ public final class OtlpGrpcService implements AutoCloseable {
     }
     server = NettyServerBuilder.forAddress(new InetSocketAddress(port))
         .maxInboundMessageSize(maxRequestBytes)
+        // the handler never blocks (decode and map are CPU-only and bounded by maxRequestBytes;
+        // the Kafka send is handed to the publisher's thread), so run it on the event loop and
+        // save a thread hand-off per call
+        .directExecutor()
         .addService(ServerInterceptors.intercept(serviceDefinition(), new TraceContextInterceptor()))
         .build()
         .start();
