@@ -1,5 +1,9 @@
 package io.loghaul.loadtest;
 
+import static io.loghaul.loadtest.BenchFiles.deleteTree;
+import static io.loghaul.loadtest.BenchFiles.freePort;
+import static io.loghaul.loadtest.BenchFiles.round;
+
 import io.loghaul.clickhouse.ClickHouseHttpClient;
 import io.loghaul.clickhouse.ClickHouseTable;
 import io.loghaul.clickhouse.ServerProfile;
@@ -8,7 +12,6 @@ import io.loghaul.schema.ErrorType;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +26,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -440,24 +442,6 @@ final class CompareSuite {
     return sb.toString();
   }
 
-  private static double round(double v) {
-    return Math.round(v * 1000) / 1000.0;
-  }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
-  }
 }
