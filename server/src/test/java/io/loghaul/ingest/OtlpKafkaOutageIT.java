@@ -11,11 +11,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.protobuf.StatusProto;
-import io.loghaul.LoghaulServer;
-import io.loghaul.testing.FreePorts;
-import io.loghaul.testing.KafkaTestClient;
 import io.loghaul.testing.RealServers;
-import io.loghaul.testing.TestLoghaul;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
@@ -41,8 +37,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
@@ -58,32 +53,8 @@ class OtlpKafkaOutageIT {
   private static final Logger LOG = LoggerFactory.getLogger(OtlpKafkaOutageIT.class);
   private static final int RECORDS_PER_REQUEST = 2;
 
-  @RegisterExtension static final RealServers servers = new RealServers();
-  private static NettyLeakWatch leaks;
-  private static LoghaulServer loghaul;
-  private static String table;
-
-  @BeforeAll
-  static void start() throws Exception {
-    leaks = new NettyLeakWatch();
-    String topic = KafkaTestClient.uniqueName("otlp");
-    table = KafkaTestClient.uniqueName("t");
-    loghaul = TestLoghaul.start(servers, "--kafka.topics=" + topic, "--kafka.ingest-topic=" + topic,
-        "--clickhouse.table=" + table, "--otlp.grpc.port=" + FreePorts.freePort(),
-        "--otlp.http.port=" + FreePorts.freePort());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    try {
-      if (loghaul != null) {
-        loghaul.close();
-      }
-      assertThat(leaks.reports()).as("Netty leak reports").isEmpty();
-    } finally {
-      leaks.close();
-    }
-  }
+  @RegisterExtension @Order(1) static final RealServers servers = new RealServers();
+  @RegisterExtension @Order(2) static final OtlpLoghaul otlp = new OtlpLoghaul(servers);
 
   enum Answer { OK, RETRYABLE, OTHER }
 
@@ -134,7 +105,7 @@ class OtlpKafkaOutageIT {
   private static Attempt sendHttp(HttpClient client, int n) {
     List<String> ids = ids("h", n);
     long sent = System.nanoTime();
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + loghaul.otlpHttpPort() + "/v1/logs"))
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + otlp.loghaul().otlpHttpPort() + "/v1/logs"))
         .timeout(Duration.ofSeconds(10))
         .header("Content-Type", "application/x-protobuf")
         .POST(BodyPublishers.ofByteArray(request(ids).toByteArray()))
@@ -172,7 +143,7 @@ class OtlpKafkaOutageIT {
   @Test
   void answersRetryablyWhileKafkaIsDownAndLosesNothingItAcknowledged() throws Exception {
     List<Attempt> attempts = new CopyOnWriteArrayList<>();
-    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", loghaul.otlpGrpcPort()).usePlaintext().build();
+    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", otlp.loghaul().otlpGrpcPort()).usePlaintext().build();
     LogsServiceGrpc.LogsServiceFutureStub stub = LogsServiceGrpc.newFutureStub(channel);
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     ScheduledExecutorService clients = Executors.newSingleThreadScheduledExecutor();
@@ -235,7 +206,7 @@ class OtlpKafkaOutageIT {
   }
 
   private static Set<String> storedMessages() throws Exception {
-    return new HashSet<>(servers.ch().query("SELECT message FROM " + table + " FORMAT TSV").lines()
+    return new HashSet<>(servers.ch().query("SELECT message FROM " + otlp.table() + " FORMAT TSV").lines()
         .filter(l -> !l.isBlank()).toList());
   }
 }

@@ -8,11 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
-import io.loghaul.LoghaulServer;
-import io.loghaul.testing.FreePorts;
-import io.loghaul.testing.KafkaTestClient;
 import io.loghaul.testing.RealServers;
-import io.loghaul.testing.TestLoghaul;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.KeyValue;
@@ -43,8 +39,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -58,32 +53,8 @@ class OtlpSdkInteropIT {
   private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
   private static final String SPAN_ID = "00f067aa0ba902b7";
 
-  @RegisterExtension static final RealServers servers = new RealServers();
-  private static NettyLeakWatch leaks;
-  private static LoghaulServer loghaul;
-  private static String table;
-
-  @BeforeAll
-  static void start() throws Exception {
-    leaks = new NettyLeakWatch();
-    String topic = KafkaTestClient.uniqueName("otlp");
-    table = KafkaTestClient.uniqueName("t");
-    loghaul = TestLoghaul.start(servers, "--kafka.topics=" + topic, "--kafka.ingest-topic=" + topic,
-        "--clickhouse.table=" + table, "--otlp.grpc.port=" + FreePorts.freePort(),
-        "--otlp.http.port=" + FreePorts.freePort());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    try {
-      if (loghaul != null) {
-        loghaul.close();
-      }
-      assertThat(leaks.reports()).as("Netty leak reports").isEmpty();
-    } finally {
-      leaks.close();
-    }
-  }
+  @RegisterExtension @Order(1) static final RealServers servers = new RealServers();
+  @RegisterExtension @Order(2) static final OtlpLoghaul otlp = new OtlpLoghaul(servers);
 
   /** Emits two records through the SDK: a string body with everything set, and a map body. */
   private static void emitThroughSdk(LogRecordExporter exporter, String service, long timestampNanos) {
@@ -123,7 +94,7 @@ class OtlpSdkInteropIT {
 
   private static List<JsonNode> rows(String service, int expected) throws Exception {
     String sql = "SELECT timestamp_ns, toUnixTimestamp(timestamp) AS ts, service_name, toString(level) AS level, "
-        + "message, trace_id, span_id, attributes.key AS k, attributes.value AS v FROM " + table
+        + "message, trace_id, span_id, attributes.key AS k, attributes.value AS v FROM " + otlp.table()
         + " WHERE service_name = '" + service + "' ORDER BY timestamp_ns FORMAT JSONEachRow";
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
         .until(() -> servers.ch().query(sql).lines().filter(l -> !l.isBlank()).count() >= expected);
@@ -189,7 +160,7 @@ class OtlpSdkInteropIT {
     long ts = recentNanos();
     // the logger provider shuts the exporter down
     emitThroughSdk(OtlpGrpcLogRecordExporter.builder()
-        .setEndpoint("http://127.0.0.1:" + loghaul.otlpGrpcPort())
+        .setEndpoint("http://127.0.0.1:" + otlp.loghaul().otlpGrpcPort())
         .setTimeout(Duration.ofSeconds(20))
         .build(), "sdk-grpc", ts);
 
@@ -200,7 +171,7 @@ class OtlpSdkInteropIT {
   void httpProtobufExporterWithGzipRecordsLandWithExactlyTheMappedColumns() throws Exception {
     long ts = recentNanos();
     emitThroughSdk(OtlpHttpLogRecordExporter.builder()
-        .setEndpoint("http://127.0.0.1:" + loghaul.otlpHttpPort() + "/v1/logs")
+        .setEndpoint("http://127.0.0.1:" + otlp.loghaul().otlpHttpPort() + "/v1/logs")
         .setCompression("gzip")
         .setTimeout(Duration.ofSeconds(20))
         .build(), "sdk-http", ts);
@@ -227,7 +198,7 @@ class OtlpSdkInteropIT {
                 .addLogRecords(valid.clone().setTimeUnixNano(ts + 1).setBody(AnyValue.newBuilder().setStringValue("ok-2")))
                 .addLogRecords(badSeverity)))
         .build();
-    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", loghaul.otlpGrpcPort()).usePlaintext().build();
+    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", otlp.loghaul().otlpGrpcPort()).usePlaintext().build();
     ExportLogsServiceResponse response;
     try {
       response = LogsServiceGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS).export(request);
@@ -243,7 +214,7 @@ class OtlpSdkInteropIT {
 
   private static double parseErrors(String errorType) {
     String series = "log_parse_errors_total{error_type=\"" + errorType + "\",source=\"otlp_grpc\"} ";
-    return loghaul.registry().scrape().lines()
+    return otlp.loghaul().registry().scrape().lines()
         .filter(l -> l.startsWith(series))
         .mapToDouble(l -> Double.parseDouble(l.substring(series.length()).trim()))
         .sum();
