@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.loghaul.clickhouse.BatchInserter;
 import io.loghaul.clickhouse.BatchPool;
 import io.loghaul.clickhouse.ClickHouseHttpClient;
+import io.loghaul.clickhouse.ClickHouseStoredRows;
 import io.loghaul.clickhouse.ClickHouseTable;
 import io.loghaul.clickhouse.RowBinaryEncoder;
 import io.loghaul.config.LoghaulConfig;
@@ -163,7 +164,8 @@ public final class LoghaulServer implements AutoCloseable {
         deadLetters,
         metrics,
         config.batch(),
-        clock);
+        clock,
+        new ClickHouseStoredRows(clickhouse, table));
     closeables.push(pipeline);
     pipeline.start();
 

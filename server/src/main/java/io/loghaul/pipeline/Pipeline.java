@@ -71,6 +71,8 @@ public final class Pipeline implements AutoCloseable {
   private final PipelineMetrics metrics;
   private final LoghaulConfig.Batch limits;
   private final Clock clock;
+  private final StoredRows storedRows;
+  private volatile long replaySkipped;
 
   private final Map<TopicPartition, Assigned> assigned = new HashMap<>();
   private final Map<String, byte[]> topicBytes = new HashMap<>();
@@ -106,6 +108,56 @@ public final class Pipeline implements AutoCloseable {
     final TopicMeters meters;
     final PartitionMeters lag;
     boolean dlqBlocked;
+    /** Accepted rows at or above the committed offset (they may be in ClickHouse); -1 = none. */
+    long uncommittedFirst = -1;
+    long uncommittedLast;
+    long uncommittedMinTs;
+    long uncommittedMaxTs;
+    /** The metadata of the last successful commit of this partition. */
+    String committedMetadata = "";
+    /** After a crash: offsets ClickHouse already holds, skipped instead of inserted again. */
+    long[] stored;
+    long storedUpTo = -1;
+
+    void noteAccepted(long offset, long timestampNanos) {
+      if (uncommittedFirst < 0) {
+        uncommittedFirst = offset;
+        uncommittedMinTs = timestampNanos;
+        uncommittedMaxTs = timestampNanos;
+      } else {
+        uncommittedMinTs = Math.min(uncommittedMinTs, timestampNanos);
+        uncommittedMaxTs = Math.max(uncommittedMaxTs, timestampNanos);
+      }
+      uncommittedLast = offset;
+    }
+
+    /** The commit metadata describing the rows above {@code committedOffset}, or "" when none. */
+    String metadataFor(long committedOffset) {
+      if (uncommittedFirst < 0 || uncommittedLast < committedOffset) {
+        return "";
+      }
+      return new UncommittedRows(Math.max(uncommittedFirst, committedOffset), uncommittedLast,
+          uncommittedMinTs, uncommittedMaxTs).toMetadata();
+    }
+
+    void committed(long offset, String metadata) {
+      progress.markCommitted(offset);
+      committedMetadata = metadata;
+      if (uncommittedFirst >= 0 && uncommittedLast < offset) {
+        uncommittedFirst = -1;
+      }
+    }
+
+    boolean alreadyStored(long offset) {
+      if (stored == null) {
+        return false;
+      }
+      if (offset > storedUpTo) {
+        stored = null;
+        return false;
+      }
+      return java.util.Arrays.binarySearch(stored, offset) >= 0;
+    }
 
     Assigned(byte[] topic, TopicMeters meters, PartitionMeters lag) {
       this.topic = topic;
@@ -125,6 +177,27 @@ public final class Pipeline implements AutoCloseable {
       PipelineMetrics metrics,
       LoghaulConfig.Batch limits,
       Clock clock) {
+    this(consumer, topics, decoder, encoder, pool, inserter, deadLetters, metrics, limits, clock, StoredRows.NONE);
+  }
+
+  /**
+   * @param storedRows asked, for each newly assigned partition whose commit metadata names rows
+   *     that may already be in ClickHouse (a crash between an INSERT and its commit), which of them
+   *     are; those are skipped instead of inserted twice
+   */
+  public Pipeline(
+      Consumer<byte[], byte[]> consumer,
+      List<String> topics,
+      RecordDecoder decoder,
+      RowBinaryEncoder encoder,
+      BatchPool pool,
+      BatchInserter inserter,
+      DeadLetterPublisher deadLetters,
+      PipelineMetrics metrics,
+      LoghaulConfig.Batch limits,
+      Clock clock,
+      StoredRows storedRows) {
+    this.storedRows = requireNonNull(storedRows, "storedRows");
     this.consumer = requireNonNull(consumer, "consumer");
     this.topics = List.copyOf(topics);
     this.decoder = requireNonNull(decoder, "decoder");
@@ -253,16 +326,17 @@ public final class Pipeline implements AutoCloseable {
   /** Hands the open batch to the inserter if it is free; false when it is busy. */
   private boolean dispatchOpen() {
     if (inFlight != null) {
-      // commit what the previous batch made durable before the next insert starts
       if (!inFlight.isDurable()) {
         return false;
       }
       inFlight = null;
-      commit(true);
     }
     if (!inserter.idle()) {
       return false;
     }
+    // Commit before the insert starts: the offsets the previous batch made durable, and (in the
+    // metadata) the rows this batch is about to write, so a crash duplicates nothing.
+    commit(true);
     inFlight = open;
     open = null;
     inserter.submit(inFlight);
@@ -303,6 +377,13 @@ public final class Pipeline implements AutoCloseable {
   private void handle(ConsumerRecord<byte[], byte[]> record, Assigned state, long nowMillis) {
     ParseResult result = decoder.decode(record.value(), record.headers(), nowMillis, entry);
     if (result == Accepted.INSTANCE) {
+      state.noteAccepted(record.offset(), entry.timestampNanos());
+      if (state.alreadyStored(record.offset())) {
+        // inserted before a crash, never committed: ClickHouse has it already
+        state.progress.add(record.offset(), ALREADY_STORED, record.timestamp());
+        replaySkipped++;
+        return;
+      }
       encoder.encode(entry, state.topic, record.partition(), record.offset(), open.buffer());
       open.endRow(record);
       state.progress.add(record.offset(), open, record.timestamp());
@@ -415,8 +496,12 @@ public final class Pipeline implements AutoCloseable {
         continue;
       }
       long offset = a.progress.committable();
-      if (offset > a.progress.committed()) {
-        offsets.put(tp, new OffsetAndMetadata(offset));
+      if (offset < 0) {
+        continue;
+      }
+      String metadata = a.metadataFor(offset);
+      if (offset > a.progress.committed() || !metadata.equals(a.committedMetadata)) {
+        offsets.put(tp, new OffsetAndMetadata(offset, metadata));
       }
     }
     if (offsets.isEmpty()) {
@@ -446,7 +531,7 @@ public final class Pipeline implements AutoCloseable {
     for (Map.Entry<TopicPartition, OffsetAndMetadata> e : offsets.entrySet()) {
       Assigned a = assigned.get(e.getKey());
       if (a != null) {
-        a.progress.markCommitted(e.getValue().offset());
+        a.committed(e.getValue().offset(), e.getValue().metadata());
       }
     }
   }
@@ -547,6 +632,52 @@ public final class Pipeline implements AutoCloseable {
     retryAt.keySet().retainAll(letters);
   }
 
+  /** Work that is durable from the start: a row ClickHouse already holds. */
+  private static final Durable ALREADY_STORED = () -> true;
+
+  /** Rows skipped because ClickHouse already held them after a crash (for tests and logs). */
+  public long replaySkipped() {
+    return replaySkipped;
+  }
+
+  /**
+   * For newly assigned partitions whose commit metadata names rows that may be in ClickHouse
+   * already, asks which ones are. Failure to ask only costs duplicates, never data.
+   */
+  private void lookUpStoredRows(Collection<TopicPartition> partitions) {
+    Map<TopicPartition, OffsetAndMetadata> committed;
+    try {
+      committed = consumer.committed(new java.util.HashSet<>(partitions), Duration.ofSeconds(10));
+    } catch (KafkaException e) {
+      log.warn("Could not read committed offsets of {}; rows of a crashed batch may be inserted twice: {}",
+          partitions, e.toString());
+      return;
+    }
+    for (Map.Entry<TopicPartition, OffsetAndMetadata> e : committed.entrySet()) {
+      Assigned a = assigned.get(e.getKey());
+      if (a == null || e.getValue() == null) {
+        continue;
+      }
+      a.committedMetadata = e.getValue().metadata();
+      UncommittedRows rows = UncommittedRows.parse(e.getValue().metadata());
+      if (rows == null) {
+        continue;
+      }
+      try {
+        long[] stored = storedRows.storedOffsets(e.getKey(), rows);
+        if (stored.length > 0) {
+          a.stored = stored;
+          a.storedUpTo = rows.lastOffset();
+          log.info("{}: {} rows of offsets {}..{} are in ClickHouse from before a crash; skipping them",
+              e.getKey(), stored.length, rows.firstOffset(), rows.lastOffset());
+        }
+      } catch (Exception ex) {
+        log.warn("{}: could not ask ClickHouse which of offsets {}..{} it holds; they may be inserted twice: {}",
+            e.getKey(), rows.firstOffset(), rows.lastOffset(), ex.toString());
+      }
+    }
+  }
+
   private final class Rebalance implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
@@ -554,6 +685,9 @@ public final class Pipeline implements AutoCloseable {
       for (TopicPartition tp : partitions) {
         byte[] topic = topicBytes.computeIfAbsent(tp.topic(), t -> t.getBytes(UTF_8));
         assigned.put(tp, new Assigned(topic, metrics.source(tp.topic()), metrics.assigned(tp)));
+      }
+      if (!partitions.isEmpty()) {
+        lookUpStoredRows(partitions);
       }
       if (!partitions.isEmpty()) {
         log.info("Assigned {}", partitions);
