@@ -26,6 +26,7 @@ public final class PipelineMetrics implements InsertObserver {
   private final MeterRegistry registry;
   private final ConcurrentHashMap<String, TopicMeters> sources = new ConcurrentHashMap<>();
   private final Counter inserted;
+  private final Counter replaySkipped;
   private final Counter[] deadLettered;
   private final Timer insertDuration;
   private final DistributionSummary insertRows;
@@ -45,6 +46,10 @@ public final class PipelineMetrics implements InsertObserver {
     this.clock = requireNonNull(clock, "clock");
     this.inserted = Counter.builder("logs.inserted")
         .description("Rows acknowledged by ClickHouse")
+        .tag("table", table)
+        .register(registry);
+    this.replaySkipped = Counter.builder("logs.replay.skipped")
+        .description("Rows read again after a crash and not inserted because ClickHouse already held them")
         .tag("table", table)
         .register(registry);
     ErrorType[] types = ErrorType.values();
@@ -78,6 +83,11 @@ public final class PipelineMetrics implements InsertObserver {
   /** The meters of one source (a Kafka topic, or otlp_grpc / otlp_http); call once per source, not per record. */
   public TopicMeters source(String source) {
     return sources.computeIfAbsent(source, s -> new TopicMeters(registry, s));
+  }
+
+  /** A row re-read after a crash that ClickHouse already held, so it was not inserted again. */
+  public void replaySkipped() {
+    replaySkipped.increment();
   }
 
   public void deadLettered(ErrorType type) {

@@ -382,6 +382,7 @@ public final class Pipeline implements AutoCloseable {
         // inserted before a crash, never committed: ClickHouse has it already
         state.progress.add(record.offset(), ALREADY_STORED, record.timestamp());
         replaySkipped++;
+        metrics.replaySkipped();
         return;
       }
       encoder.encode(entry, state.topic, record.partition(), record.offset(), open.buffer());

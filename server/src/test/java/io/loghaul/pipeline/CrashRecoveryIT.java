@@ -74,6 +74,9 @@ class CrashRecoveryIT {
       assertThat(second.terminate(Duration.ofSeconds(60))).isZero();
     }
     long rows = servers.count(table);
+    // The commit metadata normally lets the restarted instance skip what the killed one inserted
+    // (DuplicateWindowIT proves that deterministically); the contract bound is one batch.
+    System.out.println("CrashRecoveryIT: duplicates after SIGKILL = " + (rows - total));
     assertThat(rows - total).as("duplicates").isBetween(0L, (long) MAX_ROWS);
   }
 

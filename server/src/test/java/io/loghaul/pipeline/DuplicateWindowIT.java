@@ -70,6 +70,7 @@ class DuplicateWindowIT {
       await().atMost(Duration.ofSeconds(30)).until(() ->
           Long.valueOf(RECORDS).equals(servers.kafkaClient().committed(group).get(new TopicPartition(topic, 0))));
       assertThat(loghaul.pipeline().replaySkipped()).isEqualTo(10);
+      assertThat(loghaul.registry().get("logs.replay.skipped").counter().count()).isEqualTo(10.0);
       Thread.sleep(500); // a duplicate would be inserted within a batch delay
     }
     assertThat(servers.count(table)).isEqualTo(RECORDS);
