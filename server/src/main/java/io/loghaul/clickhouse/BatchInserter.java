@@ -58,15 +58,6 @@ public final class BatchInserter implements AutoCloseable {
   private volatile boolean closed;
   private volatile boolean healthy = true;
 
-  public BatchInserter(
-      ClickHouseHttpClient client,
-      String insertSql,
-      DeadLetterPublisher deadLetters,
-      InsertObserver observer,
-      BatchPool pool) {
-    this(client, insertSql, deadLetters, observer, pool, OpenTelemetry.noop());
-  }
-
   /** @param openTelemetry where the {@code clickhouse.insert} spans go */
   public BatchInserter(
       ClickHouseHttpClient client,

@@ -13,10 +13,6 @@ public final class BatchPool {
   private final boolean traceLinks;
 
   /** A pool whose batches do not collect trace links (tracing off). */
-  public BatchPool(int expectedRows, int initialBytes) {
-    this(expectedRows, initialBytes, false);
-  }
-
   /** @param traceLinks whether batches keep their records' traceparents for the insert span's links */
   public BatchPool(int expectedRows, int initialBytes, boolean traceLinks) {
     this.expectedRows = expectedRows;

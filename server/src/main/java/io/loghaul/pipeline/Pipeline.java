@@ -166,20 +166,6 @@ public final class Pipeline implements AutoCloseable {
     }
   }
 
-  public Pipeline(
-      Consumer<byte[], byte[]> consumer,
-      List<String> topics,
-      RecordDecoder decoder,
-      RowBinaryEncoder encoder,
-      BatchPool pool,
-      BatchInserter inserter,
-      DeadLetterPublisher deadLetters,
-      PipelineMetrics metrics,
-      LoghaulConfig.Batch limits,
-      Clock clock) {
-    this(consumer, topics, decoder, encoder, pool, inserter, deadLetters, metrics, limits, clock, StoredRows.NONE);
-  }
-
   /**
    * @param storedRows asked, for each newly assigned partition whose commit metadata names rows
    *     that may already be in ClickHouse (a crash between an INSERT and its commit), which of them

@@ -14,7 +14,4 @@ public interface StoredRows {
    *     (at-least-once, as without this check)
    */
   long[] storedOffsets(TopicPartition partition, UncommittedRows rows) throws Exception;
-
-  /** Knows nothing: every row is inserted again. */
-  StoredRows NONE = (partition, rows) -> new long[0];
 }
