@@ -8,6 +8,7 @@ import com.google.rpc.Code;
 import com.google.rpc.RetryInfo;
 import io.grpc.Context;
 import io.grpc.Contexts;
+import io.grpc.KnownLength;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
@@ -32,6 +33,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -215,6 +217,28 @@ public final class OtlpGrpcService implements AutoCloseable {
     }
   }
 
+  /**
+   * The bytes of one gRPC message. An uncompressed message arrives as a {@link KnownLength} stream
+   * whose {@code available()} is its exact size: reading into an array of that size saves
+   * {@code readAllBytes()}'s 16 KiB scratch buffer and final copy on every request (a third of all
+   * bytes the server allocated under load). Other streams (decompressing ones) are read to the end.
+   */
+  static byte[] readMessage(InputStream stream) throws IOException {
+    if (!(stream instanceof KnownLength)) {
+      return stream.readAllBytes();
+    }
+    byte[] bytes = new byte[stream.available()];
+    int n = stream.readNBytes(bytes, 0, bytes.length);
+    byte[] rest = stream.readAllBytes();
+    if (n == bytes.length && rest.length == 0) {
+      return bytes;
+    }
+    // available() was not the whole message after all
+    byte[] all = Arrays.copyOf(bytes, n + rest.length);
+    System.arraycopy(rest, 0, all, n, rest.length);
+    return all;
+  }
+
   /** The request bytes, or why they could not be read; parsing never throws into grpc-java. */
   private record RawRequest(byte[] bytes, Status error) {
     static final MethodDescriptor.Marshaller<RawRequest> MARSHALLER = new MethodDescriptor.Marshaller<>() {
@@ -227,7 +251,7 @@ public final class OtlpGrpcService implements AutoCloseable {
       public RawRequest parse(InputStream stream) {
         try {
           // for compressed messages grpc-java's stream throws RESOURCE_EXHAUSTED past the limit
-          return new RawRequest(stream.readAllBytes(), null);
+          return new RawRequest(readMessage(stream), null);
         } catch (StatusRuntimeException e) {
           return new RawRequest(null, e.getStatus());
         } catch (IOException | RuntimeException e) {

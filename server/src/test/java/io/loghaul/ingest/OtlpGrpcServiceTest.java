@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.google.protobuf.Any;
 import com.google.rpc.RetryInfo;
 import io.grpc.CallOptions;
+import io.grpc.KnownLength;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
@@ -229,4 +230,32 @@ class OtlpGrpcServiceTest {
     }
   };
 
+
+  @Test
+  void readMessageReadsKnownLengthStreamsExactlyAndOthersToTheEnd() throws IOException {
+    byte[] message = new byte[40_000];
+    for (int i = 0; i < message.length; i++) {
+      message[i] = (byte) (i * 31);
+    }
+    assertThat(OtlpGrpcService.readMessage(new KnownLengthStream(message, message.length))).isEqualTo(message);
+    // a stream whose available() is short of the message: nothing may be lost
+    assertThat(OtlpGrpcService.readMessage(new KnownLengthStream(message, 100))).isEqualTo(message);
+    assertThat(OtlpGrpcService.readMessage(new KnownLengthStream(new byte[0], 0))).isEmpty();
+    assertThat(OtlpGrpcService.readMessage(new ByteArrayInputStream(message))).isEqualTo(message);
+  }
+
+  /** Like grpc-java's uncompressed message streams; {@code available} may understate. */
+  private static final class KnownLengthStream extends ByteArrayInputStream implements KnownLength {
+    private final int claimed;
+
+    KnownLengthStream(byte[] bytes, int claimed) {
+      super(bytes);
+      this.claimed = claimed;
+    }
+
+    @Override
+    public synchronized int available() {
+      return Math.min(claimed, super.available());
+    }
+  }
 }
