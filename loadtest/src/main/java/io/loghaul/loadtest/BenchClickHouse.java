@@ -122,6 +122,9 @@ final class BenchClickHouse implements AutoCloseable {
         + "  <default_profile>default</default_profile>\n"
         + "  <default_database>default</default_database>\n"
         + "  <mark_cache_size>268435456</mark_cache_size>\n"
+        // every part written and merged, so a run can report how much of the server's CPU went to merges
+        + "  <part_log><database>system</database><table>part_log</table>"
+        + "<flush_interval_milliseconds>1000</flush_interval_milliseconds></part_log>\n"
         + "</yandex>\n";
   }
 

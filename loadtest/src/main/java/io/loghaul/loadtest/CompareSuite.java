@@ -49,7 +49,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 final class CompareSuite {
   static final Set<String> OPTIONS = Set.of(
       "records", "bad-ratio", "out", "partitions", "server-jar", "loghaul-jvm-opts", "timeout", "engine-configs",
-      "flush-interval-ms");
+      "flush-interval-ms", "loghaul-args");
   static final String TOPIC = "bench";
   static final int TOO_LARGE_BYTES = 70_000;
   static final String LEVEL_ENUM =
@@ -64,6 +64,7 @@ final class CompareSuite {
   private final Duration timeout;
   private final List<int[]> engineConfigs;
   private final long flushIntervalMs;
+  private final String loghaulArgs;
 
   CompareSuite(Options o) {
     if (!o.has("records")) {
@@ -78,6 +79,7 @@ final class CompareSuite {
     this.timeout = o.duration("timeout", Duration.ofSeconds(120 + records / 5_000));
     this.engineConfigs = parseEngineConfigs(o.string("engine-configs", "1x65536,2x65536,2x1048576"));
     this.flushIntervalMs = o.positiveLong("flush-interval-ms", 1000);
+    this.loghaulArgs = o.string("loghaul-args", "");
   }
 
   /** "CONSUMERSxBLOCK,..." → [consumers, blockSize] pairs. */
@@ -222,6 +224,7 @@ final class CompareSuite {
         + " kafka_group_name = '" + group + "', kafka_format = 'JSONEachRow', kafka_row_delimiter = '\\n',"
         + " kafka_num_consumers = " + config[0] + ", kafka_max_block_size = " + config[1]);
     double cpu0 = ProcStat.cpuSeconds(ch.pid());
+    Bystanders bystanders = Bystanders.start();
     long t0 = System.nanoTime();
     // attaching the view starts consumption
     client.query("CREATE MATERIALIZED VIEW default." + view + " TO default." + target + " AS SELECT"
@@ -235,10 +238,13 @@ final class CompareSuite {
         + " FROM default." + queue);
     Done done = awaitDone(admin, group, ends, client, target, t0);
     double cpu = ProcStat.cpuSeconds(ch.pid()) - cpu0;
+    Map<String, Object> bystanderCpu = bystanders.stop(cpu);
     client.query("DROP TABLE default." + view);
     client.query("DROP TABLE default." + queue);
     long landed = count(client, target);
     Map<String, Object> r = result("clickhouse-kafka-engine", done, landed, cpu);
+    r.putAll(bystanderCpu);
+    r.put("parts", settle(client, target));
     r.put("settings", Map.of("kafka_num_consumers", config[0], "kafka_max_block_size", config[1],
         "stream_flush_interval_ms", flushIntervalMs));
     long bad = badRecords();
@@ -275,12 +281,18 @@ final class CompareSuite {
         "--otlp.grpc.port=0",
         "--otlp.http.port=0",
         "--admin.port=" + freePort()));
+    for (String arg : loghaulArgs.trim().split("\\s+")) {
+      if (!arg.isEmpty()) {
+        cmd.add(arg);
+      }
+    }
     long launch = System.nanoTime();
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     Path log = out.resolve("loghaul.log");
     try {
       double chCpu0 = -1;
       double jvmCpu0 = -1;
+      Bystanders bystanders = null;
       long t0 = 0;
       BufferedReader reader = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
       List<String> lines = new ArrayList<>();
@@ -290,6 +302,7 @@ final class CompareSuite {
         if (line.contains("Pipeline consuming")) {
           chCpu0 = ProcStat.cpuSeconds(ch.pid());
           jvmCpu0 = ProcStat.cpuSeconds(p.pid());
+          bystanders = Bystanders.start();
           t0 = System.nanoTime();
           break;
         }
@@ -314,22 +327,26 @@ final class CompareSuite {
       Done done = awaitDone(admin, group, ends, client, table, t0);
       double jvmCpu = ProcStat.cpuSeconds(p.pid()) - jvmCpu0;
       double chCpu = ProcStat.cpuSeconds(ch.pid()) - chCpu0;
+      Map<String, Object> bystanderCpu = bystanders.stop(jvmCpu + chCpu);
       long rss = ProcStat.rssBytes(p.pid());
       long landed = count(client, table);
       long dead = endOffsets(admin, dlq).values().stream().mapToLong(Long::longValue).sum();
       Map<String, Object> r = result("loghaul", done, landed, jvmCpu + chCpu);
       r.put("bad_records_handled", dead);
+      r.putAll(bystanderCpu);
       r.put("cpu_seconds_loghaul_jvm", round(jvmCpu));
       r.put("cpu_seconds_clickhouse", round(chCpu));
       r.put("startup_seconds", round((t0 - launch) / 1e9));
       r.put("rss_bytes_at_end", rss);
       r.put("jvm_opts", jvmOpts);
+      r.put("loghaul_args", loghaulArgs);
       p.destroy();
       p.waitFor(60, TimeUnit.SECONDS);
       drain.join(5_000);
       synchronized (lines) {
         Files.write(log, lines);
       }
+      r.put("parts", settle(client, table));
       System.out.println("loghaul: " + r);
       return r;
     } finally {
@@ -351,6 +368,26 @@ final class CompareSuite {
   }
 
   record Done(double seconds, boolean completed) {}
+
+  /**
+   * CPU used during a trial by what it does not count: this JVM (the Kafka broker serving the
+   * fetches, plus the harness's polling) and every other process on the machine (which should be
+   * about 0; more means the numbers are disturbed).
+   */
+  record Bystanders(double self0, double machine0) {
+    static Bystanders start() {
+      return new Bystanders(ProcStat.cpuSeconds(ProcessHandle.current().pid()), ProcStat.machineBusySeconds());
+    }
+
+    Map<String, Object> stop(double countedCpuSeconds) {
+      double self = ProcStat.cpuSeconds(ProcessHandle.current().pid()) - self0;
+      double machine = ProcStat.machineBusySeconds() - machine0;
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("cpu_seconds_broker_and_harness", round(self));
+      m.put("cpu_seconds_other_processes", round(Math.max(0, machine - self - countedCpuSeconds)));
+      return m;
+    }
+  }
 
   /**
    * Waits until {@code group} has committed the end of every partition and the table's row count
@@ -385,6 +422,33 @@ final class CompareSuite {
       }
     }
     return new Done(timeout.toNanos() / 1e9, false);
+  }
+
+  /**
+   * What ClickHouse did with a finished trial's table (parts written by INSERTs, merges and the
+   * rows they rewrote, from system.part_log), then waits for its background merges to end and drops
+   * it, so that the next trial's CPU counters see none of this trial's work.
+   */
+  private static Map<String, Object> settle(ClickHouseHttpClient client, String table) throws Exception {
+    client.query("SYSTEM FLUSH LOGS");
+    Map<String, Object> parts = new LinkedHashMap<>();
+    String rows = client.query("SELECT event_type, count(), sum(rows), sum(duration_ms) FROM system.part_log"
+        + " WHERE database = 'default' AND table = '" + table + "' GROUP BY event_type ORDER BY event_type");
+    for (String line : rows.split("\n")) {
+      String[] f = line.split("\t");
+      if (f.length == 4) {
+        // event_type is an Enum: NewPart, MergeParts, ...
+        parts.put(f[0], Map.of("parts", Long.parseLong(f[1]), "rows", Long.parseLong(f[2]),
+            "duration_ms", Long.parseLong(f[3])));
+      }
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < deadline
+        && Long.parseLong(client.query("SELECT count() FROM system.merges").trim()) > 0) {
+      Thread.sleep(200);
+    }
+    client.query("DROP TABLE default." + table);
+    return parts;
   }
 
   private static long count(ClickHouseHttpClient client, String table) throws Exception {
@@ -423,6 +487,13 @@ final class CompareSuite {
             + " RSS at end %,d MB; JVM options %s. Bad records went to the DLQ topic.%n%n",
         loghaul.get("cpu_seconds_loghaul_jvm"), loghaul.get("cpu_seconds_clickhouse"), loghaul.get("startup_seconds"),
         ((Number) loghaul.get("rss_bytes_at_end")).longValue() >> 20, loghaul.get("jvm_opts")));
+    sb.append(String.format(Locale.ROOT, "Not counted above: the Kafka broker (and this harness's polling) used %s"
+            + " CPU-s during the loghaul run and %s during the engine's; other processes on the machine %s and %s"
+            + " CPU-s (should be about 0).%n%n",
+        loghaul.get("cpu_seconds_broker_and_harness"), engine.get("cpu_seconds_broker_and_harness"),
+        loghaul.get("cpu_seconds_other_processes"), engine.get("cpu_seconds_other_processes")));
+    sb.append(String.format(Locale.ROOT, "ClickHouse parts (system.part_log, new parts and merges until the trial's end"
+        + " plus its tail): loghaul %s; engine %s.%n%n", loghaul.get("parts"), engine.get("parts")));
     sb.append("Kafka engine settings tried (best first row above; CPU = clickhouse-server only):\n\n");
     sb.append("| kafka_num_consumers | kafka_max_block_size | seconds | records/s | CPU µs/record | landed |\n");
     sb.append("|---:|---:|---:|---:|---:|---:|\n");

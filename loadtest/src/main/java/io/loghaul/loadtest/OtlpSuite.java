@@ -169,9 +169,21 @@ final class OtlpSuite {
     throw new IllegalStateException("loghaul not ready within 120 s; see " + log);
   }
 
-  /** Samples a local server's RSS every 250 ms and its CPU over the measured phase. */
+  /**
+   * Samples a local server's RSS every 250 ms and, over the measured phase, its CPU, its child
+   * processes' CPU (the managed clickhouse-server) and this load generator's own CPU: on a small
+   * machine they share the cores.
+   */
   static final class Sampler {
     private final long pid;
+    private final long self = ProcessHandle.current().pid();
+    private volatile List<Long> children = List.of();
+    private volatile double childCpu0;
+    private volatile double selfCpu0;
+    private volatile double machineCpu0;
+    private double machineCpuSeconds;
+    private double childCpuSeconds;
+    private double selfCpuSeconds;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     private final AtomicLong maxRss = new AtomicLong();
     private volatile double cpu0 = -1;
@@ -185,6 +197,11 @@ final class OtlpSuite {
 
     void startAfter(Duration warmup) {
       timer.schedule(() -> {
+        children = ProcessHandle.of(pid).stream().flatMap(ProcessHandle::descendants).map(ProcessHandle::pid)
+            .toList();
+        childCpu0 = childCpu();
+        selfCpu0 = ProcStat.cpuSeconds(self);
+        machineCpu0 = ProcStat.machineBusySeconds();
         cpu0 = ProcStat.cpuSeconds(pid);
         t0 = System.nanoTime();
       }, warmup.toMillis(), TimeUnit.MILLISECONDS);
@@ -197,8 +214,23 @@ final class OtlpSuite {
       timer.awaitTermination(5, TimeUnit.SECONDS);
       if (cpu0 >= 0) {
         cpuSeconds = ProcStat.cpuSeconds(pid) - cpu0;
+        childCpuSeconds = childCpu() - childCpu0;
+        selfCpuSeconds = ProcStat.cpuSeconds(self) - selfCpu0;
+        machineCpuSeconds = ProcStat.machineBusySeconds() - machineCpu0;
         wallSeconds = (System.nanoTime() - t0) / 1e9;
       }
+    }
+
+    private double childCpu() {
+      double sum = 0;
+      for (long child : children) {
+        sum += Math.max(0, ProcStat.cpuSeconds(child));
+      }
+      return sum;
+    }
+
+    double cores(double seconds) {
+      return round(seconds / Math.max(1e-9, wallSeconds));
     }
   }
 
@@ -249,7 +281,12 @@ final class OtlpSuite {
       srv.put("pid", sampler.pid);
       srv.put("rss_max_bytes", sampler.maxRss.get());
       srv.put("cpu_seconds", round(sampler.cpuSeconds));
-      srv.put("cpu_cores_used", round(sampler.cpuSeconds / Math.max(1e-9, sampler.wallSeconds)));
+      srv.put("cpu_cores_used", sampler.cores(sampler.cpuSeconds));
+      srv.put("child_processes_cpu_cores_used", sampler.cores(sampler.childCpuSeconds));
+      srv.put("load_generator_cpu_cores_used", sampler.cores(sampler.selfCpuSeconds));
+      // anything else that ran meanwhile (a build, another benchmark) makes the numbers unreliable
+      srv.put("other_processes_cpu_cores_used", sampler.cores(Math.max(0, sampler.machineCpuSeconds
+          - sampler.cpuSeconds - sampler.childCpuSeconds - sampler.selfCpuSeconds)));
       if (gcLog != null && Files.exists(gcLog)) {
         srv.put("gc_pause_ms", gcPauses(Files.readAllLines(gcLog)));
       }
@@ -303,8 +340,12 @@ final class OtlpSuite {
     sb.append("Connections: ").append(conn).append("  \n");
     if (json.get("server") != null) {
       Map<String, Object> srv = (Map<String, Object>) json.get("server");
-      sb.append(String.format(Locale.ROOT, "Server: max RSS %,d MB, %s CPU cores used during measurement, GC pauses %s%n",
-          ((Number) srv.get("rss_max_bytes")).longValue() >> 20, srv.get("cpu_cores_used"), srv.get("gc_pause_ms")));
+      sb.append(String.format(Locale.ROOT, "Server: max RSS %,d MB, %s CPU cores used during measurement (its child"
+              + " processes, e.g. a managed clickhouse-server: %s more; this load generator: %s; everything else on the"
+              + " machine: %s), GC pauses %s%n",
+          ((Number) srv.get("rss_max_bytes")).longValue() >> 20, srv.get("cpu_cores_used"),
+          srv.get("child_processes_cpu_cores_used"), srv.get("load_generator_cpu_cores_used"), srv.get("other_processes_cpu_cores_used"),
+          srv.get("gc_pause_ms")));
     }
     return sb.toString();
   }

@@ -38,6 +38,33 @@ public final class ProcStat {
     return -1;
   }
 
+  /**
+   * CPU seconds the whole machine has been busy (every core, every process: user, nice, system,
+   * irq, softirq, steal) since boot, from {@code /proc/stat}; or -1. The difference to the
+   * processes a benchmark measures is what else ran on the machine meanwhile.
+   */
+  public static double machineBusySeconds() {
+    try {
+      return parseMachineBusySeconds(Files.readAllLines(Path.of("/proc/stat")).get(0));
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** The busy ticks of the aggregate {@code cpu} line of /proc/stat, in seconds. */
+  static double parseMachineBusySeconds(String cpuLine) {
+    String[] f = cpuLine.trim().split("\\s+");
+    if (!f[0].equals("cpu")) {
+      throw new IllegalArgumentException("not the aggregate cpu line: " + cpuLine);
+    }
+    // user nice system idle iowait irq softirq steal ...
+    long busy = 0;
+    for (int i : new int[] {1, 2, 3, 6, 7, 8}) {
+      busy += Long.parseLong(f[i]);
+    }
+    return busy / TICKS_PER_SECOND;
+  }
+
   /** utime + stime of one {@code /proc/<pid>/stat} line, in seconds. */
   static double parseCpuSeconds(String stat) {
     // the command name (field 2) is in parentheses and may hold spaces: count fields after it

@@ -24,6 +24,13 @@ class ReportTest {
   }
 
   @Test
+  void readsTheMachinesBusyTimeWithoutIdleAndIoWait() {
+    // user nice system idle iowait irq softirq steal guest guest_nice
+    assertThat(ProcStat.parseMachineBusySeconds("cpu  1000 20 300 90000 500 7 8 5 0 0")).isEqualTo(13.4);
+    assertThat(ProcStat.machineBusySeconds()).isPositive();
+  }
+
+  @Test
   void readsItsOwnCpuAndMemory() {
     long pid = ProcessHandle.current().pid();
     assertThat(ProcStat.cpuSeconds(pid)).isPositive();

@@ -30,6 +30,7 @@ public final class ClickHouseHttpClient implements AutoCloseable {
   private final String password;
   private final Duration requestTimeout;
   private final HttpClient http;
+  private final ThreadLocal<byte[]> compressionBuffers = new ThreadLocal<>();
 
   /**
    * @param url base URL such as {@code http://127.0.0.1:8123} (a trailing slash is ignored)
@@ -111,8 +112,7 @@ public final class ClickHouseHttpClient implements AutoCloseable {
       throw new IndexOutOfBoundsException(
           "offset: " + offset + ", length: " + length + " (expected: within " + body.length + " bytes)");
     }
-    // one buffer per batch; batches are large, so this is not per row
-    byte[] compressed = new byte[NativeCompression.maxCompressedLength(length)];
+    byte[] compressed = compressionBuffer(NativeCompression.maxCompressedLength(length));
     int n = NativeCompression.compress(body, offset, length, compressed);
     URI uri = URI.create(url + "/?decompress=1&query=" + URLEncoder.encode(insertSql, StandardCharsets.UTF_8));
     HttpRequest request = request(uri)
@@ -120,6 +120,20 @@ public final class ClickHouseHttpClient implements AutoCloseable {
         .POST(HttpRequest.BodyPublishers.ofByteArray(compressed, 0, n))
         .build();
     send(request, "insert");
+  }
+
+  /**
+   * The calling thread's compression buffer, grown to {@code size}. Batches are megabytes: a new
+   * array per INSERT is a humongous allocation the GC has to deal with every time. The request is
+   * sent synchronously, so the buffer is free again when {@link #insert} returns.
+   */
+  private byte[] compressionBuffer(int size) {
+    byte[] b = compressionBuffers.get();
+    if (b == null || b.length < size) {
+      b = new byte[size];
+      compressionBuffers.set(b);
+    }
+    return b;
   }
 
   private HttpRequest.Builder request(URI uri) {

@@ -29,11 +29,11 @@ import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -229,14 +229,19 @@ public final class OtlpGrpcService implements AutoCloseable {
     }
     byte[] bytes = new byte[stream.available()];
     int n = stream.readNBytes(bytes, 0, bytes.length);
-    byte[] rest = stream.readAllBytes();
-    if (n == bytes.length && rest.length == 0) {
+    // read(), not readAllBytes(): that allocates its scratch buffer even at the end of the stream
+    int next = n == bytes.length ? stream.read() : -1;
+    if (n == bytes.length && next == -1) {
       return bytes;
     }
     // available() was not the whole message after all
-    byte[] all = Arrays.copyOf(bytes, n + rest.length);
-    System.arraycopy(rest, 0, all, n, rest.length);
-    return all;
+    ByteArrayOutputStream all = new ByteArrayOutputStream(n + 1024);
+    all.write(bytes, 0, n);
+    if (next != -1) {
+      all.write(next);
+    }
+    stream.transferTo(all);
+    return all.toByteArray();
   }
 
   /** The request bytes, or why they could not be read; parsing never throws into grpc-java. */

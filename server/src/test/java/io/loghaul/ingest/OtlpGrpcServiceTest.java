@@ -240,6 +240,7 @@ class OtlpGrpcServiceTest {
     assertThat(OtlpGrpcService.readMessage(new KnownLengthStream(message, message.length))).isEqualTo(message);
     // a stream whose available() is short of the message: nothing may be lost
     assertThat(OtlpGrpcService.readMessage(new KnownLengthStream(message, 100))).isEqualTo(message);
+    assertThat(OtlpGrpcService.readMessage(new KnownLengthStream(message, 0))).isEqualTo(message);
     assertThat(OtlpGrpcService.readMessage(new KnownLengthStream(new byte[0], 0))).isEmpty();
     assertThat(OtlpGrpcService.readMessage(new ByteArrayInputStream(message))).isEqualTo(message);
   }
@@ -256,6 +257,12 @@ class OtlpGrpcServiceTest {
     @Override
     public synchronized int available() {
       return Math.min(claimed, super.available());
+    }
+
+    @Override
+    public synchronized byte[] readAllBytes() {
+      // the exact-size path must not fall back to this (it allocates a 16 KiB scratch buffer)
+      throw new AssertionError("readAllBytes on a KnownLength stream");
     }
   }
 }
