@@ -6,6 +6,7 @@ import io.loghaul.config.LoghaulConfig;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,7 @@ public final class Loghaul {
     LoghaulConfig config;
     try {
       config = ConfigLoader.load(rest, System.getenv());
+      config.batch().checkFitsHeap(Runtime.getRuntime().maxMemory());
     } catch (ConfigException e) {
       System.err.println("loghaul: configuration error: " + e.getMessage());
       System.exit(2);
@@ -62,6 +64,13 @@ public final class Loghaul {
     for (String name : new String[] {"TERM", "INT"}) {
       sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stop.countDown());
     }
+    // a dead pipeline stops the process (exit 1): a supervisor restarts it, nothing is committed past
+    // what ClickHouse holds, so the restart resumes where it died
+    AtomicBoolean failed = new AtomicBoolean();
+    server.pipeline().failure().thenRun(() -> {
+      failed.set(true);
+      stop.countDown();
+    });
     // any other exit path (System.exit elsewhere) still flushes
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "loghaul-shutdown"));
     try {
@@ -69,10 +78,11 @@ public final class Loghaul {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    log.info("Stopping: flushing pending batches and committing offsets");
+    log.info(failed.get() ? "Stopping because the pipeline failed"
+        : "Stopping: flushing pending batches and committing offsets");
     server.close();
     log.info("Stopped");
-    return 0;
+    return failed.get() ? 1 : 0;
   }
 
   private static void usage() {

@@ -51,6 +51,14 @@ class LauncherIT {
   }
 
   @Test
+  void batchesTooLargeForTheHeapStopStartupNamingTheKey() throws Exception {
+    Result r = launch(Map.of("LOGHAUL_JAVA_OPTS", "-Xmx128m"), "run", "--batch.max-bytes=67108864");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.output()).contains("batch.max-bytes: 67108864 (expected: at most").contains("-Xmx")
+        .doesNotContain("Exception");
+  }
+
+  @Test
   void anUnknownKeyStopsStartupNamingIt() throws Exception {
     Result r = launch(Map.of(), "run", "--batch.max-rowz=5");
     assertThat(r.exit()).isEqualTo(2);

@@ -28,6 +28,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -87,6 +88,7 @@ public final class Pipeline implements AutoCloseable {
   private volatile boolean running = true;
   private volatile boolean consuming;
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final CompletableFuture<Throwable> failure = new CompletableFuture<>();
   private Thread thread;
 
   /** Records of one partition from one poll, with how far they were processed. */
@@ -205,6 +207,14 @@ public final class Pipeline implements AutoCloseable {
     thread.start();
   }
 
+  /**
+   * Completes with the error that stopped the consumer loop, if one ever does (never on {@link
+   * #close}); the server then exits non-zero instead of running on without its pipeline.
+   */
+  public CompletableFuture<Throwable> failure() {
+    return failure;
+  }
+
   /** True once the consumer has joined the group and is polling. */
   public boolean consuming() {
     return consuming && running;
@@ -246,8 +256,10 @@ public final class Pipeline implements AutoCloseable {
       }
     } catch (WakeupException e) {
       // close() woke us up
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // an Error too (OutOfMemoryError...): a process whose pipeline is dead must not look alive
       log.error("Pipeline stopped by an unexpected error", e);
+      failure.complete(e);
     } finally {
       try {
         drain(assigned.keySet(), DRAIN_TIMEOUT_MILLIS);
