@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -49,8 +50,13 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 final class CompareSuite {
   static final Set<String> OPTIONS = Set.of(
       "records", "bad-ratio", "out", "partitions", "server-jar", "loghaul-jvm-opts", "timeout", "engine-configs",
-      "flush-interval-ms", "loghaul-args");
+      "flush-interval-ms", "loghaul-configs");
   static final String TOPIC = "bench";
+  /**
+   * loghaul's trials: SPEC §2's defaults, and batches big enough that ClickHouse writes a few large
+   * parts instead of merging many small ones during the run (what the engine's block size buys it).
+   */
+  static final String DEFAULT_LOGHAUL_CONFIGS = "default;--batch.max-rows=250000 --batch.max-bytes=67108864";
   static final int TOO_LARGE_BYTES = 70_000;
   static final String LEVEL_ENUM =
       "Enum8('TRACE' = 1, 'DEBUG' = 2, 'INFO' = 3, 'WARN' = 4, 'ERROR' = 5, 'FATAL' = 6)";
@@ -64,7 +70,7 @@ final class CompareSuite {
   private final Duration timeout;
   private final List<int[]> engineConfigs;
   private final long flushIntervalMs;
-  private final String loghaulArgs;
+  private final List<String> loghaulConfigs;
 
   CompareSuite(Options o) {
     if (!o.has("records")) {
@@ -79,7 +85,27 @@ final class CompareSuite {
     this.timeout = o.duration("timeout", Duration.ofSeconds(120 + records / 5_000));
     this.engineConfigs = parseEngineConfigs(o.string("engine-configs", "1x65536,2x65536,2x1048576"));
     this.flushIntervalMs = o.positiveLong("flush-interval-ms", 1000);
-    this.loghaulArgs = o.string("loghaul-args", "");
+    this.loghaulConfigs = parseLoghaulConfigs(o.string("loghaul-configs", DEFAULT_LOGHAUL_CONFIGS));
+  }
+
+  /**
+   * "default;--key=value --key=value;..." → the extra arguments of each loghaul trial ("default":
+   * none, SPEC §2's defaults).
+   */
+  static List<String> parseLoghaulConfigs(String s) {
+    List<String> list = new ArrayList<>();
+    for (String part : s.split(";")) {
+      String args = part.trim();
+      if (args.equals("default")) {
+        list.add("");
+      } else if (!args.isEmpty() && Arrays.stream(args.split("\\s+")).allMatch(a -> a.matches("--[a-z.-]+=\\S+"))) {
+        list.add(args);
+      } else {
+        throw new IllegalArgumentException("compare: --loghaul-configs: " + s
+            + " (expected: ';'-separated trials, each 'default' or --key=value settings)");
+      }
+    }
+    return list;
   }
 
   /** "CONSUMERSxBLOCK,..." → [consumers, blockSize] pairs. */
@@ -134,14 +160,20 @@ final class CompareSuite {
       }
       Map<String, Object> bestEngine = trials.stream()
           .max(Comparator.comparingDouble(t -> (double) t.get("records_per_s"))).orElseThrow();
-      Map<String, Object> loghaul = runLoghaul(kafka.bootstrapServers(), admin, client, ch, ends, work);
+      List<Map<String, Object>> loghaulTrials = new ArrayList<>();
+      for (int i = 0; i < loghaulConfigs.size(); i++) {
+        loghaulTrials.add(runLoghaul(i, loghaulConfigs.get(i), kafka.bootstrapServers(), admin, client, ch, ends, work));
+      }
+      Map<String, Object> loghaul = loghaulTrials.stream()
+          .max(Comparator.comparingDouble(t -> (double) t.get("records_per_s"))).orElseThrow();
 
       Map<String, Object> json = new LinkedHashMap<>();
       json.put("machine", machine);
       json.put("rows", List.of(row(loghaul), row(bestEngine)));
       json.put("engine_trials", trials);
       json.put("loghaul_details", loghaul);
-      Summary.write(out, json, markdown(machine, loghaul, bestEngine, trials));
+      json.put("loghaul_trials", loghaulTrials);
+      Summary.write(out, json, markdown(machine, loghaul, bestEngine, trials, loghaulTrials));
       Charts.bars("loghaul vs ClickHouse Kafka engine, " + records + " records (" + Machine.oneLine(machine)
               .split(",")[0] + ")",
           List.of(
@@ -255,11 +287,12 @@ final class CompareSuite {
     return r;
   }
 
-  private Map<String, Object> runLoghaul(String bootstrap, Admin admin, ClickHouseHttpClient client,
+  private Map<String, Object> runLoghaul(int trial, String extraArgs, String bootstrap, Admin admin,
+      ClickHouseHttpClient client,
       BenchClickHouse ch, Map<TopicPartition, Long> ends, Path work) throws Exception {
-    String table = "loghaul_logs";
-    String group = "loghaul-bench";
-    String dlq = TOPIC + ".dlq";
+    String table = "loghaul_logs_" + trial;
+    String group = "loghaul-bench-" + trial;
+    String dlq = TOPIC + ".dlq." + trial;
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     for (String opt : jvmOpts.trim().split("\\s+")) {
@@ -281,14 +314,14 @@ final class CompareSuite {
         "--otlp.grpc.port=0",
         "--otlp.http.port=0",
         "--admin.port=" + freePort()));
-    for (String arg : loghaulArgs.trim().split("\\s+")) {
+    for (String arg : extraArgs.split("\\s+")) {
       if (!arg.isEmpty()) {
         cmd.add(arg);
       }
     }
     long launch = System.nanoTime();
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    Path log = out.resolve("loghaul.log");
+    Path log = out.resolve("loghaul-" + trial + ".log");
     try {
       double chCpu0 = -1;
       double jvmCpu0 = -1;
@@ -329,6 +362,9 @@ final class CompareSuite {
       double chCpu = ProcStat.cpuSeconds(ch.pid()) - chCpu0;
       Map<String, Object> bystanderCpu = bystanders.stop(jvmCpu + chCpu);
       long rss = ProcStat.rssBytes(p.pid());
+      Map<String, Object> threads = new LinkedHashMap<>();
+      ProcStat.cpuSecondsByThread(p.pid()).entrySet().stream().limit(12)
+          .forEach(e -> threads.put(e.getKey(), round(e.getValue())));
       long landed = count(client, table);
       long dead = endOffsets(admin, dlq).values().stream().mapToLong(Long::longValue).sum();
       Map<String, Object> r = result("loghaul", done, landed, jvmCpu + chCpu);
@@ -338,8 +374,9 @@ final class CompareSuite {
       r.put("cpu_seconds_clickhouse", round(chCpu));
       r.put("startup_seconds", round((t0 - launch) / 1e9));
       r.put("rss_bytes_at_end", rss);
+      r.put("cpu_seconds_by_thread_whole_life", threads);
       r.put("jvm_opts", jvmOpts);
-      r.put("loghaul_args", loghaulArgs);
+      r.put("settings", extraArgs.isEmpty() ? "default" : extraArgs);
       p.destroy();
       p.waitFor(60, TimeUnit.SECONDS);
       drain.join(5_000);
@@ -465,7 +502,7 @@ final class CompareSuite {
   }
 
   String markdown(Map<String, Object> machine, Map<String, Object> loghaul, Map<String, Object> engine,
-      List<Map<String, Object>> trials) {
+      List<Map<String, Object>> trials, List<Map<String, Object>> loghaulTrials) {
     StringBuilder sb = new StringBuilder("# bench compare: loghaul vs ClickHouse Kafka engine\n\n");
     sb.append("Machine: ").append(Machine.oneLine(machine)).append("  \n");
     sb.append(String.format(Locale.ROOT, "Records: %,d good JSON LogEntry records (150 B–2 KB mix, epoch-ms timestamps)"
@@ -487,6 +524,8 @@ final class CompareSuite {
             + " RSS at end %,d MB; JVM options %s. Bad records went to the DLQ topic.%n%n",
         loghaul.get("cpu_seconds_loghaul_jvm"), loghaul.get("cpu_seconds_clickhouse"), loghaul.get("startup_seconds"),
         ((Number) loghaul.get("rss_bytes_at_end")).longValue() >> 20, loghaul.get("jvm_opts")));
+    sb.append("loghaul JVM CPU-s by thread over its whole life (start-up included): ")
+        .append(loghaul.get("cpu_seconds_by_thread_whole_life")).append("\n\n");
     sb.append(String.format(Locale.ROOT, "Not counted above: the Kafka broker (and this harness's polling) used %s"
             + " CPU-s during the loghaul run and %s during the engine's; other processes on the machine %s and %s"
             + " CPU-s (should be about 0).%n%n",
@@ -494,6 +533,15 @@ final class CompareSuite {
         loghaul.get("cpu_seconds_other_processes"), engine.get("cpu_seconds_other_processes")));
     sb.append(String.format(Locale.ROOT, "ClickHouse parts (system.part_log, new parts and merges until the trial's end"
         + " plus its tail): loghaul %s; engine %s.%n%n", loghaul.get("parts"), engine.get("parts")));
+    sb.append("loghaul settings tried (the best is the row above; CPU = loghaul's JVM + clickhouse-server):\n\n");
+    sb.append("| settings | seconds | records/s | CPU µs/record | JVM CPU-s | clickhouse-server CPU-s | ClickHouse parts |\n");
+    sb.append("|---|---:|---:|---:|---:|---:|---|\n");
+    for (Map<String, Object> t : loghaulTrials) {
+      sb.append(String.format(Locale.ROOT, "| %s | %.2f | %,.0f | %.2f | %.2f | %.2f | %s |%n", t.get("settings"),
+          t.get("seconds"), t.get("records_per_s"), t.get("cpu_us_per_record"), t.get("cpu_seconds_loghaul_jvm"),
+          t.get("cpu_seconds_clickhouse"), t.get("parts")));
+    }
+    sb.append("\n");
     sb.append("Kafka engine settings tried (best first row above; CPU = clickhouse-server only):\n\n");
     sb.append("| kafka_num_consumers | kafka_max_block_size | seconds | records/s | CPU µs/record | landed |\n");
     sb.append("|---:|---:|---:|---:|---:|---:|\n");

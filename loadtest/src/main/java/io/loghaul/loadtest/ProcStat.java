@@ -2,7 +2,11 @@ package io.loghaul.loadtest;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * CPU time and resident memory of a local process, read from {@code /proc/<pid>/stat} and
@@ -22,6 +26,33 @@ public final class ProcStat {
     } catch (IOException | RuntimeException e) {
       return -1;
     }
+  }
+
+  /**
+   * CPU seconds of each thread of a process over its whole life, summed by thread name with digits
+   * folded ({@code C2 CompilerThread0} and {@code 1} become {@code C2 CompilerThread#}), largest
+   * first; empty when unreadable. Names come from {@code /proc/<pid>/task/<tid>/stat} (at most 15
+   * characters, as the kernel keeps them).
+   */
+  public static Map<String, Double> cpuSecondsByThread(long pid) {
+    Map<String, Double> byName = new HashMap<>();
+    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+      for (Path task : tasks) {
+        try {
+          String stat = Files.readString(task.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "#");
+          byName.merge(name, parseCpuSeconds(stat), Double::sum);
+        } catch (IOException | RuntimeException e) {
+          // the thread ended meanwhile
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return Map.of();
+    }
+    Map<String, Double> sorted = new LinkedHashMap<>();
+    byName.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+        .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+    return sorted;
   }
 
   /** Resident set size in bytes, or -1. */

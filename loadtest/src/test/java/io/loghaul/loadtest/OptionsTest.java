@@ -59,4 +59,13 @@ class OptionsTest {
     assertThatThrownBy(() -> CompareSuite.parseEngineConfigs("2"))
         .hasMessageContaining("--engine-configs: 2");
   }
+
+  @Test
+  void parsesLoghaulConfigurations() {
+    assertThat(CompareSuite.parseLoghaulConfigs("default; --batch.max-rows=5 --batch.max-bytes=9"))
+        .containsExactly("", "--batch.max-rows=5 --batch.max-bytes=9");
+    assertThat(CompareSuite.parseLoghaulConfigs(CompareSuite.DEFAULT_LOGHAUL_CONFIGS)).hasSize(2);
+    assertThatThrownBy(() -> CompareSuite.parseLoghaulConfigs("default;batch.max-rows=5"))
+        .hasMessageContaining("--loghaul-configs: default;batch.max-rows=5");
+  }
 }

@@ -31,6 +31,13 @@ class ReportTest {
   }
 
   @Test
+  void readsCpuByThreadNameWithDigitsFolded() {
+    var threads = ProcStat.cpuSecondsByThread(ProcessHandle.current().pid());
+    assertThat(threads).isNotEmpty().allSatisfy((name, cpu) -> assertThat(name).doesNotContainPattern("[0-9]"));
+    assertThat(threads.values()).allSatisfy(cpu -> assertThat(cpu).isNotNegative());
+  }
+
+  @Test
   void readsItsOwnCpuAndMemory() {
     long pid = ProcessHandle.current().pid();
     assertThat(ProcStat.cpuSeconds(pid)).isPositive();
