@@ -117,7 +117,7 @@ public final class ClickHouseHttpClient implements AutoCloseable {
     URI uri = URI.create(url + "/?decompress=1&query=" + URLEncoder.encode(insertSql, StandardCharsets.UTF_8));
     HttpRequest request = request(uri)
         .header("Content-Type", "application/octet-stream")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(compressed, 0, n))
+        .POST(new ArrayBodyPublisher(compressed, 0, n))
         .build();
     send(request, "insert");
   }
