@@ -22,17 +22,20 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * OTLP → LogEntry: {@link OtlpLogMapper#map} of one record of an already decoded request, and the
- * whole receive step (protobuf decode of the request bytes, then map every record). Records carry
- * ~1 KB string bodies, trace context and resource/scope/log attributes. One operation = one record.
+ * OTLP → LogEntry: the whole receive step from request bytes (protobuf decode of the request, then
+ * map every record) for a request of one record and one of {@value #RECORDS_PER_REQUEST}, and
+ * {@link OtlpLogMapper#map} alone of one record of an already decoded request. Records carry ~1 KB
+ * string bodies, trace context and resource/scope/log attributes. One operation = one record.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class OtlpMapBenchmark {
   static final int RECORDS_PER_REQUEST = 64;
+  static final int BYTES_PER_RECORD = 1200;
 
-  private byte[] requestBytes;
+  private byte[] oneRecordRequest;
+  private byte[] manyRecordsRequest;
   private ResourceLogs resourceLogs;
   private ScopeLogs scopeLogs;
   private int next;
@@ -44,8 +47,9 @@ public class OtlpMapBenchmark {
   public void setUp() {
     nowMillis = System.currentTimeMillis();
     ExportLogsServiceRequest request =
-        OtlpRequests.build(7, RECORDS_PER_REQUEST, RECORDS_PER_REQUEST * 1200, nowMillis * 1_000_000L);
-    requestBytes = request.toByteArray();
+        OtlpRequests.build(7, RECORDS_PER_REQUEST, RECORDS_PER_REQUEST * BYTES_PER_RECORD, nowMillis * 1_000_000L);
+    manyRecordsRequest = request.toByteArray();
+    oneRecordRequest = OtlpRequests.build(7, 1, BYTES_PER_RECORD, nowMillis * 1_000_000L).toByteArray();
     resourceLogs = request.getResourceLogs(0);
     scopeLogs = resourceLogs.getScopeLogs(0);
     for (LogRecord r : scopeLogs.getLogRecordsList()) {
@@ -63,9 +67,18 @@ public class OtlpMapBenchmark {
   }
 
   @Benchmark
+  public void decodeAndMapOneRecordRequest(Blackhole bh) throws InvalidProtocolBufferException {
+    decodeAndMap(oneRecordRequest, bh);
+  }
+
+  @Benchmark
   @OperationsPerInvocation(RECORDS_PER_REQUEST)
   public void decodeAndMap(Blackhole bh) throws InvalidProtocolBufferException {
-    ExportLogsServiceRequest request = ExportLogsServiceRequest.parseFrom(requestBytes);
+    decodeAndMap(manyRecordsRequest, bh);
+  }
+
+  private void decodeAndMap(byte[] bytes, Blackhole bh) throws InvalidProtocolBufferException {
+    ExportLogsServiceRequest request = ExportLogsServiceRequest.parseFrom(bytes);
     for (ResourceLogs rl : request.getResourceLogsList()) {
       for (ScopeLogs sl : rl.getScopeLogsList()) {
         for (LogRecord r : sl.getLogRecordsList()) {
