@@ -25,7 +25,6 @@ import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
 import java.io.ByteArrayInputStream;
@@ -52,6 +51,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The request is read as raw bytes by our own marshaller, so that malformed bytes and the size
  * limit surface as the codes above rather than grpc-java's UNKNOWN for marshaller failures.
+ * The bytes go to {@link OtlpLogDecoder} as they are (no protobuf message objects).
  * Decoding and mapping run on the Netty event loop (direct executor: they never block); the reply
  * is sent from the Kafka acknowledgement callback. W3C {@code traceparent}/{@code tracestate} metadata are the parent of the request's
  * {@code otlp.export} span and continue into the Kafka record headers ({@link IngestTracing}).
@@ -138,17 +138,13 @@ public final class OtlpGrpcService implements AutoCloseable {
           start);
       return;
     }
-    ExportLogsServiceRequest request;
+    CompletableFuture<ExportLogsServiceResponse> reply;
     try {
-      request = ExportLogsServiceRequest.parseFrom(raw.bytes);
+      reply = ingester.export(raw.bytes, 0, raw.bytes.length, span, IngestListener.GRPC);
     } catch (InvalidProtocolBufferException e) {
       fail(responses, span, IngestListener.INVALID, Status.INVALID_ARGUMENT
           .withDescription("request is not an ExportLogsServiceRequest: " + e.getMessage()).asRuntimeException(), start);
       return;
-    }
-    CompletableFuture<ExportLogsServiceResponse> reply;
-    try {
-      reply = ingester.export(request, span, IngestListener.GRPC);
     } catch (RuntimeException e) {
       reply = CompletableFuture.failedFuture(e);
     }

@@ -40,7 +40,6 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import java.io.IOException;
 import java.io.InputStream;
@@ -310,12 +309,11 @@ public final class OtlpHttpServer implements AutoCloseable {
     }
 
     private void process(ChannelHandlerContext ctx, ByteBuf complete) {
-      ExportLogsServiceRequest export;
+      byte[] export;
       try {
         byte[] bytes = gzip ? gunzip(complete, maxRequestBytes) : ByteBufUtil.getBytes(complete);
-        export = json
-            ? OtlpJson.parseRequest(new String(bytes, StandardCharsets.UTF_8))
-            : ExportLogsServiceRequest.parseFrom(bytes);
+        // OTLP/JSON becomes the protobuf bytes the decoder reads; protobuf bytes are checked there
+        export = json ? OtlpJson.parseRequest(new String(bytes, StandardCharsets.UTF_8)).toByteArray() : bytes;
       } catch (TooLargeException e) {
         tooLarge(ctx);
         return;
@@ -331,14 +329,19 @@ public final class OtlpHttpServer implements AutoCloseable {
       boolean requestJson = json;
       long start = startNanos;
       Span requestSpan = span;
-      // read nothing more from this connection until the reply is written
-      ctx.channel().config().setAutoRead(false);
       CompletableFuture<ExportLogsServiceResponse> reply;
       try {
-        reply = ingester.export(export, requestSpan, IngestListener.HTTP);
+        reply = ingester.export(export, 0, export.length, requestSpan, IngestListener.HTTP);
+      } catch (InvalidProtocolBufferException e) {
+        fail(ctx, HttpResponseStatus.BAD_REQUEST, Code.INVALID_ARGUMENT,
+            "request is not an ExportLogsServiceRequest: " + e.getMessage());
+        return;
       } catch (RuntimeException e) {
         reply = CompletableFuture.failedFuture(e);
       }
+      // read nothing more from this connection until the reply is written (the callback below
+      // turns reading back on, also when the reply is already complete)
+      ctx.channel().config().setAutoRead(false);
       inflight.add(reply);
       CompletableFuture<ExportLogsServiceResponse> answered = reply;
       reply.whenComplete((response, error) -> {

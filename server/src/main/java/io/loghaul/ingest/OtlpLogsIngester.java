@@ -2,6 +2,7 @@ package io.loghaul.ingest;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.loghaul.schema.Accepted;
 import io.loghaul.schema.ErrorType;
 import io.loghaul.schema.LogEntry;
@@ -13,11 +14,7 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess;
-import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
-import io.opentelemetry.proto.logs.v1.LogRecord;
-import io.opentelemetry.proto.logs.v1.ResourceLogs;
-import io.opentelemetry.proto.logs.v1.ScopeLogs;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,6 +31,7 @@ import java.util.concurrent.TimeoutException;
  * builds the reply with {@code partial_success} for the rejected ones.
  *
  * <p>Thread-safe; {@link #export} does CPU work on the caller's thread and never waits for Kafka.
+ * Each calling thread keeps one {@link OtlpLogDecoder} and one reused {@link LogEntry}.
  * The returned future fails with {@link PublishException} when the publisher fails or has not
  * acknowledged within {@link #DEFAULT_PUBLISH_TIMEOUT} (so a client hears UNAVAILABLE within 2 s
  * even while Kafka is down; the records may still arrive later, which at-least-once allows).
@@ -50,7 +48,7 @@ public final class OtlpLogsIngester {
   static final int MAX_ERROR_MESSAGE_CHARS = 1024;
 
   private final SchemaLimits limits;
-  private final OtlpLogMapper mapper;
+  private final ThreadLocal<Worker> workers;
   private final LogPublisher publisher;
   private final IngestListener listener;
   private final IngestTracing tracing;
@@ -92,7 +90,7 @@ public final class OtlpLogsIngester {
   public OtlpLogsIngester(SchemaLimits limits, LogPublisher publisher, IngestListener listener,
       OpenTelemetry openTelemetry, Clock clock, Duration publishTimeout) {
     this.limits = requireNonNull(limits, "limits");
-    this.mapper = new OtlpLogMapper(limits);
+    this.workers = ThreadLocal.withInitial(() -> new Worker(new OtlpLogDecoder(limits), new LogEntry()));
     this.publisher = requireNonNull(publisher, "publisher");
     this.listener = requireNonNull(listener, "listener");
     this.tracing = new IngestTracing(requireNonNull(openTelemetry, "openTelemetry"));
@@ -113,50 +111,31 @@ public final class OtlpLogsIngester {
   }
 
   /**
-   * Checks and publishes one request.
+   * Checks and publishes one request, given as its serialized {@code ExportLogsServiceRequest}
+   * (OTLP/JSON callers serialize the message they parsed).
    *
    * @param exportSpan the request's {@code otlp.export} span (see {@link IngestTracing}); the
    *     ingester adds attributes and a child span, the caller ends it
    * @param transport {@link IngestListener#GRPC} or {@link IngestListener#HTTP}, for metrics
    * @return the reply, completed once Kafka acknowledged every accepted record; or failed with
    *     {@link PublishException}
+   * @throws InvalidProtocolBufferException when the bytes are not an {@code
+   *     ExportLogsServiceRequest} (nothing was counted or published then)
    */
-  public CompletableFuture<ExportLogsServiceResponse> export(ExportLogsServiceRequest request, Span exportSpan,
-      String transport) {
+  public CompletableFuture<ExportLogsServiceResponse> export(byte[] request, int offset, int length, Span exportSpan,
+      String transport) throws InvalidProtocolBufferException {
     requireNonNull(request, "request");
     requireNonNull(exportSpan, "exportSpan");
     requireNonNull(transport, "transport");
     Instant now = clock.instant();
     long nowMillis = now.toEpochMilli();
     long receiveNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
-    LogEntry entry = new LogEntry();
-    List<byte[]> values = new ArrayList<>();
-    Rejections rejections = new Rejections();
-    int received = 0;
-    for (ResourceLogs rl : request.getResourceLogsList()) {
-      for (ScopeLogs sl : rl.getScopeLogsList()) {
-        for (LogRecord record : sl.getLogRecordsList()) {
-          received++;
-          ParseResult result = mapper.map(rl.getResource(), sl.getScope(), record, receiveNanos, nowMillis, entry);
-          if (result == Accepted.INSTANCE) {
-            int size = LogEntryProtoCodec.encodedSize(entry);
-            if (size > limits.maxRecordBytes()) {
-              // the pipeline would dead-letter it; better the client hears it now
-              result = new Rejected(ErrorType.RECORD_TOO_LARGE, "",
-                  "record has " + size + " bytes encoded (expected: <= " + limits.maxRecordBytes() + ")");
-            } else {
-              byte[] value = new byte[size];
-              LogEntryProtoCodec.encode(entry, value, 0);
-              values.add(value);
-              continue;
-            }
-          }
-          Rejected rejected = (Rejected) result;
-          listener.rejected(rejected.type(), transport);
-          rejections.add(rejected);
-        }
-      }
-    }
+    Batch batch = new Batch(transport);
+    Worker worker = workers.get();
+    worker.decoder.decode(request, offset, length, receiveNanos, nowMillis, worker.entry, batch);
+    int received = batch.received;
+    List<byte[]> values = batch.values;
+    Rejections rejections = batch.rejections;
     listener.received(received, transport);
     exportSpan.setAttribute(IngestTracing.LOG_RECORDS, (long) received);
     if (rejections.count > 0) {
@@ -209,6 +188,42 @@ public final class OtlpLogsIngester {
       return new PublishException("Kafka did not acknowledge in time", cause);
     }
     return new PublishException("publishing to Kafka failed: " + cause, cause);
+  }
+
+  /** A thread's decoder and the entry it reuses for every record (event loop threads are few and fixed). */
+  private record Worker(OtlpLogDecoder decoder, LogEntry entry) {}
+
+  /** The records of one request: encoded accepted ones and the rejections. */
+  private final class Batch implements OtlpLogDecoder.RecordSink {
+    final String transport;
+    final List<byte[]> values = new ArrayList<>();
+    final Rejections rejections = new Rejections();
+    int received;
+
+    Batch(String transport) {
+      this.transport = transport;
+    }
+
+    @Override
+    public void accept(ParseResult result, LogEntry entry) {
+      received++;
+      if (result == Accepted.INSTANCE) {
+        int size = LogEntryProtoCodec.encodedSize(entry);
+        if (size <= limits.maxRecordBytes()) {
+          // a copy: the entry is reused for the next record
+          byte[] value = new byte[size];
+          LogEntryProtoCodec.encode(entry, value, 0);
+          values.add(value);
+          return;
+        }
+        // the pipeline would dead-letter it; better the client hears it now
+        result = new Rejected(ErrorType.RECORD_TOO_LARGE, "",
+            "record has " + size + " bytes encoded (expected: <= " + limits.maxRecordBytes() + ")");
+      }
+      Rejected rejected = (Rejected) result;
+      listener.rejected(rejected.type(), transport);
+      rejections.add(rejected);
+    }
   }
 
   /** The rejected count and the first few distinct reasons, for {@code error_message}. */

@@ -1,7 +1,8 @@
 /**
  * OTLP ingest (SPEC §6): the gRPC ({@link io.loghaul.ingest.OtlpGrpcService}) and HTTP
- * ({@link io.loghaul.ingest.OtlpHttpServer}) receivers for {@code LogsService/Export}, the mapping of
- * OTLP log records to {@link io.loghaul.schema.LogEntry} ({@link io.loghaul.ingest.OtlpLogMapper}),
+ * ({@link io.loghaul.ingest.OtlpHttpServer}) receivers for {@code LogsService/Export}, the decoding
+ * of serialized requests straight into {@link io.loghaul.schema.LogEntry}s
+ * ({@link io.loghaul.ingest.OtlpLogDecoder}: protobuf wire bytes, no message objects),
  * the shared request logic that checks records, publishes the valid ones and builds the partial
  * success reply ({@link io.loghaul.ingest.OtlpLogsIngester}), and the Kafka side
  * ({@link io.loghaul.ingest.KafkaLogPublisher}) that answers only once Kafka acknowledged every

@@ -51,10 +51,10 @@ public final class LogEntryValidator {
 
   /**
    * Like {@link #validate(LogEntry, long)}; {@code checkUtf8 == false} skips the UTF-8 checks, for
-   * callers that have already checked every string of the entry (the protobuf decoder does while
+   * callers that have already checked every string of the entry (the protobuf decoders do while
    * reading the wire).
    */
-  ParseResult validate(LogEntry entry, long nowMillis, boolean checkUtf8) {
+  public ParseResult validate(LogEntry entry, long nowMillis, boolean checkUtf8) {
     long lowMillis = LogEntryParser.saturatedAdd(nowMillis, -maxAgeMillis);
     long highMillis = LogEntryParser.saturatedAdd(nowMillis, maxFutureMillis);
     long nanos = entry.timestampNanos();

@@ -3,6 +3,7 @@ package io.loghaul.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.loghaul.schema.Accepted;
 import io.loghaul.schema.ErrorType;
 import io.loghaul.schema.Level;
@@ -10,24 +11,29 @@ import io.loghaul.schema.LogEntry;
 import io.loghaul.schema.ParseResult;
 import io.loghaul.schema.Rejected;
 import io.loghaul.schema.SchemaLimits;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.ArrayValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.common.v1.KeyValueList;
 import io.opentelemetry.proto.logs.v1.LogRecord;
+import io.opentelemetry.proto.logs.v1.ResourceLogs;
+import io.opentelemetry.proto.logs.v1.ScopeLogs;
 import io.opentelemetry.proto.logs.v1.SeverityNumber;
 import io.opentelemetry.proto.resource.v1.Resource;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class OtlpLogMapperTest {
+class OtlpLogDecoderTest {
   private static final long NOW_MILLIS = 1_795_316_252_123L;
   private static final long NOW_NANOS = NOW_MILLIS * 1_000_000L;
   private static final long RECEIVE_NANOS = NOW_NANOS + 7;
 
-  private final OtlpLogMapper mapper = new OtlpLogMapper(SchemaLimits.defaults());
+  private final OtlpLogDecoder decoder = new OtlpLogDecoder(SchemaLimits.defaults());
   private final LogEntry entry = new LogEntry();
 
   static AnyValue str(String s) {
@@ -52,7 +58,22 @@ class OtlpLogMapperTest {
   }
 
   private ParseResult map(Resource resource, InstrumentationScope scope, LogRecord record) {
-    return mapper.map(resource, scope, record, RECEIVE_NANOS, NOW_MILLIS, entry);
+    ExportLogsServiceRequest request = ExportLogsServiceRequest.newBuilder().addResourceLogs(ResourceLogs.newBuilder()
+        .setResource(resource).addScopeLogs(ScopeLogs.newBuilder().setScope(scope).addLogRecords(record))).build();
+    List<ParseResult> results = decode(request.toByteArray());
+    assertThat(results).hasSize(1);
+    return results.get(0);
+  }
+
+  /** The results of every record of the serialized request, in order; the entry holds the last. */
+  private List<ParseResult> decode(byte[] request) {
+    List<ParseResult> results = new ArrayList<>();
+    try {
+      decoder.decode(request, 0, request.length, RECEIVE_NANOS, NOW_MILLIS, entry, (result, e) -> results.add(result));
+    } catch (InvalidProtocolBufferException e) {
+      throw new AssertionError("valid request rejected", e);
+    }
+    return results;
   }
 
   private ParseResult map(LogRecord record) {
