@@ -151,6 +151,18 @@ class OtlpLogDecoderTest {
   }
 
   @Test
+  void foldsTheCaseOfNonAsciiSeverityTextLikeJavaStrings() {
+    // String.equalsIgnoreCase folds the Turkish dotless and dotted i onto I: the object-tree
+    // mapping read these as WARNING, and so must the byte-level one
+    String[][] cases = {{"WARN\u0131NG", "WARN"}, {"warn\u0130ng", "WARN"}, {"\u00e9rror", "INFO"},
+        {"ERROR\u00e9", "INFO"}, {"\u0131nfo", "INFO"}, {"WARN\u0131NG and much more text", "INFO"}};
+    for (String[] c : cases) {
+      map(record().setSeverityNumberValue(0).setSeverityText(c[0]).build());
+      assertThat(entry.level()).as("text %s", c[0]).isEqualTo(Level.valueOf(c[1]));
+    }
+  }
+
+  @Test
   void rejectsSeverityNumbersAboveTwentyFour() {
     assertThat(map(record().setSeverityNumberValue(25).build()))
         .isEqualTo(new Rejected(ErrorType.INVALID_VALUE, "/level", "severity_number 25 (expected: 0..24)"));
