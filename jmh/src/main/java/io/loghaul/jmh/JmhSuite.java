@@ -42,6 +42,8 @@ public final class JmhSuite {
   static final Map<String, String> BASELINES = Map.of(
       "strictParse", "jacksonDatabind",
       "decodeAndEncode", "jacksonBaseline",
+      "decodeAndMap", "protobufJavaParse",
+      "decodeAndMapOneRecordRequest", "protobufJavaParseOneRecordRequest",
       "lz4Native", "gzip1");
 
   private JmhSuite() {}

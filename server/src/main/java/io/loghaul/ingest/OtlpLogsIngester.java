@@ -44,6 +44,8 @@ public final class OtlpLogsIngester {
   /** How long a reply waits for Kafka before the request is answered as retryable. */
   public static final Duration DEFAULT_PUBLISH_TIMEOUT = Duration.ofMillis(1500);
 
+  /** The largest entry arena a thread keeps between requests. */
+  static final int MAX_RETAINED_ARENA_BYTES = 4 << 20;
   static final int MAX_REASONS = 3;
   static final int MAX_ERROR_MESSAGE_CHARS = 1024;
 
@@ -132,7 +134,14 @@ public final class OtlpLogsIngester {
     long receiveNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
     Batch batch = new Batch(transport);
     Worker worker = workers.get();
-    worker.decoder.decode(request, offset, length, receiveNanos, nowMillis, worker.entry, batch);
+    try {
+      worker.decoder.decode(request, offset, length, receiveNanos, nowMillis, worker.entry, batch);
+    } finally {
+      if (worker.entry.arena().length > MAX_RETAINED_ARENA_BYTES) {
+        // a huge (rejected) record grew the arena: do not keep that much per event loop thread
+        workers.remove();
+      }
+    }
     int received = batch.received;
     List<byte[]> values = batch.values;
     Rejections rejections = batch.rejections;

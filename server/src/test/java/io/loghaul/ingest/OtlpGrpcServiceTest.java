@@ -35,6 +35,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -99,6 +101,41 @@ class OtlpGrpcServiceTest {
         .isEqualTo(Accepted.INSTANCE);
     assertThat(entry.message()).isEqualTo("one");
     assertThat(entry.serviceName()).isEqualTo("checkout");
+  }
+
+  @Test
+  void copiesEveryRecordOutOfTheReusedEntry() {
+    stub.export(request(record("one"), record("two"), record("three")));
+    stub.export(request(record("four")));
+
+    LogEntryProtoCodec codec = new LogEntryProtoCodec(SchemaLimits.defaults());
+    LogEntry entry = new LogEntry();
+    List<String> messages = new ArrayList<>();
+    for (FakePublisher.Call call : publisher.calls) {
+      for (byte[] value : call.values()) {
+        assertThat(codec.decode(value, 0, value.length, NOW_MILLIS, entry)).isEqualTo(Accepted.INSTANCE);
+        messages.add(entry.message());
+      }
+    }
+    assertThat(messages).containsExactly("one", "two", "three", "four");
+  }
+
+  @Test
+  void answersInvalidArgumentWithoutCountingOrPublishingWhenTheBytesGoBadAfterValidRecords() {
+    byte[] valid = request(record("ok"), badRecord()).toByteArray();
+    byte[] bytes = java.util.Arrays.copyOf(valid, valid.length + 2);
+    bytes[valid.length] = 0x0A; // another resource_logs, 127 bytes long, in 0 bytes
+    bytes[valid.length + 1] = 0x7F;
+    MethodDescriptor<byte[], byte[]> raw = LogsServiceGrpc.getExportMethod().toBuilder(BYTES, BYTES).build();
+
+    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
+        () -> ClientCalls.blockingUnaryCall(channel, raw, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS),
+            bytes));
+
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(e.getStatus().getDescription()).startsWith("request is not an ExportLogsServiceRequest: ");
+    assertThat(publisher.calls).isEmpty();
+    assertThat(rejected).isEmpty();
   }
 
   @Test
