@@ -411,9 +411,17 @@ public final class OtlpLogDecoder {
   static boolean isValidUtf8(byte[] b, int from, int to) {
     int p = from;
     while (p < to) {
+      // ASCII 32, then 8 bytes at a time: log text is mostly ASCII
+      while (to - p >= 32 && (((long) LONG_LE.get(b, p) | (long) LONG_LE.get(b, p + 8)
+          | (long) LONG_LE.get(b, p + 16) | (long) LONG_LE.get(b, p + 24)) & 0x8080_8080_8080_8080L) == 0) {
+        p += 32;
+      }
       if (to - p >= 8 && ((long) LONG_LE.get(b, p) & 0x8080_8080_8080_8080L) == 0) {
         p += 8;
         continue;
+      }
+      if (p >= to) {
+        break;
       }
       int b0 = b[p];
       if (b0 >= 0) {

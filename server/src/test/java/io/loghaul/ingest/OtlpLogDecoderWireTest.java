@@ -394,12 +394,13 @@ class OtlpLogDecoderWireTest {
         0xEE, 0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFF};
     java.util.Random random = new java.util.Random(7);
     for (int i = 0; i < 200_000; i++) {
-      byte[] b = new byte[random.nextInt(14)];
-      int asciiRun = random.nextInt(4) == 0 ? random.nextInt(20) : 0; // exercises the 8-byte ASCII step
+      byte[] b = new byte[random.nextInt(4) == 0 ? 32 + random.nextInt(40) : random.nextInt(14)];
+      int asciiRun = random.nextInt(4) == 0 ? random.nextInt(80) : 0; // exercises the 32- and 8-byte ASCII steps
       byte[] text = new byte[asciiRun + b.length];
       java.util.Arrays.fill(text, 0, asciiRun, (byte) 'x');
       for (int j = 0; j < b.length; j++) {
-        text[asciiRun + j] = (byte) alphabet[random.nextInt(alphabet.length)];
+        text[asciiRun + j] = (byte) (b.length > 14 && random.nextInt(12) != 0
+            ? 'a' : alphabet[random.nextInt(alphabet.length)]);
       }
       assertThat(OtlpLogDecoder.isValidUtf8(text, 0, text.length)).as(java.util.HexFormat.of().formatHex(text))
           .isEqualTo(ByteString.copyFrom(text).isValidUtf8());
