@@ -9,9 +9,9 @@ import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * Rows on their way into one ClickHouse INSERT: the RowBinary bytes, where each row ends, and the
- * Kafka record each row came from (so a row ClickHouse refuses can be dead-lettered with its
- * original bytes). It is {@link #isDurable() durable} once every row is acknowledged by ClickHouse
+ * Rows on their way into one ClickHouse INSERT: the RowBinary bytes, where each row ends, and a
+ * copy of the Kafka record each row came from ({@link SourceRecords}, so a row ClickHouse refuses
+ * can be dead-lettered with its original bytes). It is {@link #isDurable() durable} once every row is acknowledged by ClickHouse
  * or by the DLQ.
  *
  * <p>When built with trace links on, it also keeps the {@code traceparent} headers of up to {@link
@@ -26,22 +26,20 @@ public final class Batch implements Durable {
   public static final int MAX_TRACE_LINKS = 32;
 
   private final RowBuffer rows;
+  private final SourceRecords sources;
   private final boolean traceLinks;
   private byte[][] traceparents;
   private int traceCount;
   private int[] rowEnds;
-  private ConsumerRecord<byte[], byte[]>[] records;
   private int rowCount;
   private final long createdNanos;
   private volatile boolean durable;
 
-  @SuppressWarnings("unchecked")
-  Batch(RowBuffer rows, int expectedRows, long createdNanos, boolean traceLinks) {
+  Batch(RowBuffer rows, SourceRecords sources, int expectedRows, long createdNanos, boolean traceLinks) {
     this.rows = rows;
+    this.sources = sources;
     this.traceLinks = traceLinks;
-    int initial = Math.max(16, Math.min(expectedRows, 1 << 16));
-    this.rowEnds = new int[initial];
-    this.records = new ConsumerRecord[initial];
+    this.rowEnds = new int[Math.max(16, Math.min(expectedRows, 1 << 16))];
     this.createdNanos = createdNanos;
   }
 
@@ -54,10 +52,9 @@ public final class Batch implements Durable {
   public void endRow(ConsumerRecord<byte[], byte[]> record) {
     if (rowCount == rowEnds.length) {
       rowEnds = Arrays.copyOf(rowEnds, rowCount * 2);
-      records = Arrays.copyOf(records, rowCount * 2);
     }
     rowEnds[rowCount] = rows.size();
-    records[rowCount] = record;
+    sources.add(record);
     rowCount++;
     if (traceLinks && traceCount < MAX_TRACE_LINKS) {
       noteTrace(record);
@@ -110,8 +107,9 @@ public final class Batch implements Durable {
     return row == 0 ? 0 : rowEnds[row - 1];
   }
 
+  /** The Kafka record row {@code row} came from, rebuilt from the batch's copy (for dead letters). */
   ConsumerRecord<byte[], byte[]> record(int row) {
-    return records[row];
+    return sources.get(row);
   }
 
   byte[] bytes() {
@@ -127,12 +125,12 @@ public final class Batch implements Durable {
     return durable;
   }
 
-  /** Drops the references to Kafka records and returns the row buffer for reuse. */
-  RowBuffer release() {
-    Arrays.fill(records, 0, rowCount, null);
+  /** Empties the batch and returns its buffers for reuse. */
+  void release(BatchPool pool) {
     rowCount = 0;
     traceparents = null;
     traceCount = 0;
-    return rows;
+    sources.reset();
+    pool.recycle(rows, sources);
   }
 }

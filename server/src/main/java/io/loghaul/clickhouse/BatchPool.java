@@ -3,11 +3,13 @@ package io.loghaul.clickhouse;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * Recycles the large row buffers of finished batches so steady-state batching allocates no new
- * multi-megabyte arrays. Thread-safe: the inserter returns buffers, the consumer takes them.
+ * Recycles the large buffers of finished batches (rows and their source records) so steady-state
+ * batching allocates no new multi-megabyte arrays. Thread-safe: the inserter returns buffers, the consumer takes them.
  */
 public final class BatchPool {
-  private final ConcurrentLinkedQueue<RowBuffer> free = new ConcurrentLinkedQueue<>();
+  private record Buffers(RowBuffer rows, SourceRecords sources) {}
+
+  private final ConcurrentLinkedQueue<Buffers> free = new ConcurrentLinkedQueue<>();
   private final int expectedRows;
   private final int initialBytes;
   private final boolean traceLinks;
@@ -22,18 +24,22 @@ public final class BatchPool {
 
   /** A new empty batch, opened now. */
   public Batch open(long nowNanos) {
-    RowBuffer buffer = free.poll();
-    if (buffer == null) {
-      buffer = new RowBuffer(initialBytes);
+    Buffers b = free.poll();
+    if (b == null) {
+      // the source copies are about as large as the rows
+      b = new Buffers(new RowBuffer(initialBytes), new SourceRecords(initialBytes, expectedRows));
     }
-    buffer.reset();
-    return new Batch(buffer, expectedRows, nowNanos, traceLinks);
+    b.rows().reset();
+    return new Batch(b.rows(), b.sources(), expectedRows, nowNanos, traceLinks);
   }
 
   void recycle(Batch batch) {
-    RowBuffer b = batch.release();
+    batch.release(this);
+  }
+
+  void recycle(RowBuffer rows, SourceRecords sources) {
     if (free.size() < 2) {
-      free.add(b);
+      free.add(new Buffers(rows, sources));
     }
   }
 }

@@ -204,17 +204,25 @@ class PipelineIT {
     try (LoghaulServer loghaul = TestLoghaul.start(servers,
         "--kafka.topics=" + topic, "--kafka.dlq-topic=" + dlq, "--clickhouse.table=" + table,
         "--clickhouse.create-table=false", "--batch.max-delay-ms=2000")) {
+      Map<Integer, byte[]> values = new HashMap<>();
       for (int i = 0; i < total; i++) {
         String message = (poison.contains(i) ? "poison-" : "m-") + i;
-        servers.kafkaClient().sendAsync(topic, 0, ("{\"timestamp\":" + now
-            + ",\"service_name\":\"s\",\"level\":\"INFO\",\"message\":\"" + message + "\"}").getBytes(UTF_8));
+        byte[] value = ("{\"timestamp\":" + now
+            + ",\"service_name\":\"s\",\"level\":\"INFO\",\"message\":\"" + message + "\"}").getBytes(UTF_8);
+        values.put(i, value);
+        // a key and a header of the producer's own, which the dead letter must carry over
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("x-origin", ("test-" + i).getBytes(UTF_8));
+        servers.kafkaClient().send(topic, 0, "key-" + i, value, headers);
       }
-      servers.kafkaClient().flush();
       List<ConsumerRecord<byte[], byte[]>> letters = servers.kafkaClient().readAll(dlq, poison.size(), Duration.ofSeconds(90));
       assertThat(letters).hasSize(poison.size());
       assertThat(letters).allSatisfy(l -> {
+        int offset = Integer.parseInt(header(l, DlqHeaders.SOURCE_OFFSET));
         assertThat(header(l, DlqHeaders.ERROR_TYPE)).isEqualTo("clickhouse_rejected");
-        assertThat(new String(l.value(), UTF_8)).contains("poison-");
+        assertThat(l.value()).isEqualTo(values.get(offset));
+        assertThat(new String(l.key(), UTF_8)).isEqualTo("key-" + offset);
+        assertThat(header(l, "x-origin")).isEqualTo("test-" + offset);
         assertThat(header(l, DlqHeaders.ERROR_MESSAGE)).contains("395");
       });
       assertThat(letters).extracting(l -> Integer.parseInt(header(l, DlqHeaders.SOURCE_OFFSET)))
