@@ -52,9 +52,6 @@ public final class LogEntryParser {
   private static final long ONES = 0x0101_0101_0101_0101L;
   private static final long HIGH_BITS = 0x8080_8080_8080_8080L;
 
-  /** Lower-case hex digit of every byte that is a hex digit (either case), 0 for the others. */
-  private static final byte[] HEX_LOWER = new byte[256];
-
   static {
     for (int i = 0; i < NAMES.length; i++) {
       byte[] name = NAMES[i].getBytes(StandardCharsets.US_ASCII);
@@ -67,13 +64,6 @@ public final class LogEntryParser {
         NAME_HEAD[i] = (int) INT_LE.get(name, 0);
         NAME_TAIL[i] = (int) INT_LE.get(name, n - 4);
       }
-    }
-    for (int c = '0'; c <= '9'; c++) {
-      HEX_LOWER[c] = (byte) c;
-    }
-    for (int c = 'a'; c <= 'f'; c++) {
-      HEX_LOWER[c] = (byte) c;
-      HEX_LOWER[c - 'a' + 'A'] = (byte) c;
     }
   }
 
@@ -643,18 +633,43 @@ public final class LogEntryParser {
     entry.truncateArena(mark);
   }
 
-  /** Copies {@code digits} hex digits, lower-cased, to {@code target}; false if one is not a hex digit or all are '0'. */
+  /**
+   * Copies {@code digits} (a multiple of 8) hex digits, lower-cased, to {@code target}; false if one
+   * is not a hex digit or all are '0'. Looks at 8 digits at a time (see {@link #notHexDigits}).
+   */
   private static boolean copyHexId(byte[] b, int s, int digits, byte[] target) {
-    int invalid = 0;
-    int nonZero = 0;
-    for (int i = 0; i < digits; i++) {
-      int c = b[s + i];
-      int lower = HEX_LOWER[c & 0xFF];
-      target[i] = (byte) lower;
-      invalid |= lower - 1 >>> 31; // lower == 0: not a hex digit
-      nonZero |= lower ^ '0';
+    long invalid = 0;
+    long nonZero = 0;
+    for (int i = 0; i < digits; i += 8) {
+      long w = (long) LONG_LE.get(b, s + i);
+      invalid |= notHexDigits(w);
+      long lower = w | hexLetters(w) >>> 2; // 0x80 >>> 2 == 0x20: the case bit, letters only
+      LONG_LE.set(target, i, lower);
+      nonZero |= lower ^ 0x3030_3030_3030_3030L;
     }
     return invalid == 0 && nonZero != 0;
+  }
+
+  /**
+   * The high bit of each byte of {@code w} that is not an ASCII hex digit (0-9, a-f, A-F), or 0 when
+   * all 8 are. Exact for every byte: for ASCII bytes each comparison below adds at most 0x7F + 0x80,
+   * so no carry crosses into the next byte, and a non-ASCII byte is flagged by its own high bit.
+   */
+  static long notHexDigits(long w) {
+    long ascii = w & ~HIGH_BITS;
+    long digit = ge(ascii, '0') & ~ge(ascii, '9' + 1);
+    return (w | ~(digit | hexLetters(w))) & HIGH_BITS;
+  }
+
+  /** The high bit of each byte of {@code w} that is a-f or A-F (exact for every byte, as above). */
+  static long hexLetters(long w) {
+    long folded = (w | 0x2020_2020_2020_2020L) & ~HIGH_BITS;
+    return ge(folded, 'a') & ~ge(folded, 'f' + 1) & ~w & HIGH_BITS;
+  }
+
+  /** For bytes below 0x80: the high bit of each that is {@code >= k} (1 <= k <= 0x80). */
+  private static long ge(long ascii, int k) {
+    return ascii + (0x80 - k) * ONES;
   }
 
   private void attributes() {
