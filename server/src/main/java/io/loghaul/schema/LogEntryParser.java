@@ -1067,16 +1067,82 @@ public final class LogEntryParser {
    * re-escaped minimally, with quotes.
    */
   private void string(int mode) {
+    if (mode == SKIP) {
+      skipString();
+      return;
+    }
     byte[] b = buf;
     int end = this.end;
     LogEntry e = entry;
     int p = pos + 1;
-    int run = p;
+    // Copies while it scans, 8 bytes at a time, writing each word before looking at it; the bytes
+    // written past the string's end are overwritten or lie beyond arenaSize. Room for the rest of the
+    // record (+ 16) covers every such write: a decoded or re-escaped escape is never longer than its
+    // source, so the output never gets more than one byte (JSON's opening quote) ahead of the input.
+    e.ensureArenaCapacity(end - p + 16);
+    byte[] a = e.arena();
+    int d = e.arenaSize();
     if (mode == JSON) {
-      e.appendByte('"');
+      a[d++] = '"';
     }
     while (true) {
       // skip 8 bytes at a time to the first byte that needs a look (see specialBytes)
+      while (p <= end - 8) {
+        long w = (long) LONG_LE.get(b, p);
+        LONG_LE.set(a, d, w);
+        long special = specialBytes(w);
+        if (special != 0) {
+          int k = Long.numberOfTrailingZeros(special) >>> 3;
+          p += k;
+          d += k;
+          break;
+        }
+        p += 8;
+        d += 8;
+      }
+      if (p >= end) {
+        throw syntax(p, "unterminated string");
+      }
+      int c = b[p];
+      if (c >= 0x20 && c != '"' && c != '\\') {
+        a[d++] = (byte) c;
+        p++;
+        continue;
+      }
+      if (c == '"') {
+        p++;
+        break;
+      }
+      if (c == '\\') {
+        e.commitArena(d);
+        p = escape(p, mode);
+        a = e.arena();
+        d = e.arenaSize();
+      } else if (c < 0) {
+        int q = utf8Sequence(b, p, end);
+        if (q < 0) {
+          throw utf8(-q - 1);
+        }
+        while (p < q) {
+          a[d++] = b[p++];
+        }
+      } else {
+        throw syntax(p, "raw control character in a string");
+      }
+    }
+    if (mode == JSON) {
+      a[d++] = '"';
+    }
+    e.commitArena(d);
+    pos = p;
+  }
+
+  /** Like {@link #string} with {@code SKIP}: validates the string and moves past it. */
+  private void skipString() {
+    byte[] b = buf;
+    int end = this.end;
+    int p = pos + 1;
+    while (true) {
       while (p <= end - 8) {
         long special = specialBytes((long) LONG_LE.get(b, p));
         if (special != 0) {
@@ -1094,18 +1160,11 @@ public final class LogEntryParser {
         continue;
       }
       if (c == '"') {
-        if (mode != SKIP && p > run) {
-          e.appendBytes(b, run, p - run);
-        }
         p++;
         break;
       }
       if (c == '\\') {
-        if (mode != SKIP && p > run) {
-          e.appendBytes(b, run, p - run);
-        }
-        p = escape(p, mode);
-        run = p;
+        p = escape(p, SKIP);
       } else if (c < 0) {
         p = utf8Sequence(b, p, end);
         if (p < 0) {
@@ -1114,9 +1173,6 @@ public final class LogEntryParser {
       } else {
         throw syntax(p, "raw control character in a string");
       }
-    }
-    if (mode == JSON) {
-      e.appendByte('"');
     }
     pos = p;
   }
