@@ -1184,11 +1184,11 @@ public final class LogEntryParser {
    * is exact, and that is the only one the scanner uses.
    */
   static long specialBytes(long w) {
-    long quote = w ^ 0x2222_2222_2222_2222L;
-    long backslash = w ^ 0x5C5C_5C5C_5C5C_5C5CL;
-    return ((quote - ONES) & ~quote
-        | (backslash - ONES) & ~backslash
-        | (w - 0x2020_2020_2020_2020L) & ~w
+    // no "& ~x" terms (as in the classic has-zero-byte test): they only clear flags of bytes of 0x80
+    // and up, and "| w" flags those anyway. Below the first flagged byte no subtraction borrows.
+    return ((w ^ 0x2222_2222_2222_2222L) - ONES
+        | (w ^ 0x5C5C_5C5C_5C5C_5C5CL) - ONES
+        | w - 0x2020_2020_2020_2020L
         | w) & HIGH_BITS;
   }
 
