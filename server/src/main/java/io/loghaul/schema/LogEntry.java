@@ -106,6 +106,14 @@ public final class LogEntry {
     }
   }
 
+  /**
+   * Sets {@link #arenaSize()} to {@code size} after the caller wrote bytes up to it straight into
+   * {@link #arena()}, within room made by {@link #ensureArenaCapacity}.
+   */
+  public void commitArena(int size) {
+    arenaSize = size;
+  }
+
   /** Drops arena bytes from {@code size} on (to undo a partial append). */
   public void truncateArena(int size) {
     arenaSize = size;

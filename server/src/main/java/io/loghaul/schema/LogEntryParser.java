@@ -52,9 +52,6 @@ public final class LogEntryParser {
   private static final long ONES = 0x0101_0101_0101_0101L;
   private static final long HIGH_BITS = 0x8080_8080_8080_8080L;
 
-  /** Lower-case hex digit of every byte that is a hex digit (either case), 0 for the others. */
-  private static final byte[] HEX_LOWER = new byte[256];
-
   static {
     for (int i = 0; i < NAMES.length; i++) {
       byte[] name = NAMES[i].getBytes(StandardCharsets.US_ASCII);
@@ -67,13 +64,6 @@ public final class LogEntryParser {
         NAME_HEAD[i] = (int) INT_LE.get(name, 0);
         NAME_TAIL[i] = (int) INT_LE.get(name, n - 4);
       }
-    }
-    for (int c = '0'; c <= '9'; c++) {
-      HEX_LOWER[c] = (byte) c;
-    }
-    for (int c = 'a'; c <= 'f'; c++) {
-      HEX_LOWER[c] = (byte) c;
-      HEX_LOWER[c - 'a' + 'A'] = (byte) c;
     }
   }
 
@@ -643,18 +633,43 @@ public final class LogEntryParser {
     entry.truncateArena(mark);
   }
 
-  /** Copies {@code digits} hex digits, lower-cased, to {@code target}; false if one is not a hex digit or all are '0'. */
+  /**
+   * Copies {@code digits} (a multiple of 8) hex digits, lower-cased, to {@code target}; false if one
+   * is not a hex digit or all are '0'. Looks at 8 digits at a time (see {@link #notHexDigits}).
+   */
   private static boolean copyHexId(byte[] b, int s, int digits, byte[] target) {
-    int invalid = 0;
-    int nonZero = 0;
-    for (int i = 0; i < digits; i++) {
-      int c = b[s + i];
-      int lower = HEX_LOWER[c & 0xFF];
-      target[i] = (byte) lower;
-      invalid |= lower - 1 >>> 31; // lower == 0: not a hex digit
-      nonZero |= lower ^ '0';
+    long invalid = 0;
+    long nonZero = 0;
+    for (int i = 0; i < digits; i += 8) {
+      long w = (long) LONG_LE.get(b, s + i);
+      invalid |= notHexDigits(w);
+      long lower = w | hexLetters(w) >>> 2; // 0x80 >>> 2 == 0x20: the case bit, letters only
+      LONG_LE.set(target, i, lower);
+      nonZero |= lower ^ 0x3030_3030_3030_3030L;
     }
     return invalid == 0 && nonZero != 0;
+  }
+
+  /**
+   * The high bit of each byte of {@code w} that is not an ASCII hex digit (0-9, a-f, A-F), or 0 when
+   * all 8 are. Exact for every byte: for ASCII bytes each comparison below adds at most 0x7F + 0x80,
+   * so no carry crosses into the next byte, and a non-ASCII byte is flagged by its own high bit.
+   */
+  static long notHexDigits(long w) {
+    long ascii = w & ~HIGH_BITS;
+    long digit = ge(ascii, '0') & ~ge(ascii, '9' + 1);
+    return (w | ~(digit | hexLetters(w))) & HIGH_BITS;
+  }
+
+  /** The high bit of each byte of {@code w} that is a-f or A-F (exact for every byte, as above). */
+  static long hexLetters(long w) {
+    long folded = (w | 0x2020_2020_2020_2020L) & ~HIGH_BITS;
+    return ge(folded, 'a') & ~ge(folded, 'f' + 1) & ~w & HIGH_BITS;
+  }
+
+  /** For bytes below 0x80: the high bit of each that is {@code >= k} (1 <= k <= 0x80). */
+  private static long ge(long ascii, int k) {
+    return ascii + (0x80 - k) * ONES;
   }
 
   private void attributes() {
@@ -1052,16 +1067,82 @@ public final class LogEntryParser {
    * re-escaped minimally, with quotes.
    */
   private void string(int mode) {
+    if (mode == SKIP) {
+      skipString();
+      return;
+    }
     byte[] b = buf;
     int end = this.end;
     LogEntry e = entry;
     int p = pos + 1;
-    int run = p;
+    // Copies while it scans, 8 bytes at a time, writing each word before looking at it; the bytes
+    // written past the string's end are overwritten or lie beyond arenaSize. Room for the rest of the
+    // record (+ 16) covers every such write: a decoded or re-escaped escape is never longer than its
+    // source, so the output never gets more than one byte (JSON's opening quote) ahead of the input.
+    e.ensureArenaCapacity(end - p + 16);
+    byte[] a = e.arena();
+    int d = e.arenaSize();
     if (mode == JSON) {
-      e.appendByte('"');
+      a[d++] = '"';
     }
     while (true) {
       // skip 8 bytes at a time to the first byte that needs a look (see specialBytes)
+      while (p <= end - 8) {
+        long w = (long) LONG_LE.get(b, p);
+        LONG_LE.set(a, d, w);
+        long special = specialBytes(w);
+        if (special != 0) {
+          int k = Long.numberOfTrailingZeros(special) >>> 3;
+          p += k;
+          d += k;
+          break;
+        }
+        p += 8;
+        d += 8;
+      }
+      if (p >= end) {
+        throw syntax(p, "unterminated string");
+      }
+      int c = b[p];
+      if (c >= 0x20 && c != '"' && c != '\\') {
+        a[d++] = (byte) c;
+        p++;
+        continue;
+      }
+      if (c == '"') {
+        p++;
+        break;
+      }
+      if (c == '\\') {
+        e.commitArena(d);
+        p = escape(p, mode);
+        a = e.arena();
+        d = e.arenaSize();
+      } else if (c < 0) {
+        int q = utf8Sequence(b, p, end);
+        if (q < 0) {
+          throw utf8(-q - 1);
+        }
+        while (p < q) {
+          a[d++] = b[p++];
+        }
+      } else {
+        throw syntax(p, "raw control character in a string");
+      }
+    }
+    if (mode == JSON) {
+      a[d++] = '"';
+    }
+    e.commitArena(d);
+    pos = p;
+  }
+
+  /** Like {@link #string} with {@code SKIP}: validates the string and moves past it. */
+  private void skipString() {
+    byte[] b = buf;
+    int end = this.end;
+    int p = pos + 1;
+    while (true) {
       while (p <= end - 8) {
         long special = specialBytes((long) LONG_LE.get(b, p));
         if (special != 0) {
@@ -1079,18 +1160,11 @@ public final class LogEntryParser {
         continue;
       }
       if (c == '"') {
-        if (mode != SKIP && p > run) {
-          e.appendBytes(b, run, p - run);
-        }
         p++;
         break;
       }
       if (c == '\\') {
-        if (mode != SKIP && p > run) {
-          e.appendBytes(b, run, p - run);
-        }
-        p = escape(p, mode);
-        run = p;
+        p = escape(p, SKIP);
       } else if (c < 0) {
         p = utf8Sequence(b, p, end);
         if (p < 0) {
@@ -1099,9 +1173,6 @@ public final class LogEntryParser {
       } else {
         throw syntax(p, "raw control character in a string");
       }
-    }
-    if (mode == JSON) {
-      e.appendByte('"');
     }
     pos = p;
   }
@@ -1113,11 +1184,11 @@ public final class LogEntryParser {
    * is exact, and that is the only one the scanner uses.
    */
   static long specialBytes(long w) {
-    long quote = w ^ 0x2222_2222_2222_2222L;
-    long backslash = w ^ 0x5C5C_5C5C_5C5C_5C5CL;
-    return ((quote - ONES) & ~quote
-        | (backslash - ONES) & ~backslash
-        | (w - 0x2020_2020_2020_2020L) & ~w
+    // no "& ~x" terms (as in the classic has-zero-byte test): they only clear flags of bytes of 0x80
+    // and up, and "| w" flags those anyway. Below the first flagged byte no subtraction borrows.
+    return ((w ^ 0x2222_2222_2222_2222L) - ONES
+        | (w ^ 0x5C5C_5C5C_5C5C_5C5CL) - ONES
+        | w - 0x2020_2020_2020_2020L
         | w) & HIGH_BITS;
   }
 

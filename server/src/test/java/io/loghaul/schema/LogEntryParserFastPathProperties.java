@@ -54,6 +54,64 @@ class LogEntryParserFastPathProperties {
     }
   }
 
+  @Property(tries = 20_000)
+  void hexDigitWordsFlagExactlyTheBytesThatAreNotHexDigits(@ForAll long seed) {
+    Random random = new Random(seed);
+    byte[] b = new byte[8];
+    String hexish = "0123456789abcdefABCDEF/:@G`gxX" + (char) 0x7F;
+    for (int i = 0; i < 8; i++) {
+      b[i] = (byte) (random.nextInt(4) == 0 ? random.nextInt(256) : hexish.charAt(random.nextInt(hexish.length())));
+    }
+    long w = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getLong();
+
+    long notHex = LogEntryParser.notHexDigits(w);
+    long letters = LogEntryParser.hexLetters(w);
+
+    for (int i = 0; i < 8; i++) {
+      int c = b[i] & 0xFF;
+      boolean digit = c >= '0' && c <= '9';
+      boolean letter = (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+      assertThat((notHex >>> (8 * i)) & 0xFF).as("byte %02x", c).isEqualTo(digit || letter ? 0L : 0x80L);
+      assertThat((letters >>> (8 * i)) & 0xFF).as("byte %02x", c).isEqualTo(letter ? 0x80L : 0L);
+    }
+  }
+
+  @Property(tries = 3000)
+  void hexIdsReadInPlaceMatchTheByteByByteRules(@ForAll long seed, @ForAll boolean span) {
+    Random random = new Random(seed);
+    int digits = span ? 16 : 32;
+    String alphabet = "0123456789abcdefABCDEF";
+    StringBuilder id = new StringBuilder();
+    for (int i = 0; i < digits; i++) {
+      int r = random.nextInt(10);
+      id.append(r == 0 ? '0' : r == 1 ? "gG/:@`xz~ ".charAt(random.nextInt(10)) : alphabet.charAt(random.nextInt(alphabet.length())));
+    }
+    if (random.nextInt(4) == 0) {
+      id.setLength(0);
+      id.append("0".repeat(digits));
+      if (random.nextBoolean()) {
+        id.setCharAt(random.nextInt(digits), alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+    }
+    String field = span ? "span_id" : "trace_id";
+    byte[] record = ("{\"timestamp\":" + NOW + ",\"service_name\":\"s\",\"level\":\"INFO\",\"message\":\"m\",\""
+        + field + "\":\"" + id + "\"}").getBytes(UTF_8);
+
+    ParseResult result = parser.parse(record, 0, record.length, NOW, entry);
+
+    boolean hex = id.chars().allMatch(c -> alphabet.indexOf(c) >= 0);
+    boolean zero = id.chars().allMatch(c -> c == '0');
+    if (!hex) {
+      assertThat(result).isEqualTo(new Rejected(ErrorType.INVALID_VALUE, "/" + field,
+          field + " \"" + id + "\" is not " + digits + " hex digits"));
+    } else if (zero) {
+      assertThat(result).isEqualTo(new Rejected(ErrorType.INVALID_VALUE, "/" + field, field + " is all zeros"));
+    } else {
+      assertThat(result).isSameAs(Accepted.INSTANCE);
+      assertThat(span ? entry.spanId() : entry.traceId()).isEqualTo(id.toString().toLowerCase(java.util.Locale.ROOT));
+    }
+  }
+
   @Property(tries = 3000)
   void stringsAreDecodedTheSameWhereverTheirSpecialBytesFall(@ForAll long seed,
       @ForAll @IntRange(min = 0, max = 40) int length) {
