@@ -960,13 +960,15 @@ public final class OtlpLogDecoder {
         appendBase64(e, buf, pos, len);
         e.appendByte('"');
       }
-      case ANY_ARRAY -> {
+      case ANY_ARRAY, ANY_KVLIST -> {
         if (depth >= maxDepth) {
           return false;
         }
+        // ArrayValue and KeyValueList both hold their entries in field 1; only the entry differs
+        boolean object = tag == ANY_KVLIST;
         int listEnd = (int) varint();
         listEnd += pos;
-        e.appendByte('[');
+        e.appendByte(object ? '{' : '[');
         boolean first = true;
         while (pos < listEnd) {
           int t = tag();
@@ -980,46 +982,23 @@ public final class OtlpLogDecoder {
             e.appendByte(',');
           }
           first = false;
-          if (!appendJson(pos, next, depth + 1)) {
+          if (object) {
+            readKeyValue(pos, next);
+            int vo = valueOff;
+            int ve = valueEnd;
+            appendJsonString(e, buf, keyOff, keyLen);
+            e.appendByte(':');
+            if (vo < 0) {
+              appendAscii(e, "null");
+            } else if (!appendJson(vo, ve, depth + 1)) {
+              return false;
+            }
+          } else if (!appendJson(pos, next, depth + 1)) {
             return false;
           }
           pos = next;
         }
-        e.appendByte(']');
-      }
-      case ANY_KVLIST -> {
-        if (depth >= maxDepth) {
-          return false;
-        }
-        int listEnd = (int) varint();
-        listEnd += pos;
-        e.appendByte('{');
-        boolean first = true;
-        while (pos < listEnd) {
-          int t = tag();
-          if (t != LIST_VALUES) {
-            skip(t);
-            continue;
-          }
-          int len = (int) varint();
-          int next = pos + len;
-          if (!first) {
-            e.appendByte(',');
-          }
-          first = false;
-          readKeyValue(pos, next);
-          int vo = valueOff;
-          int ve = valueEnd;
-          appendJsonString(e, buf, keyOff, keyLen);
-          e.appendByte(':');
-          if (vo < 0) {
-            appendAscii(e, "null");
-          } else if (!appendJson(vo, ve, depth + 1)) {
-            return false;
-          }
-          pos = next;
-        }
-        e.appendByte('}');
+        e.appendByte(object ? '}' : ']');
       }
       default -> appendAscii(e, "null");
     }
