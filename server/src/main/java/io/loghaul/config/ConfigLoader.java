@@ -3,6 +3,7 @@ package io.loghaul.config;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
+import io.loghaul.ingest.ListenerLimits;
 import io.loghaul.schema.SchemaLimits;
 import java.io.IOException;
 import java.io.Reader;
@@ -11,6 +12,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -53,6 +55,7 @@ public final class ConfigLoader {
   private static final Set<String> LAUNCHER_ENV = Set.of("LOGHAUL_JAVA_OPTS");
 
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._:-]{1,253}|\\[[0-9A-Fa-f:.]{2,45}]");
   private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
   private static final int MAX_ECHOED_CHARS = 100;
   private static final String REDACTED = "****";
@@ -122,13 +125,47 @@ public final class ConfigLoader {
               ConfigLoader::portOrZero, c -> c.otlp().grpcPort()),
           key("otlp.http.port", "4318", "OTLP/HTTP port; 0 disables",
               ConfigLoader::portOrZero, c -> c.otlp().httpPort()),
+          key("otlp.grpc.host", "0.0.0.0", "address the OTLP/gRPC listener binds",
+              ConfigLoader::host, c -> c.otlp().grpcHost()),
+          key("otlp.http.host", "0.0.0.0", "address the OTLP/HTTP listener binds",
+              ConfigLoader::host, c -> c.otlp().httpHost()),
           key("otlp.max-request-bytes", "16777216", "largest OTLP request, after decompression",
               ConfigLoader::positiveLong, c -> c.otlp().maxRequestBytes()),
           key("otlp.max-inflight-bytes", "67108864",
               "accepted OTLP bytes waiting for Kafka acks; beyond it requests are refused",
               ConfigLoader::positiveLong, c -> c.otlp().maxInflightBytes()),
+          key("otlp.max-connections", "4096",
+              "open connections per OTLP listener; more are closed as soon as accepted",
+              ConfigLoader::positiveInt, c -> c.otlp().limits().maxConnections()),
+          key("otlp.max-header-bytes", "8192", "HTTP request headers / gRPC header list, bytes",
+              ConfigLoader::positiveInt, c -> c.otlp().limits().maxHeaderBytes()),
+          key("otlp.http.header-timeout-ms", "10000",
+              "OTLP/HTTP: time from a request's first byte to the end of its headers",
+              ConfigLoader::positiveLong, c -> c.otlp().limits().headerTimeout().toMillis()),
+          key("otlp.http.body-timeout-ms", "60000",
+              "OTLP/HTTP: time from the end of a request's headers to the end of its body",
+              ConfigLoader::positiveLong, c -> c.otlp().limits().bodyTimeout().toMillis()),
+          key("otlp.http.idle-timeout-ms", "60000",
+              "OTLP/HTTP: an idle keep-alive connection is closed after this",
+              ConfigLoader::positiveLong, c -> c.otlp().limits().idleTimeout().toMillis()),
+          key("otlp.grpc.max-concurrent-streams", "256", "OTLP/gRPC: concurrent calls per connection",
+              ConfigLoader::positiveInt, c -> c.otlp().limits().maxConcurrentStreams()),
+          key("otlp.grpc.min-ping-interval-ms", "10000",
+              "OTLP/gRPC: clients pinging more often, or without calls, get GOAWAY",
+              ConfigLoader::positiveLong, c -> c.otlp().limits().minPingInterval().toMillis()),
+          key("otlp.grpc.max-connection-idle-ms", "300000",
+              "OTLP/gRPC: a connection without calls is closed after this",
+              ConfigLoader::positiveLong, c -> c.otlp().limits().maxConnectionIdle().toMillis()),
+          key("otlp.grpc.max-connection-age-ms", "1800000",
+              "OTLP/gRPC: connections are closed gracefully after this (clients reconnect); 0 = never",
+              ConfigLoader::nonNegativeLong, c -> c.otlp().limits().maxConnectionAge().toMillis()),
+          key("otlp.grpc.max-connection-age-grace-ms", "30000",
+              "OTLP/gRPC: time calls get to finish when their connection reaches its age",
+              ConfigLoader::positiveLong, c -> c.otlp().limits().maxConnectionAgeGrace().toMillis()),
           key("admin.port", "9464", "/metrics, /healthz, /readyz",
               ConfigLoader::port, c -> c.adminPort()),
+          key("admin.host", "0.0.0.0", "address the admin listener binds",
+              ConfigLoader::host, c -> c.adminHost()),
           optional("tracing.otlp-endpoint", "OTLP endpoint for loghaul's own traces; unset = off",
               ConfigLoader::url, c -> c.tracing().otlpEndpoint()),
           key("tracing.sample-ratio", "1.0", "share of loghaul's own traces sampled, 0..1",
@@ -318,17 +355,35 @@ public final class ConfigLoader {
         (int) v.get("schema.max-depth"),
         (long) v.get("schema.max-age-seconds"),
         (long) v.get("schema.max-future-seconds"));
+    ListenerLimits limits = new ListenerLimits(
+        (int) v.get("otlp.max-connections"),
+        (int) v.get("otlp.max-header-bytes"),
+        millis(v, "otlp.http.header-timeout-ms"),
+        millis(v, "otlp.http.body-timeout-ms"),
+        millis(v, "otlp.http.idle-timeout-ms"),
+        (int) v.get("otlp.grpc.max-concurrent-streams"),
+        millis(v, "otlp.grpc.min-ping-interval-ms"),
+        millis(v, "otlp.grpc.max-connection-idle-ms"),
+        millis(v, "otlp.grpc.max-connection-age-ms"),
+        millis(v, "otlp.grpc.max-connection-age-grace-ms"));
     LoghaulConfig.Otlp otlp = new LoghaulConfig.Otlp(
+        (String) v.get("otlp.grpc.host"),
         (int) v.get("otlp.grpc.port"),
+        (String) v.get("otlp.http.host"),
         (int) v.get("otlp.http.port"),
         (long) v.get("otlp.max-request-bytes"),
-        (long) v.get("otlp.max-inflight-bytes"));
+        (long) v.get("otlp.max-inflight-bytes"),
+        limits);
     LoghaulConfig.Tracing tracing = new LoghaulConfig.Tracing(
         (String) v.get("tracing.otlp-endpoint"),
         (double) v.get("tracing.sample-ratio"));
     return new LoghaulConfig(
         (Path) v.get("data.dir"), kafka, clickhouse, batch, schema, otlp,
-        (int) v.get("admin.port"), tracing);
+        (String) v.get("admin.host"), (int) v.get("admin.port"), tracing);
+  }
+
+  private static Duration millis(Map<String, Object> v, String key) {
+    return Duration.ofMillis((long) v.get(key));
   }
 
   /** Two listeners of this process on one port would fail at bind time with a vaguer error. */
@@ -481,6 +536,20 @@ public final class ConfigLoader {
     long n = parseLong(key, value, "an integer > 0");
     if (n <= 0) throw invalid(key, value, "> 0");
     return n;
+  }
+
+  private static Object nonNegativeLong(String key, String value) throws ConfigException {
+    long n = parseLong(key, value, "an integer >= 0");
+    if (n < 0) throw invalid(key, value, ">= 0");
+    return n;
+  }
+
+  /** A literal IPv4/IPv6 address or a host name; not resolved here (binding reports that). */
+  private static Object host(String key, String value) throws ConfigException {
+    if (!HOST.matcher(value).matches()) {
+      throw invalid(key, value, "an IP address or host name to bind, e.g. 0.0.0.0, ::, 127.0.0.1");
+    }
+    return value;
   }
 
   private static Object port(String key, String value) throws ConfigException {

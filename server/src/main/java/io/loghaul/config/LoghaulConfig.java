@@ -2,6 +2,7 @@ package io.loghaul.config;
 
 import static java.util.Objects.requireNonNull;
 
+import io.loghaul.ingest.ListenerLimits;
 import io.loghaul.schema.SchemaLimits;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,6 +18,7 @@ public record LoghaulConfig(
     Batch batch,
     SchemaLimits schema,
     Otlp otlp,
+    String adminHost,
     int adminPort,
     Tracing tracing) {
 
@@ -27,6 +29,7 @@ public record LoghaulConfig(
     requireNonNull(batch, "batch");
     requireNonNull(schema, "schema");
     requireNonNull(otlp, "otlp");
+    requireNonNull(adminHost, "adminHost");
     requireNonNull(tracing, "tracing");
   }
 
@@ -104,13 +107,23 @@ public record LoghaulConfig(
   /**
    * OTLP receivers.
    *
+   * @param grpcHost address the gRPC listener binds
    * @param grpcPort 0 disables
+   * @param httpHost address the HTTP listener binds
    * @param httpPort 0 disables
    * @param maxRequestBytes after decompression
    * @param maxInflightBytes bytes of accepted records waiting for Kafka acknowledgement; over it
    *     requests are refused as retryable
+   * @param limits connection caps and timeouts of both listeners
    */
-  public record Otlp(int grpcPort, int httpPort, long maxRequestBytes, long maxInflightBytes) {}
+  public record Otlp(String grpcHost, int grpcPort, String httpHost, int httpPort, long maxRequestBytes,
+      long maxInflightBytes, ListenerLimits limits) {
+    public Otlp {
+      requireNonNull(grpcHost, "grpcHost");
+      requireNonNull(httpHost, "httpHost");
+      requireNonNull(limits, "limits");
+    }
+  }
 
   /**
    * The server's own traces.

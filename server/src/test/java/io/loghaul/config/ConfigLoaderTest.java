@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.loghaul.ingest.ListenerLimits;
 import io.loghaul.schema.SchemaLimits;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -56,9 +57,22 @@ class ConfigLoaderTest {
     SPEC_DEFAULTS.put("schema.max-future-seconds", "900");
     SPEC_DEFAULTS.put("otlp.grpc.port", "4317");
     SPEC_DEFAULTS.put("otlp.http.port", "4318");
+    SPEC_DEFAULTS.put("otlp.grpc.host", "0.0.0.0");
+    SPEC_DEFAULTS.put("otlp.http.host", "0.0.0.0");
     SPEC_DEFAULTS.put("otlp.max-request-bytes", "16777216");
     SPEC_DEFAULTS.put("otlp.max-inflight-bytes", "67108864");
+    SPEC_DEFAULTS.put("otlp.max-connections", "4096");
+    SPEC_DEFAULTS.put("otlp.max-header-bytes", "8192");
+    SPEC_DEFAULTS.put("otlp.http.header-timeout-ms", "10000");
+    SPEC_DEFAULTS.put("otlp.http.body-timeout-ms", "60000");
+    SPEC_DEFAULTS.put("otlp.http.idle-timeout-ms", "60000");
+    SPEC_DEFAULTS.put("otlp.grpc.max-concurrent-streams", "256");
+    SPEC_DEFAULTS.put("otlp.grpc.min-ping-interval-ms", "10000");
+    SPEC_DEFAULTS.put("otlp.grpc.max-connection-idle-ms", "300000");
+    SPEC_DEFAULTS.put("otlp.grpc.max-connection-age-ms", "1800000");
+    SPEC_DEFAULTS.put("otlp.grpc.max-connection-age-grace-ms", "30000");
     SPEC_DEFAULTS.put("admin.port", "9464");
+    SPEC_DEFAULTS.put("admin.host", "0.0.0.0");
     SPEC_DEFAULTS.put("tracing.otlp-endpoint", "(unset)");
     SPEC_DEFAULTS.put("tracing.sample-ratio", "1.0");
   }
@@ -97,9 +111,22 @@ class ConfigLoaderTest {
     SAMPLES.put("schema.max-future-seconds", List.of("60", "60"));
     SAMPLES.put("otlp.grpc.port", List.of("0", "0"));
     SAMPLES.put("otlp.http.port", List.of("14318", "14318"));
+    SAMPLES.put("otlp.grpc.host", List.of("127.0.0.1", "127.0.0.1"));
+    SAMPLES.put("otlp.http.host", List.of("::1", "::1"));
     SAMPLES.put("otlp.max-request-bytes", List.of("1048576", "1048576"));
     SAMPLES.put("otlp.max-inflight-bytes", List.of("1000", "1000"));
+    SAMPLES.put("otlp.max-connections", List.of("100", "100"));
+    SAMPLES.put("otlp.max-header-bytes", List.of("16384", "16384"));
+    SAMPLES.put("otlp.http.header-timeout-ms", List.of("2000", "2000"));
+    SAMPLES.put("otlp.http.body-timeout-ms", List.of("5000", "5000"));
+    SAMPLES.put("otlp.http.idle-timeout-ms", List.of("7000", "7000"));
+    SAMPLES.put("otlp.grpc.max-concurrent-streams", List.of("10", "10"));
+    SAMPLES.put("otlp.grpc.min-ping-interval-ms", List.of("60000", "60000"));
+    SAMPLES.put("otlp.grpc.max-connection-idle-ms", List.of("1000", "1000"));
+    SAMPLES.put("otlp.grpc.max-connection-age-ms", List.of("0", "0"));
+    SAMPLES.put("otlp.grpc.max-connection-age-grace-ms", List.of("1", "1"));
     SAMPLES.put("admin.port", List.of("19464", "19464"));
+    SAMPLES.put("admin.host", List.of("localhost", "localhost"));
     SAMPLES.put("tracing.otlp-endpoint", List.of("http://collector:4318", "http://collector:4318"));
     SAMPLES.put("tracing.sample-ratio", List.of("0.25", "0.25"));
   }
@@ -146,7 +173,8 @@ class ConfigLoaderTest {
     assertThat(config.batch()).isEqualTo(new LoghaulConfig.Batch(100_000, 16_777_216, 1000));
     assertThat(config.schema()).isEqualTo(SchemaLimits.defaults());
     assertThat(config.otlp())
-        .isEqualTo(new LoghaulConfig.Otlp(4317, 4318, 16_777_216, 67_108_864));
+        .isEqualTo(new LoghaulConfig.Otlp("0.0.0.0", 4317, "0.0.0.0", 4318, 16_777_216, 67_108_864,
+            ListenerLimits.DEFAULTS));
     assertThat(config.adminPort()).isEqualTo(9464);
     assertThat(config.tracing()).isEqualTo(new LoghaulConfig.Tracing(null, 1.0));
   }
@@ -330,6 +358,11 @@ class ConfigLoaderTest {
       otlp.grpc.port                  | -1          | otlp.grpc.port: -1 (expected: 0..65535, 0 disables)
       otlp.http.port                  | 70000       | otlp.http.port: 70000 (expected: 0..65535, 0 disables)
       otlp.http.port                  | off         | otlp.http.port: off (expected: a port 0..65535, 0 disables)
+      otlp.http.host                  | 'a b'       | otlp.http.host: a b (expected: an IP address or host name to bind, e.g. 0.0.0.0, ::, 127.0.0.1)
+      admin.host                      | ''          | admin.host: "" (expected: an IP address or host name to bind, e.g. 0.0.0.0, ::, 127.0.0.1)
+      otlp.max-connections            | 0           | otlp.max-connections: 0 (expected: > 0)
+      otlp.http.header-timeout-ms     | 0           | otlp.http.header-timeout-ms: 0 (expected: > 0)
+      otlp.grpc.max-connection-age-ms | -1          | otlp.grpc.max-connection-age-ms: -1 (expected: >= 0)
       kafka.create-topics             | yes         | kafka.create-topics: yes (expected: true or false)
       clickhouse.create-table         | TRUE        | clickhouse.create-table: TRUE (expected: true or false)
       kafka.topics                    | ''          | kafka.topics: "" (expected: a comma-separated list of Kafka topic names of [A-Za-z0-9._-])
