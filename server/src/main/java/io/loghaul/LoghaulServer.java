@@ -16,6 +16,7 @@ import io.loghaul.ingest.KafkaLogPublisher;
 import io.loghaul.ingest.OtlpGrpcService;
 import io.loghaul.ingest.OtlpHttpServer;
 import io.loghaul.ingest.OtlpLogsIngester;
+import io.loghaul.ingest.RequestWorkers;
 import io.loghaul.metrics.AdminServer;
 import io.loghaul.metrics.HealthProbe;
 import io.loghaul.metrics.JvmProcessMetrics;
@@ -181,7 +182,7 @@ public final class LoghaulServer implements AutoCloseable {
     Gauge.builder("loghaul.ready", this, s -> s.notReadyReason() == null ? 1 : 0)
         .description("1 while /readyz answers 200 (Kafka and ClickHouse reachable, pipeline consuming), else 0")
         .register(registry);
-    admin = new AdminServer("0.0.0.0", config.adminPort(), registry, this::notReadyReason);
+    admin = new AdminServer(config.adminHost(), config.adminPort(), registry, this::notReadyReason);
     closeables.push(admin);
     log.info("Admin HTTP listening on :{} (/metrics, /healthz, /readyz)", admin.port());
     log.info("Pipeline consuming {} as group {} into {}", kafka.topics(), kafka.group(), table.qualifiedName());
@@ -202,10 +203,15 @@ public final class LoghaulServer implements AutoCloseable {
     closeables.push(publisher);
     OtlpLogsIngester ingester =
         new OtlpLogsIngester(config.schema(), publisher, new OtlpMetrics(metrics), openTelemetry, clock);
-    otlpGrpc = new OtlpGrpcService(otlp.grpcPort(), otlp.maxRequestBytes(), ingester);
+    // pushed before the listeners, so closed after them: queued requests still get their reply
+    RequestWorkers workers = new RequestWorkers(0);
+    closeables.push(workers);
+    otlpGrpc = new OtlpGrpcService(otlp.grpcHost(), otlp.grpcPort(), otlp.maxRequestBytes(), otlp.limits(), ingester,
+        workers);
     closeables.push(otlpGrpc);
     otlpGrpc.start(); // logs "OTLP/gRPC listening on ..."
-    otlpHttp = new OtlpHttpServer(otlp.httpPort(), otlp.maxRequestBytes(), ingester);
+    otlpHttp = new OtlpHttpServer(otlp.httpHost(), otlp.httpPort(), otlp.maxRequestBytes(), otlp.limits(), ingester,
+        workers);
     closeables.push(otlpHttp);
     otlpHttp.start(); // logs "OTLP/HTTP listening on ..."
   }

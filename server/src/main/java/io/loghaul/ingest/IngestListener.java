@@ -24,6 +24,11 @@ public interface IngestListener {
   String TOO_LARGE = "too_large";
   /** Outcome: Kafka unavailable or over the in-flight budget; the client retries. */
   String UNAVAILABLE = "unavailable";
+  /**
+   * Outcome: the request's headers or body did not arrive within {@code otlp.http.header-timeout-ms}
+   * / {@code otlp.http.body-timeout-ms}; answered 408 and the connection closed.
+   */
+  String TIMEOUT = "timeout";
 
   /** Does nothing. */
   IngestListener NOOP = new IngestListener() {};
@@ -39,4 +44,19 @@ public interface IngestListener {
 
   /** A request was answered with {@code outcome} {@code durationNanos} after it arrived. */
   default void requestCompleted(String transport, String outcome, long durationNanos) {}
+
+  /**
+   * A request's headers did not arrive in time: counted as outcome {@link #TIMEOUT}, without a
+   * duration (the request never arrived, so it has no place in the latency histogram).
+   */
+  default void requestTimedOut(String transport) {}
+
+  /** A connection was accepted (it counts against {@code otlp.max-connections} until closed). */
+  default void connectionOpened(String transport) {}
+
+  /** An accepted connection closed. */
+  default void connectionClosed(String transport) {}
+
+  /** A connection over {@code otlp.max-connections} was closed as soon as it was accepted. */
+  default void connectionRefused(String transport) {}
 }

@@ -24,6 +24,8 @@ import io.grpc.protobuf.ProtoUtils;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
@@ -34,6 +36,7 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,9 +55,21 @@ import org.slf4j.LoggerFactory;
  * <p>The request is read as raw bytes by our own marshaller, so that malformed bytes and the size
  * limit surface as the codes above rather than grpc-java's UNKNOWN for marshaller failures.
  * The bytes go to {@link OtlpLogDecoder} as they are (no protobuf message objects).
- * Decoding and mapping run on the Netty event loop (direct executor: they never block); the reply
- * is sent from the Kafka acknowledgement callback. W3C {@code traceparent}/{@code tracestate} metadata are the parent of the request's
+ * Reading, decompressing, decoding and mapping run on the {@link RequestWorkers} (grpc-java's
+ * call executor), never on a Netty event loop; the reply is sent from the Kafka acknowledgement
+ * callback. W3C {@code traceparent}/{@code tracestate} metadata are the parent of the request's
  * {@code otlp.export} span and continue into the Kafka record headers ({@link IngestTracing}).
+ *
+ * <p>Hostile and broken clients ({@link ListenerLimits}, in HTTP/2 terms): at most {@code
+ * otlp.max-connections} connections ({@link ConnectionLimit}) and {@code
+ * otlp.grpc.max-concurrent-streams} calls per connection; header lists up to {@code
+ * otlp.max-header-bytes}; keep-alive pings only while calls are open and not more often than
+ * {@code otlp.grpc.min-ping-interval-ms} (else GOAWAY {@code ENHANCE_YOUR_CALM}); connections idle
+ * for {@code otlp.grpc.max-connection-idle-ms} or older than {@code otlp.grpc.max-connection-age-ms}
+ * are closed gracefully (GOAWAY, then {@code otlp.grpc.max-connection-age-grace-ms} for running
+ * calls); and a client that resets more than {@link #MAX_RESETS_PER_WINDOW} streams in {@link
+ * #RESET_WINDOW_SECONDS} seconds (the HTTP/2 "rapid reset" attack, CVE-2023-44487) gets GOAWAY.
+ * A stream reset before its request message arrived costs no decoding at all.
  *
  * <p>Lifecycle: {@link #start()} once, {@link #close()} stops accepting calls, lets in-flight ones
  * finish for up to {@link #SHUTDOWN_TIMEOUT}, then cancels the rest.
@@ -72,17 +87,31 @@ public final class OtlpGrpcService implements AutoCloseable {
       Metadata.Key.of("tracestate", Metadata.ASCII_STRING_MARSHALLER);
   private static final Context.Key<TraceContext> TRACE_CONTEXT = Context.key("loghaul-trace-context");
 
+  /** Stream resets a connection may send per window before it is sent GOAWAY (rapid reset). */
+  static final int MAX_RESETS_PER_WINDOW = 200;
+  static final int RESET_WINDOW_SECONDS = 10;
+
+  private final String host;
   private final int port;
   private final int maxRequestBytes;
+  private final ListenerLimits limits;
   private final OtlpLogsIngester ingester;
+  private final Executor workers;
+  private final ConnectionLimit connections;
   private Server server;
+  private EventLoopGroup bossGroup;
+  private EventLoopGroup workerGroup;
 
   /**
-   * A receiver on {@code port} (0: disabled, {@link #start()} does nothing).
+   * A receiver on {@code host:port} (port 0: disabled, {@link #start()} does nothing).
    *
    * @param maxRequestBytes {@code otlp.max-request-bytes}, after decompression
+   * @param workers where requests are read, decompressed and decoded (not owned: the caller
+   *     closes it)
    */
-  public OtlpGrpcService(int port, long maxRequestBytes, OtlpLogsIngester ingester) {
+  public OtlpGrpcService(String host, int port, long maxRequestBytes, ListenerLimits limits,
+      OtlpLogsIngester ingester, Executor workers) {
+    this.host = requireNonNull(host, "host");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
     }
@@ -91,7 +120,10 @@ public final class OtlpGrpcService implements AutoCloseable {
     }
     this.port = port;
     this.maxRequestBytes = (int) Math.min(maxRequestBytes, Integer.MAX_VALUE);
+    this.limits = requireNonNull(limits, "limits");
     this.ingester = requireNonNull(ingester, "ingester");
+    this.workers = requireNonNull(workers, "workers");
+    this.connections = new ConnectionLimit(limits.maxConnections(), IngestListener.GRPC, ingester.listener());
   }
 
   /** Binds the port and starts serving; does nothing when the port is 0. */
@@ -102,15 +134,32 @@ public final class OtlpGrpcService implements AutoCloseable {
     if (port == 0) {
       return;
     }
-    server = NettyServerBuilder.forAddress(new InetSocketAddress(port))
+    // our own NIO groups: a custom server channel (the connection cap) needs matching groups
+    bossGroup = new NioEventLoopGroup(1);
+    workerGroup = new NioEventLoopGroup(Runtime.getRuntime().availableProcessors());
+    NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+        .channelFactory(connections.channelFactory())
+        .bossEventLoopGroup(bossGroup)
+        .workerEventLoopGroup(workerGroup)
         .maxInboundMessageSize(maxRequestBytes)
-        // the handler never blocks (decode and map are CPU-only and bounded by maxRequestBytes;
-        // the Kafka send is handed to the publisher's thread), so run it on the event loop and
-        // save a thread hand-off per call
-        .directExecutor()
-        .addService(ServerInterceptors.intercept(serviceDefinition(), new TraceContextInterceptor()))
-        .build()
-        .start();
+        .maxInboundMetadataSize(limits.maxHeaderBytes())
+        .maxConcurrentCallsPerConnection(limits.maxConcurrentStreams())
+        .permitKeepAliveWithoutCalls(false)
+        .permitKeepAliveTime(limits.minPingInterval().toNanos(), TimeUnit.NANOSECONDS)
+        .maxConnectionIdle(limits.maxConnectionIdle().toNanos(), TimeUnit.NANOSECONDS)
+        .maxConnectionAgeGrace(limits.maxConnectionAgeGrace().toNanos(), TimeUnit.NANOSECONDS)
+        .maxRstFramesPerWindow(MAX_RESETS_PER_WINDOW, RESET_WINDOW_SECONDS)
+        .executor(workers)
+        .addService(ServerInterceptors.intercept(serviceDefinition(), new TraceContextInterceptor()));
+    if (!limits.maxConnectionAge().isZero()) {
+      builder.maxConnectionAge(limits.maxConnectionAge().toNanos(), TimeUnit.NANOSECONDS);
+    }
+    try {
+      server = builder.build().start();
+    } catch (IOException | RuntimeException e) {
+      shutdownGroups();
+      throw e;
+    }
     LOG.info("OTLP/gRPC listening on {}", server.getListenSockets());
   }
 
@@ -200,6 +249,15 @@ public final class OtlpGrpcService implements AutoCloseable {
     } catch (InterruptedException e) {
       server.shutdownNow();
       Thread.currentThread().interrupt();
+    } finally {
+      shutdownGroups();
+    }
+  }
+
+  private void shutdownGroups() {
+    if (workerGroup != null) {
+      workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+      bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
   }
 

@@ -23,7 +23,6 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -51,6 +50,8 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 import org.slf4j.Logger;
@@ -69,10 +70,19 @@ import org.slf4j.LoggerFactory;
  * is unavailable or over budget. Error bodies are {@code google.rpc.Status}, protobuf or JSON like
  * the request (protobuf when the request's type is unsupported).
  *
- * <p>Threading: decompression and decoding run on the Netty event loop (CPU only, bounded by the
- * size limit); Kafka is never waited for there: the reply is written from the publish callback, and
- * the connection stops reading until then, which keeps pipelined requests in order and pushes back
- * on the client. Every {@link ByteBuf} is released by this handler.
+ * <p>Hostile and broken clients ({@link ListenerLimits}): at most {@code otlp.max-connections}
+ * connections ({@link ConnectionLimit}); a request's headers and body must arrive within their
+ * deadlines, else 408 and the connection is closed, and idle keep-alive connections are closed
+ * ({@link HttpRequestDeadlines}); headers are limited to {@code otlp.max-header-bytes}; a body that
+ * the codec cannot parse (bad chunked encoding, garbage after the declared length) is answered 400
+ * and the connection closed.
+ *
+ * <p>Threading: the Netty event loop only collects the body; decompression, OTLP/JSON parsing and
+ * decoding run on the {@link RequestWorkers}, so one expensive request never stalls the other
+ * connections of its event loop. Kafka is never waited for on either: the reply is written from the
+ * publish callback, and the connection stops reading until then, which keeps pipelined requests in
+ * order and pushes back on the client. Every {@link ByteBuf} is released by this handler or by the
+ * worker it was handed to.
  *
  * <p>Lifecycle: {@link #start()} once; {@link #close()} stops accepting connections, answers
  * requests that arrive meanwhile with 503, waits up to {@link #SHUTDOWN_TIMEOUT} for in-flight ones,
@@ -89,10 +99,19 @@ public final class OtlpHttpServer implements AutoCloseable {
   static final String JSON = "application/json";
   static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
   static final int RETRY_AFTER_SECONDS = 1;
+  /** Request line: {@code POST /v1/logs HTTP/1.1} and a query; longer is a 400. */
+  static final int MAX_INITIAL_LINE_BYTES = 4096;
+  /** Body chunks as the codec hands them over; the body itself is limited by otlp.max-request-bytes. */
+  static final int MAX_CHUNK_BYTES = 64 * 1024;
+  private static final String PLAIN_TEXT = "text/plain; charset=utf-8";
 
+  private final String host;
   private final int port;
   private final int maxRequestBytes;
+  private final ListenerLimits limits;
   private final OtlpLogsIngester ingester;
+  private final Executor workers;
+  private final ConnectionLimit connections;
   private final Set<CompletableFuture<?>> inflight = ConcurrentHashMap.newKeySet();
   private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private volatile boolean closing;
@@ -101,11 +120,14 @@ public final class OtlpHttpServer implements AutoCloseable {
   private Channel serverChannel;
 
   /**
-   * A receiver on {@code port} (0: disabled, {@link #start()} does nothing).
+   * A receiver on {@code host:port} (port 0: disabled, {@link #start()} does nothing).
    *
    * @param maxRequestBytes {@code otlp.max-request-bytes}, after decompression
+   * @param workers where requests are decompressed and decoded (not owned: the caller closes it)
    */
-  public OtlpHttpServer(int port, long maxRequestBytes, OtlpLogsIngester ingester) {
+  public OtlpHttpServer(String host, int port, long maxRequestBytes, ListenerLimits limits, OtlpLogsIngester ingester,
+      Executor workers) {
+    this.host = requireNonNull(host, "host");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
     }
@@ -115,7 +137,10 @@ public final class OtlpHttpServer implements AutoCloseable {
     this.port = port;
     // byte[] bodies: stay below the JVM's array limit
     this.maxRequestBytes = (int) Math.min(maxRequestBytes, Integer.MAX_VALUE - 16);
+    this.limits = requireNonNull(limits, "limits");
     this.ingester = requireNonNull(ingester, "ingester");
+    this.workers = requireNonNull(workers, "workers");
+    this.connections = new ConnectionLimit(limits.maxConnections(), IngestListener.HTTP, ingester.listener());
   }
 
   /** Binds the port and starts serving; does nothing when the port is 0. */
@@ -130,15 +155,19 @@ public final class OtlpHttpServer implements AutoCloseable {
     workerGroup = new NioEventLoopGroup(Runtime.getRuntime().availableProcessors());
     serverChannel = new ServerBootstrap()
         .group(bossGroup, workerGroup)
-        .channel(NioServerSocketChannel.class)
+        .channelFactory(connections.channelFactory())
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
             channels.add(ch);
-            ch.pipeline().addLast("http", new HttpServerCodec()).addLast("otlp", new OtlpLogsHandler());
+            HttpRequestDeadlines deadlines = new HttpRequestDeadlines(limits);
+            ch.pipeline()
+                .addLast("deadlines", deadlines)
+                .addLast("http", new HttpServerCodec(MAX_INITIAL_LINE_BYTES, limits.maxHeaderBytes(), MAX_CHUNK_BYTES))
+                .addLast("otlp", new OtlpLogsHandler(deadlines));
           }
         })
-        .bind(new InetSocketAddress(port))
+        .bind(new InetSocketAddress(host, port))
         .sync()
         .channel();
     LOG.info("OTLP/HTTP listening on {}", serverChannel.localAddress());
@@ -204,15 +233,23 @@ public final class OtlpHttpServer implements AutoCloseable {
     }
   }
 
+  /**
+   * What the reply to one request needs, captured when its headers arrive: the reply may be written
+   * from a worker or a Kafka callback while the event loop already reads the next request.
+   */
+  private record Exchange(boolean json, boolean keepAlive, long startNanos, Span span) {}
+
   /** One connection's request state; runs on its event loop. */
   private final class OtlpLogsHandler extends ChannelInboundHandlerAdapter {
+    private final HttpRequestDeadlines deadlines;
     private CompositeByteBuf body;
     private boolean discarding;
-    private boolean json;
     private boolean gzip;
-    private boolean keepAlive;
-    private long startNanos;
-    private Span span;
+    private Exchange exchange;
+
+    OtlpLogsHandler(HttpRequestDeadlines deadlines) {
+      this.deadlines = deadlines;
+    }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -229,47 +266,50 @@ public final class OtlpHttpServer implements AutoCloseable {
     }
 
     private void onRequest(ChannelHandlerContext ctx, HttpRequest req) {
-      startNanos = System.nanoTime();
-      span = ingester.tracing().startExport(
+      deadlines.headersReceived();
+      Span span = ingester.tracing().startExport(
           TraceContext.of(req.headers().get("traceparent"), req.headers().get("tracestate")), IngestListener.HTTP);
-      keepAlive = HttpUtil.isKeepAlive(req);
       String contentType = mediaType(req.headers().get(HttpHeaderNames.CONTENT_TYPE));
-      json = JSON.equals(contentType);
+      boolean json = JSON.equals(contentType);
+      boolean malformed = req.decoderResult().isFailure();
+      exchange = new Exchange(json, !malformed && HttpUtil.isKeepAlive(req), System.nanoTime(), span);
       discarding = true;
-      if (req.decoderResult().isFailure()) {
-        keepAlive = false;
-        fail(ctx, HttpResponseStatus.BAD_REQUEST, Code.INVALID_ARGUMENT, "malformed HTTP request");
+      if (malformed) {
+        fail(ctx, exchange, HttpResponseStatus.BAD_REQUEST, Code.INVALID_ARGUMENT,
+            "malformed HTTP request: " + describe(req.decoderResult().cause()));
         return;
       }
       String uri = req.uri();
       int query = uri.indexOf('?');
       if (!PATH.equals(query < 0 ? uri : uri.substring(0, query))) {
-        fail(ctx, HttpResponseStatus.NOT_FOUND, Code.NOT_FOUND, "no such path (expected: POST " + PATH + ")");
+        fail(ctx, exchange, HttpResponseStatus.NOT_FOUND, Code.NOT_FOUND,
+            "no such path (expected: POST " + PATH + ")");
         return;
       }
       if (!HttpMethod.POST.equals(req.method())) {
-        fail(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, Code.UNIMPLEMENTED, req.method() + " not allowed (expected: POST)");
+        fail(ctx, exchange, HttpResponseStatus.METHOD_NOT_ALLOWED, Code.UNIMPLEMENTED,
+            req.method() + " not allowed (expected: POST)");
         return;
       }
       if (!json && !PROTOBUF.equals(contentType)) {
-        fail(ctx, HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, Code.INVALID_ARGUMENT,
+        fail(ctx, exchange, HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, Code.INVALID_ARGUMENT,
             "content type " + clip(contentType) + " (expected: " + PROTOBUF + " or " + JSON + ")");
         return;
       }
       String encoding = req.headers().get(HttpHeaderNames.CONTENT_ENCODING);
       gzip = encoding != null && encoding.trim().equalsIgnoreCase("gzip");
       if (!gzip && encoding != null && !encoding.isBlank() && !encoding.trim().equalsIgnoreCase("identity")) {
-        fail(ctx, HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, Code.INVALID_ARGUMENT,
+        fail(ctx, exchange, HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, Code.INVALID_ARGUMENT,
             "content encoding " + clip(encoding) + " (expected: gzip or identity)");
         return;
       }
       if (HttpUtil.getContentLength(req, -1L) > maxRequestBytes) {
-        tooLarge(ctx);
+        tooLarge(ctx, exchange);
         return;
       }
       if (closing) {
-        keepAlive = false;
-        unavailable(ctx, "server is shutting down");
+        exchange = new Exchange(json, false, exchange.startNanos(), span);
+        unavailable(ctx, exchange, new PublishException("server is shutting down"));
         return;
       }
       if (HttpUtil.is100ContinueExpected(req)) {
@@ -281,9 +321,26 @@ public final class OtlpHttpServer implements AutoCloseable {
 
     private void onContent(ChannelHandlerContext ctx, HttpContent content) {
       boolean last = content instanceof LastHttpContent;
+      if (content.decoderResult().isFailure()) {
+        // the codec could not frame the body (bad chunk size, garbage after the body): it reads
+        // nothing more from this connection, so answer and close
+        boolean answered = discarding || body == null;
+        releaseBody();
+        discarding = true;
+        deadlines.requestReceived();
+        if (!answered && exchange != null) {
+          exchange = new Exchange(exchange.json(), false, exchange.startNanos(), exchange.span());
+          fail(ctx, exchange, HttpResponseStatus.BAD_REQUEST, Code.INVALID_ARGUMENT,
+              "malformed HTTP request body: " + describe(content.decoderResult().cause()));
+        } else {
+          ctx.close();
+        }
+        return;
+      }
       if (discarding || body == null) {
         if (last) {
           discarding = false;
+          deadlines.requestReceived();
         }
         return;
       }
@@ -294,123 +351,66 @@ public final class OtlpHttpServer implements AutoCloseable {
       if (body.readableBytes() > maxRequestBytes) {
         releaseBody();
         discarding = !last;
-        tooLarge(ctx);
+        if (last) {
+          deadlines.requestReceived();
+        }
+        tooLarge(ctx, exchange);
         return;
       }
       if (last) {
+        deadlines.requestReceived();
         ByteBuf complete = body;
         body = null;
-        try {
-          process(ctx, complete);
-        } finally {
-          complete.release();
-        }
+        submit(ctx, exchange, gzip, complete);
       }
     }
 
-    private void process(ChannelHandlerContext ctx, ByteBuf complete) {
-      byte[] export;
-      try {
-        byte[] bytes = gzip ? gunzip(complete, maxRequestBytes) : ByteBufUtil.getBytes(complete);
-        // OTLP/JSON becomes the protobuf bytes the decoder reads; protobuf bytes are checked there
-        export = json ? OtlpJson.parseRequest(new String(bytes, StandardCharsets.UTF_8)).toByteArray() : bytes;
-      } catch (TooLargeException e) {
-        tooLarge(ctx);
-        return;
-      } catch (InvalidProtocolBufferException e) {
-        fail(ctx, HttpResponseStatus.BAD_REQUEST, Code.INVALID_ARGUMENT,
-            "request is not an ExportLogsServiceRequest: " + e.getMessage());
-        return;
-      } catch (IOException e) {
-        fail(ctx, HttpResponseStatus.BAD_REQUEST, Code.INVALID_ARGUMENT, "malformed gzip body: " + e.getMessage());
-        return;
-      }
-      boolean requestKeepAlive = keepAlive;
-      boolean requestJson = json;
-      long start = startNanos;
-      Span requestSpan = span;
-      CompletableFuture<ExportLogsServiceResponse> reply;
-      try {
-        reply = ingester.export(export, 0, export.length, requestSpan, IngestListener.HTTP);
-      } catch (InvalidProtocolBufferException e) {
-        fail(ctx, HttpResponseStatus.BAD_REQUEST, Code.INVALID_ARGUMENT,
-            "request is not an ExportLogsServiceRequest: " + e.getMessage());
-        return;
-      } catch (RuntimeException e) {
-        reply = CompletableFuture.failedFuture(e);
-      }
-      // read nothing more from this connection until the reply is written (the callback below
-      // turns reading back on, also when the reply is already complete)
+    /** Hands the body to a worker; the connection reads nothing more until the reply is written. */
+    private void submit(ChannelHandlerContext ctx, Exchange ex, boolean gzipped, ByteBuf complete) {
       ctx.channel().config().setAutoRead(false);
-      inflight.add(reply);
-      CompletableFuture<ExportLogsServiceResponse> answered = reply;
-      reply.whenComplete((response, error) -> {
-        if (error != null) {
-          unavailable(ctx, requestJson, requestKeepAlive, start, requestSpan, error);
-        } else {
-          String outcome = response.hasPartialSuccess() ? IngestListener.PARTIAL_SUCCESS : IngestListener.SUCCESS;
-          write(ctx, HttpResponseStatus.OK, requestJson, response, requestKeepAlive, outcome, start, requestSpan);
-        }
-        inflight.remove(answered);
-        ctx.channel().config().setAutoRead(true);
-      });
+      try {
+        workers.execute(() -> {
+          try {
+            process(ctx, ex, gzipped, complete);
+          } finally {
+            complete.release();
+          }
+        });
+      } catch (RejectedExecutionException e) {
+        complete.release();
+        unavailable(ctx, ex, new PublishException("server is shutting down"));
+      }
     }
 
-    private void tooLarge(ChannelHandlerContext ctx) {
-      fail(ctx, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Code.RESOURCE_EXHAUSTED,
-          "request exceeds " + maxRequestBytes + " bytes");
-    }
-
-    private void unavailable(ChannelHandlerContext ctx, String message) {
-      unavailable(ctx, json, keepAlive, startNanos, span, new PublishException(message));
-    }
-
-    private void unavailable(ChannelHandlerContext ctx, boolean asJson, boolean keep, long start, Span requestSpan,
-        Throwable error) {
-      Throwable cause = error.getCause() != null && !(error instanceof PublishException) ? error.getCause() : error;
-      com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
-          .setCode(Code.UNAVAILABLE_VALUE)
-          .setMessage("logs not stored, retry later: " + cause.getMessage())
-          .addDetails(Any.pack(RetryInfo.newBuilder()
-              .setRetryDelay(com.google.protobuf.Duration.newBuilder().setSeconds(RETRY_AFTER_SECONDS))
-              .build()))
-          .build();
-      write(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, asJson, status, keep, IngestListener.UNAVAILABLE, start,
-          requestSpan);
-    }
-
-    private void fail(ChannelHandlerContext ctx, HttpResponseStatus httpStatus, Code code, String message) {
-      com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
-          .setCode(code.getNumber()).setMessage(message).build();
-      String outcome = code == Code.RESOURCE_EXHAUSTED ? IngestListener.TOO_LARGE : IngestListener.INVALID;
-      write(ctx, httpStatus, json, status, keepAlive, outcome, startNanos, span);
-    }
-
-    private void write(ChannelHandlerContext ctx, HttpResponseStatus status, boolean asJson, Message message,
-        boolean keep, String outcome, long start, Span requestSpan) {
-      ByteBuf content = asJson
-          ? Unpooled.copiedBuffer(OtlpJson.print(message), StandardCharsets.UTF_8)
-          : Unpooled.wrappedBuffer(message.toByteArray());
-      FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+      if (!(evt instanceof HttpRequestDeadlines.Expired expired)) {
+        super.userEventTriggered(ctx, evt);
+        return;
+      }
+      if (expired == HttpRequestDeadlines.Expired.BODY && exchange != null) {
+        releaseBody();
+        discarding = true;
+        Exchange ex = new Exchange(exchange.json(), false, exchange.startNanos(), exchange.span());
+        com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
+            .setCode(Code.DEADLINE_EXCEEDED_VALUE)
+            .setMessage("request body not received within " + limits.bodyTimeout().toMillis()
+                + " ms (otlp.http.body-timeout-ms)")
+            .build();
+        write(ctx, HttpResponseStatus.REQUEST_TIMEOUT, ex, status, IngestListener.TIMEOUT);
+        return;
+      }
+      // no request yet, so no content type to answer in: plain text
+      ingester.listener().requestTimedOut(IngestListener.HTTP);
+      ByteBuf text = Unpooled.copiedBuffer("request headers not received within " + limits.headerTimeout().toMillis()
+          + " ms (otlp.http.header-timeout-ms)\n", StandardCharsets.UTF_8);
+      FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.REQUEST_TIMEOUT,
+          text);
       response.headers()
-          .set(HttpHeaderNames.CONTENT_TYPE, asJson ? JSON : PROTOBUF)
-          .setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
-      if (status == HttpResponseStatus.SERVICE_UNAVAILABLE) {
-        response.headers().setInt(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
-      } else if (status == HttpResponseStatus.METHOD_NOT_ALLOWED) {
-        response.headers().set(HttpHeaderNames.ALLOW, HttpMethod.POST.name());
-      }
-      boolean keepOpen = keep && !closing;
-      if (!keepOpen) {
-        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-      }
-      ingester.listener().requestCompleted(IngestListener.HTTP, outcome, System.nanoTime() - start);
-      requestSpan.setAttribute(IngestTracing.HTTP_STATUS_CODE, (long) status.code());
-      IngestTracing.endExport(requestSpan, outcome);
-      var written = ctx.writeAndFlush(response);
-      if (!keepOpen) {
-        written.addListener(ChannelFutureListener.CLOSE);
-      }
+          .set(HttpHeaderNames.CONTENT_TYPE, PLAIN_TEXT)
+          .setInt(HttpHeaderNames.CONTENT_LENGTH, text.readableBytes())
+          .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
 
     private void releaseBody() {
@@ -423,8 +423,8 @@ public final class OtlpHttpServer implements AutoCloseable {
     /** The connection ends in the middle of a request body: no reply will end its span. */
     private void abandonRequest() {
       if (body != null) {
-        span.setStatus(StatusCode.ERROR, "connection closed before the request was complete");
-        span.end();
+        exchange.span().setStatus(StatusCode.ERROR, "connection closed before the request was complete");
+        exchange.span().end();
         releaseBody();
       }
     }
@@ -441,6 +441,124 @@ public final class OtlpHttpServer implements AutoCloseable {
       abandonRequest();
       ctx.close();
     }
+  }
+
+  /** Decompresses, parses, checks and publishes one request; runs on a worker. */
+  private void process(ChannelHandlerContext ctx, Exchange ex, boolean gzip, ByteBuf complete) {
+    CompletableFuture<ExportLogsServiceResponse> reply;
+    try {
+      byte[] export;
+      try {
+        byte[] bytes = gzip ? gunzip(complete, maxRequestBytes) : ByteBufUtil.getBytes(complete);
+        // OTLP/JSON becomes the protobuf bytes the decoder reads; protobuf bytes are checked there
+        export = ex.json() ? OtlpJson.parseRequest(new String(bytes, StandardCharsets.UTF_8)).toByteArray() : bytes;
+      } catch (TooLargeException e) {
+        tooLarge(ctx, ex);
+        return;
+      } catch (InvalidProtocolBufferException e) {
+        fail(ctx, ex, HttpResponseStatus.BAD_REQUEST, Code.INVALID_ARGUMENT,
+            "request is not an ExportLogsServiceRequest: " + e.getMessage());
+        return;
+      } catch (IOException e) {
+        fail(ctx, ex, HttpResponseStatus.BAD_REQUEST, Code.INVALID_ARGUMENT, "malformed gzip body: " + e.getMessage());
+        return;
+      }
+      try {
+        reply = ingester.export(export, 0, export.length, ex.span(), IngestListener.HTTP);
+      } catch (InvalidProtocolBufferException e) {
+        fail(ctx, ex, HttpResponseStatus.BAD_REQUEST, Code.INVALID_ARGUMENT,
+            "request is not an ExportLogsServiceRequest: " + e.getMessage());
+        return;
+      }
+    } catch (RuntimeException | StackOverflowError e) {
+      // a bug of ours, not the client's: still answer, and keep the worker alive
+      LOG.warn("OTLP/HTTP request could not be processed", e);
+      fail(ctx, ex, HttpResponseStatus.INTERNAL_SERVER_ERROR, Code.INTERNAL, "request could not be processed");
+      return;
+    }
+    inflight.add(reply);
+    CompletableFuture<ExportLogsServiceResponse> answered = reply;
+    reply.whenComplete((response, error) -> {
+      if (error != null) {
+        unavailable(ctx, ex, error);
+      } else {
+        String outcome = response.hasPartialSuccess() ? IngestListener.PARTIAL_SUCCESS : IngestListener.SUCCESS;
+        write(ctx, HttpResponseStatus.OK, ex, response, outcome);
+      }
+      inflight.remove(answered);
+    });
+  }
+
+  private void tooLarge(ChannelHandlerContext ctx, Exchange ex) {
+    fail(ctx, ex, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Code.RESOURCE_EXHAUSTED,
+        "request exceeds " + maxRequestBytes + " bytes");
+  }
+
+  private void unavailable(ChannelHandlerContext ctx, Exchange ex, Throwable error) {
+    Throwable cause = error.getCause() != null && !(error instanceof PublishException) ? error.getCause() : error;
+    com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
+        .setCode(Code.UNAVAILABLE_VALUE)
+        .setMessage("logs not stored, retry later: " + cause.getMessage())
+        .addDetails(Any.pack(RetryInfo.newBuilder()
+            .setRetryDelay(com.google.protobuf.Duration.newBuilder().setSeconds(RETRY_AFTER_SECONDS))
+            .build()))
+        .build();
+    write(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, ex, status, IngestListener.UNAVAILABLE);
+  }
+
+  private void fail(ChannelHandlerContext ctx, Exchange ex, HttpResponseStatus httpStatus, Code code, String message) {
+    com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
+        .setCode(code.getNumber()).setMessage(message).build();
+    String outcome = code == Code.RESOURCE_EXHAUSTED ? IngestListener.TOO_LARGE : IngestListener.INVALID;
+    write(ctx, httpStatus, ex, status, outcome);
+  }
+
+  /**
+   * Writes one reply and turns reading back on; thread-safe (Netty runs the write on the event
+   * loop). The connection is closed after it unless the request asked for keep-alive and the
+   * server is not closing.
+   */
+  private void write(ChannelHandlerContext ctx, HttpResponseStatus status, Exchange ex, Message message,
+      String outcome) {
+    ByteBuf content = ex.json()
+        ? Unpooled.copiedBuffer(OtlpJson.print(message), StandardCharsets.UTF_8)
+        : Unpooled.wrappedBuffer(message.toByteArray());
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
+    response.headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, ex.json() ? JSON : PROTOBUF)
+        .setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
+    if (status == HttpResponseStatus.SERVICE_UNAVAILABLE) {
+      response.headers().setInt(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
+    } else if (status == HttpResponseStatus.METHOD_NOT_ALLOWED) {
+      response.headers().set(HttpHeaderNames.ALLOW, HttpMethod.POST.name());
+    }
+    boolean keepOpen = ex.keepAlive() && !closing;
+    if (!keepOpen) {
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    }
+    ingester.listener().requestCompleted(IngestListener.HTTP, outcome, System.nanoTime() - ex.startNanos());
+    ex.span().setAttribute(IngestTracing.HTTP_STATUS_CODE, (long) status.code());
+    IngestTracing.endExport(ex.span(), outcome);
+    HttpRequestDeadlines deadlines = ctx.pipeline().get(HttpRequestDeadlines.class);
+    ctx.writeAndFlush(response).addListener((ChannelFutureListener) written -> {
+      if (!keepOpen) {
+        written.channel().close();
+        return;
+      }
+      if (deadlines != null) {
+        deadlines.replySent();
+      }
+      written.channel().config().setAutoRead(true);
+    });
+  }
+
+  /** The cause of a codec failure, one line, without echoing the client's bytes at length. */
+  private static String describe(Throwable cause) {
+    if (cause == null || cause.getMessage() == null) {
+      return cause == null ? "unknown" : cause.getClass().getSimpleName();
+    }
+    String message = cause.getMessage().replaceAll("\\p{Cntrl}", "?");
+    return message.length() <= 128 ? message : message.substring(0, 128) + "...";
   }
 
   /** The media type of a Content-Type value, lower case, without parameters; "" when absent. */

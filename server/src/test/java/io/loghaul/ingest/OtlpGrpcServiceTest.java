@@ -70,7 +70,7 @@ class OtlpGrpcServiceTest {
   void start() throws IOException {
     OtlpLogsIngester ingester = new OtlpLogsIngester(SchemaLimits.defaults(), publisher, listener, CLOCK,
         Duration.ofMillis(300));
-    service = new OtlpGrpcService(freePort(), MAX_REQUEST_BYTES, ingester);
+    service = TestListeners.grpc(freePort(), MAX_REQUEST_BYTES, ingester);
     service.start();
     channel = NettyChannelBuilder.forAddress("127.0.0.1", service.port()).usePlaintext().build();
     stub = LogsServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
@@ -226,7 +226,7 @@ class OtlpGrpcServiceTest {
 
   @Test
   void portZeroDisablesTheReceiver() throws IOException {
-    OtlpGrpcService disabled = new OtlpGrpcService(0, MAX_REQUEST_BYTES,
+    OtlpGrpcService disabled = TestListeners.grpc(0, MAX_REQUEST_BYTES,
         new OtlpLogsIngester(SchemaLimits.defaults(), publisher, IngestListener.NOOP, CLOCK));
     disabled.start();
 

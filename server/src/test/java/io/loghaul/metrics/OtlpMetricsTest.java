@@ -65,7 +65,9 @@ class OtlpMetricsTest {
 
   @Test
   void registersEveryMeterUpFront() {
-    assertThat(lines()).filteredOn(l -> l.startsWith("otlp_requests_total{")).hasSize(2 * 5);
+    assertThat(lines()).filteredOn(l -> l.startsWith("otlp_requests_total{")).hasSize(2 * 6);
+    assertThat(lines()).filteredOn(l -> l.startsWith("otlp_connections{")).hasSize(2);
+    assertThat(lines()).filteredOn(l -> l.startsWith("otlp_connections_refused_total{")).hasSize(2);
     assertThat(lines()).filteredOn(l -> l.startsWith("log_parse_errors_total{") && l.contains("otlp_"))
         .hasSize(2 * ErrorType.values().length);
   }
