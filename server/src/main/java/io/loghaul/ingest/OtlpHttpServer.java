@@ -35,6 +35,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.flow.FlowControlHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.opentelemetry.api.trace.Span;
@@ -164,6 +165,10 @@ public final class OtlpHttpServer implements AutoCloseable {
             ch.pipeline()
                 .addLast("deadlines", deadlines)
                 .addLast("http", new HttpServerCodec(MAX_INITIAL_LINE_BYTES, limits.maxHeaderBytes(), MAX_CHUNK_BYTES))
+                // the codec may decode a pipelined request from bytes already read while the
+                // previous one is in flight: hold it until reading is turned back on, so replies
+                // stay in request order
+                .addLast("flow", new FlowControlHandler())
                 .addLast("otlp", new OtlpLogsHandler(deadlines));
           }
         })
@@ -333,7 +338,9 @@ public final class OtlpHttpServer implements AutoCloseable {
           fail(ctx, exchange, HttpResponseStatus.BAD_REQUEST, Code.INVALID_ARGUMENT,
               "malformed HTTP request body: " + describe(content.decoderResult().cause()));
         } else {
-          ctx.close();
+          // close behind the reply already on its way (a close now would discard it when this
+          // runs inside the flush that wrote the previous reply)
+          ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
         return;
       }
