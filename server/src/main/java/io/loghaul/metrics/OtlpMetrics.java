@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The meters of SPEC §8 that the OTLP receivers update: {@code logs_received_total} and
+ * The meters of docs/metrics.md#metric-reference that the OTLP receivers update: {@code logs_received_total} and
  * {@code log_parse_errors_total} with {@code source} = {@code otlp_grpc} / {@code otlp_http}
  * (shared with the pipeline's per-source meters), {@code otlp_requests_total{transport,outcome}}
  * and {@code otlp_request_duration_seconds{transport}}.
