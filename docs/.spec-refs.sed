@@ -48,7 +48,7 @@ s|SPEC §3|docs/record-schema.md|g
 s|SPEC §4|docs/dead-letters.md#headers|g
 
 # §5: the ClickHouse table
-s|a fresh table of the SPEC §5 layout|a fresh table of loghaul's layout (docs/clickhouse-table.md)|g
+s|fresh table of the SPEC §5 layout|fresh table of loghaul's layout (docs/clickhouse-table.md)|g
 s|statement of SPEC §5|statement of docs/clickhouse-table.md#ddl|g
 s|table layout of SPEC §5|table layout of docs/clickhouse-table.md#columns|g
 s|SPEC §5|docs/clickhouse-table.md|g
