@@ -190,7 +190,7 @@ public final class LoghaulServer implements AutoCloseable {
   }
 
   /**
-   * The OTLP receivers (SPEC §6), pushed after the pipeline so they close before it: receivers
+   * The OTLP receivers (docs/otlp.md), pushed after the pipeline so they close before it: receivers
    * first (stop accepting, answer in-flight requests), then the publisher (flush to Kafka).
    */
   private void startOtlp(PipelineMetrics metrics, Clock clock, OpenTelemetry openTelemetry) throws Exception {

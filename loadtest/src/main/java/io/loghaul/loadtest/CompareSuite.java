@@ -53,7 +53,7 @@ final class CompareSuite {
       "flush-interval-ms", "loghaul-configs");
   static final String TOPIC = "bench";
   /**
-   * loghaul's trials: SPEC §2's defaults. Larger batches were tried (250,000 rows / 64 MiB: fewer
+   * loghaul's trials: the defaults of docs/configuration.md#keys. Larger batches were tried (250,000 rows / 64 MiB: fewer
    * ClickHouse parts and merges) and were slower end to end — each INSERT takes long enough that
    * the next batch fills and the consumer pauses — so they are not tried by default.
    */
@@ -91,7 +91,7 @@ final class CompareSuite {
 
   /**
    * "default;--key=value --key=value;..." → the extra arguments of each loghaul trial ("default":
-   * none, SPEC §2's defaults).
+   * none, the defaults of docs/configuration.md#keys).
    */
   static List<String> parseLoghaulConfigs(String s) {
     List<String> list = new ArrayList<>();

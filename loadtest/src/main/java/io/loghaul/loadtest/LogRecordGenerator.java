@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Generates realistic JSON LogEntry records (SPEC §3) for benchmarks: a mix of sizes from about
+ * Generates realistic JSON LogEntry records (docs/record-schema.md) for benchmarks: a mix of sizes from about
  * 150 bytes to 2 KB with attributes, trace ids on most records, a few escaped strings, and records
  * that fail the schema in each {@link #BAD_TYPES bad way}. Deterministic for a seed.
  *

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The log table of SPEC §5: its validated, quoted name, its DDL and INSERT statement per
+ * The log table of docs/clickhouse-table.md: its validated, quoted name, its DDL and INSERT statement per
  * {@link ServerProfile}, and {@link #ensure} to create or check it at startup. Immutable.
  *
  * <p>Identifiers come from configuration only; anything but {@code [A-Za-z_][A-Za-z0-9_]*} of at
@@ -110,12 +110,12 @@ public final class ClickHouseTable {
     return '`' + database + "`.`" + table + '`';
   }
 
-  /** The {@code CREATE TABLE IF NOT EXISTS} statement of SPEC §5 for this table's profile. */
+  /** The {@code CREATE TABLE IF NOT EXISTS} statement of docs/clickhouse-table.md#ddl for this table's profile. */
   public String createTableSql() {
     return createTableSql(profile);
   }
 
-  /** The {@code CREATE TABLE IF NOT EXISTS} statement of SPEC §5 for {@code profile}. */
+  /** The {@code CREATE TABLE IF NOT EXISTS} statement of docs/clickhouse-table.md#ddl for {@code profile}. */
   public String createTableSql(ServerProfile profile) {
     requireNonNull(profile, "profile");
     boolean modern = profile == ServerProfile.MODERN;

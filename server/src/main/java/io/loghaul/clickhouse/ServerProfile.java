@@ -3,7 +3,7 @@ package io.loghaul.clickhouse;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Which table layout of SPEC §5 a ClickHouse server gets: {@link #MODERN} types from 22.8 on,
+ * Which table layout of docs/clickhouse-table.md#columns a ClickHouse server gets: {@link #MODERN} types from 22.8 on,
  * {@link #LEGACY} types (18.16's) below.
  */
 public enum ServerProfile {

@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Builds the {@link LoghaulConfig} of one process from three sources (SPEC §2): {@code --key=value}
+ * Builds the {@link LoghaulConfig} of one process from three sources (docs/configuration.md#how-settings-are-given): {@code --key=value}
  * command-line arguments, {@code LOGHAUL_<KEY>} environment variables (upper case, {@code .} and
  * {@code -} become {@code _}), and a Java properties file named by {@code --config=FILE} or {@code
  * LOGHAUL_CONFIG}. For every key the command line beats the environment, which beats the file,
@@ -249,7 +249,7 @@ public final class ConfigLoader {
 
   /**
    * Usage text for {@code --help}: how settings are given, then one line per key with its
-   * default and meaning, in the order of SPEC §2.
+   * default and meaning, in the order of docs/configuration.md#keys.
    */
   public static String describe() {
     int width = KEYS.stream().mapToInt(k -> k.name().length()).max().orElse(0) + 2;
@@ -271,7 +271,7 @@ public final class ConfigLoader {
   }
 
   /**
-   * The effective value of every key, in the order of SPEC §2, as text: unset optional keys are
+   * The effective value of every key, in the order of docs/configuration.md#keys, as text: unset optional keys are
    * {@code (unset)}, a non-empty password is {@code ****}; {@code clickhouse.password-file} is not
    * listed (its content is the password).
    */
@@ -295,7 +295,7 @@ public final class ConfigLoader {
         .collect(Collectors.joining(", "));
   }
 
-  /** Every key name, in the order of SPEC §2. */
+  /** Every key name, in the order of docs/configuration.md#keys. */
   static List<String> keys() {
     return KEYS.stream().map(Key::name).toList();
   }

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The whole validated configuration of one loghaul process (SPEC §2). Built once at startup by
+ * The whole validated configuration of one loghaul process (docs/configuration.md). Built once at startup by
  * {@link ConfigLoader}; immutable.
  */
 public record LoghaulConfig(

@@ -22,7 +22,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Produces rejected records to the dead-letter topic: the original key, value (byte for byte) and
- * headers, plus the {@code loghaul.*} headers of SPEC §4. Asynchronous: {@link #publish} returns at
+ * headers, plus the {@code loghaul.*} headers of docs/dead-letters.md#headers. Asynchronous: {@link #publish} returns at
  * once and the {@link DeadLetter} turns durable when Kafka acknowledges it (acks=all).
  *
  * <p>Thread-safe (the Kafka producer is). A failed attempt is recorded on the dead letter; callers

@@ -1,6 +1,6 @@
 package io.loghaul.dlq;
 
-/** Names of the headers loghaul adds to every dead letter (SPEC §4). */
+/** Names of the headers loghaul adds to every dead letter (docs/dead-letters.md#headers). */
 public final class DlqHeaders {
   public static final String ERROR_TYPE = "loghaul.error.type";
   public static final String ERROR_MESSAGE = "loghaul.error.message";

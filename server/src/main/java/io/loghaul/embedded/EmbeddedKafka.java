@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A real single-node Apache Kafka 4.1 broker in KRaft mode (combined broker and controller) running
- * inside this JVM, used when {@code kafka.bootstrap} is unset (SPEC §2) and by integration tests.
+ * inside this JVM, used when {@code kafka.bootstrap} is unset (docs/configuration.md#embedded-mode) and by integration tests.
  *
  * <p>Clients connect over PLAINTEXT to {@code 127.0.0.1:port}; the controller listens on a free
  * loopback port picked at start. The data directory is formatted on first use and reused

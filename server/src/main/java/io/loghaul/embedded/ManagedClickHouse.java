@@ -23,7 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A local {@code clickhouse-server} run as a child process with a generated configuration (SPEC §2,
+ * A local {@code clickhouse-server} run as a child process with a generated configuration (docs/configuration.md#embedded-mode,
  * used when {@code clickhouse.url} is unset): HTTP on the given port of 127.0.0.1, no other
  * listeners, data, logs and users config under one directory.
  *

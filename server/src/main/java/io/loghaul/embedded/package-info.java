@@ -1,5 +1,5 @@
 /**
- * Servers loghaul runs for itself when no external ones are configured (SPEC §2): an in-process,
+ * Servers loghaul runs for itself when no external ones are configured (docs/configuration.md#embedded-mode): an in-process,
  * single-node Apache Kafka broker in KRaft mode ({@link io.loghaul.embedded.EmbeddedKafka}) and a
  * supervised local ClickHouse server. Both keep their data under {@code data.dir} so a restart
  * picks up where the last run stopped.

@@ -3,7 +3,7 @@ package io.loghaul.ingest;
 import io.loghaul.schema.ErrorType;
 
 /**
- * Hook for metrics of the OTLP receivers (SPEC §8: {@code log_parse_errors_total},
+ * Hook for metrics of the OTLP receivers (docs/metrics.md#metric-reference: {@code log_parse_errors_total},
  * {@code logs_received_total}, {@code otlp_requests_total}, {@code otlp_request_duration_seconds}).
  * Called from network and Kafka callback threads concurrently: implementations must be thread-safe
  * and cheap. Every method defaults to doing nothing.

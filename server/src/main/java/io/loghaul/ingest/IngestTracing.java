@@ -15,7 +15,7 @@ import io.opentelemetry.context.propagation.TextMapSetter;
 import java.util.List;
 
 /**
- * The server's own spans of OTLP ingest (SPEC §6, last bullet): one {@value #EXPORT_SPAN} span
+ * The server's own spans of OTLP ingest (docs/otlp.md#trace-context): one {@value #EXPORT_SPAN} span
  * (kind SERVER) per request, whose parent is the client's W3C {@code traceparent}, and one
  * {@value #PRODUCE_SPAN} span (kind PRODUCER) per batch of records handed to Kafka, its child.
  *

@@ -28,7 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Produces OTLP-ingested records to {@code kafka.ingest-topic} (SPEC §6): acks=all, idempotent,
+ * Produces OTLP-ingested records to {@code kafka.ingest-topic} (docs/otlp.md#records-in-kafka): acks=all, idempotent,
  * lz4, header {@code content-type: application/x-protobuf} plus {@code traceparent} /
  * {@code tracestate} of the {@link TraceContext} it is given (the request's produce span, see
  * {@link IngestTracing}). A request's future completes only when Kafka
@@ -87,7 +87,7 @@ public final class KafkaLogPublisher implements LogPublisher, AutoCloseable {
         topic, maxInflightBytes);
   }
 
-  /** The producer settings of SPEC §6 for {@code bootstrapServers}. */
+  /** The producer settings of docs/otlp.md#records-in-kafka for {@code bootstrapServers}. */
   static Map<String, Object> producerConfig(String bootstrapServers, long maxInflightBytes, int maxRecordBytes) {
     requireNonNull(bootstrapServers, "bootstrapServers");
     Map<String, Object> c = new HashMap<>();

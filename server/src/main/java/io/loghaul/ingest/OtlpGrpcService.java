@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * The OTLP/gRPC receiver: {@code opentelemetry.proto.collector.logs.v1.LogsService/Export} on
  * {@code otlp.grpc.port} (grpc-netty), gzip or identity request compression.
  *
- * <p>Status codes (SPEC §6, OTLP spec): an empty request → OK; a request over
+ * <p>Status codes (docs/otlp.md#status-codes, OTLP spec): an empty request → OK; a request over
  * {@code otlp.max-request-bytes} after decompression (gRPC enforces the limit while inflating, so
  * a gzip bomb is never inflated past it) → RESOURCE_EXHAUSTED without RetryInfo; bytes that are
  * not an {@code ExportLogsServiceRequest} → INVALID_ARGUMENT; Kafka unavailable or over budget →

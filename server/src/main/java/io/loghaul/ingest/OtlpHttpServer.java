@@ -64,7 +64,7 @@ import org.slf4j.LoggerFactory;
  * {@link OtlpJson}), optionally {@code Content-Encoding: gzip}. The reply has the request's
  * content type.
  *
- * <p>Statuses (SPEC §6, OTLP spec): 200 with the {@code ExportLogsServiceResponse} (partial success
+ * <p>Statuses (docs/otlp.md#status-codes, OTLP spec): 200 with the {@code ExportLogsServiceResponse} (partial success
  * for invalid records, empty request included); 400 malformed body; 404 other paths; 405 other
  * methods; 413 over {@code otlp.max-request-bytes} on the wire or after decompression (inflating
  * stops at the limit); 415 other content types or encodings; 503 with {@code Retry-After} when Kafka

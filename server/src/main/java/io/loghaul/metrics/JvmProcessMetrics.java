@@ -20,7 +20,7 @@ import java.nio.file.Path;
 
 /**
  * JVM and process meters: heap and buffer pools, GC pauses, threads, class loading, CPU, open
- * files, uptime (Micrometer's binders), plus {@code memory_mapped_files_bytes} (SPEC §8, the JVM's
+ * files, uptime (Micrometer's binders), plus {@code memory_mapped_files_bytes} (docs/metrics.md#metric-reference, the JVM's
  * "mapped" buffer pool) and {@code process_resident_memory_bytes} (VmRSS from {@code
  * /proc/self/status}; NaN where that file does not exist). Gauges are read at scrape time on the
  * admin thread. {@link #close()} unregisters the GC notification listener.

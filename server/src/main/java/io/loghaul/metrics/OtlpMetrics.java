@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The meters of SPEC §8 that the OTLP receivers update: {@code logs_received_total} and
+ * The meters of docs/metrics.md#metric-reference that the OTLP receivers update: {@code logs_received_total} and
  * {@code log_parse_errors_total} with {@code source} = {@code otlp_grpc} / {@code otlp_http}
  * (shared with the pipeline's per-source meters), {@code otlp_requests_total{transport,outcome}}
  * and {@code otlp_request_duration_seconds{transport}}; and the listeners' connection meters

@@ -7,7 +7,7 @@ import java.util.List;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The two per-partition gauges of SPEC §8 for one assigned partition: {@code
+ * The two per-partition gauges of docs/metrics.md#metric-reference for one assigned partition: {@code
  * kafka_commit_lag_seconds} and {@code kafka_consumer_lag_records}. Registered when the partition is
  * assigned and removed when it is revoked, never touched per record.
  *

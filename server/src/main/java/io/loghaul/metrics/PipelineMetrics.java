@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The meters of SPEC §8 that the pipeline updates: received, parse errors, inserted, dead-lettered,
+ * The meters of docs/metrics.md#metric-reference that the pipeline updates: received, parse errors, inserted, dead-lettered,
  * insert duration/rows/failures, DLQ produce failures, and the per-partition lag gauges. Every
  * counter is registered up front (tags come from closed sets: error types, configured topics, the
  * table); per-partition gauges are registered on assignment and removed on revocation. The record

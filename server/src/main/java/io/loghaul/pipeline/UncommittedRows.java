@@ -3,7 +3,7 @@ package io.loghaul.pipeline;
 /**
  * The accepted rows of one partition that ClickHouse may hold although their offsets are not
  * committed yet: their offset range and event-time bounds. Written into the commit metadata
- * before every INSERT (SPEC §7's duplicate window), so that after a crash the next owner of the
+ * before every INSERT (the duplicate window of docs/delivery-guarantees.md#crashes-and-duplicates), so that after a crash the next owner of the
  * partition can ask ClickHouse which of exactly these rows it already has and skip only those.
  *
  * @param firstOffset lowest offset of such a row

@@ -1,7 +1,7 @@
 package io.loghaul.schema;
 
 /**
- * Why a record was rejected: the closed set of SPEC §3. Every rejected record gets exactly one.
+ * Why a record was rejected: the closed set of docs/record-schema.md#error-types. Every rejected record gets exactly one.
  * {@link #label()} is the wire name used in DLQ headers and metric tags.
  */
 public enum ErrorType {
@@ -23,7 +23,7 @@ public enum ErrorType {
     this.label = label;
   }
 
-  /** The lower-case name of SPEC §3, e.g. {@code json_syntax}. */
+  /** The lower-case name in docs/record-schema.md#error-types, e.g. {@code json_syntax}. */
   public String label() {
     return label;
   }

@@ -10,7 +10,7 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * The strict parser of SPEC §3: checks one JSON Kafka record value against the LogEntry schema and
+ * The strict parser of docs/record-schema.md: checks one JSON Kafka record value against the LogEntry schema and
  * fills a {@link LogEntry} in the same single pass over the bytes.
  *
  * <p>Not thread-safe: use one instance per consumer thread. Reusable: {@link #parse} resets all
@@ -18,7 +18,7 @@ import java.util.Objects;
  * entry's arena; field names are recognised by comparing bytes).
  *
  * <p>Never throws for bad input: every defect becomes a {@link Rejected} value. When a record has
- * several defects the SPEC order decides: size, then UTF-8, then JSON syntax of the whole document
+ * several defects the order of docs/record-schema.md#precedence decides: size, then UTF-8, then JSON syntax of the whole document
  * (parsing continues after a field defect only to find syntax errors), then the first defective
  * field in document order, and missing required fields last. Byte positions in messages count from
  * the start of the value, from 0.
@@ -67,7 +67,7 @@ public final class LogEntryParser {
     }
   }
 
-  /** Most payload bytes a message or field path may echo (SPEC §4). */
+  /** Most payload bytes a message or field path may echo (docs/dead-letters.md#headers). */
   static final int MAX_ECHO_BYTES = 64;
 
   private static final byte[] TRUE = {'t', 'r', 'u', 'e'};

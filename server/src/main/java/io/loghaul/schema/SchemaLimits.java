@@ -1,7 +1,7 @@
 package io.loghaul.schema;
 
 /**
- * The size, count, depth and time limits of SPEC §2 ({@code schema.*} keys), validated by the config
+ * The size, count, depth and time limits of docs/record-schema.md#limits ({@code schema.*} keys), validated by the config
  * loader.
  */
 public record SchemaLimits(
@@ -25,7 +25,7 @@ public record SchemaLimits(
   public static final long DEFAULT_MAX_AGE_SECONDS = 604_800;
   public static final long DEFAULT_MAX_FUTURE_SECONDS = 900;
 
-  /** The defaults of SPEC §2. */
+  /** The defaults of docs/configuration.md#schema-limits. */
   public static SchemaLimits defaults() {
     return new SchemaLimits(
         DEFAULT_MAX_RECORD_BYTES,

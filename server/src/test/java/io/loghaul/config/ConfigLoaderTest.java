@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class ConfigLoaderTest {
 
-  /** SPEC §2's table plus the keys the brief adds, with defaults as effective() shows them. */
+  /** The keys of docs/configuration.md#keys (but clickhouse.password-file), with defaults as effective() shows them. */
   private static final Map<String, String> SPEC_DEFAULTS = new LinkedHashMap<>();
 
   static {

@@ -23,7 +23,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * SPEC §6 and §3 written out plainly over protobuf-java's message objects and Java strings: what a
+ * docs/otlp.md#mapping and docs/record-schema.md written out plainly over protobuf-java's message objects and Java strings: what a
  * record must map to. The test oracle of {@link OtlpLogDecoderProperties}; deliberately not shaped
  * like the decoder (no arena, no wire, strings and JDK codecs), so that the two are unlikely to share
  * a mistake. Rejections it names are compared by type and field; the wording is compared for the
@@ -147,7 +147,7 @@ final class OtlpMappingModel {
         attributes);
   }
 
-  /** The content rules of SPEC §3 the generated records can break, in the order of §3. */
+  /** The content rules of docs/record-schema.md#fields the generated records can break, in the order of docs/record-schema.md#precedence. */
   private Rejected validate(long nanos, String service, String message, List<Map.Entry<String, String>> attributes,
       long nowMillis) {
     long lowNanos = (nowMillis - limits.maxAgeSeconds() * 1000) * 1_000_000;
@@ -202,7 +202,7 @@ final class OtlpMappingModel {
         if (!Double.isFinite(d)) {
           return quote(nonFinite(d));
         }
-        // SPEC: whole numbers keep a ".0" (below 1e15, where Double.toString switches to E notation)
+        // docs/otlp.md#mapping: whole numbers keep a ".0" (below 1e15, where Double.toString switches to E notation)
         return Math.abs(d) < 1e15 && d % 1 == 0 ? (long) d + ".0" : Double.toString(d);
       }
       case BYTES_VALUE:

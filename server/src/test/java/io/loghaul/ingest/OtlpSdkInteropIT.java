@@ -46,7 +46,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * OTLP ingest end to end with real clients: the OpenTelemetry Java SDK's own OTLP exporters (gRPC,
  * and HTTP/protobuf with gzip) and a raw gRPC stub, through an in-process loghaul into a real Kafka
- * broker and a real clickhouse-server, checking every mapped column (SPEC §6).
+ * broker and a real clickhouse-server, checking every mapped column (docs/otlp.md#mapping).
  */
 class OtlpSdkInteropIT {
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * GET /metrics of a running loghaul exposes every metric of SPEC §8 with its type and labels, the
+ * GET /metrics of a running loghaul exposes every metric of docs/metrics.md#metric-reference with its type and labels, the
  * JVM and process metrics, and every metric the Grafana dashboard reads. One loghaul for the class.
  */
 class MetricsEndpointIT {
@@ -53,7 +53,7 @@ class MetricsEndpointIT {
     }
   }
 
-  /** Every metric of SPEC §8 (the otlp_* ones exist while an OTLP receiver is enabled). */
+  /** Every metric of docs/metrics.md#metric-reference (the otlp_* ones exist while an OTLP receiver is enabled). */
   private static final Map<String, Spec> SPEC = Map.ofEntries(
       Map.entry("log_parse_errors_total", new Spec("counter", Set.of("error_type", "source"))),
       Map.entry("kafka_commit_lag_seconds", new Spec("gauge", Set.of("topic", "partition"))),

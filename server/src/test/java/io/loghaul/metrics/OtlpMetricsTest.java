@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The OTLP meters as Prometheus scrapes them (SPEC §8 names). */
+/** The OTLP meters as Prometheus scrapes them (names of docs/metrics.md#metric-reference). */
 class OtlpMetricsTest {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final OtlpMetrics metrics = new OtlpMetrics(new PipelineMetrics(registry, "logs"));

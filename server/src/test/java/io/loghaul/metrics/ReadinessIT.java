@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * itself; kafka_commit_lag_seconds rises while ClickHouse is down and returns to 0 after.
  */
 class ReadinessIT {
-  /** SPEC/issue: readiness turns false within 15 s of a dependency becoming unreachable. */
+  /** Readiness (docs/metrics.md#admin-endpoints) turns false within 15 s of a dependency becoming unreachable. */
   private static final Duration NOT_READY_WITHIN = Duration.ofSeconds(15);
   @RegisterExtension static final RealServers servers = new RealServers();
 
