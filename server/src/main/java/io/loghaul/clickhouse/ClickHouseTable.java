@@ -77,7 +77,7 @@ public final class ClickHouseTable {
     for (String column : columnNames(layout)) {
       if (!columns.containsKey(column)) {
         throw new IllegalStateException("clickhouse.table: " + wanted.qualifiedName() + " has no column "
-            + column + " (expected: the columns of SPEC §5: " + String.join(", ", columnNames(layout)) + ")");
+            + column + " (expected: the columns of docs/clickhouse-table.md: " + String.join(", ", columnNames(layout)) + ")");
       }
     }
     String timestampType = columns.get("timestamp");
