@@ -30,7 +30,8 @@ class GrafanaDashboardTest {
   void hasThePanelsTheIssueAsksFor() throws Exception {
     assertThat(GrafanaDashboard.load().panelTitles()).contains(
         "Records in, by source", "Records out", "Parse errors by type", "Dead-letter rate",
-        "Commit lag per partition", "Insert latency", "Batch size (rows per INSERT)", "Heap", "GC pause time");
+        "Commit lag per partition", "Insert latency", "Batch size (rows per INSERT)", "Heap", "GC pause time",
+        "Memory: RSS and mapped files", "OTLP requests by outcome", "OTLP connections");
   }
 
   @Test
@@ -38,7 +39,8 @@ class GrafanaDashboardTest {
     assertThat(GrafanaDashboard.load().metricNames()).contains(
         "logs_received_total", "logs_inserted_total", "logs_dead_lettered_total", "log_parse_errors_total",
         "kafka_commit_lag_seconds", "kafka_consumer_lag_records", "clickhouse_insert_duration_seconds_bucket",
-        "clickhouse_insert_rows_bucket", "clickhouse_insert_failures_total", "jvm_memory_used_bytes");
+        "clickhouse_insert_rows_bucket", "clickhouse_insert_failures_total", "jvm_memory_used_bytes",
+        "process_resident_memory_bytes", "otlp_requests_total", "otlp_connections", "otlp_connections_refused_total");
   }
 
   @Test

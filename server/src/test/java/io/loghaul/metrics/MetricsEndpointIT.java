@@ -66,7 +66,9 @@ class MetricsEndpointIT {
       Map.entry("clickhouse_insert_failures_total", new Spec("counter", Set.of("reason"))),
       Map.entry("memory_mapped_files_bytes", new Spec("gauge", Set.of())),
       Map.entry("otlp_requests_total", new Spec("counter", Set.of("transport", "outcome"))),
-      Map.entry("otlp_request_duration_seconds", new Spec("histogram", Set.of("transport"))));
+      Map.entry("otlp_request_duration_seconds", new Spec("histogram", Set.of("transport"))),
+      Map.entry("otlp_connections", new Spec("gauge", Set.of("transport"))),
+      Map.entry("otlp_connections_refused_total", new Spec("counter", Set.of("transport"))));
 
   private record Spec(String type, Set<String> labels) {}
 
