@@ -51,7 +51,7 @@ public final class OtlpMetrics implements IngestListener {
       durations[t] = Timer.builder("otlp.request.duration")
           .description("OTLP export request received to reply sent")
           .tag("transport", transport)
-          .publishPercentileHistogram()
+          .serviceLevelObjectives(HistogramBuckets.OTLP_REQUEST)
           .register(registry);
       connections[t] = new AtomicInteger();
       Gauge.builder("otlp.connections", connections[t], AtomicInteger::get)

@@ -62,11 +62,11 @@ public final class PipelineMetrics implements InsertObserver {
     }
     this.insertDuration = Timer.builder("clickhouse.insert.duration")
         .description("One INSERT into ClickHouse, acknowledged")
-        .publishPercentileHistogram()
+        .serviceLevelObjectives(HistogramBuckets.CLICKHOUSE_INSERT)
         .register(registry);
     this.insertRows = DistributionSummary.builder("clickhouse.insert.rows")
         .description("Rows per INSERT")
-        .publishPercentileHistogram()
+        .serviceLevelObjectives(HistogramBuckets.INSERT_ROWS)
         .register(registry);
     for (String reason : ClickHouseFailureReasons.ALL) {
       insertFailures(reason);

@@ -64,6 +64,23 @@ class OtlpMetricsTest {
   }
 
   @Test
+  void histogramsExportADozenExplicitBucketsNotSeventy() {
+    metrics.requestCompleted(IngestListener.GRPC, IngestListener.SUCCESS, 3_000_000);
+
+    assertThat(lines()).filteredOn(l -> l.startsWith("otlp_request_duration_seconds_bucket{")
+        && l.contains("otlp_grpc")).hasSize(HistogramBuckets.OTLP_REQUEST.length + 1);
+    assertThat(lines()).filteredOn(l -> l.startsWith("clickhouse_insert_duration_seconds_bucket{"))
+        .hasSize(HistogramBuckets.CLICKHOUSE_INSERT.length + 1);
+    assertThat(lines()).filteredOn(l -> l.startsWith("clickhouse_insert_rows_bucket{"))
+        .hasSize(HistogramBuckets.INSERT_ROWS.length + 1);
+    long bucketSeries = lines().stream().filter(l -> l.contains("_bucket{")).count();
+    assertThat(bucketSeries).isLessThanOrEqualTo(2 * 13 + 13 + 12);
+    // a 3 ms reply is in the 5 ms bucket and above, not in the 2 ms one
+    assertThat(sample("otlp_request_duration_seconds_bucket{transport=\"otlp_grpc\",le=\"0.005\"}")).isEqualTo(1);
+    assertThat(sample("otlp_request_duration_seconds_bucket{transport=\"otlp_grpc\",le=\"0.002\"}")).isZero();
+  }
+
+  @Test
   void registersEveryMeterUpFront() {
     assertThat(lines()).filteredOn(l -> l.startsWith("otlp_requests_total{")).hasSize(2 * 6);
     assertThat(lines()).filteredOn(l -> l.startsWith("otlp_connections{")).hasSize(2);
