@@ -107,6 +107,8 @@ final class OtlpJsonTranscoder {
       .streamReadConstraints(StreamReadConstraints.builder()
           .maxNestingDepth(MAX_DEPTH)
           .maxNumberLength(MAX_NUMBER_LENGTH)
+          // otlp.max-request-bytes bounds strings; a long one is the schema check's per-record field_overflow
+          .maxStringLength(Integer.MAX_VALUE)
           .build())
       // a token quoted in a Jackson message: 16 chars are at most 64 UTF-8 bytes
       .errorReportConfiguration(ErrorReportConfiguration.builder().maxErrorTokenLength(16).maxRawContentLength(0)
@@ -870,7 +872,7 @@ final class OtlpJsonTranscoder {
   }
 
   /** At most {@value #MAX_ECHO_BYTES} UTF-8 bytes of {@code c[o, o + n)}, control characters escaped. */
-  static String clip(char[] c, int o, int n) {
+  private static String clip(char[] c, int o, int n) {
     StringBuilder b = new StringBuilder();
     int bytes = 0;
     for (int i = o; i < o + n; i++) {

@@ -571,9 +571,9 @@ class OtlpJsonTranscoderTest {
 
   @Test
   void writesMinimalLengthPrefixesAroundLargeMessages() throws Exception {
-    // strings of 0, 127, 128, 16383, 16384 and 2^21 bytes put every prefix width in play
+    // strings of 0, 127, 128, 16383, 16384, 2^21 bytes and past Jackson's default limit of 20 M
     StringBuilder records = new StringBuilder();
-    int[] sizes = {0, 127, 128, 16_383, 16_384, 1 << 21};
+    int[] sizes = {0, 127, 128, 16_383, 16_384, 1 << 21, 21_000_000};
     for (int size : sizes) {
       records.append(records.isEmpty() ? "" : ",").append("{\"body\":{\"stringValue\":\"").append("x".repeat(size))
           .append("\"}}");
