@@ -44,6 +44,7 @@ public final class JmhSuite {
       "decodeAndEncode", "jacksonBaseline",
       "decodeAndMap", "protobufJavaParse",
       "decodeAndMapOneRecordRequest", "protobufJavaParseOneRecordRequest",
+      "transcode", "gsonJsonFormat",
       "lz4Native", "gzip1");
 
   private JmhSuite() {}

@@ -458,9 +458,12 @@ public final class OtlpHttpServer implements AutoCloseable {
       try {
         byte[] bytes = gzip ? gunzip(complete, maxRequestBytes) : ByteBufUtil.getBytes(complete);
         // OTLP/JSON becomes the protobuf bytes the decoder reads; protobuf bytes are checked there
-        export = ex.json() ? OtlpJson.parseRequest(new String(bytes, StandardCharsets.UTF_8)).toByteArray() : bytes;
+        export = ex.json() ? OtlpJson.toProtobuf(bytes) : bytes;
       } catch (TooLargeException e) {
         tooLarge(ctx, ex);
+        return;
+      } catch (OtlpJsonException e) {
+        fail(ctx, ex, HttpResponseStatus.BAD_REQUEST, Code.INVALID_ARGUMENT, "invalid OTLP/JSON request: " + e.getMessage());
         return;
       } catch (InvalidProtocolBufferException e) {
         fail(ctx, ex, HttpResponseStatus.BAD_REQUEST, Code.INVALID_ARGUMENT,

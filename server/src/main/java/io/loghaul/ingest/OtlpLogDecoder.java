@@ -39,7 +39,8 @@ import java.util.Objects;
  *       {@code null}); a body that is a JSON string (bytes, NaN) is stored without the quotes, like
  *       a string attribute (docs/record-schema.md#stored-values); an unset body is the empty message;
  *   <li>trace_id (16 bytes) and span_id (8 bytes) → lower-case hex; empty or all zero = absent;
- *       another length = {@code invalid_value};
+ *       another length = {@code invalid_value}; so is a record with the private field {@link
+ *       #JSON_ID_NOT_HEX_FIELD}, which stands for an OTLP/JSON id that was not hex;
  *   <li>log attributes → attributes, stringified like the body; an unset value is absent; nesting
  *       deeper than {@code schema.max-depth} = {@code field_overflow}; a key given twice (also
  *       {@code resource.x} next to a log attribute named so) = {@code duplicate_field};
@@ -80,6 +81,15 @@ public final class OtlpLogDecoder {
   /** protobuf-java's default recursion limit (CodedInputStream.DEFAULT_RECURSION_LIMIT). */
   static final int RECURSION_LIMIT = 100;
 
+  /**
+   * A {@code LogRecord} field of loghaul's own (a varint: 9 for trace_id, 10 for span_id) that
+   * {@link OtlpJsonTranscoder} writes instead of an OTLP/JSON {@code traceId} or {@code spanId}
+   * that is not hex, so that the record alone is rejected as {@code invalid_value} (a protobuf id
+   * has no such failure). OTLP numbers its fields from 1 up; this is the largest number whose tag
+   * is still a positive {@code int}. A protobuf client sending it gets the same rejection.
+   */
+  static final int JSON_ID_NOT_HEX_FIELD = (1 << 28) - 1;
+
   private static final int VARINT = 0;
   private static final int I64 = 1;
   private static final int LEN = 2;
@@ -107,6 +117,7 @@ public final class OtlpLogDecoder {
   private static final int RECORD_ATTRIBUTES = 6 << 3 | LEN;
   private static final int RECORD_TRACE_ID = 9 << 3 | LEN;
   private static final int RECORD_SPAN_ID = 10 << 3 | LEN;
+  private static final int RECORD_ID_NOT_HEX = JSON_ID_NOT_HEX_FIELD << 3 | VARINT;
   private static final int KEY_VALUE_KEY = 1 << 3 | LEN;
   private static final int KEY_VALUE_VALUE = 2 << 3 | LEN;
   private static final int ANY_STRING = 1 << 3 | LEN;
@@ -606,6 +617,8 @@ public final class OtlpLogDecoder {
     int traceLen = 0;
     int spanOff = 0;
     int spanLen = 0;
+    boolean traceNotHex = false;
+    boolean spanNotHex = false;
     pos = start;
     while (pos < end) {
       int tag = tag();
@@ -632,6 +645,13 @@ public final class OtlpLogDecoder {
           spanLen = (int) varint();
           spanOff = pos;
           pos += spanLen;
+        }
+        case RECORD_ID_NOT_HEX -> {
+          if (varint() == RECORD_SPAN_ID >>> 3) {
+            spanNotHex = true;
+          } else {
+            traceNotHex = true;
+          }
         }
         default -> skip(tag);
       }
@@ -668,6 +688,11 @@ public final class OtlpLogDecoder {
     }
     e.setMessage(messageStart, e.arenaSize() - messageStart);
 
+    if (traceNotHex || spanNotHex) {
+      String name = traceNotHex ? "trace_id" : "span_id";
+      return new Rejected(ErrorType.INVALID_VALUE, "/" + name,
+          name + " is not hex (expected: " + (traceNotHex ? 32 : 16) + " hex digits)");
+    }
     Rejected idError = mapId(buf, traceOff, traceLen, 16, e.traceIdHex(), "trace_id");
     if (idError != null) {
       return idError;

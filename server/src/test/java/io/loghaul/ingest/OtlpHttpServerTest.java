@@ -213,12 +213,45 @@ class OtlpHttpServerTest {
   }
 
   @Test
-  void answers400ForIdsThatAreNotHex() throws Exception {
-    String json = "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"traceId\":\"zz\"}]}]}]}";
+  void rejectsOnlyTheRecordWhoseIdIsNotHex() throws Exception {
+    String json = ("{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"traceId\":\"zz\",\"timeUnixNano\":\"%d\"},"
+        + "{\"timeUnixNano\":\"%d\",\"body\":{\"stringValue\":\"kept\"}}]}]}]}").formatted(NOW_NANOS, NOW_NANOS);
+
+    HttpResponse<byte[]> response = send(post("application/json", json.getBytes(StandardCharsets.UTF_8)).build());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    ExportLogsServiceResponse.Builder parsed = ExportLogsServiceResponse.newBuilder();
+    JsonFormat.parser().merge(new String(response.body(), StandardCharsets.UTF_8), parsed);
+    assertThat(parsed.getPartialSuccess().getRejectedLogRecords()).isEqualTo(1);
+    assertThat(parsed.getPartialSuccess().getErrorMessage()).contains("invalid_value at /trace_id")
+        .contains("trace_id is not hex");
+    assertThat(publisher.calls.get(0).values()).hasSize(1);
+    assertThat(firstPublished().message()).isEqualTo("kept");
+  }
+
+  @Test
+  void answers400WithTheJsonPathForATimestampWithAHugeExponent() throws Exception {
+    String json = "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"timeUnixNano\":\"179608245e157969341\"}]}]}]}";
 
     HttpResponse<byte[]> response = send(post("application/json", json.getBytes(StandardCharsets.UTF_8)).build());
 
     assertThat(response.statusCode()).isEqualTo(400);
+    com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder();
+    JsonFormat.parser().merge(new String(response.body(), StandardCharsets.UTF_8), status);
+    assertThat(status.getCode()).isEqualTo(Code.INVALID_ARGUMENT_VALUE);
+    assertThat(status.getMessage()).isEqualTo("invalid OTLP/JSON request: resourceLogs[0].scopeLogs[0].logRecords[0]"
+        + ".timeUnixNano: \"179608245e157969341\" (expected: an unsigned 64-bit integer)");
+    assertThat(publisher.calls).isEmpty();
+  }
+
+  @Test
+  void answers400ToDeeplyNestedJson() throws Exception {
+    String json = "{\"x\":" + "[".repeat(5_000) + "]".repeat(5_000) + "}";
+
+    HttpResponse<byte[]> response = send(post("application/json", json.getBytes(StandardCharsets.UTF_8)).build());
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(new String(response.body(), StandardCharsets.UTF_8)).contains("nesting depth");
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnknownFieldSet;
 import io.loghaul.schema.Accepted;
 import io.loghaul.schema.ErrorType;
 import io.loghaul.schema.Level;
@@ -259,6 +260,19 @@ class OtlpLogDecoderTest {
         .isEqualTo(new Rejected(ErrorType.INVALID_VALUE, "/trace_id", "trace_id has 8 bytes (expected: 16)"));
     assertThat(map(record().setSpanId(ByteString.copyFrom(new byte[16])).build()))
         .isEqualTo(new Rejected(ErrorType.INVALID_VALUE, "/span_id", "span_id has 16 bytes (expected: 8)"));
+  }
+
+  @Test
+  void rejectsARecordMarkedAsHavingAnIdThatIsNotHex() {
+    LogRecord trace = record().setUnknownFields(UnknownFieldSet.newBuilder().addField(
+        OtlpLogDecoder.JSON_ID_NOT_HEX_FIELD, UnknownFieldSet.Field.newBuilder().addVarint(9).build()).build()).build();
+    LogRecord span = record().setUnknownFields(UnknownFieldSet.newBuilder().addField(
+        OtlpLogDecoder.JSON_ID_NOT_HEX_FIELD, UnknownFieldSet.Field.newBuilder().addVarint(10).build()).build()).build();
+
+    assertThat(map(trace))
+        .isEqualTo(new Rejected(ErrorType.INVALID_VALUE, "/trace_id", "trace_id is not hex (expected: 32 hex digits)"));
+    assertThat(map(span))
+        .isEqualTo(new Rejected(ErrorType.INVALID_VALUE, "/span_id", "span_id is not hex (expected: 16 hex digits)"));
   }
 
   @Test

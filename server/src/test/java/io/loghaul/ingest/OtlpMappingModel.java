@@ -94,6 +94,13 @@ final class OtlpMappingModel {
       }
     }
 
+    // the field OtlpJsonTranscoder writes for an OTLP/JSON id that is not hex
+    List<Long> notHex = record.getUnknownFields().getField(OtlpLogDecoder.JSON_ID_NOT_HEX_FIELD).getVarintList();
+    if (!notHex.isEmpty()) {
+      boolean trace = notHex.stream().anyMatch(v -> v != LogRecord.SPAN_ID_FIELD_NUMBER);
+      return trace ? rejected(ErrorType.INVALID_VALUE, "/trace_id", "trace_id is not hex (expected: 32 hex digits)")
+          : rejected(ErrorType.INVALID_VALUE, "/span_id", "span_id is not hex (expected: 16 hex digits)");
+    }
     byte[] trace = record.getTraceId().toByteArray();
     if (trace.length != 0 && trace.length != 16) {
       return rejected(ErrorType.INVALID_VALUE, "/trace_id", "trace_id has " + trace.length + " bytes (expected: 16)");
