@@ -72,7 +72,10 @@ public final class DeadLetterQueue {
       long maxBackoffMillis) {
     this.publisher = requireNonNull(publisher, "publisher");
     this.clock = requireNonNull(clock, "clock");
-    new Backoff(initialBackoffMillis, maxBackoffMillis); // validates the bounds once, here
+    if (initialBackoffMillis <= 0 || maxBackoffMillis < initialBackoffMillis) {
+      throw new IllegalArgumentException("backoff: " + initialBackoffMillis + ".." + maxBackoffMillis
+          + " ms (expected: 0 < initial <= max)");
+    }
     this.initialBackoffMillis = initialBackoffMillis;
     this.maxBackoffMillis = maxBackoffMillis;
   }
@@ -158,7 +161,7 @@ public final class DeadLetterQueue {
     }
     long millis = TimeUnit.NANOSECONDS.toMillis(clock.nanoTime() - outageSinceNanos);
     if (recovered > 0) {
-      log.info("{} accepts dead letters again after {} ms ({} failed attempts, {} letters written since)",
+      log.info("{} accepts dead letters again after {} ms ({} failed attempts, {} waiting letters written)",
           publisher.topic(), millis, failedAttempts, recovered);
     } else {
       log.info("No dead letter waits for {} any more after {} ms ({} failed attempts; their partitions were revoked)",

@@ -25,12 +25,10 @@ import org.apache.kafka.common.errors.WakeupException;
  * offsets made durable so far, and the commit metadata naming the rows about to be written, are
  * committed before the write starts.
  *
- * <p>Single-threaded (the consumer thread). {@link #close()} flushes the open batch and waits for
- * the sink, bounded by {@link #DEFAULT_CLOSE_TIMEOUT_MILLIS}; it is idempotent.
+ * <p>Single-threaded (the consumer thread). Waiting for the sink is bounded by the caller's
+ * deadline ({@link #flush}); {@link #close()} never waits.
  */
 final class Batcher implements AutoCloseable {
-  /** How long {@link #close()} waits for the sink. */
-  static final long DEFAULT_CLOSE_TIMEOUT_MILLIS = 30_000;
   private static final long WAIT_STEP_MILLIS = 5;
 
   /** What the batcher tells its owner. Called on the consumer thread. */
@@ -187,13 +185,16 @@ final class Batcher implements AutoCloseable {
     }
   }
 
-  /** Flushes the open batch and waits for the sink, bounded; then accepts no more rows. */
+  /**
+   * Hands the open batch over if the sink is free, then accepts no more rows. Never waits: a clean
+   * stop {@link #flush}es first (see {@link RebalanceDrain#drain}); what is still open after that
+   * stays uncommitted and is read again. Idempotent.
+   */
   @Override
   public void close() {
-    if (closed) {
-      return;
+    if (!closed) {
+      dispatch();
+      closed = true;
     }
-    flush(clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DEFAULT_CLOSE_TIMEOUT_MILLIS), () -> {});
-    closed = true;
   }
 }

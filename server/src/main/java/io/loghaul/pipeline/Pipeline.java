@@ -54,8 +54,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Pipeline implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
-  /** How long a revocation or shutdown waits for pending work before giving up on committing it. */
-  static final long DRAIN_TIMEOUT_MILLIS = RebalanceDrain.DRAIN_TIMEOUT_MILLIS;
   private static final Durable ALREADY_STORED = () -> true;
 
   private final Consumer<byte[], byte[]> consumer;
@@ -195,7 +193,7 @@ public final class Pipeline implements AutoCloseable {
   /** Flushes and commits what is pending (bounded), and closes the consumer. The loop's last step. */
   void shutDown() {
     try {
-      rebalance.drain(assigned.keySet(), DRAIN_TIMEOUT_MILLIS);
+      rebalance.drain(assigned.keySet(), RebalanceDrain.DRAIN_TIMEOUT_MILLIS);
       batcher.close();
     } catch (RuntimeException e) {
       log.warn("Final flush failed; uncommitted records will be read again", e);
@@ -310,7 +308,7 @@ public final class Pipeline implements AutoCloseable {
       return;
     }
     try {
-      if (!stopped.await(DRAIN_TIMEOUT_MILLIS + 15_000, TimeUnit.MILLISECONDS)) {
+      if (!stopped.await(RebalanceDrain.DRAIN_TIMEOUT_MILLIS + 15_000, TimeUnit.MILLISECONDS)) {
         consumer.wakeup();
         stopped.await(15, TimeUnit.SECONDS);
       }

@@ -125,7 +125,7 @@ class DeadLetterQueueTest {
 
     assertThat(logs.list).extracting(ILoggingEvent::getLevel).containsExactly(Level.WARN, Level.INFO);
     assertThat(logs.list.get(0).getThrowableProxy().getClassName()).isEqualTo(RecordTooLargeException.class.getName());
-    assertThat(logs.list.get(1).getFormattedMessage()).contains("20 failed attempts", "2 letters");
+    assertThat(logs.list.get(1).getFormattedMessage()).contains("20 failed attempts", "2 waiting letters");
   }
 
   @Test
