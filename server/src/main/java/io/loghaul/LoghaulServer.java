@@ -26,6 +26,7 @@ import io.loghaul.metrics.Telemetry;
 import io.loghaul.pipeline.Pipeline;
 import io.loghaul.pipeline.RecordDecoder;
 import io.loghaul.pipeline.TopicProvisioner;
+import io.loghaul.record.NanoClock;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -149,9 +150,10 @@ public final class LoghaulServer implements AutoCloseable {
     closeables.push(deadLetters);
 
     int expectedRows = Math.min(config.batch().maxRows(), 1 << 16);
-    BatchPool pool = new BatchPool(expectedRows,
+    BatchPool pool = new BatchPool(new RowBinaryEncoder(table.profile()), expectedRows,
         (int) Math.min(config.batch().maxBytes() + (1 << 20), 64L << 20), telemetry.enabled());
-    BatchInserter inserter = new BatchInserter(clickhouse, table.insertSql(), deadLetters, metrics, pool, otel);
+    BatchInserter inserter = new BatchInserter(
+        clickhouse, table.insertSql(), new ClickHouseStoredRows(clickhouse, table), metrics, pool, otel);
     closeables.push(inserter);
 
     KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig());
@@ -159,14 +161,12 @@ public final class LoghaulServer implements AutoCloseable {
         consumer,
         kafka.topics(),
         new RecordDecoder(config.schema()),
-        new RowBinaryEncoder(table.profile()),
-        pool,
         inserter,
         deadLetters,
         metrics,
         config.batch(),
         clock,
-        new ClickHouseStoredRows(clickhouse, table));
+        NanoClock.SYSTEM);
     closeables.push(pipeline);
     pipeline.start();
 

@@ -4,6 +4,7 @@ import io.loghaul.clickhouse.RowBinaryEncoder;
 import io.loghaul.clickhouse.RowBuffer;
 import io.loghaul.clickhouse.ServerProfile;
 import io.loghaul.loadtest.LogRecordGenerator;
+import io.loghaul.record.RecordContract;
 import io.loghaul.schema.Accepted;
 import io.loghaul.schema.JacksonBaseline;
 import io.loghaul.schema.LogEntry;
@@ -64,7 +65,7 @@ public class RecordPathBenchmark {
     }
     headers = new RecordHeaders();
     if ("protobuf".equals(format)) {
-      headers.add(RecordDecoder.CONTENT_TYPE, "application/x-protobuf".getBytes(StandardCharsets.US_ASCII));
+      headers.add(RecordContract.CONTENT_TYPE, RecordContract.PROTOBUF.getBytes(StandardCharsets.US_ASCII));
     }
   }
 

@@ -2,9 +2,8 @@ package io.loghaul.clickhouse;
 
 import static java.util.Objects.requireNonNull;
 
-import io.loghaul.dlq.DeadLetter;
-import io.loghaul.dlq.DeadLetterPublisher;
-import io.loghaul.schema.ErrorType;
+import io.loghaul.record.Backoff;
+import io.loghaul.record.UncommittedRows;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
@@ -18,27 +17,30 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Inserts {@link Batch}es into ClickHouse, one at a time, on its own thread, and never gives up on
- * one: outages and overload (connection refused, timeouts, retryable error codes) are retried with
- * capped exponential backoff; a batch ClickHouse refuses as bad data is split in halves until the
- * bad rows are isolated, those go to the DLQ as {@code clickhouse_rejected}, and the rest is
- * inserted. A batch turns durable only when all of its rows are in ClickHouse or in the DLQ.
+ * The ClickHouse {@link RowSink}: inserts {@link Batch}es, one at a time, on its own thread, and
+ * never gives up on one: outages and overload (connection refused, timeouts, retryable error codes)
+ * are retried with capped exponential {@link Backoff}; a batch ClickHouse refuses as bad data is
+ * split in halves until the bad rows are isolated, those are reported on the batch as {@link
+ * RefusedRow}s (what becomes of them is the caller's business), and the rest is inserted. A batch
+ * is {@link Batch#finished() finished} once every row is inserted or refused. Asks the table which
+ * rows it already holds through {@link ClickHouseStoredRows}.
  *
  * <p>The consumer thread hands over a batch with {@link #submit} only when {@link #idle()}; it
- * learns of completion through {@link Batch#isDurable()}. {@link #close()} abandons a batch that
+ * learns of completion through {@link Batch#finished()}. {@link #close()} abandons a batch that
  * cannot finish (its offsets are then never committed, so nothing is lost).
  *
  * <p>Every INSERT attempt is a {@code clickhouse.insert} span (a root span, kind CLIENT) with the
  * attributes {@code rows}, {@code bytes} and {@code attempt}, status ERROR and {@code error.type}
  * when it fails, and links to the traces of the batch's records ({@link Batch#traceLinks()}).
  */
-public final class BatchInserter implements AutoCloseable {
+public final class BatchInserter implements RowSink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BatchInserter.class);
-  /** Bytes of a server error message carried into a dead letter (it may quote row data). */
+  /** Characters of a server error message quoted in a refusal (it may quote row data). */
   private static final int MAX_SERVER_TEXT = 64;
   static final String SPAN_NAME = "clickhouse.insert";
   static final AttributeKey<Long> ROWS = AttributeKey.longKey("rows");
@@ -49,27 +51,31 @@ public final class BatchInserter implements AutoCloseable {
 
   private final ClickHouseHttpClient client;
   private final String insertSql;
-  private final DeadLetterPublisher deadLetters;
+  private final ClickHouseStoredRows storedRows;
   private final InsertObserver observer;
   private final BatchPool pool;
   private final Tracer tracer;
   private final ExecutorService thread;
   private final AtomicInteger inFlight = new AtomicInteger();
   private volatile boolean closed;
-  private volatile boolean healthy = true;
+  /** Whether the last attempt failed for an outage: only to log the recovery once. Inserter thread. */
+  private boolean failing;
 
-  /** @param openTelemetry where the {@code clickhouse.insert} spans go */
+  /**
+   * @param storedRows answers {@link #storedOffsets}
+   * @param openTelemetry where the {@code clickhouse.insert} spans go
+   */
   public BatchInserter(
       ClickHouseHttpClient client,
       String insertSql,
-      DeadLetterPublisher deadLetters,
+      ClickHouseStoredRows storedRows,
       InsertObserver observer,
       BatchPool pool,
       OpenTelemetry openTelemetry) {
     this.client = requireNonNull(client, "client");
     this.tracer = requireNonNull(openTelemetry, "openTelemetry").getTracer("io.loghaul");
     this.insertSql = requireNonNull(insertSql, "insertSql");
-    this.deadLetters = requireNonNull(deadLetters, "deadLetters");
+    this.storedRows = requireNonNull(storedRows, "storedRows");
     this.observer = requireNonNull(observer, "observer");
     this.pool = requireNonNull(pool, "pool");
     this.thread = Executors.newSingleThreadExecutor(r -> {
@@ -79,27 +85,30 @@ public final class BatchInserter implements AutoCloseable {
     });
   }
 
-  /** True when no batch is being inserted, so {@link #submit} may be called. */
+  @Override
+  public Batch open(long nowNanos) {
+    return pool.open(nowNanos);
+  }
+
+  @Override
   public boolean idle() {
     return inFlight.get() == 0;
   }
 
-  /** False while the last attempt failed for an outage; true again after a success. */
-  public boolean healthy() {
-    return healthy;
-  }
-
-  /** Starts inserting {@code batch}. Only when {@link #idle()}. */
-  public void submit(Batch batch) {
+  /** Starts inserting {@code rows}, a {@link Batch} from {@link #open}. Only when {@link #idle()}. */
+  @Override
+  public void submit(RowBatch rows) {
+    if (!(rows instanceof Batch batch)) {
+      throw new IllegalArgumentException("rows: " + rows + " (expected: a Batch from open())");
+    }
     if (!inFlight.compareAndSet(0, 1)) {
       throw new IllegalStateException("a batch is already being inserted");
     }
     thread.execute(() -> {
       try {
         List<SpanContext> links = batch.traceLinks();
-        insertRange(batch, 0, batch.rowCount(), links,
-            new Backoff(Backoff.DEFAULT_INITIAL_MILLIS, Backoff.DEFAULT_MAX_MILLIS));
-        batch.markDurable();
+        insertRange(batch, 0, batch.rowCount(), links, Backoff.create());
+        batch.finish();
         pool.recycle(batch);
       } catch (InterruptedException e) {
         log.warn("Abandoned a batch of {} rows at shutdown; its offsets stay uncommitted", batch.rowCount());
@@ -124,10 +133,10 @@ public final class BatchInserter implements AutoCloseable {
         client.insert(insertSql, batch.bytes(), start, length);
         span.end();
         observer.inserted(to - from, length, System.nanoTime() - t0);
-        if (!healthy) {
+        if (failing) {
           log.info("ClickHouse accepts inserts again after {} failed attempts", failures);
         }
-        healthy = true;
+        failing = false;
         return;
       } catch (ClickHouseException e) {
         span.setAttribute(ERROR_TYPE, e.reason());
@@ -136,7 +145,7 @@ public final class BatchInserter implements AutoCloseable {
         observer.failed(e.reason(), System.nanoTime() - t0);
         if (e.badData()) {
           if (to - from == 1) {
-            deadLetter(batch, from, e);
+            batch.refuse(from, refusal(e));
             return;
           }
           int mid = (from + to) >>> 1;
@@ -145,7 +154,7 @@ public final class BatchInserter implements AutoCloseable {
           insertRange(batch, mid, to, links, backoff);
           return;
         }
-        healthy = false;
+        failing = true;
         failures++;
         long delay = backoff.nextDelayMillis();
         // one line per outage and then every 20th attempt: never a line per retry in a tight loop
@@ -171,34 +180,24 @@ public final class BatchInserter implements AutoCloseable {
     return b.startSpan();
   }
 
-  private void deadLetter(Batch batch, int row, ClickHouseException e) throws InterruptedException {
+  /** Why a row was refused, quoting at most {@value #MAX_SERVER_TEXT} bytes of the server's message. */
+  private static String refusal(ClickHouseException e) {
     String serverText = e.serverMessage();
     if (serverText.length() > MAX_SERVER_TEXT) {
       serverText = serverText.substring(0, MAX_SERVER_TEXT) + "...";
     }
-    DeadLetter letter = new DeadLetter(
-        batch.record(row),
-        ErrorType.CLICKHOUSE_REJECTED,
-        "",
-        "ClickHouse refused the row (code " + e.code() + "): " + serverText);
-    Backoff backoff = Backoff.create();
-    while (true) {
-      deadLetters.publish(letter);
-      while (letter.inFlight()) {
-        if (closed) {
-          throw new InterruptedException("closed");
-        }
-        Thread.sleep(1);
-      }
-      if (letter.isDurable()) {
-        return;
-      }
-      log.warn("Dead letter for a row ClickHouse refused could not be written, retrying", letter.lastFailure());
-      Thread.sleep(backoff.nextDelayMillis());
-    }
+    return "ClickHouse refused the row (code " + e.code() + "): " + serverText;
   }
 
-  /** Stops the thread; a batch still in flight is abandoned within {@code timeoutMillis}. */
+  @Override
+  public long[] storedOffsets(TopicPartition partition, UncommittedRows rows) throws ClickHouseException {
+    return storedRows.storedOffsets(partition, rows);
+  }
+
+  /**
+   * Stops the inserter thread: a batch still in flight is abandoned (its offsets stay uncommitted,
+   * so nothing is lost); waits up to 10 s for the thread to end.
+   */
   @Override
   public void close() {
     closed = true;

@@ -1,28 +1,42 @@
 package io.loghaul.clickhouse;
 
+import static java.util.Objects.requireNonNull;
+
+import io.loghaul.record.SourceRecords;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * Recycles the large buffers of finished batches (rows and their source records) so steady-state
- * batching allocates no new multi-megabyte arrays. Thread-safe: the inserter returns buffers, the consumer takes them.
+ * Opens {@link Batch}es and recycles the large buffers of finished ones (rows and their source
+ * records) so steady-state batching allocates no new multi-megabyte arrays; at most two sets are
+ * kept (one batch filling, one inserting). Thread-safe: the inserter returns buffers, the consumer
+ * takes them.
  */
 public final class BatchPool {
   private record Buffers(RowBuffer rows, SourceRecords sources) {}
 
   private final ConcurrentLinkedQueue<Buffers> free = new ConcurrentLinkedQueue<>();
+  private final Map<String, byte[]> topicNames = new ConcurrentHashMap<>();
+  private final RowBinaryEncoder encoder;
   private final int expectedRows;
   private final int initialBytes;
   private final boolean traceLinks;
 
-  /** A pool whose batches do not collect trace links (tracing off). */
-  /** @param traceLinks whether batches keep their records' traceparents for the insert span's links */
-  public BatchPool(int expectedRows, int initialBytes, boolean traceLinks) {
+  /**
+   * @param encoder how rows are written, for the table's server profile
+   * @param expectedRows rows a batch makes room for up front
+   * @param initialBytes size of a new row buffer (and of its source copies)
+   * @param traceLinks whether batches keep their records' traceparents for the insert span's links
+   */
+  public BatchPool(RowBinaryEncoder encoder, int expectedRows, int initialBytes, boolean traceLinks) {
+    this.encoder = requireNonNull(encoder, "encoder");
     this.expectedRows = expectedRows;
     this.initialBytes = initialBytes;
     this.traceLinks = traceLinks;
   }
 
-  /** A new empty batch, opened now. */
+  /** A new empty batch, opened at {@code nowNanos}. */
   public Batch open(long nowNanos) {
     Buffers b = free.poll();
     if (b == null) {
@@ -30,7 +44,7 @@ public final class BatchPool {
       b = new Buffers(new RowBuffer(initialBytes), new SourceRecords(initialBytes, expectedRows));
     }
     b.rows().reset();
-    return new Batch(b.rows(), b.sources(), expectedRows, nowNanos, traceLinks);
+    return new Batch(encoder, topicNames, b.rows(), b.sources(), expectedRows, nowNanos, traceLinks);
   }
 
   void recycle(Batch batch) {

@@ -2,18 +2,18 @@ package io.loghaul.clickhouse;
 
 import static java.util.Objects.requireNonNull;
 
-import io.loghaul.pipeline.StoredRows;
-import io.loghaul.pipeline.UncommittedRows;
+import io.loghaul.record.UncommittedRows;
 import java.util.Arrays;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * {@link StoredRows} answered by the table's provenance columns: the offsets of one topic
- * partition within the given offset range whose event time lies in the given window (the time
+ * Which of a partition's possibly-inserted rows the table holds ({@link RowSink#storedOffsets}),
+ * answered by its provenance columns: the offsets of one topic partition within the given offset
+ * range whose event time lies in the given window (the time
  * bounds let ClickHouse prune date partitions, so the query reads little even on a large table).
  * Thread-safe.
  */
-public final class ClickHouseStoredRows implements StoredRows {
+public final class ClickHouseStoredRows {
   private final ClickHouseHttpClient client;
   private final ClickHouseTable table;
 
@@ -22,7 +22,7 @@ public final class ClickHouseStoredRows implements StoredRows {
     this.table = requireNonNull(table, "table");
   }
 
-  @Override
+  /** The offsets among {@code rows} that the table holds, sorted ascending. */
   public long[] storedOffsets(TopicPartition partition, UncommittedRows rows) throws ClickHouseException {
     String answer = client.query(sql(table.qualifiedName(), partition, rows));
     return parse(answer);

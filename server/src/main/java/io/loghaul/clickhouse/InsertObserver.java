@@ -7,12 +7,4 @@ public interface InsertObserver {
 
   /** One INSERT attempt failed; {@code reason} is a small closed set (see {@link ClickHouseException#reason()}). */
   void failed(String reason, long durationNanos);
-
-  InsertObserver NONE = new InsertObserver() {
-    @Override
-    public void inserted(int rows, int bytes, long durationNanos) {}
-
-    @Override
-    public void failed(String reason, long durationNanos) {}
-  };
 }

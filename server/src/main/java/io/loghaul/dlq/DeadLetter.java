@@ -2,14 +2,15 @@ package io.loghaul.dlq;
 
 import static java.util.Objects.requireNonNull;
 
-import io.loghaul.pipeline.Durable;
+import io.loghaul.record.Durable;
 import io.loghaul.schema.ErrorType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * One rejected record on its way to the dead-letter topic. It is {@link #isDurable() durable} once
  * the DLQ produce was acknowledged; a failed attempt leaves it not durable with {@link
- * #lastFailure()} set, and the owner publishes it again: a dead letter is never skipped.
+ * #lastFailure()} set, and its owner ({@link DeadLetterQueue}) publishes it again: a dead letter
+ * is never skipped.
  */
 public final class DeadLetter implements Durable {
   private final ConsumerRecord<byte[], byte[]> source;

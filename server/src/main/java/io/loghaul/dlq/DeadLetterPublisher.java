@@ -3,7 +3,7 @@ package io.loghaul.dlq;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
-import io.loghaul.pipeline.TraceHeaders;
+import io.loghaul.record.Traceparent;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
@@ -25,8 +25,9 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * headers, plus the {@code loghaul.*} headers of docs/dead-letters.md#headers. Asynchronous: {@link #publish} returns at
  * once and the {@link DeadLetter} turns durable when Kafka acknowledges it (acks=all).
  *
- * <p>Thread-safe (the Kafka producer is). A failed attempt is recorded on the dead letter; callers
- * retry it with {@link #publish} again, so nothing is ever skipped.
+ * <p>Thread-safe (the Kafka producer is). A failed attempt is recorded on the dead letter; its
+ * owner, the {@link DeadLetterQueue}, retries it with {@link #publish} again, so nothing is ever
+ * skipped.
  *
  * <p>Each produce attempt is a {@code dlq.produce} span (a root span, kind PRODUCER) with the
  * destination topic, {@code error_type} and {@code attempt}, ended when Kafka answers (status
@@ -126,7 +127,7 @@ public final class DeadLetterPublisher implements AutoCloseable {
         .setAttribute(ERROR_TYPE, letter.type().label())
         .setAttribute(ATTEMPT, (long) letter.attempts());
     // with tracing off, skip reading the header: the no-op span ignores links anyway
-    SpanContext link = tracing ? TraceHeaders.spanContext(TraceHeaders.traceparent(letter.source().headers())) : null;
+    SpanContext link = tracing ? Traceparent.spanContext(Traceparent.header(letter.source().headers())) : null;
     if (link != null) {
       b.addLink(link);
     }
@@ -138,11 +139,6 @@ public final class DeadLetterPublisher implements AutoCloseable {
       span.setStatus(StatusCode.ERROR, failure.getClass().getSimpleName());
     }
     span.end();
-  }
-
-  /** Blocks until every queued dead letter was acknowledged or failed. */
-  public void flush() {
-    producer.flush();
   }
 
   @Override

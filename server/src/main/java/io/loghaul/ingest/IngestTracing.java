@@ -2,6 +2,7 @@ package io.loghaul.ingest;
 
 import static java.util.Objects.requireNonNull;
 
+import io.loghaul.record.RecordContract;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
@@ -55,7 +56,7 @@ final class IngestTracing {
   private static final TextMapGetter<TraceContext> GETTER = new TextMapGetter<>() {
     @Override
     public Iterable<String> keys(TraceContext carrier) {
-      return List.of(KafkaLogPublisher.TRACEPARENT_HEADER, KafkaLogPublisher.TRACESTATE_HEADER);
+      return List.of(RecordContract.TRACEPARENT, RecordContract.TRACESTATE);
     }
 
     @Override
@@ -64,17 +65,17 @@ final class IngestTracing {
         return null;
       }
       return switch (key) {
-        case KafkaLogPublisher.TRACEPARENT_HEADER -> carrier.traceparent();
-        case KafkaLogPublisher.TRACESTATE_HEADER -> carrier.tracestate();
+        case RecordContract.TRACEPARENT -> carrier.traceparent();
+        case RecordContract.TRACESTATE -> carrier.tracestate();
         default -> null;
       };
     }
   };
 
   private static final TextMapSetter<String[]> SETTER = (carrier, key, value) -> {
-    if (KafkaLogPublisher.TRACEPARENT_HEADER.equals(key)) {
+    if (RecordContract.TRACEPARENT.equals(key)) {
       carrier[0] = value;
-    } else if (KafkaLogPublisher.TRACESTATE_HEADER.equals(key)) {
+    } else if (RecordContract.TRACESTATE.equals(key)) {
       carrier[1] = value;
     }
   };

@@ -2,6 +2,7 @@ package io.loghaul.ingest;
 
 import static java.util.Objects.requireNonNull;
 
+import io.loghaul.record.RecordContract;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,8 +30,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Produces OTLP-ingested records to {@code kafka.ingest-topic} (docs/otlp.md#records-in-kafka): acks=all, idempotent,
- * lz4, header {@code content-type: application/x-protobuf} plus {@code traceparent} /
- * {@code tracestate} of the {@link TraceContext} it is given (the request's produce span, see
+ * lz4, with the headers of the {@link RecordContract}: {@code content-type: application/x-protobuf}
+ * plus {@code traceparent} / {@code tracestate} of the {@link TraceContext} it is given (the request's produce span, see
  * {@link IngestTracing}). A request's future completes only when Kafka
  * acknowledged every one of its records.
  *
@@ -52,12 +53,6 @@ import org.slf4j.LoggerFactory;
 public final class KafkaLogPublisher implements LogPublisher, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaLogPublisher.class);
 
-  /** Value of the {@code content-type} record header. */
-  public static final String CONTENT_TYPE = "application/x-protobuf";
-  public static final String CONTENT_TYPE_HEADER = "content-type";
-  public static final String TRACEPARENT_HEADER = "traceparent";
-  public static final String TRACESTATE_HEADER = "tracestate";
-
   public static final long DEFAULT_MAX_BLOCK_MS = 500;
   public static final int DEFAULT_LINGER_MS = 5;
   /** Room for headers and batch framing above {@code schema.max-record-bytes} per request. */
@@ -66,7 +61,7 @@ public final class KafkaLogPublisher implements LogPublisher, AutoCloseable {
   static final long UNAVAILABLE_BACKOFF_MS = 1000;
 
   private static final Header CONTENT_TYPE_RECORD_HEADER =
-      new RecordHeader(CONTENT_TYPE_HEADER, CONTENT_TYPE.getBytes(StandardCharsets.US_ASCII));
+      new RecordHeader(RecordContract.CONTENT_TYPE, RecordContract.PROTOBUF.getBytes(StandardCharsets.US_ASCII));
 
   private final Producer<byte[], byte[]> producer;
   private final String topic;
@@ -169,9 +164,9 @@ public final class KafkaLogPublisher implements LogPublisher, AutoCloseable {
     List<Header> headers = new ArrayList<>(3);
     headers.add(CONTENT_TYPE_RECORD_HEADER);
     if (trace.traceparent() != null) {
-      headers.add(new RecordHeader(TRACEPARENT_HEADER, trace.traceparent().getBytes(StandardCharsets.US_ASCII)));
+      headers.add(new RecordHeader(RecordContract.TRACEPARENT, trace.traceparent().getBytes(StandardCharsets.US_ASCII)));
       if (trace.tracestate() != null) {
-        headers.add(new RecordHeader(TRACESTATE_HEADER, trace.tracestate().getBytes(StandardCharsets.US_ASCII)));
+        headers.add(new RecordHeader(RecordContract.TRACESTATE, trace.tracestate().getBytes(StandardCharsets.US_ASCII)));
       }
     }
     return headers;

@@ -24,6 +24,7 @@ import io.grpc.protobuf.ProtoUtils;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
+import io.loghaul.record.RecordContract;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.opentelemetry.api.trace.Span;
@@ -82,9 +83,9 @@ public final class OtlpGrpcService implements AutoCloseable {
   static final Duration RETRY_DELAY = Duration.ofSeconds(1);
 
   private static final Metadata.Key<String> TRACEPARENT =
-      Metadata.Key.of("traceparent", Metadata.ASCII_STRING_MARSHALLER);
+      Metadata.Key.of(RecordContract.TRACEPARENT, Metadata.ASCII_STRING_MARSHALLER);
   private static final Metadata.Key<String> TRACESTATE =
-      Metadata.Key.of("tracestate", Metadata.ASCII_STRING_MARSHALLER);
+      Metadata.Key.of(RecordContract.TRACESTATE, Metadata.ASCII_STRING_MARSHALLER);
   private static final Context.Key<TraceContext> TRACE_CONTEXT = Context.key("loghaul-trace-context");
 
   /** Stream resets a connection may send per window before it is sent GOAWAY (rapid reset). */

@@ -7,6 +7,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.rpc.Code;
 import com.google.rpc.RetryInfo;
+import io.loghaul.record.RecordContract;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
@@ -273,7 +274,7 @@ public final class OtlpHttpServer implements AutoCloseable {
     private void onRequest(ChannelHandlerContext ctx, HttpRequest req) {
       deadlines.headersReceived();
       Span span = ingester.tracing().startExport(
-          TraceContext.of(req.headers().get("traceparent"), req.headers().get("tracestate")), IngestListener.HTTP);
+          TraceContext.of(req.headers().get(RecordContract.TRACEPARENT), req.headers().get(RecordContract.TRACESTATE)), IngestListener.HTTP);
       String contentType = mediaType(req.headers().get(HttpHeaderNames.CONTENT_TYPE));
       boolean json = JSON.equals(contentType);
       boolean malformed = req.decoderResult().isFailure();

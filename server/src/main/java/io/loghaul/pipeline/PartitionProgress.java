@@ -1,6 +1,9 @@
 package io.loghaul.pipeline;
 
+import io.loghaul.record.Durable;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Offset bookkeeping for one assigned partition: which processed records are still waiting for
@@ -20,9 +23,9 @@ final class PartitionProgress {
     /** Kafka timestamp of the run's first record, for the commit-lag gauge. */
     final long firstTimestamp;
 
-    Run(long start, Durable work, long firstTimestamp) {
+    Run(long start, long end, Durable work, long firstTimestamp) {
       this.start = start;
-      this.end = start + 1;
+      this.end = end;
       this.work = work;
       this.firstTimestamp = firstTimestamp;
     }
@@ -39,12 +42,47 @@ final class PartitionProgress {
     if (last != null && last.work == work && last.end == offset) {
       last.end = offset + 1;
     } else {
-      runs.addLast(new Run(offset, work, recordTimestamp));
+      runs.addLast(new Run(offset, offset + 1, work, recordTimestamp));
     }
     nextOffset = offset + 1;
     if (firstOffset < 0) {
       firstOffset = offset;
     }
+  }
+
+  /**
+   * Moves the record at {@code offset} from the work holding it to {@code work}, splitting that
+   * work's run: a row the sink refused is held by its dead letter from then on, while the rows
+   * around it stay with their batch. Does nothing when no run covers {@code offset}.
+   */
+  void reassign(long offset, Durable work, long recordTimestamp) {
+    Run target = null;
+    for (Run r : runs) {
+      if (r.start <= offset && offset < r.end) {
+        target = r;
+        break;
+      }
+    }
+    if (target == null) {
+      return;
+    }
+    List<Run> rebuilt = new ArrayList<>(runs.size() + 2);
+    for (Run r : runs) {
+      if (r != target) {
+        rebuilt.add(r);
+        continue;
+      }
+      if (r.start < offset) {
+        rebuilt.add(new Run(r.start, offset, r.work, r.firstTimestamp));
+      }
+      rebuilt.add(new Run(offset, offset + 1, work, recordTimestamp));
+      if (offset + 1 < r.end) {
+        // the timestamps of the records after it are unknown here; the refused one is the closest
+        rebuilt.add(new Run(offset + 1, r.end, r.work, recordTimestamp));
+      }
+    }
+    runs.clear();
+    runs.addAll(rebuilt);
   }
 
   /** The first offset processed since assignment (where the group's position was), or -1. */

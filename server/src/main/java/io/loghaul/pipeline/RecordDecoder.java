@@ -1,7 +1,9 @@
 package io.loghaul.pipeline;
 
+import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.util.Objects.requireNonNull;
 
+import io.loghaul.record.RecordContract;
 import io.loghaul.schema.ErrorType;
 import io.loghaul.schema.LogEntry;
 import io.loghaul.schema.LogEntryParser;
@@ -13,15 +15,15 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 /**
- * Turns one Kafka record value into a checked {@link LogEntry}: JSON LogEntry (no content-type
- * header, or {@code application/json}) or the protobuf {@code loghaul.v1.LogEntry} written by OTLP
- * ingest ({@code content-type: application/x-protobuf}). Anything else is rejected. Reads the
- * value's bytes in place; allocates nothing for accepted records. Not thread-safe.
+ * Turns one Kafka record value into a checked {@link LogEntry}, by the {@link RecordContract}: JSON
+ * LogEntry (no content-type header, or {@code application/json}) or the protobuf {@code
+ * loghaul.v1.LogEntry} written by OTLP ingest ({@code content-type: application/x-protobuf}).
+ * Anything else is rejected. Reads the value's bytes in place; allocates nothing for accepted
+ * records. Not thread-safe.
  */
 public final class RecordDecoder {
-  static final String CONTENT_TYPE = "content-type";
-  private static final byte[] PROTOBUF = "application/x-protobuf".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-  private static final byte[] JSON = "application/json".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] PROTOBUF = RecordContract.PROTOBUF.getBytes(US_ASCII);
+  private static final byte[] JSON = RecordContract.JSON.getBytes(US_ASCII);
   private static final Rejected NULL_VALUE =
       new Rejected(ErrorType.JSON_SYNTAX, "", "json_syntax: the record has no value (null or tombstone)");
 
@@ -39,7 +41,7 @@ public final class RecordDecoder {
     if (value == null) {
       return NULL_VALUE;
     }
-    Header contentType = headers.lastHeader(CONTENT_TYPE);
+    Header contentType = headers.lastHeader(RecordContract.CONTENT_TYPE);
     if (contentType == null || startsWith(contentType.value(), JSON)) {
       return json.parse(value, 0, value.length, nowMillis, into);
     }

@@ -2,7 +2,7 @@ package io.loghaul.clickhouse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.loghaul.pipeline.UncommittedRows;
+import io.loghaul.record.UncommittedRows;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 

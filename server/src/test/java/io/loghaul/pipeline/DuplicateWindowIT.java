@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.loghaul.LoghaulServer;
+import io.loghaul.record.UncommittedRows;
 import io.loghaul.testing.KafkaTestClient;
 import io.loghaul.testing.LogRecords;
 import io.loghaul.testing.RealServers;

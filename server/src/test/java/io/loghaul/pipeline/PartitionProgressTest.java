@@ -2,6 +2,8 @@ package io.loghaul.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.loghaul.record.Durable;
+
 import org.junit.jupiter.api.Test;
 
 class PartitionProgressTest {
@@ -72,5 +74,24 @@ class PartitionProgressTest {
     p.markCommitted(7);
     p.markCommitted(3);
     assertThat(p.committed()).isEqualTo(7);
+  }
+
+  @Test
+  void aReassignedRecordHoldsTheOffsetWhileTheRecordsAroundItFollowTheirWork() {
+    PartitionProgress p = new PartitionProgress();
+    Work batch = new Work();
+    Work letter = new Work();
+    for (long offset = 10; offset < 15; offset++) {
+      p.add(offset, batch, 1);
+    }
+    p.reassign(12, letter, 7);
+    batch.durable = true;
+    assertThat(p.committable()).as("stops at the reassigned record").isEqualTo(12);
+    assertThat(p.oldestPendingTimestamp()).isEqualTo(7);
+    assertThat(p.holds(batch)).as("13..14 still belong to the batch").isTrue();
+    letter.durable = true;
+    assertThat(p.committable()).isEqualTo(15);
+    p.reassign(99, letter, 0); // no run covers it: nothing happens
+    assertThat(p.committable()).isEqualTo(15);
   }
 }

@@ -2,19 +2,13 @@ package io.loghaul.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.loghaul.clickhouse.BatchInserter;
-import io.loghaul.clickhouse.BatchPool;
-import io.loghaul.clickhouse.ClickHouseHttpClient;
-import io.loghaul.clickhouse.RowBinaryEncoder;
-import io.loghaul.clickhouse.ServerProfile;
 import io.loghaul.config.LoghaulConfig;
 import io.loghaul.dlq.DeadLetterPublisher;
 import io.loghaul.metrics.PipelineMetrics;
+import io.loghaul.record.NanoClock;
 import io.loghaul.schema.SchemaLimits;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.opentelemetry.api.OpenTelemetry;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.MockConsumer;
@@ -36,14 +30,10 @@ class PipelineFailureTest {
   private Pipeline pipeline() {
     PipelineMetrics metrics = new PipelineMetrics(new SimpleMeterRegistry(), "logs");
     DeadLetterPublisher deadLetters = new DeadLetterPublisher(producer, "logs.dlq", Clock.systemUTC(), l -> {});
-    BatchPool pool = new BatchPool(16, 1024, false);
     // never reached: the loop dies in its first poll
-    ClickHouseHttpClient clickhouse = new ClickHouseHttpClient("http://127.0.0.1:9", "default", "", Duration.ofSeconds(1));
-    BatchInserter inserter = new BatchInserter(clickhouse, "INSERT INTO logs FORMAT RowBinary", deadLetters, metrics,
-        pool, OpenTelemetry.noop());
-    return new Pipeline(consumer, List.of("logs"), new RecordDecoder(SchemaLimits.defaults()),
-        new RowBinaryEncoder(ServerProfile.LEGACY), pool, inserter, deadLetters, metrics,
-        new LoghaulConfig.Batch(100_000, 16 << 20, 1000), Clock.systemUTC(), (tp, rows) -> new long[0]);
+    MemorySink sink = new MemorySink();
+    return new Pipeline(consumer, List.of("logs"), new RecordDecoder(SchemaLimits.defaults()), sink, deadLetters,
+        metrics, new LoghaulConfig.Batch(100_000, 16 << 20, 1000), Clock.systemUTC(), NanoClock.SYSTEM);
   }
 
   @Test

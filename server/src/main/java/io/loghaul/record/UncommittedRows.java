@@ -1,10 +1,11 @@
-package io.loghaul.pipeline;
+package io.loghaul.record;
 
 /**
- * The accepted rows of one partition that ClickHouse may hold although their offsets are not
- * committed yet: their offset range and event-time bounds. Written into the commit metadata
- * before every INSERT (the duplicate window of docs/delivery-guarantees.md#crashes-and-duplicates), so that after a crash the next owner of the
- * partition can ask ClickHouse which of exactly these rows it already has and skip only those.
+ * The accepted rows of one partition that the destination may hold although their offsets are not
+ * committed yet: their offset range and event-time bounds. The pipeline writes it into the commit
+ * metadata before every INSERT (the duplicate window of docs/delivery-guarantees.md#crashes-and-duplicates); after a crash the next owner of the
+ * partition reads it back and asks the destination which of exactly these rows it already has, so
+ * it skips only those. Immutable.
  *
  * @param firstOffset lowest offset of such a row
  * @param lastOffset highest offset of such a row
@@ -16,12 +17,12 @@ public record UncommittedRows(long firstOffset, long lastOffset, long minTimesta
   static final String PREFIX = "loghaul/v1 uncommitted ";
 
   /** The commit metadata form, e.g. {@code loghaul/v1 uncommitted 10 20 1795316252000000000 1795316253000000000}. */
-  String toMetadata() {
+  public String toMetadata() {
     return PREFIX + firstOffset + ' ' + lastOffset + ' ' + minTimestampNanos + ' ' + maxTimestampNanos;
   }
 
   /** The rows described by commit metadata, or null when it holds none (or is not ours). */
-  static UncommittedRows parse(String metadata) {
+  public static UncommittedRows parse(String metadata) {
     if (metadata == null || !metadata.startsWith(PREFIX)) {
       return null;
     }

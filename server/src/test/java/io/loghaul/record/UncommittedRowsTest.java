@@ -1,4 +1,4 @@
-package io.loghaul.pipeline;
+package io.loghaul.record;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.loghaul.pipeline;
+package io.loghaul.record;
 
 /**
  * Work that holds Kafka records until they are safe downstream: a ClickHouse batch (insert

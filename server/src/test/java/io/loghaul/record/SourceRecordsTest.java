@@ -1,4 +1,4 @@
-package io.loghaul.clickhouse;
+package io.loghaul.record;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,0 +1,30 @@
+package io.loghaul.clickhouse;
+
+import io.loghaul.schema.LogEntry;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * Rows on their way into one write of a {@link RowSink}. Filled by the consumer thread, then
+ * submitted and never added to again; {@link #finished()} turns true (a volatile write) once the
+ * destination answered for every row: accepted, or refused as bad data and listed in {@link
+ * #refused()}.
+ */
+public interface RowBatch {
+  /** Adds the row for {@code entry}, which was read from {@code source}. */
+  void add(LogEntry entry, ConsumerRecord<byte[], byte[]> source);
+
+  int rowCount();
+
+  /** Size of the encoded rows, for {@code batch.max-bytes}. */
+  int byteSize();
+
+  /** {@link System#nanoTime()} (or the injected clock's) when the batch was opened. */
+  long createdNanos();
+
+  /** True once every row is either stored or refused. */
+  boolean finished();
+
+  /** The rows the destination refused as bad data, in row order; complete once {@link #finished()}. */
+  List<RefusedRow> refused();
+}

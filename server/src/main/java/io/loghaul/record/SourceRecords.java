@@ -1,0 +1,202 @@
+package io.loghaul.record;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+
+/**
+ * Copies of the Kafka records behind a batch's rows, kept as bytes in one reusable buffer: topic,
+ * partition, offset, timestamp, key, value and headers, so a row the destination refuses can still
+ * be dead-lettered with its original bytes. Holding the {@link ConsumerRecord}s themselves instead
+ * kept a second of records (their objects, header lists and value arrays) alive through every young
+ * collection until the INSERT finished, and copying them was most of the collector's pause at high
+ * OTLP rates; copied here they die young. Refusals are rare, so a record is only rebuilt then
+ * ({@link #get}).
+ *
+ * <p>The buffer grows by doubling and never shrinks, so a reused instance stops allocating once it
+ * has seen the largest batch. Not thread-safe: filled by one thread, read by another only after a
+ * hand-over that orders memory (an executor, a volatile write).
+ */
+public final class SourceRecords {
+  /** Length written for a null key, value or header value. */
+  private static final int NULL = -1;
+  private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final TimestampType[] TIMESTAMP_TYPES = TimestampType.values();
+
+  private byte[] bytes;
+  private int size;
+  private int[] starts;
+  private final List<String> topics = new ArrayList<>(2);
+  private int count;
+
+  /**
+   * @param initialBytes buffer size to start with (at least 16)
+   * @param expectedRows records to make room for without growing (at least 16)
+   */
+  public SourceRecords(int initialBytes, int expectedRows) {
+    this.bytes = new byte[Math.max(16, initialBytes)];
+    this.starts = new int[Math.max(16, expectedRows)];
+  }
+
+  /** Number of records held. */
+  public int size() {
+    return count;
+  }
+
+  /** Appends a copy of {@code record}. */
+  public void add(ConsumerRecord<byte[], byte[]> record) {
+    if (count == starts.length) {
+      starts = Arrays.copyOf(starts, count * 2);
+    }
+    starts[count++] = size;
+    Header[] headers = record.headers().toArray();
+    ensure(4 + 4 + 8 + 8 + 1 + 4);
+    writeInt(topicIndex(record.topic()));
+    writeInt(record.partition());
+    writeLong(record.offset());
+    writeLong(record.timestamp());
+    bytes[size++] = (byte) record.timestampType().ordinal();
+    writeNullable(record.key());
+    writeNullable(record.value());
+    ensure(4);
+    writeInt(headers.length);
+    for (Header h : headers) {
+      writeKey(h.key());
+      writeNullable(h.value());
+    }
+  }
+
+  /** The record at {@code index}, rebuilt: same topic, partition, offset, timestamp, key, value and headers. */
+  public ConsumerRecord<byte[], byte[]> get(int index) {
+    if (index < 0 || index >= count) {
+      throw new IndexOutOfBoundsException("index: " + index + " (expected: 0.." + (count - 1) + ")");
+    }
+    Reader in = new Reader(bytes, starts[index]);
+    String topic = topics.get(in.int32());
+    int partition = in.int32();
+    long offset = in.int64();
+    long timestamp = in.int64();
+    TimestampType timestampType = TIMESTAMP_TYPES[in.array[in.pos++]];
+    byte[] key = in.nullable();
+    byte[] value = in.nullable();
+    int headerCount = in.int32();
+    RecordHeaders headers = new RecordHeaders();
+    for (int i = 0; i < headerCount; i++) {
+      byte[] k = in.nullable();
+      headers.add(new RecordHeader(new String(k, UTF_8), in.nullable()));
+    }
+    return new ConsumerRecord<>(topic, partition, offset, timestamp, timestampType,
+        key == null ? -1 : key.length, value == null ? -1 : value.length, key, value, headers, Optional.empty());
+  }
+
+  /** Empties it; keeps the buffers. */
+  public void reset() {
+    size = 0;
+    count = 0;
+    topics.clear();
+  }
+
+  private int topicIndex(String topic) {
+    for (int i = 0; i < topics.size(); i++) {
+      // the consumer hands out one String instance per topic: identity is the common case
+      String t = topics.get(i);
+      if (t == topic || t.equals(topic)) {
+        return i;
+      }
+    }
+    topics.add(topic);
+    return topics.size() - 1;
+  }
+
+  private void ensure(int extra) {
+    int needed = size + extra;
+    if (needed < 0) {
+      throw new OutOfMemoryError("SourceRecords over 2 GiB");
+    }
+    if (needed > bytes.length) {
+      bytes = Arrays.copyOf(bytes, Math.max(needed, (int) Math.min(Integer.MAX_VALUE - 8, bytes.length * 2L)));
+    }
+  }
+
+  private void writeInt(int v) {
+    INT.set(bytes, size, v);
+    size += 4;
+  }
+
+  private void writeLong(long v) {
+    LONG.set(bytes, size, v);
+    size += 8;
+  }
+
+  /** Length (-1 = null), then the bytes. */
+  private void writeNullable(byte[] b) {
+    ensure(4 + (b == null ? 0 : b.length));
+    if (b == null) {
+      writeInt(NULL);
+      return;
+    }
+    writeInt(b.length);
+    System.arraycopy(b, 0, bytes, size, b.length);
+    size += b.length;
+  }
+
+  /** A header key as UTF-8, in the nullable layout; ASCII keys without a temporary array. */
+  private void writeKey(String key) {
+    int n = key.length();
+    for (int i = 0; i < n; i++) {
+      if (key.charAt(i) >= 0x80) {
+        writeNullable(key.getBytes(UTF_8));
+        return;
+      }
+    }
+    ensure(4 + n);
+    writeInt(n);
+    for (int i = 0; i < n; i++) {
+      bytes[size++] = (byte) key.charAt(i);
+    }
+  }
+
+  private static final class Reader {
+    final byte[] array;
+    int pos;
+
+    Reader(byte[] array, int pos) {
+      this.array = array;
+      this.pos = pos;
+    }
+
+    int int32() {
+      int v = (int) INT.get(array, pos);
+      pos += 4;
+      return v;
+    }
+
+    long int64() {
+      long v = (long) LONG.get(array, pos);
+      pos += 8;
+      return v;
+    }
+
+    byte[] nullable() {
+      int n = int32();
+      if (n == NULL) {
+        return null;
+      }
+      byte[] b = Arrays.copyOfRange(array, pos, pos + n);
+      pos += n;
+      return b;
+    }
+  }
+}

@@ -1,0 +1,284 @@
+package io.loghaul.pipeline;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.loghaul.config.LoghaulConfig;
+import io.loghaul.dlq.DeadLetterPublisher;
+import io.loghaul.dlq.DlqHeaders;
+import io.loghaul.metrics.PipelineMetrics;
+import io.loghaul.record.UncommittedRows;
+import io.loghaul.schema.SchemaLimits;
+import io.loghaul.testing.LogRecords;
+import io.loghaul.testing.ManualClock;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The consumer loop driven by hand, one {@code pollOnce()} at a time, against Kafka's own test
+ * doubles ({@link TestConsumer}, {@link MockProducer} for the DLQ), an in-memory {@link
+ * MemorySink} and a {@link ManualClock}: pausing, commit order, revocation drain, DLQ blocking and
+ * crash replay, without servers and without sleeping.
+ */
+class PipelineTest {
+  private static final String TOPIC = "logs";
+  private static final TopicPartition P0 = new TopicPartition(TOPIC, 0);
+  private static final TopicPartition P1 = new TopicPartition(TOPIC, 1);
+  private static final long NOW = 1_795_316_252_000L;
+  private static final long NOW_NANOS = NOW * 1_000_000L;
+  /** Past {@code batch.max-delay-ms} (1 s here) and past the commit interval. */
+  private static final Duration A_WHILE = Duration.ofMillis(1_500);
+
+  private final TestConsumer consumer = new TestConsumer();
+  private final ManualClock clock = new ManualClock(NOW);
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final MemorySink sink = new MemorySink();
+  private final Map<TopicPartition, Long> nextOffset = new HashMap<>();
+  private MockProducer<byte[], byte[]> dlq = producer(true);
+
+  private static MockProducer<byte[], byte[]> producer(boolean autoComplete) {
+    return new MockProducer<>(autoComplete, null, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  /** A pipeline batching up to {@code maxRows} rows, subscribed and assigned P0 and P1. */
+  private Pipeline pipeline(int maxRows) {
+    Pipeline pipeline = new Pipeline(consumer, List.of(TOPIC), new RecordDecoder(SchemaLimits.defaults()), sink,
+        new DeadLetterPublisher(dlq, "logs.dlq", clock, l -> {}), new PipelineMetrics(registry, "logs", clock),
+        new LoghaulConfig.Batch(maxRows, 16 << 20, 1_000), clock, clock);
+    pipeline.subscribe();
+    consumer.updateBeginningOffsets(Map.of(P0, 0L, P1, 0L));
+    consumer.rebalance(List.of(P0, P1));
+    return pipeline;
+  }
+
+  private long send(TopicPartition tp, byte[] value) {
+    long offset = nextOffset.merge(tp, 1L, Long::sum) - 1;
+    consumer.addRecord(new ConsumerRecord<>(tp.topic(), tp.partition(), offset, NOW, TimestampType.CREATE_TIME,
+        -1, value.length, ("k" + offset).getBytes(UTF_8), value, new RecordHeaders(), Optional.empty()));
+    return offset;
+  }
+
+  private long good(TopicPartition tp) {
+    return send(tp, LogRecords.valid(NOW, "svc", nextOffset.getOrDefault(tp, 0L)).getBytes(UTF_8));
+  }
+
+  private long committed(TopicPartition tp) {
+    OffsetAndMetadata o = consumer.lastCommitted(tp);
+    return o == null ? -1 : o.offset();
+  }
+
+  private static String metadata(long first, long last) {
+    return new UncommittedRows(first, last, NOW_NANOS, NOW_NANOS).toMetadata();
+  }
+
+  private static String header(ProducerRecord<byte[], byte[]> r, String name) {
+    return new String(r.headers().lastHeader(name).value(), UTF_8);
+  }
+
+  @Test
+  void pausesEveryPartitionWhileTheSinkIsBusyAndResumesByItselfWithoutARebalance() {
+    Pipeline pipeline = pipeline(2);
+    for (int i = 0; i < 6; i++) {
+      good(P0);
+    }
+    good(P1);
+
+    pipeline.pollOnce();
+    assertThat(sink.submitted).as("one batch written, the next one full").hasSize(1);
+    assertThat(consumer.paused()).containsExactlyInAnyOrder(P0, P1);
+    pipeline.pollOnce();
+    pipeline.pollOnce();
+    assertThat(consumer.paused()).as("still busy").containsExactlyInAnyOrder(P0, P1);
+
+    for (int turn = 0; turn < 10 && !consumer.paused().isEmpty(); turn++) {
+      if (sink.writing()) {
+        sink.finishWriting();
+      }
+      pipeline.pollOnce();
+    }
+    assertThat(consumer.paused()).isEmpty();
+    assertThat(pipeline.rebalances()).as("only the first assignment").isEqualTo(1);
+    sink.finishWriting();
+    pipeline.pollOnce();
+    clock.advance(A_WHILE);
+    pipeline.pollOnce();
+    sink.finishWriting();
+    pipeline.pollOnce();
+    assertThat(sink.stored(P0)).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+    assertThat(sink.stored(P1)).containsExactly(0L);
+    assertThat(committed(P0)).isEqualTo(6);
+    assertThat(committed(P1)).isEqualTo(1);
+  }
+
+  @Test
+  void writesTheMetadataBeforeEachInsertAndNeverCommitsPastAnUnfinishedRecord() {
+    Pipeline pipeline = pipeline(3);
+    List<OffsetAndMetadata> committedAtSubmit = new ArrayList<>();
+    sink.onSubmit(() -> committedAtSubmit.add(consumer.lastCommitted(P0)));
+    good(P0);
+    good(P0);
+    good(P0);
+
+    pipeline.pollOnce();
+    assertThat(sink.submitted).hasSize(1);
+    assertThat(committedAtSubmit).as("committed before the insert started")
+        .containsExactly(new OffsetAndMetadata(0, metadata(0, 2)));
+
+    send(P0, "{\"junk\"".getBytes(UTF_8)); // 3: dead-lettered at once
+    good(P0); // 4: in the next batch
+    pipeline.pollOnce();
+    clock.advance(A_WHILE);
+    pipeline.pollOnce();
+    assertThat(committed(P0)).as("the batch of 0..2 is not finished").isZero();
+
+    sink.finishWriting();
+    pipeline.pollOnce();
+    assertThat(committedAtSubmit).last().isEqualTo(new OffsetAndMetadata(4, metadata(4, 4)));
+    sink.finishWriting();
+    pipeline.pollOnce();
+    assertThat(consumer.lastCommitted(P0)).isEqualTo(new OffsetAndMetadata(5, ""));
+    assertThat(consumer.commits).extracting(c -> c.get(P0)).filteredOn(o -> o != null)
+        .extracting(OffsetAndMetadata::offset).isSorted();
+  }
+
+  @Test
+  void aRevocationFlushesAndCommitsTheRevokedPartitionsBeforeLettingThemGo() {
+    sink.finishAtOnce();
+    Pipeline pipeline = pipeline(100);
+    good(P0);
+    good(P0);
+    good(P1);
+    pipeline.pollOnce();
+    assertThat(sink.submitted).as("not due yet").isEmpty();
+
+    consumer.rebalance(List.of(P1)); // revokes P0
+
+    assertThat(sink.submitted).hasSize(1);
+    assertThat(sink.stored(P0)).containsExactly(0L, 1L);
+    assertThat(consumer.commits).last().isEqualTo(Map.of(P0, new OffsetAndMetadata(2, "")));
+    pipeline.pollOnce();
+    assertThat(pipeline.assignedPartitions()).isEqualTo(1);
+  }
+
+  @Test
+  void aDeadLetterTheDlqRefusesBlocksOnlyItsPartitionUntilARetryIsWritten() {
+    dlq = producer(false);
+    sink.finishAtOnce();
+    Pipeline pipeline = pipeline(100);
+    byte[] bad = "{\"junk\"".getBytes(UTF_8);
+    good(P0);
+    long badOffset = send(P0, bad);
+    good(P0);
+    good(P1);
+    good(P1);
+    pipeline.pollOnce();
+    dlq.errorNext(new RecordTooLargeException("too large for the DLQ"));
+    clock.advance(A_WHILE);
+    pipeline.pollOnce();
+    pipeline.pollOnce();
+    assertThat(consumer.paused()).containsExactly(P0);
+    assertThat(committed(P0)).isEqualTo(badOffset);
+    assertThat(committed(P1)).isEqualTo(2);
+
+    good(P1);
+    good(P1);
+    pipeline.pollOnce();
+    clock.advance(A_WHILE); // also past the letter's first backoff: it is produced again
+    pipeline.pollOnce();
+    pipeline.pollOnce();
+    assertThat(committed(P1)).as("the other partition flows").isEqualTo(4);
+    assertThat(committed(P0)).isEqualTo(badOffset);
+    assertThat(consumer.paused()).containsExactly(P0);
+
+    dlq.completeNext();
+    pipeline.pollOnce();
+    clock.advance(A_WHILE);
+    pipeline.pollOnce();
+    assertThat(consumer.paused()).isEmpty();
+    assertThat(committed(P0)).isEqualTo(3);
+    ProducerRecord<byte[], byte[]> letter = dlq.history().get(dlq.history().size() - 1);
+    assertThat(letter.value()).isEqualTo(bad);
+    assertThat(header(letter, DlqHeaders.ERROR_TYPE)).isEqualTo("json_syntax");
+  }
+
+  @Test
+  void aRowTheSinkRefusesGoesToTheDlqAndWhileTheDlqIsDownBlocksOnlyItsPartition() {
+    dlq = producer(false);
+    sink.finishAtOnce().refuse(P0, 1);
+    Pipeline pipeline = pipeline(100);
+    good(P0);
+    good(P0);
+    good(P0);
+    good(P1);
+    good(P1);
+    pipeline.pollOnce();
+    clock.advance(A_WHILE);
+    pipeline.pollOnce(); // written; row 1 of P0 refused
+    pipeline.pollOnce(); // the refusal becomes a dead letter, which the DLQ refuses
+    dlq.errorNext(new RecordTooLargeException("too large for the DLQ"));
+    pipeline.pollOnce();
+    assertThat(consumer.paused()).containsExactly(P0);
+    assertThat(committed(P0)).as("stops at the refused row").isEqualTo(1);
+    assertThat(committed(P1)).isEqualTo(2);
+
+    good(P1);
+    good(P1);
+    pipeline.pollOnce();
+    clock.advance(A_WHILE);
+    pipeline.pollOnce();
+    pipeline.pollOnce();
+    assertThat(sink.submitted).as("the sink is not held up by the DLQ").hasSize(2);
+    assertThat(committed(P1)).isEqualTo(4);
+    assertThat(committed(P0)).isEqualTo(1);
+    assertThat(consumer.paused()).containsExactly(P0);
+
+    dlq.completeNext();
+    pipeline.pollOnce();
+    clock.advance(A_WHILE);
+    pipeline.pollOnce();
+    assertThat(consumer.paused()).isEmpty();
+    assertThat(committed(P0)).isEqualTo(3);
+    assertThat(sink.stored(P0)).containsExactly(0L, 2L);
+    ProducerRecord<byte[], byte[]> letter = dlq.history().get(dlq.history().size() - 1);
+    assertThat(header(letter, DlqHeaders.ERROR_TYPE)).isEqualTo("clickhouse_rejected");
+    assertThat(header(letter, DlqHeaders.SOURCE_OFFSET)).isEqualTo("1");
+    assertThat(letter.value()).isEqualTo(LogRecords.valid(NOW, "svc", 1).getBytes(UTF_8));
+    assertThat(letter.key()).isEqualTo("k1".getBytes(UTF_8));
+  }
+
+  @Test
+  void afterACrashSkipsExactlyTheRowsTheSinkAlreadyHolds() {
+    consumer.committedBefore(P0, new OffsetAndMetadata(0, metadata(0, 4)));
+    sink.finishAtOnce().holdBefore(P0, 0, 1, 2);
+    Pipeline pipeline = pipeline(100);
+    assertThat(sink.asked).containsExactly(Map.entry(P0, new UncommittedRows(0, 4, NOW_NANOS, NOW_NANOS)));
+    for (int i = 0; i < 6; i++) {
+      good(P0);
+    }
+
+    pipeline.pollOnce();
+    clock.advance(A_WHILE);
+    pipeline.pollOnce();
+    pipeline.pollOnce();
+
+    assertThat(sink.stored(P0)).containsExactly(3L, 4L, 5L);
+    assertThat(pipeline.replaySkipped()).isEqualTo(3);
+    assertThat(registry.get("logs.replay.skipped").counter().count()).isEqualTo(3.0);
+    assertThat(consumer.lastCommitted(P0)).isEqualTo(new OffsetAndMetadata(6, ""));
+  }
+}
