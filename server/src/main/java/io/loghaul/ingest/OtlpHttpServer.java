@@ -243,7 +243,33 @@ public final class OtlpHttpServer implements AutoCloseable {
    * What the reply to one request needs, captured when its headers arrive: the reply may be written
    * from a worker or a Kafka callback while the event loop already reads the next request.
    */
-  private record Exchange(boolean json, boolean keepAlive, long startNanos, Span span) {}
+  private record Exchange(Format format, boolean keepAlive, long startNanos, Span span) {
+    boolean json() {
+      return format == Format.JSON;
+    }
+
+    Exchange closing() {
+      return new Exchange(format, false, startNanos, span);
+    }
+  }
+
+  /**
+   * How a reply is written: like the request, protobuf or JSON; plain text (the status message)
+   * to a request in neither format, such as {@code curl} without a content type.
+   */
+  private enum Format {
+    PROTOBUF,
+    JSON,
+    TEXT;
+
+    static Format of(String mediaType) {
+      return switch (mediaType) {
+        case OtlpHttpServer.JSON -> JSON;
+        case OtlpHttpServer.PROTOBUF -> PROTOBUF;
+        default -> TEXT;
+      };
+    }
+  }
 
   /** One connection's request state; runs on its event loop. */
   private final class OtlpLogsHandler extends ChannelInboundHandlerAdapter {
@@ -276,9 +302,9 @@ public final class OtlpHttpServer implements AutoCloseable {
       Span span = ingester.tracing().startExport(
           TraceContext.of(req.headers().get(RecordContract.TRACEPARENT), req.headers().get(RecordContract.TRACESTATE)), IngestListener.HTTP);
       String contentType = mediaType(req.headers().get(HttpHeaderNames.CONTENT_TYPE));
-      boolean json = JSON.equals(contentType);
+      Format format = Format.of(contentType);
       boolean malformed = req.decoderResult().isFailure();
-      exchange = new Exchange(json, !malformed && HttpUtil.isKeepAlive(req), System.nanoTime(), span);
+      exchange = new Exchange(format, !malformed && HttpUtil.isKeepAlive(req), System.nanoTime(), span);
       discarding = true;
       if (malformed) {
         fail(ctx, exchange, HttpResponseStatus.BAD_REQUEST, Code.INVALID_ARGUMENT,
@@ -297,7 +323,7 @@ public final class OtlpHttpServer implements AutoCloseable {
             req.method() + " not allowed (expected: POST)");
         return;
       }
-      if (!json && !PROTOBUF.equals(contentType)) {
+      if (format == Format.TEXT) {
         fail(ctx, exchange, HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, Code.INVALID_ARGUMENT,
             "content type " + clip(contentType) + " (expected: " + PROTOBUF + " or " + JSON + ")");
         return;
@@ -314,7 +340,7 @@ public final class OtlpHttpServer implements AutoCloseable {
         return;
       }
       if (closing) {
-        exchange = new Exchange(json, false, exchange.startNanos(), span);
+        exchange = exchange.closing();
         unavailable(ctx, exchange, new PublishException("server is shutting down"));
         return;
       }
@@ -335,7 +361,7 @@ public final class OtlpHttpServer implements AutoCloseable {
         discarding = true;
         deadlines.requestReceived();
         if (!answered && exchange != null) {
-          exchange = new Exchange(exchange.json(), false, exchange.startNanos(), exchange.span());
+          exchange = exchange.closing();
           fail(ctx, exchange, HttpResponseStatus.BAD_REQUEST, Code.INVALID_ARGUMENT,
               "malformed HTTP request body: " + describe(content.decoderResult().cause()));
         } else {
@@ -399,7 +425,7 @@ public final class OtlpHttpServer implements AutoCloseable {
       if (expired == HttpRequestDeadlines.Expired.BODY && exchange != null) {
         releaseBody();
         discarding = true;
-        Exchange ex = new Exchange(exchange.json(), false, exchange.startNanos(), exchange.span());
+        Exchange ex = exchange.closing();
         com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
             .setCode(Code.DEADLINE_EXCEEDED_VALUE)
             .setMessage("request body not received within " + limits.bodyTimeout().toMillis()
@@ -531,12 +557,18 @@ public final class OtlpHttpServer implements AutoCloseable {
    */
   private void write(ChannelHandlerContext ctx, HttpResponseStatus status, Exchange ex, Message message,
       String outcome) {
-    ByteBuf content = ex.json()
-        ? Unpooled.copiedBuffer(OtlpJson.print(message), StandardCharsets.UTF_8)
-        : Unpooled.wrappedBuffer(message.toByteArray());
+    ByteBuf content = switch (ex.format()) {
+      case JSON -> Unpooled.copiedBuffer(OtlpJson.print(message), StandardCharsets.UTF_8);
+      case PROTOBUF -> Unpooled.wrappedBuffer(message.toByteArray());
+      case TEXT -> Unpooled.copiedBuffer(text(message), StandardCharsets.UTF_8);
+    };
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
     response.headers()
-        .set(HttpHeaderNames.CONTENT_TYPE, ex.json() ? JSON : PROTOBUF)
+        .set(HttpHeaderNames.CONTENT_TYPE, switch (ex.format()) {
+          case JSON -> JSON;
+          case PROTOBUF -> PROTOBUF;
+          case TEXT -> PLAIN_TEXT;
+        })
         .setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
     if (status == HttpResponseStatus.SERVICE_UNAVAILABLE) {
       response.headers().setInt(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
@@ -561,6 +593,11 @@ public final class OtlpHttpServer implements AutoCloseable {
       }
       written.channel().config().setAutoRead(true);
     });
+  }
+
+  /** A reply for a client that sent neither protobuf nor JSON: the status's message, one line. */
+  private static String text(Message message) {
+    return (message instanceof com.google.rpc.Status status ? status.getMessage() : message.toString()) + "\n";
   }
 
   /** The cause of a codec failure, one line, without echoing the client's bytes at length. */

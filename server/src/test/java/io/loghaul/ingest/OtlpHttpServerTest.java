@@ -271,7 +271,29 @@ class OtlpHttpServerTest {
 
     assertThat(response.statusCode()).isEqualTo(405);
     assertThat(response.headers().firstValue("allow")).hasValue("POST");
-    assertThat(protoStatus(response).getMessage()).contains("GET not allowed");
+    // no content type to answer in: plain text, readable in a terminal
+    assertThat(response.headers().firstValue("content-type")).hasValue("text/plain; charset=utf-8");
+    assertThat(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo("GET not allowed (expected: POST)\n");
+  }
+
+  @Test
+  void answersErrorsInJsonToJsonRequestsWithoutHtmlEscaping() throws Exception {
+    HttpResponse<byte[]> response = send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + server.port() + "/v1/traces"))
+        .header("Content-Type", "application/json").POST(BodyPublishers.ofString("{}")).build());
+
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(response.headers().firstValue("content-type")).hasValue("application/json");
+    assertThat(new String(response.body(), StandardCharsets.UTF_8))
+        .isEqualTo("{\"code\":5,\"message\":\"no such path (expected: POST /v1/logs)\"}");
+  }
+
+  @Test
+  void printsJsonRepliesWithoutHtmlEscapes() {
+    String printed = OtlpJson.print(com.google.rpc.Status.newBuilder().setCode(3)
+        .setMessage("size <= 1024 & 'a' > b, \\u003c stays").build());
+
+    assertThat(printed).isEqualTo("{\"code\":3,\"message\":\"size <= 1024 & 'a' > b, \\\\u003c stays\"}");
   }
 
   @Test
@@ -281,7 +303,9 @@ class OtlpHttpServerTest {
         .header("Content-Encoding", "br").build());
 
     assertThat(type.statusCode()).isEqualTo(415);
-    assertThat(protoStatus(type).getCode()).isEqualTo(Code.INVALID_ARGUMENT_VALUE);
+    assertThat(new String(type.body(), StandardCharsets.UTF_8))
+        .isEqualTo("content type \"text/plain\" (expected: application/x-protobuf or application/json)\n");
+    assertThat(protoStatus(encoding).getCode()).isEqualTo(Code.INVALID_ARGUMENT_VALUE);
     assertThat(encoding.statusCode()).isEqualTo(415);
   }
 
