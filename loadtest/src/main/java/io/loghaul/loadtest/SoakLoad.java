@@ -30,9 +30,10 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The open-loop request senders of {@code bench soak}: one pacer thread per transport sends that
  * transport's share of {@code rate} at evenly spaced intended times, each request of a kind drawn
- * from the {@link SoakMix}, with at most {@code maxInFlight} requests outstanding per transport
- * (a pacer that finds none free waits, and the wait counts in the latency, as in
- * {@link OtlpLoadGenerator}). gRPC goes over {@code grpcChannels} HTTP/2 connections with the
+ * from the {@link SoakMix}, with at most {@code maxInFlight} requests outstanding per transport: a
+ * request due while that many are outstanding is not sent but counted as
+ * {@link SoakRecorder.Status#SKIPPED}, so a stalled server cannot make the pacer fall behind (and
+ * then send its backlog in a burst, or past the end). gRPC goes over {@code grpcChannels} HTTP/2 connections with the
  * request bytes as they are; HTTP over the JDK's HTTP/1.1 client, which opens connections as
  * needed and reuses them. Every request has {@code timeout}; answers and failures go to the
  * {@link SoakRecorder}.
@@ -57,6 +58,7 @@ final class SoakLoad implements AutoCloseable {
   private final long seed;
   private final List<Thread> pacers = new ArrayList<>();
   private final List<Semaphore> permits = new ArrayList<>();
+  private volatile boolean stopped;
 
   SoakLoad(String host, int grpcPort, int httpPort, int grpcChannels, SoakMix mix, SoakRequests requests,
       SoakRecorder recorder, Duration timeout, int maxInFlight, long seed) {
@@ -103,7 +105,7 @@ final class SoakLoad implements AutoCloseable {
     int channel = 0;
     for (long i = 0; ; i++) {
       long intended = start + (long) (i * periodNanos);
-      if (intended >= end) {
+      if (intended >= end || stopped) {
         return;
       }
       long wait = intended - System.nanoTime();
@@ -111,12 +113,11 @@ final class SoakLoad implements AutoCloseable {
         LockSupport.parkNanos(wait);
       }
       SoakRequest r = requests.next(mix.pick(transport, random), random);
-      try {
-        inFlight.acquire();
-      } catch (InterruptedException e) {
-        return;
-      }
       recorder.sent(r.kind());
+      if (!inFlight.tryAcquire()) {
+        recorder.completed(r.kind(), SoakRecorder.Status.SKIPPED, transport.label() + " skipped", 0);
+        continue;
+      }
       if (transport == Transport.GRPC) {
         sendGrpc(channels.get(channel++ % channels.size()), r, intended, inFlight);
       } else {
@@ -179,6 +180,11 @@ final class SoakLoad implements AutoCloseable {
       }
       inFlight.release();
     });
+  }
+
+  /** Makes the pacers stop before the end time (the server is gone). */
+  void stop() {
+    stopped = true;
   }
 
   /** Waits for the pacers to reach the end time, then up to the request timeout for answers still due. */

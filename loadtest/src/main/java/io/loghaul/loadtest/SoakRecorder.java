@@ -12,10 +12,11 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * What {@code bench soak}'s senders saw: requests sent per {@link SoakKind}, answers per kind and
- * {@link Status} class, the raw gRPC codes and HTTP statuses behind the classes, and the latency of
- * valid requests (from their intended send time, so a stall is charged to every request it
- * delayed; timeouts count with the time waited, connection errors not at all).
+ * What {@code bench soak}'s senders saw: requests offered per {@link SoakKind}, outcomes per kind
+ * and {@link Status} class, the raw gRPC codes and HTTP statuses behind the classes, and the
+ * latency of valid requests (from their intended send time, so a stall is charged to every request
+ * it delayed; timeouts count with the time waited, connection errors and skipped requests not at
+ * all).
  *
  * <p>Senders call {@link #sent} and {@link #completed} from any thread; one sampling thread calls
  * {@link #interval} to get what happened since its previous call.
@@ -27,11 +28,14 @@ final class SoakRecorder {
   /**
    * An answer's class, the same for both transports: gRPC OK is 2xx, INVALID_ARGUMENT 400,
    * RESOURCE_EXHAUSTED 413, UNAVAILABLE from the server 503, DEADLINE_EXCEEDED a timeout, and an
-   * UNAVAILABLE caused by the transport (connect or I/O failure) a connection error.
+   * UNAVAILABLE caused by the transport (connect or I/O failure) a connection error. SKIPPED is a
+   * request the sender did not send because its transport already had {@code max-in-flight}
+   * requests outstanding (the server holds them): the generator stays on schedule instead of
+   * queueing behind a stalled server.
    */
   enum Status {
     OK("2xx"), BAD_REQUEST("400"), TOO_LARGE("413"), UNSUPPORTED_MEDIA_TYPE("415"), TOO_MANY_REQUESTS("429"),
-    UNAVAILABLE("503"), OTHER("other"), TIMEOUT("timeout"), CONNECTION_ERROR("conn_error");
+    UNAVAILABLE("503"), OTHER("other"), TIMEOUT("timeout"), CONNECTION_ERROR("conn_error"), SKIPPED("skipped");
 
     final String label;
 
@@ -64,6 +68,7 @@ final class SoakRecorder {
     lastNanos = startNanos;
   }
 
+  /** One request of {@code kind} is due (sent, or skipped). */
   void sent(SoakKind kind) {
     sent[kind.ordinal()].increment();
   }
@@ -75,7 +80,7 @@ final class SoakRecorder {
   void completed(SoakKind kind, Status status, String rawStatus, long latencyNanos) {
     completed[kind.ordinal()][status.ordinal()].increment();
     raw.computeIfAbsent(rawStatus, k -> new LongAdder()).increment();
-    if (kind.category == Category.VALID && status != Status.CONNECTION_ERROR) {
+    if (kind.category == Category.VALID && status != Status.CONNECTION_ERROR && status != Status.SKIPPED) {
       long v = Math.min(Math.max(0, latencyNanos), HIGHEST_TRACKABLE_NANOS);
       valid.recordValue(v);
       (kind.transport == Transport.GRPC ? validGrpc : validHttp).recordValue(v);
@@ -171,11 +176,12 @@ final class SoakRecorder {
       return n;
     }
 
+    /** Requests sent that ended (answered, timed out or failed), skipped ones left out. */
     long completedTotal() {
       long n = 0;
       for (long[] row : completed) {
-        for (long v : row) {
-          n += v;
+        for (int s = 0; s < row.length; s++) {
+          n += s == Status.SKIPPED.ordinal() ? 0 : row[s];
         }
       }
       return n;

@@ -9,7 +9,8 @@ import org.HdrHistogram.Histogram;
 
 /**
  * One row of {@code bench soak}'s {@code samples.csv}: what happened in one sampling interval.
- * Latencies are of valid requests only, in ms from their intended send time; statuses are answers
+ * Requests offered per second are those due (sent or skipped), completed those sent that ended.
+ * Latencies are of valid requests only, in ms from their intended send time; statuses are outcomes
  * per transport and {@link Status} class; memory, GC and connections are the server's as read at
  * the interval's end ({@link ServerProbe}); the slow clients' counts are theirs. Unknown values are
  * -1 or NaN and written as empty CSV cells. Immutable.
@@ -19,7 +20,7 @@ import org.HdrHistogram.Histogram;
  * @param gcPauseMs GC pause time within the interval
  * @param serverConnectionsMetric the server's own open-connections gauge(s), -1 when it has none
  */
-record SoakSample(double tSeconds, double intervalSeconds, boolean warmup, double sentPerSecond,
+record SoakSample(double tSeconds, double intervalSeconds, boolean warmup, double offeredPerSecond,
     double completedPerSecond, long validCount, double p50Ms, double p99Ms, double p999Ms, double maxMs,
     double grpcP99Ms, double httpP99Ms, long[] grpcStatuses, long[] httpStatuses, long rssBytes, long heapUsedBytes,
     double gcPauseMs, long gcPauses, long serverHttpConnections, long serverGrpcConnections,
@@ -48,11 +49,11 @@ record SoakSample(double tSeconds, double intervalSeconds, boolean warmup, doubl
     return (transport == Transport.GRPC ? grpcStatuses : httpStatuses)[status.ordinal()];
   }
 
-  /** Answers with status classes 4xx/5xx, in this interval, per transport. */
+  /** Answers with status classes 4xx/5xx (and other), in this interval, per transport. */
   long errors(Transport transport) {
     long n = 0;
     for (Status s : Status.values()) {
-      if (s != Status.OK && s != Status.TIMEOUT && s != Status.CONNECTION_ERROR) {
+      if (s != Status.OK && s != Status.TIMEOUT && s != Status.CONNECTION_ERROR && s != Status.SKIPPED) {
         n += statuses(transport, s);
       }
     }
@@ -61,7 +62,7 @@ record SoakSample(double tSeconds, double intervalSeconds, boolean warmup, doubl
 
   /** The CSV header: one name per column of {@link #csvRow()}. */
   static List<String> csvHeader() {
-    List<String> h = new ArrayList<>(List.of("t_s", "interval_s", "warmup", "sent_per_s", "completed_per_s",
+    List<String> h = new ArrayList<>(List.of("t_s", "interval_s", "warmup", "offered_per_s", "completed_per_s",
         "valid_count", "p50_ms", "p99_ms", "p99_9_ms", "max_ms", "grpc_p99_ms", "http_p99_ms"));
     for (Transport t : Transport.values()) {
       for (Status s : Status.values()) {
@@ -77,7 +78,7 @@ record SoakSample(double tSeconds, double intervalSeconds, boolean warmup, doubl
   /** This sample as one CSV line (no line end), in {@link #csvHeader()}'s order. */
   String csvRow() {
     List<String> c = new ArrayList<>(List.of(num(tSeconds), num(intervalSeconds), Boolean.toString(warmup),
-        num(sentPerSecond), num(completedPerSecond), Long.toString(validCount), num(p50Ms), num(p99Ms), num(p999Ms),
+        num(offeredPerSecond), num(completedPerSecond), Long.toString(validCount), num(p50Ms), num(p99Ms), num(p999Ms),
         num(maxMs), num(grpcP99Ms), num(httpP99Ms)));
     for (long n : grpcStatuses) {
       c.add(Long.toString(n));

@@ -195,6 +195,8 @@ final class SoakSuite {
     private final Process child;
     private final List<SoakSample> samples = new ArrayList<>();
     private final Histogram validAfterWarmup = new Histogram(SoakRecorder.HIGHEST_TRACKABLE_NANOS, 3);
+    /** Seconds into the run when the server was found gone, or NaN. */
+    private double serverExitedAt = Double.NaN;
 
     Run(String host, int grpcPort, int httpPort, int adminPort, long pid, Process child) {
       this.host = host;
@@ -203,6 +205,20 @@ final class SoakSuite {
       this.adminPort = adminPort;
       this.pid = pid;
       this.child = child;
+    }
+
+    /** False once the server process we know of has exited; true when we cannot tell. */
+    private boolean serverAlive() {
+      if (child != null) {
+        return child.isAlive();
+      }
+      return pid <= 0 || ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    private String serverExitMessage() {
+      String code = child != null && !child.isAlive() ? " with exit code " + child.exitValue() : "";
+      return String.format(Locale.ROOT, "soak: loghaul exited during the run (found at t = %.0f s%s)%s; stopping here",
+          serverExitedAt, code, child != null ? "; see " + out.resolve("loghaul.log") : "");
     }
 
     void execute(Map<String, Object> machine) throws Exception {
@@ -248,6 +264,12 @@ final class SoakSuite {
           w.newLine();
           w.flush();
           System.out.println(tableRow(s));
+          if (!serverAlive()) {
+            serverExitedAt = t;
+            System.out.println(serverExitMessage());
+            load.stop();
+            break;
+          }
           if (at >= end) {
             break;
           }
@@ -314,9 +336,9 @@ final class SoakSuite {
         }
         sent += n;
         Map<String, Object> kind = new LinkedHashMap<>();
-        kind.put("sent", n);
+        kind.put("offered", n);
         Map<String, Long> cat = byCategory.computeIfAbsent(k.category.label(), c -> new LinkedHashMap<>());
-        cat.merge("sent", n, Long::sum);
+        cat.merge("offered", n, Long::sum);
         for (Status s : Status.values()) {
           long c = recorder.completedTotal(k, s);
           if (c > 0) {
@@ -326,7 +348,7 @@ final class SoakSuite {
         }
         byKind.put(k.label(), kind);
       }
-      req.put("sent", sent);
+      req.put("offered", sent);
       req.put("by_category", byCategory);
       req.put("by_kind", byKind);
       req.put("raw_statuses", recorder.rawStatuses());
@@ -363,8 +385,10 @@ final class SoakSuite {
       srv.put("connections_source", "/proc/net/tcp and /proc/net/tcp6 (server side of the OTLP ports)");
       srv.put("connection_gauges_in_metrics", new ArrayList<>(probe.connectionGauges()));
       srv.put("open_files", stats(samples, s -> s.serverOpenFiles() < 0 ? Double.NaN : s.serverOpenFiles()));
-      if (child != null) {
-        srv.put("exited_during_run", !child.isAlive());
+      srv.put("exited_during_run", !Double.isNaN(serverExitedAt));
+      if (!Double.isNaN(serverExitedAt)) {
+        srv.put("exited_found_at_s", serverExitedAt);
+        srv.put("exit_message", serverExitMessage());
       }
       json.put("server", srv);
       json.put("slow_clients", slowSummary);
@@ -451,14 +475,14 @@ final class SoakSuite {
   }
 
   static String tableHeader() {
-    return String.format(Locale.ROOT, "%7s %6s %6s %7s %7s %7s %7s  %-22s %-22s %6s %6s %6s %5s %5s %5s %5s %5s",
-        "t s", "sent/s", "done/s", "P50 ms", "P99 ms", "P99.9", "max ms", "gRPC 2xx/4-5xx/to/err",
-        "HTTP 2xx/4-5xx/to/err", "RSS MB", "heapMB", "GC ms", "httpC", "grpcC", "files", "slowO", "slowX");
+    return String.format(Locale.ROOT, "%7s %6s %6s %7s %7s %7s %7s  %-26s %-26s %6s %6s %6s %5s %5s %5s %5s %5s",
+        "t s", "offr/s", "done/s", "P50 ms", "P99 ms", "P99.9", "max ms", "gRPC 2xx/4-5xx/to/err/skip",
+        "HTTP 2xx/4-5xx/to/err/skip", "RSS MB", "heapMB", "GC ms", "httpC", "grpcC", "files", "slowO", "slowX");
   }
 
   static String tableRow(SoakSample s) {
-    return String.format(Locale.ROOT, "%7.0f %6.0f %6.0f %7s %7s %7s %7s  %-22s %-22s %6s %6s %6s %5s %5s %5s %5d %5d",
-        s.tSeconds(), s.sentPerSecond(), s.completedPerSecond(), ms(s.p50Ms()), ms(s.p99Ms()), ms(s.p999Ms()),
+    return String.format(Locale.ROOT, "%7.0f %6.0f %6.0f %7s %7s %7s %7s  %-26s %-26s %6s %6s %6s %5s %5s %5s %5d %5d",
+        s.tSeconds(), s.offeredPerSecond(), s.completedPerSecond(), ms(s.p50Ms()), ms(s.p99Ms()), ms(s.p999Ms()),
         ms(s.maxMs()), statuses(s, Transport.GRPC), statuses(s, Transport.HTTP), whole(SoakSample.mbOf(s.rssBytes())),
         whole(SoakSample.mbOf(s.heapUsedBytes())), whole(s.gcPauseMs()), count(s.serverHttpConnections()),
         count(s.serverGrpcConnections()), count(s.serverOpenFiles()), s.slowOpen(), s.slowClosedByServer())
@@ -467,7 +491,7 @@ final class SoakSuite {
 
   private static String statuses(SoakSample s, Transport t) {
     return s.statuses(t, Status.OK) + "/" + s.errors(t) + "/" + s.statuses(t, Status.TIMEOUT) + "/"
-        + s.statuses(t, Status.CONNECTION_ERROR);
+        + s.statuses(t, Status.CONNECTION_ERROR) + "/" + s.statuses(t, Status.SKIPPED);
   }
 
   private static String ms(double v) {
@@ -491,10 +515,14 @@ final class SoakSuite {
     Map<String, Object> req = (Map<String, Object>) json.get("requests");
     StringBuilder sb = new StringBuilder("# bench soak: mixed OTLP requests and slow clients over time\n\n");
     sb.append("Machine: ").append(Machine.oneLine((Map<String, Object>) json.get("machine"))).append("  \n");
+    if (json.get("server") instanceof Map<?, ?> srv && srv.get("exit_message") != null) {
+      sb.append("**").append(srv.get("exit_message")).append("**  \n");
+    }
     sb.append("Config: ").append(cfg).append("\n\n");
     if (table != null) {
       sb.append("Per interval (latency of valid requests from the intended send time; answers per transport as"
-        + " 2xx / 4xx+5xx / timeouts / connection errors; server connections are the server side of the OTLP"
+        + " 2xx / 4xx+5xx / timeouts / connection errors / skipped (not sent: max-in-flight outstanding);"
+        + " server connections are the server side of the OTLP"
         + " ports from /proc/net/tcp; slowO = slow clients open, slowX = closed by the server in the interval):\n\n");
       sb.append("```\n").append(table).append("\n```\n\n");
     }

@@ -55,6 +55,20 @@ class SoakRecorderTest {
   }
 
   @Test
+  void skippedRequestsAreOfferedButNeitherCompletedNorTimed() {
+    SoakRecorder r = new SoakRecorder(0);
+    r.sent(SoakKind.VALID_HTTP_JSON);
+    r.completed(SoakKind.VALID_HTTP_JSON, SoakRecorder.Status.SKIPPED, "http skipped", 0);
+    r.sent(SoakKind.VALID_HTTP_JSON);
+    r.completed(SoakKind.VALID_HTTP_JSON, SoakRecorder.Status.TIMEOUT, "http timeout", 10_000 * MS);
+    Interval i = r.interval(1);
+    assertThat(i.sentTotal()).isEqualTo(2);
+    assertThat(i.completedTotal()).isEqualTo(1);
+    assertThat(i.statuses(Transport.HTTP)[SoakRecorder.Status.SKIPPED.ordinal()]).isEqualTo(1);
+    assertThat(i.valid().getTotalCount()).isEqualTo(1);
+  }
+
+  @Test
   void latenciesBeyondTheTrackableRangeAreClamped() {
     SoakRecorder r = new SoakRecorder(0);
     r.completed(SoakKind.VALID_GRPC, SoakRecorder.Status.TIMEOUT, "grpc DEADLINE_EXCEEDED", Long.MAX_VALUE / 2);

@@ -40,7 +40,7 @@ class SoakSampleTest {
     ServerProbe.Reading server = new ServerProbe.Reading(600L << 20, 150L << 20, 42.0, 3, 250, 4, -1, 800);
     SoakSample s = SoakSample.of(20, false, r.interval(2_000 * MS), server, new SlowClients.Interval(200, 5, 5));
 
-    assertThat(s.sentPerSecond()).isEqualTo(51.0);
+    assertThat(s.offeredPerSecond()).isEqualTo(51.0);
     assertThat(s.completedPerSecond()).isEqualTo(51.0);
     assertThat(s.validCount()).isEqualTo(101);
     assertThat(s.p50Ms()).isBetween(50.0, 52.0);
@@ -69,7 +69,7 @@ class SoakSampleTest {
   void csvRowsHaveOneCellPerHeaderColumnAndUnknownsEmpty() {
     List<String> header = SoakSample.csvHeader();
     assertThat(header).contains("t_s", "p99_ms", "grpc_2xx", "grpc_conn_error", "http_415", "http_timeout", "rss_mb",
-        "heap_used_mb", "gc_pause_ms", "server_conns_http", "server_conns_metric", "slow_open", "slow_closed_by_server");
+        "http_skipped", "heap_used_mb", "gc_pause_ms", "server_conns_http", "server_conns_metric", "slow_open", "slow_closed_by_server");
     assertThat(header).doesNotHaveDuplicates();
     String row = sample(30, false, 12.345678, 700L << 20).csvRow();
     String[] cells = row.split(",", -1);
@@ -94,7 +94,8 @@ class SoakSampleTest {
     json.put("machine", Machine.describe());
     json.put("config", Map.of("rate", 1000));
     json.put("requests", Map.of("by_category", Map.of("valid", Map.of("sent", 5)), "raw_statuses", Map.of()));
-    json.put("server", Map.of("rss_mb", SoakSuite.stats(samples, s -> SoakSample.mbOf(s.rssBytes()))));
+    json.put("server", Map.of("rss_mb", SoakSuite.stats(samples, s -> SoakSample.mbOf(s.rssBytes())),
+        "exit_message", "soak: loghaul exited during the run (found at t = 120 s)"));
     Map<String, Object> tr = new LinkedHashMap<>();
     trends.forEach(t -> tr.put(t.metric(), t.toJson()));
     json.put("trend", tr);
@@ -107,6 +108,7 @@ class SoakSampleTest {
     assertThat(read.at("/trend/RSS/samples_after_warmup").asInt()).isEqualTo(9);
     assertThat(read.at("/trend/P99 of valid requests/verdict").asText()).isEqualTo("flat");
     assertThat(Files.readString(dir.resolve("summary.md"))).contains("bench soak").contains("RSS: ")
+        .contains("**soak: loghaul exited during the run (found at t = 120 s)**")
         .contains("): up").contains("P99 of valid requests");
   }
 

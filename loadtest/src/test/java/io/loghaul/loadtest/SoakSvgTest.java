@@ -53,7 +53,7 @@ class SoakSvgTest {
     List<SoakSample> samples = new ArrayList<>();
     for (int i = 1; i <= 6; i++) {
       SoakSample s = SoakSampleTest.sample(i * 10, false, i == 3 ? Double.NaN : 10, 600L << 20);
-      samples.add(new SoakSample(s.tSeconds(), s.intervalSeconds(), s.warmup(), s.sentPerSecond(),
+      samples.add(new SoakSample(s.tSeconds(), s.intervalSeconds(), s.warmup(), s.offeredPerSecond(),
           s.completedPerSecond(), s.validCount(), s.p50Ms(), s.p99Ms(), s.p999Ms(), s.maxMs(), s.grpcP99Ms(),
           s.httpP99Ms(), s.grpcStatuses(), s.httpStatuses(), s.rssBytes(), s.heapUsedBytes(), s.gcPauseMs(),
           s.gcPauses(), s.serverHttpConnections(), s.serverGrpcConnections(), 33, s.serverOpenFiles(), s.slowOpen(),
