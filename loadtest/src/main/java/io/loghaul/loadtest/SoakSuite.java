@@ -414,13 +414,24 @@ final class SoakSuite {
     return s / 60 + "m" + (s % 60 == 0 ? "" : s % 60 + "s");
   }
 
-  /** RSS, heap and P99 trends over the samples after warmup. */
+  /**
+   * Trends over the samples after warmup: RSS, heap, P99, and what leaks show first when a server
+   * holds connections it should have closed: its open files and its OTLP connections.
+   */
   static List<SoakTrend> trends(List<SoakSample> samples) {
     List<SoakSample> after = samples.stream().filter(s -> !s.warmup()).toList();
     return List.of(
         SoakTrend.of("RSS", "MB", after.stream().map(s -> SoakSample.mbOf(s.rssBytes())).toList()),
         SoakTrend.of("heap used", "MB", after.stream().map(s -> SoakSample.mbOf(s.heapUsedBytes())).toList()),
-        SoakTrend.of("P99 of valid requests", "ms", after.stream().map(SoakSample::p99Ms).toList()));
+        SoakTrend.of("P99 of valid requests", "ms", after.stream().map(SoakSample::p99Ms).toList()),
+        SoakTrend.of("server open files", "files", after.stream().map(s -> known(s.serverOpenFiles())).toList()),
+        SoakTrend.of("server OTLP connections", "connections", after.stream().map(s ->
+            s.serverHttpConnections() < 0 ? Double.NaN
+                : (double) s.serverHttpConnections() + Math.max(0, s.serverGrpcConnections())).toList()));
+  }
+
+  private static double known(long n) {
+    return n < 0 ? Double.NaN : n;
   }
 
   /** The plot's four panels: latency, memory, GC, connections. */
@@ -533,8 +544,13 @@ final class SoakSuite {
     sb.append("Server: ").append(json.get("server")).append("  \n");
     sb.append("Slow clients: ").append(json.get("slow_clients")).append("\n\n");
     sb.append("Trends (reported, never a failure; flat lines are the goal):\n\n");
+    double timeoutMs = cfg.get("request_timeout_s") instanceof Number n ? n.doubleValue() * 1000 : Double.NaN;
     for (SoakTrend t : trends) {
-      sb.append("- ").append(t.line()).append('\n');
+      sb.append("- ").append(t.line());
+      if (t.metric().startsWith("P99") && t.lastThird() >= 0.9 * timeoutMs) {
+        sb.append(" — at the request timeout: valid requests are timing out");
+      }
+      sb.append('\n');
     }
     return sb.toString();
   }

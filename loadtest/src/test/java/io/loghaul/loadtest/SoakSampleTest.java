@@ -92,7 +92,7 @@ class SoakSampleTest {
     List<SoakTrend> trends = SoakSuite.trends(samples);
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("machine", Machine.describe());
-    json.put("config", Map.of("rate", 1000));
+    json.put("config", Map.of("rate", 1000, "request_timeout_s", 0.01));
     json.put("requests", Map.of("by_category", Map.of("valid", Map.of("sent", 5)), "raw_statuses", Map.of()));
     json.put("server", Map.of("rss_mb", SoakSuite.stats(samples, s -> SoakSample.mbOf(s.rssBytes())),
         "exit_message", "soak: loghaul exited during the run (found at t = 120 s)"));
@@ -107,9 +107,12 @@ class SoakSampleTest {
     assertThat(read.at("/trend/RSS/verdict").asText()).isEqualTo("up");
     assertThat(read.at("/trend/RSS/samples_after_warmup").asInt()).isEqualTo(9);
     assertThat(read.at("/trend/P99 of valid requests/verdict").asText()).isEqualTo("flat");
+    assertThat(read.at("/trend/server open files/verdict").asText()).isEqualTo("flat");
+    assertThat(read.at("/trend/server OTLP connections/last_third_mean").asDouble()).isEqualTo(34.0);
     assertThat(Files.readString(dir.resolve("summary.md"))).contains("bench soak").contains("RSS: ")
         .contains("**soak: loghaul exited during the run (found at t = 120 s)**")
-        .contains("): up").contains("P99 of valid requests");
+        .contains("): up").contains("P99 of valid requests")
+        .contains("at the request timeout: valid requests are timing out");
   }
 
   @Test
