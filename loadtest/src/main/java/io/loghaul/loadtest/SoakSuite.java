@@ -453,7 +453,8 @@ final class SoakSuite {
     List<SoakSvg.Series> s = new ArrayList<>(List.of(
         series("server HTTP", samples, x -> x.serverHttpConnections() < 0 ? Double.NaN : x.serverHttpConnections()),
         series("server gRPC", samples, x -> x.serverGrpcConnections() < 0 ? Double.NaN : x.serverGrpcConnections()),
-        series("slow clients open", samples, x -> (double) x.slowOpen())));
+        series("slow clients open", samples, x -> (double) x.slowOpen()),
+        series("server open files", samples, x -> known(x.serverOpenFiles()))));
     if (samples.stream().anyMatch(x -> x.serverConnectionsMetric() >= 0)) {
       s.add(series("server's own gauge", samples,
           x -> x.serverConnectionsMetric() < 0 ? Double.NaN : x.serverConnectionsMetric()));

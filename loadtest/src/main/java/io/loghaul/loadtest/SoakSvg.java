@@ -113,8 +113,8 @@ final class SoakSvg {
       sb.append(String.format(Locale.ROOT,
           "<text class=\"xlabel\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>%n", LEFT + plotWidth / 2,
           y0 + PANEL_HEIGHT + 34, minutes ? "time since start (min)" : "time since start (s)"));
-      // series and legend
-      for (int s = 0; s < panel.series().size(); s++) {
+      // series and legend; drawn last to first so that the first series (P50, P99 before P99.9) is on top
+      for (int s = panel.series().size() - 1; s >= 0; s--) {
         Series series = panel.series().get(s);
         String color = COLORS[s % COLORS.length];
         sb.append(String.format(Locale.ROOT,

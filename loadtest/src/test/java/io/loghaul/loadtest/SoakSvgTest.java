@@ -36,14 +36,14 @@ class SoakSvgTest {
     List<String> panels = attributes(doc, "g", "data-title");
     assertThat(panels).containsExactly("Latency of valid requests", "Server memory", "GC pause time per interval",
         "Open connections");
-    assertThat(attributes(doc, "path", "data-series")).containsExactly("P50", "P99", "P99.9", "RSS", "heap used",
-        "GC pauses", "server HTTP", "server gRPC", "slow clients open");
+    assertThat(attributes(doc, "path", "data-series")).containsExactlyInAnyOrder("P50", "P99", "P99.9", "RSS",
+        "heap used", "GC pauses", "server HTTP", "server gRPC", "slow clients open", "server open files");
     // 30 minutes: the time axis is in minutes, with round ticks and a label on every panel
     assertThat(texts(doc, "xlabel")).hasSize(4).allMatch(t -> t.equals("time since start (min)"));
     assertThat(texts(doc, "xtick")).contains("0", "10", "20", "30");
     assertThat(texts(doc, "ylabel")).containsExactly("ms", "MB", "ms", "connections");
     assertThat(texts(doc, "ytick")).isNotEmpty();
-    assertThat(texts(doc, "legend")).contains("P99", "RSS", "slow clients open");
+    assertThat(texts(doc, "legend")).contains("P99", "RSS", "slow clients open", "server open files");
     assertThat(Files.readString(file)).contains("&amp; &lt;slow&gt;");
     assertThat(doc.getElementsByTagName("rect").getLength()).isGreaterThanOrEqualTo(5); // background + warmup × 4
   }
