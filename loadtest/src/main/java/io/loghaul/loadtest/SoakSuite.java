@@ -47,11 +47,13 @@ final class SoakSuite {
   static final int SPEC_HTTP_PORT = 4318;
   static final int SPEC_ADMIN_PORT = 9464;
   /**
-   * Seconds the JDK HTTP client keeps an idle connection (its default is 1200): like an OTLP
-   * exporter's pool, connections opened during a burst are given back after a minute, so the open
-   * connection count shows what the server holds, not what one client hoards.
+   * Seconds the JDK HTTP client keeps an idle connection (its default is 1200) and how many idle
+   * connections it keeps (default: unbounded). Like an OTLP exporter's pool (OkHttp keeps 5, Go's
+   * transport 2 per host by default), connections opened during a stall are closed once it is
+   * over, so the open-connection count shows what the server holds, not what one client hoards.
    */
   static final String HTTP_CLIENT_KEEPALIVE_SECONDS = "60";
+  static final String HTTP_CLIENT_IDLE_CONNECTIONS = "64";
 
   final String targetHost;
   final int targetGrpcPort;
@@ -151,6 +153,7 @@ final class SoakSuite {
   void run() throws Exception {
     // read once, when the JDK HTTP client's connection pool class loads
     System.setProperty("jdk.httpclient.keepalive.timeout", HTTP_CLIENT_KEEPALIVE_SECONDS);
+    System.setProperty("jdk.httpclient.connectionPoolSize", HTTP_CLIENT_IDLE_CONNECTIONS);
     Files.createDirectories(out);
     Map<String, Object> machine = Machine.describe();
     Process server = null;
