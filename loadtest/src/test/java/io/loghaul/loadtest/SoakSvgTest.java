@@ -35,13 +35,13 @@ class SoakSvgTest {
     assertThat(svg.getNamespaceURI()).isEqualTo("http://www.w3.org/2000/svg");
     List<String> panels = attributes(doc, "g", "data-title");
     assertThat(panels).containsExactly("Latency of valid requests", "Server memory", "GC pause time per interval",
-        "Open connections");
+        "Open connections (and the server's open files)");
     assertThat(attributes(doc, "path", "data-series")).containsExactlyInAnyOrder("P50", "P99", "P99.9", "RSS",
         "heap used", "GC pauses", "server HTTP", "server gRPC", "slow clients open", "server open files");
     // 30 minutes: the time axis is in minutes, with round ticks and a label on every panel
     assertThat(texts(doc, "xlabel")).hasSize(4).allMatch(t -> t.equals("time since start (min)"));
     assertThat(texts(doc, "xtick")).contains("0", "10", "20", "30");
-    assertThat(texts(doc, "ylabel")).containsExactly("ms", "MB", "ms", "connections");
+    assertThat(texts(doc, "ylabel")).containsExactly("ms", "MB", "ms", "count");
     assertThat(texts(doc, "ytick")).isNotEmpty();
     assertThat(texts(doc, "legend")).contains("P99", "RSS", "slow clients open", "server open files");
     assertThat(Files.readString(file)).contains("&amp; &lt;slow&gt;");
