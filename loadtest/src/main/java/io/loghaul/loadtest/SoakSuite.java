@@ -449,7 +449,8 @@ final class SoakSuite {
             series("heap used", samples, s -> SoakSample.mbOf(s.heapUsedBytes())))),
         new SoakSvg.Panel("GC pause time per interval", "ms", false, List.of(
             series("GC pauses", samples, SoakSample::gcPauseMs))),
-        new SoakSvg.Panel("Open connections (and the server's open files)", "count", false, connectionSeries(samples)));
+        new SoakSvg.Panel("Open connections (and the server's open files)", "count", false,
+            connectionSeries(samples)));
   }
 
   private static List<SoakSvg.Series> connectionSeries(List<SoakSample> samples) {
