@@ -4,7 +4,6 @@ import static io.loghaul.loadtest.BenchFiles.deleteTree;
 import static io.loghaul.loadtest.BenchFiles.freePort;
 import static io.loghaul.loadtest.BenchFiles.round;
 
-import io.loghaul.loadtest.SoakKind.Category;
 import io.loghaul.loadtest.SoakKind.Transport;
 import io.loghaul.loadtest.SoakRecorder.Status;
 import java.io.BufferedWriter;
