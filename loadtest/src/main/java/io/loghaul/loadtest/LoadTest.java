@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The command line of the load tests, run by {@code ./loghaul bench otlp|compare [--key=value ...]}.
+ * The command line of the load tests, run by {@code ./loghaul bench otlp|soak|compare [--key=value ...]}.
  * Exit codes: 0 done, 1 the run failed, 2 usage error. Benchmarks report numbers; no exit code
  * depends on how fast anything was.
  */
@@ -13,7 +13,7 @@ public final class LoadTest {
 
   public static void main(String[] args) {
     if (args.length == 0) {
-      System.err.println("usage: loadtest otlp|compare [--key=value ...]");
+      System.err.println("usage: loadtest otlp|soak|compare [--key=value ...]");
       System.exit(2);
       return;
     }
@@ -21,9 +21,10 @@ public final class LoadTest {
     try {
       switch (args[0]) {
         case "otlp" -> new OtlpSuite(Options.parse("otlp", rest, OtlpSuite.OPTIONS)).run();
+        case "soak" -> new SoakSuite(Options.parse("soak", rest, SoakSuite.OPTIONS)).run();
         case "compare" -> new CompareSuite(Options.parse("compare", rest, CompareSuite.OPTIONS)).run();
         default -> {
-          System.err.println("loadtest: unknown suite '" + args[0] + "' (expected: otlp or compare)");
+          System.err.println("loadtest: unknown suite '" + args[0] + "' (expected: otlp, soak or compare)");
           System.exit(2);
         }
       }

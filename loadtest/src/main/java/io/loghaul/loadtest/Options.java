@@ -87,6 +87,40 @@ final class Options {
     return (int) n;
   }
 
+  /** An integer >= 0 (0 usually turns something off). */
+  int nonNegativeInt(String key, int defaultValue) {
+    String v = values.get(key);
+    if (v == null) {
+      return defaultValue;
+    }
+    try {
+      int n = Integer.parseInt(v.replace("_", ""));
+      if (n >= 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw bad(key, v, "an integer >= 0");
+  }
+
+  /** A share in [0, 1], both ends included. */
+  double share(String key, double defaultValue) {
+    String v = values.get(key);
+    if (v == null) {
+      return defaultValue;
+    }
+    try {
+      double d = Double.parseDouble(v);
+      if (d >= 0 && d <= 1) {
+        return d;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw bad(key, v, "a number in [0, 1]");
+  }
+
   /** A fraction in [0, 1). */
   double ratio(String key, double defaultValue) {
     String v = values.get(key);

@@ -47,7 +47,7 @@ final class OtlpLoadGenerator implements AutoCloseable {
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final List<LogsServiceGrpc.LogsServiceStub> stubs = new ArrayList<>();
   /** Export with the request already serialized: the generator should not spend its CPU encoding. */
-  private static final MethodDescriptor<byte[], ExportLogsServiceResponse> EXPORT_BYTES =
+  static final MethodDescriptor<byte[], ExportLogsServiceResponse> EXPORT_BYTES =
       LogsServiceGrpc.getExportMethod().toBuilder(new BytesMarshaller(),
           ProtoUtils.marshaller(ExportLogsServiceResponse.getDefaultInstance())).build();
   private final Recorder recorder = new Recorder(TimeUnit.MINUTES.toNanos(5), 3);

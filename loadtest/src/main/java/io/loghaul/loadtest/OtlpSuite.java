@@ -84,7 +84,7 @@ final class OtlpSuite {
         port = freePort();
         host = "127.0.0.1";
         gcLog = out.resolve("loghaul-gc.log");
-        server = startLoghaul(work, port, gcLog);
+        server = LoghaulChild.start(serverJar, jvmOpts, work, out.resolve("loghaul.log"), gcLog, port, 0, freePort());
         pid = server.pid();
       } else {
         host = target.substring(0, target.lastIndexOf(':'));
@@ -125,50 +125,10 @@ final class OtlpSuite {
       System.out.println("results in " + out);
     } finally {
       if (server != null) {
-        server.destroy();
-        if (!server.waitFor(60, TimeUnit.SECONDS)) {
-          server.destroyForcibly();
-        }
+        LoghaulChild.stop(server);
       }
       deleteTree(work);
     }
-  }
-
-  private Process startLoghaul(Path work, int grpcPort, Path gcLog) throws Exception {
-    if (!Files.isRegularFile(serverJar)) {
-      throw new IllegalStateException("loghaul server jar not found at " + serverJar + " (build it, or pass --server-jar)");
-    }
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(Arrays.stream(jvmOpts.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList());
-    cmd.add("-Xlog:gc:file=" + gcLog + ":uptime");
-    cmd.addAll(List.of("-jar", serverJar.toString(), "run",
-        "--data.dir=" + work,
-        "--kafka.embedded.port=" + freePort(),
-        "--clickhouse.managed.http-port=" + freePort(),
-        "--otlp.grpc.port=" + grpcPort,
-        "--otlp.http.port=0",
-        "--admin.port=" + freePort()));
-    Path log = out.resolve("loghaul.log");
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (System.nanoTime() < deadline) {
-      if (!p.isAlive()) {
-        throw new IllegalStateException("loghaul exited during startup; see " + log);
-      }
-      String text = Files.readString(log);
-      if (text.lines().anyMatch(l -> l.endsWith("ready"))) {
-        if (text.lines().noneMatch(l -> l.contains(Integer.toString(grpcPort)))) {
-          p.destroy();
-          throw new IllegalStateException("loghaul started but does not listen for OTLP/gRPC on " + grpcPort
-              + " (is OTLP wired into this build?); see " + log);
-        }
-        return p;
-      }
-      Thread.sleep(250);
-    }
-    p.destroyForcibly();
-    throw new IllegalStateException("loghaul not ready within 120 s; see " + log);
   }
 
   /**
