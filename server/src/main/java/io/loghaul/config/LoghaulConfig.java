@@ -85,6 +85,10 @@ public record LoghaulConfig(
 
   /** When a batch is flushed: at this many rows, encoded bytes, or age of its oldest row. */
   public record Batch(int maxRows, long maxBytes, long maxDelayMs) {
+    public static final int DEFAULT_MAX_ROWS = 100_000;
+    public static final long DEFAULT_MAX_BYTES = 16L << 20;
+    public static final long DEFAULT_MAX_DELAY_MS = 1000;
+
     /**
      * Checks that batches of {@code maxBytes} fit a JVM whose maximum heap is {@code maxHeapBytes}:
      * two batches (one filling, one inserting), each a row buffer and a copy of its source records
