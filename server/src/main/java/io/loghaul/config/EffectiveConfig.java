@@ -2,12 +2,13 @@ package io.loghaul.config;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
  * The effective configuration as text, for the startup log: every shown key in table order with
  * the value the config holds ({@code (unset)} for an unset optional key), then the members of
- * each key family. A set secret is shown as {@value #REDACTED}, whatever its value.
+ * each key family, sorted by name. A set secret is shown as {@value #REDACTED}, whatever its value.
  */
 final class EffectiveConfig {
   static final String REDACTED = "****";
@@ -42,7 +43,7 @@ final class EffectiveConfig {
 
   private static <T> Map<String, String> members(KeyFamily<T> family, LoghaulConfig config) {
     Map<String, String> out = new LinkedHashMap<>();
-    family.current().apply(config).forEach((name, value) -> {
+    new TreeMap<>(family.current().apply(config)).forEach((name, value) -> {
       String key = family.prefix() + name;
       out.put(key, hideSecret(family.isSecret(key), family.parser().show(value)));
     });
