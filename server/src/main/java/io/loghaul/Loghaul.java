@@ -1,5 +1,6 @@
 package io.loghaul;
 
+import io.loghaul.clickhouse.BatchMemory;
 import io.loghaul.config.ConfigException;
 import io.loghaul.config.ConfigLoader;
 import io.loghaul.config.LoghaulConfig;
@@ -41,7 +42,7 @@ public final class Loghaul {
     LoghaulConfig config;
     try {
       config = ConfigLoader.load(rest, System.getenv());
-      config.batch().checkFitsHeap(Runtime.getRuntime().maxMemory());
+      BatchMemory.checkFitsHeap(config.batch().maxBytes(), Runtime.getRuntime().maxMemory());
     } catch (ConfigException e) {
       System.err.println("loghaul: configuration error: " + e.getMessage());
       System.exit(2);

@@ -3,6 +3,7 @@ package io.loghaul;
 import static java.util.Objects.requireNonNull;
 
 import io.loghaul.clickhouse.BatchInserter;
+import io.loghaul.clickhouse.BatchMemory;
 import io.loghaul.clickhouse.BatchPool;
 import io.loghaul.clickhouse.ClickHouseHttpClient;
 import io.loghaul.clickhouse.ClickHouseStoredRows;
@@ -148,9 +149,7 @@ public final class LoghaulServer implements AutoCloseable {
         letter -> metrics.deadLettered(letter.type()), letter -> metrics.deadLetterFailed(), otel);
     closeables.push(deadLetters);
 
-    int expectedRows = Math.min(config.batch().maxRows(), 1 << 16);
-    BatchPool pool = new BatchPool(expectedRows,
-        (int) Math.min(config.batch().maxBytes() + (1 << 20), 64L << 20), telemetry.enabled());
+    BatchPool pool = BatchMemory.pool(config.batch().maxRows(), config.batch().maxBytes(), telemetry.enabled());
     BatchInserter inserter = new BatchInserter(clickhouse, table.insertSql(), deadLetters, metrics, pool, otel);
     closeables.push(inserter);
 

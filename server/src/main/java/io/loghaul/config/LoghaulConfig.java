@@ -83,29 +83,14 @@ public record LoghaulConfig(
     }
   }
 
-  /** When a batch is flushed: at this many rows, encoded bytes, or age of its oldest row. */
+  /**
+   * When a batch is flushed: at this many rows, encoded bytes, or age of its oldest row. What
+   * memory such batches need is {@code io.loghaul.clickhouse.BatchMemory}'s business.
+   */
   public record Batch(int maxRows, long maxBytes, long maxDelayMs) {
     public static final int DEFAULT_MAX_ROWS = 100_000;
     public static final long DEFAULT_MAX_BYTES = 16L << 20;
     public static final long DEFAULT_MAX_DELAY_MS = 1000;
-
-    /**
-     * Checks that batches of {@code maxBytes} fit a JVM whose maximum heap is {@code maxHeapBytes}:
-     * two batches (one filling, one inserting), each a row buffer and a copy of its source records
-     * about as large, plus the compression buffer — each up to a record past {@code maxBytes} — may
-     * take at most half the heap; the Kafka clients' buffers and the records in flight need the
-     * rest. Without this check a large {@code batch.max-bytes} ends in an OutOfMemoryError minutes
-     * after startup.
-     */
-    public void checkFitsHeap(long maxHeapBytes) throws ConfigException {
-      long perBatch = maxBytes + (1 << 20);
-      if (5 * perBatch > maxHeapBytes / 2) {
-        long limit = Math.max(0, maxHeapBytes / 10 - (1 << 20));
-        throw new ConfigException("batch.max-bytes", "batch.max-bytes: " + maxBytes + " (expected: at most " + limit
-            + " with this JVM's maximum heap of " + (maxHeapBytes >> 20) + " MiB; lower it, or raise -Xmx in"
-            + " LOGHAUL_JAVA_OPTS)");
-      }
-    }
   }
 
   /**

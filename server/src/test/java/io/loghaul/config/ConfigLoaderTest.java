@@ -506,20 +506,4 @@ class ConfigLoaderTest {
     }
     assertThat(usage).contains("LOGHAUL_<KEY>", "--config=FILE");
   }
-
-  @Test
-  void batchesMustFitHalfTheHeap() throws Exception {
-    LoghaulConfig.Batch defaults = new LoghaulConfig.Batch(100_000, 16L << 20, 1000);
-    defaults.checkFitsHeap(256L << 20);
-    assertThatThrownBy(() -> defaults.checkFitsHeap(128L << 20))
-        .isInstanceOf(ConfigException.class)
-        .hasMessageStartingWith("batch.max-bytes: 16777216 (expected: at most 12373196 with this JVM's maximum heap"
-            + " of 128 MiB")
-        .extracting(e -> ((ConfigException) e).key()).isEqualTo("batch.max-bytes");
-    // the limit it names is accepted
-    new LoghaulConfig.Batch(100_000, 12_373_196, 1000).checkFitsHeap(128L << 20);
-    new LoghaulConfig.Batch(100_000, 32L << 20, 1000).checkFitsHeap(1L << 30);
-    assertThatThrownBy(() -> new LoghaulConfig.Batch(100_000, 128L << 20, 1000).checkFitsHeap(1L << 30))
-        .isInstanceOf(ConfigException.class);
-  }
 }
