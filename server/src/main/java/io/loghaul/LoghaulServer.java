@@ -18,6 +18,7 @@ import io.loghaul.ingest.OtlpGrpcService;
 import io.loghaul.ingest.OtlpHttpServer;
 import io.loghaul.ingest.OtlpLogsIngester;
 import io.loghaul.ingest.RequestWorkers;
+import io.loghaul.kafka.KafkaClients;
 import io.loghaul.metrics.AdminServer;
 import io.loghaul.metrics.HealthProbe;
 import io.loghaul.metrics.JvmProcessMetrics;
@@ -35,17 +36,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HashMap;
-import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -129,8 +122,9 @@ public final class LoghaulServer implements AutoCloseable {
     ClickHouseTable table = ClickHouseTable.ensure(clickhouse, ch.database(), ch.table(), ch.createTable());
     log.info("ClickHouse table {} ready ({} profile)", table.qualifiedName(), table.profile());
 
+    KafkaClients kafkaClients = new KafkaClients(bootstrap);
     int dlqMaxBytes;
-    try (Admin adminClient = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+    try (Admin adminClient = Admin.create(kafkaClients.admin())) {
       TopicProvisioner provisioner = new TopicProvisioner(adminClient);
       if (kafka.createTopics()) {
         dlqMaxBytes = provisioner.ensure(kafka.topics(), kafka.ingestTopic(), kafka.dlqTopic(), kafka.topicPartitions());
@@ -144,7 +138,7 @@ public final class LoghaulServer implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     PipelineMetrics metrics = new PipelineMetrics(registry, ch.table(), clock);
 
-    KafkaProducer<byte[], byte[]> dlqProducer = new KafkaProducer<>(dlqProducerConfig(dlqMaxBytes));
+    KafkaProducer<byte[], byte[]> dlqProducer = new KafkaProducer<>(kafkaClients.dlqProducer(dlqMaxBytes));
     DeadLetterPublisher deadLetters = new DeadLetterPublisher(dlqProducer, kafka.dlqTopic(), clock,
         letter -> metrics.deadLettered(letter.type()), letter -> metrics.deadLetterFailed(), otel);
     closeables.push(deadLetters);
@@ -153,7 +147,7 @@ public final class LoghaulServer implements AutoCloseable {
     BatchInserter inserter = new BatchInserter(clickhouse, table.insertSql(), deadLetters, metrics, pool, otel);
     closeables.push(inserter);
 
-    KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig());
+    KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(kafkaClients.pipelineConsumer(kafka.group(), config.batch().maxDelayMs()));
     pipeline = new Pipeline(
         consumer,
         kafka.topics(),
@@ -169,13 +163,13 @@ public final class LoghaulServer implements AutoCloseable {
     closeables.push(pipeline);
     pipeline.start();
 
-    startOtlp(metrics, clock, otel);
+    startOtlp(kafkaClients, metrics, clock, otel);
 
     // its own short-timeout client: a readiness ping must not wait out the 60 s insert timeout
     ClickHouseHttpClient pingClient = new ClickHouseHttpClient(
         clickhouseUrl, ch.user(), ch.password(), Duration.ofMillis(HealthProbe.DEFAULT_TIMEOUT_MILLIS));
     closeables.push(pingClient);
-    probe = new HealthProbe(Admin.create(probeAdminConfig()), kafka.group(), pingClient::ping, metrics);
+    probe = new HealthProbe(Admin.create(kafkaClients.probeAdmin(HealthProbe.DEFAULT_TIMEOUT_MILLIS)), kafka.group(), pingClient::ping, metrics);
     closeables.push(probe);
 
     Gauge.builder("loghaul.ready", this, s -> s.notReadyReason() == null ? 1 : 0)
@@ -192,13 +186,15 @@ public final class LoghaulServer implements AutoCloseable {
    * The OTLP receivers (SPEC §6), pushed after the pipeline so they close before it: receivers
    * first (stop accepting, answer in-flight requests), then the publisher (flush to Kafka).
    */
-  private void startOtlp(PipelineMetrics metrics, Clock clock, OpenTelemetry openTelemetry) throws Exception {
+  private void startOtlp(KafkaClients kafkaClients, PipelineMetrics metrics, Clock clock, OpenTelemetry openTelemetry)
+      throws Exception {
     LoghaulConfig.Otlp otlp = config.otlp();
     if (otlp.grpcPort() == 0 && otlp.httpPort() == 0) {
       return;
     }
     KafkaLogPublisher publisher = KafkaLogPublisher.create(
-        bootstrap, config.kafka().ingestTopic(), otlp.maxInflightBytes(), config.schema().maxRecordBytes());
+        kafkaClients.otlpProducer(otlp.maxInflightBytes(), config.schema().maxRecordBytes()),
+        config.kafka().ingestTopic(), otlp.maxInflightBytes());
     closeables.push(publisher);
     OtlpLogsIngester ingester =
         new OtlpLogsIngester(config.schema(), publisher, new OtlpMetrics(metrics), openTelemetry, clock);
@@ -213,55 +209,6 @@ public final class LoghaulServer implements AutoCloseable {
         workers);
     closeables.push(otlpHttp);
     otlpHttp.start(); // logs "OTLP/HTTP listening on ..."
-  }
-
-  private Map<String, Object> consumerConfig() {
-    Map<String, Object> c = new HashMap<>();
-    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    c.put(ConsumerConfig.GROUP_ID_CONFIG, config.kafka().group());
-    c.put(ConsumerConfig.CLIENT_ID_CONFIG, "loghaul-pipeline");
-    c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
-    c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 << 20);
-    // Rows wait up to batch.max-delay-ms for their INSERT anyway, so let the broker gather a
-    // worthwhile fetch instead of answering every poll with a handful of records: at a trickle
-    // of records, fetch.min.bytes=1 costs a fetch round trip (broker and consumer CPU) per poll.
-    c.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 256 * 1024);
-    c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) Math.max(10, Math.min(250, config.batch().maxDelayMs() / 4)));
-    c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
-    return c;
-  }
-
-  private Map<String, Object> probeAdminConfig() {
-    Map<String, Object> c = new HashMap<>();
-    c.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    c.put(AdminClientConfig.CLIENT_ID_CONFIG, "loghaul-probe");
-    c.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) HealthProbe.DEFAULT_TIMEOUT_MILLIS);
-    c.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) HealthProbe.DEFAULT_TIMEOUT_MILLIS);
-    // reconnect quickly once the broker is back, so readiness returns soon after
-    c.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1_000);
-    return c;
-  }
-
-  private Map<String, Object> dlqProducerConfig(int maxRequestBytes) {
-    Map<String, Object> c = new HashMap<>();
-    c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    c.put(ProducerConfig.CLIENT_ID_CONFIG, "loghaul-dlq");
-    c.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-    c.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-    c.put(ProducerConfig.ACKS_CONFIG, "all");
-    c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    c.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-    // uncompressed so the DLQ topic's max.message.bytes is judged on the record as it came
-    c.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
-    c.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxRequestBytes);
-    c.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
-    c.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-    return c;
   }
 
   /**
