@@ -24,11 +24,11 @@ import io.loghaul.metrics.HealthProbe;
 import io.loghaul.metrics.JvmProcessMetrics;
 import io.loghaul.metrics.OtlpMetrics;
 import io.loghaul.metrics.PipelineMetrics;
+import io.loghaul.metrics.Readiness;
 import io.loghaul.metrics.Telemetry;
 import io.loghaul.pipeline.Pipeline;
 import io.loghaul.pipeline.RecordDecoder;
 import io.loghaul.pipeline.TopicProvisioner;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
@@ -172,10 +172,9 @@ public final class LoghaulServer implements AutoCloseable {
     probe = new HealthProbe(Admin.create(kafkaClients.probeAdmin(HealthProbe.DEFAULT_TIMEOUT_MILLIS)), kafka.group(), pingClient::ping, metrics);
     closeables.push(probe);
 
-    Gauge.builder("loghaul.ready", this, s -> s.notReadyReason() == null ? 1 : 0)
-        .description("1 while /readyz answers 200 (Kafka and ClickHouse reachable, pipeline consuming), else 0")
-        .register(registry);
-    admin = new AdminServer(config.adminHost(), config.adminPort(), registry, this::notReadyReason);
+    Readiness readiness = Readiness.of(pipeline::consuming, probe, clickhouseUrl, bootstrap);
+    readiness.register(registry);
+    admin = new AdminServer(config.adminHost(), config.adminPort(), registry, readiness::notReadyReason);
     closeables.push(admin);
     log.info("Admin HTTP listening on :{} (/metrics, /healthz, /readyz)", admin.port());
     log.info("Pipeline consuming {} as group {} into {}", kafka.topics(), kafka.group(), table.qualifiedName());
@@ -209,23 +208,6 @@ public final class LoghaulServer implements AutoCloseable {
         workers);
     closeables.push(otlpHttp);
     otlpHttp.start(); // logs "OTLP/HTTP listening on ..."
-  }
-
-  /**
-   * Null when ready (ClickHouse and Kafka reachable, pipeline consuming), else why not. Reads the
-   * background {@link HealthProbe}'s last results, so it never blocks the admin thread.
-   */
-  String notReadyReason() {
-    if (pipeline == null || !pipeline.consuming()) {
-      return "pipeline not consuming";
-    }
-    if (probe == null || !probe.clickhouseReachable()) {
-      return "ClickHouse unreachable at " + clickhouseUrl;
-    }
-    if (!probe.kafkaReachable()) {
-      return "Kafka unreachable at " + bootstrap;
-    }
-    return null;
   }
 
   /**
