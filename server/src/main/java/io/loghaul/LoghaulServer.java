@@ -35,6 +35,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -99,6 +101,9 @@ public final class LoghaulServer implements AutoCloseable {
   private static LoghaulServer assemble(LoghaulConfig config, OpenTelemetry injected, Closer closer)
       throws Exception {
     log.info("Configuration: {}", ConfigLoader.render(config));
+    if (config.portsFile() != null) {
+      PortsFile.clear(config.portsFile());
+    }
     Telemetry telemetry = closer.add(
         injected != null ? Telemetry.of(injected) : Telemetry.create(config.tracing()));
     if (config.tracing().otlpEndpoint() != null && injected == null) {
@@ -156,12 +161,15 @@ public final class LoghaulServer implements AutoCloseable {
     Readiness readiness = Readiness.of(pipeline::consuming, probe, clickhouseUrl,
         kafkaClients.bootstrapServers());
     readiness.register(registry);
-    AdminServer admin = closer.add(new AdminServer(config.adminHost(), config.adminPort(), registry,
-        readiness::notReadyReason));
+    AdminServer admin = closer.add(new AdminServer(config.adminHost(),
+        LoghaulConfig.bindPort(config.adminPort()), registry, readiness::notReadyReason));
     log.info("Admin HTTP listening on :{} (/metrics, /healthz, /readyz)", admin.port());
     log.info("Pipeline consuming {} as group {} into {}", kafka.topics(), kafka.group(),
         table.qualifiedName());
     LoghaulServer server = new LoghaulServer(pipeline, registry, admin, otlp, closer);
+    if (config.portsFile() != null) {
+      closer.add(PortsFile.write(config.portsFile(), server.ports()));
+    }
     log.info("ready");
     return server;
   }
@@ -223,14 +231,16 @@ public final class LoghaulServer implements AutoCloseable {
     RequestWorkers workers = closer.add(new RequestWorkers(0));
     OtlpGrpcService grpc = null;
     if (otlp.grpcPort() != 0) {
-      grpc = closer.add(new OtlpGrpcService(otlp.grpcHost(), otlp.grpcPort(),
-          otlp.maxRequestBytes(), otlp.limits(), ingester, workers));
+      grpc = closer.add(new OtlpGrpcService(otlp.grpcHost(),
+          LoghaulConfig.bindPort(otlp.grpcPort()), otlp.maxRequestBytes(), otlp.limits(), ingester,
+          workers));
       grpc.start(); // logs "OTLP/gRPC listening on ..."
     }
     OtlpHttpServer http = null;
     if (otlp.httpPort() != 0) {
-      http = closer.add(new OtlpHttpServer(otlp.httpHost(), otlp.httpPort(),
-          otlp.maxRequestBytes(), otlp.limits(), ingester, workers));
+      http = closer.add(new OtlpHttpServer(otlp.httpHost(),
+          LoghaulConfig.bindPort(otlp.httpPort()), otlp.maxRequestBytes(), otlp.limits(), ingester,
+          workers));
       http.start(); // logs "OTLP/HTTP listening on ..."
     }
     return new Otlp(grpc, http);
@@ -259,8 +269,17 @@ public final class LoghaulServer implements AutoCloseable {
     return otlp.http() == null ? -1 : otlp.http().port();
   }
 
+  /** The bound port of every running listener, by its key: {@code otlp.grpc.port=4317}, .... */
+  public Map<String, Integer> ports() {
+    Map<String, Integer> ports = new LinkedHashMap<>();
+    if (otlp.grpc() != null) ports.put("otlp.grpc.port", otlp.grpc().port());
+    if (otlp.http() != null) ports.put("otlp.http.port", otlp.http().port());
+    ports.put("admin.port", admin.port());
+    return ports;
+  }
+
   /**
-   * Stops in reverse start order: admin, probe, OTLP listeners (answer in-flight requests), the
+   * Stops in reverse start order: the ports file, admin, probe, OTLP listeners (answer in-flight requests), the
    * OTLP publisher (flush), the pipeline (flush + commit), servers last. Idempotent.
    */
   @Override

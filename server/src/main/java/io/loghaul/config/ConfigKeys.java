@@ -5,11 +5,12 @@ import static io.loghaul.config.Parsers.BOOLEAN;
 import static io.loghaul.config.Parsers.BOOTSTRAP;
 import static io.loghaul.config.Parsers.HOST;
 import static io.loghaul.config.Parsers.IDENTIFIER;
+import static io.loghaul.config.Parsers.LISTEN_PORT;
+import static io.loghaul.config.Parsers.LISTEN_PORT_OR_ZERO;
 import static io.loghaul.config.Parsers.NON_EMPTY;
 import static io.loghaul.config.Parsers.NON_NEGATIVE_MILLIS;
 import static io.loghaul.config.Parsers.PATH;
 import static io.loghaul.config.Parsers.PORT;
-import static io.loghaul.config.Parsers.PORT_OR_ZERO;
 import static io.loghaul.config.Parsers.POSITIVE_INT;
 import static io.loghaul.config.Parsers.POSITIVE_LONG;
 import static io.loghaul.config.Parsers.POSITIVE_MILLIS;
@@ -113,10 +114,10 @@ final class ConfigKeys {
       SchemaLimits.DEFAULT_MAX_FUTURE_SECONDS, POSITIVE_LONG,
       "newest accepted timestamp, relative to now", c -> c.schema().maxFutureSeconds());
 
-  static final Key<Integer> OTLP_GRPC_PORT = Key.of("otlp.grpc.port", 4317, PORT_OR_ZERO,
-      "OTLP/gRPC port; 0 disables", c -> c.otlp().grpcPort());
-  static final Key<Integer> OTLP_HTTP_PORT = Key.of("otlp.http.port", 4318, PORT_OR_ZERO,
-      "OTLP/HTTP port; 0 disables", c -> c.otlp().httpPort());
+  static final Key<Integer> OTLP_GRPC_PORT = Key.of("otlp.grpc.port", 4317, LISTEN_PORT_OR_ZERO,
+      "OTLP/gRPC port; 0 disables, auto = any free port", c -> c.otlp().grpcPort());
+  static final Key<Integer> OTLP_HTTP_PORT = Key.of("otlp.http.port", 4318, LISTEN_PORT_OR_ZERO,
+      "OTLP/HTTP port; 0 disables, auto = any free port", c -> c.otlp().httpPort());
   static final Key<String> OTLP_GRPC_HOST = Key.of("otlp.grpc.host", "0.0.0.0", HOST,
       "address the OTLP/gRPC listener binds", c -> c.otlp().grpcHost());
   static final Key<String> OTLP_HTTP_HOST = Key.of("otlp.http.host", "0.0.0.0", HOST,
@@ -169,10 +170,13 @@ final class ConfigKeys {
       POSITIVE_MILLIS, "OTLP/gRPC: time calls get to finish when their connection reaches its age",
       c -> c.otlp().limits().maxConnectionAgeGrace());
 
-  static final Key<Integer> ADMIN_PORT = Key.of("admin.port", 9464, PORT,
-      "/metrics, /healthz, /readyz", LoghaulConfig::adminPort);
+  static final Key<Integer> ADMIN_PORT = Key.of("admin.port", 9464, LISTEN_PORT,
+      "/metrics, /healthz, /readyz; auto = any free port", LoghaulConfig::adminPort);
   static final Key<String> ADMIN_HOST = Key.of("admin.host", "0.0.0.0", HOST,
       "address the admin listener binds", LoghaulConfig::adminHost);
+  static final Key<Path> ADMIN_PORTS_FILE = Key.optional("admin.ports-file", PATH,
+      "written once all listeners are bound: their bound ports as admin.port=..., otlp.*.port=...",
+      LoghaulConfig::portsFile);
 
   static final Key<String> TRACING_OTLP_ENDPOINT = Key.optional("tracing.otlp-endpoint", URL,
       "OTLP endpoint for loghaul's own traces; unset = off", c -> c.tracing().otlpEndpoint());
@@ -195,6 +199,6 @@ final class ConfigKeys {
       OTLP_HTTP_HEADER_TIMEOUT, OTLP_HTTP_BODY_TIMEOUT, OTLP_HTTP_IDLE_TIMEOUT,
       OTLP_GRPC_MAX_CONCURRENT_STREAMS, OTLP_GRPC_MIN_PING_INTERVAL, OTLP_GRPC_MAX_CONNECTION_IDLE,
       OTLP_GRPC_MAX_CONNECTION_AGE, OTLP_GRPC_MAX_CONNECTION_AGE_GRACE,
-      ADMIN_PORT, ADMIN_HOST,
+      ADMIN_PORT, ADMIN_HOST, ADMIN_PORTS_FILE,
       TRACING_OTLP_ENDPOINT, TRACING_SAMPLE_RATIO), List.of());
 }

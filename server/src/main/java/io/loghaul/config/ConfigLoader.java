@@ -4,6 +4,7 @@ import static io.loghaul.config.ConfigException.echo;
 import static io.loghaul.config.ConfigException.invalid;
 import static io.loghaul.config.ConfigKeys.ADMIN_HOST;
 import static io.loghaul.config.ConfigKeys.ADMIN_PORT;
+import static io.loghaul.config.ConfigKeys.ADMIN_PORTS_FILE;
 import static io.loghaul.config.ConfigKeys.BATCH_MAX_BYTES;
 import static io.loghaul.config.ConfigKeys.BATCH_MAX_DELAY_MS;
 import static io.loghaul.config.ConfigKeys.BATCH_MAX_ROWS;
@@ -189,7 +190,7 @@ public final class ConfigLoader {
         v.get(TRACING_OTLP_ENDPOINT),
         v.get(TRACING_SAMPLE_RATIO));
     return new LoghaulConfig(v.get(DATA_DIR), kafka, clickhouse, batch, schema, otlp,
-        v.get(ADMIN_HOST), v.get(ADMIN_PORT), tracing);
+        v.get(ADMIN_HOST), v.get(ADMIN_PORT), v.get(ADMIN_PORTS_FILE), tracing);
   }
 
   /** {@code clickhouse.password}, or the content of {@code clickhouse.password-file}. */
@@ -223,7 +224,10 @@ public final class ConfigLoader {
     return content.substring(0, end);
   }
 
-  /** Two listeners of this process on one port would fail at bind time with a vaguer error. */
+  /**
+   * Two listeners of this process on one port would fail at bind time with a vaguer error. Ports
+   * that are off (0) or chosen when binding ({@code auto}) cannot clash.
+   */
   private static void checkPortsDistinct(Values v) throws ConfigException {
     List<Key<Integer>> listeners = new ArrayList<>();
     if (v.get(KAFKA_BOOTSTRAP) == null) listeners.add(KAFKA_EMBEDDED_PORT);
@@ -232,7 +236,7 @@ public final class ConfigLoader {
     Map<Integer, String> used = new HashMap<>();
     for (Key<Integer> key : listeners) {
       int port = v.get(key);
-      if (port == 0) continue;
+      if (port == 0 || port == LoghaulConfig.AUTO_PORT) continue;
       String other = used.putIfAbsent(port, key.name());
       if (other != null) {
         throw new ConfigException(key.name(),

@@ -8,8 +8,11 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The whole validated configuration of one loghaul process (SPEC §2). Built once at startup by
- * {@link ConfigLoader}; immutable.
+ * The whole validated configuration of one loghaul process (docs/configuration.md). Built once at
+ * startup by {@link ConfigLoader}; immutable.
+ *
+ * @param adminPort 1..65535, or {@link #AUTO_PORT}
+ * @param portsFile where the bound listener ports are written once bound, or null for nowhere
  */
 public record LoghaulConfig(
     Path dataDir,
@@ -20,7 +23,15 @@ public record LoghaulConfig(
     Otlp otlp,
     String adminHost,
     int adminPort,
+    Path portsFile,
     Tracing tracing) {
+
+  /**
+   * The value of a listener port ({@code admin.port}, {@code otlp.grpc.port}, {@code
+   * otlp.http.port}) given as {@code auto}: bind any free port (tests, several instances on one
+   * host); the bound ports are logged and written to {@code admin.ports-file}.
+   */
+  public static final int AUTO_PORT = -1;
 
   public LoghaulConfig {
     requireNonNull(dataDir, "dataDir");
@@ -31,6 +42,11 @@ public record LoghaulConfig(
     requireNonNull(otlp, "otlp");
     requireNonNull(adminHost, "adminHost");
     requireNonNull(tracing, "tracing");
+  }
+
+  /** The port to bind for a listener port value: {@link #AUTO_PORT} becomes 0 (any free port). */
+  public static int bindPort(int port) {
+    return port == AUTO_PORT ? 0 : port;
   }
 
   /**
@@ -97,9 +113,9 @@ public record LoghaulConfig(
    * OTLP receivers.
    *
    * @param grpcHost address the gRPC listener binds
-   * @param grpcPort 0 disables
+   * @param grpcPort 0 disables; {@link LoghaulConfig#AUTO_PORT} binds any free port
    * @param httpHost address the HTTP listener binds
-   * @param httpPort 0 disables
+   * @param httpPort 0 disables; {@link LoghaulConfig#AUTO_PORT} binds any free port
    * @param maxRequestBytes after decompression
    * @param maxInflightBytes bytes of accepted records waiting for Kafka acknowledgement; over it
    *     requests are refused as retryable

@@ -17,6 +17,9 @@ import java.util.regex.Pattern;
  * users and tests see ({@code batch.max-rows: -1 (expected: > 0)}), so change them with care.
  */
 final class Parsers {
+  /** The text {@code auto} of a listener port: any free port, chosen when binding. */
+  static final String AUTO = "auto";
+
   private static final Pattern IDENTIFIER_PATTERN = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Pattern HOST_PATTERN =
       Pattern.compile("[A-Za-z0-9._:-]{1,253}|\\[[0-9A-Fa-f:.]{2,45}]");
@@ -97,12 +100,15 @@ final class Parsers {
     return (int) n;
   };
 
-  /** An optional listener's port: 1..65535, 0 disables. */
-  static final Parser<Integer> PORT_OR_ZERO = text -> {
+  /** A listener's port: 1..65535, or {@code auto} for {@link LoghaulConfig#AUTO_PORT}. */
+  static final Parser<Integer> LISTEN_PORT = listenPort(PORT);
+
+  /** An optional listener's port: 1..65535, 0 disables, or {@code auto}. */
+  static final Parser<Integer> LISTEN_PORT_OR_ZERO = listenPort(text -> {
     long n = parseLong(text, "a port 0..65535, 0 disables");
     if (n < 0 || n > 65535) throw InvalidValue.expected("0..65535, 0 disables");
     return (int) n;
-  };
+  });
 
   static final Parser<String> TOPIC = text -> {
     if (!isTopicName(text)) throw InvalidValue.expected("a Kafka topic name of [A-Za-z0-9._-]");
@@ -191,6 +197,20 @@ final class Parsers {
       @Override
       public String show(Duration value) {
         return Long.toString(value.toMillis());
+      }
+    };
+  }
+
+  private static Parser<Integer> listenPort(Parser<Integer> number) {
+    return new Parser<>() {
+      @Override
+      public Integer parse(String text) throws InvalidValue {
+        return text.equals(AUTO) ? LoghaulConfig.AUTO_PORT : number.parse(text);
+      }
+
+      @Override
+      public String show(Integer value) {
+        return value == LoghaulConfig.AUTO_PORT ? AUTO : value.toString();
       }
     };
   }
