@@ -1,9 +1,10 @@
 package io.loghaul.loadtest;
 
 import static io.loghaul.loadtest.BenchFiles.deleteTree;
-import static io.loghaul.loadtest.BenchFiles.freePort;
 import static io.loghaul.loadtest.BenchFiles.round;
 
+import io.loghaul.testkit.FreePorts;
+import io.loghaul.testkit.LoghaulProcess;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -73,7 +74,7 @@ final class OtlpSuite {
   void run() throws Exception {
     Files.createDirectories(out);
     Map<String, Object> machine = Machine.describe();
-    Process server = null;
+    LoghaulProcess server = null;
     Path work = out.resolve("work");
     String host;
     int port;
@@ -81,10 +82,10 @@ final class OtlpSuite {
     Path gcLog = null;
     try {
       if (target == null) {
-        port = freePort();
         host = "127.0.0.1";
         gcLog = out.resolve("loghaul-gc.log");
-        server = startLoghaul(work, port, gcLog);
+        server = startLoghaul(work, gcLog);
+        port = server.port("otlp.grpc.port");
         pid = server.pid();
       } else {
         host = target.substring(0, target.lastIndexOf(':'));
@@ -125,50 +126,40 @@ final class OtlpSuite {
       System.out.println("results in " + out);
     } finally {
       if (server != null) {
-        server.destroy();
-        if (!server.waitFor(60, TimeUnit.SECONDS)) {
-          server.destroyForcibly();
+        try {
+          server.terminate(Duration.ofSeconds(60));
+        } catch (IllegalStateException e) {
+          System.err.println("otlp: " + e.getMessage()); // killed; the results stand
+        } finally {
+          server.close();
         }
       }
       deleteTree(work);
     }
   }
 
-  private Process startLoghaul(Path work, int grpcPort, Path gcLog) throws Exception {
+  /** loghaul on embedded defaults, OTLP/gRPC on a port of its choosing, ready for requests. */
+  private LoghaulProcess startLoghaul(Path work, Path gcLog) throws Exception {
     if (!Files.isRegularFile(serverJar)) {
       throw new IllegalStateException("loghaul server jar not found at " + serverJar + " (build it, or pass --server-jar)");
     }
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(Arrays.stream(jvmOpts.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList());
-    cmd.add("-Xlog:gc:file=" + gcLog + ":uptime");
-    cmd.addAll(List.of("-jar", serverJar.toString(), "run",
-        "--data.dir=" + work,
-        "--kafka.embedded.port=" + freePort(),
-        "--clickhouse.managed.http-port=" + freePort(),
-        "--otlp.grpc.port=" + grpcPort,
-        "--otlp.http.port=0",
-        "--admin.port=" + freePort()));
-    Path log = out.resolve("loghaul.log");
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (System.nanoTime() < deadline) {
-      if (!p.isAlive()) {
-        throw new IllegalStateException("loghaul exited during startup; see " + log);
-      }
-      String text = Files.readString(log);
-      if (text.lines().anyMatch(l -> l.endsWith("ready"))) {
-        if (text.lines().noneMatch(l -> l.contains(Integer.toString(grpcPort)))) {
-          p.destroy();
-          throw new IllegalStateException("loghaul started but does not listen for OTLP/gRPC on " + grpcPort
-              + " (is OTLP wired into this build?); see " + log);
-        }
-        return p;
-      }
-      Thread.sleep(250);
+    List<String> jvm = new ArrayList<>(Arrays.stream(jvmOpts.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList());
+    jvm.add("-Xlog:gc:file=" + gcLog + ":uptime");
+    // the embedded broker and the managed clickhouse-server need their ports before they start
+    LoghaulProcess p = LoghaulProcess.jar(serverJar).jvmOptions(jvm).log(out.resolve("loghaul.log"))
+        .flags(List.of(
+            "--data.dir=" + work,
+            "--kafka.embedded.port=" + FreePorts.freePort(),
+            "--clickhouse.managed.http-port=" + FreePorts.freePort(),
+            "--otlp.grpc.port=auto",
+            "--otlp.http.port=0"))
+        .start();
+    try {
+      return p.awaitReady(Duration.ofSeconds(120));
+    } catch (RuntimeException | InterruptedException e) {
+      p.close();
+      throw e;
     }
-    p.destroyForcibly();
-    throw new IllegalStateException("loghaul not ready within 120 s; see " + log);
   }
 
   /**
