@@ -51,9 +51,4 @@ record Key<T>(
   Key<T> asSecret() {
     return new Key<>(name, defaultValue, parser, meaning, current, true, optional);
   }
-
-  /** This key left out of the effective configuration. */
-  Key<T> notShown() {
-    return new Key<>(name, defaultValue, parser, meaning, null, secret, optional);
-  }
 }
