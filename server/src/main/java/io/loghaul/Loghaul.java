@@ -1,5 +1,6 @@
 package io.loghaul;
 
+import io.loghaul.clickhouse.BatchMemory;
 import io.loghaul.config.ConfigException;
 import io.loghaul.config.ConfigLoader;
 import io.loghaul.config.LoghaulConfig;
@@ -41,13 +42,23 @@ public final class Loghaul {
     LoghaulConfig config;
     try {
       config = ConfigLoader.load(rest, System.getenv());
-      config.batch().checkFitsHeap(Runtime.getRuntime().maxMemory());
+      checkBatchesFitHeap(config.batch().maxBytes(), Runtime.getRuntime().maxMemory());
     } catch (ConfigException e) {
       System.err.println("loghaul: configuration error: " + e.getMessage());
       System.exit(2);
       return;
     }
     System.exit(run(config));
+  }
+
+  /** Refuses a {@code batch.max-bytes} whose batches this JVM's heap cannot hold. */
+  static void checkBatchesFitHeap(long maxBytes, long maxHeapBytes) throws ConfigException {
+    long limit = BatchMemory.largestMaxBytes(maxHeapBytes);
+    if (maxBytes > limit) {
+      throw new ConfigException("batch.max-bytes", "batch.max-bytes: " + maxBytes
+          + " (expected: at most " + limit + " with this JVM's maximum heap of "
+          + (maxHeapBytes >> 20) + " MiB; lower it, or raise -Xmx in LOGHAUL_JAVA_OPTS)");
+    }
   }
 
   /** Runs until the JVM is asked to stop; returns the exit code. */

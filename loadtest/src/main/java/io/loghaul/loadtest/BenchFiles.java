@@ -1,22 +1,14 @@
 package io.loghaul.loadtest;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** Small helpers the suites share: free ports, scratch directories, rounding for reports. */
+/** Small helpers the suites share: scratch directories, rounding for reports. */
 final class BenchFiles {
   private BenchFiles() {}
-
-  /** A currently free local TCP port. */
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 
   /** Deletes {@code dir} and everything below it; nothing when it does not exist. */
   static void deleteTree(Path dir) throws IOException {

@@ -1,7 +1,6 @@
 package io.loghaul.loadtest;
 
 import static io.loghaul.loadtest.BenchFiles.deleteTree;
-import static io.loghaul.loadtest.BenchFiles.freePort;
 import static io.loghaul.loadtest.BenchFiles.round;
 
 import io.loghaul.clickhouse.ClickHouseHttpClient;
@@ -9,10 +8,8 @@ import io.loghaul.clickhouse.ClickHouseTable;
 import io.loghaul.clickhouse.ServerProfile;
 import io.loghaul.embedded.EmbeddedKafka;
 import io.loghaul.schema.ErrorType;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import io.loghaul.testkit.FreePorts;
+import io.loghaul.testkit.LoghaulProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -144,8 +141,8 @@ final class CompareSuite {
     deleteTree(work);
     Map<String, Object> machine = Machine.describe();
     System.out.println("compare: " + records + " records + " + badRecords() + " bad; machine: " + Machine.oneLine(machine));
-    try (EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("kafka"), freePort());
-        BenchClickHouse ch = BenchClickHouse.start(work.resolve("clickhouse"), freePort(), flushIntervalMs);
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("kafka"), FreePorts.freePort());
+        BenchClickHouse ch = BenchClickHouse.start(work.resolve("clickhouse"), FreePorts.freePort(), flushIntervalMs);
         ClickHouseHttpClient client = new ClickHouseHttpClient(ch.url(), "default", "", Duration.ofSeconds(60));
         Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
       admin.createTopics(List.of(new NewTopic(TOPIC, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
@@ -294,14 +291,7 @@ final class CompareSuite {
     String table = "loghaul_logs_" + trial;
     String group = "loghaul-bench-" + trial;
     String dlq = TOPIC + ".dlq." + trial;
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String opt : jvmOpts.trim().split("\\s+")) {
-      if (!opt.isEmpty()) {
-        cmd.add(opt);
-      }
-    }
-    cmd.addAll(List.of("-jar", serverJar.toString(), "run",
+    List<String> flags = new ArrayList<>(List.of(
         "--data.dir=" + work.resolve("loghaul"),
         "--kafka.bootstrap=" + bootstrap,
         "--kafka.topics=" + TOPIC,
@@ -313,51 +303,22 @@ final class CompareSuite {
         "--clickhouse.table=" + table,
         "--schema.max-record-bytes=65536",
         "--otlp.grpc.port=0",
-        "--otlp.http.port=0",
-        "--admin.port=" + freePort()));
+        "--otlp.http.port=0"));
     for (String arg : extraArgs.split("\\s+")) {
       if (!arg.isEmpty()) {
-        cmd.add(arg);
+        flags.add(arg);
       }
     }
+    List<String> jvm = Arrays.stream(jvmOpts.trim().split("\\s+")).filter(o -> !o.isEmpty()).toList();
     long launch = System.nanoTime();
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    Path log = out.resolve("loghaul-" + trial + ".log");
-    try {
-      double chCpu0 = -1;
-      double jvmCpu0 = -1;
-      Bystanders bystanders = null;
-      long t0 = 0;
-      BufferedReader reader = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-      List<String> lines = new ArrayList<>();
-      String line;
-      while ((line = reader.readLine()) != null) {
-        lines.add(line);
-        if (line.contains("Pipeline consuming")) {
-          chCpu0 = ProcStat.cpuSeconds(ch.pid());
-          jvmCpu0 = ProcStat.cpuSeconds(p.pid());
-          bystanders = Bystanders.start();
-          t0 = System.nanoTime();
-          break;
-        }
-      }
-      if (t0 == 0) {
-        Files.write(log, lines);
-        throw new IllegalStateException("loghaul exited before consuming; see " + log);
-      }
-      // keep draining its output so it never blocks on a full pipe
-      Thread drain = Thread.ofPlatform().daemon().start(() -> {
-        try {
-          String l;
-          while ((l = reader.readLine()) != null) {
-            synchronized (lines) {
-              lines.add(l);
-            }
-          }
-        } catch (IOException e) {
-          // the process ended
-        }
-      });
+    try (LoghaulProcess p = LoghaulProcess.jar(serverJar).jvmOptions(jvm).flags(flags)
+        .log(out.resolve("loghaul-" + trial + ".log")).start()) {
+      // ready = consuming: the clock starts when /readyz says so, not when the JVM starts
+      p.awaitReady(Duration.ofSeconds(120));
+      double chCpu0 = ProcStat.cpuSeconds(ch.pid());
+      double jvmCpu0 = ProcStat.cpuSeconds(p.pid());
+      Bystanders bystanders = Bystanders.start();
+      long t0 = System.nanoTime();
       Done done = awaitDone(admin, group, ends, client, table, t0);
       double jvmCpu = ProcStat.cpuSeconds(p.pid()) - jvmCpu0;
       double chCpu = ProcStat.cpuSeconds(ch.pid()) - chCpu0;
@@ -378,17 +339,14 @@ final class CompareSuite {
       r.put("cpu_seconds_by_thread_whole_life", threads);
       r.put("jvm_opts", jvmOpts);
       r.put("settings", extraArgs.isEmpty() ? "default" : extraArgs);
-      p.destroy();
-      p.waitFor(60, TimeUnit.SECONDS);
-      drain.join(5_000);
-      synchronized (lines) {
-        Files.write(log, lines);
+      try {
+        p.terminate(Duration.ofSeconds(60));
+      } catch (IllegalStateException e) {
+        System.err.println("compare: " + e.getMessage()); // killed; the trial's numbers stand
       }
       r.put("parts", settle(client, table));
       System.out.println("loghaul: " + r);
       return r;
-    } finally {
-      p.destroyForcibly();
     }
   }
 

@@ -1,9 +1,10 @@
 package io.loghaul.loadtest;
 
 import static io.loghaul.loadtest.BenchFiles.deleteTree;
-import static io.loghaul.loadtest.BenchFiles.freePort;
 import static io.loghaul.loadtest.BenchFiles.round;
 
+import io.loghaul.testkit.FreePorts;
+import io.loghaul.testkit.LoghaulProcess;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -73,7 +74,7 @@ final class OtlpSuite {
   void run() throws Exception {
     Files.createDirectories(out);
     Map<String, Object> machine = Machine.describe();
-    Process server = null;
+    LoghaulProcess server = null;
     Path work = out.resolve("work");
     String host;
     int port;
@@ -81,10 +82,10 @@ final class OtlpSuite {
     Path gcLog = null;
     try {
       if (target == null) {
-        port = freePort();
         host = "127.0.0.1";
         gcLog = out.resolve("loghaul-gc.log");
-        server = LoghaulChild.start(serverJar, jvmOpts, work, out.resolve("loghaul.log"), gcLog, port, 0, freePort());
+        server = startLoghaul(work, gcLog);
+        port = server.port("otlp.grpc.port");
         pid = server.pid();
       } else {
         host = target.substring(0, target.lastIndexOf(':'));
@@ -125,9 +126,39 @@ final class OtlpSuite {
       System.out.println("results in " + out);
     } finally {
       if (server != null) {
-        LoghaulChild.stop(server);
+        try {
+          server.terminate(Duration.ofSeconds(60));
+        } catch (IllegalStateException e) {
+          System.err.println("otlp: " + e.getMessage()); // killed; the results stand
+        } finally {
+          server.close();
+        }
       }
       deleteTree(work);
+    }
+  }
+
+  /** loghaul on embedded defaults, OTLP/gRPC on a port of its choosing, ready for requests. */
+  private LoghaulProcess startLoghaul(Path work, Path gcLog) throws Exception {
+    if (!Files.isRegularFile(serverJar)) {
+      throw new IllegalStateException("loghaul server jar not found at " + serverJar + " (build it, or pass --server-jar)");
+    }
+    List<String> jvm = new ArrayList<>(Arrays.stream(jvmOpts.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList());
+    jvm.add("-Xlog:gc:file=" + gcLog + ":uptime");
+    // the embedded broker and the managed clickhouse-server need their ports before they start
+    LoghaulProcess p = LoghaulProcess.jar(serverJar).jvmOptions(jvm).log(out.resolve("loghaul.log"))
+        .flags(List.of(
+            "--data.dir=" + work,
+            "--kafka.embedded.port=" + FreePorts.freePort(),
+            "--clickhouse.managed.http-port=" + FreePorts.freePort(),
+            "--otlp.grpc.port=auto",
+            "--otlp.http.port=0"))
+        .start();
+    try {
+      return p.awaitReady(Duration.ofSeconds(120));
+    } catch (RuntimeException | InterruptedException e) {
+      p.close();
+      throw e;
     }
   }
 

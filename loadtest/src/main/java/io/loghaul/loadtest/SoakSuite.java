@@ -1,11 +1,12 @@
 package io.loghaul.loadtest;
 
 import static io.loghaul.loadtest.BenchFiles.deleteTree;
-import static io.loghaul.loadtest.BenchFiles.freePort;
 import static io.loghaul.loadtest.BenchFiles.round;
 
 import io.loghaul.loadtest.SoakKind.Transport;
 import io.loghaul.loadtest.SoakRecorder.Status;
+import io.loghaul.testkit.FreePorts;
+import io.loghaul.testkit.LoghaulProcess;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,7 +29,7 @@ import org.HdrHistogram.Histogram;
  * {@code bench soak}: a long run at a steady rate of mixed OTLP requests — valid, partially valid
  * and malformed ({@link SoakMix}, {@link SoakRequests}) over gRPC and HTTP — plus slow HTTP
  * clients ({@link SlowClients}), against one loghaul: {@code --target} on loopback, or a child
- * process on embedded defaults ({@link LoghaulChild}). Every {@code --sample-interval} it records
+ * process on embedded defaults ({@link LoghaulProcess}). Every {@code --sample-interval} it records
  * a {@link SoakSample} (latency of valid requests, rates, answers by status class, the server's
  * RSS, heap, GC pauses and open connections, the slow clients) to {@code samples.csv} and a table
  * row on stdout; at the end it writes {@code summary.json}, {@code summary.md} and {@code soak.svg}
@@ -155,7 +157,7 @@ final class SoakSuite {
     System.setProperty("jdk.httpclient.connectionPoolSize", HTTP_CLIENT_IDLE_CONNECTIONS);
     Files.createDirectories(out);
     Map<String, Object> machine = Machine.describe();
-    Process server = null;
+    LoghaulProcess server = null;
     Path work = out.resolve("work");
     try {
       String host;
@@ -165,11 +167,10 @@ final class SoakSuite {
       long pid = serverPid;
       if (targetHost == null) {
         host = "127.0.0.1";
-        grpcPort = freePort();
-        httpPort = freePort();
-        adminPort = freePort();
-        server = LoghaulChild.start(serverJar, jvmOpts, work, out.resolve("loghaul.log"), out.resolve("loghaul-gc.log"),
-            grpcPort, httpPort, adminPort);
+        server = startLoghaul(work);
+        grpcPort = server.port("otlp.grpc.port");
+        httpPort = server.port("otlp.http.port");
+        adminPort = server.adminPort();
         pid = server.pid();
       } else {
         host = targetHost;
@@ -181,9 +182,39 @@ final class SoakSuite {
       r.execute(machine);
     } finally {
       if (server != null) {
-        LoghaulChild.stop(server);
+        try {
+          server.terminate(Duration.ofSeconds(60));
+        } catch (IllegalStateException e) {
+          System.err.println("soak: " + e.getMessage()); // killed; the results stand
+        } finally {
+          server.close();
+        }
       }
       deleteTree(work);
+    }
+  }
+
+  /** loghaul on embedded defaults, both OTLP listeners on ports of its choosing, ready for requests. */
+  private LoghaulProcess startLoghaul(Path work) throws Exception {
+    if (!Files.isRegularFile(serverJar)) {
+      throw new IllegalStateException("loghaul server jar not found at " + serverJar + " (build it, or pass --server-jar)");
+    }
+    List<String> jvm = new ArrayList<>(Arrays.stream(jvmOpts.trim().split("\\s+")).filter(x -> !x.isEmpty()).toList());
+    jvm.add("-Xlog:gc:file=" + out.resolve("loghaul-gc.log") + ":uptime");
+    // the embedded broker and the managed clickhouse-server need their ports before they start
+    LoghaulProcess p = LoghaulProcess.jar(serverJar).jvmOptions(jvm).log(out.resolve("loghaul.log"))
+        .flags(List.of(
+            "--data.dir=" + work,
+            "--kafka.embedded.port=" + FreePorts.freePort(),
+            "--clickhouse.managed.http-port=" + FreePorts.freePort(),
+            "--otlp.grpc.port=auto",
+            "--otlp.http.port=auto"))
+        .start();
+    try {
+      return p.awaitReady(Duration.ofSeconds(120));
+    } catch (RuntimeException | InterruptedException e) {
+      p.close();
+      throw e;
     }
   }
 
@@ -194,13 +225,13 @@ final class SoakSuite {
     private final int httpPort;
     private final int adminPort;
     private final long pid;
-    private final Process child;
+    private final LoghaulProcess child;
     private final List<SoakSample> samples = new ArrayList<>();
     private final Histogram validAfterWarmup = new Histogram(SoakRecorder.HIGHEST_TRACKABLE_NANOS, 3);
     /** Seconds into the run when the server was found gone, or NaN. */
     private double serverExitedAt = Double.NaN;
 
-    Run(String host, int grpcPort, int httpPort, int adminPort, long pid, Process child) {
+    Run(String host, int grpcPort, int httpPort, int adminPort, long pid, LoghaulProcess child) {
       this.host = host;
       this.grpcPort = grpcPort;
       this.httpPort = httpPort;

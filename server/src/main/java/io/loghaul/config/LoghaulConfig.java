@@ -8,8 +8,11 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The whole validated configuration of one loghaul process (docs/configuration.md). Built once at startup by
- * {@link ConfigLoader}; immutable.
+ * The whole validated configuration of one loghaul process (docs/configuration.md). Built once at
+ * startup by {@link ConfigLoader}; immutable.
+ *
+ * @param adminPort 1..65535, or {@link #AUTO_PORT}
+ * @param portsFile where the bound listener ports are written once bound, or null for nowhere
  */
 public record LoghaulConfig(
     Path dataDir,
@@ -20,7 +23,15 @@ public record LoghaulConfig(
     Otlp otlp,
     String adminHost,
     int adminPort,
+    Path portsFile,
     Tracing tracing) {
+
+  /**
+   * The value of a listener port ({@code admin.port}, {@code otlp.grpc.port}, {@code
+   * otlp.http.port}) given as {@code auto}: bind any free port (tests, several instances on one
+   * host); the bound ports are logged and written to {@code admin.ports-file}.
+   */
+  public static final int AUTO_PORT = -1;
 
   public LoghaulConfig {
     requireNonNull(dataDir, "dataDir");
@@ -31,6 +42,11 @@ public record LoghaulConfig(
     requireNonNull(otlp, "otlp");
     requireNonNull(adminHost, "adminHost");
     requireNonNull(tracing, "tracing");
+  }
+
+  /** The port to bind for a listener port value: {@link #AUTO_PORT} becomes 0 (any free port). */
+  public static int bindPort(int port) {
+    return port == AUTO_PORT ? 0 : port;
   }
 
   /**
@@ -83,34 +99,23 @@ public record LoghaulConfig(
     }
   }
 
-  /** When a batch is flushed: at this many rows, encoded bytes, or age of its oldest row. */
+  /**
+   * When a batch is flushed: at this many rows, encoded bytes, or age of its oldest row. What
+   * memory such batches need is {@code io.loghaul.clickhouse.BatchMemory}'s business.
+   */
   public record Batch(int maxRows, long maxBytes, long maxDelayMs) {
-    /**
-     * Checks that batches of {@code maxBytes} fit a JVM whose maximum heap is {@code maxHeapBytes}:
-     * two batches (one filling, one inserting), each a row buffer and a copy of its source records
-     * about as large, plus the compression buffer — each up to a record past {@code maxBytes} — may
-     * take at most half the heap; the Kafka clients' buffers and the records in flight need the
-     * rest. Without this check a large {@code batch.max-bytes} ends in an OutOfMemoryError minutes
-     * after startup.
-     */
-    public void checkFitsHeap(long maxHeapBytes) throws ConfigException {
-      long perBatch = maxBytes + (1 << 20);
-      if (5 * perBatch > maxHeapBytes / 2) {
-        long limit = Math.max(0, maxHeapBytes / 10 - (1 << 20));
-        throw new ConfigException("batch.max-bytes", "batch.max-bytes: " + maxBytes + " (expected: at most " + limit
-            + " with this JVM's maximum heap of " + (maxHeapBytes >> 20) + " MiB; lower it, or raise -Xmx in"
-            + " LOGHAUL_JAVA_OPTS)");
-      }
-    }
+    public static final int DEFAULT_MAX_ROWS = 100_000;
+    public static final long DEFAULT_MAX_BYTES = 16L << 20;
+    public static final long DEFAULT_MAX_DELAY_MS = 1000;
   }
 
   /**
    * OTLP receivers.
    *
    * @param grpcHost address the gRPC listener binds
-   * @param grpcPort 0 disables
+   * @param grpcPort 0 disables; {@link LoghaulConfig#AUTO_PORT} binds any free port
    * @param httpHost address the HTTP listener binds
-   * @param httpPort 0 disables
+   * @param httpPort 0 disables; {@link LoghaulConfig#AUTO_PORT} binds any free port
    * @param maxRequestBytes after decompression
    * @param maxInflightBytes bytes of accepted records waiting for Kafka acknowledgement; over it
    *     requests are refused as retryable

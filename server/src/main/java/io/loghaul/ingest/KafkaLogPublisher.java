@@ -6,7 +6,6 @@ import io.loghaul.record.RecordContract;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -19,7 +18,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.header.Header;
@@ -36,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * acknowledged every one of its records.
  *
  * <p>Threading: {@link KafkaProducer#send} may block up to {@code max.block.ms}
- * ({@value #DEFAULT_MAX_BLOCK_MS} ms here) waiting for metadata, so sends run on one dedicated
- * daemon thread ({@code loghaul-otlp-kafka-send}), never on the caller's (a Netty event loop).
+ * (500 ms, see {@code io.loghaul.kafka.KafkaClients#otlpProducer}) waiting for metadata, so sends
+ * run on one dedicated daemon thread ({@code loghaul-otlp-kafka-send}), never on the caller's (a Netty event loop).
  * Futures complete on the producer's I/O thread.
  *
  * <p>Back-pressure: an in-flight budget ({@code otlp.max-inflight-bytes}) counts the value bytes
@@ -53,10 +51,6 @@ import org.slf4j.LoggerFactory;
 public final class KafkaLogPublisher implements LogPublisher, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaLogPublisher.class);
 
-  public static final long DEFAULT_MAX_BLOCK_MS = 500;
-  public static final int DEFAULT_LINGER_MS = 5;
-  /** Room for headers and batch framing above {@code schema.max-record-bytes} per request. */
-  static final int REQUEST_SIZE_OVERHEAD = 64 * 1024;
   static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
   static final long UNAVAILABLE_BACKOFF_MS = 1000;
 
@@ -71,35 +65,14 @@ public final class KafkaLogPublisher implements LogPublisher, AutoCloseable {
   private volatile long unavailableUntilNanos = System.nanoTime();
 
   /**
-   * A publisher owning a new {@link KafkaProducer} configured by {@link #producerConfig}.
-   *
-   * @param maxRecordBytes {@code schema.max-record-bytes}, the largest value it will send
+   * A publisher owning a new {@link KafkaProducer} with {@code producerConfig} (the OTLP producer
+   * settings of {@code io.loghaul.kafka.KafkaClients}).
    */
-  public static KafkaLogPublisher create(String bootstrapServers, String topic, long maxInflightBytes,
-      int maxRecordBytes) {
-    Map<String, Object> config = producerConfig(bootstrapServers, maxInflightBytes, maxRecordBytes);
-    return new KafkaLogPublisher(new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer()),
+  public static KafkaLogPublisher create(Map<String, Object> producerConfig, String topic,
+      long maxInflightBytes) {
+    return new KafkaLogPublisher(
+        new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer()),
         topic, maxInflightBytes);
-  }
-
-  /** The producer settings of docs/otlp.md#records-in-kafka for {@code bootstrapServers}. */
-  static Map<String, Object> producerConfig(String bootstrapServers, long maxInflightBytes, int maxRecordBytes) {
-    requireNonNull(bootstrapServers, "bootstrapServers");
-    Map<String, Object> c = new HashMap<>();
-    c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    c.put(ProducerConfig.CLIENT_ID_CONFIG, "loghaul-otlp-ingest");
-    c.put(ProducerConfig.ACKS_CONFIG, "all");
-    c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    c.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, DEFAULT_MAX_BLOCK_MS);
-    c.put(ProducerConfig.LINGER_MS_CONFIG, DEFAULT_LINGER_MS);
-    // fewer, fuller produce requests: at thousands of small OTLP requests a second the default 16 KiB
-    // batches fill after ~13 records and each one costs a broker round trip
-    c.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-    c.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    c.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxRecordBytes + REQUEST_SIZE_OVERHEAD);
-    // the in-flight budget, not buffer exhaustion, is what pushes back: keep the buffer larger
-    c.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Math.max(32L << 20, maxInflightBytes + (8L << 20)));
-    return c;
   }
 
   /** A publisher over {@code producer}, which it owns and closes. */

@@ -104,7 +104,7 @@ public final class OtlpGrpcService implements AutoCloseable {
   private EventLoopGroup workerGroup;
 
   /**
-   * A receiver on {@code host:port} (port 0: disabled, {@link #start()} does nothing).
+   * A receiver on {@code host:port}; port 0 binds any free port ({@link #port()} tells which).
    *
    * @param maxRequestBytes {@code otlp.max-request-bytes}, after decompression
    * @param workers where requests are read, decompressed and decoded (not owned: the caller
@@ -127,13 +127,10 @@ public final class OtlpGrpcService implements AutoCloseable {
     this.connections = new ConnectionLimit(limits.maxConnections(), IngestListener.GRPC, ingester.listener());
   }
 
-  /** Binds the port and starts serving; does nothing when the port is 0. */
+  /** Binds the port and starts serving. */
   public synchronized void start() throws IOException {
     if (server != null) {
       throw new IllegalStateException("already started");
-    }
-    if (port == 0) {
-      return;
     }
     // our own NIO groups: a custom server channel (the connection cap) needs matching groups
     bossGroup = new NioEventLoopGroup(1);
@@ -164,7 +161,7 @@ public final class OtlpGrpcService implements AutoCloseable {
     LOG.info("OTLP/gRPC listening on {}", server.getListenSockets());
   }
 
-  /** The bound port, or -1 when disabled or not started. */
+  /** The bound port, or -1 when not started. */
   public synchronized int port() {
     return server == null ? -1 : server.getPort();
   }

@@ -122,7 +122,7 @@ public final class OtlpHttpServer implements AutoCloseable {
   private Channel serverChannel;
 
   /**
-   * A receiver on {@code host:port} (port 0: disabled, {@link #start()} does nothing).
+   * A receiver on {@code host:port}; port 0 binds any free port ({@link #port()} tells which).
    *
    * @param maxRequestBytes {@code otlp.max-request-bytes}, after decompression
    * @param workers where requests are decompressed and decoded (not owned: the caller closes it)
@@ -145,13 +145,10 @@ public final class OtlpHttpServer implements AutoCloseable {
     this.connections = new ConnectionLimit(limits.maxConnections(), IngestListener.HTTP, ingester.listener());
   }
 
-  /** Binds the port and starts serving; does nothing when the port is 0. */
+  /** Binds the port and starts serving. */
   public synchronized void start() throws InterruptedException {
     if (serverChannel != null) {
       throw new IllegalStateException("already started");
-    }
-    if (port == 0) {
-      return;
     }
     bossGroup = new NioEventLoopGroup(1);
     workerGroup = new NioEventLoopGroup(Runtime.getRuntime().availableProcessors());
@@ -179,7 +176,7 @@ public final class OtlpHttpServer implements AutoCloseable {
     LOG.info("OTLP/HTTP listening on {}", serverChannel.localAddress());
   }
 
-  /** The bound port, or -1 when disabled or not started. */
+  /** The bound port, or -1 when not started. */
   public synchronized int port() {
     return serverChannel == null ? -1 : ((InetSocketAddress) serverChannel.localAddress()).getPort();
   }

@@ -33,8 +33,8 @@ import java.util.concurrent.TimeoutException;
  * <p>Thread-safe; {@link #export} does CPU work on the caller's thread and never waits for Kafka.
  * Each calling thread keeps one {@link OtlpLogDecoder} and one reused {@link LogEntry}.
  * The returned future fails with {@link PublishException} when the publisher fails or has not
- * acknowledged within {@link #DEFAULT_PUBLISH_TIMEOUT} (so a client hears UNAVAILABLE within 2 s
- * even while Kafka is down; the records may still arrive later, which at-least-once allows).
+ * acknowledged within {@link #DEFAULT_PUBLISH_TIMEOUT} (so a client hears UNAVAILABLE within about
+ * 1.5 s even while Kafka is down; the records may still arrive later, which at-least-once allows).
  *
  * <p>Tracing: the receivers start the request's {@code otlp.export} span ({@link IngestTracing});
  * the ingester adds a {@code kafka.produce} child span per publish and puts that span's W3C

@@ -39,6 +39,15 @@ public final class TopicProvisioner {
 
   private final Admin admin;
 
+  /**
+   * The size a dead letter may reach when loghaul does not create the topics ({@code
+   * kafka.create-topics=false}) and so never looks at their limits: the largest accepted value,
+   * as much again for its key and headers, plus the DLQ header room.
+   */
+  public static int unprovisionedDlqMaxBytes(int maxRecordBytes) {
+    return maxRecordBytes * 2 + DLQ_HEADROOM_BYTES;
+  }
+
   public TopicProvisioner(Admin admin) {
     this.admin = requireNonNull(admin, "admin");
   }

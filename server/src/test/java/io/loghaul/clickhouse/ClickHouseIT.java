@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.loghaul.embedded.ManagedClickHouse;
 import io.loghaul.schema.Level;
 import io.loghaul.schema.LogEntry;
-import io.loghaul.testing.FreePorts;
+import io.loghaul.testkit.FreePorts;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

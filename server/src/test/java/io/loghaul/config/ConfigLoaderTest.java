@@ -73,6 +73,7 @@ class ConfigLoaderTest {
     SPEC_DEFAULTS.put("otlp.grpc.max-connection-age-grace-ms", "30000");
     SPEC_DEFAULTS.put("admin.port", "9464");
     SPEC_DEFAULTS.put("admin.host", "0.0.0.0");
+    SPEC_DEFAULTS.put("admin.ports-file", "(unset)");
     SPEC_DEFAULTS.put("tracing.otlp-endpoint", "(unset)");
     SPEC_DEFAULTS.put("tracing.sample-ratio", "1.0");
   }
@@ -127,6 +128,7 @@ class ConfigLoaderTest {
     SAMPLES.put("otlp.grpc.max-connection-age-grace-ms", List.of("1", "1"));
     SAMPLES.put("admin.port", List.of("19464", "19464"));
     SAMPLES.put("admin.host", List.of("localhost", "localhost"));
+    SAMPLES.put("admin.ports-file", List.of("/run/loghaul/ports", "/run/loghaul/ports"));
     SAMPLES.put("tracing.otlp-endpoint", List.of("http://collector:4318", "http://collector:4318"));
     SAMPLES.put("tracing.sample-ratio", List.of("0.25", "0.25"));
   }
@@ -433,6 +435,28 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void acceptsAutoForTheListenerPortsAndShowsItAsAuto() throws Exception {
+    LoghaulConfig config = load(
+        List.of("--otlp.grpc.port=auto", "--otlp.http.port=auto", "--admin.port=auto"), Map.of());
+
+    assertThat(config.otlp().grpcPort()).isEqualTo(LoghaulConfig.AUTO_PORT);
+    assertThat(config.otlp().httpPort()).isEqualTo(LoghaulConfig.AUTO_PORT);
+    assertThat(config.adminPort()).isEqualTo(LoghaulConfig.AUTO_PORT);
+    assertThat(LoghaulConfig.bindPort(config.adminPort())).isZero();
+    assertThat(LoghaulConfig.bindPort(9464)).isEqualTo(9464);
+    assertThat(ConfigLoader.effective(config)).containsEntry("otlp.grpc.port", "auto")
+        .containsEntry("otlp.http.port", "auto").containsEntry("admin.port", "auto");
+  }
+
+  @Test
+  void refusesAutoForTheServersLoghaulStarts() {
+    assertThatThrownBy(() -> load(List.of("--kafka.embedded.port=auto"), Map.of()))
+        .hasMessage("kafka.embedded.port: auto (expected: a port 1..65535)");
+    assertThatThrownBy(() -> load(List.of("--clickhouse.managed.http-port=auto"), Map.of()))
+        .hasMessage("clickhouse.managed.http-port: auto (expected: a port 1..65535)");
+  }
+
+  @Test
   void readsThePasswordFileStrippingTheTrailingNewline() throws Exception {
     Path secret = file("pw", "hunter2 \r\n");
 
@@ -505,21 +529,5 @@ class ConfigLoaderTest {
           + " +" + Pattern.quote(e.getValue()) + " ");
     }
     assertThat(usage).contains("LOGHAUL_<KEY>", "--config=FILE");
-  }
-
-  @Test
-  void batchesMustFitHalfTheHeap() throws Exception {
-    LoghaulConfig.Batch defaults = new LoghaulConfig.Batch(100_000, 16L << 20, 1000);
-    defaults.checkFitsHeap(256L << 20);
-    assertThatThrownBy(() -> defaults.checkFitsHeap(128L << 20))
-        .isInstanceOf(ConfigException.class)
-        .hasMessageStartingWith("batch.max-bytes: 16777216 (expected: at most 12373196 with this JVM's maximum heap"
-            + " of 128 MiB")
-        .extracting(e -> ((ConfigException) e).key()).isEqualTo("batch.max-bytes");
-    // the limit it names is accepted
-    new LoghaulConfig.Batch(100_000, 12_373_196, 1000).checkFitsHeap(128L << 20);
-    new LoghaulConfig.Batch(100_000, 32L << 20, 1000).checkFitsHeap(1L << 30);
-    assertThatThrownBy(() -> new LoghaulConfig.Batch(100_000, 128L << 20, 1000).checkFitsHeap(1L << 30))
-        .isInstanceOf(ConfigException.class);
   }
 }

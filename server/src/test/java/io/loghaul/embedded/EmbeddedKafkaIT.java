@@ -4,9 +4,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.loghaul.testkit.FreePorts;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,7 +41,7 @@ class EmbeddedKafkaIT {
 
   @BeforeAll
   static void startBroker() throws IOException {
-    kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), freePort());
+    kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), FreePorts.freePort());
   }
 
   @AfterAll
@@ -95,20 +94,20 @@ class EmbeddedKafkaIT {
   void reopensTheSameDataDirectoryInANewInstance(@TempDir Path dir) throws Exception {
     String topic = freshTopic();
     Path data = dir.resolve("kafka");
-    try (EmbeddedKafka first = EmbeddedKafka.start(data, freePort())) {
+    try (EmbeddedKafka first = EmbeddedKafka.start(data, FreePorts.freePort())) {
       createTopic(first, topic, 1);
       produce(first, topic, "kept");
     }
 
     // a new process-like start on the same directory: new client and controller ports
-    try (EmbeddedKafka second = EmbeddedKafka.start(data, freePort())) {
+    try (EmbeddedKafka second = EmbeddedKafka.start(data, FreePorts.freePort())) {
       assertThat(consumeAll(second, topic, 1)).containsExactly("kept");
     }
   }
 
   @Test
   void closeIsIdempotentAndRestartAfterCloseFails(@TempDir Path dir) {
-    EmbeddedKafka broker = EmbeddedKafka.start(dir.resolve("kafka"), freePort());
+    EmbeddedKafka broker = EmbeddedKafka.start(dir.resolve("kafka"), FreePorts.freePort());
 
     broker.close();
     broker.close();
@@ -173,13 +172,5 @@ class EmbeddedKafkaIT {
       }
     }
     return values;
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -3,7 +3,7 @@ package io.loghaul.embedded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.loghaul.testing.FreePorts;
+import io.loghaul.testkit.FreePorts;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

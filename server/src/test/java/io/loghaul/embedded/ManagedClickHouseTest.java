@@ -3,7 +3,7 @@ package io.loghaul.embedded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.loghaul.testing.FreePorts;
+import io.loghaul.testkit.FreePorts;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;

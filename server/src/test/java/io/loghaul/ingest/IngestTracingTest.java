@@ -59,9 +59,9 @@ class IngestTracingTest {
         .build();
     OtlpLogsIngester ingester = new OtlpLogsIngester(SchemaLimits.defaults(), publisher, IngestListener.NOOP, sdk,
         CLOCK, Duration.ofMillis(300));
-    grpc = TestListeners.grpc(OtlpGrpcServiceTest.freePort(), 1 << 20, ingester);
+    grpc = TestListeners.grpc(0, 1 << 20, ingester);
     grpc.start();
-    http = TestListeners.http(OtlpGrpcServiceTest.freePort(), 1 << 20, ingester);
+    http = TestListeners.http(0, 1 << 20, ingester);
     http.start();
     channel = NettyChannelBuilder.forAddress("127.0.0.1", grpc.port()).usePlaintext().build();
     client = HttpClient.newHttpClient();

@@ -3,6 +3,7 @@ package io.loghaul.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.loghaul.kafka.KafkaClients;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -14,7 +15,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
@@ -33,19 +33,8 @@ class KafkaLogPublisherTest {
   }
 
   private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
-    Map<String, Object> config = KafkaLogPublisher.producerConfig(bootstrap, 1 << 20, 1 << 20);
+    Map<String, Object> config = new KafkaClients(bootstrap).otlpProducer(1 << 20, 1 << 20);
     return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
-  }
-
-  @Test
-  void configuresADurableIdempotentProducer() {
-    Map<String, Object> config = KafkaLogPublisher.producerConfig("k:9092", 64 << 20, 1 << 20);
-
-    assertThat(config).containsEntry(ProducerConfig.ACKS_CONFIG, "all")
-        .containsEntry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)
-        .containsEntry(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4")
-        .containsEntry(ProducerConfig.MAX_BLOCK_MS_CONFIG, 500L)
-        .containsEntry(ProducerConfig.BUFFER_MEMORY_CONFIG, (64L << 20) + (8L << 20));
   }
 
   @Test

@@ -47,7 +47,7 @@ class OtlpGrpcHostileClientsTest {
   private void start(ListenerLimits limits) throws Exception {
     OtlpLogsIngester ingester = new OtlpLogsIngester(SchemaLimits.defaults(), publisher, listener, CLOCK,
         Duration.ofMillis(300));
-    service = TestListeners.grpc(OtlpGrpcServiceTest.freePort(), 1 << 20, limits, ingester);
+    service = TestListeners.grpc(0, 1 << 20, limits, ingester);
     service.start();
   }
 

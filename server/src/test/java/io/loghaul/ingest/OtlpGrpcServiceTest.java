@@ -33,7 +33,6 @@ import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,17 +59,11 @@ class OtlpGrpcServiceTest {
   private ManagedChannel channel;
   private LogsServiceGrpc.LogsServiceBlockingStub stub;
 
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
   @BeforeEach
   void start() throws IOException {
     OtlpLogsIngester ingester = new OtlpLogsIngester(SchemaLimits.defaults(), publisher, listener, CLOCK,
         Duration.ofMillis(300));
-    service = TestListeners.grpc(freePort(), MAX_REQUEST_BYTES, ingester);
+    service = TestListeners.grpc(0, MAX_REQUEST_BYTES, ingester);
     service.start();
     channel = NettyChannelBuilder.forAddress("127.0.0.1", service.port()).usePlaintext().build();
     stub = LogsServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
@@ -225,13 +218,16 @@ class OtlpGrpcServiceTest {
   }
 
   @Test
-  void portZeroDisablesTheReceiver() throws IOException {
-    OtlpGrpcService disabled = TestListeners.grpc(0, MAX_REQUEST_BYTES,
+  void portZeroBindsAnyFreePortAndReportsIt() throws IOException {
+    OtlpGrpcService other = TestListeners.grpc(0, MAX_REQUEST_BYTES,
         new OtlpLogsIngester(SchemaLimits.defaults(), publisher, IngestListener.NOOP, CLOCK));
-    disabled.start();
-
-    assertThat(disabled.port()).isEqualTo(-1);
-    disabled.close();
+    assertThat(other.port()).as("before start").isEqualTo(-1);
+    other.start();
+    try {
+      assertThat(other.port()).isPositive().isNotEqualTo(service.port());
+    } finally {
+      other.close();
+    }
   }
 
   private static RetryInfo retryInfo(StatusRuntimeException e) {

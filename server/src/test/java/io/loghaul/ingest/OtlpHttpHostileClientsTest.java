@@ -46,7 +46,7 @@ class OtlpHttpHostileClientsTest {
         ListenerLimits.DEFAULT_MAX_CONNECTION_AGE_GRACE);
     OtlpLogsIngester ingester = new OtlpLogsIngester(SchemaLimits.defaults(), publisher, listener, CLOCK,
         Duration.ofMillis(300));
-    server = TestListeners.http(OtlpGrpcServiceTest.freePort(), 256 * 1024, limits, ingester);
+    server = TestListeners.http(0, 256 * 1024, limits, ingester);
     server.start();
   }
 

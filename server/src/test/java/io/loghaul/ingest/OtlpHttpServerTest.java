@@ -45,7 +45,7 @@ class OtlpHttpServerTest {
   void start() throws Exception {
     OtlpLogsIngester ingester = new OtlpLogsIngester(SchemaLimits.defaults(), publisher, IngestListener.NOOP, CLOCK,
         Duration.ofMillis(300));
-    server = TestListeners.http(OtlpGrpcServiceTest.freePort(), MAX_REQUEST_BYTES, ingester);
+    server = TestListeners.http(0, MAX_REQUEST_BYTES, ingester);
     server.start();
   }
 

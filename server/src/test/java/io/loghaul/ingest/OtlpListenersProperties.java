@@ -73,9 +73,9 @@ class OtlpListenersProperties {
     publisher = new FakePublisher();
     OtlpLogsIngester ingester = new OtlpLogsIngester(SchemaLimits.defaults(), publisher, IngestListener.NOOP, CLOCK,
         Duration.ofSeconds(2));
-    grpc = TestListeners.grpc(OtlpGrpcServiceTest.freePort(), 1 << 20, ingester);
+    grpc = TestListeners.grpc(0, 1 << 20, ingester);
     grpc.start();
-    http = TestListeners.http(OtlpGrpcServiceTest.freePort(), 1 << 20, ingester);
+    http = TestListeners.http(0, 1 << 20, ingester);
     http.start();
     channel = NettyChannelBuilder.forAddress("127.0.0.1", grpc.port()).usePlaintext().build();
     client = HttpClient.newBuilder().connectTimeout(ANSWER_WITHIN).build();

@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.loghaul.LoghaulServer;
-import io.loghaul.testing.FreePorts;
 import io.loghaul.testing.KafkaTestClient;
 import io.loghaul.testing.RealServers;
 import io.loghaul.testing.TestLoghaul;
@@ -13,7 +12,7 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * An in-process loghaul with both OTLP receivers on free ports, ingesting into a fresh topic and
+ * An in-process loghaul with both OTLP receivers on ports of their own choosing ({@code auto}), ingesting into a fresh topic and
  * table of {@link RealServers}, shared by one IT class; after the class it stops loghaul and fails
  * if Netty reported a leaked buffer. Register it after the servers it uses:
  * {@code @RegisterExtension @Order(1) static final RealServers servers = ...;
@@ -35,8 +34,7 @@ final class OtlpLoghaul implements BeforeAllCallback, AfterAllCallback {
     String topic = KafkaTestClient.uniqueName("otlp");
     table = KafkaTestClient.uniqueName("t");
     loghaul = TestLoghaul.start(servers, "--kafka.topics=" + topic, "--kafka.ingest-topic=" + topic,
-        "--clickhouse.table=" + table, "--otlp.grpc.port=" + FreePorts.freePort(),
-        "--otlp.http.port=" + FreePorts.freePort());
+        "--clickhouse.table=" + table, "--otlp.grpc.port=auto", "--otlp.http.port=auto");
   }
 
   @Override

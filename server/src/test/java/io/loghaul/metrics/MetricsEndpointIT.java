@@ -33,8 +33,7 @@ class MetricsEndpointIT {
     topic = KafkaTestClient.uniqueName("logs");
     table = KafkaTestClient.uniqueName("t");
     loghaul = TestLoghaul.start(servers, "--kafka.topics=" + topic, "--clickhouse.table=" + table,
-        "--otlp.grpc.port=" + io.loghaul.testing.FreePorts.freePort(),
-        "--otlp.http.port=" + io.loghaul.testing.FreePorts.freePort());
+        "--otlp.grpc.port=auto", "--otlp.http.port=auto");
     long now = System.currentTimeMillis();
     servers.kafkaClient().send(topic, 0, LogRecords.valid(now, "svc", 1));
     servers.kafkaClient().send(topic, 1, "{\"oops\"");

@@ -5,10 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.loghaul.testing.KafkaTestClient;
 import io.loghaul.testing.LogRecords;
-import io.loghaul.testing.LoghaulProcess;
 import io.loghaul.testing.RealServers;
 import io.loghaul.testing.TestLoghaul;
+import io.loghaul.testkit.LoghaulProcess;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,6 +52,12 @@ class CrashRecoveryIT {
     return f;
   }
 
+  /** The packaged server as a child process, ready to take records. */
+  private static LoghaulProcess start(String log, List<String> flags) throws Exception {
+    return LoghaulProcess.jar(Path.of("target", "loghaul-server.jar")).jvmOptions(List.of("-Xmx512m"))
+        .flags(flags).log(servers.dir().resolve(log)).start().awaitReady(Duration.ofSeconds(90));
+  }
+
   @Test
   void sigkillMidStreamLosesNothingAndDuplicatesAtMostTheBatchInFlight() throws Exception {
     String topic = KafkaTestClient.uniqueName("logs");
@@ -59,16 +66,14 @@ class CrashRecoveryIT {
     int total = 20_000;
     AtomicBoolean failed = new AtomicBoolean();
     List<String> flags = flags(topic, table, group);
-    try (LoghaulProcess first = LoghaulProcess.startJar(servers.dir().resolve("kill-1.log"), flags)) {
-      first.awaitReady(Duration.ofSeconds(90));
+    try (LoghaulProcess first = start("kill-1.log", flags)) {
       Thread producer = produce(topic, total, failed);
       await().atMost(Duration.ofSeconds(90)).until(() -> servers.count(table) >= 3_000);
       first.kill();
       producer.join();
     }
     assertThat(failed).isFalse();
-    try (LoghaulProcess second = LoghaulProcess.startJar(servers.dir().resolve("kill-2.log"), flags)) {
-      second.awaitReady(Duration.ofSeconds(90));
+    try (LoghaulProcess second = start("kill-2.log", flags)) {
       await().atMost(Duration.ofSeconds(120)).until(() -> Long.parseLong(
           servers.query("SELECT uniqExact(kafka_partition, kafka_offset) FROM " + table)) == total);
       assertThat(second.terminate(Duration.ofSeconds(60))).isZero();
@@ -88,16 +93,14 @@ class CrashRecoveryIT {
     int total = 20_000;
     AtomicBoolean failed = new AtomicBoolean();
     List<String> flags = flags(topic, table, group);
-    try (LoghaulProcess first = LoghaulProcess.startJar(servers.dir().resolve("term-1.log"), flags)) {
-      first.awaitReady(Duration.ofSeconds(90));
+    try (LoghaulProcess first = start("term-1.log", flags)) {
       Thread producer = produce(topic, total, failed);
       await().atMost(Duration.ofSeconds(90)).until(() -> servers.count(table) >= 3_000);
       assertThat(first.terminate(Duration.ofSeconds(60))).as("exit code after SIGTERM").isZero();
       producer.join();
     }
     assertThat(failed).isFalse();
-    try (LoghaulProcess second = LoghaulProcess.startJar(servers.dir().resolve("term-2.log"), flags)) {
-      second.awaitReady(Duration.ofSeconds(90));
+    try (LoghaulProcess second = start("term-2.log", flags)) {
       await().atMost(Duration.ofSeconds(120)).until(() -> servers.count(table) >= total);
       Thread.sleep(1_000); // a late duplicate would show up within a batch delay
       assertThat(second.terminate(Duration.ofSeconds(60))).isZero();

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.loghaul.clickhouse.ClickHouseHttpClient;
-import io.loghaul.testing.FreePorts;
 import io.loghaul.testing.KafkaTestClient;
 import io.loghaul.testing.LogRecords;
-import io.loghaul.testing.LoghaulProcess;
+import io.loghaul.testkit.FreePorts;
+import io.loghaul.testkit.LoghaulProcess;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,11 +28,14 @@ class EmbeddedDefaultsIT {
         "--data.dir=" + dir.resolve("data"),
         "--kafka.embedded.port=" + kafkaPort,
         "--clickhouse.managed.http-port=" + chPort,
-        "--admin.port=" + FreePorts.freePort(),
-        "--otlp.grpc.port=" + FreePorts.freePort(),
-        "--otlp.http.port=" + FreePorts.freePort());
-    try (LoghaulProcess loghaul = LoghaulProcess.startLauncher(dir.resolve("loghaul.log"), flags)) {
+        "--otlp.grpc.port=auto",
+        "--otlp.http.port=auto");
+    Path launcher = Path.of("").toAbsolutePath().getParent().resolve("loghaul");
+    try (LoghaulProcess loghaul =
+        LoghaulProcess.launcher(launcher).flags(flags).log(dir.resolve("loghaul.log")).start()) {
       loghaul.awaitReady(Duration.ofSeconds(120));
+      assertThat(loghaul.port("otlp.grpc.port")).isPositive();
+      assertThat(loghaul.port("otlp.http.port")).isPositive();
       assertThat(loghaul.logText()).contains("127.0.0.1:" + kafkaPort).contains(":" + chPort);
       try (KafkaTestClient kafka = new KafkaTestClient("127.0.0.1:" + kafkaPort);
           ClickHouseHttpClient ch = new ClickHouseHttpClient("http://127.0.0.1:" + chPort, "default", "",

@@ -3,6 +3,7 @@ package io.loghaul.testing;
 import io.loghaul.clickhouse.ClickHouseHttpClient;
 import io.loghaul.embedded.EmbeddedKafka;
 import io.loghaul.embedded.ManagedClickHouse;
+import io.loghaul.testkit.FreePorts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -11,14 +11,14 @@ import java.util.Map;
 public final class TestLoghaul {
   private TestLoghaul() {}
 
-  /** The command-line flags that point loghaul at {@code servers} (no OTLP, free admin port). */
+  /** The command-line flags that point loghaul at {@code servers} (no OTLP, any free admin port). */
   public static List<String> flags(RealServers servers, String... overrides) {
     List<String> args = new ArrayList<>();
     args.add("--kafka.bootstrap=" + servers.bootstrap());
     args.add("--clickhouse.url=" + servers.clickhouse().url());
     args.add("--otlp.grpc.port=0");
     args.add("--otlp.http.port=0");
-    args.add("--admin.port=" + FreePorts.freePort());
+    args.add("--admin.port=auto");
     args.add("--data.dir=" + servers.dir().resolve("data"));
     args.add("--kafka.topic-partitions=4");
     args.add("--batch.max-delay-ms=200");
