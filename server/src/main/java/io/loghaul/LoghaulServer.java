@@ -55,6 +55,8 @@ public final class LoghaulServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LoghaulServer.class);
   /** How long an INSERT or query may take. */
   private static final Duration INSERT_TIMEOUT = Duration.ofSeconds(60);
+  /** How long external brokers get to answer the first contact (SPEC §10: under 60 s). */
+  private static final Duration KAFKA_CHECK_TIMEOUT = Duration.ofSeconds(30);
 
   private final Pipeline pipeline;
   private final PrometheusMeterRegistry registry;
@@ -114,7 +116,12 @@ public final class LoghaulServer implements AutoCloseable {
     OpenTelemetry otel = telemetry.openTelemetry();
     Clock clock = Clock.systemUTC();
 
-    KafkaClients kafkaClients = new KafkaClients(startKafka(config, closer));
+    KafkaClients kafkaClients =
+        new KafkaClients(startKafka(config, closer), config.kafka().security());
+    if (!config.kafka().embedded()) {
+      // a wrong password or certificate stops startup here, naming the key, within the timeout
+      kafkaClients.checkConnection(KAFKA_CHECK_TIMEOUT);
+    }
     String clickhouseUrl = startClickHouse(config, closer);
     LoghaulConfig.ClickHouse ch = config.clickhouse();
     ClickHouseHttpClient clickhouse = closer.add(

@@ -24,6 +24,7 @@ import io.loghaul.schema.SchemaLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Every configuration key, defined once: name, typed default, parser, meaning, and where its value
@@ -58,6 +59,36 @@ final class ConfigKeys {
       "create missing topics at startup", c -> c.kafka().createTopics());
   static final Key<Integer> KAFKA_TOPIC_PARTITIONS = Key.of("kafka.topic-partitions", 8,
       POSITIVE_INT, "partitions of topics created at startup", c -> c.kafka().topicPartitions());
+
+  static final Key<String> KAFKA_SECURITY_PROTOCOL = Key.of("kafka.security.protocol",
+      LoghaulConfig.KafkaSecurity.PLAINTEXT,
+      Parsers.oneOf("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"),
+      "PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL, for every Kafka client",
+      c -> c.kafka().security().protocol());
+  static final Key<String> KAFKA_SASL_MECHANISM = Key.optional("kafka.sasl.mechanism",
+      Parsers.oneOf("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"),
+      "PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (others through kafka.client.*)",
+      c -> c.kafka().security().saslMechanism());
+  static final Key<String> KAFKA_SASL_USERNAME = Key.optional("kafka.sasl.username", NON_EMPTY,
+      "SASL user name", c -> c.kafka().security().saslUsername());
+  static final Key<String> KAFKA_SASL_PASSWORD = Key.optional("kafka.sasl.password", ANY,
+      "SASL password", c -> c.kafka().security().saslPassword()).asSecret();
+  static final Key<Path> KAFKA_SASL_PASSWORD_FILE = Key.optional("kafka.sasl.password-file", PATH,
+      "file holding the SASL password (trailing newline stripped)", null);
+  static final Key<Path> KAFKA_TLS_CA_FILE = Key.optional("kafka.tls.ca-file", PATH,
+      "PEM CA certificates that sign the brokers' certificates; unset = the JVM's trust store",
+      c -> c.kafka().security().caFile());
+  static final Key<Path> KAFKA_TLS_CERT_FILE = Key.optional("kafka.tls.cert-file", PATH,
+      "PEM client certificate chain (mutual TLS)", c -> c.kafka().security().certFile());
+  static final Key<Path> KAFKA_TLS_KEY_FILE = Key.optional("kafka.tls.key-file", PATH,
+      "PEM PKCS#8 private key of kafka.tls.cert-file", c -> c.kafka().security().keyFile());
+  /**
+   * Any other Java Kafka client property, given to every client that knows it. Members whose
+   * names mention a password, secret, key, token, credentials or JAAS are secrets.
+   */
+  static final KeyFamily<String> KAFKA_CLIENT = new KeyFamily<>("kafka.client.", ANY,
+      "any Java Kafka client property, passed to every client (e.g. kafka.client.sasl.jaas.config)",
+      '.', ConfigKeys::secretKafkaProperty, c -> c.kafka().security().clientProperties());
 
   static final Key<String> CLICKHOUSE_URL = Key.optional("clickhouse.url", URL,
       "e.g. http://host:8123; unset = managed local server", c -> c.clickhouse().url());
@@ -183,11 +214,13 @@ final class ConfigKeys {
   static final Key<Double> TRACING_SAMPLE_RATIO = Key.of("tracing.sample-ratio", 1.0, RATIO,
       "share of loghaul's own traces sampled, 0..1", c -> c.tracing().sampleRatio());
 
-  /** Every key in the order of {@code --help} and the effective configuration; no families yet. */
+  /** Every key in the order of {@code --help} and the effective configuration, then the families. */
   static final KeyTable TABLE = new KeyTable(List.of(
       DATA_DIR,
       KAFKA_BOOTSTRAP, KAFKA_EMBEDDED_PORT, KAFKA_TOPICS, KAFKA_INGEST_TOPIC, KAFKA_DLQ_TOPIC,
       KAFKA_GROUP, KAFKA_CREATE_TOPICS, KAFKA_TOPIC_PARTITIONS,
+      KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD,
+      KAFKA_SASL_PASSWORD_FILE, KAFKA_TLS_CA_FILE, KAFKA_TLS_CERT_FILE, KAFKA_TLS_KEY_FILE,
       CLICKHOUSE_URL, CLICKHOUSE_MANAGED_HTTP_PORT, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD,
       CLICKHOUSE_PASSWORD_FILE, CLICKHOUSE_DATABASE, CLICKHOUSE_TABLE, CLICKHOUSE_CREATE_TABLE,
       BATCH_MAX_ROWS, BATCH_MAX_BYTES, BATCH_MAX_DELAY_MS,
@@ -200,5 +233,12 @@ final class ConfigKeys {
       OTLP_GRPC_MAX_CONCURRENT_STREAMS, OTLP_GRPC_MIN_PING_INTERVAL, OTLP_GRPC_MAX_CONNECTION_IDLE,
       OTLP_GRPC_MAX_CONNECTION_AGE, OTLP_GRPC_MAX_CONNECTION_AGE_GRACE,
       ADMIN_PORT, ADMIN_HOST, ADMIN_PORTS_FILE,
-      TRACING_OTLP_ENDPOINT, TRACING_SAMPLE_RATIO), List.of());
+      TRACING_OTLP_ENDPOINT, TRACING_SAMPLE_RATIO), List.of(KAFKA_CLIENT));
+
+  /** Whether Kafka client property {@code name} holds a secret, judged by its name. */
+  static boolean secretKafkaProperty(String name) {
+    String n = name.toLowerCase(Locale.ROOT);
+    return n.contains("password") || n.contains("secret") || n.contains("key")
+        || n.contains("token") || n.contains("credential") || n.contains("jaas");
+  }
 }

@@ -18,6 +18,15 @@ import static io.loghaul.config.ConfigKeys.CLICKHOUSE_URL;
 import static io.loghaul.config.ConfigKeys.CLICKHOUSE_USER;
 import static io.loghaul.config.ConfigKeys.DATA_DIR;
 import static io.loghaul.config.ConfigKeys.KAFKA_BOOTSTRAP;
+import static io.loghaul.config.ConfigKeys.KAFKA_CLIENT;
+import static io.loghaul.config.ConfigKeys.KAFKA_SASL_MECHANISM;
+import static io.loghaul.config.ConfigKeys.KAFKA_SASL_PASSWORD;
+import static io.loghaul.config.ConfigKeys.KAFKA_SASL_PASSWORD_FILE;
+import static io.loghaul.config.ConfigKeys.KAFKA_SASL_USERNAME;
+import static io.loghaul.config.ConfigKeys.KAFKA_SECURITY_PROTOCOL;
+import static io.loghaul.config.ConfigKeys.KAFKA_TLS_CA_FILE;
+import static io.loghaul.config.ConfigKeys.KAFKA_TLS_CERT_FILE;
+import static io.loghaul.config.ConfigKeys.KAFKA_TLS_KEY_FILE;
 import static io.loghaul.config.ConfigKeys.KAFKA_CREATE_TOPICS;
 import static io.loghaul.config.ConfigKeys.KAFKA_DLQ_TOPIC;
 import static io.loghaul.config.ConfigKeys.KAFKA_EMBEDDED_PORT;
@@ -144,7 +153,8 @@ public final class ConfigLoader {
         v.get(KAFKA_DLQ_TOPIC),
         v.get(KAFKA_GROUP),
         v.get(KAFKA_CREATE_TOPICS),
-        v.get(KAFKA_TOPIC_PARTITIONS));
+        v.get(KAFKA_TOPIC_PARTITIONS),
+        kafkaSecurity(v));
     LoghaulConfig.ClickHouse clickhouse = new LoghaulConfig.ClickHouse(
         v.get(CLICKHOUSE_URL),
         v.get(CLICKHOUSE_MANAGED_HTTP_PORT),
@@ -191,6 +201,153 @@ public final class ConfigLoader {
         v.get(TRACING_SAMPLE_RATIO));
     return new LoghaulConfig(v.get(DATA_DIR), kafka, clickhouse, batch, schema, otlp,
         v.get(ADMIN_HOST), v.get(ADMIN_PORT), v.get(ADMIN_PORTS_FILE), tracing);
+  }
+
+  /**
+   * Kafka client properties that a typed key sets, by property (or property prefix, ending in
+   * {@code .}), with that key; a {@code kafka.client.*} member setting one is refused when the
+   * key is given (or, for {@code *}-marked keys, always: the typed key always sets it).
+   */
+  private static final Map<String, String> TYPED_KAFKA_PROPERTIES = Map.ofEntries(
+      Map.entry("bootstrap.servers", "*" + KAFKA_BOOTSTRAP.name()),
+      Map.entry("group.id", "*" + KAFKA_GROUP.name()),
+      Map.entry("security.protocol", "*" + KAFKA_SECURITY_PROTOCOL.name()),
+      Map.entry("sasl.mechanism", KAFKA_SASL_MECHANISM.name()),
+      Map.entry("sasl.jaas.config", KAFKA_SASL_USERNAME.name()),
+      Map.entry("ssl.truststore.", KAFKA_TLS_CA_FILE.name()),
+      Map.entry("ssl.keystore.", KAFKA_TLS_CERT_FILE.name()),
+      Map.entry("ssl.key.password", KAFKA_TLS_CERT_FILE.name()));
+
+  /** Client properties loghaul's correctness depends on: never taken from {@code kafka.client.*}. */
+  private static final List<String> OWNED_KAFKA_PROPERTIES = List.of("enable.auto.commit",
+      "isolation.level", "acks", "enable.idempotence", "key.serializer", "value.serializer",
+      "key.deserializer", "value.deserializer");
+
+  /** The {@code kafka.security.*}, {@code kafka.sasl.*}, {@code kafka.tls.*} and {@code kafka.client.*} keys, checked together. */
+  private static LoghaulConfig.KafkaSecurity kafkaSecurity(Values v) throws ConfigException {
+    String protocol = v.get(KAFKA_SECURITY_PROTOCOL);
+    boolean sasl = protocol.startsWith("SASL_");
+    boolean tls = protocol.endsWith("SSL");
+    Map<String, String> client = v.get(KAFKA_CLIENT);
+    checkClientProperties(v, client);
+    if (v.get(KAFKA_BOOTSTRAP) == null && !protocol.equals(LoghaulConfig.KafkaSecurity.PLAINTEXT)) {
+      throw invalid(KAFKA_SECURITY_PROTOCOL.name(), protocol, "PLAINTEXT while "
+          + KAFKA_BOOTSTRAP.name() + " is unset: the embedded broker listens in plaintext only");
+    }
+    String mechanism = v.get(KAFKA_SASL_MECHANISM);
+    String username = v.get(KAFKA_SASL_USERNAME);
+    boolean passwordGiven = v.get(KAFKA_SASL_PASSWORD) != null || v.get(KAFKA_SASL_PASSWORD_FILE) != null;
+    if (!sasl) {
+      for (Key<?> key : List.of(KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD,
+          KAFKA_SASL_PASSWORD_FILE)) {
+        if (v.get(key) != null) {
+          throw new ConfigException(key.name(), key.name() + ": set (expected: unset unless "
+              + KAFKA_SECURITY_PROTOCOL.name() + " is SASL_PLAINTEXT or SASL_SSL; it is "
+              + protocol + ")");
+        }
+      }
+    } else if (mechanism == null && !client.containsKey("sasl.mechanism")) {
+      throw new ConfigException(KAFKA_SASL_MECHANISM.name(), KAFKA_SASL_MECHANISM.name()
+          + ": unset (expected: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 with "
+          + KAFKA_SECURITY_PROTOCOL.name() + "=" + protocol
+          + ", or another mechanism through kafka.client.sasl.mechanism)");
+    } else if (mechanism != null && username == null
+        && !client.containsKey("sasl.jaas.config")) {
+      throw new ConfigException(KAFKA_SASL_USERNAME.name(), KAFKA_SASL_USERNAME.name()
+          + ": unset (expected: the SASL user name, with " + KAFKA_SASL_MECHANISM.name() + "="
+          + mechanism + ")");
+    }
+    if (username != null && mechanism == null) {
+      throw new ConfigException(KAFKA_SASL_MECHANISM.name(), KAFKA_SASL_MECHANISM.name()
+          + ": unset (expected: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 with "
+          + KAFKA_SASL_USERNAME.name() + ")");
+    }
+    if (username != null && !passwordGiven) {
+      throw new ConfigException(KAFKA_SASL_PASSWORD.name(), KAFKA_SASL_PASSWORD.name()
+          + ": unset (expected: the password of " + KAFKA_SASL_USERNAME.name() + ", or "
+          + KAFKA_SASL_PASSWORD_FILE.name() + ")");
+    }
+    if (username == null && passwordGiven) {
+      Key<?> key = v.get(KAFKA_SASL_PASSWORD) != null ? KAFKA_SASL_PASSWORD : KAFKA_SASL_PASSWORD_FILE;
+      throw new ConfigException(key.name(), key.name() + ": set (expected: together with "
+          + KAFKA_SASL_USERNAME.name() + ")");
+    }
+    String password = null;
+    String passwordKey = null;
+    if (passwordGiven) {
+      Path file = v.get(KAFKA_SASL_PASSWORD_FILE);
+      if (file != null && v.get(KAFKA_SASL_PASSWORD) != null) {
+        throw new ConfigException(KAFKA_SASL_PASSWORD_FILE.name(),
+            KAFKA_SASL_PASSWORD_FILE.name() + ": " + echo(file.toString())
+                + " (expected: not set together with " + KAFKA_SASL_PASSWORD.name() + ")");
+      }
+      password = file == null ? v.get(KAFKA_SASL_PASSWORD) : readSecret(KAFKA_SASL_PASSWORD_FILE, file);
+      passwordKey = file == null ? KAFKA_SASL_PASSWORD.name() : KAFKA_SASL_PASSWORD_FILE.name();
+    }
+    Path ca = v.get(KAFKA_TLS_CA_FILE);
+    Path cert = v.get(KAFKA_TLS_CERT_FILE);
+    Path key = v.get(KAFKA_TLS_KEY_FILE);
+    if (!tls) {
+      for (Key<Path> k : List.of(KAFKA_TLS_CA_FILE, KAFKA_TLS_CERT_FILE, KAFKA_TLS_KEY_FILE)) {
+        if (v.get(k) != null) {
+          throw new ConfigException(k.name(), k.name() + ": " + echo(v.get(k).toString())
+              + " (expected: unset unless " + KAFKA_SECURITY_PROTOCOL.name()
+              + " is SSL or SASL_SSL; it is " + protocol + ")");
+        }
+      }
+    }
+    if ((cert == null) != (key == null)) {
+      Key<Path> missing = cert == null ? KAFKA_TLS_CERT_FILE : KAFKA_TLS_KEY_FILE;
+      Key<Path> other = cert == null ? KAFKA_TLS_KEY_FILE : KAFKA_TLS_CERT_FILE;
+      throw new ConfigException(missing.name(), missing.name() + ": unset (expected: set together with "
+          + other.name() + ")");
+    }
+    checkPem(KAFKA_TLS_CA_FILE, ca, "-----BEGIN CERTIFICATE-----", "PEM certificates");
+    checkPem(KAFKA_TLS_CERT_FILE, cert, "-----BEGIN CERTIFICATE-----", "a PEM certificate chain");
+    checkPem(KAFKA_TLS_KEY_FILE, key, "-----BEGIN PRIVATE KEY-----",
+        "an unencrypted PKCS#8 PEM key (BEGIN PRIVATE KEY); convert with "
+            + "openssl pkcs8 -topk8 -nocrypt");
+    return new LoghaulConfig.KafkaSecurity(protocol, mechanism, username, password, passwordKey,
+        ca, cert, key, client);
+  }
+
+  /** Refuses {@code kafka.client.*} members that a typed key sets or loghaul depends on. */
+  private static void checkClientProperties(Values v, Map<String, String> client)
+      throws ConfigException {
+    for (String property : client.keySet()) {
+      String member = KAFKA_CLIENT.prefix() + property;
+      if (OWNED_KAFKA_PROPERTIES.contains(property)) {
+        throw new ConfigException(member, member + ": set (expected: unset; loghaul sets "
+            + property + " itself and depends on its value)");
+      }
+      for (Map.Entry<String, String> typed : TYPED_KAFKA_PROPERTIES.entrySet()) {
+        String p = typed.getKey();
+        boolean matches = p.endsWith(".") ? property.startsWith(p) : property.equals(p);
+        if (!matches) continue;
+        boolean always = typed.getValue().startsWith("*");
+        String keyName = always ? typed.getValue().substring(1) : typed.getValue();
+        if (always || v.get(TABLE.key(keyName)) != null) {
+          throw new ConfigException(member, member + ": set (expected: not set together with "
+              + keyName + ", which sets " + property + "; use " + keyName + " only)");
+        }
+      }
+    }
+  }
+
+  /** A readable file starting a {@code marker} block, when given. */
+  private static void checkPem(Key<Path> key, Path file, String marker, String expected)
+      throws ConfigException {
+    if (file == null) return;
+    String content;
+    try {
+      content = Files.readString(file, UTF_8);
+    } catch (IOException e) {
+      throw new ConfigException(key.name(), key.name() + ": " + echo(file.toString())
+          + " (expected: a readable file; " + e.getClass().getSimpleName() + ")", e);
+    }
+    if (!content.contains(marker)) {
+      throw invalid(key.name(), file.toString(), expected);
+    }
   }
 
   /** {@code clickhouse.password}, or the content of {@code clickhouse.password-file}. */

@@ -5,7 +5,10 @@ import static java.util.Objects.requireNonNull;
 import io.loghaul.ingest.ListenerLimits;
 import io.loghaul.schema.SchemaLimits;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The whole validated configuration of one loghaul process (docs/configuration.md). Built once at
@@ -62,13 +65,67 @@ public record LoghaulConfig(
       String dlqTopic,
       String group,
       boolean createTopics,
-      int topicPartitions) {
+      int topicPartitions,
+      KafkaSecurity security) {
     public Kafka {
       topics = List.copyOf(topics);
+      requireNonNull(security, "security");
     }
 
     public boolean embedded() {
       return bootstrap == null;
+    }
+  }
+
+  /**
+   * How every Kafka client authenticates and encrypts (docs/configuration.md#securing-kafka),
+   * validated at load time: the combination is consistent and the files are readable PEM.
+   *
+   * @param protocol {@code PLAINTEXT}, {@code SSL}, {@code SASL_PLAINTEXT} or {@code SASL_SSL}
+   * @param saslMechanism {@code PLAIN}, {@code SCRAM-SHA-256}, {@code SCRAM-SHA-512}, or null
+   * @param saslUsername null unless a mechanism is set
+   * @param saslPassword null unless a username is set; a secret
+   * @param passwordKey the key the password came from ({@code kafka.sasl.password} or {@code
+   *     kafka.sasl.password-file}), for error messages
+   * @param caFile PEM CA certificates for the brokers' certificates, or null for the JVM's
+   * @param certFile PEM client certificate chain (mutual TLS), or null
+   * @param keyFile PEM PKCS#8 key of {@code certFile}, or null
+   * @param clientProperties {@code kafka.client.<property>} values by property name
+   */
+  public record KafkaSecurity(
+      String protocol,
+      String saslMechanism,
+      String saslUsername,
+      String saslPassword,
+      String passwordKey,
+      Path caFile,
+      Path certFile,
+      Path keyFile,
+      Map<String, String> clientProperties) {
+    public static final String PLAINTEXT = "PLAINTEXT";
+    /** No security: what the embedded broker and a default setup use. */
+    public static final KafkaSecurity NONE =
+        new KafkaSecurity(PLAINTEXT, null, null, null, null, null, null, null, Map.of());
+
+    public KafkaSecurity {
+      requireNonNull(protocol, "protocol");
+      clientProperties = Collections.unmodifiableMap(new TreeMap<>(clientProperties));
+    }
+
+    public boolean sasl() {
+      return protocol.startsWith("SASL_");
+    }
+
+    public boolean tls() {
+      return protocol.endsWith("SSL");
+    }
+
+    @Override
+    public String toString() {
+      // never print the password or a secret client property
+      return "KafkaSecurity[protocol=" + protocol + ", saslMechanism=" + saslMechanism
+          + ", saslUsername=" + saslUsername + ", caFile=" + caFile + ", certFile=" + certFile
+          + ", keyFile=" + keyFile + ", clientProperties=" + clientProperties.keySet() + "]";
     }
   }
 

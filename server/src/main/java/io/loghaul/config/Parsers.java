@@ -145,6 +145,16 @@ final class Parsers {
     return text;
   };
 
+  /** One of {@code allowed}, exactly as written there. */
+  static Parser<String> oneOf(String... allowed) {
+    List<String> values = List.of(allowed);
+    String expected = String.join(", ", values);
+    return text -> {
+      if (!values.contains(text)) throw InvalidValue.expected("one of " + expected);
+      return text;
+    };
+  }
+
   /** {@code host:port[,host:port...]}; blanks around entries dropped. */
   static final Parser<String> BOOTSTRAP = text -> {
     String expected = "host:port[,host:port...]";

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +56,8 @@ public final class EmbeddedKafka implements AutoCloseable {
   static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
   private static final int NODE_ID = 1;
+  private static final Set<String> APPENDED = Set.of("listeners",
+      "advertised.listeners", "listener.security.protocol.map");
   private static final String HOST = "127.0.0.1";
 
   private final Path dataDir;
@@ -65,11 +68,16 @@ public final class EmbeddedKafka implements AutoCloseable {
   private KafkaRaftServer server; // null while stopped
   private boolean closed;
 
-  private EmbeddedKafka(Path dataDir, int port, int controllerPort) {
+  private EmbeddedKafka(Path dataDir, int port, int controllerPort, Map<String, String> overrides) {
     this.dataDir = dataDir;
     this.port = port;
     this.controllerPort = controllerPort;
     this.properties = brokerProperties(dataDir.resolve("log"), port, controllerPort);
+    overrides.forEach((name, value) -> {
+      String base = properties.getProperty(name);
+      properties.setProperty(name,
+          APPENDED.contains(name) && base != null ? base + "," + value : value);
+    });
   }
 
   /**
@@ -80,12 +88,23 @@ public final class EmbeddedKafka implements AutoCloseable {
    * @throws UncheckedIOException if the data directory cannot be prepared
    */
   public static EmbeddedKafka start(Path dataDir, int port) {
+    return start(dataDir, port, Map.of());
+  }
+
+  /**
+   * Like {@link #start(Path, int)}, with broker properties replaced or added by {@code
+   * overrides}, except that values of {@code listeners}, {@code advertised.listeners} and {@code
+   * listener.security.protocol.map} are appended to the plaintext and controller listeners:
+   * integration tests add secured listeners this way (readiness is still checked in plaintext).
+   */
+  public static EmbeddedKafka start(Path dataDir, int port, Map<String, String> overrides) {
     requireNonNull(dataDir, "dataDir");
+    requireNonNull(overrides, "overrides");
     if (port < 1 || port > 65535) {
       throw new IllegalArgumentException("port: " + port + " (expected: 1..65535)");
     }
     Path dir = dataDir.toAbsolutePath().normalize();
-    EmbeddedKafka kafka = new EmbeddedKafka(dir, port, freePort());
+    EmbeddedKafka kafka = new EmbeddedKafka(dir, port, freePort(), overrides);
     try {
       kafka.format();
       kafka.startServer();

@@ -1,14 +1,36 @@
 package io.loghaul.kafka;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
+import io.loghaul.config.LoghaulConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import io.loghaul.config.ConfigException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.config.SslConfigs;
+import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -28,22 +50,103 @@ public final class KafkaClients {
   static final int OTLP_REQUEST_OVERHEAD_BYTES = 64 * 1024;
 
   private final String bootstrapServers;
+  private final LoghaulConfig.KafkaSecurity security;
+  /** The typed security keys as client properties: the same for every client. */
+  private final Map<String, Object> securityProperties;
 
-  /** @param bootstrapServers {@code host:port[,host:port...]}: the external or embedded broker */
+  /** Plaintext clients of {@code bootstrapServers}, e.g. the embedded broker. */
   public KafkaClients(String bootstrapServers) {
+    this(bootstrapServers, LoghaulConfig.KafkaSecurity.NONE);
+  }
+
+  /**
+   * @param bootstrapServers {@code host:port[,host:port...]}: the external or embedded broker
+   * @param security how every client authenticates and encrypts, and the pass-through properties
+   * @throws UncheckedIOException if a certificate or key file cannot be read
+   */
+  public KafkaClients(String bootstrapServers, LoghaulConfig.KafkaSecurity security) {
     this.bootstrapServers = requireNonNull(bootstrapServers, "bootstrapServers");
+    this.security = requireNonNull(security, "security");
+    this.securityProperties = securityProperties(security);
   }
 
   public String bootstrapServers() {
     return bootstrapServers;
   }
 
-  /** What every client shares: where Kafka is, and which client this is in the broker's logs. */
+  /**
+   * What every client shares: where Kafka is, which client this is in the broker's logs, and how
+   * it authenticates and encrypts.
+   */
   private Map<String, Object> base(String clientId) {
     Map<String, Object> c = new HashMap<>();
     c.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     c.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
+    c.putAll(securityProperties);
     return c;
+  }
+
+  /**
+   * {@code c} with the {@code kafka.client.*} properties this kind of client knows ({@code
+   * known}), and those no kind knows (such as a callback handler's own settings), on top: they
+   * may retune what loghaul chose. The loader has already refused those loghaul depends on.
+   */
+  private Map<String, Object> withClientProperties(Map<String, Object> c, Set<String> known) {
+    security.clientProperties().forEach((name, value) -> {
+      if (known.contains(name) || !KNOWN_TO_ANY.contains(name)) {
+        c.put(name, value);
+      }
+    });
+    return c;
+  }
+
+  private static final Set<String> KNOWN_TO_ANY = union(ConsumerConfig.configNames(),
+      ProducerConfig.configNames(), AdminClientConfig.configNames());
+
+  private static Set<String> union(Set<String> a, Set<String> b, Set<String> c) {
+    Set<String> all = new HashSet<>(a);
+    all.addAll(b);
+    all.addAll(c);
+    return Set.copyOf(all);
+  }
+
+  /** The client properties of the typed security keys. */
+  private static Map<String, Object> securityProperties(LoghaulConfig.KafkaSecurity s) {
+    Map<String, Object> c = new HashMap<>();
+    c.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, s.protocol());
+    if (s.saslMechanism() != null) {
+      c.put(SaslConfigs.SASL_MECHANISM, s.saslMechanism());
+    }
+    if (s.saslUsername() != null) {
+      String module = s.saslMechanism().equals("PLAIN")
+          ? "org.apache.kafka.common.security.plain.PlainLoginModule"
+          : "org.apache.kafka.common.security.scram.ScramLoginModule";
+      c.put(SaslConfigs.SASL_JAAS_CONFIG, new Password(module + " required username=\""
+          + jaasEscape(s.saslUsername()) + "\" password=\"" + jaasEscape(s.saslPassword()) + "\";"));
+    }
+    if (s.caFile() != null) {
+      c.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PEM");
+      c.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, s.caFile().toAbsolutePath().toString());
+    }
+    if (s.certFile() != null) {
+      c.put(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, "PEM");
+      c.put(SslConfigs.SSL_KEYSTORE_CERTIFICATE_CHAIN_CONFIG, read(s.certFile()));
+      c.put(SslConfigs.SSL_KEYSTORE_KEY_CONFIG, new Password(read(s.keyFile())));
+    }
+    return Map.copyOf(c);
+  }
+
+  /** A JAAS quoted string's content: its tokenizer takes backslash escapes. */
+  private static String jaasEscape(String value) {
+    return value.replace("\\", "\\\\").replace("\"", "\\\"");
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file, UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
   }
 
   /**
@@ -70,7 +173,7 @@ public final class KafkaClients {
         (int) Math.max(10, Math.min(250, batchMaxDelayMs / 4)));
     c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
         CooperativeStickyAssignor.class.getName());
-    return c;
+    return withClientProperties(c, ConsumerConfig.configNames());
   }
 
   /**
@@ -95,7 +198,7 @@ public final class KafkaClients {
     c.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     c.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxRecordBytes + OTLP_REQUEST_OVERHEAD_BYTES);
     c.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Math.max(32L << 20, maxInflightBytes + (8L << 20)));
-    return c;
+    return withClientProperties(c, ProducerConfig.configNames());
   }
 
   /**
@@ -115,12 +218,12 @@ public final class KafkaClients {
     c.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxRequestBytes);
     c.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
     c.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-    return c;
+    return withClientProperties(c, ProducerConfig.configNames());
   }
 
   /** The admin client that creates topics at startup. */
   public Map<String, Object> admin() {
-    return base("loghaul-admin");
+    return withClientProperties(base("loghaul-admin"), AdminClientConfig.configNames());
   }
 
   /**
@@ -132,6 +235,115 @@ public final class KafkaClients {
     c.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeoutMillis);
     c.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeoutMillis);
     c.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1_000);
-    return c;
+    return withClientProperties(c, AdminClientConfig.configNames());
+  }
+
+  /**
+   * Connects an admin client with these settings and asks for the cluster's brokers, so a wrong
+   * password, an untrusted certificate or a protocol that does not match the listener stops
+   * startup with the key to fix instead of surfacing later as client warnings or a hang.
+   *
+   * @param timeout how long the brokers get to answer
+   * @throws ConfigException naming the key to fix
+   */
+  public void checkConnection(Duration timeout) throws ConfigException, InterruptedException {
+    Map<String, Object> c = admin();
+    c.put(CommonClientConfigs.CLIENT_ID_CONFIG, "loghaul-connection-check");
+    c.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1_000);
+    Admin admin;
+    try {
+      admin = Admin.create(c);
+    } catch (KafkaException e) {
+      throw settingsRefused(e);
+    }
+    try (admin) {
+      int ms = (int) timeout.toMillis();
+      admin.describeCluster(new DescribeClusterOptions().timeoutMs(ms)).nodes()
+          .get(ms + 5_000L, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw connectionRefused(e.getCause(), timeout);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw connectionRefused(e, timeout);
+    }
+  }
+
+  /** Client settings Kafka itself refused (an unreadable PEM file, an unknown property value). */
+  private ConfigException settingsRefused(KafkaException e) {
+    String message = rootMessage(e);
+    String key = "kafka.security.protocol";
+    if (message.contains("truststore")) {
+      key = "kafka.tls.ca-file";
+    } else if (message.contains("keystore") || message.contains("private key")) {
+      key = "kafka.tls.cert-file";
+    } else if (message.toLowerCase(Locale.ROOT).contains("jaas") || message.contains("sasl")) {
+      key = security.saslUsername() != null ? "kafka.sasl.username" : "kafka.client.sasl.jaas.config";
+    }
+    return new ConfigException(key, key + ": the Kafka client refused the security settings ("
+        + message + ")");
+  }
+
+  /** What a failed first contact with the brokers means, as the key to fix. */
+  private ConfigException connectionRefused(Throwable cause, Duration timeout) {
+    String protocol = security.protocol();
+    if (cause instanceof SaslAuthenticationException) {
+      String key = security.passwordKey() != null ? security.passwordKey() : "kafka.client.sasl.jaas.config";
+      return new ConfigException(key, key + ": the brokers at " + bootstrapServers
+          + " refused SASL " + mechanism() + " authentication"
+          + (security.saslUsername() != null ? " as '" + security.saslUsername() + "'" : "")
+          + " (expected: the right password for kafka.sasl.username; broker said: "
+          + rootMessage(cause) + ")");
+    }
+    if (cause instanceof SslAuthenticationException) {
+      String message = rootMessage(cause);
+      String lower = message.toLowerCase(Locale.ROOT);
+      if (lower.contains("pkix") || lower.contains("certification path")
+          || lower.contains("trust")) {
+        return new ConfigException("kafka.tls.ca-file", "kafka.tls.ca-file: "
+            + (security.caFile() == null ? "unset" : security.caFile().toString())
+            + " (expected: the CA that signed the certificate of the brokers at "
+            + bootstrapServers + "; TLS said: " + message + ")");
+      }
+      if (lower.contains("subject alternative") || lower.contains("no name matching")) {
+        return new ConfigException("kafka.bootstrap", "kafka.bootstrap: " + bootstrapServers
+            + " (expected: host names the brokers' certificates name; TLS said: " + message + ")");
+      }
+      if (lower.contains("bad_certificate") || lower.contains("certificate_required")
+          || lower.contains("unknown_ca") || lower.contains("certificate_unknown")) {
+        return new ConfigException("kafka.tls.cert-file", "kafka.tls.cert-file: "
+            + (security.certFile() == null ? "unset" : security.certFile().toString())
+            + " (expected: a client certificate the brokers at " + bootstrapServers
+            + " accept; TLS said: " + message + ")");
+      }
+      return new ConfigException("kafka.security.protocol", "kafka.security.protocol: " + protocol
+          + " (expected: the protocol of the listener at " + bootstrapServers
+          + "; the TLS handshake failed: " + message + ")");
+    }
+    if (cause instanceof AuthenticationException) {
+      return new ConfigException("kafka.security.protocol", "kafka.security.protocol: " + protocol
+          + " (expected: the protocol of the listener at " + bootstrapServers
+          + "; authentication failed: " + rootMessage(cause) + ")");
+    }
+    String key = protocol.equals(LoghaulConfig.KafkaSecurity.PLAINTEXT) ? "kafka.bootstrap"
+        : "kafka.security.protocol";
+    return new ConfigException(key, key + ": " + (key.equals("kafka.bootstrap") ? bootstrapServers
+        : protocol) + " (expected: brokers at " + bootstrapServers + " that answer over "
+        + protocol + "; none did within " + timeout.toSeconds() + " s: check kafka.bootstrap, "
+        + "and that kafka.security.protocol matches the listener; "
+        + cause.getClass().getSimpleName() + ")");
+  }
+
+  private String mechanism() {
+    return security.saslMechanism() != null ? security.saslMechanism()
+        : String.valueOf(security.clientProperties().get("sasl.mechanism"));
+  }
+
+  /** The innermost message of {@code t}'s causes: Kafka wraps the handshake's own reason. */
+  private static String rootMessage(Throwable t) {
+    String message = t.getMessage();
+    for (Throwable c = t.getCause(); c != null && c != t; c = c.getCause()) {
+      if (c.getMessage() != null) message = c.getMessage();
+      if (c.getCause() == c) break;
+    }
+    return message == null ? t.getClass().getSimpleName() : message;
   }
 }

@@ -36,6 +36,13 @@ class ConfigLoaderTest {
     SPEC_DEFAULTS.put("kafka.group", "loghaul");
     SPEC_DEFAULTS.put("kafka.create-topics", "true");
     SPEC_DEFAULTS.put("kafka.topic-partitions", "8");
+    SPEC_DEFAULTS.put("kafka.security.protocol", "PLAINTEXT");
+    SPEC_DEFAULTS.put("kafka.sasl.mechanism", "(unset)");
+    SPEC_DEFAULTS.put("kafka.sasl.username", "(unset)");
+    SPEC_DEFAULTS.put("kafka.sasl.password", "(unset)");
+    SPEC_DEFAULTS.put("kafka.tls.ca-file", "(unset)");
+    SPEC_DEFAULTS.put("kafka.tls.cert-file", "(unset)");
+    SPEC_DEFAULTS.put("kafka.tls.key-file", "(unset)");
     SPEC_DEFAULTS.put("clickhouse.url", "(unset)");
     SPEC_DEFAULTS.put("clickhouse.managed.http-port", "8123");
     SPEC_DEFAULTS.put("clickhouse.user", "default");
@@ -154,7 +161,8 @@ class ConfigLoaderTest {
   void knowsExactlyTheSpecKeysPlusPasswordFile() {
     assertThat(ConfigLoader.keys())
         .containsExactlyInAnyOrderElementsOf(
-            Stream.concat(SPEC_DEFAULTS.keySet().stream(), Stream.of("clickhouse.password-file"))
+            Stream.concat(SPEC_DEFAULTS.keySet().stream(), Stream.of("clickhouse.password-file",
+                "kafka.sasl.password-file"))
                 .toList());
   }
 
@@ -166,7 +174,7 @@ class ConfigLoaderTest {
     assertThat(config.dataDir()).isEqualTo(Path.of("./data"));
     assertThat(config.kafka())
         .isEqualTo(new LoghaulConfig.Kafka(null, 9092, List.of("logs"), "logs", "logs.dlq",
-            "loghaul", true, 8));
+            "loghaul", true, 8, LoghaulConfig.KafkaSecurity.NONE));
     assertThat(config.kafka().embedded()).isTrue();
     assertThat(config.clickhouse())
         .isEqualTo(new LoghaulConfig.ClickHouse(null, 8123, "default", "", "default", "logs",

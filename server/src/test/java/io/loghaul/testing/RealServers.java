@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -28,8 +29,20 @@ public final class RealServers implements AutoCloseable, BeforeAllCallback, Afte
   private ClickHouseHttpClient client;
   private KafkaTestClient kafkaClient;
 
+  private final Map<String, String> brokerOverrides;
+
   /** Not started yet: register it as an extension, or use {@link #start()}. */
-  public RealServers() {}
+  public RealServers() {
+    this(Map.of());
+  }
+
+  /**
+   * Servers whose broker has {@code brokerOverrides} (see {@link EmbeddedKafka#start(Path, int,
+   * Map)}), e.g. secured listeners besides the plaintext one the test's own clients use.
+   */
+  public RealServers(Map<String, String> brokerOverrides) {
+    this.brokerOverrides = Map.copyOf(brokerOverrides);
+  }
 
   /** Starts both servers now. */
   public static RealServers start() throws Exception {
@@ -40,7 +53,7 @@ public final class RealServers implements AutoCloseable, BeforeAllCallback, Afte
 
   private void startServers() throws Exception {
     dir = Files.createTempDirectory("loghaul-it-");
-    kafka = EmbeddedKafka.start(dir.resolve("kafka"), FreePorts.freePort());
+    kafka = EmbeddedKafka.start(dir.resolve("kafka"), FreePorts.freePort(), brokerOverrides);
     try {
       clickhouse = ManagedClickHouse.start(dir.resolve("clickhouse"), FreePorts.freePort());
     } catch (RuntimeException e) {
