@@ -9,6 +9,7 @@ import io.loghaul.clickhouse.ClickHouseHttpClient;
 import io.loghaul.clickhouse.ClickHouseStoredRows;
 import io.loghaul.clickhouse.ClickHouseTable;
 import io.loghaul.clickhouse.RowBinaryEncoder;
+import io.loghaul.config.ConfigException;
 import io.loghaul.config.ConfigLoader;
 import io.loghaul.config.LoghaulConfig;
 import io.loghaul.dlq.DeadLetterPublisher;
@@ -18,7 +19,10 @@ import io.loghaul.ingest.KafkaLogPublisher;
 import io.loghaul.ingest.OtlpGrpcService;
 import io.loghaul.ingest.OtlpHttpServer;
 import io.loghaul.ingest.OtlpLogsIngester;
+import io.loghaul.ingest.OtlpSslContexts;
 import io.loghaul.ingest.RequestWorkers;
+import io.loghaul.ingest.TlsCredentials;
+import io.netty.handler.ssl.SslContext;
 import io.loghaul.kafka.KafkaClients;
 import io.loghaul.metrics.AdminServer;
 import io.loghaul.metrics.HealthProbe;
@@ -235,18 +239,33 @@ public final class LoghaulServer implements AutoCloseable {
     OtlpLogsIngester ingester = new OtlpLogsIngester(config.schema(), publisher,
         new OtlpMetrics(metrics), openTelemetry, clock);
     RequestWorkers workers = closer.add(new RequestWorkers(0));
+    SslContext grpcTls = null;
+    SslContext httpTls = null;
+    if (otlp.tls() != null) {
+      TlsCredentials credentials;
+      try {
+        credentials = new TlsCredentials(otlp.tls());
+      } catch (TlsCredentials.TlsFileException e) {
+        throw new ConfigException(e.key(), e.getMessage());
+      }
+      grpcTls = OtlpSslContexts.grpc(credentials);
+      httpTls = OtlpSslContexts.http(credentials);
+      log.info("OTLP TLS on (certificate {}, re-read on change; client certificates {}; {} and newer)",
+          otlp.tls().certFile(), otlp.tls().clientCaFile() == null ? "not asked for" : "required",
+          otlp.tls().minVersion());
+    }
     OtlpGrpcService grpc = null;
     if (otlp.grpcPort() != 0) {
       grpc = closer.add(new OtlpGrpcService(otlp.grpcHost(),
           LoghaulConfig.bindPort(otlp.grpcPort()), otlp.maxRequestBytes(), otlp.limits(), ingester,
-          workers));
+          workers, grpcTls));
       grpc.start(); // logs "OTLP/gRPC listening on ..."
     }
     OtlpHttpServer http = null;
     if (otlp.httpPort() != 0) {
       http = closer.add(new OtlpHttpServer(otlp.httpHost(),
           LoghaulConfig.bindPort(otlp.httpPort()), otlp.maxRequestBytes(), otlp.limits(), ingester,
-          workers));
+          workers, httpTls));
       http.start(); // logs "OTLP/HTTP listening on ..."
     }
     return new Otlp(grpc, http);

@@ -20,6 +20,7 @@ import static io.loghaul.config.Parsers.TOPIC_LIST;
 import static io.loghaul.config.Parsers.URL;
 
 import io.loghaul.ingest.ListenerLimits;
+import io.loghaul.ingest.OtlpTls;
 import io.loghaul.schema.SchemaLimits;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -201,6 +202,20 @@ final class ConfigKeys {
       POSITIVE_MILLIS, "OTLP/gRPC: time calls get to finish when their connection reaches its age",
       c -> c.otlp().limits().maxConnectionAgeGrace());
 
+  static final Key<Path> OTLP_TLS_CERT_FILE = Key.optional("otlp.tls.cert-file", PATH,
+      "PEM server certificate chain of both OTLP listeners; unset = plaintext; re-read on change",
+      c -> c.otlp().tls() == null ? null : c.otlp().tls().certFile());
+  static final Key<Path> OTLP_TLS_KEY_FILE = Key.optional("otlp.tls.key-file", PATH,
+      "PEM PKCS#8 private key of otlp.tls.cert-file; re-read on change",
+      c -> c.otlp().tls() == null ? null : c.otlp().tls().keyFile());
+  static final Key<Path> OTLP_TLS_CLIENT_CA_FILE = Key.optional("otlp.tls.client-ca-file", PATH,
+      "PEM CA certificates; when set, OTLP clients must present a certificate they signed",
+      c -> c.otlp().tls() == null ? null : c.otlp().tls().clientCaFile());
+  static final Key<String> OTLP_TLS_MIN_VERSION = Key.of("otlp.tls.min-version",
+      OtlpTls.DEFAULT_MIN_VERSION, Parsers.oneOf("TLSv1.2", "TLSv1.3"),
+      "oldest TLS version the OTLP listeners accept: TLSv1.2 or TLSv1.3",
+      c -> c.otlp().tls() == null ? OtlpTls.DEFAULT_MIN_VERSION : c.otlp().tls().minVersion());
+
   static final Key<Integer> ADMIN_PORT = Key.of("admin.port", 9464, LISTEN_PORT,
       "/metrics, /healthz, /readyz; auto = any free port", LoghaulConfig::adminPort);
   static final Key<String> ADMIN_HOST = Key.of("admin.host", "0.0.0.0", HOST,
@@ -232,6 +247,7 @@ final class ConfigKeys {
       OTLP_HTTP_HEADER_TIMEOUT, OTLP_HTTP_BODY_TIMEOUT, OTLP_HTTP_IDLE_TIMEOUT,
       OTLP_GRPC_MAX_CONCURRENT_STREAMS, OTLP_GRPC_MIN_PING_INTERVAL, OTLP_GRPC_MAX_CONNECTION_IDLE,
       OTLP_GRPC_MAX_CONNECTION_AGE, OTLP_GRPC_MAX_CONNECTION_AGE_GRACE,
+      OTLP_TLS_CERT_FILE, OTLP_TLS_KEY_FILE, OTLP_TLS_CLIENT_CA_FILE, OTLP_TLS_MIN_VERSION,
       ADMIN_PORT, ADMIN_HOST, ADMIN_PORTS_FILE,
       TRACING_OTLP_ENDPOINT, TRACING_SAMPLE_RATIO), List.of(KAFKA_CLIENT));
 

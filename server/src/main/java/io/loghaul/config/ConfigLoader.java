@@ -50,6 +50,10 @@ import static io.loghaul.config.ConfigKeys.OTLP_MAX_CONNECTIONS;
 import static io.loghaul.config.ConfigKeys.OTLP_MAX_HEADER_BYTES;
 import static io.loghaul.config.ConfigKeys.OTLP_MAX_INFLIGHT_BYTES;
 import static io.loghaul.config.ConfigKeys.OTLP_MAX_REQUEST_BYTES;
+import static io.loghaul.config.ConfigKeys.OTLP_TLS_CERT_FILE;
+import static io.loghaul.config.ConfigKeys.OTLP_TLS_CLIENT_CA_FILE;
+import static io.loghaul.config.ConfigKeys.OTLP_TLS_KEY_FILE;
+import static io.loghaul.config.ConfigKeys.OTLP_TLS_MIN_VERSION;
 import static io.loghaul.config.ConfigKeys.SCHEMA_MAX_AGE_SECONDS;
 import static io.loghaul.config.ConfigKeys.SCHEMA_MAX_ATTRIBUTES;
 import static io.loghaul.config.ConfigKeys.SCHEMA_MAX_ATTRIBUTE_KEY_BYTES;
@@ -66,6 +70,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
 import io.loghaul.ingest.ListenerLimits;
+import io.loghaul.ingest.OtlpTls;
 import io.loghaul.schema.SchemaLimits;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -195,7 +200,8 @@ public final class ConfigLoader {
         v.get(OTLP_HTTP_PORT),
         v.get(OTLP_MAX_REQUEST_BYTES),
         v.get(OTLP_MAX_INFLIGHT_BYTES),
-        limits);
+        limits,
+        otlpTls(v));
     LoghaulConfig.Tracing tracing = new LoghaulConfig.Tracing(
         v.get(TRACING_OTLP_ENDPOINT),
         v.get(TRACING_SAMPLE_RATIO));
@@ -309,6 +315,38 @@ public final class ConfigLoader {
             + "openssl pkcs8 -topk8 -nocrypt");
     return new LoghaulConfig.KafkaSecurity(protocol, mechanism, username, password, passwordKey,
         ca, cert, key, client);
+  }
+
+  /** {@code otlp.tls.*}: null when no certificate is given. */
+  private static OtlpTls otlpTls(Values v) throws ConfigException {
+    Path cert = v.get(OTLP_TLS_CERT_FILE);
+    Path key = v.get(OTLP_TLS_KEY_FILE);
+    Path clientCa = v.get(OTLP_TLS_CLIENT_CA_FILE);
+    if ((cert == null) != (key == null)) {
+      Key<Path> missing = cert == null ? OTLP_TLS_CERT_FILE : OTLP_TLS_KEY_FILE;
+      Key<Path> other = cert == null ? OTLP_TLS_KEY_FILE : OTLP_TLS_CERT_FILE;
+      throw new ConfigException(missing.name(), missing.name()
+          + ": unset (expected: set together with " + other.name() + ")");
+    }
+    if (cert == null) {
+      if (clientCa != null) {
+        throw new ConfigException(OTLP_TLS_CLIENT_CA_FILE.name(), OTLP_TLS_CLIENT_CA_FILE.name()
+            + ": " + echo(clientCa.toString()) + " (expected: together with "
+            + OTLP_TLS_CERT_FILE.name() + " and " + OTLP_TLS_KEY_FILE.name() + ")");
+      }
+      if (v.given(OTLP_TLS_MIN_VERSION)) {
+        throw new ConfigException(OTLP_TLS_MIN_VERSION.name(), OTLP_TLS_MIN_VERSION.name()
+            + ": " + v.get(OTLP_TLS_MIN_VERSION) + " (expected: together with "
+            + OTLP_TLS_CERT_FILE.name() + " and " + OTLP_TLS_KEY_FILE.name() + ")");
+      }
+      return null;
+    }
+    checkPem(OTLP_TLS_CERT_FILE, cert, "-----BEGIN CERTIFICATE-----", "a PEM certificate chain");
+    checkPem(OTLP_TLS_KEY_FILE, key, "-----BEGIN PRIVATE KEY-----",
+        "an unencrypted PKCS#8 PEM key (BEGIN PRIVATE KEY); convert with "
+            + "openssl pkcs8 -topk8 -nocrypt");
+    checkPem(OTLP_TLS_CLIENT_CA_FILE, clientCa, "-----BEGIN CERTIFICATE-----", "PEM certificates");
+    return new OtlpTls(cert, key, clientCa, v.get(OTLP_TLS_MIN_VERSION));
   }
 
   /** Refuses {@code kafka.client.*} members that a typed key sets or loghaul depends on. */

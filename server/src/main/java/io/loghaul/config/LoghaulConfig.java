@@ -3,6 +3,7 @@ package io.loghaul.config;
 import static java.util.Objects.requireNonNull;
 
 import io.loghaul.ingest.ListenerLimits;
+import io.loghaul.ingest.OtlpTls;
 import io.loghaul.schema.SchemaLimits;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -177,9 +178,10 @@ public record LoghaulConfig(
    * @param maxInflightBytes bytes of accepted records waiting for Kafka acknowledgement; over it
    *     requests are refused as retryable
    * @param limits connection caps and timeouts of both listeners
+   * @param tls TLS of both listeners, or null for plaintext
    */
   public record Otlp(String grpcHost, int grpcPort, String httpHost, int httpPort, long maxRequestBytes,
-      long maxInflightBytes, ListenerLimits limits) {
+      long maxInflightBytes, ListenerLimits limits, OtlpTls tls) {
     public Otlp {
       requireNonNull(grpcHost, "grpcHost");
       requireNonNull(httpHost, "httpHost");

@@ -20,6 +20,7 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyServerBuilder;
+import io.netty.handler.ssl.SslContext;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.ServerCalls;
@@ -99,6 +100,7 @@ public final class OtlpGrpcService implements AutoCloseable {
   private final OtlpLogsIngester ingester;
   private final Executor workers;
   private final ConnectionLimit connections;
+  private final SslContext tls; // null: plaintext
   private Server server;
   private EventLoopGroup bossGroup;
   private EventLoopGroup workerGroup;
@@ -112,6 +114,16 @@ public final class OtlpGrpcService implements AutoCloseable {
    */
   public OtlpGrpcService(String host, int port, long maxRequestBytes, ListenerLimits limits,
       OtlpLogsIngester ingester, Executor workers) {
+    this(host, port, maxRequestBytes, limits, ingester, workers, null);
+  }
+
+  /**
+   * A receiver serving TLS with {@code tls} (see {@link OtlpSslContexts#grpc}), or plaintext when
+   * it is null.
+   */
+  public OtlpGrpcService(String host, int port, long maxRequestBytes, ListenerLimits limits,
+      OtlpLogsIngester ingester, Executor workers, SslContext tls) {
+    this.tls = tls;
     this.host = requireNonNull(host, "host");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
@@ -149,6 +161,9 @@ public final class OtlpGrpcService implements AutoCloseable {
         .maxRstFramesPerWindow(MAX_RESETS_PER_WINDOW, RESET_WINDOW_SECONDS)
         .executor(workers)
         .addService(ServerInterceptors.intercept(serviceDefinition(), new TraceContextInterceptor()));
+    if (tls != null) {
+      builder.sslContext(tls);
+    }
     if (!limits.maxConnectionAge().isZero()) {
       builder.maxConnectionAge(limits.maxConnectionAge().toNanos(), TimeUnit.NANOSECONDS);
     }

@@ -9,6 +9,7 @@ import com.google.rpc.Code;
 import com.google.rpc.RetryInfo;
 import io.loghaul.record.RecordContract;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.handler.ssl.SslContext;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.ByteBufUtil;
@@ -114,6 +115,7 @@ public final class OtlpHttpServer implements AutoCloseable {
   private final OtlpLogsIngester ingester;
   private final Executor workers;
   private final ConnectionLimit connections;
+  private final SslContext tls; // null: plaintext
   private final Set<CompletableFuture<?>> inflight = ConcurrentHashMap.newKeySet();
   private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private volatile boolean closing;
@@ -129,6 +131,17 @@ public final class OtlpHttpServer implements AutoCloseable {
    */
   public OtlpHttpServer(String host, int port, long maxRequestBytes, ListenerLimits limits, OtlpLogsIngester ingester,
       Executor workers) {
+    this(host, port, maxRequestBytes, limits, ingester, workers, null);
+  }
+
+  /**
+   * A receiver serving HTTPS with {@code tls} (see {@link OtlpSslContexts#http}), or plaintext
+   * HTTP when it is null. A client that does not speak TLS on a TLS port has its connection
+   * closed at its first bytes.
+   */
+  public OtlpHttpServer(String host, int port, long maxRequestBytes, ListenerLimits limits, OtlpLogsIngester ingester,
+      Executor workers, SslContext tls) {
+    this.tls = tls;
     this.host = requireNonNull(host, "host");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
@@ -160,6 +173,9 @@ public final class OtlpHttpServer implements AutoCloseable {
           protected void initChannel(SocketChannel ch) {
             channels.add(ch);
             HttpRequestDeadlines deadlines = new HttpRequestDeadlines(limits);
+            if (tls != null) {
+              ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+            }
             ch.pipeline()
                 .addLast("deadlines", deadlines)
                 .addLast("http", new HttpServerCodec(MAX_INITIAL_LINE_BYTES, limits.maxHeaderBytes(), MAX_CHUNK_BYTES))

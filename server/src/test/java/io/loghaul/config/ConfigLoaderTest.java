@@ -78,6 +78,10 @@ class ConfigLoaderTest {
     SPEC_DEFAULTS.put("otlp.grpc.max-connection-idle-ms", "300000");
     SPEC_DEFAULTS.put("otlp.grpc.max-connection-age-ms", "1800000");
     SPEC_DEFAULTS.put("otlp.grpc.max-connection-age-grace-ms", "30000");
+    SPEC_DEFAULTS.put("otlp.tls.cert-file", "(unset)");
+    SPEC_DEFAULTS.put("otlp.tls.key-file", "(unset)");
+    SPEC_DEFAULTS.put("otlp.tls.client-ca-file", "(unset)");
+    SPEC_DEFAULTS.put("otlp.tls.min-version", "TLSv1.2");
     SPEC_DEFAULTS.put("admin.port", "9464");
     SPEC_DEFAULTS.put("admin.host", "0.0.0.0");
     SPEC_DEFAULTS.put("admin.ports-file", "(unset)");
@@ -184,7 +188,7 @@ class ConfigLoaderTest {
     assertThat(config.schema()).isEqualTo(SchemaLimits.defaults());
     assertThat(config.otlp())
         .isEqualTo(new LoghaulConfig.Otlp("0.0.0.0", 4317, "0.0.0.0", 4318, 16_777_216, 67_108_864,
-            ListenerLimits.DEFAULTS));
+            ListenerLimits.DEFAULTS, null));
     assertThat(config.adminPort()).isEqualTo(9464);
     assertThat(config.tracing()).isEqualTo(new LoghaulConfig.Tracing(null, 1.0));
   }
