@@ -21,6 +21,8 @@ import io.loghaul.ingest.OtlpHttpServer;
 import io.loghaul.ingest.OtlpLogsIngester;
 import io.loghaul.ingest.OtlpSslContexts;
 import io.loghaul.ingest.RequestWorkers;
+import io.loghaul.ingest.TenantRateLimiter;
+import io.loghaul.ingest.TenantTokens;
 import io.loghaul.ingest.TlsCredentials;
 import io.netty.handler.ssl.SslContext;
 import io.loghaul.kafka.KafkaClients;
@@ -236,8 +238,21 @@ public final class LoghaulServer implements AutoCloseable {
     KafkaLogPublisher publisher = closer.add(KafkaLogPublisher.create(
         kafkaClients.otlpProducer(otlp.maxInflightBytes(), config.schema().maxRecordBytes()),
         config.kafka().ingestTopic(), otlp.maxInflightBytes()));
+    TenantTokens tokens = null;
+    if (otlp.tokensFile() != null) {
+      try {
+        tokens = TenantTokens.load(otlp.tokensFile());
+      } catch (TenantTokens.TokensFileException e) {
+        throw new ConfigException("otlp.auth.tokens-file", e.getMessage());
+      }
+      log.info("OTLP authentication on: bearer tokens of {} tenants from {} (re-read on change){}",
+          tokens.tenants().size(), otlp.tokensFile(), otlp.tenantMaxRecordsPerSecond() == 0 ? ""
+              : ", at most " + otlp.tenantMaxRecordsPerSecond() + " records/s per tenant");
+    }
     OtlpLogsIngester ingester = new OtlpLogsIngester(config.schema(), publisher,
-        new OtlpMetrics(metrics), openTelemetry, clock);
+        new OtlpMetrics(metrics), openTelemetry, clock, OtlpLogsIngester.DEFAULT_PUBLISH_TIMEOUT,
+        otlp.tenantMaxRecordsPerSecond() == 0 ? null
+            : new TenantRateLimiter(otlp.tenantMaxRecordsPerSecond(), System::nanoTime));
     RequestWorkers workers = closer.add(new RequestWorkers(0));
     SslContext grpcTls = null;
     SslContext httpTls = null;
@@ -258,14 +273,14 @@ public final class LoghaulServer implements AutoCloseable {
     if (otlp.grpcPort() != 0) {
       grpc = closer.add(new OtlpGrpcService(otlp.grpcHost(),
           LoghaulConfig.bindPort(otlp.grpcPort()), otlp.maxRequestBytes(), otlp.limits(), ingester,
-          workers, grpcTls));
+          workers, grpcTls, tokens));
       grpc.start(); // logs "OTLP/gRPC listening on ..."
     }
     OtlpHttpServer http = null;
     if (otlp.httpPort() != 0) {
       http = closer.add(new OtlpHttpServer(otlp.httpHost(),
           LoghaulConfig.bindPort(otlp.httpPort()), otlp.maxRequestBytes(), otlp.limits(), ingester,
-          workers, httpTls));
+          workers, httpTls, tokens));
       http.start(); // logs "OTLP/HTTP listening on ..."
     }
     return new Otlp(grpc, http);

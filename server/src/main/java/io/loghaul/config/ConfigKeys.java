@@ -216,6 +216,14 @@ final class ConfigKeys {
       "oldest TLS version the OTLP listeners accept: TLSv1.2 or TLSv1.3",
       c -> c.otlp().tls() == null ? OtlpTls.DEFAULT_MIN_VERSION : c.otlp().tls().minVersion());
 
+  static final Key<Path> OTLP_AUTH_TOKENS_FILE = Key.optional("otlp.auth.tokens-file", PATH,
+      "TENANT TOKEN lines; every OTLP request needs a Bearer token of it; unset = no authentication",
+      c -> c.otlp().tokensFile());
+  static final Key<Long> OTLP_TENANT_MAX_RECORDS_PER_SECOND = Key.of(
+      "otlp.tenant.max-records-per-second", 0L, Parsers.NON_NEGATIVE_LONG,
+      "records per second per tenant over OTLP; more are refused as retryable; 0 = unlimited",
+      c -> c.otlp().tenantMaxRecordsPerSecond());
+
   static final Key<Integer> ADMIN_PORT = Key.of("admin.port", 9464, LISTEN_PORT,
       "/metrics, /healthz, /readyz; auto = any free port", LoghaulConfig::adminPort);
   static final Key<String> ADMIN_HOST = Key.of("admin.host", "0.0.0.0", HOST,
@@ -248,6 +256,7 @@ final class ConfigKeys {
       OTLP_GRPC_MAX_CONCURRENT_STREAMS, OTLP_GRPC_MIN_PING_INTERVAL, OTLP_GRPC_MAX_CONNECTION_IDLE,
       OTLP_GRPC_MAX_CONNECTION_AGE, OTLP_GRPC_MAX_CONNECTION_AGE_GRACE,
       OTLP_TLS_CERT_FILE, OTLP_TLS_KEY_FILE, OTLP_TLS_CLIENT_CA_FILE, OTLP_TLS_MIN_VERSION,
+      OTLP_AUTH_TOKENS_FILE, OTLP_TENANT_MAX_RECORDS_PER_SECOND,
       ADMIN_PORT, ADMIN_HOST, ADMIN_PORTS_FILE,
       TRACING_OTLP_ENDPOINT, TRACING_SAMPLE_RATIO), List.of(KAFKA_CLIENT));
 

@@ -50,6 +50,8 @@ import static io.loghaul.config.ConfigKeys.OTLP_MAX_CONNECTIONS;
 import static io.loghaul.config.ConfigKeys.OTLP_MAX_HEADER_BYTES;
 import static io.loghaul.config.ConfigKeys.OTLP_MAX_INFLIGHT_BYTES;
 import static io.loghaul.config.ConfigKeys.OTLP_MAX_REQUEST_BYTES;
+import static io.loghaul.config.ConfigKeys.OTLP_AUTH_TOKENS_FILE;
+import static io.loghaul.config.ConfigKeys.OTLP_TENANT_MAX_RECORDS_PER_SECOND;
 import static io.loghaul.config.ConfigKeys.OTLP_TLS_CERT_FILE;
 import static io.loghaul.config.ConfigKeys.OTLP_TLS_CLIENT_CA_FILE;
 import static io.loghaul.config.ConfigKeys.OTLP_TLS_KEY_FILE;
@@ -201,7 +203,15 @@ public final class ConfigLoader {
         v.get(OTLP_MAX_REQUEST_BYTES),
         v.get(OTLP_MAX_INFLIGHT_BYTES),
         limits,
-        otlpTls(v));
+        otlpTls(v),
+        v.get(OTLP_AUTH_TOKENS_FILE),
+        v.get(OTLP_TENANT_MAX_RECORDS_PER_SECOND));
+    if (otlp.tenantMaxRecordsPerSecond() > 0 && otlp.tokensFile() == null) {
+      throw new ConfigException(OTLP_TENANT_MAX_RECORDS_PER_SECOND.name(),
+          OTLP_TENANT_MAX_RECORDS_PER_SECOND.name() + ": " + otlp.tenantMaxRecordsPerSecond()
+              + " (expected: 0 unless " + OTLP_AUTH_TOKENS_FILE.name()
+              + " is set: tenants are who its tokens name)");
+    }
     LoghaulConfig.Tracing tracing = new LoghaulConfig.Tracing(
         v.get(TRACING_OTLP_ENDPOINT),
         v.get(TRACING_SAMPLE_RATIO));

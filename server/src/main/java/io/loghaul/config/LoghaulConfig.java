@@ -179,9 +179,13 @@ public record LoghaulConfig(
    *     requests are refused as retryable
    * @param limits connection caps and timeouts of both listeners
    * @param tls TLS of both listeners, or null for plaintext
+   * @param tokensFile {@code TENANT TOKEN} lines every request must present one of, or null for
+   *     no authentication
+   * @param tenantMaxRecordsPerSecond per tenant; 0 for unlimited
    */
   public record Otlp(String grpcHost, int grpcPort, String httpHost, int httpPort, long maxRequestBytes,
-      long maxInflightBytes, ListenerLimits limits, OtlpTls tls) {
+      long maxInflightBytes, ListenerLimits limits, OtlpTls tls, Path tokensFile,
+      long tenantMaxRecordsPerSecond) {
     public Otlp {
       requireNonNull(grpcHost, "grpcHost");
       requireNonNull(httpHost, "httpHost");

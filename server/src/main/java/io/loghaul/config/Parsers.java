@@ -145,6 +145,12 @@ final class Parsers {
     return text;
   };
 
+  static final Parser<Long> NON_NEGATIVE_LONG = text -> {
+    long n = parseLong(text, "an integer >= 0");
+    if (n < 0) throw InvalidValue.expected(">= 0");
+    return n;
+  };
+
   /** One of {@code allowed}, exactly as written there. */
   static Parser<String> oneOf(String... allowed) {
     List<String> values = List.of(allowed);

@@ -30,6 +30,14 @@ public interface IngestListener {
    */
   String TIMEOUT = "timeout";
 
+  /**
+   * Outcome: {@code otlp.auth.tokens-file} is set and the request had no known bearer token;
+   * refused before anything was read or published.
+   */
+  String UNAUTHENTICATED = "unauthenticated";
+  /** Outcome: the tenant is over {@code otlp.tenant.max-records-per-second}; the client retries. */
+  String THROTTLED = "throttled";
+
   /** Does nothing. */
   IngestListener NOOP = new IngestListener() {};
 
@@ -50,6 +58,9 @@ public interface IngestListener {
    * duration (the request never arrived, so it has no place in the latency histogram).
    */
   default void requestTimedOut(String transport) {}
+
+  /** A request of {@code tenant} was refused as over its rate. */
+  default void throttled(String tenant, String transport) {}
 
   /** A connection was accepted (it counts against {@code otlp.max-connections} until closed). */
   default void connectionOpened(String transport) {}

@@ -102,6 +102,11 @@ public final class KafkaLogPublisher implements LogPublisher, AutoCloseable {
 
   @Override
   public CompletableFuture<Void> publish(List<byte[]> values, TraceContext trace) {
+    return publish(values, trace, null);
+  }
+
+  @Override
+  public CompletableFuture<Void> publish(List<byte[]> values, TraceContext trace, String tenant) {
     requireNonNull(values, "values");
     requireNonNull(trace, "trace");
     CompletableFuture<Void> result = new CompletableFuture<>();
@@ -124,6 +129,9 @@ public final class KafkaLogPublisher implements LogPublisher, AutoCloseable {
       return result;
     }
     List<Header> headers = headers(trace);
+    if (tenant != null) {
+      headers.add(new RecordHeader(OtlpLogsIngester.TENANT_ATTRIBUTE, tenant.getBytes(StandardCharsets.UTF_8)));
+    }
     try {
       sender.execute(() -> send(values, headers, result));
     } catch (RejectedExecutionException e) {

@@ -17,4 +17,13 @@ public interface LogPublisher {
    *     one record failed, once every record resolved and nothing of the request is in flight
    */
   CompletableFuture<Void> publish(List<byte[]> values, TraceContext trace);
+
+  /**
+   * Like {@link #publish(List, TraceContext)} for the records of an authenticated {@code tenant}
+   * (null: none), which also carry Kafka header {@code loghaul.tenant}. Publishers that keep no
+   * headers may ignore it.
+   */
+  default CompletableFuture<Void> publish(List<byte[]> values, TraceContext trace, String tenant) {
+    return publish(values, trace);
+  }
 }

@@ -88,6 +88,9 @@ public final class OtlpGrpcService implements AutoCloseable {
   private static final Metadata.Key<String> TRACESTATE =
       Metadata.Key.of(RecordContract.TRACESTATE, Metadata.ASCII_STRING_MARSHALLER);
   private static final Context.Key<TraceContext> TRACE_CONTEXT = Context.key("loghaul-trace-context");
+  private static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+  private static final Context.Key<String> TENANT = Context.key("loghaul-tenant");
 
   /** Stream resets a connection may send per window before it is sent GOAWAY (rapid reset). */
   static final int MAX_RESETS_PER_WINDOW = 200;
@@ -101,6 +104,7 @@ public final class OtlpGrpcService implements AutoCloseable {
   private final Executor workers;
   private final ConnectionLimit connections;
   private final SslContext tls; // null: plaintext
+  private final TenantTokens tokens; // null: no authentication
   private Server server;
   private EventLoopGroup bossGroup;
   private EventLoopGroup workerGroup;
@@ -123,7 +127,18 @@ public final class OtlpGrpcService implements AutoCloseable {
    */
   public OtlpGrpcService(String host, int port, long maxRequestBytes, ListenerLimits limits,
       OtlpLogsIngester ingester, Executor workers, SslContext tls) {
+    this(host, port, maxRequestBytes, limits, ingester, workers, tls, null);
+  }
+
+  /**
+   * A receiver that also requires a bearer token of {@code tokens} in the {@code authorization}
+   * metadata of every call (null: no authentication): without one, UNAUTHENTICATED and nothing
+   * is read or published.
+   */
+  public OtlpGrpcService(String host, int port, long maxRequestBytes, ListenerLimits limits,
+      OtlpLogsIngester ingester, Executor workers, SslContext tls, TenantTokens tokens) {
     this.tls = tls;
+    this.tokens = tokens;
     this.host = requireNonNull(host, "host");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
@@ -160,7 +175,10 @@ public final class OtlpGrpcService implements AutoCloseable {
         .maxConnectionAgeGrace(limits.maxConnectionAgeGrace().toNanos(), TimeUnit.NANOSECONDS)
         .maxRstFramesPerWindow(MAX_RESETS_PER_WINDOW, RESET_WINDOW_SECONDS)
         .executor(workers)
-        .addService(ServerInterceptors.intercept(serviceDefinition(), new TraceContextInterceptor()));
+        .addService(tokens == null
+            ? ServerInterceptors.intercept(serviceDefinition(), new TraceContextInterceptor())
+            : ServerInterceptors.intercept(serviceDefinition(), new TraceContextInterceptor(),
+                new AuthInterceptor()));
     if (tls != null) {
       builder.sslContext(tls);
     }
@@ -202,7 +220,7 @@ public final class OtlpGrpcService implements AutoCloseable {
     }
     CompletableFuture<ExportLogsServiceResponse> reply;
     try {
-      reply = ingester.export(raw.bytes, 0, raw.bytes.length, span, IngestListener.GRPC);
+      reply = ingester.export(raw.bytes, 0, raw.bytes.length, span, IngestListener.GRPC, TENANT.get());
     } catch (InvalidProtocolBufferException e) {
       fail(responses, span, IngestListener.INVALID, Status.INVALID_ARGUMENT
           .withDescription("request is not an ExportLogsServiceRequest: " + e.getMessage()).asRuntimeException(), start);
@@ -211,6 +229,11 @@ public final class OtlpGrpcService implements AutoCloseable {
       reply = CompletableFuture.failedFuture(e);
     }
     reply.whenComplete((response, error) -> {
+      if (error instanceof TenantThrottledException throttled) {
+        fail(responses, span, IngestListener.THROTTLED,
+            retryable(throttled.getMessage(), throttled.retryAfterSeconds()), start);
+        return;
+      }
       if (error != null) {
         fail(responses, span, IngestListener.UNAVAILABLE, unavailable(error), start);
         return;
@@ -236,14 +259,40 @@ public final class OtlpGrpcService implements AutoCloseable {
 
   private static StatusRuntimeException unavailable(Throwable error) {
     Throwable cause = error.getCause() != null && !(error instanceof PublishException) ? error.getCause() : error;
+    return retryable("logs not stored, retry later: " + cause.getMessage(), RETRY_DELAY.toSeconds());
+  }
+
+  /** UNAVAILABLE with RetryInfo: the exporters retry. */
+  private static StatusRuntimeException retryable(String message, long retryDelaySeconds) {
     com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
         .setCode(Code.UNAVAILABLE_VALUE)
-        .setMessage("logs not stored, retry later: " + cause.getMessage())
+        .setMessage(message)
         .addDetails(Any.pack(RetryInfo.newBuilder()
-            .setRetryDelay(com.google.protobuf.Duration.newBuilder().setSeconds(RETRY_DELAY.toSeconds()))
+            .setRetryDelay(com.google.protobuf.Duration.newBuilder().setSeconds(retryDelaySeconds))
             .build()))
         .build();
     return StatusProto.toStatusRuntimeException(status);
+  }
+
+  /**
+   * Refuses calls without a known bearer token before their message is read, and puts the tenant
+   * of the others into the gRPC {@link Context}.
+   */
+  private final class AuthInterceptor implements ServerInterceptor {
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+        ServerCallHandler<Q, R> next) {
+      long start = System.nanoTime();
+      String tenant = tokens.tenant(headers.get(AUTHORIZATION));
+      if (tenant == null) {
+        call.close(Status.UNAUTHENTICATED.withDescription(
+            "missing or unknown bearer token (expected: authorization: Bearer TOKEN)"), new Metadata());
+        ingester.listener().requestCompleted(IngestListener.GRPC, IngestListener.UNAUTHENTICATED,
+            System.nanoTime() - start);
+        return new ServerCall.Listener<>() {};
+      }
+      return Contexts.interceptCall(Context.current().withValue(TENANT, tenant), call, headers, next);
+    }
   }
 
   /** Stops accepting calls, lets in-flight ones finish (bounded), then stops. Idempotent. */

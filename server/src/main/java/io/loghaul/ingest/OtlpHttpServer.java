@@ -116,6 +116,7 @@ public final class OtlpHttpServer implements AutoCloseable {
   private final Executor workers;
   private final ConnectionLimit connections;
   private final SslContext tls; // null: plaintext
+  private final TenantTokens tokens; // null: no authentication
   private final Set<CompletableFuture<?>> inflight = ConcurrentHashMap.newKeySet();
   private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private volatile boolean closing;
@@ -141,7 +142,17 @@ public final class OtlpHttpServer implements AutoCloseable {
    */
   public OtlpHttpServer(String host, int port, long maxRequestBytes, ListenerLimits limits, OtlpLogsIngester ingester,
       Executor workers, SslContext tls) {
+    this(host, port, maxRequestBytes, limits, ingester, workers, tls, null);
+  }
+
+  /**
+   * A receiver that also requires a bearer token of {@code tokens} on every request (null: no
+   * authentication): without one, 401 and nothing is read or published.
+   */
+  public OtlpHttpServer(String host, int port, long maxRequestBytes, ListenerLimits limits, OtlpLogsIngester ingester,
+      Executor workers, SslContext tls, TenantTokens tokens) {
     this.tls = tls;
+    this.tokens = tokens;
     this.host = requireNonNull(host, "host");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
@@ -256,13 +267,18 @@ public final class OtlpHttpServer implements AutoCloseable {
    * What the reply to one request needs, captured when its headers arrive: the reply may be written
    * from a worker or a Kafka callback while the event loop already reads the next request.
    */
-  private record Exchange(Format format, boolean keepAlive, long startNanos, Span span) {
+  /** @param tenant the authenticated tenant, or null (no authentication configured, or not yet) */
+  private record Exchange(Format format, boolean keepAlive, long startNanos, Span span, String tenant) {
     boolean json() {
       return format == Format.JSON;
     }
 
     Exchange closing() {
-      return new Exchange(format, false, startNanos, span);
+      return new Exchange(format, false, startNanos, span, tenant);
+    }
+
+    Exchange of(String tenant) {
+      return new Exchange(format, keepAlive, startNanos, span, tenant);
     }
   }
 
@@ -317,7 +333,7 @@ public final class OtlpHttpServer implements AutoCloseable {
       String contentType = mediaType(req.headers().get(HttpHeaderNames.CONTENT_TYPE));
       Format format = Format.of(contentType);
       boolean malformed = req.decoderResult().isFailure();
-      exchange = new Exchange(format, !malformed && HttpUtil.isKeepAlive(req), System.nanoTime(), span);
+      exchange = new Exchange(format, !malformed && HttpUtil.isKeepAlive(req), System.nanoTime(), span, null);
       discarding = true;
       if (malformed) {
         fail(ctx, exchange, HttpResponseStatus.BAD_REQUEST, Code.INVALID_ARGUMENT,
@@ -335,6 +351,14 @@ public final class OtlpHttpServer implements AutoCloseable {
         fail(ctx, exchange, HttpResponseStatus.METHOD_NOT_ALLOWED, Code.UNIMPLEMENTED,
             req.method() + " not allowed (expected: POST)");
         return;
+      }
+      if (tokens != null) {
+        String tenant = tokens.tenant(req.headers().get(HttpHeaderNames.AUTHORIZATION));
+        if (tenant == null) {
+          unauthenticated(ctx, exchange);
+          return;
+        }
+        exchange = exchange.of(tenant);
       }
       if (format == Format.TEXT) {
         fail(ctx, exchange, HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, Code.INVALID_ARGUMENT,
@@ -514,7 +538,7 @@ public final class OtlpHttpServer implements AutoCloseable {
         return;
       }
       try {
-        reply = ingester.export(export, 0, export.length, ex.span(), IngestListener.HTTP);
+        reply = ingester.export(export, 0, export.length, ex.span(), IngestListener.HTTP, ex.tenant());
       } catch (InvalidProtocolBufferException e) {
         fail(ctx, ex, HttpResponseStatus.BAD_REQUEST, Code.INVALID_ARGUMENT,
             "request is not an ExportLogsServiceRequest: " + e.getMessage());
@@ -529,7 +553,9 @@ public final class OtlpHttpServer implements AutoCloseable {
     inflight.add(reply);
     CompletableFuture<ExportLogsServiceResponse> answered = reply;
     reply.whenComplete((response, error) -> {
-      if (error != null) {
+      if (error instanceof TenantThrottledException throttled) {
+        throttled(ctx, ex, throttled);
+      } else if (error != null) {
         unavailable(ctx, ex, error);
       } else {
         String outcome = response.hasPartialSuccess() ? IngestListener.PARTIAL_SUCCESS : IngestListener.SUCCESS;
@@ -556,6 +582,28 @@ public final class OtlpHttpServer implements AutoCloseable {
     write(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, ex, status, IngestListener.UNAVAILABLE);
   }
 
+  /** 401: no known bearer token; not retryable (the OTLP exporters drop the batch). */
+  private void unauthenticated(ChannelHandlerContext ctx, Exchange ex) {
+    com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
+        .setCode(Code.UNAUTHENTICATED_VALUE)
+        .setMessage("missing or unknown bearer token (expected: Authorization: Bearer TOKEN)")
+        .build();
+    write(ctx, HttpResponseStatus.UNAUTHORIZED, ex, status, IngestListener.UNAUTHENTICATED);
+  }
+
+  /** 429 with Retry-After: the tenant is over its rate; the exporters retry. */
+  private void throttled(ChannelHandlerContext ctx, Exchange ex, TenantThrottledException e) {
+    com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
+        .setCode(Code.UNAVAILABLE_VALUE)
+        .setMessage(e.getMessage())
+        .addDetails(Any.pack(RetryInfo.newBuilder()
+            .setRetryDelay(com.google.protobuf.Duration.newBuilder().setSeconds(e.retryAfterSeconds()))
+            .build()))
+        .build();
+    write(ctx, HttpResponseStatus.TOO_MANY_REQUESTS, ex, status, IngestListener.THROTTLED,
+        e.retryAfterSeconds());
+  }
+
   private void fail(ChannelHandlerContext ctx, Exchange ex, HttpResponseStatus httpStatus, Code code, String message) {
     com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
         .setCode(code.getNumber()).setMessage(message).build();
@@ -570,6 +618,11 @@ public final class OtlpHttpServer implements AutoCloseable {
    */
   private void write(ChannelHandlerContext ctx, HttpResponseStatus status, Exchange ex, Message message,
       String outcome) {
+    write(ctx, status, ex, message, outcome, RETRY_AFTER_SECONDS);
+  }
+
+  private void write(ChannelHandlerContext ctx, HttpResponseStatus status, Exchange ex, Message message,
+      String outcome, long retryAfterSeconds) {
     ByteBuf content = switch (ex.format()) {
       case JSON -> Unpooled.copiedBuffer(OtlpJson.print(message), StandardCharsets.UTF_8);
       case PROTOBUF -> Unpooled.wrappedBuffer(message.toByteArray());
@@ -583,8 +636,11 @@ public final class OtlpHttpServer implements AutoCloseable {
           case TEXT -> PLAIN_TEXT;
         })
         .setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
-    if (status == HttpResponseStatus.SERVICE_UNAVAILABLE) {
-      response.headers().setInt(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
+    if (status == HttpResponseStatus.SERVICE_UNAVAILABLE
+        || status == HttpResponseStatus.TOO_MANY_REQUESTS) {
+      response.headers().set(HttpHeaderNames.RETRY_AFTER, Long.toString(retryAfterSeconds));
+    } else if (status == HttpResponseStatus.UNAUTHORIZED) {
+      response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
     } else if (status == HttpResponseStatus.METHOD_NOT_ALLOWED) {
       response.headers().set(HttpHeaderNames.ALLOW, HttpMethod.POST.name());
     }

@@ -15,10 +15,12 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -56,6 +58,7 @@ public final class OtlpLogsIngester {
   private final IngestTracing tracing;
   private final Clock clock;
   private final long publishTimeoutNanos;
+  private final TenantRateLimiter tenantLimiter; // null: no limit
 
   /**
    * An ingester with the default publish timeout and tracing off.
@@ -91,6 +94,18 @@ public final class OtlpLogsIngester {
    */
   public OtlpLogsIngester(SchemaLimits limits, LogPublisher publisher, IngestListener listener,
       OpenTelemetry openTelemetry, Clock clock, Duration publishTimeout) {
+    this(limits, publisher, listener, openTelemetry, clock, publishTimeout, null);
+  }
+
+  /**
+   * An ingester that limits each tenant's records per second.
+   *
+   * @param tenantLimiter {@code otlp.tenant.max-records-per-second}, or null for no limit
+   */
+  public OtlpLogsIngester(SchemaLimits limits, LogPublisher publisher, IngestListener listener,
+      OpenTelemetry openTelemetry, Clock clock, Duration publishTimeout,
+      TenantRateLimiter tenantLimiter) {
+    this.tenantLimiter = tenantLimiter;
     this.limits = requireNonNull(limits, "limits");
     this.workers = ThreadLocal.withInitial(() -> new Worker(new OtlpLogDecoder(limits), new LogEntry()));
     this.publisher = requireNonNull(publisher, "publisher");
@@ -126,13 +141,24 @@ public final class OtlpLogsIngester {
    */
   public CompletableFuture<ExportLogsServiceResponse> export(byte[] request, int offset, int length, Span exportSpan,
       String transport) throws InvalidProtocolBufferException {
+    return export(request, offset, length, exportSpan, transport, null);
+  }
+
+  /**
+   * Like {@link #export(byte[], int, int, Span, String)} for an authenticated {@code tenant}
+   * (null: none): its records carry attribute and Kafka header {@value #TENANT_ATTRIBUTE}, and
+   * count against its rate; over it the reply fails with {@link TenantThrottledException} and
+   * nothing is published.
+   */
+  public CompletableFuture<ExportLogsServiceResponse> export(byte[] request, int offset, int length, Span exportSpan,
+      String transport, String tenant) throws InvalidProtocolBufferException {
     requireNonNull(request, "request");
     requireNonNull(exportSpan, "exportSpan");
     requireNonNull(transport, "transport");
     Instant now = clock.instant();
     long nowMillis = now.toEpochMilli();
     long receiveNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
-    Batch batch = new Batch(transport);
+    Batch batch = new Batch(transport, tenant);
     Worker worker = workers.get();
     try {
       worker.decoder.decode(request, offset, length, receiveNanos, nowMillis, worker.entry, batch);
@@ -161,10 +187,17 @@ public final class OtlpLogsIngester {
       return CompletableFuture.completedFuture(response);
     }
     int accepted = values.size();
+    if (tenant != null && tenantLimiter != null) {
+      long waitNanos = tenantLimiter.tryAcquire(tenant, accepted);
+      if (waitNanos > 0) {
+        listener.throttled(tenant, transport);
+        return CompletableFuture.failedFuture(new TenantThrottledException(tenant, waitNanos));
+      }
+    }
     Span produceSpan = tracing.startProduce(exportSpan, accepted);
     CompletableFuture<Void> published;
     try {
-      published = publisher.publish(values, IngestTracing.propagated(produceSpan));
+      published = publisher.publish(values, IngestTracing.propagated(produceSpan), tenant);
     } catch (RuntimeException e) {
       published = CompletableFuture.failedFuture(e);
     }
@@ -205,18 +238,23 @@ public final class OtlpLogsIngester {
   /** The records of one request: encoded accepted ones and the rejections. */
   private final class Batch implements OtlpLogDecoder.RecordSink {
     final String transport;
+    final byte[] tenant; // UTF-8, or null
     final List<byte[]> values = new ArrayList<>();
     final Rejections rejections = new Rejections();
     int received;
 
-    Batch(String transport) {
+    Batch(String transport, String tenant) {
       this.transport = transport;
+      this.tenant = tenant == null ? null : tenant.getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
     public void accept(ParseResult result, LogEntry entry) {
       received++;
       if (result == Accepted.INSTANCE) {
+        if (tenant != null) {
+          setTenant(entry, tenant);
+        }
         int size = LogEntryProtoCodec.encodedSize(entry);
         if (size <= limits.maxRecordBytes()) {
           // a copy: the entry is reused for the next record
@@ -233,6 +271,26 @@ public final class OtlpLogsIngester {
       listener.rejected(rejected.type(), transport);
       rejections.add(rejected);
     }
+  }
+
+  /** The attribute key of an authenticated tenant, on rows and as a Kafka header. */
+  public static final String TENANT_ATTRIBUTE = "loghaul.tenant";
+  private static final byte[] TENANT_KEY = TENANT_ATTRIBUTE.getBytes(StandardCharsets.UTF_8);
+
+  /** The tenant as {@value #TENANT_ATTRIBUTE}, replacing one the client sent (it cannot claim another tenant). */
+  private void setTenant(LogEntry entry, byte[] tenant) {
+    int value = entry.appendBytes(tenant, 0, tenant.length);
+    byte[] arena = entry.arena();
+    for (int i = 0; i < entry.attributeCount(); i++) {
+      int off = entry.attributeKeyOffset(i);
+      if (entry.attributeKeyLength(i) == TENANT_KEY.length
+          && Arrays.equals(arena, off, off + TENANT_KEY.length, TENANT_KEY, 0, TENANT_KEY.length)) {
+        entry.setAttributeValue(i, value, tenant.length);
+        return;
+      }
+    }
+    int key = entry.appendBytes(TENANT_KEY, 0, TENANT_KEY.length);
+    entry.addAttribute(key, TENANT_KEY.length, value, tenant.length);
   }
 
   /** The rejected count and the first few distinct reasons, for {@code error_message}. */

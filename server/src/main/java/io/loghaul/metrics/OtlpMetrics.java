@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -26,18 +27,23 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class OtlpMetrics implements IngestListener {
   static final List<String> TRANSPORTS = List.of(GRPC, HTTP);
-  static final List<String> OUTCOMES = List.of(SUCCESS, PARTIAL_SUCCESS, INVALID, TOO_LARGE, UNAVAILABLE, TIMEOUT);
+  static final List<String> OUTCOMES = List.of(SUCCESS, PARTIAL_SUCCESS, INVALID, TOO_LARGE, UNAVAILABLE, TIMEOUT,
+      UNAUTHENTICATED, THROTTLED);
 
   private final TopicMeters[] sources = new TopicMeters[TRANSPORTS.size()];
   private final Counter[][] requests = new Counter[TRANSPORTS.size()][OUTCOMES.size()];
   private final Timer[] durations = new Timer[TRANSPORTS.size()];
   private final AtomicInteger[] connections = new AtomicInteger[TRANSPORTS.size()];
   private final Counter[] refused = new Counter[TRANSPORTS.size()];
+  private final MeterRegistry registry;
+  /** By tenant: a bounded set, the tenants of {@code otlp.auth.tokens-file}. */
+  private final ConcurrentHashMap<String, Counter> throttled = new ConcurrentHashMap<>();
 
   /** Registers the OTLP meters in {@code metrics}' registry. */
   public OtlpMetrics(PipelineMetrics metrics) {
     requireNonNull(metrics, "metrics");
     MeterRegistry registry = metrics.registry();
+    this.registry = registry;
     for (int t = 0; t < TRANSPORTS.size(); t++) {
       String transport = TRANSPORTS.get(t);
       sources[t] = metrics.source(transport);
@@ -63,6 +69,15 @@ public final class OtlpMetrics implements IngestListener {
           .tag("transport", transport)
           .register(registry);
     }
+  }
+
+  @Override
+  public void throttled(String tenant, String transport) {
+    throttled.computeIfAbsent(tenant, t -> Counter.builder("otlp.tenant.throttled")
+        .description("OTLP requests refused because their tenant was over "
+            + "otlp.tenant.max-records-per-second")
+        .tag("tenant", t)
+        .register(registry)).increment();
   }
 
   @Override
@@ -118,6 +133,8 @@ public final class OtlpMetrics implements IngestListener {
       case TOO_LARGE -> 3;
       case UNAVAILABLE -> 4;
       case TIMEOUT -> 5;
+      case UNAUTHENTICATED -> 6;
+      case THROTTLED -> 7;
       default -> throw new IllegalArgumentException("outcome: " + outcome + " (expected: one of " + OUTCOMES + ")");
     };
   }

@@ -209,6 +209,12 @@ public final class LogEntry {
     attributeCount++;
   }
 
+  /** Points attribute {@code i}'s value at another arena range. */
+  public void setAttributeValue(int i, int valueOffset, int valueLength) {
+    attributes[i * ATTR_SLOTS + 2] = valueOffset;
+    attributes[i * ATTR_SLOTS + 3] = valueLength;
+  }
+
   public int attributeKeyOffset(int i) {
     return attributes[i * ATTR_SLOTS];
   }

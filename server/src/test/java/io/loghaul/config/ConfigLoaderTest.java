@@ -82,6 +82,8 @@ class ConfigLoaderTest {
     SPEC_DEFAULTS.put("otlp.tls.key-file", "(unset)");
     SPEC_DEFAULTS.put("otlp.tls.client-ca-file", "(unset)");
     SPEC_DEFAULTS.put("otlp.tls.min-version", "TLSv1.2");
+    SPEC_DEFAULTS.put("otlp.auth.tokens-file", "(unset)");
+    SPEC_DEFAULTS.put("otlp.tenant.max-records-per-second", "0");
     SPEC_DEFAULTS.put("admin.port", "9464");
     SPEC_DEFAULTS.put("admin.host", "0.0.0.0");
     SPEC_DEFAULTS.put("admin.ports-file", "(unset)");
@@ -188,7 +190,7 @@ class ConfigLoaderTest {
     assertThat(config.schema()).isEqualTo(SchemaLimits.defaults());
     assertThat(config.otlp())
         .isEqualTo(new LoghaulConfig.Otlp("0.0.0.0", 4317, "0.0.0.0", 4318, 16_777_216, 67_108_864,
-            ListenerLimits.DEFAULTS, null));
+            ListenerLimits.DEFAULTS, null, null, 0));
     assertThat(config.adminPort()).isEqualTo(9464);
     assertThat(config.tracing()).isEqualTo(new LoghaulConfig.Tracing(null, 1.0));
   }

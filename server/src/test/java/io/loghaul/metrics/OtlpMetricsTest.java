@@ -82,11 +82,24 @@ class OtlpMetricsTest {
 
   @Test
   void registersEveryMeterUpFront() {
-    assertThat(lines()).filteredOn(l -> l.startsWith("otlp_requests_total{")).hasSize(2 * 6);
+    assertThat(lines()).filteredOn(l -> l.startsWith("otlp_requests_total{")).hasSize(2 * 8);
     assertThat(lines()).filteredOn(l -> l.startsWith("otlp_connections{")).hasSize(2);
     assertThat(lines()).filteredOn(l -> l.startsWith("otlp_connections_refused_total{")).hasSize(2);
     assertThat(lines()).filteredOn(l -> l.startsWith("log_parse_errors_total{") && l.contains("otlp_"))
         .hasSize(2 * ErrorType.values().length);
+  }
+
+  @Test
+  void countsThrottledRequestsPerTenant() {
+    metrics.throttled("shop", IngestListener.GRPC);
+    metrics.throttled("shop", IngestListener.HTTP);
+    metrics.throttled("billing", IngestListener.HTTP);
+    metrics.requestCompleted(IngestListener.HTTP, IngestListener.UNAUTHENTICATED, 1_000);
+
+    assertThat(sample("otlp_tenant_throttled_total{tenant=\"shop\"}")).isEqualTo(2);
+    assertThat(sample("otlp_tenant_throttled_total{tenant=\"billing\"}")).isEqualTo(1);
+    assertThat(sample("otlp_requests_total{outcome=\"unauthenticated\",transport=\"otlp_http\"}"))
+        .isEqualTo(1);
   }
 
   @Test
