@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.loghaul.clickhouse.BatchInserter;
 import io.loghaul.clickhouse.BatchMemory;
 import io.loghaul.clickhouse.BatchPool;
+import io.loghaul.clickhouse.ClickHouseException;
 import io.loghaul.clickhouse.ClickHouseHttpClient;
 import io.loghaul.clickhouse.ClickHouseStoredRows;
 import io.loghaul.clickhouse.ClickHouseTable;
@@ -37,13 +38,17 @@ import io.loghaul.pipeline.Pipeline;
 import io.loghaul.pipeline.RecordDecoder;
 import io.loghaul.pipeline.TopicProvisioner;
 import io.loghaul.record.NanoClock;
+import io.loghaul.tls.PemFiles;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -130,8 +135,10 @@ public final class LoghaulServer implements AutoCloseable {
     }
     String clickhouseUrl = startClickHouse(config, closer);
     LoghaulConfig.ClickHouse ch = config.clickhouse();
-    ClickHouseHttpClient clickhouse = closer.add(
-        new ClickHouseHttpClient(clickhouseUrl, ch.user(), ch.password(), INSERT_TIMEOUT));
+    SSLContext clickhouseTls = clickhouseTls(ch);
+    ClickHouseHttpClient clickhouse = closer.add(new ClickHouseHttpClient(clickhouseUrl, ch.user(),
+        ch.password(), INSERT_TIMEOUT, clickhouseTls, ch.settings()));
+    checkClickHouseSettings(clickhouse, ch);
     ClickHouseTable table =
         ClickHouseTable.ensure(clickhouse, ch.database(), ch.table(), ch.createTable());
     log.info("ClickHouse table {} ready ({} profile)", table.qualifiedName(), table.profile());
@@ -166,7 +173,8 @@ public final class LoghaulServer implements AutoCloseable {
 
     // its own short-timeout client: a readiness ping must not wait out the insert timeout
     ClickHouseHttpClient pingClient = closer.add(new ClickHouseHttpClient(clickhouseUrl,
-        ch.user(), ch.password(), Duration.ofMillis(HealthProbe.DEFAULT_TIMEOUT_MILLIS)));
+        ch.user(), ch.password(), Duration.ofMillis(HealthProbe.DEFAULT_TIMEOUT_MILLIS),
+        clickhouseTls, Map.of()));
     HealthProbe probe = closer.add(new HealthProbe(
         Admin.create(kafkaClients.probeAdmin(HealthProbe.DEFAULT_TIMEOUT_MILLIS)), kafka.group(),
         pingClient::ping, metrics));
@@ -208,6 +216,56 @@ public final class LoghaulServer implements AutoCloseable {
         ManagedClickHouse.start(config.dataDir().resolve("clickhouse"), ch.managedHttpPort()));
     log.info("ClickHouse (managed) listening on {}", server.url());
     return server.url();
+  }
+
+  /** The TLS context of {@code clickhouse.tls.*}, or null for the JVM's defaults. */
+  private static SSLContext clickhouseTls(LoghaulConfig.ClickHouse ch) throws ConfigException {
+    if (ch.caFile() == null && ch.certFile() == null) {
+      return null;
+    }
+    try {
+      return PemFiles.clientContext(ch.caFile(), ch.certFile(), ch.keyFile());
+    } catch (IOException | GeneralSecurityException e) {
+      String key = ch.certFile() != null && !String.valueOf(e.getMessage()).contains(
+          String.valueOf(ch.caFile())) ? "clickhouse.tls.cert-file" : "clickhouse.tls.ca-file";
+      throw new ConfigException(key, key + ": unusable (" + e.getMessage() + ")");
+    }
+  }
+
+  /**
+   * A TLS handshake with ClickHouse that fails names {@code clickhouse.tls.*}; every {@code
+   * clickhouse.settings.*} member is one the server knows and accepts.
+   */
+  private static void checkClickHouseSettings(ClickHouseHttpClient clickhouse,
+      LoghaulConfig.ClickHouse ch) throws ConfigException {
+    try {
+      clickhouse.query("SELECT 1");
+    } catch (ClickHouseException e) {
+      for (Throwable c = e; c != null; c = c.getCause()) {
+        if (c instanceof javax.net.ssl.SSLException) {
+          String key = c.getMessage() != null && c.getMessage().contains("certificate_required")
+              || c.getMessage() != null && c.getMessage().contains("bad_certificate")
+              ? "clickhouse.tls.cert-file" : "clickhouse.tls.ca-file";
+          throw new ConfigException(key, key + ": the TLS handshake with " + ch.url()
+              + " failed (expected: " + (key.equals("clickhouse.tls.ca-file")
+                  ? "the CA that signed the server's certificate" : "a client certificate the server accepts")
+              + "; TLS said: " + c.getMessage() + ")");
+        }
+      }
+      // other failures (server down, auth) surface from the table check with their own message
+    }
+    for (Map.Entry<String, String> s : ch.settings().entrySet()) {
+      try {
+        clickhouse.checkSetting(s.getKey(), s.getValue());
+      } catch (ClickHouseException e) {
+        if (e.serverMessage().isEmpty()) {
+          continue; // not an answer about the setting: connection problems surface below
+        }
+        String key = "clickhouse.settings." + s.getKey();
+        throw new ConfigException(key, key + ": " + s.getValue() + " (ClickHouse refused it: "
+            + e.serverMessage().strip() + ")");
+      }
+    }
   }
 
   /** Creates missing topics when asked to; returns the largest dead letter the DLQ accepts. */

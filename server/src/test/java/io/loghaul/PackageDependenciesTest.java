@@ -44,7 +44,11 @@ class PackageDependenciesTest {
 
   /** It knows rows and whether ClickHouse took them; dead letters and offsets are not its business. */
   @ArchTest
-  static final ArchRule clickhouseUsesSchemaAndRecord = only("clickhouse", "schema", "record");
+  static final ArchRule clickhouseUsesSchemaAndRecord = only("clickhouse", "schema", "record", "tls");
+
+  /** Reading PEM files into the JDK's TLS types. */
+  @ArchTest
+  static final ArchRule tlsDependsOnNothingOfOurs = only("tls");
 
   @ArchTest
   static final ArchRule pipelineUsesTheStagesBelowIt =

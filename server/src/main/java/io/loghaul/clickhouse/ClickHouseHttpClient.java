@@ -10,6 +10,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
 
 /**
  * A minimal client for ClickHouse's HTTP interface (HTTP/1.1, {@link java.net.http.HttpClient}): runs
@@ -19,7 +21,7 @@ import java.time.Duration;
  *
  * <p>Thread-safe; requests may run concurrently. Credentials go in the {@code X-ClickHouse-User} and
  * {@code X-ClickHouse-Key} headers, never in the URL, and the password is never logged or put in an
- * exception message. No request carries settings, so every server from 18.16 on accepts them.
+ * exception message. Only INSERTs carry settings, those of {@code clickhouse.settings.*}.
  * Failures are thrown as {@link ClickHouseException}, classified for retry or batch splitting.
  */
 public final class ClickHouseHttpClient implements AutoCloseable {
@@ -29,6 +31,7 @@ public final class ClickHouseHttpClient implements AutoCloseable {
   private final String user;
   private final String password;
   private final Duration requestTimeout;
+  private final String settingsParams; // "&name=value..." for every INSERT
   private final HttpClient http;
   private final ThreadLocal<byte[]> compressionBuffers = new ThreadLocal<>();
 
@@ -39,6 +42,19 @@ public final class ClickHouseHttpClient implements AutoCloseable {
    * @param requestTimeout the longest one request may take, reply included
    */
   public ClickHouseHttpClient(String url, String user, String password, Duration requestTimeout) {
+    this(url, user, password, requestTimeout, null, Map.of());
+  }
+
+  /**
+   * A client with its own TLS context and settings.
+   *
+   * @param tls for {@code https://} URLs: the CAs to trust and the client certificate to show
+   *     ({@code io.loghaul.tls.PemFiles#clientContext}); null for the JVM's defaults
+   * @param settings ClickHouse settings sent as URL parameters with every INSERT, by name
+   *     (validated identifiers: the loader checks them)
+   */
+  public ClickHouseHttpClient(String url, String user, String password, Duration requestTimeout,
+      SSLContext tls, Map<String, String> settings) {
     requireNonNull(url, "url");
     requireNonNull(user, "user");
     requireNonNull(password, "password");
@@ -54,7 +70,16 @@ public final class ClickHouseHttpClient implements AutoCloseable {
     this.user = user;
     this.password = password;
     this.requestTimeout = requestTimeout;
-    this.http = HttpClient.newBuilder()
+    StringBuilder params = new StringBuilder();
+    requireNonNull(settings, "settings").forEach((name, value) -> params.append('&')
+        .append(URLEncoder.encode(name, StandardCharsets.UTF_8)).append('=')
+        .append(URLEncoder.encode(value, StandardCharsets.UTF_8)));
+    this.settingsParams = params.toString();
+    HttpClient.Builder builder = HttpClient.newBuilder();
+    if (tls != null) {
+      builder.sslContext(tls);
+    }
+    this.http = builder
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(CONNECT_TIMEOUT)
         .followRedirects(HttpClient.Redirect.NEVER)
@@ -78,6 +103,16 @@ public final class ClickHouseHttpClient implements AutoCloseable {
         .build();
     HttpResponse<byte[]> response = send(request, "query");
     return new String(response.body(), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Runs {@code SELECT 1} with setting {@code name=value} as a URL parameter, as INSERTs send it:
+   * fails with the server's message when the server does not know the setting or refuses the value.
+   */
+  public void checkSetting(String name, String value) throws ClickHouseException {
+    URI uri = URI.create(url + "/?" + URLEncoder.encode(name, StandardCharsets.UTF_8) + "="
+        + URLEncoder.encode(value, StandardCharsets.UTF_8));
+    send(request(uri).POST(HttpRequest.BodyPublishers.ofString("SELECT 1")).build(), "setting check");
   }
 
   /** Whether {@code GET /ping} answers {@code Ok.}; never throws. */
@@ -114,7 +149,8 @@ public final class ClickHouseHttpClient implements AutoCloseable {
     }
     byte[] compressed = compressionBuffer(NativeCompression.maxCompressedLength(length));
     int n = NativeCompression.compress(body, offset, length, compressed);
-    URI uri = URI.create(url + "/?decompress=1&query=" + URLEncoder.encode(insertSql, StandardCharsets.UTF_8));
+    URI uri = URI.create(url + "/?decompress=1" + settingsParams + "&query="
+        + URLEncoder.encode(insertSql, StandardCharsets.UTF_8));
     HttpRequest request = request(uri)
         .header("Content-Type", "application/octet-stream")
         .POST(new ArrayBodyPublisher(compressed, 0, n))

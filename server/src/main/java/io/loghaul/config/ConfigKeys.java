@@ -108,6 +108,18 @@ final class ConfigKeys {
   static final Key<Boolean> CLICKHOUSE_CREATE_TABLE = Key.of("clickhouse.create-table", true,
       BOOLEAN, "create the table if missing", c -> c.clickhouse().createTable());
 
+  static final Key<Path> CLICKHOUSE_TLS_CA_FILE = Key.optional("clickhouse.tls.ca-file", PATH,
+      "PEM CA certificates for an https:// clickhouse.url; unset = the JVM's trust store",
+      c -> c.clickhouse().caFile());
+  static final Key<Path> CLICKHOUSE_TLS_CERT_FILE = Key.optional("clickhouse.tls.cert-file", PATH,
+      "PEM client certificate chain for an https:// clickhouse.url", c -> c.clickhouse().certFile());
+  static final Key<Path> CLICKHOUSE_TLS_KEY_FILE = Key.optional("clickhouse.tls.key-file", PATH,
+      "PEM PKCS#8 private key of clickhouse.tls.cert-file", c -> c.clickhouse().keyFile());
+  /** ClickHouse settings sent with every INSERT; names are identifiers, so never secrets. */
+  static final KeyFamily<String> CLICKHOUSE_SETTINGS = new KeyFamily<>("clickhouse.settings.",
+      NON_EMPTY, "a ClickHouse setting sent with every INSERT (e.g. clickhouse.settings.insert_quorum=2)",
+      '_', name -> false, c -> c.clickhouse().settings());
+
   static final Key<Integer> BATCH_MAX_ROWS = Key.of("batch.max-rows",
       LoghaulConfig.Batch.DEFAULT_MAX_ROWS, POSITIVE_INT, "flush a batch at this many rows ...",
       c -> c.batch().maxRows());
@@ -246,6 +258,7 @@ final class ConfigKeys {
       KAFKA_SASL_PASSWORD_FILE, KAFKA_TLS_CA_FILE, KAFKA_TLS_CERT_FILE, KAFKA_TLS_KEY_FILE,
       CLICKHOUSE_URL, CLICKHOUSE_MANAGED_HTTP_PORT, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD,
       CLICKHOUSE_PASSWORD_FILE, CLICKHOUSE_DATABASE, CLICKHOUSE_TABLE, CLICKHOUSE_CREATE_TABLE,
+      CLICKHOUSE_TLS_CA_FILE, CLICKHOUSE_TLS_CERT_FILE, CLICKHOUSE_TLS_KEY_FILE,
       BATCH_MAX_ROWS, BATCH_MAX_BYTES, BATCH_MAX_DELAY_MS,
       SCHEMA_MAX_RECORD_BYTES, SCHEMA_MAX_SERVICE_NAME_BYTES, SCHEMA_MAX_MESSAGE_BYTES,
       SCHEMA_MAX_ATTRIBUTES, SCHEMA_MAX_ATTRIBUTE_KEY_BYTES, SCHEMA_MAX_ATTRIBUTE_VALUE_BYTES,
@@ -258,7 +271,7 @@ final class ConfigKeys {
       OTLP_TLS_CERT_FILE, OTLP_TLS_KEY_FILE, OTLP_TLS_CLIENT_CA_FILE, OTLP_TLS_MIN_VERSION,
       OTLP_AUTH_TOKENS_FILE, OTLP_TENANT_MAX_RECORDS_PER_SECOND,
       ADMIN_PORT, ADMIN_HOST, ADMIN_PORTS_FILE,
-      TRACING_OTLP_ENDPOINT, TRACING_SAMPLE_RATIO), List.of(KAFKA_CLIENT));
+      TRACING_OTLP_ENDPOINT, TRACING_SAMPLE_RATIO), List.of(KAFKA_CLIENT, CLICKHOUSE_SETTINGS));
 
   /** Whether Kafka client property {@code name} holds a secret, judged by its name. */
   static boolean secretKafkaProperty(String name) {

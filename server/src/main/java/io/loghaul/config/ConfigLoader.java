@@ -13,7 +13,11 @@ import static io.loghaul.config.ConfigKeys.CLICKHOUSE_DATABASE;
 import static io.loghaul.config.ConfigKeys.CLICKHOUSE_MANAGED_HTTP_PORT;
 import static io.loghaul.config.ConfigKeys.CLICKHOUSE_PASSWORD;
 import static io.loghaul.config.ConfigKeys.CLICKHOUSE_PASSWORD_FILE;
+import static io.loghaul.config.ConfigKeys.CLICKHOUSE_SETTINGS;
 import static io.loghaul.config.ConfigKeys.CLICKHOUSE_TABLE;
+import static io.loghaul.config.ConfigKeys.CLICKHOUSE_TLS_CA_FILE;
+import static io.loghaul.config.ConfigKeys.CLICKHOUSE_TLS_CERT_FILE;
+import static io.loghaul.config.ConfigKeys.CLICKHOUSE_TLS_KEY_FILE;
 import static io.loghaul.config.ConfigKeys.CLICKHOUSE_URL;
 import static io.loghaul.config.ConfigKeys.CLICKHOUSE_USER;
 import static io.loghaul.config.ConfigKeys.DATA_DIR;
@@ -169,7 +173,12 @@ public final class ConfigLoader {
         password,
         v.get(CLICKHOUSE_DATABASE),
         v.get(CLICKHOUSE_TABLE),
-        v.get(CLICKHOUSE_CREATE_TABLE));
+        v.get(CLICKHOUSE_CREATE_TABLE),
+        v.get(CLICKHOUSE_TLS_CA_FILE),
+        v.get(CLICKHOUSE_TLS_CERT_FILE),
+        v.get(CLICKHOUSE_TLS_KEY_FILE),
+        v.get(CLICKHOUSE_SETTINGS));
+    checkClickHouseSecurity(clickhouse);
     LoghaulConfig.Batch batch = new LoghaulConfig.Batch(
         v.get(BATCH_MAX_ROWS),
         v.get(BATCH_MAX_BYTES),
@@ -325,6 +334,41 @@ public final class ConfigLoader {
             + "openssl pkcs8 -topk8 -nocrypt");
     return new LoghaulConfig.KafkaSecurity(protocol, mechanism, username, password, passwordKey,
         ca, cert, key, client);
+  }
+
+  private static final java.util.regex.Pattern SETTING_NAME =
+      java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+
+  /** {@code clickhouse.tls.*} need an https URL; settings names are identifiers. */
+  private static void checkClickHouseSecurity(LoghaulConfig.ClickHouse ch) throws ConfigException {
+    for (String name : ch.settings().keySet()) {
+      if (!SETTING_NAME.matcher(name).matches()) {
+        String key = CLICKHOUSE_SETTINGS.prefix() + name;
+        throw new ConfigException(key, key + ": set (expected: a setting name matching "
+            + "[A-Za-z_][A-Za-z0-9_]*)");
+      }
+    }
+    boolean https = ch.url() != null && ch.url().startsWith("https://");
+    for (Key<Path> k : List.of(CLICKHOUSE_TLS_CA_FILE, CLICKHOUSE_TLS_CERT_FILE, CLICKHOUSE_TLS_KEY_FILE)) {
+      Path p = k == CLICKHOUSE_TLS_CA_FILE ? ch.caFile()
+          : k == CLICKHOUSE_TLS_CERT_FILE ? ch.certFile() : ch.keyFile();
+      if (p != null && !https) {
+        throw new ConfigException(k.name(), k.name() + ": " + echo(p.toString())
+            + " (expected: unset unless clickhouse.url is https://...)");
+      }
+    }
+    if ((ch.certFile() == null) != (ch.keyFile() == null)) {
+      Key<Path> missing = ch.certFile() == null ? CLICKHOUSE_TLS_CERT_FILE : CLICKHOUSE_TLS_KEY_FILE;
+      Key<Path> other = ch.certFile() == null ? CLICKHOUSE_TLS_KEY_FILE : CLICKHOUSE_TLS_CERT_FILE;
+      throw new ConfigException(missing.name(), missing.name()
+          + ": unset (expected: set together with " + other.name() + ")");
+    }
+    checkPem(CLICKHOUSE_TLS_CA_FILE, ch.caFile(), "-----BEGIN CERTIFICATE-----", "PEM certificates");
+    checkPem(CLICKHOUSE_TLS_CERT_FILE, ch.certFile(), "-----BEGIN CERTIFICATE-----",
+        "a PEM certificate chain");
+    checkPem(CLICKHOUSE_TLS_KEY_FILE, ch.keyFile(), "-----BEGIN PRIVATE KEY-----",
+        "an unencrypted PKCS#8 PEM key (BEGIN PRIVATE KEY); convert with "
+            + "openssl pkcs8 -topk8 -nocrypt");
   }
 
   /** {@code otlp.tls.*}: null when no certificate is given. */

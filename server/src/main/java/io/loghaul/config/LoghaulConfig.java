@@ -143,7 +143,22 @@ public record LoghaulConfig(
       String password,
       String database,
       String table,
-      boolean createTable) {
+      boolean createTable,
+      Path caFile,
+      Path certFile,
+      Path keyFile,
+      Map<String, String> settings) {
+
+    public ClickHouse {
+      settings = Collections.unmodifiableMap(new TreeMap<>(settings));
+    }
+
+    /** Plain settings: no TLS files, no extra settings. */
+    public ClickHouse(String url, int managedHttpPort, String user, String password,
+        String database, String table, boolean createTable) {
+      this(url, managedHttpPort, user, password, database, table, createTable, null, null, null,
+          Map.of());
+    }
 
     public boolean managed() {
       return url == null;
@@ -153,7 +168,9 @@ public record LoghaulConfig(
     public String toString() {
       // never print the password
       return "ClickHouse[url=" + url + ", managedHttpPort=" + managedHttpPort + ", user=" + user
-          + ", database=" + database + ", table=" + table + ", createTable=" + createTable + "]";
+          + ", database=" + database + ", table=" + table + ", createTable=" + createTable
+          + ", caFile=" + caFile + ", certFile=" + certFile + ", keyFile=" + keyFile
+          + ", settings=" + settings + "]";
     }
   }
 

@@ -61,6 +61,7 @@ public final class ManagedClickHouse implements AutoCloseable {
   private final int httpPort;
   private final List<String> command;
   private final Thread shutdownHook;
+  private String extraConfig = ""; // more elements inside <yandex>, written by writeConfig
 
   private Process watchdog;
   private ProcessHandle server;
@@ -80,11 +81,24 @@ public final class ManagedClickHouse implements AutoCloseable {
    * @throws IllegalStateException when no binary is found, or the server does not come up
    */
   public static ManagedClickHouse start(Path dir, int httpPort) {
-    return start(dir, httpPort, ManagedClickHouse::findCommand);
+    return start(dir, httpPort, ManagedClickHouse::findCommand, "");
+  }
+
+  /**
+   * {@link #start(Path, int)} with {@code extraConfig} (XML elements) added inside the config's
+   * root element, e.g. an {@code https_port} and an {@code openSSL} section in TLS tests.
+   */
+  public static ManagedClickHouse start(Path dir, int httpPort, String extraConfig) {
+    return start(dir, httpPort, ManagedClickHouse::findCommand, requireNonNull(extraConfig, "extraConfig"));
   }
 
   /** {@link #start(Path, int)} with the binary lookup replaced (tests). */
   static ManagedClickHouse start(Path dir, int httpPort, Supplier<Optional<List<String>>> commandLookup) {
+    return start(dir, httpPort, commandLookup, "");
+  }
+
+  private static ManagedClickHouse start(Path dir, int httpPort,
+      Supplier<Optional<List<String>>> commandLookup, String extraConfig) {
     requireNonNull(dir, "dir");
     requireNonNull(commandLookup, "commandLookup");
     if (httpPort <= 0 || httpPort > 65535) {
@@ -100,6 +114,7 @@ public final class ManagedClickHouse implements AutoCloseable {
           + "install it with 'apt-get install -y clickhouse-server', or set clickhouse.url to an existing server");
     }
     ManagedClickHouse ch = new ManagedClickHouse(dir.toAbsolutePath(), httpPort, List.copyOf(command));
+    ch.extraConfig = extraConfig;
     ch.writeConfig();
     Runtime.getRuntime().addShutdownHook(ch.shutdownHook);
     try {
@@ -345,7 +360,8 @@ public final class ManagedClickHouse implements AutoCloseable {
       for (String sub : new String[] {"data", "tmp", "user_files", "log"}) {
         Files.createDirectories(dir.resolve(sub));
       }
-      Files.writeString(dir.resolve("config.xml"), configXml(dir, httpPort), StandardCharsets.UTF_8);
+      Files.writeString(dir.resolve("config.xml"), configXml(dir, httpPort)
+          .replace("</yandex>\n", extraConfig + "</yandex>\n"), StandardCharsets.UTF_8);
       Files.writeString(dir.resolve("users.xml"), USERS_XML, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the clickhouse-server config under " + dir, e);

@@ -50,6 +50,9 @@ class ConfigLoaderTest {
     SPEC_DEFAULTS.put("clickhouse.database", "default");
     SPEC_DEFAULTS.put("clickhouse.table", "logs");
     SPEC_DEFAULTS.put("clickhouse.create-table", "true");
+    SPEC_DEFAULTS.put("clickhouse.tls.ca-file", "(unset)");
+    SPEC_DEFAULTS.put("clickhouse.tls.cert-file", "(unset)");
+    SPEC_DEFAULTS.put("clickhouse.tls.key-file", "(unset)");
     SPEC_DEFAULTS.put("batch.max-rows", "100000");
     SPEC_DEFAULTS.put("batch.max-bytes", "16777216");
     SPEC_DEFAULTS.put("batch.max-delay-ms", "1000");
