@@ -12,8 +12,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The command line: {@code loghaul run [--key=value ...]} runs the server until SIGTERM/SIGINT;
- * no arguments print usage. (The {@code ./loghaul} launcher adds {@code test} and builds the jar.)
- * Exit codes: 0 clean stop, 1 startup failure, 2 usage or configuration error.
+ * {@code help} or no arguments print usage. (The {@code ./loghaul} launcher adds {@code test} and
+ * {@code bench} and builds the jar.) Exit codes: 0 clean stop or help, 1 startup failure or a
+ * failed pipeline, 2 usage or configuration error (no arguments count as a usage error).
  */
 public final class Loghaul {
   private static final Logger log = LoggerFactory.getLogger(Loghaul.class);
@@ -92,7 +93,6 @@ public final class Loghaul {
         commands:
           run     run the server (embedded Kafka and managed ClickHouse unless
                   kafka.bootstrap / clickhouse.url are set)
-          test    run the full test suite (via ./loghaul)
 
         configuration: --key=value, LOGHAUL_<KEY> environment variables, or
         --config=FILE (properties); see README.md for every key.""");
