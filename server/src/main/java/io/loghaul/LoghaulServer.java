@@ -10,7 +10,7 @@ import io.loghaul.clickhouse.ClickHouseTable;
 import io.loghaul.clickhouse.RowBinaryEncoder;
 import io.loghaul.config.LoghaulConfig;
 import io.loghaul.dlq.DeadLetterPublisher;
-import io.loghaul.embedded.EmbeddedKafka;
+import io.loghaul.embedded.EmbeddedBroker;
 import io.loghaul.embedded.ManagedClickHouse;
 import io.loghaul.ingest.KafkaLogPublisher;
 import io.loghaul.ingest.OtlpGrpcService;
@@ -105,7 +105,7 @@ public final class LoghaulServer implements AutoCloseable {
     OpenTelemetry otel = telemetry.openTelemetry();
     LoghaulConfig.Kafka kafka = config.kafka();
     if (kafka.embedded()) {
-      EmbeddedKafka broker = EmbeddedKafka.start(config.dataDir().resolve("kafka"), kafka.embeddedPort());
+      EmbeddedBroker broker = EmbeddedBroker.start(config.dataDir().resolve("kafka"), kafka.embeddedPort());
       closeables.push(broker);
       bootstrap = broker.bootstrapServers();
       log.info("Kafka (embedded) listening on {}", bootstrap);

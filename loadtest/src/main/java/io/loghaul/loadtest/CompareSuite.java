@@ -7,7 +7,7 @@ import static io.loghaul.loadtest.BenchFiles.round;
 import io.loghaul.clickhouse.ClickHouseHttpClient;
 import io.loghaul.clickhouse.ClickHouseTable;
 import io.loghaul.clickhouse.ServerProfile;
-import io.loghaul.embedded.EmbeddedKafka;
+import io.loghaul.embedded.kafka.EmbeddedKafka;
 import io.loghaul.schema.ErrorType;
 import java.io.BufferedReader;
 import java.io.IOException;
