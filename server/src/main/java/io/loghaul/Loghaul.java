@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
 /**
  * The command line: {@code loghaul run [--key=value ...]} runs the server until SIGTERM/SIGINT;
@@ -63,7 +64,7 @@ public final class Loghaul {
     // Handle TERM/INT ourselves so a clean stop exits 0 (a JVM killed by a signal exits 143).
     CountDownLatch stop = new CountDownLatch(1);
     for (String name : new String[] {"TERM", "INT"}) {
-      sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stop.countDown());
+      Signal.handle(new Signal(name), signal -> stop.countDown());
     }
     // a dead pipeline stops the process (exit 1): a supervisor restarts it, nothing is committed past
     // what ClickHouse holds, so the restart resumes where it died
