@@ -7,6 +7,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.rpc.Code;
 import com.google.rpc.RetryInfo;
+import com.google.rpc.Status;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
@@ -368,7 +369,7 @@ public final class OtlpHttpServer implements AutoCloseable {
     private void unavailable(ChannelHandlerContext ctx, boolean asJson, boolean keep, long start, Span requestSpan,
         Throwable error) {
       Throwable cause = error.getCause() != null && !(error instanceof PublishException) ? error.getCause() : error;
-      com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
+      Status status = Status.newBuilder()
           .setCode(Code.UNAVAILABLE_VALUE)
           .setMessage("logs not stored, retry later: " + cause.getMessage())
           .addDetails(Any.pack(RetryInfo.newBuilder()
@@ -380,7 +381,7 @@ public final class OtlpHttpServer implements AutoCloseable {
     }
 
     private void fail(ChannelHandlerContext ctx, HttpResponseStatus httpStatus, Code code, String message) {
-      com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
+      Status status = Status.newBuilder()
           .setCode(code.getNumber()).setMessage(message).build();
       String outcome = code == Code.RESOURCE_EXHAUSTED ? IngestListener.TOO_LARGE : IngestListener.INVALID;
       write(ctx, httpStatus, json, status, keepAlive, outcome, startNanos, span);
