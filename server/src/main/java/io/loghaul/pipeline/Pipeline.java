@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -158,7 +159,7 @@ public final class Pipeline implements AutoCloseable {
         stored = null;
         return false;
       }
-      return java.util.Arrays.binarySearch(stored, offset) >= 0;
+      return Arrays.binarySearch(stored, offset) >= 0;
     }
 
     Assigned(byte[] topic, TopicMeters meters, PartitionMeters lag) {
@@ -646,7 +647,7 @@ public final class Pipeline implements AutoCloseable {
   private void lookUpStoredRows(Collection<TopicPartition> partitions) {
     Map<TopicPartition, OffsetAndMetadata> committed;
     try {
-      committed = consumer.committed(new java.util.HashSet<>(partitions), Duration.ofSeconds(10));
+      committed = consumer.committed(new HashSet<>(partitions), Duration.ofSeconds(10));
     } catch (KafkaException e) {
       log.warn("Could not read committed offsets of {}; rows of a crashed batch may be inserted twice: {}",
           partitions, e.toString());

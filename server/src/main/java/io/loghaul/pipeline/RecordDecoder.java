@@ -9,6 +9,7 @@ import io.loghaul.schema.LogEntryProtoCodec;
 import io.loghaul.schema.ParseResult;
 import io.loghaul.schema.Rejected;
 import io.loghaul.schema.SchemaLimits;
+import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
@@ -20,8 +21,8 @@ import org.apache.kafka.common.header.Headers;
  */
 public final class RecordDecoder {
   static final String CONTENT_TYPE = "content-type";
-  private static final byte[] PROTOBUF = "application/x-protobuf".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-  private static final byte[] JSON = "application/json".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] PROTOBUF = "application/x-protobuf".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] JSON = "application/json".getBytes(StandardCharsets.US_ASCII);
   private static final Rejected NULL_VALUE =
       new Rejected(ErrorType.JSON_SYNTAX, "", "json_syntax: the record has no value (null or tombstone)");
 

@@ -3,6 +3,7 @@ package io.loghaul.pipeline;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
+import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
@@ -44,7 +45,7 @@ public final class TraceHeaders {
         || (value.length > LENGTH && value[LENGTH] != '-')) {
       return null;
     }
-    String s = new String(value, 0, LENGTH, java.nio.charset.StandardCharsets.US_ASCII);
+    String s = new String(value, 0, LENGTH, StandardCharsets.US_ASCII);
     if (s.startsWith("ff")) {
       return null;
     }
