@@ -2,6 +2,8 @@ package io.loghaul.clickhouse;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import io.loghaul.bytes.LittleEndian;
+import io.loghaul.bytes.Varint;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -138,21 +140,13 @@ final class SourceRecords {
     }
 
     long varUInt() {
-      long v = 0;
-      for (int shift = 0; ; shift += 7) {
-        byte b = array[pos++];
-        v |= (long) (b & 0x7F) << shift;
-        if (b >= 0) {
-          return v;
-        }
-      }
+      long v = Varint.value(array, pos);
+      pos = Varint.end(array, pos);
+      return v;
     }
 
     long int64LE() {
-      long v = 0;
-      for (int i = 0; i < 8; i++) {
-        v |= (array[pos + i] & 0xFFL) << (8 * i);
-      }
+      long v = LittleEndian.getLong(array, pos);
       pos += 8;
       return v;
     }
