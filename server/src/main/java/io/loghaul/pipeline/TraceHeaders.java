@@ -1,21 +1,19 @@
 package io.loghaul.pipeline;
 
+import io.loghaul.bytes.Traceparent;
 import io.opentelemetry.api.trace.SpanContext;
-import io.opentelemetry.api.trace.TraceFlags;
-import io.opentelemetry.api.trace.TraceState;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 /**
  * Reads the W3C {@code traceparent} header that OTLP ingest (or any producer) put on a Kafka
  * record, so the server's own spans can link to the trace that produced a record. Parsing happens
- * only when a span is built, never per record on the row path; malformed values are ignored.
+ * only when a span is built, never per record on the row path; malformed values are ignored. The
+ * parsing itself is {@link Traceparent}'s, shared with OTLP ingest.
  */
 public final class TraceHeaders {
   /** The Kafka header carrying a W3C traceparent. */
-  public static final String TRACEPARENT = "traceparent";
-  /** {@code 00-<32 hex>-<16 hex>-<2 hex>}. */
-  private static final int LENGTH = 55;
+  public static final String TRACEPARENT = Traceparent.HEADER;
 
   private TraceHeaders() {}
 
@@ -27,37 +25,11 @@ public final class TraceHeaders {
 
   /** Whether two traceparent values name the same trace (same trace id). */
   public static boolean sameTrace(byte[] a, byte[] b) {
-    if (a.length < LENGTH || b.length < LENGTH) {
-      return false;
-    }
-    for (int i = 3; i < 35; i++) {
-      if (a[i] != b[i]) {
-        return false;
-      }
-    }
-    return true;
+    return Traceparent.sameTrace(a, b);
   }
 
   /** The remote span context of a traceparent value, or null when it is malformed. */
   public static SpanContext spanContext(byte[] value) {
-    if (value == null || value.length < LENGTH || value[2] != '-' || value[35] != '-' || value[52] != '-'
-        || (value.length > LENGTH && value[LENGTH] != '-')) {
-      return null;
-    }
-    String s = new String(value, 0, LENGTH, java.nio.charset.StandardCharsets.US_ASCII);
-    if (s.startsWith("ff")) {
-      return null;
-    }
-    String traceId = s.substring(3, 35);
-    String spanId = s.substring(36, 52);
-    int flags;
-    try {
-      flags = Integer.parseInt(s, 53, 55, 16);
-    } catch (NumberFormatException e) {
-      return null;
-    }
-    SpanContext ctx = SpanContext.createFromRemoteParent(
-        traceId, spanId, TraceFlags.fromByte((byte) flags), TraceState.getDefault());
-    return ctx.isValid() ? ctx : null;
+    return Traceparent.parse(value);
   }
 }
