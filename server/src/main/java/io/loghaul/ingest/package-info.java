@@ -2,7 +2,8 @@
  * OTLP ingest (SPEC §6): the gRPC ({@link io.loghaul.ingest.OtlpGrpcService}) and HTTP
  * ({@link io.loghaul.ingest.OtlpHttpServer}) receivers for {@code LogsService/Export}, the decoding
  * of serialized requests straight into {@link io.loghaul.schema.LogEntry}s
- * ({@link io.loghaul.ingest.OtlpLogDecoder}: protobuf wire bytes, no message objects),
+ * ({@link io.loghaul.ingest.OtlpLogDecoder}: protobuf wire bytes, no message objects; checked first by
+ * {@code OtlpWireCheck}, then mapped through the {@code OtlpWire} cursor and {@code AnyValueWriter}),
  * the shared request logic that checks records, publishes the valid ones and builds the partial
  * success reply ({@link io.loghaul.ingest.OtlpLogsIngester}), and the Kafka side
  * ({@link io.loghaul.ingest.KafkaLogPublisher}) that answers only once Kafka acknowledged every
