@@ -26,7 +26,8 @@ import java.nio.charset.StandardCharsets;
  * number as its literal, anything else re-serialized as compact JSON by a {@link JsonGenerator}.
  *
  * <p>What Jackson does not do that loghaul's parser does: strict UTF-8 (Jackson lets overlong forms
- * and encoded surrogates through), the SPEC order of defects and its messages (a rejection here is
+ * and encoded surrogates through), the order of defects (docs/record-schema.md#precedence) and their
+ * messages (a rejection here is
  * {@code null}), positions of syntax errors in bytes. The values land in Java {@link String}s of a
  * reused {@link Entry}, as a Jackson user would hold them, not in a byte arena. Not thread-safe:
  * one instance per thread.

@@ -2,7 +2,7 @@ package io.loghaul.bytes;
 
 /**
  * Strict UTF-8 validation (RFC 3629): no overlong forms, no UTF-16 surrogates (U+D800..U+DFFF),
- * nothing above U+10FFFF, no truncated sequence. What SPEC §3 calls {@code invalid_utf8}, and what
+ * nothing above U+10FFFF, no truncated sequence. What docs/record-schema.md calls {@code invalid_utf8}, and what
  * protobuf-java rejects in a proto3 {@code string}: the two rules are the same.
  */
 public final class Utf8 {

@@ -14,7 +14,7 @@ import io.loghaul.schema.LogEntry;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Writes an OTLP {@code AnyValue} of a checked request into an entry's arena as SPEC §6 stores it:
+ * Writes an OTLP {@code AnyValue} of a checked request into an entry's arena as docs/otlp.md stores it:
  * a string (or a value whose JSON form is a string: bytes as base64, NaN and the infinities) as its
  * text, anything else as compact JSON (kvlist → object, array → array, int and double → number, bool,
  * an unset value inside a list → {@code null}). Nesting deeper than the depth limit stops it. Reads

@@ -36,7 +36,7 @@ import java.util.Objects;
 /**
  * Decodes a serialized OTLP {@code ExportLogsServiceRequest} (opentelemetry-proto 1.3.2) straight
  * from its protobuf wire bytes and maps every log record, with its resource and scope, to a {@link
- * LogEntry} as SPEC §6 says, then checks it with {@link LogEntryValidator}. No message objects and
+ * LogEntry} as docs/otlp.md#mapping says, then checks it with {@link LogEntryValidator}. No message objects and
  * no {@link String}s are built: strings are copied from the request into the entry's arena.
  *
  * <ul>
@@ -51,14 +51,14 @@ import java.util.Objects;
  *       array, bytes → base64 string, int and double → number, NaN and infinities → the strings
  *       {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}, bool, an unset value inside a list →
  *       {@code null}); a body that is a JSON string (bytes, NaN) is stored without the quotes, like
- *       a string attribute of §3; an unset body is the empty message;
+ *       a string attribute (docs/record-schema.md#stored-values); an unset body is the empty message;
  *   <li>trace_id (16 bytes) and span_id (8 bytes) → lower-case hex; empty or all zero = absent;
  *       another length = {@code invalid_value};
  *   <li>log attributes → attributes, stringified like the body; an unset value is absent; nesting
  *       deeper than {@code schema.max-depth} = {@code field_overflow}; a key given twice (also
  *       {@code resource.x} next to a log attribute named so) = {@code duplicate_field};
  *   <li>scope name and version → {@code scope.name}, {@code scope.version} when not empty. Scope
- *       attributes are not mapped (SPEC §6 names none).
+ *       attributes are not mapped (docs/otlp.md#mapping names none).
  * </ul>
  *
  * <p>The wire is read exactly as protobuf-java's generated parser reads it, so a request means the
@@ -393,7 +393,7 @@ public final class OtlpLogDecoder {
   }
 
   /**
-   * The level of an OTLP {@code severity_text} when the number is 0: the level names of SPEC §3 in
+   * The level of an OTLP {@code severity_text} when the number is 0: the level names of docs/record-schema.md in
    * any case (compared as {@link String#equalsIgnoreCase} does when the text is not ASCII), else INFO.
    */
   static Level levelOfText(byte[] b, int off, int len) {
@@ -495,7 +495,7 @@ public final class OtlpLogDecoder {
   }
 
   private static String clip(byte[] bytes, int offset, int length) {
-    // never echo more than 64 payload bytes (SPEC §4); a cut UTF-8 sequence decodes as U+FFFD
+    // never echo more than 64 payload bytes (docs/dead-letters.md#headers); a cut UTF-8 sequence decodes as U+FFFD
     return new String(bytes, offset, Math.min(length, MAX_PAYLOAD_ECHO), StandardCharsets.UTF_8);
   }
 }

@@ -1,5 +1,5 @@
 /**
- * OTLP ingest (SPEC §6): the gRPC ({@link io.loghaul.ingest.OtlpGrpcService}) and HTTP
+ * OTLP ingest (docs/otlp.md): the gRPC ({@link io.loghaul.ingest.OtlpGrpcService}) and HTTP
  * ({@link io.loghaul.ingest.OtlpHttpServer}) receivers for {@code LogsService/Export}, the decoding
  * of serialized requests straight into {@link io.loghaul.schema.LogEntry}s
  * ({@link io.loghaul.ingest.OtlpLogDecoder}: protobuf wire bytes, no message objects; checked first by

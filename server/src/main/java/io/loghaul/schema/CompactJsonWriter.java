@@ -5,7 +5,7 @@ import java.util.Arrays;
 /**
  * Reads one JSON value of any depth without recursion, through a {@link JsonLexer}, and either only
  * checks its syntax ({@link #skip}) or also appends its compact JSON text to the entry's arena while
- * enforcing the rules of SPEC §3 for an attribute value that is an object, array or literal ({@link
+ * enforcing the rules of docs/record-schema.md for an attribute value that is an object, array or literal ({@link
  * #write}): nesting depth, no key twice in one object, total size. The first violation stops the
  * writing; reading goes on to the end of the value to find syntax errors. Not thread-safe; one per
  * parser.

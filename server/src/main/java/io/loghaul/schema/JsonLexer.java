@@ -12,7 +12,7 @@ import java.util.Arrays;
  * #RAW}), or re-escaped minimally into it with its quotes ({@link #JSON}, for compact JSON).
  *
  * <p>Knows nothing of the schema. A syntax or UTF-8 error abandons the record by throwing the one
- * shared, stackless {@link Malformed}; {@link #malformed()} then builds the rejection SPEC §3 orders
+ * shared, stackless {@link Malformed}; {@link #malformed()} then builds the rejection docs/record-schema.md orders
  * first. Not thread-safe; one {@link LogEntryParser} reuses it for every record.
  */
 final class JsonLexer {

@@ -9,7 +9,7 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * The strict parser of SPEC §3: checks one JSON Kafka record value against the LogEntry schema and
+ * The strict parser of docs/record-schema.md: checks one JSON Kafka record value against the LogEntry schema and
  * fills a {@link LogEntry} in the same single pass over the bytes. This class holds the schema
  * rules (which fields, their types, limits and order of defects); the bytes are read by a {@link
  * JsonLexer}, and attribute values that are objects, arrays or literals are re-written as compact
@@ -20,7 +20,7 @@ import java.util.Objects;
  * entry's arena; field names are recognised by comparing bytes).
  *
  * <p>Never throws for bad input: every defect becomes a {@link Rejected} value. When a record has
- * several defects the SPEC order decides: size, then UTF-8, then JSON syntax of the whole document
+ * several defects the order of docs/record-schema.md#precedence decides: size, then UTF-8, then JSON syntax of the whole document
  * (parsing continues after a field defect only to find syntax errors), then the first defective
  * field in document order, and missing required fields last. Byte positions in messages count from
  * the start of the value, from 0.
@@ -594,7 +594,7 @@ public final class LogEntryParser {
     } while (!endOfMember());
   }
 
-  /** Stores a string value as its decoded text, anything else as compact JSON (SPEC §3). */
+  /** Stores a string value as its decoded text, anything else as compact JSON (docs/record-schema.md). */
   private void attributeValue(int keyOffset, int keyLength, int hash) {
     JsonLexer in = this.in;
     int valueOffset = entry.arenaSize();

@@ -16,7 +16,7 @@ import io.loghaul.bytes.Varint;
  * <p>Encoding writes fields in number order and omits proto3 defaults (zero timestamp, empty
  * strings, absent ids), so its output is byte-for-byte what the generated code writes.
  *
- * <p>Decoding checks, in the order of SPEC §3: size ({@code record_too_large}), then UTF-8 of the
+ * <p>Decoding checks, in the order of docs/record-schema.md#precedence: size ({@code record_too_large}), then UTF-8 of the
  * string fields ({@code invalid_utf8}, reported only when the bytes before the defect are well
  * formed), then wire structure, then fields in wire order, then {@link LogEntryValidator}. Bytes that
  * are not a well-formed protobuf message (truncated, a malformed varint, a length past the end, a

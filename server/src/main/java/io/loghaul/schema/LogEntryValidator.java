@@ -6,7 +6,7 @@ import io.loghaul.bytes.Hex;
 import io.loghaul.bytes.Utf8;
 
 /**
- * Applies the content rules of SPEC §3 to a {@link LogEntry} that was built some other way than by
+ * Applies the content rules of docs/record-schema.md#fields to a {@link LogEntry} that was built some other way than by
  * {@link LogEntryParser}: the OTLP ingest mapping and the protobuf Kafka format. Types cannot be
  * wrong there, so it checks content: the timestamp window, service name length, a level being set,
  * message length, hex ids, the attribute count, key and value sizes, duplicate keys, and that every

@@ -1,7 +1,7 @@
 package io.loghaul.schema;
 
 /**
- * The arithmetic of the accepted timestamp window of SPEC §3 ({@code now - max-age ..
+ * The arithmetic of the accepted timestamp window of docs/record-schema.md ({@code now - max-age ..
  * now + max-future}), shared by the parser and the validator: saturating, so that limits near
  * {@link Long#MAX_VALUE} never wrap around, and the rough durations rejection messages use.
  */

@@ -1,5 +1,5 @@
 /**
- * The one strict schema every log record must pass (SPEC §3): the reusable byte-oriented {@link
+ * The one strict schema every log record must pass (docs/record-schema.md): the reusable byte-oriented {@link
  * io.loghaul.schema.LogEntry}, the single-pass JSON {@link io.loghaul.schema.LogEntryParser} for
  * Kafka record values, the {@link io.loghaul.schema.LogEntryValidator} applying the same content
  * rules to entries built from OTLP or protobuf, and the closed set of {@link
