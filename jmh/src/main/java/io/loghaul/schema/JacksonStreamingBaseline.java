@@ -25,10 +25,10 @@ import java.nio.charset.StandardCharsets;
  * max-attributes} attributes with non-empty keys; a string attribute value kept as its text, a
  * number as its literal, anything else re-serialized as compact JSON by a {@link JsonGenerator}.
  *
- * <p>What Jackson does not do that loghaul's parser does: strict UTF-8 (Jackson lets overlong forms
- * and encoded surrogates through), the order of defects (docs/record-schema.md#precedence) and their
- * messages (a rejection here is
- * {@code null}), positions of syntax errors in bytes. The values land in Java {@link String}s of a
+ * <p>What Jackson does not do that loghaul's parser does: strict UTF-8 (Jackson 2.18 decodes
+ * overlong forms, encoded surrogates and sequences above U+10FFFF without complaint), the order of
+ * defects (docs/record-schema.md#precedence) and their messages (a rejection here is {@code null}),
+ * positions of syntax errors in bytes. The values land in Java {@link String}s of a
  * reused {@link Entry}, as a Jackson user would hold them, not in a byte arena. Not thread-safe:
  * one instance per thread.
  */
