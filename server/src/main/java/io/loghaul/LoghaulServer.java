@@ -14,7 +14,7 @@ import io.loghaul.config.ConfigException;
 import io.loghaul.config.ConfigLoader;
 import io.loghaul.config.LoghaulConfig;
 import io.loghaul.dlq.DeadLetterPublisher;
-import io.loghaul.embedded.EmbeddedKafka;
+import io.loghaul.embedded.EmbeddedBroker;
 import io.loghaul.embedded.ManagedClickHouse;
 import io.loghaul.ingest.KafkaLogPublisher;
 import io.loghaul.ingest.OtlpGrpcService;
@@ -25,7 +25,6 @@ import io.loghaul.ingest.RequestWorkers;
 import io.loghaul.ingest.TenantRateLimiter;
 import io.loghaul.ingest.TenantTokens;
 import io.loghaul.ingest.TlsCredentials;
-import io.netty.handler.ssl.SslContext;
 import io.loghaul.kafka.KafkaClients;
 import io.loghaul.metrics.AdminServer;
 import io.loghaul.metrics.HealthProbe;
@@ -41,6 +40,7 @@ import io.loghaul.record.NanoClock;
 import io.loghaul.tls.PemFiles;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.handler.ssl.SslContext;
 import io.opentelemetry.api.OpenTelemetry;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
@@ -49,6 +49,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -200,8 +201,8 @@ public final class LoghaulServer implements AutoCloseable {
     if (!kafka.embedded()) {
       return kafka.bootstrap();
     }
-    EmbeddedKafka broker = closer.add(
-        EmbeddedKafka.start(config.dataDir().resolve("kafka"), kafka.embeddedPort()));
+    EmbeddedBroker broker = closer.add(
+        EmbeddedBroker.start(config.dataDir().resolve("kafka"), kafka.embeddedPort()));
     log.info("Kafka (embedded) listening on {}", broker.bootstrapServers());
     return broker.bootstrapServers();
   }
@@ -242,7 +243,7 @@ public final class LoghaulServer implements AutoCloseable {
       clickhouse.query("SELECT 1");
     } catch (ClickHouseException e) {
       for (Throwable c = e; c != null; c = c.getCause()) {
-        if (c instanceof javax.net.ssl.SSLException) {
+        if (c instanceof SSLException) {
           String key = c.getMessage() != null && c.getMessage().contains("certificate_required")
               || c.getMessage() != null && c.getMessage().contains("bad_certificate")
               ? "clickhouse.tls.cert-file" : "clickhouse.tls.ca-file";

@@ -23,6 +23,11 @@ import static io.loghaul.config.ConfigKeys.CLICKHOUSE_USER;
 import static io.loghaul.config.ConfigKeys.DATA_DIR;
 import static io.loghaul.config.ConfigKeys.KAFKA_BOOTSTRAP;
 import static io.loghaul.config.ConfigKeys.KAFKA_CLIENT;
+import static io.loghaul.config.ConfigKeys.KAFKA_CREATE_TOPICS;
+import static io.loghaul.config.ConfigKeys.KAFKA_DLQ_TOPIC;
+import static io.loghaul.config.ConfigKeys.KAFKA_EMBEDDED_PORT;
+import static io.loghaul.config.ConfigKeys.KAFKA_GROUP;
+import static io.loghaul.config.ConfigKeys.KAFKA_INGEST_TOPIC;
 import static io.loghaul.config.ConfigKeys.KAFKA_SASL_MECHANISM;
 import static io.loghaul.config.ConfigKeys.KAFKA_SASL_PASSWORD;
 import static io.loghaul.config.ConfigKeys.KAFKA_SASL_PASSWORD_FILE;
@@ -31,13 +36,9 @@ import static io.loghaul.config.ConfigKeys.KAFKA_SECURITY_PROTOCOL;
 import static io.loghaul.config.ConfigKeys.KAFKA_TLS_CA_FILE;
 import static io.loghaul.config.ConfigKeys.KAFKA_TLS_CERT_FILE;
 import static io.loghaul.config.ConfigKeys.KAFKA_TLS_KEY_FILE;
-import static io.loghaul.config.ConfigKeys.KAFKA_CREATE_TOPICS;
-import static io.loghaul.config.ConfigKeys.KAFKA_DLQ_TOPIC;
-import static io.loghaul.config.ConfigKeys.KAFKA_EMBEDDED_PORT;
-import static io.loghaul.config.ConfigKeys.KAFKA_GROUP;
-import static io.loghaul.config.ConfigKeys.KAFKA_INGEST_TOPIC;
 import static io.loghaul.config.ConfigKeys.KAFKA_TOPICS;
 import static io.loghaul.config.ConfigKeys.KAFKA_TOPIC_PARTITIONS;
+import static io.loghaul.config.ConfigKeys.OTLP_AUTH_TOKENS_FILE;
 import static io.loghaul.config.ConfigKeys.OTLP_GRPC_HOST;
 import static io.loghaul.config.ConfigKeys.OTLP_GRPC_MAX_CONCURRENT_STREAMS;
 import static io.loghaul.config.ConfigKeys.OTLP_GRPC_MAX_CONNECTION_AGE;
@@ -54,7 +55,6 @@ import static io.loghaul.config.ConfigKeys.OTLP_MAX_CONNECTIONS;
 import static io.loghaul.config.ConfigKeys.OTLP_MAX_HEADER_BYTES;
 import static io.loghaul.config.ConfigKeys.OTLP_MAX_INFLIGHT_BYTES;
 import static io.loghaul.config.ConfigKeys.OTLP_MAX_REQUEST_BYTES;
-import static io.loghaul.config.ConfigKeys.OTLP_AUTH_TOKENS_FILE;
 import static io.loghaul.config.ConfigKeys.OTLP_TENANT_MAX_RECORDS_PER_SECOND;
 import static io.loghaul.config.ConfigKeys.OTLP_TLS_CERT_FILE;
 import static io.loghaul.config.ConfigKeys.OTLP_TLS_CLIENT_CA_FILE;
@@ -86,6 +86,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Builds the {@link LoghaulConfig} of one process from three sources (docs/configuration.md):
@@ -336,8 +337,8 @@ public final class ConfigLoader {
         ca, cert, key, client);
   }
 
-  private static final java.util.regex.Pattern SETTING_NAME =
-      java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+  private static final Pattern SETTING_NAME =
+      Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
 
   /** {@code clickhouse.tls.*} need an https URL; settings names are identifiers. */
   private static void checkClickHouseSecurity(LoghaulConfig.ClickHouse ch) throws ConfigException {

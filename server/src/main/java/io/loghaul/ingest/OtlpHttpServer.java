@@ -7,9 +7,9 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.rpc.Code;
 import com.google.rpc.RetryInfo;
+import com.google.rpc.Status;
 import io.loghaul.record.RecordContract;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.handler.ssl.SslContext;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.ByteBufUtil;
@@ -38,6 +38,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.flow.FlowControlHandler;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.opentelemetry.api.trace.Span;
@@ -463,7 +464,7 @@ public final class OtlpHttpServer implements AutoCloseable {
         releaseBody();
         discarding = true;
         Exchange ex = exchange.closing();
-        com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
+        Status status = Status.newBuilder()
             .setCode(Code.DEADLINE_EXCEEDED_VALUE)
             .setMessage("request body not received within " + limits.bodyTimeout().toMillis()
                 + " ms (otlp.http.body-timeout-ms)")
@@ -572,7 +573,7 @@ public final class OtlpHttpServer implements AutoCloseable {
 
   private void unavailable(ChannelHandlerContext ctx, Exchange ex, Throwable error) {
     Throwable cause = error.getCause() != null && !(error instanceof PublishException) ? error.getCause() : error;
-    com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
+    Status status = Status.newBuilder()
         .setCode(Code.UNAVAILABLE_VALUE)
         .setMessage("logs not stored, retry later: " + cause.getMessage())
         .addDetails(Any.pack(RetryInfo.newBuilder()
@@ -584,7 +585,7 @@ public final class OtlpHttpServer implements AutoCloseable {
 
   /** 401: no known bearer token; not retryable (the OTLP exporters drop the batch). */
   private void unauthenticated(ChannelHandlerContext ctx, Exchange ex) {
-    com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
+    Status status = Status.newBuilder()
         .setCode(Code.UNAUTHENTICATED_VALUE)
         .setMessage("missing or unknown bearer token (expected: Authorization: Bearer TOKEN)")
         .build();
@@ -593,7 +594,7 @@ public final class OtlpHttpServer implements AutoCloseable {
 
   /** 429 with Retry-After: the tenant is over its rate; the exporters retry. */
   private void throttled(ChannelHandlerContext ctx, Exchange ex, TenantThrottledException e) {
-    com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
+    Status status = Status.newBuilder()
         .setCode(Code.UNAVAILABLE_VALUE)
         .setMessage(e.getMessage())
         .addDetails(Any.pack(RetryInfo.newBuilder()
@@ -605,7 +606,7 @@ public final class OtlpHttpServer implements AutoCloseable {
   }
 
   private void fail(ChannelHandlerContext ctx, Exchange ex, HttpResponseStatus httpStatus, Code code, String message) {
-    com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
+    Status status = Status.newBuilder()
         .setCode(code.getNumber()).setMessage(message).build();
     String outcome = code == Code.RESOURCE_EXHAUSTED ? IngestListener.TOO_LARGE : IngestListener.INVALID;
     write(ctx, httpStatus, ex, status, outcome);
@@ -666,7 +667,7 @@ public final class OtlpHttpServer implements AutoCloseable {
 
   /** A reply for a client that sent neither protobuf nor JSON: the status's message, one line. */
   private static String text(Message message) {
-    return (message instanceof com.google.rpc.Status status ? status.getMessage() : message.toString()) + "\n";
+    return (message instanceof Status status ? status.getMessage() : message.toString()) + "\n";
   }
 
   /** The cause of a codec failure, one line, without echoing the client's bytes at length. */

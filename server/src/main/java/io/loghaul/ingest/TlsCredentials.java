@@ -19,6 +19,7 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
@@ -278,7 +279,7 @@ public final class TlsCredentials {
       Snapshot s = current;
       String[] aliases = s.keys().getServerAliases(keyType, issuers);
       if (aliases == null) return null;
-      return java.util.Arrays.stream(aliases).map(a -> alias(s, a)).toArray(String[]::new);
+      return Arrays.stream(aliases).map(a -> alias(s, a)).toArray(String[]::new);
     }
 
     @Override

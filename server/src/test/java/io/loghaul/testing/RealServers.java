@@ -1,8 +1,8 @@
 package io.loghaul.testing;
 
 import io.loghaul.clickhouse.ClickHouseHttpClient;
-import io.loghaul.embedded.EmbeddedKafka;
 import io.loghaul.embedded.ManagedClickHouse;
+import io.loghaul.embedded.kafka.EmbeddedKafka;
 import io.loghaul.testkit.FreePorts;
 import java.io.IOException;
 import java.nio.file.Files;

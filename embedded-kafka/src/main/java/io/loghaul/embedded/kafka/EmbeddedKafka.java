@@ -1,4 +1,4 @@
-package io.loghaul.embedded;
+package io.loghaul.embedded.kafka;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
@@ -62,7 +62,6 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   private final Path dataDir;
   private final int port;
-  private final int controllerPort;
   private final Properties properties;
 
   private KafkaRaftServer server; // null while stopped
@@ -71,7 +70,6 @@ public final class EmbeddedKafka implements AutoCloseable {
   private EmbeddedKafka(Path dataDir, int port, int controllerPort, Map<String, String> overrides) {
     this.dataDir = dataDir;
     this.port = port;
-    this.controllerPort = controllerPort;
     this.properties = brokerProperties(dataDir.resolve("log"), port, controllerPort);
     overrides.forEach((name, value) -> {
       String base = properties.getProperty(name);
