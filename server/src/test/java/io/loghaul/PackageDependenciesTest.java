@@ -43,7 +43,7 @@ class PackageDependenciesTest {
   static final ArchRule schemaDependsOnNothingOfOurs = only("schema");
 
   @ArchTest
-  static final ArchRule ingestUsesSchemaAndRecord = only("ingest", "schema", "record");
+  static final ArchRule ingestUsesSchemaAndRecord = only("ingest", "schema", "record", "tls");
 
   @ArchTest
   static final ArchRule dlqUsesSchemaAndRecord = only("dlq", "schema", "record");

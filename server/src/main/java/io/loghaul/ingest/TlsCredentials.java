@@ -1,32 +1,25 @@
 package io.loghaul.ingest;
 
-import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.util.Objects.requireNonNull;
 
-import java.io.ByteArrayInputStream;
+import io.loghaul.tls.PemFiles;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManagerFactory;
@@ -49,8 +42,6 @@ public final class TlsCredentials {
   private static final Logger LOG = LoggerFactory.getLogger(TlsCredentials.class);
   /** How often a handshake may look at the files. */
   static final long CHECK_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
-  private static final Pattern PEM_BLOCK = Pattern.compile(
-      "-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
 
   /** A problem with one of the files at startup, naming its key. */
   public static final class TlsFileException extends Exception {
@@ -213,50 +204,23 @@ public final class TlsCredentials {
 
   private static List<X509Certificate> certificates(String key, Path file) throws TlsFileException {
     try {
-      byte[] pem = Files.readAllBytes(file);
-      List<X509Certificate> out = new ArrayList<>();
-      CertificateFactory cf = CertificateFactory.getInstance("X.509");
-      for (var c : cf.generateCertificates(new ByteArrayInputStream(pem))) {
-        out.add((X509Certificate) c);
-      }
-      if (out.isEmpty()) {
-        throw new CertificateException("no certificate");
-      }
-      return out;
-    } catch (IOException | CertificateException e) {
+      return PemFiles.certificates(file);
+    } catch (IOException | GeneralSecurityException e) {
       throw new TlsFileException(key, key + ": " + file + " (expected: PEM certificates; "
           + e.getClass().getSimpleName() + ")", e);
     }
   }
 
   private static PrivateKey privateKey(Path file) throws TlsFileException {
-    String expected = "otlp.tls.key-file: " + file
-        + " (expected: an unencrypted PKCS#8 PEM key, BEGIN PRIVATE KEY)";
-    String pem;
     try {
-      pem = Files.readString(file, US_ASCII);
+      return PemFiles.privateKey(file);
     } catch (IOException e) {
       throw new TlsFileException("otlp.tls.key-file", "otlp.tls.key-file: " + file
           + " (expected: a readable file; " + e.getClass().getSimpleName() + ")", e);
+    } catch (GeneralSecurityException e) {
+      throw new TlsFileException("otlp.tls.key-file", "otlp.tls.key-file: " + file
+          + " (expected: an unencrypted PKCS#8 PEM key, BEGIN PRIVATE KEY)", null);
     }
-    Matcher m = PEM_BLOCK.matcher(pem);
-    while (m.find()) {
-      if (!m.group(1).equals("PRIVATE KEY")) continue;
-      byte[] der;
-      try {
-        der = Base64.getMimeDecoder().decode(m.group(2));
-      } catch (IllegalArgumentException e) {
-        throw new TlsFileException("otlp.tls.key-file", expected, null);
-      }
-      for (String algorithm : List.of("EC", "RSA", "Ed25519", "Ed448", "RSASSA-PSS")) {
-        try {
-          return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
-        } catch (GeneralSecurityException e) {
-          // try the next algorithm
-        }
-      }
-    }
-    throw new TlsFileException("otlp.tls.key-file", expected, null);
   }
 
   private final X509ExtendedKeyManager keyManager = new X509ExtendedKeyManager() {
