@@ -47,6 +47,7 @@ import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -219,6 +220,10 @@ public final class LoghaulServer implements AutoCloseable {
     return server.url();
   }
 
+  /** TLS alerts a server sends when it refuses the client's certificate (or its absence). */
+  private static final List<String> CLIENT_CERTIFICATE_ALERTS = List.of("certificate_required",
+      "bad_certificate", "unknown_ca", "certificate_unknown", "access_denied");
+
   /** The TLS context of {@code clickhouse.tls.*}, or null for the JVM's defaults. */
   private static SSLContext clickhouseTls(LoghaulConfig.ClickHouse ch) throws ConfigException {
     if (ch.caFile() == null && ch.certFile() == null) {
@@ -244,8 +249,11 @@ public final class LoghaulServer implements AutoCloseable {
     } catch (ClickHouseException e) {
       for (Throwable c = e; c != null; c = c.getCause()) {
         if (c instanceof SSLException) {
-          String key = c.getMessage() != null && c.getMessage().contains("certificate_required")
-              || c.getMessage() != null && c.getMessage().contains("bad_certificate")
+          // an alert from the server is about our certificate; a local failure is about theirs
+          String message = String.valueOf(c.getMessage());
+          // (the JDK writes an alert it raised itself as "(certificate_unknown) PKIX ...")
+          String key = message.contains("Received fatal alert")
+              && CLIENT_CERTIFICATE_ALERTS.stream().anyMatch(message::contains)
               ? "clickhouse.tls.cert-file" : "clickhouse.tls.ca-file";
           throw new ConfigException(key, key + ": the TLS handshake with " + ch.url()
               + " failed (expected: " + (key.equals("clickhouse.tls.ca-file")

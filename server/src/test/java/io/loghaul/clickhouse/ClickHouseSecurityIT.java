@@ -35,6 +35,8 @@ class ClickHouseSecurityIT {
   private static int httpsPort;
   private static Path caFile;
   private static Path otherCaFile;
+  private static TestPki.Files2 client;
+  private static TestPki.Files2 stranger;
 
   @BeforeAll
   static void startHttpsClickHouse() throws Exception {
@@ -43,14 +45,19 @@ class ClickHouseSecurityIT {
     TestPki ca = TestPki.newCa("clickhouse CA");
     TestPki.Files2 server = ca.issueServer("clickhouse").write(dir, "server");
     caFile = ca.writeCa(dir.resolve("ca.pem"));
-    otherCaFile = TestPki.newCa("other CA").writeCa(dir.resolve("other-ca.pem"));
+    TestPki other = TestPki.newCa("other CA");
+    otherCaFile = other.writeCa(dir.resolve("other-ca.pem"));
+    client = ca.issueClient("loghaul").write(dir, "client");
+    stranger = other.issueClient("stranger").write(dir, "stranger");
     httpsPort = FreePorts.freePort();
     https = ManagedClickHouse.start(dir.resolve("server"), FreePorts.freePort(),
         "  <https_port>" + httpsPort + "</https_port>\n"
             + "  <openSSL><server>\n"
             + "    <certificateFile>" + server.cert() + "</certificateFile>\n"
             + "    <privateKeyFile>" + server.key() + "</privateKeyFile>\n"
-            + "    <verificationMode>none</verificationMode>\n"
+            // relaxed: a client certificate is checked against the CA when one is presented
+            + "    <verificationMode>relaxed</verificationMode>\n"
+            + "    <caConfig>" + caFile + "</caConfig>\n"
             + "    <loadDefaultCAFile>false</loadDefaultCAFile>\n"
             + "    <cacheSessions>true</cacheSessions>\n"
             + "    <disableProtocols>sslv2,sslv3</disableProtocols>\n"
@@ -85,6 +92,24 @@ class ClickHouseSecurityIT {
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
           .until(() -> Long.parseLong(plain.query("SELECT count() FROM " + table).trim()) == 25);
     }
+  }
+
+  @Test
+  void presentsTheClientCertificateAndNamesItsKeyWhenTheServerRefusesIt() throws Exception {
+    String table = KafkaTestClient.uniqueName("t");
+    try (LoghaulServer loghaul = TestLoghaul.start(servers,
+        "--kafka.topics=" + KafkaTestClient.uniqueName("logs"), "--clickhouse.url=" + httpsUrl(),
+        "--clickhouse.tls.ca-file=" + caFile, "--clickhouse.tls.cert-file=" + client.cert(),
+        "--clickhouse.tls.key-file=" + client.key(), "--clickhouse.table=" + table)) {
+      assertThat(plain.query("EXISTS TABLE " + table).trim()).isEqualTo("1");
+    }
+
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> TestLoghaul.start(servers,
+        "--kafka.topics=" + KafkaTestClient.uniqueName("logs"), "--clickhouse.url=" + httpsUrl(),
+        "--clickhouse.tls.ca-file=" + caFile, "--clickhouse.tls.cert-file=" + stranger.cert(),
+        "--clickhouse.tls.key-file=" + stranger.key()).close());
+    assertThat(e).isNotNull();
+    assertThat(e.key()).isEqualTo("clickhouse.tls.cert-file");
   }
 
   @Test
