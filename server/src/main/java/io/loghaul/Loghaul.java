@@ -4,6 +4,7 @@ import io.loghaul.clickhouse.BatchMemory;
 import io.loghaul.config.ConfigException;
 import io.loghaul.config.ConfigLoader;
 import io.loghaul.config.LoghaulConfig;
+import io.loghaul.dlqtools.DlqCommand;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -13,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The command line: {@code loghaul run [--key=value ...]} runs the server until SIGTERM/SIGINT;
- * no arguments print usage. (The {@code ./loghaul} launcher adds {@code test} and builds the jar.)
+ * {@code loghaul dlq stats|show|replay} are the dead-letter tools ({@link DlqCommand}); no
+ * arguments print usage. (The {@code ./loghaul} launcher adds {@code test} and builds the jar.)
  * Exit codes: 0 clean stop, 1 startup failure, 2 usage or configuration error.
  */
 public final class Loghaul {
@@ -25,6 +27,11 @@ public final class Loghaul {
     if (args.length == 0 || "help".equals(args[0]) || "--help".equals(args[0])) {
       usage();
       System.exit(args.length == 0 ? 2 : 0);
+      return;
+    }
+    if ("dlq".equals(args[0])) {
+      System.exit(DlqCommand.run(Arrays.asList(args).subList(1, args.length), System.getenv(),
+          System.out, System.err, System.console() != null));
       return;
     }
     if (!"run".equals(args[0])) {
@@ -104,6 +111,7 @@ public final class Loghaul {
           run     run the server (embedded Kafka and managed ClickHouse unless
                   kafka.bootstrap / clickhouse.url are set)
           test    run the full test suite (via ./loghaul)
+          dlq     dead letters: stats, show, replay (loghaul dlq --help)
 
         configuration: --key=value, LOGHAUL_<KEY> environment variables, or
         --config=FILE (properties); see README.md for every key.""");
