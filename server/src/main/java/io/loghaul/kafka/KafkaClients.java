@@ -141,7 +141,7 @@ public final class KafkaClients {
 
   /**
    * The DLQ replay's producer: transactional, so a chunk of replayed letters and the replay
-   * group's new position are committed together (docs/dead-letters.md#replay); acks=all, lz4.
+   * group's new position are committed together (docs/dead-letters.md#progress-and-crashes); acks=all, lz4.
    *
    * @param transactionalId stable per replay group, so a second replay fences the first
    * @param maxRequestBytes the largest replayed record with its headers
