@@ -306,6 +306,39 @@ class DlqToolsIT {
   }
 
   @Test
+  void aProduceTheTargetRefusesStopsTheReplayWithoutCommittingItsChunk() throws Exception {
+    String target = KafkaTestClient.uniqueName("small");
+    String dlqTopic = target + ".dlq";
+    KafkaTestClient kafka = servers.kafkaClient();
+    kafka.createTopic(target, 1, Map.of("max.message.bytes", "100"));
+    kafka.createTopic(dlqTopic, 1, Map.of());
+    long now = System.currentTimeMillis();
+    // one letter: a batch of several too large for the topic is split and retried until the
+    // delivery timeout (30 s) instead
+    kafka.send(dlqTopic, 0, "k", record(now, "x".repeat(150)).getBytes(UTF_8),
+        letterHeaders("clickhouse_rejected", target));
+    String group = KafkaTestClient.uniqueName("g");
+    List<String> settings = List.of("--kafka.bootstrap=" + servers.bootstrap(),
+        "--kafka.dlq-topic=" + dlqTopic, "--kafka.group=" + group);
+
+    Run refused = dlq(with(settings, "replay"));
+
+    assertThat(refused.exit()).isEqualTo(1);
+    assertThat(refused.err()).contains("dlq replay stopped: could not replay the letter at " + dlqTopic
+        + " partition 0 offset 0").contains("RecordTooLargeException")
+        .contains("nothing of this chunk was committed");
+    assertThat(kafka.committed(group + ".dlq-replay")).isEmpty();
+    assertThat(readCommitted(target)).isEmpty();
+
+    // the letter is still due: sent elsewhere, it goes
+    String elsewhere = KafkaTestClient.uniqueName("logs");
+    kafka.createTopic(elsewhere, 1, Map.of());
+    Run retried = dlq(with(settings, "replay", "--to=" + elsewhere));
+    assertThat(retried.exit()).as(retried.err()).isZero();
+    assertThat(readCommitted(elsewhere)).hasSize(1);
+  }
+
+  @Test
   void saysWhatIsWrongWithTheCommandLineOrTheTopic() {
     Run bad = dlq("replay", "--type=nope", "--kafka.bootstrap=" + servers.bootstrap());
     assertThat(bad.exit()).isEqualTo(2);
