@@ -19,7 +19,13 @@ import org.slf4j.LoggerFactory;
  * Exit codes: 0 clean stop, 1 startup failure, 2 usage or configuration error.
  */
 public final class Loghaul {
-  private static final Logger log = LoggerFactory.getLogger(Loghaul.class);
+  /** Created on first use, so {@code dlq} can send logging to stderr before logback starts. */
+  private static final class Log {
+    static final Logger log = LoggerFactory.getLogger(Loghaul.class);
+  }
+
+  /** The logback property naming the console stream (src/main/resources/logback.xml). */
+  static final String LOG_TARGET = "loghaul.log.target";
 
   private Loghaul() {}
 
@@ -30,6 +36,10 @@ public final class Loghaul {
       return;
     }
     if ("dlq".equals(args[0])) {
+      // stdout is the verb's output (a table, JSON for scripts): logs must not mix into it
+      if (System.getProperty(LOG_TARGET) == null) {
+        System.setProperty(LOG_TARGET, "System.err");
+      }
       System.exit(DlqCommand.run(Arrays.asList(args).subList(1, args.length), System.getenv(),
           System.out, System.err, System.console() != null));
       return;
@@ -74,7 +84,7 @@ public final class Loghaul {
     try {
       server = LoghaulServer.start(config);
     } catch (Exception e) {
-      log.error("Startup failed: {}", e.getMessage(), e);
+      Log.log.error("Startup failed: {}", e.getMessage(), e);
       return 1;
     }
     // Handle TERM/INT ourselves so a clean stop exits 0 (a JVM killed by a signal exits 143).
@@ -96,10 +106,10 @@ public final class Loghaul {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    log.info(failed.get() ? "Stopping because the pipeline failed"
+    Log.log.info(failed.get() ? "Stopping because the pipeline failed"
         : "Stopping: flushing pending batches and committing offsets");
     server.close();
-    log.info("Stopped");
+    Log.log.info("Stopped");
     return failed.get() ? 1 : 0;
   }
 

@@ -246,7 +246,7 @@ class DlqToolsIT {
     Path log = servers.dir().resolve("replay-killed.log");
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-        "-Dloghaul.log.target=System.err", "-jar", Path.of("target", "loghaul-server.jar").toString(),
+        "-jar", Path.of("target", "loghaul-server.jar").toString(),
         "dlq", "replay"));
     command.addAll(settings);
     Process child = new ProcessBuilder(command).redirectErrorStream(true)
@@ -336,6 +336,28 @@ class DlqToolsIT {
     Run retried = dlq(with(settings, "replay", "--to=" + elsewhere));
     assertThat(retried.exit()).as(retried.err()).isZero();
     assertThat(readCommitted(elsewhere)).hasSize(1);
+  }
+
+  @Test
+  void thePackagedJarKeepsLogsOutOfTheJsonOnStdout() throws Exception {
+    String dlqTopic = KafkaTestClient.uniqueName("logs") + ".dlq";
+    servers.kafkaClient().createTopic(dlqTopic, 1, Map.of());
+    servers.kafkaClient().send(dlqTopic, 0, "k", record(System.currentTimeMillis(), "m").getBytes(UTF_8),
+        letterHeaders("json_syntax", "logs"));
+    Path stdout = servers.dir().resolve("stats.json");
+    Path stderr = servers.dir().resolve("stats.err");
+    // Kafka's clients log their whole configuration at INFO: that must land on stderr
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Dloghaul.kafka.log.level=INFO", "-jar", Path.of("target", "loghaul-server.jar").toString(),
+        "dlq", "stats", "--format=json", "--kafka.bootstrap=" + servers.bootstrap(),
+        "--kafka.dlq-topic=" + dlqTopic)
+        .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(p.exitValue()).as(java.nio.file.Files.readString(stderr)).isZero();
+    assertThat(java.nio.file.Files.readAllLines(stdout)).singleElement().asString()
+        .startsWith("{\"topic\":\"" + dlqTopic + "\",\"letters\":1,");
+    assertThat(java.nio.file.Files.readString(stderr)).contains("ConsumerConfig values");
   }
 
   @Test
