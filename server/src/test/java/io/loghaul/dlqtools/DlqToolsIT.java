@@ -112,6 +112,14 @@ class DlqToolsIT {
         + message + "\"}";
   }
 
+  /** The output shown in README.md after the command line that starts with {@code prompt}. */
+  private static String readmeOutput(String prompt) throws Exception {
+    String readme = java.nio.file.Files.readString(Path.of("..", "README.md"));
+    int start = readme.indexOf("\n", readme.indexOf(prompt)) + 1;
+    assertThat(start).as(prompt + " in README.md").isPositive();
+    return readme.substring(start, readme.indexOf("```", start));
+  }
+
   @Test
   void replaysExactlyTheLettersThatPassAfterALimitWasRaisedOnceAndOnlyOnce() throws Exception {
     String topic = KafkaTestClient.uniqueName("logs");
@@ -184,6 +192,7 @@ class DlqToolsIT {
     assertThat(dry.out()).containsPattern("field_overflow +6 +3 +0\n")
         .containsPattern("json_syntax +0 +2 +0\n").containsPattern("timestamp_out_of_range +0 +2 +0\n")
         .containsPattern("total +6 +7 +0\n").contains("dry run: nothing was produced or committed");
+    assertThat(dry.out()).as("the README's example").isEqualTo(readmeOutput("$ ./loghaul dlq replay --dry-run"));
     assertThat(endOffsets(topic)).isEqualTo(sourceRecords);
     assertThat(kafka.committed(group + ".dlq-replay")).isEmpty();
 
@@ -192,6 +201,8 @@ class DlqToolsIT {
     assertThat(replay.exit()).as(replay.err()).isZero();
     assertThat(replay.out()).containsPattern("field_overflow +6 +3 +0\n")
         .contains("replayed 6 letters to their source topics");
+    assertThat(replay.out().replace(group + ".dlq-replay", "loghaul.dlq-replay")).as("the README's example")
+        .isEqualTo(readmeOutput("$ ./loghaul dlq replay --schema"));
     // (end offsets count the transactions' commit markers too: count what a consumer reads)
     assertThat(readCommitted(topic)).hasSize(23 + 6);
     assertThat(sum(kafka.committed(group + ".dlq-replay"))).isEqualTo(13);
