@@ -12,7 +12,7 @@ import io.loghaul.clickhouse.RowBinaryEncoder;
 import io.loghaul.config.ConfigLoader;
 import io.loghaul.config.LoghaulConfig;
 import io.loghaul.dlq.DeadLetterPublisher;
-import io.loghaul.embedded.EmbeddedKafka;
+import io.loghaul.embedded.EmbeddedBroker;
 import io.loghaul.embedded.ManagedClickHouse;
 import io.loghaul.ingest.KafkaLogPublisher;
 import io.loghaul.ingest.OtlpGrpcService;
@@ -179,8 +179,8 @@ public final class LoghaulServer implements AutoCloseable {
     if (!kafka.embedded()) {
       return kafka.bootstrap();
     }
-    EmbeddedKafka broker = closer.add(
-        EmbeddedKafka.start(config.dataDir().resolve("kafka"), kafka.embeddedPort()));
+    EmbeddedBroker broker = closer.add(
+        EmbeddedBroker.start(config.dataDir().resolve("kafka"), kafka.embeddedPort()));
     log.info("Kafka (embedded) listening on {}", broker.bootstrapServers());
     return broker.bootstrapServers();
   }

@@ -148,7 +148,7 @@ record DlqOptions(
     Set<String> out = new LinkedHashSet<>();
     for (String t : list.split(",", -1)) {
       String type = t.trim();
-      if (ErrorType.ofLabel(type) == null) {
+      if (Arrays.stream(ErrorType.values()).noneMatch(e -> e.label().equals(type))) {
         throw new UsageException("--type: '" + type + "' (expected: one or more of "
             + Arrays.stream(ErrorType.values()).map(ErrorType::label).collect(Collectors.joining(", "))
             + ", comma-separated)");

@@ -6,6 +6,7 @@ import io.loghaul.dlq.DlqHeaders;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -93,7 +94,7 @@ final class DlqStats {
     out.append('\n').append(String.format("%-" + width + "s  %10s%n", title, "letters"));
     for (Map.Entry<String, Long> e : rows) {
       out.append(String.format("%-" + width + "s  %10d%n", Escaping.escape(
-          e.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8), 256), e.getValue()));
+          e.getKey().getBytes(StandardCharsets.UTF_8), 256), e.getValue()));
     }
   }
 

@@ -1,14 +1,17 @@
 package io.loghaul.dlqtools;
 
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.loghaul.dlq.DlqHeaders;
 import io.loghaul.pipeline.RecordDecoder;
+import io.loghaul.proto.v1.Level;
+import io.loghaul.proto.v1.LogEntry;
 import io.loghaul.schema.SchemaLimits;
 import io.loghaul.testing.LogRecords;
-import java.io.PrintStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -206,10 +209,10 @@ class DlqReplayTest {
 
   @Test
   void checksProtobufLettersByTheirContentType() throws Exception {
-    byte[] proto = io.loghaul.proto.v1.LogEntry.newBuilder()
+    byte[] proto = LogEntry.newBuilder()
         .setTimestampUnixNano(NOW.toEpochMilli() * 1_000_000L).setServiceName("checkout")
-        .setLevel(io.loghaul.proto.v1.Level.LEVEL_INFO).setMessage("from otlp").build().toByteArray();
-    letter(0, "clickhouse_rejected", new String(proto, java.nio.charset.StandardCharsets.ISO_8859_1), 1000,
+        .setLevel(Level.LEVEL_INFO).setMessage("from otlp").build().toByteArray();
+    letter(0, "clickhouse_rejected", new String(proto, ISO_8859_1), 1000,
         "content-type", "application/x-protobuf");
     // ISO-8859-1 round trip keeps the bytes; rebuild the record with the exact bytes
     ConsumerRecord<byte[], byte[]> l = letters.get(P0).get(0);

@@ -2,6 +2,7 @@ package io.loghaul.dlqtools;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import io.loghaul.dlq.DlqHeaders;
 import java.time.Instant;
@@ -68,7 +69,7 @@ class DlqStatsAndShowTest {
     String out = show.render();
 
     assertThat(show.letters()).extracting(ConsumerRecord::offset, ConsumerRecord::partition)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple(0L, 1), org.assertj.core.groups.Tuple.tuple(1L, 0));
+        .containsExactly(tuple(0L, 1), tuple(1L, 0));
     assertThat(out).startsWith("logs.dlq partition 1 offset 0, failed at 2026-12-01T08:00:30Z, key \"k\"\n"
         + "headers:\n  loghaul.error.type: field_overflow\n")
         .contains("value (null):\n  null\n")

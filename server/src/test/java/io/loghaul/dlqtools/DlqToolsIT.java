@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.loghaul.LoghaulServer;
 import io.loghaul.dlq.DlqHeaders;
+import io.loghaul.proto.v1.Level;
+import io.loghaul.proto.v1.LogEntry;
 import io.loghaul.record.RecordContract;
 import io.loghaul.testing.KafkaTestClient;
 import io.loghaul.testing.LogRecords;
@@ -13,6 +15,7 @@ import io.loghaul.testing.RealServers;
 import io.loghaul.testing.TestLoghaul;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -114,7 +117,7 @@ class DlqToolsIT {
 
   /** The output shown in README.md after the command line that starts with {@code prompt}. */
   private static String readmeOutput(String prompt) throws Exception {
-    String readme = java.nio.file.Files.readString(Path.of("..", "README.md"));
+    String readme = Files.readString(Path.of("..", "README.md"));
     int start = readme.indexOf("\n", readme.indexOf(prompt)) + 1;
     assertThat(start).as(prompt + " in README.md").isPositive();
     return readme.substring(start, readme.indexOf("```", start));
@@ -149,9 +152,9 @@ class DlqToolsIT {
       }
       RecordHeaders proto = new RecordHeaders();
       proto.add(RecordContract.CONTENT_TYPE, RecordContract.PROTOBUF.getBytes(UTF_8));
-      kafka.send(topic, null, "key-proto", io.loghaul.proto.v1.LogEntry.newBuilder()
+      kafka.send(topic, null, "key-proto", LogEntry.newBuilder()
           .setTimestampUnixNano(now * 1_000_000L).setServiceName("otlp-svc")
-          .setLevel(io.loghaul.proto.v1.Level.LEVEL_WARN).setMessage("mid-proto-" + "p".repeat(140))
+          .setLevel(Level.LEVEL_WARN).setMessage("mid-proto-" + "p".repeat(140))
           .build().toByteArray(), proto);
       for (int i = 0; i < 3; i++) {
         kafka.send(topic, null, record(now, "big-" + i + "-" + "b".repeat(5000)));
@@ -365,10 +368,10 @@ class DlqToolsIT {
         .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
 
-    assertThat(p.exitValue()).as(java.nio.file.Files.readString(stderr)).isZero();
-    assertThat(java.nio.file.Files.readAllLines(stdout)).singleElement().asString()
+    assertThat(p.exitValue()).as(Files.readString(stderr)).isZero();
+    assertThat(Files.readAllLines(stdout)).singleElement().asString()
         .startsWith("{\"topic\":\"" + dlqTopic + "\",\"letters\":1,");
-    assertThat(java.nio.file.Files.readString(stderr)).contains("ConsumerConfig values");
+    assertThat(Files.readString(stderr)).contains("ConsumerConfig values");
   }
 
   @Test

@@ -1,4 +1,4 @@
-package io.loghaul.embedded;
+package io.loghaul.embedded.kafka;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
@@ -59,7 +59,6 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   private final Path dataDir;
   private final int port;
-  private final int controllerPort;
   private final Properties properties;
 
   private KafkaRaftServer server; // null while stopped
@@ -68,7 +67,6 @@ public final class EmbeddedKafka implements AutoCloseable {
   private EmbeddedKafka(Path dataDir, int port, int controllerPort) {
     this.dataDir = dataDir;
     this.port = port;
-    this.controllerPort = controllerPort;
     this.properties = brokerProperties(dataDir.resolve("log"), port, controllerPort);
   }
 
