@@ -63,6 +63,7 @@ if ! have_image "$BUILD_IMAGE"; then
         | sed -n 's/^ *java.specification.version = //p')
       if [[ ${version:-0} =~ ^[0-9]+$ ]] && ((version >= 21)); then
         jdk=$candidate
+        break
       fi
     done
   fi
