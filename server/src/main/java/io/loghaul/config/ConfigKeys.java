@@ -41,6 +41,9 @@ final class ConfigKeys {
 
   static final Key<Path> DATA_DIR = Key.of("data.dir", Path.of("./data"), PATH,
       "embedded Kafka and managed ClickHouse data", LoghaulConfig::dataDir);
+  static final Key<Boolean> EMBEDDED_ALLOWED = Key.of("embedded.allowed", true, BOOLEAN,
+      "false = production only: kafka.bootstrap and clickhouse.url must both be set (the container"
+          + " image's default)", LoghaulConfig::embeddedAllowed);
 
   static final Key<String> KAFKA_BOOTSTRAP = Key.optional("kafka.bootstrap", BOOTSTRAP,
       "external Kafka (host:port,...); unset = embedded broker", c -> c.kafka().bootstrap());
@@ -185,7 +188,7 @@ final class ConfigKeys {
 
   /** Every key in the order of {@code --help} and the effective configuration; no families yet. */
   static final KeyTable TABLE = new KeyTable(List.of(
-      DATA_DIR,
+      DATA_DIR, EMBEDDED_ALLOWED,
       KAFKA_BOOTSTRAP, KAFKA_EMBEDDED_PORT, KAFKA_TOPICS, KAFKA_INGEST_TOPIC, KAFKA_DLQ_TOPIC,
       KAFKA_GROUP, KAFKA_CREATE_TOPICS, KAFKA_TOPIC_PARTITIONS,
       CLICKHOUSE_URL, CLICKHOUSE_MANAGED_HTTP_PORT, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD,

@@ -17,6 +17,7 @@ import static io.loghaul.config.ConfigKeys.CLICKHOUSE_TABLE;
 import static io.loghaul.config.ConfigKeys.CLICKHOUSE_URL;
 import static io.loghaul.config.ConfigKeys.CLICKHOUSE_USER;
 import static io.loghaul.config.ConfigKeys.DATA_DIR;
+import static io.loghaul.config.ConfigKeys.EMBEDDED_ALLOWED;
 import static io.loghaul.config.ConfigKeys.KAFKA_BOOTSTRAP;
 import static io.loghaul.config.ConfigKeys.KAFKA_CREATE_TOPICS;
 import static io.loghaul.config.ConfigKeys.KAFKA_DLQ_TOPIC;
@@ -134,6 +135,7 @@ public final class ConfigLoader {
   }
 
   static LoghaulConfig build(Values v) throws ConfigException {
+    checkEmbeddedAllowed(v);
     String password = password(v);
     checkPortsDistinct(v);
     LoghaulConfig.Kafka kafka = new LoghaulConfig.Kafka(
@@ -190,7 +192,25 @@ public final class ConfigLoader {
         v.get(TRACING_OTLP_ENDPOINT),
         v.get(TRACING_SAMPLE_RATIO));
     return new LoghaulConfig(v.get(DATA_DIR), kafka, clickhouse, batch, schema, otlp,
-        v.get(ADMIN_HOST), v.get(ADMIN_PORT), v.get(ADMIN_PORTS_FILE), tracing);
+        v.get(ADMIN_HOST), v.get(ADMIN_PORT), v.get(ADMIN_PORTS_FILE), tracing,
+        v.get(EMBEDDED_ALLOWED));
+  }
+
+  /**
+   * With {@code embedded.allowed=false} (the container image sets it) a missing {@code
+   * kafka.bootstrap} or {@code clickhouse.url} is a startup error rather than an embedded broker
+   * or a ClickHouse child inside a container that was meant to reach real clusters.
+   */
+  private static void checkEmbeddedAllowed(Values v) throws ConfigException {
+    if (v.get(EMBEDDED_ALLOWED)) return;
+    List<String> missing = new ArrayList<>();
+    if (v.get(KAFKA_BOOTSTRAP) == null) missing.add(KAFKA_BOOTSTRAP.name());
+    if (v.get(CLICKHOUSE_URL) == null) missing.add(CLICKHOUSE_URL.name());
+    if (missing.isEmpty()) return;
+    throw new ConfigException(missing.get(0), String.join(", ", missing)
+        + ": (unset) (expected: set; production mode needs both kafka.bootstrap and clickhouse.url"
+        + " because " + EMBEDDED_ALLOWED.name() + "=false; set " + EMBEDDED_ALLOWED.name()
+        + "=true to run an embedded Kafka broker and a managed ClickHouse instead)");
   }
 
   /** {@code clickhouse.password}, or the content of {@code clickhouse.password-file}. */

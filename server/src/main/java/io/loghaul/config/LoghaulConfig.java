@@ -13,6 +13,8 @@ import java.util.List;
  *
  * @param adminPort 1..65535, or {@link #AUTO_PORT}
  * @param portsFile where the bound listener ports are written once bound, or null for nowhere
+ * @param embeddedAllowed false: {@code kafka.bootstrap} and {@code clickhouse.url} were required
+ *     (checked when loading), nothing embedded is started
  */
 public record LoghaulConfig(
     Path dataDir,
@@ -24,7 +26,8 @@ public record LoghaulConfig(
     String adminHost,
     int adminPort,
     Path portsFile,
-    Tracing tracing) {
+    Tracing tracing,
+    boolean embeddedAllowed) {
 
   /**
    * The value of a listener port ({@code admin.port}, {@code otlp.grpc.port}, {@code

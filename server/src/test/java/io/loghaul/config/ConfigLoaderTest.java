@@ -28,6 +28,7 @@ class ConfigLoaderTest {
 
   static {
     SPEC_DEFAULTS.put("data.dir", "./data");
+    SPEC_DEFAULTS.put("embedded.allowed", "true");
     SPEC_DEFAULTS.put("kafka.bootstrap", "(unset)");
     SPEC_DEFAULTS.put("kafka.embedded.port", "9092");
     SPEC_DEFAULTS.put("kafka.topics", "logs");
@@ -417,6 +418,33 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void refusesEmbeddedServersWhenNotAllowed() {
+    assertThatThrownBy(() -> load(List.of(), Map.of("LOGHAUL_EMBEDDED_ALLOWED", "false")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("kafka.bootstrap, clickhouse.url: (unset) (expected: set;"
+            + " production mode needs both kafka.bootstrap and clickhouse.url")
+        .extracting(e -> ((ConfigException) e).key())
+        .isEqualTo("kafka.bootstrap");
+    assertThatThrownBy(() -> load(List.of("--embedded.allowed=false", "--kafka.bootstrap=k:9092"),
+        Map.of()))
+        .hasMessageStartingWith("clickhouse.url: (unset) (expected: set;")
+        .extracting(e -> ((ConfigException) e).key())
+        .isEqualTo("clickhouse.url");
+    assertThatThrownBy(() -> load(List.of("--embedded.allowed=false", "--clickhouse.url=http://c:8123"),
+        Map.of()))
+        .hasMessageStartingWith("kafka.bootstrap: (unset) (expected: set;");
+  }
+
+  @Test
+  void acceptsExternalServersWhenEmbeddedIsNotAllowed() throws Exception {
+    LoghaulConfig config = load(List.of("--kafka.bootstrap=k:9092", "--clickhouse.url=http://c:8123"),
+        Map.of("LOGHAUL_EMBEDDED_ALLOWED", "false"));
+
+    assertThat(config.embeddedAllowed()).isFalse();
+    assertThat(ConfigLoader.effective(config)).containsEntry("embedded.allowed", "false");
+  }
+
+  @Test
   void rejectsTwoListenersOnOnePort() {
     assertThatThrownBy(() -> load(List.of("--otlp.http.port=4317"), Map.of()))
         .isInstanceOf(ConfigException.class)
@@ -512,7 +540,8 @@ class ConfigLoaderTest {
     String line = ConfigLoader.render(load(List.of("--kafka.topics=a,b"), Map.of()));
 
     assertThat(line).doesNotContain("\n")
-        .startsWith("data.dir=./data, kafka.bootstrap=(unset), kafka.embedded.port=9092, "
+        .startsWith("data.dir=./data, embedded.allowed=true, kafka.bootstrap=(unset), "
+            + "kafka.embedded.port=9092, "
             + "kafka.topics=a,b, ")
         .endsWith("tracing.otlp-endpoint=(unset), tracing.sample-ratio=1.0");
   }
