@@ -4,6 +4,7 @@ import io.loghaul.clickhouse.BatchMemory;
 import io.loghaul.config.ConfigException;
 import io.loghaul.config.ConfigLoader;
 import io.loghaul.config.LoghaulConfig;
+import io.loghaul.embedded.DataDirLock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -66,6 +67,10 @@ public final class Loghaul {
     LoghaulServer server;
     try {
       server = LoghaulServer.start(config);
+    } catch (DataDirLock.InUseException e) {
+      // the message says all there is to say: which key, which directory, which pid
+      log.error("Startup failed: {}", e.getMessage());
+      return 1;
     } catch (Exception e) {
       log.error("Startup failed: {}", e.getMessage(), e);
       return 1;

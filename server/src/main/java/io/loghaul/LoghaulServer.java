@@ -12,6 +12,7 @@ import io.loghaul.clickhouse.RowBinaryEncoder;
 import io.loghaul.config.ConfigLoader;
 import io.loghaul.config.LoghaulConfig;
 import io.loghaul.dlq.DeadLetterPublisher;
+import io.loghaul.embedded.DataDirLock;
 import io.loghaul.embedded.EmbeddedKafka;
 import io.loghaul.embedded.ManagedClickHouse;
 import io.loghaul.ingest.KafkaLogPublisher;
@@ -34,6 +35,7 @@ import io.loghaul.record.NanoClock;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -114,6 +116,7 @@ public final class LoghaulServer implements AutoCloseable {
     OpenTelemetry otel = telemetry.openTelemetry();
     Clock clock = Clock.systemUTC();
 
+    lockDataDir(config, closer);
     KafkaClients kafkaClients = new KafkaClients(startKafka(config, closer));
     String clickhouseUrl = startClickHouse(config, closer);
     LoghaulConfig.ClickHouse ch = config.clickhouse();
@@ -171,6 +174,18 @@ public final class LoghaulServer implements AutoCloseable {
     }
     log.info("ready");
     return server;
+  }
+
+  /**
+   * Locks {@code data.dir} when an embedded broker or a managed ClickHouse will keep data there,
+   * before either starts: a second instance on the same directory fails here, naming the key and
+   * the holder's pid, before its broker could append to the first one's metadata log. Registered
+   * first of the servers, so released after they stopped.
+   */
+  private static void lockDataDir(LoghaulConfig config, Closer closer) throws IOException {
+    if (config.kafka().embedded() || config.clickhouse().managed()) {
+      closer.add(DataDirLock.acquire(config.dataDir().toAbsolutePath().normalize()));
+    }
   }
 
   /** The bootstrap servers: the external cluster's, or those of an embedded broker started now. */

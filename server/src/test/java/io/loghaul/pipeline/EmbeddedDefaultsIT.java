@@ -37,6 +37,7 @@ class EmbeddedDefaultsIT {
       assertThat(loghaul.port("otlp.grpc.port")).isPositive();
       assertThat(loghaul.port("otlp.http.port")).isPositive();
       assertThat(loghaul.logText()).contains("127.0.0.1:" + kafkaPort).contains(":" + chPort);
+      secondInstanceOnTheSameDataDirFailsAtOnce(loghaul);
       try (KafkaTestClient kafka = new KafkaTestClient("127.0.0.1:" + kafkaPort);
           ClickHouseHttpClient ch = new ClickHouseHttpClient("http://127.0.0.1:" + chPort, "default", "",
               Duration.ofSeconds(30))) {
@@ -54,6 +55,33 @@ class EmbeddedDefaultsIT {
     assertThat(Files.isDirectory(dir.resolve("data/clickhouse"))).isTrue();
     // the managed clickhouse-server stopped with loghaul
     await().atMost(Duration.ofSeconds(30)).until(() -> !listening(chPort));
+  }
+
+  /**
+   * A second loghaul on the same data.dir (its own ports, so only the lock can stop it) exits
+   * non-zero naming data.dir and the first one's pid, before its broker touches the first one's
+   * metadata log; the first keeps serving (checked by the caller: ready, records land).
+   */
+  private void secondInstanceOnTheSameDataDirFailsAtOnce(LoghaulProcess first) throws Exception {
+    List<String> flags = List.of(
+        "--data.dir=" + dir.resolve("data"),
+        "--kafka.embedded.port=" + FreePorts.freePort(),
+        "--clickhouse.managed.http-port=" + FreePorts.freePort(),
+        "--otlp.grpc.port=auto",
+        "--otlp.http.port=auto");
+    Path launcher = Path.of("").toAbsolutePath().getParent().resolve("loghaul");
+    try (LoghaulProcess second =
+        LoghaulProcess.launcher(launcher).flags(flags).log(dir.resolve("second.log")).start()) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> !second.isAlive());
+      assertThat(second.exitValue()).as("second instance's exit code").isNotZero();
+      assertThat(second.logText())
+          .contains("data.dir: " + dir.resolve("data").toAbsolutePath().normalize())
+          .contains("in use by another loghaul (pid " + first.pid())
+          .doesNotContain("Kafka (embedded) listening")
+          .doesNotContain("Exception");
+    }
+    assertThat(first.isAlive()).isTrue();
+    first.awaitReady(Duration.ofSeconds(10));
   }
 
   private static boolean listening(int port) {
