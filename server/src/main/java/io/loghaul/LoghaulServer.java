@@ -160,11 +160,12 @@ public final class LoghaulServer implements AutoCloseable {
     HealthProbe probe = closer.add(new HealthProbe(
         Admin.create(kafkaClients.probeAdmin(HealthProbe.DEFAULT_TIMEOUT_MILLIS)), kafka.group(),
         pingClient::ping, metrics));
-    Readiness readiness = Readiness.of(pipeline::consuming, probe, clickhouseUrl,
+    Readiness readiness = Readiness.of(pipeline::consuming, pipeline::assignedPartitions, probe, clickhouseUrl,
         kafkaClients.bootstrapServers());
     readiness.register(registry);
     AdminServer admin = closer.add(new AdminServer(config.adminHost(),
-        LoghaulConfig.bindPort(config.adminPort()), registry, readiness::notReadyReason));
+        LoghaulConfig.bindPort(config.adminPort()), registry, readiness::notReadyReason,
+        readiness::readyNote));
     log.info("Admin HTTP listening on :{} (/metrics, /healthz, /readyz)", admin.port());
     log.info("Pipeline consuming {} as group {} into {}", kafka.topics(), kafka.group(),
         table.qualifiedName());
