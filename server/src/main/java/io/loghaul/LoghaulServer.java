@@ -55,8 +55,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class LoghaulServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LoghaulServer.class);
-  /** How long an INSERT or query may take. */
-  private static final Duration INSERT_TIMEOUT = Duration.ofSeconds(60);
 
   private final Pipeline pipeline;
   private final PrometheusMeterRegistry registry;
@@ -120,8 +118,13 @@ public final class LoghaulServer implements AutoCloseable {
     KafkaClients kafkaClients = new KafkaClients(startKafka(config, closer));
     String clickhouseUrl = startClickHouse(config, closer);
     LoghaulConfig.ClickHouse ch = config.clickhouse();
+    // clickhouse.insert-timeout-ms bounds every request of this client (INSERTs, DDL, the replay check)
+    Duration insertTimeout = ch.insertTimeout(config.batch().maxBytes());
     ClickHouseHttpClient clickhouse = closer.add(
-        new ClickHouseHttpClient(clickhouseUrl, ch.user(), ch.password(), INSERT_TIMEOUT));
+        new ClickHouseHttpClient(clickhouseUrl, ch.user(), ch.password(), insertTimeout));
+    log.info("ClickHouse INSERT timeout {} ms ({})", insertTimeout.toMillis(),
+        ch.insertTimeoutSetting() != null ? "clickhouse.insert-timeout-ms"
+            : "5 s + 1 s per MiB of batch.max-bytes; set clickhouse.insert-timeout-ms to change it");
     ClickHouseTable table =
         ClickHouseTable.ensure(clickhouse, ch.database(), ch.table(), ch.createTable());
     log.info("ClickHouse table {} ready ({} profile)", table.qualifiedName(), table.profile());

@@ -76,6 +76,11 @@ final class ConfigKeys {
   static final Key<Boolean> CLICKHOUSE_CREATE_TABLE = Key.of("clickhouse.create-table", true,
       BOOLEAN, "create the table if missing", c -> c.clickhouse().createTable());
 
+  static final Key<Duration> CLICKHOUSE_INSERT_TIMEOUT = Key.optional("clickhouse.insert-timeout-ms",
+      POSITIVE_MILLIS, "time one INSERT may take before it counts as failed (reason timeout) and is"
+          + " retried; unset = 5 s + 1 s per MiB of batch.max-bytes (21 s at the default)",
+      c -> c.clickhouse().insertTimeoutSetting());
+
   static final Key<Integer> BATCH_MAX_ROWS = Key.of("batch.max-rows",
       LoghaulConfig.Batch.DEFAULT_MAX_ROWS, POSITIVE_INT, "flush a batch at this many rows ...",
       c -> c.batch().maxRows());
@@ -190,6 +195,7 @@ final class ConfigKeys {
       KAFKA_GROUP, KAFKA_CREATE_TOPICS, KAFKA_TOPIC_PARTITIONS,
       CLICKHOUSE_URL, CLICKHOUSE_MANAGED_HTTP_PORT, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD,
       CLICKHOUSE_PASSWORD_FILE, CLICKHOUSE_DATABASE, CLICKHOUSE_TABLE, CLICKHOUSE_CREATE_TABLE,
+      CLICKHOUSE_INSERT_TIMEOUT,
       BATCH_MAX_ROWS, BATCH_MAX_BYTES, BATCH_MAX_DELAY_MS,
       SCHEMA_MAX_RECORD_BYTES, SCHEMA_MAX_SERVICE_NAME_BYTES, SCHEMA_MAX_MESSAGE_BYTES,
       SCHEMA_MAX_ATTRIBUTES, SCHEMA_MAX_ATTRIBUTE_KEY_BYTES, SCHEMA_MAX_ATTRIBUTE_VALUE_BYTES,

@@ -9,6 +9,7 @@ import static io.loghaul.config.ConfigKeys.BATCH_MAX_BYTES;
 import static io.loghaul.config.ConfigKeys.BATCH_MAX_DELAY_MS;
 import static io.loghaul.config.ConfigKeys.BATCH_MAX_ROWS;
 import static io.loghaul.config.ConfigKeys.CLICKHOUSE_CREATE_TABLE;
+import static io.loghaul.config.ConfigKeys.CLICKHOUSE_INSERT_TIMEOUT;
 import static io.loghaul.config.ConfigKeys.CLICKHOUSE_DATABASE;
 import static io.loghaul.config.ConfigKeys.CLICKHOUSE_MANAGED_HTTP_PORT;
 import static io.loghaul.config.ConfigKeys.CLICKHOUSE_PASSWORD;
@@ -62,6 +63,7 @@ import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -145,6 +147,10 @@ public final class ConfigLoader {
         v.get(KAFKA_GROUP),
         v.get(KAFKA_CREATE_TOPICS),
         v.get(KAFKA_TOPIC_PARTITIONS));
+    LoghaulConfig.Batch batch = new LoghaulConfig.Batch(
+        v.get(BATCH_MAX_ROWS),
+        v.get(BATCH_MAX_BYTES),
+        v.get(BATCH_MAX_DELAY_MS));
     LoghaulConfig.ClickHouse clickhouse = new LoghaulConfig.ClickHouse(
         v.get(CLICKHOUSE_URL),
         v.get(CLICKHOUSE_MANAGED_HTTP_PORT),
@@ -152,11 +158,8 @@ public final class ConfigLoader {
         password,
         v.get(CLICKHOUSE_DATABASE),
         v.get(CLICKHOUSE_TABLE),
-        v.get(CLICKHOUSE_CREATE_TABLE));
-    LoghaulConfig.Batch batch = new LoghaulConfig.Batch(
-        v.get(BATCH_MAX_ROWS),
-        v.get(BATCH_MAX_BYTES),
-        v.get(BATCH_MAX_DELAY_MS));
+        v.get(CLICKHOUSE_CREATE_TABLE),
+        v.get(CLICKHOUSE_INSERT_TIMEOUT));
     SchemaLimits schema = new SchemaLimits(
         v.get(SCHEMA_MAX_RECORD_BYTES),
         v.get(SCHEMA_MAX_SERVICE_NAME_BYTES),

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.loghaul.ingest.ListenerLimits;
 import io.loghaul.schema.SchemaLimits;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -85,17 +86,42 @@ public record LoghaulConfig(
       String password,
       String database,
       String table,
-      boolean createTable) {
+      boolean createTable,
+      Duration insertTimeoutSetting) {
+    /** The part of the default INSERT timeout every batch gets: connection, parsing, a merge stall. */
+    public static final Duration INSERT_TIMEOUT_BASE = Duration.ofSeconds(5);
+    /** ... plus this much per MiB of {@code batch.max-bytes}: sending and writing the batch. */
+    public static final Duration INSERT_TIMEOUT_PER_MIB = Duration.ofSeconds(1);
+
+    /**
+     * The default {@code clickhouse.insert-timeout-ms} for batches of up to {@code batchMaxBytes}:
+     * 5 s plus 1 s per MiB (rounded up), e.g. 21 s for the
+     * default 16 MiB batches. A generous bound, not an expectation: ClickHouse writes a 16 MiB
+     * RowBinary batch in well under a second on a healthy server.
+     */
+    public static Duration defaultInsertTimeout(long batchMaxBytes) {
+      long mib = (batchMaxBytes + (1 << 20) - 1) >> 20;
+      return INSERT_TIMEOUT_BASE.plus(INSERT_TIMEOUT_PER_MIB.multipliedBy(mib));
+    }
 
     public boolean managed() {
       return url == null;
+    }
+
+    /**
+     * {@code clickhouse.insert-timeout-ms}, or when unset {@link #defaultInsertTimeout} of
+     * {@code batchMaxBytes}.
+     */
+    public Duration insertTimeout(long batchMaxBytes) {
+      return insertTimeoutSetting != null ? insertTimeoutSetting : defaultInsertTimeout(batchMaxBytes);
     }
 
     @Override
     public String toString() {
       // never print the password
       return "ClickHouse[url=" + url + ", managedHttpPort=" + managedHttpPort + ", user=" + user
-          + ", database=" + database + ", table=" + table + ", createTable=" + createTable + "]";
+          + ", database=" + database + ", table=" + table + ", createTable=" + createTable
+          + ", insertTimeoutSetting=" + insertTimeoutSetting + "]";
     }
   }
 

@@ -9,6 +9,7 @@ import io.loghaul.schema.SchemaLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,6 +44,7 @@ class ConfigLoaderTest {
     SPEC_DEFAULTS.put("clickhouse.database", "default");
     SPEC_DEFAULTS.put("clickhouse.table", "logs");
     SPEC_DEFAULTS.put("clickhouse.create-table", "true");
+    SPEC_DEFAULTS.put("clickhouse.insert-timeout-ms", "(unset)");
     SPEC_DEFAULTS.put("batch.max-rows", "100000");
     SPEC_DEFAULTS.put("batch.max-bytes", "16777216");
     SPEC_DEFAULTS.put("batch.max-delay-ms", "1000");
@@ -170,7 +172,8 @@ class ConfigLoaderTest {
     assertThat(config.kafka().embedded()).isTrue();
     assertThat(config.clickhouse())
         .isEqualTo(new LoghaulConfig.ClickHouse(null, 8123, "default", "", "default", "logs",
-            true));
+            true, null));
+    assertThat(config.clickhouse().insertTimeout(config.batch().maxBytes())).isEqualTo(Duration.ofSeconds(21));
     assertThat(config.clickhouse().managed()).isTrue();
     assertThat(config.batch()).isEqualTo(new LoghaulConfig.Batch(100_000, 16_777_216, 1000));
     assertThat(config.schema()).isEqualTo(SchemaLimits.defaults());
@@ -529,5 +532,20 @@ class ConfigLoaderTest {
           + " +" + Pattern.quote(e.getValue()) + " ");
     }
     assertThat(usage).contains("LOGHAUL_<KEY>", "--config=FILE");
+  }
+
+  @Test
+  void theInsertTimeoutDefaultsToFiveSecondsPlusOnePerMibOfBatchAndTheKeyWins() throws Exception {
+    assertThat(insertTimeout("--batch.max-bytes=1048576")).isEqualTo(Duration.ofSeconds(6));
+    assertThat(insertTimeout("--batch.max-bytes=1048577")).as("rounded up to whole MiB").isEqualTo(Duration.ofSeconds(7));
+    assertThat(insertTimeout("--batch.max-bytes=67108864")).isEqualTo(Duration.ofSeconds(69));
+    assertThat(insertTimeout("--clickhouse.insert-timeout-ms=2500")).isEqualTo(Duration.ofMillis(2500));
+    assertThatThrownBy(() -> ConfigLoader.load(List.of("--clickhouse.insert-timeout-ms=0"), Map.of()))
+        .hasMessageContaining("clickhouse.insert-timeout-ms");
+  }
+
+  private static Duration insertTimeout(String flag) throws Exception {
+    LoghaulConfig config = ConfigLoader.load(List.of(flag), Map.of());
+    return config.clickhouse().insertTimeout(config.batch().maxBytes());
   }
 }
