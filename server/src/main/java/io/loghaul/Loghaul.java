@@ -64,6 +64,7 @@ public final class Loghaul {
 
   /** Runs until the JVM is asked to stop; returns the exit code. */
   static int run(LoghaulConfig config) {
+    JulBridge.install(); // gRPC and Netty log through java.util.logging
     LoghaulServer server;
     try {
       server = LoghaulServer.start(config);

@@ -16,6 +16,7 @@ import io.loghaul.embedded.DataDirLock;
 import io.loghaul.embedded.EmbeddedKafka;
 import io.loghaul.embedded.ManagedClickHouse;
 import io.loghaul.ingest.KafkaLogPublisher;
+import io.loghaul.ingest.ListenAddress;
 import io.loghaul.ingest.OtlpGrpcService;
 import io.loghaul.ingest.OtlpHttpServer;
 import io.loghaul.ingest.OtlpLogsIngester;
@@ -127,7 +128,8 @@ public final class LoghaulServer implements AutoCloseable {
             : "5 s + 1 s per MiB of batch.max-bytes; set clickhouse.insert-timeout-ms to change it");
     ClickHouseTable table =
         ClickHouseTable.ensure(clickhouse, ch.database(), ch.table(), ch.createTable());
-    log.info("ClickHouse table {} ready ({} profile)", table.qualifiedName(), table.profile());
+    log.info("ClickHouse table {} ready, column types for {}", table.qualifiedName(),
+        table.profile().describe());
     int dlqMaxBytes = provisionTopics(config, kafkaClients);
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -169,7 +171,8 @@ public final class LoghaulServer implements AutoCloseable {
     AdminServer admin = closer.add(new AdminServer(config.adminHost(),
         LoghaulConfig.bindPort(config.adminPort()), registry, readiness::notReadyReason,
         readiness::readyNote));
-    log.info("Admin HTTP listening on :{} (/metrics, /healthz, /readyz)", admin.port());
+    log.info("Admin HTTP listening on {} (/metrics, /healthz, /readyz)",
+        ListenAddress.describe(config.adminHost(), admin.port()));
     log.info("Pipeline consuming {} as group {} into {}", kafka.topics(), kafka.group(),
         table.qualifiedName());
     LoghaulServer server = new LoghaulServer(pipeline, registry, admin, otlp, closer);
@@ -199,8 +202,10 @@ public final class LoghaulServer implements AutoCloseable {
       return kafka.bootstrap();
     }
     EmbeddedKafka broker = closer.add(
-        EmbeddedKafka.start(config.dataDir().resolve("kafka"), kafka.embeddedPort()));
-    log.info("Kafka (embedded) listening on {}", broker.bootstrapServers());
+        EmbeddedKafka.start(config.dataDir().resolve("kafka"), kafka.embeddedPort(),
+            kafka.embeddedControllerPort()));
+    log.info("Kafka (embedded) listening on {} (KRaft controller on 127.0.0.1:{})",
+        broker.bootstrapServers(), broker.controllerPort());
     return broker.bootstrapServers();
   }
 

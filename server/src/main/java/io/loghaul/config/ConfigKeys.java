@@ -46,6 +46,10 @@ final class ConfigKeys {
       "external Kafka (host:port,...); unset = embedded broker", c -> c.kafka().bootstrap());
   static final Key<Integer> KAFKA_EMBEDDED_PORT = Key.of("kafka.embedded.port", 9092, PORT,
       "embedded broker's client port", c -> c.kafka().embeddedPort());
+  static final Key<Integer> KAFKA_EMBEDDED_CONTROLLER_PORT = Key.optional(
+      "kafka.embedded.controller-port", PORT,
+      "embedded broker's KRaft controller port, on 127.0.0.1 only; unset = kafka.embedded.port + 1",
+      c -> c.kafka().embeddedControllerPortSetting());
   static final Key<List<String>> KAFKA_TOPICS = Key.of("kafka.topics", List.of("logs"),
       TOPIC_LIST, "comma-separated topics the pipeline consumes", c -> c.kafka().topics());
   static final Key<String> KAFKA_INGEST_TOPIC = Key.of("kafka.ingest-topic", "logs", TOPIC,
@@ -191,7 +195,7 @@ final class ConfigKeys {
   /** Every key in the order of {@code --help} and the effective configuration; no families yet. */
   static final KeyTable TABLE = new KeyTable(List.of(
       DATA_DIR,
-      KAFKA_BOOTSTRAP, KAFKA_EMBEDDED_PORT, KAFKA_TOPICS, KAFKA_INGEST_TOPIC, KAFKA_DLQ_TOPIC,
+      KAFKA_BOOTSTRAP, KAFKA_EMBEDDED_PORT, KAFKA_EMBEDDED_CONTROLLER_PORT, KAFKA_TOPICS, KAFKA_INGEST_TOPIC, KAFKA_DLQ_TOPIC,
       KAFKA_GROUP, KAFKA_CREATE_TOPICS, KAFKA_TOPIC_PARTITIONS,
       CLICKHOUSE_URL, CLICKHOUSE_MANAGED_HTTP_PORT, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD,
       CLICKHOUSE_PASSWORD_FILE, CLICKHOUSE_DATABASE, CLICKHOUSE_TABLE, CLICKHOUSE_CREATE_TABLE,

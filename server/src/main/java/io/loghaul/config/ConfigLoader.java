@@ -21,6 +21,7 @@ import static io.loghaul.config.ConfigKeys.DATA_DIR;
 import static io.loghaul.config.ConfigKeys.KAFKA_BOOTSTRAP;
 import static io.loghaul.config.ConfigKeys.KAFKA_CREATE_TOPICS;
 import static io.loghaul.config.ConfigKeys.KAFKA_DLQ_TOPIC;
+import static io.loghaul.config.ConfigKeys.KAFKA_EMBEDDED_CONTROLLER_PORT;
 import static io.loghaul.config.ConfigKeys.KAFKA_EMBEDDED_PORT;
 import static io.loghaul.config.ConfigKeys.KAFKA_GROUP;
 import static io.loghaul.config.ConfigKeys.KAFKA_INGEST_TOPIC;
@@ -141,6 +142,7 @@ public final class ConfigLoader {
     LoghaulConfig.Kafka kafka = new LoghaulConfig.Kafka(
         v.get(KAFKA_BOOTSTRAP),
         v.get(KAFKA_EMBEDDED_PORT),
+        v.get(KAFKA_EMBEDDED_CONTROLLER_PORT),
         v.get(KAFKA_TOPICS),
         v.get(KAFKA_INGEST_TOPIC),
         v.get(KAFKA_DLQ_TOPIC),
@@ -236,15 +238,44 @@ public final class ConfigLoader {
     if (v.get(KAFKA_BOOTSTRAP) == null) listeners.add(KAFKA_EMBEDDED_PORT);
     if (v.get(CLICKHOUSE_URL) == null) listeners.add(CLICKHOUSE_MANAGED_HTTP_PORT);
     listeners.addAll(List.of(OTLP_GRPC_PORT, OTLP_HTTP_PORT, ADMIN_PORT));
-    Map<Integer, String> used = new HashMap<>();
+    Map<Integer, Key<Integer>> used = new HashMap<>();
     for (Key<Integer> key : listeners) {
       int port = v.get(key);
       if (port == 0 || port == LoghaulConfig.AUTO_PORT) continue;
-      String other = used.putIfAbsent(port, key.name());
+      Key<Integer> other = used.putIfAbsent(port, key);
       if (other != null) {
-        throw new ConfigException(key.name(),
-            key.name() + ": " + port + " (expected: a port not already used by " + other + ")");
+        throw portClash(v, other, key, port);
       }
     }
+    if (v.get(KAFKA_BOOTSTRAP) == null) {
+      int controller = LoghaulConfig.Kafka.controllerPort(v.get(KAFKA_EMBEDDED_PORT),
+          v.get(KAFKA_EMBEDDED_CONTROLLER_PORT));
+      Key<Integer> other = used.get(controller);
+      if (other != null && other != KAFKA_EMBEDDED_PORT) {
+        throw portClash(v, other, KAFKA_EMBEDDED_CONTROLLER_PORT, controller);
+      }
+      if (controller > 65535) {
+        throw new ConfigException(KAFKA_EMBEDDED_CONTROLLER_PORT.name(),
+            KAFKA_EMBEDDED_CONTROLLER_PORT.name() + ": (unset: kafka.embedded.port + 1 = " + controller
+                + ") (expected: a port up to 65535; set it, or lower kafka.embedded.port)");
+      }
+    }
+  }
+
+  /**
+   * Two listeners on one port: the error names the key the user set (the other one only kept its
+   * default), or both when both were set. {@code first} was claimed before {@code second}.
+   */
+  private static ConfigException portClash(Values v, Key<Integer> first, Key<Integer> second, int port) {
+    boolean firstGiven = v.given(first);
+    boolean secondGiven = v.given(second);
+    Key<Integer> blamed = firstGiven && !secondGiven ? first : second;
+    Key<Integer> other = blamed == first ? second : first;
+    boolean otherGiven = blamed == first ? secondGiven : firstGiven;
+    String whose = otherGiven ? other.name() + ", also set to " + port
+        : other.name() + ", whose default is " + (other == KAFKA_EMBEDDED_CONTROLLER_PORT
+            ? "kafka.embedded.port + 1" : Integer.toString(port));
+    return new ConfigException(blamed.name(),
+        blamed.name() + ": " + port + " (expected: a port not already used by " + whose + ")");
   }
 }

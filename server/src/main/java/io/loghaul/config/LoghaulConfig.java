@@ -58,6 +58,7 @@ public record LoghaulConfig(
   public record Kafka(
       String bootstrap,
       int embeddedPort,
+      Integer embeddedControllerPortSetting,
       List<String> topics,
       String ingestTopic,
       String dlqTopic,
@@ -70,6 +71,16 @@ public record LoghaulConfig(
 
     public boolean embedded() {
       return bootstrap == null;
+    }
+
+    /** The embedded broker's controller port: {@code kafka.embedded.controller-port}, else client port + 1. */
+    public int embeddedControllerPort() {
+      return controllerPort(embeddedPort, embeddedControllerPortSetting);
+    }
+
+    /** {@code setting}, or {@code embeddedPort + 1} when it is null (may exceed 65535: the loader checks). */
+    public static int controllerPort(int embeddedPort, Integer setting) {
+      return setting != null ? setting : embeddedPort + 1;
     }
   }
 

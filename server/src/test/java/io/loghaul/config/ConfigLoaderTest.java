@@ -31,6 +31,7 @@ class ConfigLoaderTest {
     SPEC_DEFAULTS.put("data.dir", "./data");
     SPEC_DEFAULTS.put("kafka.bootstrap", "(unset)");
     SPEC_DEFAULTS.put("kafka.embedded.port", "9092");
+    SPEC_DEFAULTS.put("kafka.embedded.controller-port", "(unset)");
     SPEC_DEFAULTS.put("kafka.topics", "logs");
     SPEC_DEFAULTS.put("kafka.ingest-topic", "logs");
     SPEC_DEFAULTS.put("kafka.dlq-topic", "logs.dlq");
@@ -87,11 +88,13 @@ class ConfigLoaderTest {
     SAMPLES.put("data.dir", List.of("/var/lib/loghaul", "/var/lib/loghaul"));
     SAMPLES.put("kafka.bootstrap", List.of("k1:9092, k2:9093", "k1:9092,k2:9093"));
     SAMPLES.put("kafka.embedded.port", List.of("19092", "19092"));
+    SAMPLES.put("kafka.embedded.controller-port", List.of("19094", "19094"));
     SAMPLES.put("kafka.topics", List.of("a, b.c ,d_e", "a,b.c,d_e"));
     SAMPLES.put("kafka.ingest-topic", List.of("otlp-in", "otlp-in"));
     SAMPLES.put("kafka.dlq-topic", List.of("dead.letters", "dead.letters"));
     SAMPLES.put("kafka.group", List.of("g2", "g2"));
     SAMPLES.put("kafka.create-topics", List.of("false", "false"));
+    SAMPLES.put("clickhouse.insert-timeout-ms", List.of("30000", "30000"));
     SAMPLES.put("kafka.topic-partitions", List.of("3", "3"));
     SAMPLES.put("clickhouse.url", List.of("https://ch.example:8443/", "https://ch.example:8443"));
     SAMPLES.put("clickhouse.managed.http-port", List.of("18123", "18123"));
@@ -167,7 +170,7 @@ class ConfigLoaderTest {
     assertThat(ConfigLoader.effective(config)).containsExactlyEntriesOf(SPEC_DEFAULTS);
     assertThat(config.dataDir()).isEqualTo(Path.of("./data"));
     assertThat(config.kafka())
-        .isEqualTo(new LoghaulConfig.Kafka(null, 9092, List.of("logs"), "logs", "logs.dlq",
+        .isEqualTo(new LoghaulConfig.Kafka(null, 9092, null, List.of("logs"), "logs", "logs.dlq",
             "loghaul", true, 8));
     assertThat(config.kafka().embedded()).isTrue();
     assertThat(config.clickhouse())
@@ -423,7 +426,33 @@ class ConfigLoaderTest {
   void rejectsTwoListenersOnOnePort() {
     assertThatThrownBy(() -> load(List.of("--otlp.http.port=4317"), Map.of()))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("otlp.http.port: 4317 (expected: a port not already used by otlp.grpc.port)");
+        .hasMessage("otlp.http.port: 4317 (expected: a port not already used by otlp.grpc.port,"
+            + " whose default is 4317)");
+  }
+
+  @Test
+  void aPortClashNamesTheKeyTheUserSetNotTheOneLeftAtItsDefault() {
+    assertThatThrownBy(() -> load(List.of("--otlp.http.port=9464"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("otlp.http.port: 9464 (expected: a port not already used by admin.port,"
+            + " whose default is 9464)");
+    assertThatThrownBy(() -> load(List.of("--otlp.grpc.port=7000", "--admin.port=7000"), Map.of()))
+        .hasMessage("admin.port: 7000 (expected: a port not already used by otlp.grpc.port,"
+            + " also set to 7000)");
+  }
+
+  @Test
+  void theEmbeddedControllerPortIsTheClientPortPlusOneUnlessSetAndMustNotClash() throws Exception {
+    assertThat(load(List.of(), Map.of()).kafka().embeddedControllerPort()).isEqualTo(9093);
+    assertThat(load(List.of("--kafka.embedded.port=19092"), Map.of()).kafka().embeddedControllerPort())
+        .isEqualTo(19093);
+    assertThat(load(List.of("--kafka.embedded.controller-port=29000"), Map.of()).kafka()
+        .embeddedControllerPort()).isEqualTo(29000);
+    assertThatThrownBy(() -> load(List.of("--kafka.embedded.port=9463"), Map.of()))
+        .hasMessage("kafka.embedded.controller-port: 9464 (expected: a port not already used by"
+            + " admin.port, whose default is 9464)");
+    assertThatThrownBy(() -> load(List.of("--kafka.embedded.port=65535"), Map.of()))
+        .hasMessageStartingWith("kafka.embedded.controller-port: (unset: kafka.embedded.port + 1 = 65536)");
   }
 
   @Test
@@ -516,6 +545,7 @@ class ConfigLoaderTest {
 
     assertThat(line).doesNotContain("\n")
         .startsWith("data.dir=./data, kafka.bootstrap=(unset), kafka.embedded.port=9092, "
+            + "kafka.embedded.controller-port=(unset), "
             + "kafka.topics=a,b, ")
         .endsWith("tracing.otlp-endpoint=(unset), tracing.sample-ratio=1.0");
   }
