@@ -183,12 +183,12 @@ final class CompareSuite {
           out.resolve("compare.png"));
       System.out.println(Files.readString(out.resolve("summary.md")));
       System.out.println("results in " + out);
-      deleteTree(work);
     } catch (Exception e) {
-      throw failed(e, work);
+      throw failed(e, work); // the servers are stopped by now
     } catch (Error e) {
       throw failed(e, work);
     }
+    deleteTree(work); // after the try: the broker and clickhouse-server have stopped
   }
 
   /**
