@@ -11,11 +11,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
 /**
  * The command line: {@code loghaul run [--key=value ...]} runs the server until SIGTERM/SIGINT;
- * no arguments print usage. (The {@code ./loghaul} launcher adds {@code test} and builds the jar.)
- * Exit codes: 0 clean stop, 1 startup failure, 2 usage or configuration error.
+ * {@code help} or no arguments print usage. (The {@code ./loghaul} launcher adds {@code test} and
+ * {@code bench} and builds the jar.) Exit codes: 0 clean stop or help, 1 startup failure or a
+ * failed pipeline, 2 usage or configuration error (no arguments count as a usage error).
  */
 public final class Loghaul {
   private static final Logger log = LoggerFactory.getLogger(Loghaul.class);
@@ -79,7 +81,7 @@ public final class Loghaul {
     // Handle TERM/INT ourselves so a clean stop exits 0 (a JVM killed by a signal exits 143).
     CountDownLatch stop = new CountDownLatch(1);
     for (String name : new String[] {"TERM", "INT"}) {
-      sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stop.countDown());
+      Signal.handle(new Signal(name), signal -> stop.countDown());
     }
     // a dead pipeline stops the process (exit 1): a supervisor restarts it, nothing is committed past
     // what ClickHouse holds, so the restart resumes where it died
@@ -109,7 +111,6 @@ public final class Loghaul {
         commands:
           run     run the server (embedded Kafka and managed ClickHouse unless
                   kafka.bootstrap / clickhouse.url are set)
-          test    run the full test suite (via ./loghaul)
 
         configuration: --key=value, LOGHAUL_<KEY> environment variables, or
         --config=FILE (properties); see README.md for every key.""");

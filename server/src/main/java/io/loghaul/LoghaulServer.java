@@ -13,7 +13,7 @@ import io.loghaul.config.ConfigLoader;
 import io.loghaul.config.LoghaulConfig;
 import io.loghaul.dlq.DeadLetterPublisher;
 import io.loghaul.embedded.DataDirLock;
-import io.loghaul.embedded.EmbeddedKafka;
+import io.loghaul.embedded.EmbeddedBroker;
 import io.loghaul.embedded.ManagedClickHouse;
 import io.loghaul.ingest.KafkaLogPublisher;
 import io.loghaul.ingest.ListenAddress;
@@ -201,8 +201,8 @@ public final class LoghaulServer implements AutoCloseable {
     if (!kafka.embedded()) {
       return kafka.bootstrap();
     }
-    EmbeddedKafka broker = closer.add(
-        EmbeddedKafka.start(config.dataDir().resolve("kafka"), kafka.embeddedPort(),
+    EmbeddedBroker broker = closer.add(
+        EmbeddedBroker.start(config.dataDir().resolve("kafka"), kafka.embeddedPort(),
             kafka.embeddedControllerPort()));
     log.info("Kafka (embedded) listening on {} (KRaft controller on 127.0.0.1:{})",
         broker.bootstrapServers(), broker.controllerPort());

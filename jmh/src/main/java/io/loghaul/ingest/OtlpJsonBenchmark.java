@@ -1,5 +1,6 @@
 package io.loghaul.ingest;
 
+import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -38,7 +39,7 @@ import org.openjdk.jmh.annotations.State;
 public class OtlpJsonBenchmark {
   static final int RECORDS_PER_REQUEST = 64;
   private static final Pattern ID = Pattern.compile("\"(traceId|spanId)\":\"([A-Za-z0-9+/=]*)\"");
-  private static final com.google.gson.Gson GSON = new com.google.gson.Gson();
+  private static final Gson GSON = new Gson();
   private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
 
   @Param({"300", "1200"})

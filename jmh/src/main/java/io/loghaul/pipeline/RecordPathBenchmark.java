@@ -12,6 +12,7 @@ import io.loghaul.schema.LogEntryProtoCodec;
 import io.loghaul.schema.ParseResult;
 import io.loghaul.schema.SchemaLimits;
 import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.header.Headers;
@@ -94,7 +95,7 @@ public class RecordPathBenchmark {
       return -1;
     }
     long millis = e.timestamp instanceof Number n ? n.longValue()
-        : java.time.OffsetDateTime.parse((String) e.timestamp).toInstant().toEpochMilli();
+        : OffsetDateTime.parse((String) e.timestamp).toInstant().toEpochMilli();
     buffer.writeUInt32LE(millis / 1000);
     buffer.writeUInt64LE(millis * 1_000_000L);
     string(e.serviceName);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -49,7 +50,7 @@ public final class JacksonBaseline {
   }
 
   private static boolean isLevel(String s) {
-    return switch (s.toUpperCase(java.util.Locale.ROOT)) {
+    return switch (s.toUpperCase(Locale.ROOT)) {
       case "TRACE", "DEBUG", "INFO", "WARN", "WARNING", "ERROR", "FATAL" -> true;
       default -> false;
     };

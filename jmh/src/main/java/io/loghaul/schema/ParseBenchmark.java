@@ -1,6 +1,7 @@
 package io.loghaul.schema;
 
 import io.loghaul.loadtest.LogRecordGenerator;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -39,7 +40,7 @@ public class ParseBenchmark {
     for (byte[] v : values) {
       if (!(parser.parse(v, 0, v.length, nowMillis, entry) instanceof Accepted)
           || JacksonBaseline.parse(v) == null) {
-        throw new IllegalStateException("generated record rejected: " + new String(v, java.nio.charset.StandardCharsets.UTF_8));
+        throw new IllegalStateException("generated record rejected: " + new String(v, StandardCharsets.UTF_8));
       }
     }
   }

@@ -6,7 +6,7 @@ import static io.loghaul.loadtest.BenchFiles.round;
 import io.loghaul.clickhouse.ClickHouseHttpClient;
 import io.loghaul.clickhouse.ClickHouseTable;
 import io.loghaul.clickhouse.ServerProfile;
-import io.loghaul.embedded.EmbeddedKafka;
+import io.loghaul.embedded.kafka.EmbeddedKafka;
 import io.loghaul.schema.ErrorType;
 import io.loghaul.testkit.FreePorts;
 import io.loghaul.testkit.LoghaulProcess;
@@ -484,6 +484,9 @@ final class CompareSuite {
     return ends;
   }
 
+  // The values come from Map<String, Object> result maps, which Error Prone cannot check against
+  // %d/%f; this class puts in them whole numbers for %d and doubles for %f.
+  @SuppressWarnings("FormatString")
   String markdown(Map<String, Object> machine, Map<String, Object> loghaul, Map<String, Object> engine,
       List<Map<String, Object>> trials, List<Map<String, Object>> loghaulTrials) {
     StringBuilder sb = new StringBuilder("# bench compare: loghaul vs ClickHouse Kafka engine\n\n");

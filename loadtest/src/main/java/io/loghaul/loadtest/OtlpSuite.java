@@ -7,6 +7,7 @@ import io.loghaul.testkit.FreePorts;
 import io.loghaul.testkit.LoghaulProcess;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -119,7 +120,7 @@ final class OtlpSuite {
       Charts.percentiles(String.format(Locale.ROOT, "OTLP/gRPC ack latency, %.0f req/s, %d streams, %d B (%s cores)",
               rate, concurrency, request.getSerializedSize(), machine.get("cores")),
           List.of(new Charts.Series("loghaul", PERCENTILES, ms)), out.resolve("latency.png"));
-      try (var ps = new java.io.PrintStream(Files.newOutputStream(out.resolve("latency.hgrm")))) {
+      try (var ps = new PrintStream(Files.newOutputStream(out.resolve("latency.hgrm")))) {
         h.outputPercentileDistribution(ps, 1e6);
       }
       System.out.println(Files.readString(out.resolve("summary.md")));

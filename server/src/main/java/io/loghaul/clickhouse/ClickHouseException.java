@@ -1,5 +1,6 @@
 package io.loghaul.clickhouse;
 
+import java.net.http.HttpTimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -135,7 +136,7 @@ public final class ClickHouseException extends Exception {
       return "bad_data";
     }
     if (httpStatus < 0) {
-      return getCause() instanceof java.net.http.HttpTimeoutException ? "timeout" : "unreachable";
+      return getCause() instanceof HttpTimeoutException ? "timeout" : "unreachable";
     }
     return switch (code) {
       case 159, 209 -> "timeout";

@@ -1,5 +1,6 @@
 package io.loghaul.clickhouse;
 
+import java.util.Arrays;
 import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.lz4.LZ4Factory;
 import net.jpountz.lz4.LZ4FastDecompressor;
@@ -78,7 +79,7 @@ final class NativeCompression {
       int blockSize = getIntLE(src, headerAt + 1);
       int n = getIntLE(src, headerAt + 5);
       CityHash128.hash(src, headerAt, blockSize, sum, 0);
-      if (!java.util.Arrays.equals(sum, 0, CHECKSUM_BYTES, src, pos, pos + CHECKSUM_BYTES)) {
+      if (!Arrays.equals(sum, 0, CHECKSUM_BYTES, src, pos, pos + CHECKSUM_BYTES)) {
         throw new IllegalArgumentException("checksum mismatch in block at " + (pos - off));
       }
       DECOMPRESSOR.decompress(src, headerAt + HEADER_BYTES, out, written, n);

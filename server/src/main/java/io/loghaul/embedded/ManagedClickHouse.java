@@ -3,6 +3,7 @@ package io.loghaul.embedded;
 import static java.util.Objects.requireNonNull;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
@@ -17,7 +18,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -120,7 +123,7 @@ public final class ManagedClickHouse implements AutoCloseable {
     List<Path> dirs = new ArrayList<>();
     String pathEnv = System.getenv("PATH");
     if (pathEnv != null) {
-      for (String p : pathEnv.split(java.io.File.pathSeparator)) {
+      for (String p : pathEnv.split(File.pathSeparator)) {
         if (!p.isEmpty()) {
           dirs.add(Path.of(p));
         }
@@ -238,9 +241,9 @@ public final class ManagedClickHouse implements AutoCloseable {
         watchdog.waitFor(seconds, TimeUnit.SECONDS);
       }
       return true;
-    } catch (java.util.concurrent.TimeoutException e) {
+    } catch (TimeoutException e) {
       return false;
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       return !server.isAlive();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -7,6 +7,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.rpc.Code;
 import com.google.rpc.RetryInfo;
+import com.google.rpc.Status;
 import io.loghaul.record.RecordContract;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -424,7 +425,7 @@ public final class OtlpHttpServer implements AutoCloseable {
         releaseBody();
         discarding = true;
         Exchange ex = exchange.closing();
-        com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
+        Status status = Status.newBuilder()
             .setCode(Code.DEADLINE_EXCEEDED_VALUE)
             .setMessage("request body not received within " + limits.bodyTimeout().toMillis()
                 + " ms (otlp.http.body-timeout-ms)")
@@ -531,7 +532,7 @@ public final class OtlpHttpServer implements AutoCloseable {
 
   private void unavailable(ChannelHandlerContext ctx, Exchange ex, Throwable error) {
     Throwable cause = error.getCause() != null && !(error instanceof PublishException) ? error.getCause() : error;
-    com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
+    Status status = Status.newBuilder()
         .setCode(Code.UNAVAILABLE_VALUE)
         .setMessage("logs not stored, retry later: " + cause.getMessage())
         .addDetails(Any.pack(RetryInfo.newBuilder()
@@ -542,7 +543,7 @@ public final class OtlpHttpServer implements AutoCloseable {
   }
 
   private void fail(ChannelHandlerContext ctx, Exchange ex, HttpResponseStatus httpStatus, Code code, String message) {
-    com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
+    Status status = Status.newBuilder()
         .setCode(code.getNumber()).setMessage(message).build();
     String outcome = code == Code.RESOURCE_EXHAUSTED ? IngestListener.TOO_LARGE : IngestListener.INVALID;
     write(ctx, httpStatus, ex, status, outcome);
@@ -595,7 +596,7 @@ public final class OtlpHttpServer implements AutoCloseable {
 
   /** A reply for a client that sent neither protobuf nor JSON: the status's message, one line. */
   private static String text(Message message) {
-    return (message instanceof com.google.rpc.Status status ? status.getMessage() : message.toString()) + "\n";
+    return (message instanceof Status status ? status.getMessage() : message.toString()) + "\n";
   }
 
   /** The cause of a codec failure, one line, without echoing the client's bytes at length. */

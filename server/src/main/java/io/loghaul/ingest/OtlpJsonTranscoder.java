@@ -403,7 +403,7 @@ final class OtlpJsonTranscoder {
         }
         writeBytes(f.tag);
         writeVarint(decoded);
-        writeBase64(c, o, n, decoded);
+        writeBase64(c, o, decoded);
       }
       case HEX_ID -> {
         if (token != JsonToken.VALUE_STRING) {
@@ -732,7 +732,7 @@ final class OtlpJsonTranscoder {
     return m / 4 * 3 + (m % 4 == 0 ? 0 : m % 4 - 1);
   }
 
-  private void writeBase64(char[] c, int o, int n, int decoded) {
+  private void writeBase64(char[] c, int o, int decoded) {
     ensure(decoded);
     byte[] b = out;
     int p = size;

@@ -11,6 +11,7 @@ import io.loghaul.schema.LogEntryProtoCodec;
 import io.loghaul.schema.ParseResult;
 import io.loghaul.schema.Rejected;
 import io.loghaul.schema.SchemaLimits;
+import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 

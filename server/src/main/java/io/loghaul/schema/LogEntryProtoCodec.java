@@ -2,6 +2,8 @@ package io.loghaul.schema;
 
 import static java.util.Objects.requireNonNull;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * The protobuf wire format of {@code loghaul.v1.LogEntry} (proto/…/log_entry.proto), written from
  * and read into a {@link LogEntry} directly: no generated message objects, no allocation per
@@ -42,7 +44,7 @@ public final class LogEntryProtoCodec {
   private static final int WIRE_LEN = 2;
   private static final int WIRE_FIXED32 = 5;
 
-  private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
   private static final Rejected NOT_A_MESSAGE = new Rejected(ErrorType.TYPE_MISMATCH, "",
       "value is not a well-formed protobuf loghaul.v1.LogEntry");

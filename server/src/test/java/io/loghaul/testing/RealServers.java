@@ -1,7 +1,7 @@
 package io.loghaul.testing;
 
 import io.loghaul.clickhouse.ClickHouseHttpClient;
-import io.loghaul.embedded.EmbeddedKafka;
+import io.loghaul.embedded.kafka.EmbeddedKafka;
 import io.loghaul.embedded.ManagedClickHouse;
 import io.loghaul.testkit.FreePorts;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.loghaul.embedded;
+package io.loghaul.embedded.kafka;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
