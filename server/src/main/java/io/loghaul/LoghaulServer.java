@@ -20,6 +20,7 @@ import io.loghaul.ingest.ListenAddress;
 import io.loghaul.ingest.OtlpGrpcService;
 import io.loghaul.ingest.OtlpHttpServer;
 import io.loghaul.ingest.OtlpLogsIngester;
+import io.loghaul.ingest.RejectedRecords;
 import io.loghaul.ingest.RequestWorkers;
 import io.loghaul.kafka.KafkaClients;
 import io.loghaul.metrics.AdminServer;
@@ -157,7 +158,7 @@ public final class LoghaulServer implements AutoCloseable {
     pipeline.start();
 
     // registered after the pipeline, so closed before it
-    Otlp otlp = startOtlp(config, kafkaClients, metrics, clock, otel, closer);
+    Otlp otlp = startOtlp(config, kafkaClients, metrics, clock, otel, deadLetters, closer);
 
     // its own short-timeout client: a readiness ping must not wait out the insert timeout
     ClickHouseHttpClient pingClient = closer.add(new ClickHouseHttpClient(clickhouseUrl,
@@ -240,8 +241,8 @@ public final class LoghaulServer implements AutoCloseable {
    * Kafka).
    */
   private static Otlp startOtlp(LoghaulConfig config, KafkaClients kafkaClients,
-      PipelineMetrics metrics, Clock clock, OpenTelemetry openTelemetry, Closer closer)
-      throws Exception {
+      PipelineMetrics metrics, Clock clock, OpenTelemetry openTelemetry,
+      DeadLetterPublisher deadLetters, Closer closer) throws Exception {
     LoghaulConfig.Otlp otlp = config.otlp();
     if (otlp.grpcPort() == 0 && otlp.httpPort() == 0) {
       return Otlp.DISABLED;
@@ -249,8 +250,13 @@ public final class LoghaulServer implements AutoCloseable {
     KafkaLogPublisher publisher = closer.add(KafkaLogPublisher.create(
         kafkaClients.otlpProducer(otlp.maxInflightBytes(), config.schema().maxRecordBytes()),
         config.kafka().ingestTopic(), otlp.maxInflightBytes()));
+    // rejected records: counted, reported to the client and (by default) dead-lettered
+    RejectedRecords rejected = !otlp.deadLetterRejected() ? RejectedRecords.NONE
+        : (request, why, transport, receivedAt) -> deadLetters.publishRejected(request, why.type(),
+            why.field(), why.message(), transport, receivedAt);
     OtlpLogsIngester ingester = new OtlpLogsIngester(config.schema(), publisher,
-        new OtlpMetrics(metrics), openTelemetry, clock);
+        new OtlpMetrics(metrics), openTelemetry, clock, OtlpLogsIngester.DEFAULT_PUBLISH_TIMEOUT,
+        rejected);
     RequestWorkers workers = closer.add(new RequestWorkers(0));
     OtlpGrpcService grpc = null;
     if (otlp.grpcPort() != 0) {

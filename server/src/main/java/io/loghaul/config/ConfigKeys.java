@@ -134,6 +134,9 @@ final class ConfigKeys {
   static final Key<Long> OTLP_MAX_REQUEST_BYTES = Key.of("otlp.max-request-bytes", 16L << 20,
       POSITIVE_LONG, "largest OTLP request, after decompression",
       c -> c.otlp().maxRequestBytes());
+  static final Key<Boolean> OTLP_DEAD_LETTER_REJECTED = Key.of("otlp.dead-letter-rejected", true,
+      BOOLEAN, "also send each OTLP log record that fails the schema check to kafka.dlq-topic (the"
+          + " client hears partial_success either way)", c -> c.otlp().deadLetterRejected());
   static final Key<Long> OTLP_MAX_INFLIGHT_BYTES = Key.of("otlp.max-inflight-bytes", 64L << 20,
       POSITIVE_LONG,
       "accepted OTLP bytes waiting for Kafka acks; beyond it requests are refused",
@@ -205,7 +208,7 @@ final class ConfigKeys {
       SCHEMA_MAX_ATTRIBUTES, SCHEMA_MAX_ATTRIBUTE_KEY_BYTES, SCHEMA_MAX_ATTRIBUTE_VALUE_BYTES,
       SCHEMA_MAX_DEPTH, SCHEMA_MAX_AGE_SECONDS, SCHEMA_MAX_FUTURE_SECONDS,
       OTLP_GRPC_PORT, OTLP_HTTP_PORT, OTLP_GRPC_HOST, OTLP_HTTP_HOST, OTLP_MAX_REQUEST_BYTES,
-      OTLP_MAX_INFLIGHT_BYTES, OTLP_MAX_CONNECTIONS, OTLP_MAX_HEADER_BYTES,
+      OTLP_MAX_INFLIGHT_BYTES, OTLP_DEAD_LETTER_REJECTED, OTLP_MAX_CONNECTIONS, OTLP_MAX_HEADER_BYTES,
       OTLP_HTTP_HEADER_TIMEOUT, OTLP_HTTP_BODY_TIMEOUT, OTLP_HTTP_IDLE_TIMEOUT,
       OTLP_GRPC_MAX_CONCURRENT_STREAMS, OTLP_GRPC_MIN_PING_INTERVAL, OTLP_GRPC_MAX_CONNECTION_IDLE,
       OTLP_GRPC_MAX_CONNECTION_AGE, OTLP_GRPC_MAX_CONNECTION_AGE_GRACE,

@@ -41,6 +41,7 @@ import static io.loghaul.config.ConfigKeys.OTLP_HTTP_IDLE_TIMEOUT;
 import static io.loghaul.config.ConfigKeys.OTLP_HTTP_PORT;
 import static io.loghaul.config.ConfigKeys.OTLP_MAX_CONNECTIONS;
 import static io.loghaul.config.ConfigKeys.OTLP_MAX_HEADER_BYTES;
+import static io.loghaul.config.ConfigKeys.OTLP_DEAD_LETTER_REJECTED;
 import static io.loghaul.config.ConfigKeys.OTLP_MAX_INFLIGHT_BYTES;
 import static io.loghaul.config.ConfigKeys.OTLP_MAX_REQUEST_BYTES;
 import static io.loghaul.config.ConfigKeys.SCHEMA_MAX_AGE_SECONDS;
@@ -190,7 +191,8 @@ public final class ConfigLoader {
         v.get(OTLP_HTTP_PORT),
         v.get(OTLP_MAX_REQUEST_BYTES),
         v.get(OTLP_MAX_INFLIGHT_BYTES),
-        limits);
+        limits,
+        v.get(OTLP_DEAD_LETTER_REJECTED));
     LoghaulConfig.Tracing tracing = new LoghaulConfig.Tracing(
         v.get(TRACING_OTLP_ENDPOINT),
         v.get(TRACING_SAMPLE_RATIO));

@@ -159,7 +159,7 @@ public record LoghaulConfig(
    * @param limits connection caps and timeouts of both listeners
    */
   public record Otlp(String grpcHost, int grpcPort, String httpHost, int httpPort, long maxRequestBytes,
-      long maxInflightBytes, ListenerLimits limits) {
+      long maxInflightBytes, ListenerLimits limits, boolean deadLetterRejected) {
     public Otlp {
       requireNonNull(grpcHost, "grpcHost");
       requireNonNull(httpHost, "httpHost");

@@ -64,6 +64,7 @@ class ConfigLoaderTest {
     SPEC_DEFAULTS.put("otlp.http.host", "0.0.0.0");
     SPEC_DEFAULTS.put("otlp.max-request-bytes", "16777216");
     SPEC_DEFAULTS.put("otlp.max-inflight-bytes", "67108864");
+    SPEC_DEFAULTS.put("otlp.dead-letter-rejected", "true");
     SPEC_DEFAULTS.put("otlp.max-connections", "4096");
     SPEC_DEFAULTS.put("otlp.max-header-bytes", "8192");
     SPEC_DEFAULTS.put("otlp.http.header-timeout-ms", "10000");
@@ -121,6 +122,7 @@ class ConfigLoaderTest {
     SAMPLES.put("otlp.http.host", List.of("::1", "::1"));
     SAMPLES.put("otlp.max-request-bytes", List.of("1048576", "1048576"));
     SAMPLES.put("otlp.max-inflight-bytes", List.of("1000", "1000"));
+    SAMPLES.put("otlp.dead-letter-rejected", List.of("false", "false"));
     SAMPLES.put("otlp.max-connections", List.of("100", "100"));
     SAMPLES.put("otlp.max-header-bytes", List.of("16384", "16384"));
     SAMPLES.put("otlp.http.header-timeout-ms", List.of("2000", "2000"));
@@ -182,7 +184,7 @@ class ConfigLoaderTest {
     assertThat(config.schema()).isEqualTo(SchemaLimits.defaults());
     assertThat(config.otlp())
         .isEqualTo(new LoghaulConfig.Otlp("0.0.0.0", 4317, "0.0.0.0", 4318, 16_777_216, 67_108_864,
-            ListenerLimits.DEFAULTS));
+            ListenerLimits.DEFAULTS, true));
     assertThat(config.adminPort()).isEqualTo(9464);
     assertThat(config.tracing()).isEqualTo(new LoghaulConfig.Tracing(null, 1.0));
   }
