@@ -20,7 +20,9 @@ import java.util.Arrays;
 /**
  * The package tree is the data flow (ingest → schema → pipeline → dlq → clickhouse), and the build
  * keeps it so: no cycle between packages, and each package imports only the packages below it.
- * {@code record} and {@code schema} are the bottom: they depend on nothing of ours. The root
+ * {@code bytes} (UTF-8, varints, hex ids, little-endian access) is below everything: any package
+ * may use it and it uses nothing of ours. {@code record} and {@code schema} come next: they depend
+ * on nothing of ours but {@code bytes}. The root
  * package ({@code Loghaul}, {@code LoghaulServer}) wires everything and may use anything.
  *
  * <p>Compile-time constants are inlined by javac, so a use of only a constant is invisible here.
@@ -29,6 +31,10 @@ import java.util.Arrays;
 class PackageDependenciesTest {
   @ArchTest
   static final ArchRule noPackageCycles = slices().matching("io.loghaul.(*)..").should().beFreeOfCycles();
+
+  @ArchTest
+  static final ArchRule bytesDependsOnNothingOfOurs = classes().that().resideInAPackage("io.loghaul.bytes..")
+      .should().onlyDependOnClassesThat(not(resideInAPackage("io.loghaul..")).or(resideInAPackage("io.loghaul.bytes..")));
 
   @ArchTest
   static final ArchRule recordDependsOnNothingOfOurs = only("record");
@@ -70,14 +76,15 @@ class PackageDependenciesTest {
   static final ArchRule embeddedServersUseNothingOfOurs = only("embedded");
 
   /**
-   * Classes of {@code io.loghaul.<pkg>} depend, among loghaul's classes, only on their own package
-   * and {@code allowed}.
+   * Classes of {@code io.loghaul.<pkg>} depend, among loghaul's classes, only on their own package,
+   * {@code bytes} and {@code allowed}.
    */
   private static ArchRule only(String pkg, String... allowed) {
     String[] packages = Arrays.stream(allowed).map(p -> "io.loghaul." + p + "..").toArray(String[]::new);
     return classes().that().resideInAPackage("io.loghaul." + pkg + "..")
         .should().onlyDependOnClassesThat(not(resideInAPackage("io.loghaul.."))
             .or(resideInAPackage("io.loghaul." + pkg + ".."))
+            .or(resideInAPackage("io.loghaul.bytes.."))
             .or(resideInAnyPackage(packages)));
   }
 }

@@ -1,5 +1,7 @@
 package io.loghaul.clickhouse;
 
+import io.loghaul.bytes.LittleEndian;
+
 /**
  * CityHash128 as of Google's CityHash 1.0.2, the version ClickHouse froze for the checksums of its
  * compressed blocks. Later CityHash releases give different values, so this must not be swapped
@@ -22,8 +24,8 @@ final class CityHash128 {
     // one tiny array per compressed block (up to 1 MiB of rows), not per row
     long[] r = new long[2];
     hash(src, off, len, r);
-    putLongLE(dst, dstOff, r[0]);
-    putLongLE(dst, dstOff + 8, r[1]);
+    LittleEndian.putLong(dst, dstOff, r[0]);
+    LittleEndian.putLong(dst, dstOff + 8, r[1]);
   }
 
   /** Hashes {@code src[off, off + len)} into {@code out[0]} (low) and {@code out[1]} (high). */
@@ -176,23 +178,10 @@ final class CityHash128 {
   }
 
   private static long fetch64(byte[] b, int i) {
-    return (b[i] & 0xFFL)
-        | (b[i + 1] & 0xFFL) << 8
-        | (b[i + 2] & 0xFFL) << 16
-        | (b[i + 3] & 0xFFL) << 24
-        | (b[i + 4] & 0xFFL) << 32
-        | (b[i + 5] & 0xFFL) << 40
-        | (b[i + 6] & 0xFFL) << 48
-        | (b[i + 7] & 0xFFL) << 56;
+    return LittleEndian.getLong(b, i);
   }
 
   private static long fetch32(byte[] b, int i) {
-    return (b[i] & 0xFFL) | (b[i + 1] & 0xFFL) << 8 | (b[i + 2] & 0xFFL) << 16 | (b[i + 3] & 0xFFL) << 24;
-  }
-
-  static void putLongLE(byte[] b, int i, long v) {
-    for (int k = 0; k < 8; k++) {
-      b[i + k] = (byte) (v >>> (8 * k));
-    }
+    return LittleEndian.getInt(b, i) & 0xFFFF_FFFFL;
   }
 }

@@ -2,6 +2,7 @@ package io.loghaul.ingest;
 
 import static java.util.Objects.requireNonNull;
 
+import io.loghaul.bytes.Utf8;
 import com.fasterxml.jackson.core.ErrorReportConfiguration;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
@@ -89,7 +90,7 @@ final class OtlpJsonTranscoder {
    * and an object — so OTLP/JSON is never stricter than OTLP/protobuf. Deeper input fails while it
    * is read, before any work is spent on it.
    */
-  static final int MAX_DEPTH = 2 * OtlpLogDecoder.RECURSION_LIMIT + 1;
+  static final int MAX_DEPTH = 2 * OtlpWireCheck.RECURSION_LIMIT + 1;
   /** The longest JSON number token; an int64 needs 20 characters, a double in full 25. */
   static final int MAX_NUMBER_LENGTH = 64;
   /** Payload bytes quoted in an error message at most. */
@@ -179,7 +180,7 @@ final class OtlpJsonTranscoder {
     requireNonNull(json, "json");
     Objects.checkFromIndexSize(offset, length, json.length);
     // RFC 8259 §8.1; checked up front because Jackson decodes some invalid forms (overlong, surrogates)
-    if (!OtlpLogDecoder.isValidUtf8(json, offset, offset + length)) {
+    if (!Utf8.isValid(json, offset, offset + length)) {
       throw new OtlpJsonException("request body is not valid UTF-8");
     }
     size = 0;

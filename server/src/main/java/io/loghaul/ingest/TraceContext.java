@@ -8,7 +8,7 @@ import io.loghaul.record.Traceparent;
  * headers (the {@code kafka.produce} span's, see {@link IngestTracing}). Validity is decided by
  * the one W3C parser, {@link Traceparent}. Immutable.
  *
- * @param traceparent a syntactically valid {@code traceparent}, or {@code null}
+ * @param traceparent a valid {@code traceparent} ({@link Traceparent#isValid}), or {@code null}
  * @param tracestate the {@code tracestate} that came with it, or {@code null}
  */
 public record TraceContext(String traceparent, String tracestate) {

@@ -2,9 +2,7 @@ package io.loghaul.record;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
+import io.loghaul.bytes.LittleEndian;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -31,8 +29,6 @@ import org.apache.kafka.common.record.TimestampType;
 public final class SourceRecords {
   /** Length written for a null key, value or header value. */
   private static final int NULL = -1;
-  private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final TimestampType[] TIMESTAMP_TYPES = TimestampType.values();
 
   private byte[] bytes;
@@ -131,12 +127,12 @@ public final class SourceRecords {
   }
 
   private void writeInt(int v) {
-    INT.set(bytes, size, v);
+    LittleEndian.putInt(bytes, size, v);
     size += 4;
   }
 
   private void writeLong(long v) {
-    LONG.set(bytes, size, v);
+    LittleEndian.putLong(bytes, size, v);
     size += 8;
   }
 
@@ -178,13 +174,13 @@ public final class SourceRecords {
     }
 
     int int32() {
-      int v = (int) INT.get(array, pos);
+      int v = LittleEndian.getInt(array, pos);
       pos += 4;
       return v;
     }
 
     long int64() {
-      long v = (long) LONG.get(array, pos);
+      long v = LittleEndian.getLong(array, pos);
       pos += 8;
       return v;
     }

@@ -28,13 +28,4 @@ public enum ErrorType {
     return label;
   }
 
-  /** The type with this label, or {@code null}. */
-  public static ErrorType ofLabel(String label) {
-    for (ErrorType t : values()) {
-      if (t.label.equals(label)) {
-        return t;
-      }
-    }
-    return null;
-  }
 }

@@ -52,14 +52,15 @@ class KafkaLogPublisherTest {
     try (KafkaLogPublisher publisher = new KafkaLogPublisher(producer(deadBootstrap()), "logs", 1 << 20)) {
       CompletableFuture<Void> first = publisher.publish(List.of(new byte[10], new byte[20]), TraceContext.NONE);
 
-      await().atMost(Duration.ofSeconds(10)).until(first::isDone);
+      // bounded by max.block.ms; the minute is for a machine stalled by other work
+      await().atMost(Duration.ofSeconds(60)).until(first::isDone);
       assertThat(first).failsWithin(Duration.ZERO).withThrowableOfType(ExecutionException.class)
           .withCauseInstanceOf(PublishException.class);
       assertThat(publisher.inflightBytes()).isZero();
       // right after a failed send, further requests fail without waiting for metadata again (not
       // asserted on time: a stalled machine may see the back-off window pass)
       CompletableFuture<Void> second = publisher.publish(List.of(new byte[1]), TraceContext.NONE);
-      await().atMost(Duration.ofSeconds(10)).until(second::isDone);
+      await().atMost(Duration.ofSeconds(60)).until(second::isDone);
       assertThat(second).isCompletedExceptionally();
       assertThat(publisher.inflightBytes()).isZero();
     }

@@ -8,6 +8,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
+import io.loghaul.bytes.Utf8;
 import io.loghaul.ingest.OtlpLogDecoderProperties.Mapped;
 import io.loghaul.schema.Accepted;
 import io.loghaul.schema.ErrorType;
@@ -402,7 +403,7 @@ class OtlpLogDecoderWireTest {
         text[asciiRun + j] = (byte) (b.length > 14 && random.nextInt(12) != 0
             ? 'a' : alphabet[random.nextInt(alphabet.length)]);
       }
-      assertThat(OtlpLogDecoder.isValidUtf8(text, 0, text.length)).as(java.util.HexFormat.of().formatHex(text))
+      assertThat(Utf8.isValid(text, 0, text.length)).as(java.util.HexFormat.of().formatHex(text))
           .isEqualTo(ByteString.copyFrom(text).isValidUtf8());
     }
   }

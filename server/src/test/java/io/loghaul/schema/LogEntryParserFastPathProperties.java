@@ -3,6 +3,7 @@ package io.loghaul.schema;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.loghaul.bytes.Hex;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -38,7 +39,7 @@ class LogEntryParserFastPathProperties {
     }
     long w = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getLong();
 
-    long flags = LogEntryParser.specialBytes(w);
+    long flags = JsonLexer.specialBytes(w);
 
     int first = -1;
     for (int i = 0; i < 8 && first < 0; i++) {
@@ -64,8 +65,8 @@ class LogEntryParserFastPathProperties {
     }
     long w = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getLong();
 
-    long notHex = LogEntryParser.notHexDigits(w);
-    long letters = LogEntryParser.hexLetters(w);
+    long notHex = Hex.notHexDigits(w);
+    long letters = Hex.hexLetters(w);
 
     for (int i = 0; i < 8; i++) {
       int c = b[i] & 0xFF;

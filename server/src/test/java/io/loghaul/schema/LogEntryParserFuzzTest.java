@@ -3,6 +3,7 @@ package io.loghaul.schema;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.loghaul.bytes.Utf8;
 
 /**
  * Coverage-guided fuzzing of {@link LogEntryParser}. Without {@code JAZZER_FUZZ=1} this runs in
@@ -31,7 +32,7 @@ class LogEntryParserFuzzTest {
       assertThat(r.type()).isNotNull().isNotEqualTo(ErrorType.CLICKHOUSE_REJECTED);
       assertThat(r.message().length()).isLessThanOrEqualTo(1024);
       assertThat(r.field().getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
-          .isLessThanOrEqualTo("/attributes/".length() + LogEntryParser.MAX_ECHO_BYTES);
+          .isLessThanOrEqualTo("/attributes/".length() + Echo.MAX_ECHO_BYTES);
     } else {
       assertWellFormed(entry, limits);
     }
@@ -65,7 +66,7 @@ class LogEntryParserFuzzTest {
   }
 
   private static void assertUtf8(LogEntry e, int off, int len) {
-    assertThat(LogEntryParser.firstInvalidUtf8(e.arena(), off, off + len)).as("invalid UTF-8").isEqualTo(-1);
+    assertThat(Utf8.firstInvalid(e.arena(), off, off + len)).as("invalid UTF-8").isEqualTo(-1);
     assertThat(off + len).isLessThanOrEqualTo(e.arenaSize());
   }
 }

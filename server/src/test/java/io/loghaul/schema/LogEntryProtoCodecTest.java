@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
+import io.loghaul.bytes.Utf8;
 import io.loghaul.proto.v1.Attribute;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -252,10 +253,10 @@ class LogEntryProtoCodecTest {
     String all = "a\u00e9\u0800\uffff" + new String(Character.toChars(0x10FFFF));
     byte[] ok = all.getBytes(StandardCharsets.UTF_8);
 
-    assertThat(LogEntryProtoCodec.isValidUtf8(ok, 0, ok.length)).isTrue();
-    assertThat(LogEntryProtoCodec.isValidUtf8(new byte[] {(byte) 0xC0, (byte) 0x80}, 0, 2)).isFalse();
-    assertThat(LogEntryProtoCodec.isValidUtf8(new byte[] {(byte) 0xE0, (byte) 0x80, (byte) 0x80}, 0, 3)).isFalse();
-    assertThat(LogEntryProtoCodec.isValidUtf8(new byte[] {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, 0, 4))
+    assertThat(Utf8.isValid(ok, 0, ok.length)).isTrue();
+    assertThat(Utf8.isValid(new byte[] {(byte) 0xC0, (byte) 0x80}, 0, 2)).isFalse();
+    assertThat(Utf8.isValid(new byte[] {(byte) 0xE0, (byte) 0x80, (byte) 0x80}, 0, 3)).isFalse();
+    assertThat(Utf8.isValid(new byte[] {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, 0, 4))
         .isFalse();
   }
 
