@@ -21,6 +21,7 @@ import io.loghaul.ingest.OtlpGrpcService;
 import io.loghaul.ingest.OtlpHttpServer;
 import io.loghaul.ingest.OtlpLogsIngester;
 import io.loghaul.ingest.RejectedRecords;
+import io.loghaul.ingest.RejectedRecordsQueue;
 import io.loghaul.ingest.RequestWorkers;
 import io.loghaul.kafka.KafkaClients;
 import io.loghaul.metrics.AdminServer;
@@ -251,9 +252,12 @@ public final class LoghaulServer implements AutoCloseable {
         kafkaClients.otlpProducer(otlp.maxInflightBytes(), config.schema().maxRecordBytes()),
         config.kafka().ingestTopic(), otlp.maxInflightBytes()));
     // rejected records: counted, reported to the client and (by default) dead-lettered
+    // on a thread of their own: a request worker never waits for the DLQ producer
     RejectedRecords rejected = !otlp.deadLetterRejected() ? RejectedRecords.NONE
-        : (request, why, transport, receivedAt) -> deadLetters.publishRejected(request, why.type(),
-            why.field(), why.message(), transport, receivedAt);
+        : closer.add(new RejectedRecordsQueue(
+            (request, why, transport, receivedAt) -> deadLetters.publishRejected(request, why.type(),
+                why.field(), why.message(), transport, receivedAt),
+            RejectedRecordsQueue.DEFAULT_CAPACITY, metrics::deadLetterFailed));
     OtlpLogsIngester ingester = new OtlpLogsIngester(config.schema(), publisher,
         new OtlpMetrics(metrics), openTelemetry, clock, OtlpLogsIngester.DEFAULT_PUBLISH_TIMEOUT,
         rejected);
