@@ -4,6 +4,8 @@ import io.loghaul.clickhouse.BatchMemory;
 import io.loghaul.config.ConfigException;
 import io.loghaul.config.ConfigLoader;
 import io.loghaul.config.LoghaulConfig;
+import io.loghaul.dlqtools.DlqCommand;
+import io.loghaul.embedded.DataDirLock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -14,12 +16,19 @@ import sun.misc.Signal;
 
 /**
  * The command line: {@code loghaul run [--key=value ...]} runs the server until SIGTERM/SIGINT;
+ * {@code loghaul dlq stats|show|replay} are the dead-letter tools ({@link DlqCommand});
  * {@code help} or no arguments print usage. (The {@code ./loghaul} launcher adds {@code test} and
  * {@code bench} and builds the jar.) Exit codes: 0 clean stop or help, 1 startup failure or a
  * failed pipeline, 2 usage or configuration error (no arguments count as a usage error).
  */
 public final class Loghaul {
-  private static final Logger log = LoggerFactory.getLogger(Loghaul.class);
+  /** Created on first use, so {@code dlq} can send logging to stderr before logback starts. */
+  private static final class Log {
+    static final Logger log = LoggerFactory.getLogger(Loghaul.class);
+  }
+
+  /** The logback property naming the console stream (src/main/resources/logback.xml). */
+  static final String LOG_TARGET = "loghaul.log.target";
 
   private Loghaul() {}
 
@@ -27,6 +36,15 @@ public final class Loghaul {
     if (args.length == 0 || "help".equals(args[0]) || "--help".equals(args[0])) {
       usage();
       System.exit(args.length == 0 ? 2 : 0);
+      return;
+    }
+    if ("dlq".equals(args[0])) {
+      // stdout is the verb's output (a table, JSON for scripts): logs must not mix into it
+      if (System.getProperty(LOG_TARGET) == null) {
+        System.setProperty(LOG_TARGET, "System.err");
+      }
+      System.exit(DlqCommand.run(Arrays.asList(args).subList(1, args.length), System.getenv(),
+          System.out, System.err, System.console() != null));
       return;
     }
     if (!"run".equals(args[0])) {
@@ -65,11 +83,16 @@ public final class Loghaul {
 
   /** Runs until the JVM is asked to stop; returns the exit code. */
   static int run(LoghaulConfig config) {
+    JulBridge.install(); // gRPC and Netty log through java.util.logging
     LoghaulServer server;
     try {
       server = LoghaulServer.start(config);
+    } catch (DataDirLock.InUseException e) {
+      // the message says all there is to say: which key, which directory, which pid
+      Log.log.error("Startup failed: {}", e.getMessage());
+      return 1;
     } catch (Exception e) {
-      log.error("Startup failed: {}", e.getMessage(), e);
+      Log.log.error("Startup failed: {}", e.getMessage(), e);
       return 1;
     }
     // Handle TERM/INT ourselves so a clean stop exits 0 (a JVM killed by a signal exits 143).
@@ -91,10 +114,10 @@ public final class Loghaul {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    log.info(failed.get() ? "Stopping because the pipeline failed"
+    Log.log.info(failed.get() ? "Stopping because the pipeline failed"
         : "Stopping: flushing pending batches and committing offsets");
     server.close();
-    log.info("Stopped");
+    Log.log.info("Stopped");
     return failed.get() ? 1 : 0;
   }
 
@@ -105,6 +128,7 @@ public final class Loghaul {
         commands:
           run     run the server (embedded Kafka and managed ClickHouse unless
                   kafka.bootstrap / clickhouse.url are set)
+          dlq     dead letters: stats, show, replay (loghaul dlq --help)
 
         configuration: --key=value, LOGHAUL_<KEY> environment variables, or
         --config=FILE (properties); see README.md for every key.""");

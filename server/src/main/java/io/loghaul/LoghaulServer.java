@@ -14,13 +14,17 @@ import io.loghaul.config.ConfigException;
 import io.loghaul.config.ConfigLoader;
 import io.loghaul.config.LoghaulConfig;
 import io.loghaul.dlq.DeadLetterPublisher;
+import io.loghaul.embedded.DataDirLock;
 import io.loghaul.embedded.EmbeddedBroker;
 import io.loghaul.embedded.ManagedClickHouse;
 import io.loghaul.ingest.KafkaLogPublisher;
+import io.loghaul.ingest.ListenAddress;
 import io.loghaul.ingest.OtlpGrpcService;
 import io.loghaul.ingest.OtlpHttpServer;
 import io.loghaul.ingest.OtlpLogsIngester;
 import io.loghaul.ingest.OtlpSslContexts;
+import io.loghaul.ingest.RejectedRecords;
+import io.loghaul.ingest.RejectedRecordsQueue;
 import io.loghaul.ingest.RequestWorkers;
 import io.loghaul.ingest.TenantRateLimiter;
 import io.loghaul.ingest.TenantTokens;
@@ -66,8 +70,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class LoghaulServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LoghaulServer.class);
-  /** How long an INSERT or query may take. */
-  private static final Duration INSERT_TIMEOUT = Duration.ofSeconds(60);
   /** How long external brokers get to answer the first contact (SPEC §10: under 60 s). */
   private static final Duration KAFKA_CHECK_TIMEOUT = Duration.ofSeconds(30);
 
@@ -129,6 +131,7 @@ public final class LoghaulServer implements AutoCloseable {
     OpenTelemetry otel = telemetry.openTelemetry();
     Clock clock = Clock.systemUTC();
 
+    lockDataDir(config, closer);
     KafkaClients kafkaClients =
         new KafkaClients(startKafka(config, closer), config.kafka().security());
     if (!config.kafka().embedded()) {
@@ -137,13 +140,19 @@ public final class LoghaulServer implements AutoCloseable {
     }
     String clickhouseUrl = startClickHouse(config, closer);
     LoghaulConfig.ClickHouse ch = config.clickhouse();
+    // clickhouse.insert-timeout-ms bounds every request of this client (INSERTs, DDL, the replay check)
+    Duration insertTimeout = ch.insertTimeout(config.batch().maxBytes());
     SSLContext clickhouseTls = clickhouseTls(ch);
     ClickHouseHttpClient clickhouse = closer.add(new ClickHouseHttpClient(clickhouseUrl, ch.user(),
-        ch.password(), INSERT_TIMEOUT, clickhouseTls, ch.settings()));
+        ch.password(), insertTimeout, clickhouseTls, ch.settings()));
     checkClickHouseSettings(clickhouse, ch);
+    log.info("ClickHouse INSERT timeout {} ms ({})", insertTimeout.toMillis(),
+        ch.insertTimeoutSetting() != null ? "clickhouse.insert-timeout-ms"
+            : "5 s + 1 s per MiB of batch.max-bytes; set clickhouse.insert-timeout-ms to change it");
     ClickHouseTable table =
         ClickHouseTable.ensure(clickhouse, ch.database(), ch.table(), ch.createTable());
-    log.info("ClickHouse table {} ready ({} profile)", table.qualifiedName(), table.profile());
+    log.info("ClickHouse table {} ready, column types for {}", table.qualifiedName(),
+        table.profile().describe());
     int dlqMaxBytes = provisionTopics(config, kafkaClients);
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -171,7 +180,7 @@ public final class LoghaulServer implements AutoCloseable {
     pipeline.start();
 
     // registered after the pipeline, so closed before it
-    Otlp otlp = startOtlp(config, kafkaClients, metrics, clock, otel, closer);
+    Otlp otlp = startOtlp(config, kafkaClients, metrics, clock, otel, deadLetters, closer);
 
     // its own short-timeout client: a readiness ping must not wait out the insert timeout
     ClickHouseHttpClient pingClient = closer.add(new ClickHouseHttpClient(clickhouseUrl,
@@ -180,12 +189,14 @@ public final class LoghaulServer implements AutoCloseable {
     HealthProbe probe = closer.add(new HealthProbe(
         Admin.create(kafkaClients.probeAdmin(HealthProbe.DEFAULT_TIMEOUT_MILLIS)), kafka.group(),
         pingClient::ping, metrics));
-    Readiness readiness = Readiness.of(pipeline::consuming, probe, clickhouseUrl,
+    Readiness readiness = Readiness.of(pipeline::consuming, pipeline::assignedPartitions, probe, clickhouseUrl,
         kafkaClients.bootstrapServers());
     readiness.register(registry);
     AdminServer admin = closer.add(new AdminServer(config.adminHost(),
-        LoghaulConfig.bindPort(config.adminPort()), registry, readiness::notReadyReason));
-    log.info("Admin HTTP listening on :{} (/metrics, /healthz, /readyz)", admin.port());
+        LoghaulConfig.bindPort(config.adminPort()), registry, readiness::notReadyReason,
+        readiness::readyNote));
+    log.info("Admin HTTP listening on {} (/metrics, /healthz, /readyz)",
+        ListenAddress.describe(config.adminHost(), admin.port()));
     log.info("Pipeline consuming {} as group {} into {}", kafka.topics(), kafka.group(),
         table.qualifiedName());
     LoghaulServer server = new LoghaulServer(pipeline, registry, admin, otlp, closer);
@@ -196,6 +207,18 @@ public final class LoghaulServer implements AutoCloseable {
     return server;
   }
 
+  /**
+   * Locks {@code data.dir} when an embedded broker or a managed ClickHouse will keep data there,
+   * before either starts: a second instance on the same directory fails here, naming the key and
+   * the holder's pid, before its broker could append to the first one's metadata log. Registered
+   * first of the servers, so released after they stopped.
+   */
+  private static void lockDataDir(LoghaulConfig config, Closer closer) throws IOException {
+    if (config.kafka().embedded() || config.clickhouse().managed()) {
+      closer.add(DataDirLock.acquire(config.dataDir().toAbsolutePath().normalize()));
+    }
+  }
+
   /** The bootstrap servers: the external cluster's, or those of an embedded broker started now. */
   private static String startKafka(LoghaulConfig config, Closer closer) throws Exception {
     LoghaulConfig.Kafka kafka = config.kafka();
@@ -203,8 +226,10 @@ public final class LoghaulServer implements AutoCloseable {
       return kafka.bootstrap();
     }
     EmbeddedBroker broker = closer.add(
-        EmbeddedBroker.start(config.dataDir().resolve("kafka"), kafka.embeddedPort()));
-    log.info("Kafka (embedded) listening on {}", broker.bootstrapServers());
+        EmbeddedBroker.start(config.dataDir().resolve("kafka"), kafka.embeddedPort(),
+            kafka.embeddedControllerPort()));
+    log.info("Kafka (embedded) listening on {} (KRaft controller on 127.0.0.1:{})",
+        broker.bootstrapServers(), broker.controllerPort());
     return broker.bootstrapServers();
   }
 
@@ -296,8 +321,8 @@ public final class LoghaulServer implements AutoCloseable {
    * Kafka).
    */
   private static Otlp startOtlp(LoghaulConfig config, KafkaClients kafkaClients,
-      PipelineMetrics metrics, Clock clock, OpenTelemetry openTelemetry, Closer closer)
-      throws Exception {
+      PipelineMetrics metrics, Clock clock, OpenTelemetry openTelemetry,
+      DeadLetterPublisher deadLetters, Closer closer) throws Exception {
     LoghaulConfig.Otlp otlp = config.otlp();
     if (otlp.grpcPort() == 0 && otlp.httpPort() == 0) {
       return Otlp.DISABLED;
@@ -305,6 +330,13 @@ public final class LoghaulServer implements AutoCloseable {
     KafkaLogPublisher publisher = closer.add(KafkaLogPublisher.create(
         kafkaClients.otlpProducer(otlp.maxInflightBytes(), config.schema().maxRecordBytes()),
         config.kafka().ingestTopic(), otlp.maxInflightBytes()));
+    // rejected records: counted, reported to the client and (by default) dead-lettered
+    // on a thread of their own: a request worker never waits for the DLQ producer
+    RejectedRecords rejected = !otlp.deadLetterRejected() ? RejectedRecords.NONE
+        : closer.add(new RejectedRecordsQueue(
+            (request, why, transport, receivedAt) -> deadLetters.publishRejected(request, why.type(),
+                why.field(), why.message(), transport, receivedAt),
+            RejectedRecordsQueue.DEFAULT_CAPACITY, metrics::deadLetterFailed));
     TenantTokens tokens = null;
     if (otlp.tokensFile() != null) {
       try {
@@ -318,7 +350,7 @@ public final class LoghaulServer implements AutoCloseable {
     }
     OtlpLogsIngester ingester = new OtlpLogsIngester(config.schema(), publisher,
         new OtlpMetrics(metrics), openTelemetry, clock, OtlpLogsIngester.DEFAULT_PUBLISH_TIMEOUT,
-        otlp.tenantMaxRecordsPerSecond() == 0 ? null
+        rejected, otlp.tenantMaxRecordsPerSecond() == 0 ? null
             : new TenantRateLimiter(otlp.tenantMaxRecordsPerSecond(), System::nanoTime));
     RequestWorkers workers = closer.add(new RequestWorkers(0));
     SslContext grpcTls = null;

@@ -37,6 +37,18 @@ class LauncherIT {
   }
 
   @Test
+  void runsTheDlqVerbsAndExplainsThem() throws Exception {
+    assertThat(launch(Map.of()).output()).contains("dlq replay");
+    Result help = launch(Map.of(), "dlq", "--help");
+    assertThat(help.exit()).isZero();
+    assertThat(help.output()).contains("stats", "show", "replay", "--dry-run", "--max-replays",
+        ".dlq-replay");
+    Result bad = launch(Map.of(), "dlq", "replay", "--since=yesterday");
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.output()).contains("--since: 'yesterday'").doesNotContain("Exception");
+  }
+
+  @Test
   void anUnknownVerbIsAUsageError() throws Exception {
     Result r = launch(Map.of(), "frobnicate");
     assertThat(r.exit()).isEqualTo(2);

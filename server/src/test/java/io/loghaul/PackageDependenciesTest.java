@@ -80,6 +80,21 @@ class PackageDependenciesTest {
   static final ArchRule embeddedServersUseNothingOfOurs = only("embedded");
 
   /**
+   * The operator's DLQ tools sit beside the server, not in the data flow: they read configuration,
+   * make Kafka clients through {@code kafka.KafkaClients} (one place for security settings), and
+   * check letters with the pipeline's decoder. Nothing of the server depends on them but the root
+   * package's command line.
+   */
+  @ArchTest
+  static final ArchRule dlqToolsUseConfigKafkaAndThePipelinesDecoder =
+      only("dlqtools", "config", "kafka", "pipeline", "dlq", "schema", "record");
+
+  @ArchTest
+  static final ArchRule onlyTheCommandLineUsesTheDlqTools = noClasses()
+      .that().resideOutsideOfPackages("io.loghaul", "io.loghaul.dlqtools..")
+      .should().dependOnClassesThat(resideInAPackage("io.loghaul.dlqtools.."));
+
+  /**
    * Classes of {@code io.loghaul.<pkg>} depend, among loghaul's classes, only on their own package,
    * {@code bytes} and {@code allowed}.
    */

@@ -9,6 +9,7 @@ import static io.loghaul.config.ConfigKeys.BATCH_MAX_BYTES;
 import static io.loghaul.config.ConfigKeys.BATCH_MAX_DELAY_MS;
 import static io.loghaul.config.ConfigKeys.BATCH_MAX_ROWS;
 import static io.loghaul.config.ConfigKeys.CLICKHOUSE_CREATE_TABLE;
+import static io.loghaul.config.ConfigKeys.CLICKHOUSE_INSERT_TIMEOUT;
 import static io.loghaul.config.ConfigKeys.CLICKHOUSE_DATABASE;
 import static io.loghaul.config.ConfigKeys.CLICKHOUSE_MANAGED_HTTP_PORT;
 import static io.loghaul.config.ConfigKeys.CLICKHOUSE_PASSWORD;
@@ -21,10 +22,12 @@ import static io.loghaul.config.ConfigKeys.CLICKHOUSE_TLS_KEY_FILE;
 import static io.loghaul.config.ConfigKeys.CLICKHOUSE_URL;
 import static io.loghaul.config.ConfigKeys.CLICKHOUSE_USER;
 import static io.loghaul.config.ConfigKeys.DATA_DIR;
+import static io.loghaul.config.ConfigKeys.EMBEDDED_ALLOWED;
 import static io.loghaul.config.ConfigKeys.KAFKA_BOOTSTRAP;
 import static io.loghaul.config.ConfigKeys.KAFKA_CLIENT;
 import static io.loghaul.config.ConfigKeys.KAFKA_CREATE_TOPICS;
 import static io.loghaul.config.ConfigKeys.KAFKA_DLQ_TOPIC;
+import static io.loghaul.config.ConfigKeys.KAFKA_EMBEDDED_CONTROLLER_PORT;
 import static io.loghaul.config.ConfigKeys.KAFKA_EMBEDDED_PORT;
 import static io.loghaul.config.ConfigKeys.KAFKA_GROUP;
 import static io.loghaul.config.ConfigKeys.KAFKA_INGEST_TOPIC;
@@ -53,6 +56,7 @@ import static io.loghaul.config.ConfigKeys.OTLP_HTTP_IDLE_TIMEOUT;
 import static io.loghaul.config.ConfigKeys.OTLP_HTTP_PORT;
 import static io.loghaul.config.ConfigKeys.OTLP_MAX_CONNECTIONS;
 import static io.loghaul.config.ConfigKeys.OTLP_MAX_HEADER_BYTES;
+import static io.loghaul.config.ConfigKeys.OTLP_DEAD_LETTER_REJECTED;
 import static io.loghaul.config.ConfigKeys.OTLP_MAX_INFLIGHT_BYTES;
 import static io.loghaul.config.ConfigKeys.OTLP_MAX_REQUEST_BYTES;
 import static io.loghaul.config.ConfigKeys.OTLP_TENANT_MAX_RECORDS_PER_SECOND;
@@ -82,6 +86,7 @@ import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -155,11 +160,13 @@ public final class ConfigLoader {
   }
 
   static LoghaulConfig build(Values v) throws ConfigException {
+    checkEmbeddedAllowed(v);
     String password = password(v);
     checkPortsDistinct(v);
     LoghaulConfig.Kafka kafka = new LoghaulConfig.Kafka(
         v.get(KAFKA_BOOTSTRAP),
         v.get(KAFKA_EMBEDDED_PORT),
+        v.get(KAFKA_EMBEDDED_CONTROLLER_PORT),
         v.get(KAFKA_TOPICS),
         v.get(KAFKA_INGEST_TOPIC),
         v.get(KAFKA_DLQ_TOPIC),
@@ -167,6 +174,10 @@ public final class ConfigLoader {
         v.get(KAFKA_CREATE_TOPICS),
         v.get(KAFKA_TOPIC_PARTITIONS),
         kafkaSecurity(v));
+    LoghaulConfig.Batch batch = new LoghaulConfig.Batch(
+        v.get(BATCH_MAX_ROWS),
+        v.get(BATCH_MAX_BYTES),
+        v.get(BATCH_MAX_DELAY_MS));
     LoghaulConfig.ClickHouse clickhouse = new LoghaulConfig.ClickHouse(
         v.get(CLICKHOUSE_URL),
         v.get(CLICKHOUSE_MANAGED_HTTP_PORT),
@@ -175,15 +186,12 @@ public final class ConfigLoader {
         v.get(CLICKHOUSE_DATABASE),
         v.get(CLICKHOUSE_TABLE),
         v.get(CLICKHOUSE_CREATE_TABLE),
+        v.get(CLICKHOUSE_INSERT_TIMEOUT),
         v.get(CLICKHOUSE_TLS_CA_FILE),
         v.get(CLICKHOUSE_TLS_CERT_FILE),
         v.get(CLICKHOUSE_TLS_KEY_FILE),
         v.get(CLICKHOUSE_SETTINGS));
     checkClickHouseSecurity(clickhouse);
-    LoghaulConfig.Batch batch = new LoghaulConfig.Batch(
-        v.get(BATCH_MAX_ROWS),
-        v.get(BATCH_MAX_BYTES),
-        v.get(BATCH_MAX_DELAY_MS));
     SchemaLimits schema = new SchemaLimits(
         v.get(SCHEMA_MAX_RECORD_BYTES),
         v.get(SCHEMA_MAX_SERVICE_NAME_BYTES),
@@ -213,6 +221,7 @@ public final class ConfigLoader {
         v.get(OTLP_MAX_REQUEST_BYTES),
         v.get(OTLP_MAX_INFLIGHT_BYTES),
         limits,
+        v.get(OTLP_DEAD_LETTER_REJECTED),
         otlpTls(v),
         v.get(OTLP_AUTH_TOKENS_FILE),
         v.get(OTLP_TENANT_MAX_RECORDS_PER_SECOND));
@@ -226,7 +235,25 @@ public final class ConfigLoader {
         v.get(TRACING_OTLP_ENDPOINT),
         v.get(TRACING_SAMPLE_RATIO));
     return new LoghaulConfig(v.get(DATA_DIR), kafka, clickhouse, batch, schema, otlp,
-        v.get(ADMIN_HOST), v.get(ADMIN_PORT), v.get(ADMIN_PORTS_FILE), tracing);
+        v.get(ADMIN_HOST), v.get(ADMIN_PORT), v.get(ADMIN_PORTS_FILE), tracing,
+        v.get(EMBEDDED_ALLOWED));
+  }
+
+  /**
+   * With {@code embedded.allowed=false} (the container image sets it) a missing {@code
+   * kafka.bootstrap} or {@code clickhouse.url} is a startup error rather than an embedded broker
+   * or a ClickHouse child inside a container that was meant to reach real clusters.
+   */
+  private static void checkEmbeddedAllowed(Values v) throws ConfigException {
+    if (v.get(EMBEDDED_ALLOWED)) return;
+    List<String> missing = new ArrayList<>();
+    if (v.get(KAFKA_BOOTSTRAP) == null) missing.add(KAFKA_BOOTSTRAP.name());
+    if (v.get(CLICKHOUSE_URL) == null) missing.add(CLICKHOUSE_URL.name());
+    if (missing.isEmpty()) return;
+    throw new ConfigException(missing.get(0), String.join(", ", missing)
+        + ": (unset) (expected: set; production mode needs both kafka.bootstrap and clickhouse.url"
+        + " because " + EMBEDDED_ALLOWED.name() + "=false; set " + EMBEDDED_ALLOWED.name()
+        + "=true to run an embedded Kafka broker and a managed ClickHouse instead)");
   }
 
   /**
@@ -483,15 +510,44 @@ public final class ConfigLoader {
     if (v.get(KAFKA_BOOTSTRAP) == null) listeners.add(KAFKA_EMBEDDED_PORT);
     if (v.get(CLICKHOUSE_URL) == null) listeners.add(CLICKHOUSE_MANAGED_HTTP_PORT);
     listeners.addAll(List.of(OTLP_GRPC_PORT, OTLP_HTTP_PORT, ADMIN_PORT));
-    Map<Integer, String> used = new HashMap<>();
+    Map<Integer, Key<Integer>> used = new HashMap<>();
     for (Key<Integer> key : listeners) {
       int port = v.get(key);
       if (port == 0 || port == LoghaulConfig.AUTO_PORT) continue;
-      String other = used.putIfAbsent(port, key.name());
+      Key<Integer> other = used.putIfAbsent(port, key);
       if (other != null) {
-        throw new ConfigException(key.name(),
-            key.name() + ": " + port + " (expected: a port not already used by " + other + ")");
+        throw portClash(v, other, key, port);
       }
     }
+    if (v.get(KAFKA_BOOTSTRAP) == null) {
+      int controller = LoghaulConfig.Kafka.controllerPort(v.get(KAFKA_EMBEDDED_PORT),
+          v.get(KAFKA_EMBEDDED_CONTROLLER_PORT));
+      Key<Integer> other = used.get(controller);
+      if (other != null && other != KAFKA_EMBEDDED_PORT) {
+        throw portClash(v, other, KAFKA_EMBEDDED_CONTROLLER_PORT, controller);
+      }
+      if (controller > 65535) {
+        throw new ConfigException(KAFKA_EMBEDDED_CONTROLLER_PORT.name(),
+            KAFKA_EMBEDDED_CONTROLLER_PORT.name() + ": (unset: kafka.embedded.port + 1 = " + controller
+                + ") (expected: a port up to 65535; set it, or lower kafka.embedded.port)");
+      }
+    }
+  }
+
+  /**
+   * Two listeners on one port: the error names the key the user set (the other one only kept its
+   * default), or both when both were set. {@code first} was claimed before {@code second}.
+   */
+  private static ConfigException portClash(Values v, Key<Integer> first, Key<Integer> second, int port) {
+    boolean firstGiven = v.given(first);
+    boolean secondGiven = v.given(second);
+    Key<Integer> blamed = firstGiven && !secondGiven ? first : second;
+    Key<Integer> other = blamed == first ? second : first;
+    boolean otherGiven = blamed == first ? secondGiven : firstGiven;
+    String whose = otherGiven ? other.name() + ", also set to " + port
+        : other.name() + ", whose default is " + (other == KAFKA_EMBEDDED_CONTROLLER_PORT
+            ? "kafka.embedded.port + 1" : Integer.toString(port));
+    return new ConfigException(blamed.name(),
+        blamed.name() + ": " + port + " (expected: a port not already used by " + whose + ")");
   }
 }

@@ -7,6 +7,7 @@ import io.loghaul.ingest.OtlpTls;
 import io.loghaul.schema.SchemaLimits;
 import java.nio.file.Path;
 import java.util.Collections;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -17,6 +18,8 @@ import java.util.TreeMap;
  *
  * @param adminPort 1..65535, or {@link #AUTO_PORT}
  * @param portsFile where the bound listener ports are written once bound, or null for nowhere
+ * @param embeddedAllowed false: {@code kafka.bootstrap} and {@code clickhouse.url} were required
+ *     (checked when loading), nothing embedded is started
  */
 public record LoghaulConfig(
     Path dataDir,
@@ -28,7 +31,8 @@ public record LoghaulConfig(
     String adminHost,
     int adminPort,
     Path portsFile,
-    Tracing tracing) {
+    Tracing tracing,
+    boolean embeddedAllowed) {
 
   /**
    * The value of a listener port ({@code admin.port}, {@code otlp.grpc.port}, {@code
@@ -61,6 +65,7 @@ public record LoghaulConfig(
   public record Kafka(
       String bootstrap,
       int embeddedPort,
+      Integer embeddedControllerPortSetting,
       List<String> topics,
       String ingestTopic,
       String dlqTopic,
@@ -75,6 +80,16 @@ public record LoghaulConfig(
 
     public boolean embedded() {
       return bootstrap == null;
+    }
+
+    /** The embedded broker's controller port: {@code kafka.embedded.controller-port}, else client port + 1. */
+    public int embeddedControllerPort() {
+      return controllerPort(embeddedPort, embeddedControllerPortSetting);
+    }
+
+    /** {@code setting}, or {@code embeddedPort + 1} when it is null (may exceed 65535: the loader checks). */
+    public static int controllerPort(int embeddedPort, Integer setting) {
+      return setting != null ? setting : embeddedPort + 1;
     }
   }
 
@@ -144,24 +159,48 @@ public record LoghaulConfig(
       String database,
       String table,
       boolean createTable,
+      Duration insertTimeoutSetting,
       Path caFile,
       Path certFile,
       Path keyFile,
       Map<String, String> settings) {
+    /** The part of the default INSERT timeout every batch gets: connection, parsing, a merge stall. */
+    public static final Duration INSERT_TIMEOUT_BASE = Duration.ofSeconds(5);
+    /** ... plus this much per MiB of {@code batch.max-bytes}: sending and writing the batch. */
+    public static final Duration INSERT_TIMEOUT_PER_MIB = Duration.ofSeconds(1);
 
     public ClickHouse {
       settings = Collections.unmodifiableMap(new TreeMap<>(settings));
     }
 
-    /** Plain settings: no TLS files, no extra settings. */
+    /** Without TLS files and extra settings. */
     public ClickHouse(String url, int managedHttpPort, String user, String password,
-        String database, String table, boolean createTable) {
-      this(url, managedHttpPort, user, password, database, table, createTable, null, null, null,
-          Map.of());
+        String database, String table, boolean createTable, Duration insertTimeoutSetting) {
+      this(url, managedHttpPort, user, password, database, table, createTable,
+          insertTimeoutSetting, null, null, null, Map.of());
+    }
+
+    /**
+     * The default {@code clickhouse.insert-timeout-ms} for batches of up to {@code batchMaxBytes}:
+     * 5 s plus 1 s per MiB (rounded up), e.g. 21 s for the
+     * default 16 MiB batches. A generous bound, not an expectation: ClickHouse writes a 16 MiB
+     * RowBinary batch in well under a second on a healthy server.
+     */
+    public static Duration defaultInsertTimeout(long batchMaxBytes) {
+      long mib = (batchMaxBytes + (1 << 20) - 1) >> 20;
+      return INSERT_TIMEOUT_BASE.plus(INSERT_TIMEOUT_PER_MIB.multipliedBy(mib));
     }
 
     public boolean managed() {
       return url == null;
+    }
+
+    /**
+     * {@code clickhouse.insert-timeout-ms}, or when unset {@link #defaultInsertTimeout} of
+     * {@code batchMaxBytes}.
+     */
+    public Duration insertTimeout(long batchMaxBytes) {
+      return insertTimeoutSetting != null ? insertTimeoutSetting : defaultInsertTimeout(batchMaxBytes);
     }
 
     @Override
@@ -169,6 +208,7 @@ public record LoghaulConfig(
       // never print the password
       return "ClickHouse[url=" + url + ", managedHttpPort=" + managedHttpPort + ", user=" + user
           + ", database=" + database + ", table=" + table + ", createTable=" + createTable
+          + ", insertTimeoutSetting=" + insertTimeoutSetting
           + ", caFile=" + caFile + ", certFile=" + certFile + ", keyFile=" + keyFile
           + ", settings=" + settings + "]";
     }
@@ -201,8 +241,8 @@ public record LoghaulConfig(
    * @param tenantMaxRecordsPerSecond per tenant; 0 for unlimited
    */
   public record Otlp(String grpcHost, int grpcPort, String httpHost, int httpPort, long maxRequestBytes,
-      long maxInflightBytes, ListenerLimits limits, OtlpTls tls, Path tokensFile,
-      long tenantMaxRecordsPerSecond) {
+      long maxInflightBytes, ListenerLimits limits, boolean deadLetterRejected, OtlpTls tls,
+      Path tokensFile, long tenantMaxRecordsPerSecond) {
     public Otlp {
       requireNonNull(grpcHost, "grpcHost");
       requireNonNull(httpHost, "httpHost");

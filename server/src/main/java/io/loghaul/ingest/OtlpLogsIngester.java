@@ -16,6 +16,7 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,6 +59,7 @@ public final class OtlpLogsIngester {
   private final IngestTracing tracing;
   private final Clock clock;
   private final long publishTimeoutNanos;
+  private final RejectedRecords rejectedRecords;
   private final TenantRateLimiter tenantLimiter; // null: no limit
 
   /**
@@ -94,18 +96,28 @@ public final class OtlpLogsIngester {
    */
   public OtlpLogsIngester(SchemaLimits limits, LogPublisher publisher, IngestListener listener,
       OpenTelemetry openTelemetry, Clock clock, Duration publishTimeout) {
-    this(limits, publisher, listener, openTelemetry, clock, publishTimeout, null);
+    this(limits, publisher, listener, openTelemetry, clock, publishTimeout, RejectedRecords.NONE);
   }
 
   /**
-   * An ingester that limits each tenant's records per second.
+   * An ingester that also hands every rejected record to {@code rejectedRecords} (the dead-letter
+   * topic), each as a one-record request with its resource and scope.
+   */
+  public OtlpLogsIngester(SchemaLimits limits, LogPublisher publisher, IngestListener listener,
+      OpenTelemetry openTelemetry, Clock clock, Duration publishTimeout, RejectedRecords rejectedRecords) {
+    this(limits, publisher, listener, openTelemetry, clock, publishTimeout, rejectedRecords, null);
+  }
+
+  /**
+   * An ingester that also limits each tenant's records per second.
    *
    * @param tenantLimiter {@code otlp.tenant.max-records-per-second}, or null for no limit
    */
   public OtlpLogsIngester(SchemaLimits limits, LogPublisher publisher, IngestListener listener,
-      OpenTelemetry openTelemetry, Clock clock, Duration publishTimeout,
+      OpenTelemetry openTelemetry, Clock clock, Duration publishTimeout, RejectedRecords rejectedRecords,
       TenantRateLimiter tenantLimiter) {
     this.tenantLimiter = tenantLimiter;
+    this.rejectedRecords = requireNonNull(rejectedRecords, "rejectedRecords");
     this.limits = requireNonNull(limits, "limits");
     this.workers = ThreadLocal.withInitial(() -> new Worker(new OtlpLogDecoder(limits), new LogEntry()));
     this.publisher = requireNonNull(publisher, "publisher");
@@ -171,6 +183,9 @@ public final class OtlpLogsIngester {
     int received = batch.received;
     List<byte[]> values = batch.values;
     Rejections rejections = batch.rejections;
+    if (rejections.count > 0 && rejectedRecords != RejectedRecords.NONE) {
+      deadLetter(request, offset, length, rejections, transport, nowMillis);
+    }
     listener.received(received, transport);
     exportSpan.setAttribute(IngestTracing.LOG_RECORDS, (long) received);
     if (rejections.count > 0) {
@@ -221,6 +236,21 @@ public final class OtlpLogsIngester {
         });
   }
 
+  /** Hands each rejected record, cut out with its resource and scope, to {@link #rejectedRecords}. */
+  private void deadLetter(byte[] request, int offset, int length, Rejections rejections, String transport,
+      long nowMillis) {
+    List<byte[]> letters;
+    try {
+      letters = RejectedRecordSlicer.slice(request, offset, length, rejections.indices, (int) rejections.count);
+    } catch (IOException e) {
+      // the decoder accepted these bytes, so this is a bug; the client still hears the rejections
+      throw new IllegalStateException("cannot cut rejected records out of a checked request", e);
+    }
+    for (int i = 0; i < letters.size(); i++) {
+      rejectedRecords.deadLetter(letters.get(i), rejections.all.get(i), transport, nowMillis);
+    }
+  }
+
   private static PublishException asPublishException(Throwable error) {
     Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     if (cause instanceof PublishException p) {
@@ -269,7 +299,7 @@ public final class OtlpLogsIngester {
       }
       Rejected rejected = (Rejected) result;
       listener.rejected(rejected.type(), transport);
-      rejections.add(rejected);
+      rejections.add(rejected, received - 1, rejectedRecords != RejectedRecords.NONE);
     }
   }
 
@@ -297,8 +327,18 @@ public final class OtlpLogsIngester {
   private static final class Rejections {
     long count;
     final List<Rejected> reasons = new ArrayList<>(MAX_REASONS);
+    /** With dead-lettering: every rejection and its record's index in the request. */
+    final List<Rejected> all = new ArrayList<>();
+    int[] indices = new int[0];
 
-    void add(Rejected r) {
+    void add(Rejected r, int index, boolean keep) {
+      if (keep) {
+        if (all.size() == indices.length) {
+          indices = Arrays.copyOf(indices, Math.max(8, indices.length * 2));
+        }
+        indices[all.size()] = index;
+        all.add(r);
+      }
       count++;
       if (reasons.size() < MAX_REASONS) {
         for (Rejected seen : reasons) {

@@ -222,6 +222,50 @@ public final class KafkaClients {
     return withClientProperties(c, ProducerConfig.configNames());
   }
 
+  /**
+   * The DLQ tools' reader ({@code ./loghaul dlq}): assigned partitions, never a group member, no
+   * commits of its own, committed records only, and no topic created by asking for it.
+   *
+   * @param group the group whose committed offsets it reads (the replay's), or null for none
+   */
+  public Map<String, Object> dlqToolConsumer(String group) {
+    Map<String, Object> c = base("loghaul-dlq-tool");
+    if (group != null) {
+      c.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+    }
+    c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+    return c;
+  }
+
+  /**
+   * The DLQ replay's producer: transactional, so a chunk of replayed letters and the replay
+   * group's new position are committed together (docs/dead-letters.md#progress-and-crashes); acks=all, lz4.
+   *
+   * @param transactionalId stable per replay group, so a second replay fences the first
+   * @param maxRequestBytes the largest replayed record with its headers
+   */
+  public Map<String, Object> dlqReplayProducer(String transactionalId, int maxRequestBytes) {
+    Map<String, Object> c = base("loghaul-dlq-replay");
+    c.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    c.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    c.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, requireNonNull(transactionalId, "transactionalId"));
+    c.put(ProducerConfig.ACKS_CONFIG, "all");
+    c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    c.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    c.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    c.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxRequestBytes);
+    c.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+    c.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+    c.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
+    return c;
+  }
+
   /** The admin client that creates topics at startup. */
   public Map<String, Object> admin() {
     return withClientProperties(base("loghaul-admin"), AdminClientConfig.configNames());

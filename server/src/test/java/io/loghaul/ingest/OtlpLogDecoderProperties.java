@@ -3,6 +3,7 @@ package io.loghaul.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.loghaul.schema.Accepted;
 import io.loghaul.schema.Level;
@@ -14,11 +15,14 @@ import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.logs.v1.ResourceLogs;
 import io.opentelemetry.proto.logs.v1.ScopeLogs;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -110,6 +114,13 @@ class OtlpLogDecoderProperties {
     }
   }
 
+  /** Found by the property below: a 10-byte varint ending in 0x00, which protobuf-java reads with bit 63 set. */
+  @Example
+  void aNonCanonicalTenByteVarintIsDecodedOrRejectedCleanly()
+      throws InvalidProtocolBufferException {
+    rejectsExactlyTheBytesProtobufJavaRejects(-1L, 0, 79072, (byte) 0);
+  }
+
   @Property(tries = 3000)
   void rejectsExactlyTheBytesProtobufJavaRejects(@ForAll long seed, @ForAll @IntRange(min = 0, max = 4) int kind,
       @ForAll @IntRange(min = 0, max = 100_000) int where, @ForAll byte value) throws InvalidProtocolBufferException {
@@ -145,18 +156,50 @@ class OtlpLogDecoderProperties {
       }
       default -> Arrays.copyOf(valid, at);
     };
-    boolean protobufJavaRejects;
-    try {
-      ExportLogsServiceRequest.parseFrom(mutated);
-      protobufJavaRejects = false;
-    } catch (InvalidProtocolBufferException e) {
-      protobufJavaRejects = true;
-    }
-    if (protobufJavaRejects) {
+    // protobuf-java gives no single answer for some inputs: its array and stream decoders disagree
+    // on some mismatched end-group tags, and its fast varint path takes bit 63 of a 10-byte varint
+    // from the 9th byte's continuation bit, ignoring the 10th byte (0x00 there reads as if 0x01),
+    // while its slow path near the end of a buffer reads the 10th byte; ours reads it. There, ours
+    // must only decode or reject cleanly.
+    ExportLogsServiceRequest array = parseOrNull(mutated, false);
+    ExportLogsServiceRequest stream = parseOrNull(mutated, true);
+    if (array == null && stream == null) {
       assertThatThrownBy(() -> decode(new OtlpLogDecoder(SchemaLimits.defaults()), mutated))
           .isInstanceOf(InvalidProtocolBufferException.class);
-    } else {
+    } else if (array != null && array.equals(stream) && !hasNonCanonicalTenByteVarint(mutated)) {
       assertDecodesAsTheModelSays(mutated, SchemaLimits.defaults());
+    } else {
+      try {
+        decode(new OtlpLogDecoder(SchemaLimits.defaults()), mutated);
+      } catch (InvalidProtocolBufferException rejected) {
+        // as one of protobuf-java's decoders does
+      }
+    }
+  }
+
+  /** Nine bytes with the continuation bit, then a last byte other than 0x01 (may also match inside strings). */
+  private static boolean hasNonCanonicalTenByteVarint(byte[] b) {
+    int run = 0;
+    for (byte x : b) {
+      if (x < 0) {
+        run++;
+      } else {
+        if (run >= 9 && x != 1) {
+          return true;
+        }
+        run = 0;
+      }
+    }
+    return false;
+  }
+
+  private static ExportLogsServiceRequest parseOrNull(byte[] bytes, boolean stream) {
+    try {
+      return stream
+          ? ExportLogsServiceRequest.parseFrom(CodedInputStream.newInstance(new ByteArrayInputStream(bytes)))
+          : ExportLogsServiceRequest.parseFrom(bytes);
+    } catch (IOException e) { // InvalidProtocolBufferException; a ByteArrayInputStream throws no other
+      return null;
     }
   }
 }

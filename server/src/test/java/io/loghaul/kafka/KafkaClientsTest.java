@@ -47,6 +47,23 @@ class KafkaClientsTest {
   }
 
   @Test
+  void theDlqToolsReadCommittedRecordsWithoutCommittingAndReplayInTransactions() {
+    assertThat(clients.dlqToolConsumer(null)).doesNotContainKey(ConsumerConfig.GROUP_ID_CONFIG)
+        .containsEntry(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "k1:9092,k2:9092")
+        .containsEntry(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)
+        .containsEntry(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
+        .containsEntry(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+    assertThat(clients.dlqToolConsumer("g.dlq-replay")).containsEntry(ConsumerConfig.GROUP_ID_CONFIG, "g.dlq-replay");
+    assertThat(clients.dlqReplayProducer("g.dlq-replay", 3 << 20))
+        .containsEntry(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "k1:9092,k2:9092")
+        .containsEntry(CommonClientConfigs.CLIENT_ID_CONFIG, "loghaul-dlq-replay")
+        .containsEntry(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "g.dlq-replay")
+        .containsEntry(ProducerConfig.ACKS_CONFIG, "all")
+        .containsEntry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)
+        .containsEntry(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 3 << 20);
+  }
+
+  @Test
   void configuresAnUncompressedDurableDlqProducer() {
     assertThat(clients.dlqProducer(2 << 20)).containsEntry(ProducerConfig.ACKS_CONFIG, "all")
         .containsEntry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)

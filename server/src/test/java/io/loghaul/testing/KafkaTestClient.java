@@ -71,6 +71,11 @@ public final class KafkaTestClient implements AutoCloseable {
     producer.send(new ProducerRecord<>(topic, partition, null, value));
   }
 
+  /** Sends a keyed record with headers asynchronously; call {@link #flush()} to wait. */
+  public void sendAsyncWithHeaders(String topic, byte[] key, byte[] value, RecordHeaders headers) {
+    producer.send(new ProducerRecord<>(topic, null, null, key, value, headers));
+  }
+
   public void flush() {
     producer.flush();
   }
