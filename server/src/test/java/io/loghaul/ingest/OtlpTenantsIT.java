@@ -97,6 +97,8 @@ class OtlpTenantsIT {
     var b = OtlpGrpcLogRecordExporter.builder()
         .setEndpoint("https://localhost:" + loghaul.otlpGrpcPort())
         .setTrustedCertificates(ca.caPem().getBytes(UTF_8))
+        // the timeout covers the retries and their back-off sleeps (up to 2+4+8+8 s)
+        .setTimeout(Duration.ofSeconds(90))
         .setRetryPolicy(patientRetries());
     if (token != null) b.addHeader("Authorization", "Bearer " + token);
     return b.build();
@@ -106,6 +108,7 @@ class OtlpTenantsIT {
     var b = OtlpHttpLogRecordExporter.builder()
         .setEndpoint("https://localhost:" + loghaul.otlpHttpPort() + "/v1/logs")
         .setTrustedCertificates(ca.caPem().getBytes(UTF_8))
+        .setTimeout(Duration.ofSeconds(90))
         .setRetryPolicy(patientRetries());
     if (token != null) b.addHeader("Authorization", "Bearer " + token);
     return b.build();
@@ -131,7 +134,7 @@ class OtlpTenantsIT {
 
   private static boolean send(LogRecordExporter exporter, List<LogRecordData> records) {
     try {
-      return exporter.export(records).join(60, TimeUnit.SECONDS).isSuccess();
+      return exporter.export(records).join(120, TimeUnit.SECONDS).isSuccess();
     } finally {
       exporter.shutdown().join(10, TimeUnit.SECONDS);
     }
@@ -210,7 +213,7 @@ class OtlpTenantsIT {
       results.add(shop.export(records("svc-burst", perRequest, Attributes.empty())));
     }
     boolean calm = send(http(BILLING_TOKEN), records("svc-calm", 10, Attributes.empty()));
-    CompletableResultCode.ofAll(results).join(120, TimeUnit.SECONDS);
+    CompletableResultCode.ofAll(results).join(180, TimeUnit.SECONDS);
     shop.shutdown().join(10, TimeUnit.SECONDS);
 
     assertThat(results).allSatisfy(r -> assertThat(r.isSuccess()).isTrue());
