@@ -70,6 +70,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class LoghaulServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LoghaulServer.class);
+
   /** How long external brokers get to answer the first contact (SPEC §10: under 60 s). */
   private static final Duration KAFKA_CHECK_TIMEOUT = Duration.ofSeconds(30);
 
@@ -84,8 +85,12 @@ public final class LoghaulServer implements AutoCloseable {
     static final Otlp DISABLED = new Otlp(null, null);
   }
 
-  private LoghaulServer(Pipeline pipeline, PrometheusMeterRegistry registry, AdminServer admin,
-      Otlp otlp, Closer closer) {
+  private LoghaulServer(
+      Pipeline pipeline,
+      PrometheusMeterRegistry registry,
+      AdminServer admin,
+      Otlp otlp,
+      Closer closer) {
     this.pipeline = pipeline;
     this.registry = registry;
     this.admin = admin;
@@ -122,10 +127,12 @@ public final class LoghaulServer implements AutoCloseable {
     if (config.portsFile() != null) {
       PortsFile.clear(config.portsFile());
     }
-    Telemetry telemetry = closer.add(
-        injected != null ? Telemetry.of(injected) : Telemetry.create(config.tracing()));
+    Telemetry telemetry =
+        closer.add(injected != null ? Telemetry.of(injected) : Telemetry.create(config.tracing()));
     if (config.tracing().otlpEndpoint() != null && injected == null) {
-      log.info("Tracing exports to {} (sample ratio {})", config.tracing().otlpEndpoint(),
+      log.info(
+          "Tracing exports to {} (sample ratio {})",
+          config.tracing().otlpEndpoint(),
           config.tracing().sampleRatio());
     }
     OpenTelemetry otel = telemetry.openTelemetry();
@@ -140,18 +147,31 @@ public final class LoghaulServer implements AutoCloseable {
     }
     String clickhouseUrl = startClickHouse(config, closer);
     LoghaulConfig.ClickHouse ch = config.clickhouse();
-    // clickhouse.insert-timeout-ms bounds every request of this client (INSERTs, DDL, the replay check)
+    // clickhouse.insert-timeout-ms bounds every request of this client (INSERTs, DDL, the replay
+    // check)
     Duration insertTimeout = ch.insertTimeout(config.batch().maxBytes());
     SSLContext clickhouseTls = clickhouseTls(ch);
-    ClickHouseHttpClient clickhouse = closer.add(new ClickHouseHttpClient(clickhouseUrl, ch.user(),
-        ch.password(), insertTimeout, clickhouseTls, ch.settings()));
+    ClickHouseHttpClient clickhouse =
+        closer.add(
+            new ClickHouseHttpClient(
+                clickhouseUrl,
+                ch.user(),
+                ch.password(),
+                insertTimeout,
+                clickhouseTls,
+                ch.settings()));
     checkClickHouseSettings(clickhouse, ch);
-    log.info("ClickHouse INSERT timeout {} ms ({})", insertTimeout.toMillis(),
-        ch.insertTimeoutSetting() != null ? "clickhouse.insert-timeout-ms"
+    log.info(
+        "ClickHouse INSERT timeout {} ms ({})",
+        insertTimeout.toMillis(),
+        ch.insertTimeoutSetting() != null
+            ? "clickhouse.insert-timeout-ms"
             : "5 s + 1 s per MiB of batch.max-bytes; set clickhouse.insert-timeout-ms to change it");
     ClickHouseTable table =
         ClickHouseTable.ensure(clickhouse, ch.database(), ch.table(), ch.createTable());
-    log.info("ClickHouse table {} ready, column types for {}", table.qualifiedName(),
+    log.info(
+        "ClickHouse table {} ready, column types for {}",
+        table.qualifiedName(),
         table.profile().describe());
     int dlqMaxBytes = provisionTopics(config, kafkaClients);
 
@@ -160,44 +180,88 @@ public final class LoghaulServer implements AutoCloseable {
     PipelineMetrics metrics = new PipelineMetrics(registry, ch.table(), clock);
 
     LoghaulConfig.Kafka kafka = config.kafka();
-    DeadLetterPublisher deadLetters = closer.add(new DeadLetterPublisher(
-        new KafkaProducer<>(kafkaClients.dlqProducer(dlqMaxBytes)), kafka.dlqTopic(), clock,
-        letter -> metrics.deadLettered(letter.type()), letter -> metrics.deadLetterFailed(), otel));
-    BatchPool pool = BatchMemory.pool(new RowBinaryEncoder(table.profile()), config.batch().maxRows(),
-        config.batch().maxBytes(), telemetry.enabled());
-    BatchInserter inserter = closer.add(new BatchInserter(
-        clickhouse, table.insertSql(), new ClickHouseStoredRows(clickhouse, table), metrics, pool, otel));
-    Pipeline pipeline = closer.add(new Pipeline(
-        new KafkaConsumer<>(kafkaClients.pipelineConsumer(kafka.group(), config.batch().maxDelayMs())),
-        kafka.topics(),
-        new RecordDecoder(config.schema()),
-        inserter,
-        deadLetters,
-        metrics,
-        config.batch(),
-        clock,
-        NanoClock.SYSTEM));
+    DeadLetterPublisher deadLetters =
+        closer.add(
+            new DeadLetterPublisher(
+                new KafkaProducer<>(kafkaClients.dlqProducer(dlqMaxBytes)),
+                kafka.dlqTopic(),
+                clock,
+                letter -> metrics.deadLettered(letter.type()),
+                letter -> metrics.deadLetterFailed(),
+                otel));
+    BatchPool pool =
+        BatchMemory.pool(
+            new RowBinaryEncoder(table.profile()),
+            config.batch().maxRows(),
+            config.batch().maxBytes(),
+            telemetry.enabled());
+    BatchInserter inserter =
+        closer.add(
+            new BatchInserter(
+                clickhouse,
+                table.insertSql(),
+                new ClickHouseStoredRows(clickhouse, table),
+                metrics,
+                pool,
+                otel));
+    Pipeline pipeline =
+        closer.add(
+            new Pipeline(
+                new KafkaConsumer<>(
+                    kafkaClients.pipelineConsumer(kafka.group(), config.batch().maxDelayMs())),
+                kafka.topics(),
+                new RecordDecoder(config.schema()),
+                inserter,
+                deadLetters,
+                metrics,
+                config.batch(),
+                clock,
+                NanoClock.SYSTEM));
     pipeline.start();
 
     // registered after the pipeline, so closed before it
     Otlp otlp = startOtlp(config, kafkaClients, metrics, clock, otel, deadLetters, closer);
 
     // its own short-timeout client: a readiness ping must not wait out the insert timeout
-    ClickHouseHttpClient pingClient = closer.add(new ClickHouseHttpClient(clickhouseUrl,
-        ch.user(), ch.password(), Duration.ofMillis(HealthProbe.DEFAULT_TIMEOUT_MILLIS),
-        clickhouseTls, Map.of()));
-    HealthProbe probe = closer.add(new HealthProbe(
-        Admin.create(kafkaClients.probeAdmin(HealthProbe.DEFAULT_TIMEOUT_MILLIS)), kafka.group(),
-        pingClient::ping, metrics));
-    Readiness readiness = Readiness.of(pipeline::consuming, pipeline::assignedPartitions, probe, clickhouseUrl,
-        kafkaClients.bootstrapServers());
+    ClickHouseHttpClient pingClient =
+        closer.add(
+            new ClickHouseHttpClient(
+                clickhouseUrl,
+                ch.user(),
+                ch.password(),
+                Duration.ofMillis(HealthProbe.DEFAULT_TIMEOUT_MILLIS),
+                clickhouseTls,
+                Map.of()));
+    HealthProbe probe =
+        closer.add(
+            new HealthProbe(
+                Admin.create(kafkaClients.probeAdmin(HealthProbe.DEFAULT_TIMEOUT_MILLIS)),
+                kafka.group(),
+                pingClient::ping,
+                metrics));
+    Readiness readiness =
+        Readiness.of(
+            pipeline::consuming,
+            pipeline::assignedPartitions,
+            probe,
+            clickhouseUrl,
+            kafkaClients.bootstrapServers());
     readiness.register(registry);
-    AdminServer admin = closer.add(new AdminServer(config.adminHost(),
-        LoghaulConfig.bindPort(config.adminPort()), registry, readiness::notReadyReason,
-        readiness::readyNote));
-    log.info("Admin HTTP listening on {} (/metrics, /healthz, /readyz)",
+    AdminServer admin =
+        closer.add(
+            new AdminServer(
+                config.adminHost(),
+                LoghaulConfig.bindPort(config.adminPort()),
+                registry,
+                readiness::notReadyReason,
+                readiness::readyNote));
+    log.info(
+        "Admin HTTP listening on {} (/metrics, /healthz, /readyz)",
         ListenAddress.describe(config.adminHost(), admin.port()));
-    log.info("Pipeline consuming {} as group {} into {}", kafka.topics(), kafka.group(),
+    log.info(
+        "Pipeline consuming {} as group {} into {}",
+        kafka.topics(),
+        kafka.group(),
         table.qualifiedName());
     LoghaulServer server = new LoghaulServer(pipeline, registry, admin, otlp, closer);
     if (config.portsFile() != null) {
@@ -225,11 +289,16 @@ public final class LoghaulServer implements AutoCloseable {
     if (!kafka.embedded()) {
       return kafka.bootstrap();
     }
-    EmbeddedBroker broker = closer.add(
-        EmbeddedBroker.start(config.dataDir().resolve("kafka"), kafka.embeddedPort(),
-            kafka.embeddedControllerPort()));
-    log.info("Kafka (embedded) listening on {} (KRaft controller on 127.0.0.1:{})",
-        broker.bootstrapServers(), broker.controllerPort());
+    EmbeddedBroker broker =
+        closer.add(
+            EmbeddedBroker.start(
+                config.dataDir().resolve("kafka"),
+                kafka.embeddedPort(),
+                kafka.embeddedControllerPort()));
+    log.info(
+        "Kafka (embedded) listening on {} (KRaft controller on 127.0.0.1:{})",
+        broker.bootstrapServers(),
+        broker.controllerPort());
     return broker.bootstrapServers();
   }
 
@@ -239,15 +308,21 @@ public final class LoghaulServer implements AutoCloseable {
     if (!ch.managed()) {
       return ch.url();
     }
-    ManagedClickHouse server = closer.add(
-        ManagedClickHouse.start(config.dataDir().resolve("clickhouse"), ch.managedHttpPort()));
+    ManagedClickHouse server =
+        closer.add(
+            ManagedClickHouse.start(config.dataDir().resolve("clickhouse"), ch.managedHttpPort()));
     log.info("ClickHouse (managed) listening on {}", server.url());
     return server.url();
   }
 
   /** TLS alerts a server sends when it refuses the client's certificate (or its absence). */
-  private static final List<String> CLIENT_CERTIFICATE_ALERTS = List.of("certificate_required",
-      "bad_certificate", "unknown_ca", "certificate_unknown", "access_denied");
+  private static final List<String> CLIENT_CERTIFICATE_ALERTS =
+      List.of(
+          "certificate_required",
+          "bad_certificate",
+          "unknown_ca",
+          "certificate_unknown",
+          "access_denied");
 
   /** The TLS context of {@code clickhouse.tls.*}, or null for the JVM's defaults. */
   private static SSLContext clickhouseTls(LoghaulConfig.ClickHouse ch) throws ConfigException {
@@ -257,8 +332,11 @@ public final class LoghaulServer implements AutoCloseable {
     try {
       return PemFiles.clientContext(ch.caFile(), ch.certFile(), ch.keyFile());
     } catch (IOException | GeneralSecurityException e) {
-      String key = ch.certFile() != null && !String.valueOf(e.getMessage()).contains(
-          String.valueOf(ch.caFile())) ? "clickhouse.tls.cert-file" : "clickhouse.tls.ca-file";
+      String key =
+          ch.certFile() != null
+                  && !String.valueOf(e.getMessage()).contains(String.valueOf(ch.caFile()))
+              ? "clickhouse.tls.cert-file"
+              : "clickhouse.tls.ca-file";
       throw new ConfigException(key, key + ": unusable (" + e.getMessage() + ")");
     }
   }
@@ -267,8 +345,8 @@ public final class LoghaulServer implements AutoCloseable {
    * A TLS handshake with ClickHouse that fails names {@code clickhouse.tls.*}; every {@code
    * clickhouse.settings.*} member is one the server knows and accepts.
    */
-  private static void checkClickHouseSettings(ClickHouseHttpClient clickhouse,
-      LoghaulConfig.ClickHouse ch) throws ConfigException {
+  private static void checkClickHouseSettings(
+      ClickHouseHttpClient clickhouse, LoghaulConfig.ClickHouse ch) throws ConfigException {
     try {
       clickhouse.query("SELECT 1");
     } catch (ClickHouseException e) {
@@ -277,13 +355,23 @@ public final class LoghaulServer implements AutoCloseable {
           // an alert from the server is about our certificate; a local failure is about theirs
           String message = String.valueOf(c.getMessage());
           // (the JDK writes an alert it raised itself as "(certificate_unknown) PKIX ...")
-          String key = message.contains("Received fatal alert")
-              && CLIENT_CERTIFICATE_ALERTS.stream().anyMatch(message::contains)
-              ? "clickhouse.tls.cert-file" : "clickhouse.tls.ca-file";
-          throw new ConfigException(key, key + ": the TLS handshake with " + ch.url()
-              + " failed (expected: " + (key.equals("clickhouse.tls.ca-file")
-                  ? "the CA that signed the server's certificate" : "a client certificate the server accepts")
-              + "; TLS said: " + c.getMessage() + ")");
+          String key =
+              message.contains("Received fatal alert")
+                      && CLIENT_CERTIFICATE_ALERTS.stream().anyMatch(message::contains)
+                  ? "clickhouse.tls.cert-file"
+                  : "clickhouse.tls.ca-file";
+          throw new ConfigException(
+              key,
+              key
+                  + ": the TLS handshake with "
+                  + ch.url()
+                  + " failed (expected: "
+                  + (key.equals("clickhouse.tls.ca-file")
+                      ? "the CA that signed the server's certificate"
+                      : "a client certificate the server accepts")
+                  + "; TLS said: "
+                  + c.getMessage()
+                  + ")");
         }
       }
       // other failures (server down, auth) surface from the table check with their own message
@@ -296,8 +384,14 @@ public final class LoghaulServer implements AutoCloseable {
           continue; // not an answer about the setting: connection problems surface below
         }
         String key = "clickhouse.settings." + s.getKey();
-        throw new ConfigException(key, key + ": " + s.getValue() + " (ClickHouse refused it: "
-            + e.serverMessage().strip() + ")");
+        throw new ConfigException(
+            key,
+            key
+                + ": "
+                + s.getValue()
+                + " (ClickHouse refused it: "
+                + e.serverMessage().strip()
+                + ")");
       }
     }
   }
@@ -310,8 +404,8 @@ public final class LoghaulServer implements AutoCloseable {
       return TopicProvisioner.unprovisionedDlqMaxBytes(config.schema().maxRecordBytes());
     }
     try (Admin admin = Admin.create(kafkaClients.admin())) {
-      return new TopicProvisioner(admin).ensure(kafka.topics(), kafka.ingestTopic(),
-          kafka.dlqTopic(), kafka.topicPartitions());
+      return new TopicProvisioner(admin)
+          .ensure(kafka.topics(), kafka.ingestTopic(), kafka.dlqTopic(), kafka.topicPartitions());
     }
   }
 
@@ -320,23 +414,38 @@ public final class LoghaulServer implements AutoCloseable {
    * (stop accepting, answer in-flight requests), then their workers, then the publisher (flush to
    * Kafka).
    */
-  private static Otlp startOtlp(LoghaulConfig config, KafkaClients kafkaClients,
-      PipelineMetrics metrics, Clock clock, OpenTelemetry openTelemetry,
-      DeadLetterPublisher deadLetters, Closer closer) throws Exception {
+  private static Otlp startOtlp(
+      LoghaulConfig config,
+      KafkaClients kafkaClients,
+      PipelineMetrics metrics,
+      Clock clock,
+      OpenTelemetry openTelemetry,
+      DeadLetterPublisher deadLetters,
+      Closer closer)
+      throws Exception {
     LoghaulConfig.Otlp otlp = config.otlp();
     if (otlp.grpcPort() == 0 && otlp.httpPort() == 0) {
       return Otlp.DISABLED;
     }
-    KafkaLogPublisher publisher = closer.add(KafkaLogPublisher.create(
-        kafkaClients.otlpProducer(otlp.maxInflightBytes(), config.schema().maxRecordBytes()),
-        config.kafka().ingestTopic(), otlp.maxInflightBytes()));
+    KafkaLogPublisher publisher =
+        closer.add(
+            KafkaLogPublisher.create(
+                kafkaClients.otlpProducer(
+                    otlp.maxInflightBytes(), config.schema().maxRecordBytes()),
+                config.kafka().ingestTopic(),
+                otlp.maxInflightBytes()));
     // rejected records: counted, reported to the client and (by default) dead-lettered
     // on a thread of their own: a request worker never waits for the DLQ producer
-    RejectedRecords rejected = !otlp.deadLetterRejected() ? RejectedRecords.NONE
-        : closer.add(new RejectedRecordsQueue(
-            (request, why, transport, receivedAt) -> deadLetters.publishRejected(request, why.type(),
-                why.field(), why.message(), transport, receivedAt),
-            RejectedRecordsQueue.DEFAULT_CAPACITY, metrics::deadLetterFailed));
+    RejectedRecords rejected =
+        !otlp.deadLetterRejected()
+            ? RejectedRecords.NONE
+            : closer.add(
+                new RejectedRecordsQueue(
+                    (request, why, transport, receivedAt) ->
+                        deadLetters.publishRejected(
+                            request, why.type(), why.field(), why.message(), transport, receivedAt),
+                    RejectedRecordsQueue.DEFAULT_CAPACITY,
+                    metrics::deadLetterFailed));
     TenantTokens tokens = null;
     if (otlp.tokensFile() != null) {
       try {
@@ -344,14 +453,26 @@ public final class LoghaulServer implements AutoCloseable {
       } catch (TenantTokens.TokensFileException e) {
         throw new ConfigException("otlp.auth.tokens-file", e.getMessage());
       }
-      log.info("OTLP authentication on: bearer tokens of {} tenants from {} (re-read on change){}",
-          tokens.tenants().size(), otlp.tokensFile(), otlp.tenantMaxRecordsPerSecond() == 0 ? ""
+      log.info(
+          "OTLP authentication on: bearer tokens of {} tenants from {} (re-read on change){}",
+          tokens.tenants().size(),
+          otlp.tokensFile(),
+          otlp.tenantMaxRecordsPerSecond() == 0
+              ? ""
               : ", at most " + otlp.tenantMaxRecordsPerSecond() + " records/s per tenant");
     }
-    OtlpLogsIngester ingester = new OtlpLogsIngester(config.schema(), publisher,
-        new OtlpMetrics(metrics), openTelemetry, clock, OtlpLogsIngester.DEFAULT_PUBLISH_TIMEOUT,
-        rejected, otlp.tenantMaxRecordsPerSecond() == 0 ? null
-            : new TenantRateLimiter(otlp.tenantMaxRecordsPerSecond(), System::nanoTime));
+    OtlpLogsIngester ingester =
+        new OtlpLogsIngester(
+            config.schema(),
+            publisher,
+            new OtlpMetrics(metrics),
+            openTelemetry,
+            clock,
+            OtlpLogsIngester.DEFAULT_PUBLISH_TIMEOUT,
+            rejected,
+            otlp.tenantMaxRecordsPerSecond() == 0
+                ? null
+                : new TenantRateLimiter(otlp.tenantMaxRecordsPerSecond(), System::nanoTime));
     RequestWorkers workers = closer.add(new RequestWorkers(0));
     SslContext grpcTls = null;
     SslContext httpTls = null;
@@ -364,22 +485,40 @@ public final class LoghaulServer implements AutoCloseable {
       }
       grpcTls = OtlpSslContexts.grpc(credentials);
       httpTls = OtlpSslContexts.http(credentials);
-      log.info("OTLP TLS on (certificate {}, re-read on change; client certificates {}; {} and newer)",
-          otlp.tls().certFile(), otlp.tls().clientCaFile() == null ? "not asked for" : "required",
+      log.info(
+          "OTLP TLS on (certificate {}, re-read on change; client certificates {}; {} and newer)",
+          otlp.tls().certFile(),
+          otlp.tls().clientCaFile() == null ? "not asked for" : "required",
           otlp.tls().minVersion());
     }
     OtlpGrpcService grpc = null;
     if (otlp.grpcPort() != 0) {
-      grpc = closer.add(new OtlpGrpcService(otlp.grpcHost(),
-          LoghaulConfig.bindPort(otlp.grpcPort()), otlp.maxRequestBytes(), otlp.limits(), ingester,
-          workers, grpcTls, tokens));
+      grpc =
+          closer.add(
+              new OtlpGrpcService(
+                  otlp.grpcHost(),
+                  LoghaulConfig.bindPort(otlp.grpcPort()),
+                  otlp.maxRequestBytes(),
+                  otlp.limits(),
+                  ingester,
+                  workers,
+                  grpcTls,
+                  tokens));
       grpc.start(); // logs "OTLP/gRPC listening on ..."
     }
     OtlpHttpServer http = null;
     if (otlp.httpPort() != 0) {
-      http = closer.add(new OtlpHttpServer(otlp.httpHost(),
-          LoghaulConfig.bindPort(otlp.httpPort()), otlp.maxRequestBytes(), otlp.limits(), ingester,
-          workers, httpTls, tokens));
+      http =
+          closer.add(
+              new OtlpHttpServer(
+                  otlp.httpHost(),
+                  LoghaulConfig.bindPort(otlp.httpPort()),
+                  otlp.maxRequestBytes(),
+                  otlp.limits(),
+                  ingester,
+                  workers,
+                  httpTls,
+                  tokens));
       http.start(); // logs "OTLP/HTTP listening on ..."
     }
     return new Otlp(grpc, http);
@@ -418,8 +557,8 @@ public final class LoghaulServer implements AutoCloseable {
   }
 
   /**
-   * Stops in reverse start order: the ports file, admin, probe, OTLP listeners (answer in-flight requests), the
-   * OTLP publisher (flush), the pipeline (flush + commit), servers last. Idempotent.
+   * Stops in reverse start order: the ports file, admin, probe, OTLP listeners (answer in-flight
+   * requests), the OTLP publisher (flush), the pipeline (flush + commit), servers last. Idempotent.
    */
   @Override
   public void close() {

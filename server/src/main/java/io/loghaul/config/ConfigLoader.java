@@ -9,8 +9,8 @@ import static io.loghaul.config.ConfigKeys.BATCH_MAX_BYTES;
 import static io.loghaul.config.ConfigKeys.BATCH_MAX_DELAY_MS;
 import static io.loghaul.config.ConfigKeys.BATCH_MAX_ROWS;
 import static io.loghaul.config.ConfigKeys.CLICKHOUSE_CREATE_TABLE;
-import static io.loghaul.config.ConfigKeys.CLICKHOUSE_INSERT_TIMEOUT;
 import static io.loghaul.config.ConfigKeys.CLICKHOUSE_DATABASE;
+import static io.loghaul.config.ConfigKeys.CLICKHOUSE_INSERT_TIMEOUT;
 import static io.loghaul.config.ConfigKeys.CLICKHOUSE_MANAGED_HTTP_PORT;
 import static io.loghaul.config.ConfigKeys.CLICKHOUSE_PASSWORD;
 import static io.loghaul.config.ConfigKeys.CLICKHOUSE_PASSWORD_FILE;
@@ -42,6 +42,7 @@ import static io.loghaul.config.ConfigKeys.KAFKA_TLS_KEY_FILE;
 import static io.loghaul.config.ConfigKeys.KAFKA_TOPICS;
 import static io.loghaul.config.ConfigKeys.KAFKA_TOPIC_PARTITIONS;
 import static io.loghaul.config.ConfigKeys.OTLP_AUTH_TOKENS_FILE;
+import static io.loghaul.config.ConfigKeys.OTLP_DEAD_LETTER_REJECTED;
 import static io.loghaul.config.ConfigKeys.OTLP_GRPC_HOST;
 import static io.loghaul.config.ConfigKeys.OTLP_GRPC_MAX_CONCURRENT_STREAMS;
 import static io.loghaul.config.ConfigKeys.OTLP_GRPC_MAX_CONNECTION_AGE;
@@ -56,7 +57,6 @@ import static io.loghaul.config.ConfigKeys.OTLP_HTTP_IDLE_TIMEOUT;
 import static io.loghaul.config.ConfigKeys.OTLP_HTTP_PORT;
 import static io.loghaul.config.ConfigKeys.OTLP_MAX_CONNECTIONS;
 import static io.loghaul.config.ConfigKeys.OTLP_MAX_HEADER_BYTES;
-import static io.loghaul.config.ConfigKeys.OTLP_DEAD_LETTER_REJECTED;
 import static io.loghaul.config.ConfigKeys.OTLP_MAX_INFLIGHT_BYTES;
 import static io.loghaul.config.ConfigKeys.OTLP_MAX_REQUEST_BYTES;
 import static io.loghaul.config.ConfigKeys.OTLP_TENANT_MAX_RECORDS_PER_SECOND;
@@ -86,7 +86,6 @@ import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -103,9 +102,9 @@ import java.util.regex.Pattern;
  * <p>The keys are defined once in {@link ConfigKeys}; {@link ConfigSources} merges and parses the
  * sources, this class checks what involves several keys (password and password file, listeners on
  * one port) and assembles the records; {@link #describe()} and {@link #render} are the usage text
- * and the startup log line. Loading stops at the first problem with a {@link ConfigException}
- * whose message reads {@code key: value (expected: ...)}; secret values never appear in messages
- * or rendered output.
+ * and the startup log line. Loading stops at the first problem with a {@link ConfigException} whose
+ * message reads {@code key: value (expected: ...)}; secret values never appear in messages or
+ * rendered output.
  *
  * <p>Stateless and thread-safe.
  */
@@ -128,8 +127,8 @@ public final class ConfigLoader {
   }
 
   /**
-   * Usage text for {@code --help}: how settings are given, then one line per key with its
-   * default and meaning.
+   * Usage text for {@code --help}: how settings are given, then one line per key with its default
+   * and meaning.
    */
   public static String describe() {
     return ConfigHelp.describe(TABLE);
@@ -137,8 +136,8 @@ public final class ConfigLoader {
 
   /**
    * The effective value of every key, in table order, as text: unset optional keys are {@code
-   * (unset)}, a non-empty password is {@code ****}; {@code clickhouse.password-file} is not
-   * listed (its content is the password).
+   * (unset)}, a non-empty password is {@code ****}; {@code clickhouse.password-file} is not listed
+   * (its content is the password).
    */
   public static Map<String, String> effective(LoghaulConfig config) {
     return EffectiveConfig.of(TABLE, requireNonNull(config, "config"));
@@ -163,86 +162,102 @@ public final class ConfigLoader {
     checkEmbeddedAllowed(v);
     String password = password(v);
     checkPortsDistinct(v);
-    LoghaulConfig.Kafka kafka = new LoghaulConfig.Kafka(
-        v.get(KAFKA_BOOTSTRAP),
-        v.get(KAFKA_EMBEDDED_PORT),
-        v.get(KAFKA_EMBEDDED_CONTROLLER_PORT),
-        v.get(KAFKA_TOPICS),
-        v.get(KAFKA_INGEST_TOPIC),
-        v.get(KAFKA_DLQ_TOPIC),
-        v.get(KAFKA_GROUP),
-        v.get(KAFKA_CREATE_TOPICS),
-        v.get(KAFKA_TOPIC_PARTITIONS),
-        kafkaSecurity(v));
-    LoghaulConfig.Batch batch = new LoghaulConfig.Batch(
-        v.get(BATCH_MAX_ROWS),
-        v.get(BATCH_MAX_BYTES),
-        v.get(BATCH_MAX_DELAY_MS));
-    LoghaulConfig.ClickHouse clickhouse = new LoghaulConfig.ClickHouse(
-        v.get(CLICKHOUSE_URL),
-        v.get(CLICKHOUSE_MANAGED_HTTP_PORT),
-        v.get(CLICKHOUSE_USER),
-        password,
-        v.get(CLICKHOUSE_DATABASE),
-        v.get(CLICKHOUSE_TABLE),
-        v.get(CLICKHOUSE_CREATE_TABLE),
-        v.get(CLICKHOUSE_INSERT_TIMEOUT),
-        v.get(CLICKHOUSE_TLS_CA_FILE),
-        v.get(CLICKHOUSE_TLS_CERT_FILE),
-        v.get(CLICKHOUSE_TLS_KEY_FILE),
-        v.get(CLICKHOUSE_SETTINGS));
+    LoghaulConfig.Kafka kafka =
+        new LoghaulConfig.Kafka(
+            v.get(KAFKA_BOOTSTRAP),
+            v.get(KAFKA_EMBEDDED_PORT),
+            v.get(KAFKA_EMBEDDED_CONTROLLER_PORT),
+            v.get(KAFKA_TOPICS),
+            v.get(KAFKA_INGEST_TOPIC),
+            v.get(KAFKA_DLQ_TOPIC),
+            v.get(KAFKA_GROUP),
+            v.get(KAFKA_CREATE_TOPICS),
+            v.get(KAFKA_TOPIC_PARTITIONS),
+            kafkaSecurity(v));
+    LoghaulConfig.Batch batch =
+        new LoghaulConfig.Batch(
+            v.get(BATCH_MAX_ROWS), v.get(BATCH_MAX_BYTES), v.get(BATCH_MAX_DELAY_MS));
+    LoghaulConfig.ClickHouse clickhouse =
+        new LoghaulConfig.ClickHouse(
+            v.get(CLICKHOUSE_URL),
+            v.get(CLICKHOUSE_MANAGED_HTTP_PORT),
+            v.get(CLICKHOUSE_USER),
+            password,
+            v.get(CLICKHOUSE_DATABASE),
+            v.get(CLICKHOUSE_TABLE),
+            v.get(CLICKHOUSE_CREATE_TABLE),
+            v.get(CLICKHOUSE_INSERT_TIMEOUT),
+            v.get(CLICKHOUSE_TLS_CA_FILE),
+            v.get(CLICKHOUSE_TLS_CERT_FILE),
+            v.get(CLICKHOUSE_TLS_KEY_FILE),
+            v.get(CLICKHOUSE_SETTINGS));
     checkClickHouseSecurity(clickhouse);
-    SchemaLimits schema = new SchemaLimits(
-        v.get(SCHEMA_MAX_RECORD_BYTES),
-        v.get(SCHEMA_MAX_SERVICE_NAME_BYTES),
-        v.get(SCHEMA_MAX_MESSAGE_BYTES),
-        v.get(SCHEMA_MAX_ATTRIBUTES),
-        v.get(SCHEMA_MAX_ATTRIBUTE_KEY_BYTES),
-        v.get(SCHEMA_MAX_ATTRIBUTE_VALUE_BYTES),
-        v.get(SCHEMA_MAX_DEPTH),
-        v.get(SCHEMA_MAX_AGE_SECONDS),
-        v.get(SCHEMA_MAX_FUTURE_SECONDS));
-    ListenerLimits limits = new ListenerLimits(
-        v.get(OTLP_MAX_CONNECTIONS),
-        v.get(OTLP_MAX_HEADER_BYTES),
-        v.get(OTLP_HTTP_HEADER_TIMEOUT),
-        v.get(OTLP_HTTP_BODY_TIMEOUT),
-        v.get(OTLP_HTTP_IDLE_TIMEOUT),
-        v.get(OTLP_GRPC_MAX_CONCURRENT_STREAMS),
-        v.get(OTLP_GRPC_MIN_PING_INTERVAL),
-        v.get(OTLP_GRPC_MAX_CONNECTION_IDLE),
-        v.get(OTLP_GRPC_MAX_CONNECTION_AGE),
-        v.get(OTLP_GRPC_MAX_CONNECTION_AGE_GRACE));
-    LoghaulConfig.Otlp otlp = new LoghaulConfig.Otlp(
-        v.get(OTLP_GRPC_HOST),
-        v.get(OTLP_GRPC_PORT),
-        v.get(OTLP_HTTP_HOST),
-        v.get(OTLP_HTTP_PORT),
-        v.get(OTLP_MAX_REQUEST_BYTES),
-        v.get(OTLP_MAX_INFLIGHT_BYTES),
-        limits,
-        v.get(OTLP_DEAD_LETTER_REJECTED),
-        otlpTls(v),
-        v.get(OTLP_AUTH_TOKENS_FILE),
-        v.get(OTLP_TENANT_MAX_RECORDS_PER_SECOND));
+    SchemaLimits schema =
+        new SchemaLimits(
+            v.get(SCHEMA_MAX_RECORD_BYTES),
+            v.get(SCHEMA_MAX_SERVICE_NAME_BYTES),
+            v.get(SCHEMA_MAX_MESSAGE_BYTES),
+            v.get(SCHEMA_MAX_ATTRIBUTES),
+            v.get(SCHEMA_MAX_ATTRIBUTE_KEY_BYTES),
+            v.get(SCHEMA_MAX_ATTRIBUTE_VALUE_BYTES),
+            v.get(SCHEMA_MAX_DEPTH),
+            v.get(SCHEMA_MAX_AGE_SECONDS),
+            v.get(SCHEMA_MAX_FUTURE_SECONDS));
+    ListenerLimits limits =
+        new ListenerLimits(
+            v.get(OTLP_MAX_CONNECTIONS),
+            v.get(OTLP_MAX_HEADER_BYTES),
+            v.get(OTLP_HTTP_HEADER_TIMEOUT),
+            v.get(OTLP_HTTP_BODY_TIMEOUT),
+            v.get(OTLP_HTTP_IDLE_TIMEOUT),
+            v.get(OTLP_GRPC_MAX_CONCURRENT_STREAMS),
+            v.get(OTLP_GRPC_MIN_PING_INTERVAL),
+            v.get(OTLP_GRPC_MAX_CONNECTION_IDLE),
+            v.get(OTLP_GRPC_MAX_CONNECTION_AGE),
+            v.get(OTLP_GRPC_MAX_CONNECTION_AGE_GRACE));
+    LoghaulConfig.Otlp otlp =
+        new LoghaulConfig.Otlp(
+            v.get(OTLP_GRPC_HOST),
+            v.get(OTLP_GRPC_PORT),
+            v.get(OTLP_HTTP_HOST),
+            v.get(OTLP_HTTP_PORT),
+            v.get(OTLP_MAX_REQUEST_BYTES),
+            v.get(OTLP_MAX_INFLIGHT_BYTES),
+            limits,
+            v.get(OTLP_DEAD_LETTER_REJECTED),
+            otlpTls(v),
+            v.get(OTLP_AUTH_TOKENS_FILE),
+            v.get(OTLP_TENANT_MAX_RECORDS_PER_SECOND));
     if (otlp.tenantMaxRecordsPerSecond() > 0 && otlp.tokensFile() == null) {
-      throw new ConfigException(OTLP_TENANT_MAX_RECORDS_PER_SECOND.name(),
-          OTLP_TENANT_MAX_RECORDS_PER_SECOND.name() + ": " + otlp.tenantMaxRecordsPerSecond()
-              + " (expected: 0 unless " + OTLP_AUTH_TOKENS_FILE.name()
+      throw new ConfigException(
+          OTLP_TENANT_MAX_RECORDS_PER_SECOND.name(),
+          OTLP_TENANT_MAX_RECORDS_PER_SECOND.name()
+              + ": "
+              + otlp.tenantMaxRecordsPerSecond()
+              + " (expected: 0 unless "
+              + OTLP_AUTH_TOKENS_FILE.name()
               + " is set: tenants are who its tokens name)");
     }
-    LoghaulConfig.Tracing tracing = new LoghaulConfig.Tracing(
-        v.get(TRACING_OTLP_ENDPOINT),
-        v.get(TRACING_SAMPLE_RATIO));
-    return new LoghaulConfig(v.get(DATA_DIR), kafka, clickhouse, batch, schema, otlp,
-        v.get(ADMIN_HOST), v.get(ADMIN_PORT), v.get(ADMIN_PORTS_FILE), tracing,
+    LoghaulConfig.Tracing tracing =
+        new LoghaulConfig.Tracing(v.get(TRACING_OTLP_ENDPOINT), v.get(TRACING_SAMPLE_RATIO));
+    return new LoghaulConfig(
+        v.get(DATA_DIR),
+        kafka,
+        clickhouse,
+        batch,
+        schema,
+        otlp,
+        v.get(ADMIN_HOST),
+        v.get(ADMIN_PORT),
+        v.get(ADMIN_PORTS_FILE),
+        tracing,
         v.get(EMBEDDED_ALLOWED));
   }
 
   /**
    * With {@code embedded.allowed=false} (the container image sets it) a missing {@code
-   * kafka.bootstrap} or {@code clickhouse.url} is a startup error rather than an embedded broker
-   * or a ClickHouse child inside a container that was meant to reach real clusters.
+   * kafka.bootstrap} or {@code clickhouse.url} is a startup error rather than an embedded broker or
+   * a ClickHouse child inside a container that was meant to reach real clusters.
    */
   private static void checkEmbeddedAllowed(Values v) throws ConfigException {
     if (v.get(EMBEDDED_ALLOWED)) return;
@@ -250,33 +265,51 @@ public final class ConfigLoader {
     if (v.get(KAFKA_BOOTSTRAP) == null) missing.add(KAFKA_BOOTSTRAP.name());
     if (v.get(CLICKHOUSE_URL) == null) missing.add(CLICKHOUSE_URL.name());
     if (missing.isEmpty()) return;
-    throw new ConfigException(missing.get(0), String.join(", ", missing)
-        + ": (unset) (expected: set; production mode needs both kafka.bootstrap and clickhouse.url"
-        + " because " + EMBEDDED_ALLOWED.name() + "=false; set " + EMBEDDED_ALLOWED.name()
-        + "=true to run an embedded Kafka broker and a managed ClickHouse instead)");
+    throw new ConfigException(
+        missing.get(0),
+        String.join(", ", missing)
+            + ": (unset) (expected: set; production mode needs both kafka.bootstrap and clickhouse.url"
+            + " because "
+            + EMBEDDED_ALLOWED.name()
+            + "=false; set "
+            + EMBEDDED_ALLOWED.name()
+            + "=true to run an embedded Kafka broker and a managed ClickHouse instead)");
   }
 
   /**
    * Kafka client properties that a typed key sets, by property (or property prefix, ending in
-   * {@code .}), with that key; a {@code kafka.client.*} member setting one is refused when the
-   * key is given (or, for {@code *}-marked keys, always: the typed key always sets it).
+   * {@code .}), with that key; a {@code kafka.client.*} member setting one is refused when the key
+   * is given (or, for {@code *}-marked keys, always: the typed key always sets it).
    */
-  private static final Map<String, String> TYPED_KAFKA_PROPERTIES = Map.ofEntries(
-      Map.entry("bootstrap.servers", "*" + KAFKA_BOOTSTRAP.name()),
-      Map.entry("group.id", "*" + KAFKA_GROUP.name()),
-      Map.entry("security.protocol", "*" + KAFKA_SECURITY_PROTOCOL.name()),
-      Map.entry("sasl.mechanism", KAFKA_SASL_MECHANISM.name()),
-      Map.entry("sasl.jaas.config", KAFKA_SASL_USERNAME.name()),
-      Map.entry("ssl.truststore.", KAFKA_TLS_CA_FILE.name()),
-      Map.entry("ssl.keystore.", KAFKA_TLS_CERT_FILE.name()),
-      Map.entry("ssl.key.password", KAFKA_TLS_CERT_FILE.name()));
+  private static final Map<String, String> TYPED_KAFKA_PROPERTIES =
+      Map.ofEntries(
+          Map.entry("bootstrap.servers", "*" + KAFKA_BOOTSTRAP.name()),
+          Map.entry("group.id", "*" + KAFKA_GROUP.name()),
+          Map.entry("security.protocol", "*" + KAFKA_SECURITY_PROTOCOL.name()),
+          Map.entry("sasl.mechanism", KAFKA_SASL_MECHANISM.name()),
+          Map.entry("sasl.jaas.config", KAFKA_SASL_USERNAME.name()),
+          Map.entry("ssl.truststore.", KAFKA_TLS_CA_FILE.name()),
+          Map.entry("ssl.keystore.", KAFKA_TLS_CERT_FILE.name()),
+          Map.entry("ssl.key.password", KAFKA_TLS_CERT_FILE.name()));
 
-  /** Client properties loghaul's correctness depends on: never taken from {@code kafka.client.*}. */
-  private static final List<String> OWNED_KAFKA_PROPERTIES = List.of("enable.auto.commit",
-      "isolation.level", "acks", "enable.idempotence", "key.serializer", "value.serializer",
-      "key.deserializer", "value.deserializer");
+  /**
+   * Client properties loghaul's correctness depends on: never taken from {@code kafka.client.*}.
+   */
+  private static final List<String> OWNED_KAFKA_PROPERTIES =
+      List.of(
+          "enable.auto.commit",
+          "isolation.level",
+          "acks",
+          "enable.idempotence",
+          "key.serializer",
+          "value.serializer",
+          "key.deserializer",
+          "value.deserializer");
 
-  /** The {@code kafka.security.*}, {@code kafka.sasl.*}, {@code kafka.tls.*} and {@code kafka.client.*} keys, checked together. */
+  /**
+   * The {@code kafka.security.*}, {@code kafka.sasl.*}, {@code kafka.tls.*} and {@code
+   * kafka.client.*} keys, checked together.
+   */
   private static LoghaulConfig.KafkaSecurity kafkaSecurity(Values v) throws ConfigException {
     String protocol = v.get(KAFKA_SECURITY_PROTOCOL);
     boolean sasl = protocol.startsWith("SASL_");
@@ -284,57 +317,95 @@ public final class ConfigLoader {
     Map<String, String> client = v.get(KAFKA_CLIENT);
     checkClientProperties(v, client);
     if (v.get(KAFKA_BOOTSTRAP) == null && !protocol.equals(LoghaulConfig.KafkaSecurity.PLAINTEXT)) {
-      throw invalid(KAFKA_SECURITY_PROTOCOL.name(), protocol, "PLAINTEXT while "
-          + KAFKA_BOOTSTRAP.name() + " is unset: the embedded broker listens in plaintext only");
+      throw invalid(
+          KAFKA_SECURITY_PROTOCOL.name(),
+          protocol,
+          "PLAINTEXT while "
+              + KAFKA_BOOTSTRAP.name()
+              + " is unset: the embedded broker listens in plaintext only");
     }
     String mechanism = v.get(KAFKA_SASL_MECHANISM);
     String username = v.get(KAFKA_SASL_USERNAME);
-    boolean passwordGiven = v.get(KAFKA_SASL_PASSWORD) != null || v.get(KAFKA_SASL_PASSWORD_FILE) != null;
+    boolean passwordGiven =
+        v.get(KAFKA_SASL_PASSWORD) != null || v.get(KAFKA_SASL_PASSWORD_FILE) != null;
     if (!sasl) {
-      for (Key<?> key : List.of(KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD,
-          KAFKA_SASL_PASSWORD_FILE)) {
+      for (Key<?> key :
+          List.of(
+              KAFKA_SASL_MECHANISM,
+              KAFKA_SASL_USERNAME,
+              KAFKA_SASL_PASSWORD,
+              KAFKA_SASL_PASSWORD_FILE)) {
         if (v.get(key) != null) {
-          throw new ConfigException(key.name(), key.name() + ": set (expected: unset unless "
-              + KAFKA_SECURITY_PROTOCOL.name() + " is SASL_PLAINTEXT or SASL_SSL; it is "
-              + protocol + ")");
+          throw new ConfigException(
+              key.name(),
+              key.name()
+                  + ": set (expected: unset unless "
+                  + KAFKA_SECURITY_PROTOCOL.name()
+                  + " is SASL_PLAINTEXT or SASL_SSL; it is "
+                  + protocol
+                  + ")");
         }
       }
     } else if (mechanism == null && !client.containsKey("sasl.mechanism")) {
-      throw new ConfigException(KAFKA_SASL_MECHANISM.name(), KAFKA_SASL_MECHANISM.name()
-          + ": unset (expected: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 with "
-          + KAFKA_SECURITY_PROTOCOL.name() + "=" + protocol
-          + ", or another mechanism through kafka.client.sasl.mechanism)");
-    } else if (mechanism != null && username == null
-        && !client.containsKey("sasl.jaas.config")) {
-      throw new ConfigException(KAFKA_SASL_USERNAME.name(), KAFKA_SASL_USERNAME.name()
-          + ": unset (expected: the SASL user name, with " + KAFKA_SASL_MECHANISM.name() + "="
-          + mechanism + ")");
+      throw new ConfigException(
+          KAFKA_SASL_MECHANISM.name(),
+          KAFKA_SASL_MECHANISM.name()
+              + ": unset (expected: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 with "
+              + KAFKA_SECURITY_PROTOCOL.name()
+              + "="
+              + protocol
+              + ", or another mechanism through kafka.client.sasl.mechanism)");
+    } else if (mechanism != null && username == null && !client.containsKey("sasl.jaas.config")) {
+      throw new ConfigException(
+          KAFKA_SASL_USERNAME.name(),
+          KAFKA_SASL_USERNAME.name()
+              + ": unset (expected: the SASL user name, with "
+              + KAFKA_SASL_MECHANISM.name()
+              + "="
+              + mechanism
+              + ")");
     }
     if (username != null && mechanism == null) {
-      throw new ConfigException(KAFKA_SASL_MECHANISM.name(), KAFKA_SASL_MECHANISM.name()
-          + ": unset (expected: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 with "
-          + KAFKA_SASL_USERNAME.name() + ")");
+      throw new ConfigException(
+          KAFKA_SASL_MECHANISM.name(),
+          KAFKA_SASL_MECHANISM.name()
+              + ": unset (expected: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 with "
+              + KAFKA_SASL_USERNAME.name()
+              + ")");
     }
     if (username != null && !passwordGiven) {
-      throw new ConfigException(KAFKA_SASL_PASSWORD.name(), KAFKA_SASL_PASSWORD.name()
-          + ": unset (expected: the password of " + KAFKA_SASL_USERNAME.name() + ", or "
-          + KAFKA_SASL_PASSWORD_FILE.name() + ")");
+      throw new ConfigException(
+          KAFKA_SASL_PASSWORD.name(),
+          KAFKA_SASL_PASSWORD.name()
+              + ": unset (expected: the password of "
+              + KAFKA_SASL_USERNAME.name()
+              + ", or "
+              + KAFKA_SASL_PASSWORD_FILE.name()
+              + ")");
     }
     if (username == null && passwordGiven) {
-      Key<?> key = v.get(KAFKA_SASL_PASSWORD) != null ? KAFKA_SASL_PASSWORD : KAFKA_SASL_PASSWORD_FILE;
-      throw new ConfigException(key.name(), key.name() + ": set (expected: together with "
-          + KAFKA_SASL_USERNAME.name() + ")");
+      Key<?> key =
+          v.get(KAFKA_SASL_PASSWORD) != null ? KAFKA_SASL_PASSWORD : KAFKA_SASL_PASSWORD_FILE;
+      throw new ConfigException(
+          key.name(),
+          key.name() + ": set (expected: together with " + KAFKA_SASL_USERNAME.name() + ")");
     }
     String password = null;
     String passwordKey = null;
     if (passwordGiven) {
       Path file = v.get(KAFKA_SASL_PASSWORD_FILE);
       if (file != null && v.get(KAFKA_SASL_PASSWORD) != null) {
-        throw new ConfigException(KAFKA_SASL_PASSWORD_FILE.name(),
-            KAFKA_SASL_PASSWORD_FILE.name() + ": " + echo(file.toString())
-                + " (expected: not set together with " + KAFKA_SASL_PASSWORD.name() + ")");
+        throw new ConfigException(
+            KAFKA_SASL_PASSWORD_FILE.name(),
+            KAFKA_SASL_PASSWORD_FILE.name()
+                + ": "
+                + echo(file.toString())
+                + " (expected: not set together with "
+                + KAFKA_SASL_PASSWORD.name()
+                + ")");
       }
-      password = file == null ? v.get(KAFKA_SASL_PASSWORD) : readSecret(KAFKA_SASL_PASSWORD_FILE, file);
+      password =
+          file == null ? v.get(KAFKA_SASL_PASSWORD) : readSecret(KAFKA_SASL_PASSWORD_FILE, file);
       passwordKey = file == null ? KAFKA_SASL_PASSWORD.name() : KAFKA_SASL_PASSWORD_FILE.name();
     }
     Path ca = v.get(KAFKA_TLS_CA_FILE);
@@ -343,58 +414,84 @@ public final class ConfigLoader {
     if (!tls) {
       for (Key<Path> k : List.of(KAFKA_TLS_CA_FILE, KAFKA_TLS_CERT_FILE, KAFKA_TLS_KEY_FILE)) {
         if (v.get(k) != null) {
-          throw new ConfigException(k.name(), k.name() + ": " + echo(v.get(k).toString())
-              + " (expected: unset unless " + KAFKA_SECURITY_PROTOCOL.name()
-              + " is SSL or SASL_SSL; it is " + protocol + ")");
+          throw new ConfigException(
+              k.name(),
+              k.name()
+                  + ": "
+                  + echo(v.get(k).toString())
+                  + " (expected: unset unless "
+                  + KAFKA_SECURITY_PROTOCOL.name()
+                  + " is SSL or SASL_SSL; it is "
+                  + protocol
+                  + ")");
         }
       }
     }
     if ((cert == null) != (key == null)) {
       Key<Path> missing = cert == null ? KAFKA_TLS_CERT_FILE : KAFKA_TLS_KEY_FILE;
       Key<Path> other = cert == null ? KAFKA_TLS_KEY_FILE : KAFKA_TLS_CERT_FILE;
-      throw new ConfigException(missing.name(), missing.name() + ": unset (expected: set together with "
-          + other.name() + ")");
+      throw new ConfigException(
+          missing.name(),
+          missing.name() + ": unset (expected: set together with " + other.name() + ")");
     }
     checkPem(KAFKA_TLS_CA_FILE, ca, "-----BEGIN CERTIFICATE-----", "PEM certificates");
     checkPem(KAFKA_TLS_CERT_FILE, cert, "-----BEGIN CERTIFICATE-----", "a PEM certificate chain");
-    checkPem(KAFKA_TLS_KEY_FILE, key, "-----BEGIN PRIVATE KEY-----",
+    checkPem(
+        KAFKA_TLS_KEY_FILE,
+        key,
+        "-----BEGIN PRIVATE KEY-----",
         "an unencrypted PKCS#8 PEM key (BEGIN PRIVATE KEY); convert with "
             + "openssl pkcs8 -topk8 -nocrypt");
-    return new LoghaulConfig.KafkaSecurity(protocol, mechanism, username, password, passwordKey,
-        ca, cert, key, client);
+    return new LoghaulConfig.KafkaSecurity(
+        protocol, mechanism, username, password, passwordKey, ca, cert, key, client);
   }
 
-  private static final Pattern SETTING_NAME =
-      Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+  private static final Pattern SETTING_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
 
   /** {@code clickhouse.tls.*} need an https URL; settings names are identifiers. */
   private static void checkClickHouseSecurity(LoghaulConfig.ClickHouse ch) throws ConfigException {
     for (String name : ch.settings().keySet()) {
       if (!SETTING_NAME.matcher(name).matches()) {
         String key = CLICKHOUSE_SETTINGS.prefix() + name;
-        throw new ConfigException(key, key + ": set (expected: a setting name matching "
-            + "[A-Za-z_][A-Za-z0-9_]*)");
+        throw new ConfigException(
+            key, key + ": set (expected: a setting name matching " + "[A-Za-z_][A-Za-z0-9_]*)");
       }
     }
     boolean https = ch.url() != null && ch.url().startsWith("https://");
-    for (Key<Path> k : List.of(CLICKHOUSE_TLS_CA_FILE, CLICKHOUSE_TLS_CERT_FILE, CLICKHOUSE_TLS_KEY_FILE)) {
-      Path p = k == CLICKHOUSE_TLS_CA_FILE ? ch.caFile()
-          : k == CLICKHOUSE_TLS_CERT_FILE ? ch.certFile() : ch.keyFile();
+    for (Key<Path> k :
+        List.of(CLICKHOUSE_TLS_CA_FILE, CLICKHOUSE_TLS_CERT_FILE, CLICKHOUSE_TLS_KEY_FILE)) {
+      Path p =
+          k == CLICKHOUSE_TLS_CA_FILE
+              ? ch.caFile()
+              : k == CLICKHOUSE_TLS_CERT_FILE ? ch.certFile() : ch.keyFile();
       if (p != null && !https) {
-        throw new ConfigException(k.name(), k.name() + ": " + echo(p.toString())
-            + " (expected: unset unless clickhouse.url is https://...)");
+        throw new ConfigException(
+            k.name(),
+            k.name()
+                + ": "
+                + echo(p.toString())
+                + " (expected: unset unless clickhouse.url is https://...)");
       }
     }
     if ((ch.certFile() == null) != (ch.keyFile() == null)) {
-      Key<Path> missing = ch.certFile() == null ? CLICKHOUSE_TLS_CERT_FILE : CLICKHOUSE_TLS_KEY_FILE;
+      Key<Path> missing =
+          ch.certFile() == null ? CLICKHOUSE_TLS_CERT_FILE : CLICKHOUSE_TLS_KEY_FILE;
       Key<Path> other = ch.certFile() == null ? CLICKHOUSE_TLS_KEY_FILE : CLICKHOUSE_TLS_CERT_FILE;
-      throw new ConfigException(missing.name(), missing.name()
-          + ": unset (expected: set together with " + other.name() + ")");
+      throw new ConfigException(
+          missing.name(),
+          missing.name() + ": unset (expected: set together with " + other.name() + ")");
     }
-    checkPem(CLICKHOUSE_TLS_CA_FILE, ch.caFile(), "-----BEGIN CERTIFICATE-----", "PEM certificates");
-    checkPem(CLICKHOUSE_TLS_CERT_FILE, ch.certFile(), "-----BEGIN CERTIFICATE-----",
+    checkPem(
+        CLICKHOUSE_TLS_CA_FILE, ch.caFile(), "-----BEGIN CERTIFICATE-----", "PEM certificates");
+    checkPem(
+        CLICKHOUSE_TLS_CERT_FILE,
+        ch.certFile(),
+        "-----BEGIN CERTIFICATE-----",
         "a PEM certificate chain");
-    checkPem(CLICKHOUSE_TLS_KEY_FILE, ch.keyFile(), "-----BEGIN PRIVATE KEY-----",
+    checkPem(
+        CLICKHOUSE_TLS_KEY_FILE,
+        ch.keyFile(),
+        "-----BEGIN PRIVATE KEY-----",
         "an unencrypted PKCS#8 PEM key (BEGIN PRIVATE KEY); convert with "
             + "openssl pkcs8 -topk8 -nocrypt");
   }
@@ -407,24 +504,42 @@ public final class ConfigLoader {
     if ((cert == null) != (key == null)) {
       Key<Path> missing = cert == null ? OTLP_TLS_CERT_FILE : OTLP_TLS_KEY_FILE;
       Key<Path> other = cert == null ? OTLP_TLS_KEY_FILE : OTLP_TLS_CERT_FILE;
-      throw new ConfigException(missing.name(), missing.name()
-          + ": unset (expected: set together with " + other.name() + ")");
+      throw new ConfigException(
+          missing.name(),
+          missing.name() + ": unset (expected: set together with " + other.name() + ")");
     }
     if (cert == null) {
       if (clientCa != null) {
-        throw new ConfigException(OTLP_TLS_CLIENT_CA_FILE.name(), OTLP_TLS_CLIENT_CA_FILE.name()
-            + ": " + echo(clientCa.toString()) + " (expected: together with "
-            + OTLP_TLS_CERT_FILE.name() + " and " + OTLP_TLS_KEY_FILE.name() + ")");
+        throw new ConfigException(
+            OTLP_TLS_CLIENT_CA_FILE.name(),
+            OTLP_TLS_CLIENT_CA_FILE.name()
+                + ": "
+                + echo(clientCa.toString())
+                + " (expected: together with "
+                + OTLP_TLS_CERT_FILE.name()
+                + " and "
+                + OTLP_TLS_KEY_FILE.name()
+                + ")");
       }
       if (v.given(OTLP_TLS_MIN_VERSION)) {
-        throw new ConfigException(OTLP_TLS_MIN_VERSION.name(), OTLP_TLS_MIN_VERSION.name()
-            + ": " + v.get(OTLP_TLS_MIN_VERSION) + " (expected: together with "
-            + OTLP_TLS_CERT_FILE.name() + " and " + OTLP_TLS_KEY_FILE.name() + ")");
+        throw new ConfigException(
+            OTLP_TLS_MIN_VERSION.name(),
+            OTLP_TLS_MIN_VERSION.name()
+                + ": "
+                + v.get(OTLP_TLS_MIN_VERSION)
+                + " (expected: together with "
+                + OTLP_TLS_CERT_FILE.name()
+                + " and "
+                + OTLP_TLS_KEY_FILE.name()
+                + ")");
       }
       return null;
     }
     checkPem(OTLP_TLS_CERT_FILE, cert, "-----BEGIN CERTIFICATE-----", "a PEM certificate chain");
-    checkPem(OTLP_TLS_KEY_FILE, key, "-----BEGIN PRIVATE KEY-----",
+    checkPem(
+        OTLP_TLS_KEY_FILE,
+        key,
+        "-----BEGIN PRIVATE KEY-----",
         "an unencrypted PKCS#8 PEM key (BEGIN PRIVATE KEY); convert with "
             + "openssl pkcs8 -topk8 -nocrypt");
     checkPem(OTLP_TLS_CLIENT_CA_FILE, clientCa, "-----BEGIN CERTIFICATE-----", "PEM certificates");
@@ -437,8 +552,12 @@ public final class ConfigLoader {
     for (String property : client.keySet()) {
       String member = KAFKA_CLIENT.prefix() + property;
       if (OWNED_KAFKA_PROPERTIES.contains(property)) {
-        throw new ConfigException(member, member + ": set (expected: unset; loghaul sets "
-            + property + " itself and depends on its value)");
+        throw new ConfigException(
+            member,
+            member
+                + ": set (expected: unset; loghaul sets "
+                + property
+                + " itself and depends on its value)");
       }
       for (Map.Entry<String, String> typed : TYPED_KAFKA_PROPERTIES.entrySet()) {
         String p = typed.getKey();
@@ -447,8 +566,16 @@ public final class ConfigLoader {
         boolean always = typed.getValue().startsWith("*");
         String keyName = always ? typed.getValue().substring(1) : typed.getValue();
         if (always || v.get(TABLE.key(keyName)) != null) {
-          throw new ConfigException(member, member + ": set (expected: not set together with "
-              + keyName + ", which sets " + property + "; use " + keyName + " only)");
+          throw new ConfigException(
+              member,
+              member
+                  + ": set (expected: not set together with "
+                  + keyName
+                  + ", which sets "
+                  + property
+                  + "; use "
+                  + keyName
+                  + " only)");
         }
       }
     }
@@ -462,8 +589,15 @@ public final class ConfigLoader {
     try {
       content = Files.readString(file, UTF_8);
     } catch (IOException e) {
-      throw new ConfigException(key.name(), key.name() + ": " + echo(file.toString())
-          + " (expected: a readable file; " + e.getClass().getSimpleName() + ")", e);
+      throw new ConfigException(
+          key.name(),
+          key.name()
+              + ": "
+              + echo(file.toString())
+              + " (expected: a readable file; "
+              + e.getClass().getSimpleName()
+              + ")",
+          e);
     }
     if (!content.contains(marker)) {
       throw invalid(key.name(), file.toString(), expected);
@@ -478,9 +612,14 @@ public final class ConfigLoader {
       return password;
     }
     if (v.given(CLICKHOUSE_PASSWORD) && !password.isEmpty()) {
-      throw new ConfigException(CLICKHOUSE_PASSWORD_FILE.name(),
-          CLICKHOUSE_PASSWORD_FILE.name() + ": " + echo(file.toString())
-              + " (expected: not set together with " + CLICKHOUSE_PASSWORD.name() + ")");
+      throw new ConfigException(
+          CLICKHOUSE_PASSWORD_FILE.name(),
+          CLICKHOUSE_PASSWORD_FILE.name()
+              + ": "
+              + echo(file.toString())
+              + " (expected: not set together with "
+              + CLICKHOUSE_PASSWORD.name()
+              + ")");
     }
     return readSecret(CLICKHOUSE_PASSWORD_FILE, file);
   }
@@ -493,8 +632,15 @@ public final class ConfigLoader {
     } catch (CharacterCodingException e) {
       throw invalid(key.name(), file.toString(), "a UTF-8 text file");
     } catch (IOException e) {
-      throw new ConfigException(key.name(), key.name() + ": " + echo(file.toString())
-          + " (expected: a readable file; " + e.getClass().getSimpleName() + ")", e);
+      throw new ConfigException(
+          key.name(),
+          key.name()
+              + ": "
+              + echo(file.toString())
+              + " (expected: a readable file; "
+              + e.getClass().getSimpleName()
+              + ")",
+          e);
     }
     int end = content.length();
     while (end > 0 && (content.charAt(end - 1) == '\n' || content.charAt(end - 1) == '\r')) end--;
@@ -520,15 +666,19 @@ public final class ConfigLoader {
       }
     }
     if (v.get(KAFKA_BOOTSTRAP) == null) {
-      int controller = LoghaulConfig.Kafka.controllerPort(v.get(KAFKA_EMBEDDED_PORT),
-          v.get(KAFKA_EMBEDDED_CONTROLLER_PORT));
+      int controller =
+          LoghaulConfig.Kafka.controllerPort(
+              v.get(KAFKA_EMBEDDED_PORT), v.get(KAFKA_EMBEDDED_CONTROLLER_PORT));
       Key<Integer> other = used.get(controller);
       if (other != null && other != KAFKA_EMBEDDED_PORT) {
         throw portClash(v, other, KAFKA_EMBEDDED_CONTROLLER_PORT, controller);
       }
       if (controller > 65535) {
-        throw new ConfigException(KAFKA_EMBEDDED_CONTROLLER_PORT.name(),
-            KAFKA_EMBEDDED_CONTROLLER_PORT.name() + ": (unset: kafka.embedded.port + 1 = " + controller
+        throw new ConfigException(
+            KAFKA_EMBEDDED_CONTROLLER_PORT.name(),
+            KAFKA_EMBEDDED_CONTROLLER_PORT.name()
+                + ": (unset: kafka.embedded.port + 1 = "
+                + controller
                 + ") (expected: a port up to 65535; set it, or lower kafka.embedded.port)");
       }
     }
@@ -538,16 +688,23 @@ public final class ConfigLoader {
    * Two listeners on one port: the error names the key the user set (the other one only kept its
    * default), or both when both were set. {@code first} was claimed before {@code second}.
    */
-  private static ConfigException portClash(Values v, Key<Integer> first, Key<Integer> second, int port) {
+  private static ConfigException portClash(
+      Values v, Key<Integer> first, Key<Integer> second, int port) {
     boolean firstGiven = v.given(first);
     boolean secondGiven = v.given(second);
     Key<Integer> blamed = firstGiven && !secondGiven ? first : second;
     Key<Integer> other = blamed == first ? second : first;
     boolean otherGiven = blamed == first ? secondGiven : firstGiven;
-    String whose = otherGiven ? other.name() + ", also set to " + port
-        : other.name() + ", whose default is " + (other == KAFKA_EMBEDDED_CONTROLLER_PORT
-            ? "kafka.embedded.port + 1" : Integer.toString(port));
-    return new ConfigException(blamed.name(),
+    String whose =
+        otherGiven
+            ? other.name() + ", also set to " + port
+            : other.name()
+                + ", whose default is "
+                + (other == KAFKA_EMBEDDED_CONTROLLER_PORT
+                    ? "kafka.embedded.port + 1"
+                    : Integer.toString(port));
+    return new ConfigException(
+        blamed.name(),
         blamed.name() + ": " + port + " (expected: a port not already used by " + whose + ")");
   }
 }

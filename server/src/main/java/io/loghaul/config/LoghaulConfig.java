@@ -6,8 +6,8 @@ import io.loghaul.ingest.ListenerLimits;
 import io.loghaul.ingest.OtlpTls;
 import io.loghaul.schema.SchemaLimits;
 import java.nio.file.Path;
-import java.util.Collections;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -82,12 +82,18 @@ public record LoghaulConfig(
       return bootstrap == null;
     }
 
-    /** The embedded broker's controller port: {@code kafka.embedded.controller-port}, else client port + 1. */
+    /**
+     * The embedded broker's controller port: {@code kafka.embedded.controller-port}, else client
+     * port + 1.
+     */
     public int embeddedControllerPort() {
       return controllerPort(embeddedPort, embeddedControllerPortSetting);
     }
 
-    /** {@code setting}, or {@code embeddedPort + 1} when it is null (may exceed 65535: the loader checks). */
+    /**
+     * {@code setting}, or {@code embeddedPort + 1} when it is null (may exceed 65535: the loader
+     * checks).
+     */
     public static int controllerPort(int embeddedPort, Integer setting) {
       return setting != null ? setting : embeddedPort + 1;
     }
@@ -119,6 +125,7 @@ public record LoghaulConfig(
       Path keyFile,
       Map<String, String> clientProperties) {
     public static final String PLAINTEXT = "PLAINTEXT";
+
     /** No security: what the embedded broker and a default setup use. */
     public static final KafkaSecurity NONE =
         new KafkaSecurity(PLAINTEXT, null, null, null, null, null, null, null, Map.of());
@@ -139,9 +146,21 @@ public record LoghaulConfig(
     @Override
     public String toString() {
       // never print the password or a secret client property
-      return "KafkaSecurity[protocol=" + protocol + ", saslMechanism=" + saslMechanism
-          + ", saslUsername=" + saslUsername + ", caFile=" + caFile + ", certFile=" + certFile
-          + ", keyFile=" + keyFile + ", clientProperties=" + clientProperties.keySet() + "]";
+      return "KafkaSecurity[protocol="
+          + protocol
+          + ", saslMechanism="
+          + saslMechanism
+          + ", saslUsername="
+          + saslUsername
+          + ", caFile="
+          + caFile
+          + ", certFile="
+          + certFile
+          + ", keyFile="
+          + keyFile
+          + ", clientProperties="
+          + clientProperties.keySet()
+          + "]";
     }
   }
 
@@ -164,8 +183,11 @@ public record LoghaulConfig(
       Path certFile,
       Path keyFile,
       Map<String, String> settings) {
-    /** The part of the default INSERT timeout every batch gets: connection, parsing, a merge stall. */
+    /**
+     * The part of the default INSERT timeout every batch gets: connection, parsing, a merge stall.
+     */
     public static final Duration INSERT_TIMEOUT_BASE = Duration.ofSeconds(5);
+
     /** ... plus this much per MiB of {@code batch.max-bytes}: sending and writing the batch. */
     public static final Duration INSERT_TIMEOUT_PER_MIB = Duration.ofSeconds(1);
 
@@ -174,17 +196,35 @@ public record LoghaulConfig(
     }
 
     /** Without TLS files and extra settings. */
-    public ClickHouse(String url, int managedHttpPort, String user, String password,
-        String database, String table, boolean createTable, Duration insertTimeoutSetting) {
-      this(url, managedHttpPort, user, password, database, table, createTable,
-          insertTimeoutSetting, null, null, null, Map.of());
+    public ClickHouse(
+        String url,
+        int managedHttpPort,
+        String user,
+        String password,
+        String database,
+        String table,
+        boolean createTable,
+        Duration insertTimeoutSetting) {
+      this(
+          url,
+          managedHttpPort,
+          user,
+          password,
+          database,
+          table,
+          createTable,
+          insertTimeoutSetting,
+          null,
+          null,
+          null,
+          Map.of());
     }
 
     /**
      * The default {@code clickhouse.insert-timeout-ms} for batches of up to {@code batchMaxBytes}:
-     * 5 s plus 1 s per MiB (rounded up), e.g. 21 s for the
-     * default 16 MiB batches. A generous bound, not an expectation: ClickHouse writes a 16 MiB
-     * RowBinary batch in well under a second on a healthy server.
+     * 5 s plus 1 s per MiB (rounded up), e.g. 21 s for the default 16 MiB batches. A generous
+     * bound, not an expectation: ClickHouse writes a 16 MiB RowBinary batch in well under a second
+     * on a healthy server.
      */
     public static Duration defaultInsertTimeout(long batchMaxBytes) {
       long mib = (batchMaxBytes + (1 << 20) - 1) >> 20;
@@ -196,21 +236,41 @@ public record LoghaulConfig(
     }
 
     /**
-     * {@code clickhouse.insert-timeout-ms}, or when unset {@link #defaultInsertTimeout} of
-     * {@code batchMaxBytes}.
+     * {@code clickhouse.insert-timeout-ms}, or when unset {@link #defaultInsertTimeout} of {@code
+     * batchMaxBytes}.
      */
     public Duration insertTimeout(long batchMaxBytes) {
-      return insertTimeoutSetting != null ? insertTimeoutSetting : defaultInsertTimeout(batchMaxBytes);
+      return insertTimeoutSetting != null
+          ? insertTimeoutSetting
+          : defaultInsertTimeout(batchMaxBytes);
     }
 
     @Override
     public String toString() {
       // never print the password
-      return "ClickHouse[url=" + url + ", managedHttpPort=" + managedHttpPort + ", user=" + user
-          + ", database=" + database + ", table=" + table + ", createTable=" + createTable
-          + ", insertTimeoutSetting=" + insertTimeoutSetting
-          + ", caFile=" + caFile + ", certFile=" + certFile + ", keyFile=" + keyFile
-          + ", settings=" + settings + "]";
+      return "ClickHouse[url="
+          + url
+          + ", managedHttpPort="
+          + managedHttpPort
+          + ", user="
+          + user
+          + ", database="
+          + database
+          + ", table="
+          + table
+          + ", createTable="
+          + createTable
+          + ", insertTimeoutSetting="
+          + insertTimeoutSetting
+          + ", caFile="
+          + caFile
+          + ", certFile="
+          + certFile
+          + ", keyFile="
+          + keyFile
+          + ", settings="
+          + settings
+          + "]";
     }
   }
 
@@ -236,13 +296,22 @@ public record LoghaulConfig(
    *     requests are refused as retryable
    * @param limits connection caps and timeouts of both listeners
    * @param tls TLS of both listeners, or null for plaintext
-   * @param tokensFile {@code TENANT TOKEN} lines every request must present one of, or null for
-   *     no authentication
+   * @param tokensFile {@code TENANT TOKEN} lines every request must present one of, or null for no
+   *     authentication
    * @param tenantMaxRecordsPerSecond per tenant; 0 for unlimited
    */
-  public record Otlp(String grpcHost, int grpcPort, String httpHost, int httpPort, long maxRequestBytes,
-      long maxInflightBytes, ListenerLimits limits, boolean deadLetterRejected, OtlpTls tls,
-      Path tokensFile, long tenantMaxRecordsPerSecond) {
+  public record Otlp(
+      String grpcHost,
+      int grpcPort,
+      String httpHost,
+      int httpPort,
+      long maxRequestBytes,
+      long maxInflightBytes,
+      ListenerLimits limits,
+      boolean deadLetterRejected,
+      OtlpTls tls,
+      Path tokensFile,
+      long tenantMaxRecordsPerSecond) {
     public Otlp {
       requireNonNull(grpcHost, "grpcHost");
       requireNonNull(httpHost, "httpHost");

@@ -9,8 +9,8 @@ import javax.net.ssl.SSLException;
 
 /**
  * Netty TLS contexts of the OTLP listeners over one {@link TlsCredentials}: the JDK's TLS engine
- * (it asks the credentials' key manager on every handshake, which is what makes rotation work),
- * the configured protocol versions, and client certificates required when a client CA is set.
+ * (it asks the credentials' key manager on every handshake, which is what makes rotation work), the
+ * configured protocol versions, and client certificates required when a client CA is set.
  */
 public final class OtlpSslContexts {
   private OtlpSslContexts() {}
@@ -26,8 +26,9 @@ public final class OtlpSslContexts {
   }
 
   private static SslContextBuilder builder(TlsCredentials credentials) {
-    SslContextBuilder b = SslContextBuilder.forServer(credentials.keyManager())
-        .protocols(credentials.settings().protocols());
+    SslContextBuilder b =
+        SslContextBuilder.forServer(credentials.keyManager())
+            .protocols(credentials.settings().protocols());
     if (credentials.clientAuth()) {
       b.trustManager(credentials.trustManager()).clientAuth(ClientAuth.REQUIRE);
     }

@@ -23,7 +23,8 @@ public record OtlpTls(Path certFile, Path keyFile, Path clientCaFile, String min
     requireNonNull(keyFile, "keyFile");
     requireNonNull(minVersion, "minVersion");
     if (!protocolsFrom(minVersion).iterator().hasNext()) {
-      throw new IllegalArgumentException("minVersion: " + minVersion + " (expected: TLSv1.2 or TLSv1.3)");
+      throw new IllegalArgumentException(
+          "minVersion: " + minVersion + " (expected: TLSv1.2 or TLSv1.3)");
     }
   }
 

@@ -26,19 +26,21 @@ import org.slf4j.LoggerFactory;
  * one {@code TENANT TOKEN} pair per line, {@code #} starts a comment, blank lines are ignored. A
  * tenant may have several tokens (rotation: add the new one, move clients over, remove the old).
  *
- * <p>The file is re-read when its modification time or size changes, checked at most every
- * {@link #CHECK_INTERVAL_NANOS} by a request: a removed token stops working within a second or
- * two, without a restart. A file that does not parse keeps the previous tokens (logged once). Tokens
- * are kept only as SHA-256 digests and compared in constant time against every entry; they never
- * reach a log line or a message (errors name the line number, not its content).
+ * <p>The file is re-read when its modification time or size changes, checked at most every {@link
+ * #CHECK_INTERVAL_NANOS} by a request: a removed token stops working within a second or two,
+ * without a restart. A file that does not parse keeps the previous tokens (logged once). Tokens are
+ * kept only as SHA-256 digests and compared in constant time against every entry; they never reach
+ * a log line or a message (errors name the line number, not its content).
  *
  * <p>Thread-safe.
  */
 public final class TenantTokens {
   private static final Logger LOG = LoggerFactory.getLogger(TenantTokens.class);
   static final long CHECK_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+
   /** Tenant names: they become a metric label and a Kafka header, so kept short and plain. */
   static final Pattern TENANT = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
   static final String KEY = "otlp.auth.tokens-file";
 
   /** A problem with the file, naming the key and the line. */
@@ -120,8 +122,11 @@ public final class TenantTokens {
       try {
         current = read();
         failedModified = null;
-        LOG.info("OTLP tokens: re-read {} ({} tokens of {} tenants)", file,
-            current.entries().size(), current.tenants().size());
+        LOG.info(
+            "OTLP tokens: re-read {} ({} tokens of {} tenants)",
+            file,
+            current.entries().size(),
+            current.tenants().size());
         return true;
       } catch (TokensFileException e) {
         failedModified = modified;
@@ -149,8 +154,9 @@ public final class TenantTokens {
       size = Files.size(file);
       lines = Files.readAllLines(file, UTF_8);
     } catch (IOException e) {
-      throw new TokensFileException(KEY + ": " + file + " (expected: a readable file; "
-          + e.getClass().getSimpleName() + ")", e);
+      throw new TokensFileException(
+          KEY + ": " + file + " (expected: a readable file; " + e.getClass().getSimpleName() + ")",
+          e);
     }
     List<Entry> entries = new ArrayList<>();
     Set<String> tenants = new LinkedHashSet<>();
@@ -167,22 +173,23 @@ public final class TenantTokens {
         throw new TokensFileException(where + " (expected: TENANT TOKEN, two words)", null);
       }
       if (!TENANT.matcher(parts[0]).matches()) {
-        throw new TokensFileException(where + " (expected: a tenant name of 1 to 64 characters "
-            + "[A-Za-z0-9._-])", null);
+        throw new TokensFileException(
+            where + " (expected: a tenant name of 1 to 64 characters " + "[A-Za-z0-9._-])", null);
       }
       if (parts[1].length() < 16) {
-        throw new TokensFileException(where + " (expected: a token of at least 16 characters)", null);
+        throw new TokensFileException(
+            where + " (expected: a token of at least 16 characters)", null);
       }
       if (!tokens.add(parts[1])) {
-        throw new TokensFileException(where + " (expected: a token not already on an earlier line)",
-            null);
+        throw new TokensFileException(
+            where + " (expected: a token not already on an earlier line)", null);
       }
       entries.add(new Entry(parts[0], sha256(parts[1])));
       tenants.add(parts[0]);
     }
     if (entries.isEmpty()) {
-      throw new TokensFileException(KEY + ": " + file + " (expected: at least one TENANT TOKEN line)",
-          null);
+      throw new TokensFileException(
+          KEY + ": " + file + " (expected: at least one TENANT TOKEN line)", null);
     }
     return new Snapshot(List.copyOf(entries), Collections.unmodifiableSet(tenants), modified, size);
   }

@@ -31,15 +31,16 @@ import org.slf4j.LoggerFactory;
 /**
  * The OTLP listeners' certificate, key and client CA, read from PEM files and re-read when they
  * change, so certificates rotate without a restart: a {@link #keyManager()} and {@link
- * #trustManager()} that TLS engines ask on every handshake. At most every {@link #CHECK_INTERVAL_NANOS}
- * a handshake looks at the files' modification times and sizes; when they changed, the files are
- * read again and new handshakes use what they hold. A half-written or broken file keeps the
- * previous credentials (logged once per change) until it is whole again.
+ * #trustManager()} that TLS engines ask on every handshake. At most every {@link
+ * #CHECK_INTERVAL_NANOS} a handshake looks at the files' modification times and sizes; when they
+ * changed, the files are read again and new handshakes use what they hold. A half-written or broken
+ * file keeps the previous credentials (logged once per change) until it is whole again.
  *
  * <p>Thread-safe. The key's content never reaches a log line or an exception message.
  */
 public final class TlsCredentials {
   private static final Logger LOG = LoggerFactory.getLogger(TlsCredentials.class);
+
   /** How often a handshake may look at the files. */
   static final long CHECK_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
@@ -60,7 +61,10 @@ public final class TlsCredentials {
   }
 
   /** Credentials of one reading of the files; aliases carry its generation. */
-  private record Snapshot(long generation, X509ExtendedKeyManager keys, X509ExtendedTrustManager trust,
+  private record Snapshot(
+      long generation,
+      X509ExtendedKeyManager keys,
+      X509ExtendedTrustManager trust,
       List<Stamp> stamps) {}
 
   /** What identifies one version of a file. */
@@ -119,7 +123,10 @@ public final class TlsCredentials {
       }
       try {
         install(load(s.generation() + 1));
-        LOG.info("OTLP TLS: re-read {} and {}{}", tls.certFile(), tls.keyFile(),
+        LOG.info(
+            "OTLP TLS: re-read {} and {}{}",
+            tls.certFile(),
+            tls.keyFile(),
             tls.clientCaFile() == null ? "" : " and " + tls.clientCaFile());
         lastFailed = null;
         return true;
@@ -164,15 +171,20 @@ public final class TlsCredentials {
     try {
       stamps = stamps();
     } catch (IOException e) {
-      throw new TlsFileException("otlp.tls.cert-file", "otlp.tls.cert-file/key-file: cannot read "
-          + e.getMessage(), e);
+      throw new TlsFileException(
+          "otlp.tls.cert-file", "otlp.tls.cert-file/key-file: cannot read " + e.getMessage(), e);
     }
     List<X509Certificate> chain = certificates("otlp.tls.cert-file", tls.certFile());
     PrivateKey key = privateKey(tls.keyFile());
     if (!Objects.equals(chain.get(0).getPublicKey().getAlgorithm(), key.getAlgorithm())) {
-      throw new TlsFileException("otlp.tls.key-file", "otlp.tls.key-file: " + tls.keyFile()
-          + " (expected: the " + chain.get(0).getPublicKey().getAlgorithm()
-          + " private key of the first certificate in otlp.tls.cert-file)", null);
+      throw new TlsFileException(
+          "otlp.tls.key-file",
+          "otlp.tls.key-file: "
+              + tls.keyFile()
+              + " (expected: the "
+              + chain.get(0).getPublicKey().getAlgorithm()
+              + " private key of the first certificate in otlp.tls.cert-file)",
+          null);
     }
     try {
       KeyStore ks = KeyStore.getInstance("PKCS12");
@@ -196,9 +208,14 @@ public final class TlsCredentials {
       }
       return new Snapshot(generation, keys, trust, stamps);
     } catch (GeneralSecurityException | IOException e) {
-      throw new TlsFileException("otlp.tls.key-file", "otlp.tls.key-file: " + tls.keyFile()
-          + " (expected: a key usable with otlp.tls.cert-file; " + e.getClass().getSimpleName()
-          + ")", e);
+      throw new TlsFileException(
+          "otlp.tls.key-file",
+          "otlp.tls.key-file: "
+              + tls.keyFile()
+              + " (expected: a key usable with otlp.tls.cert-file; "
+              + e.getClass().getSimpleName()
+              + ")",
+          e);
     }
   }
 
@@ -206,8 +223,10 @@ public final class TlsCredentials {
     try {
       return PemFiles.certificates(file);
     } catch (IOException | GeneralSecurityException e) {
-      throw new TlsFileException(key, key + ": " + file + " (expected: PEM certificates; "
-          + e.getClass().getSimpleName() + ")", e);
+      throw new TlsFileException(
+          key,
+          key + ": " + file + " (expected: PEM certificates; " + e.getClass().getSimpleName() + ")",
+          e);
     }
   }
 
@@ -215,59 +234,71 @@ public final class TlsCredentials {
     try {
       return PemFiles.privateKey(file);
     } catch (IOException e) {
-      throw new TlsFileException("otlp.tls.key-file", "otlp.tls.key-file: " + file
-          + " (expected: a readable file; " + e.getClass().getSimpleName() + ")", e);
+      throw new TlsFileException(
+          "otlp.tls.key-file",
+          "otlp.tls.key-file: "
+              + file
+              + " (expected: a readable file; "
+              + e.getClass().getSimpleName()
+              + ")",
+          e);
     } catch (GeneralSecurityException e) {
-      throw new TlsFileException("otlp.tls.key-file", "otlp.tls.key-file: " + file
-          + " (expected: an unencrypted PKCS#8 PEM key, BEGIN PRIVATE KEY)", null);
+      throw new TlsFileException(
+          "otlp.tls.key-file",
+          "otlp.tls.key-file: "
+              + file
+              + " (expected: an unencrypted PKCS#8 PEM key, BEGIN PRIVATE KEY)",
+          null);
     }
   }
 
-  private final X509ExtendedKeyManager keyManager = new X509ExtendedKeyManager() {
-    @Override
-    public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
-      maybeReload();
-      Snapshot s = current;
-      return alias(s, s.keys().chooseEngineServerAlias(keyType, issuers, engine));
-    }
+  private final X509ExtendedKeyManager keyManager =
+      new X509ExtendedKeyManager() {
+        @Override
+        public String chooseEngineServerAlias(
+            String keyType, Principal[] issuers, SSLEngine engine) {
+          maybeReload();
+          Snapshot s = current;
+          return alias(s, s.keys().chooseEngineServerAlias(keyType, issuers, engine));
+        }
 
-    @Override
-    public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-      maybeReload();
-      Snapshot s = current;
-      return alias(s, s.keys().chooseServerAlias(keyType, issuers, socket));
-    }
+        @Override
+        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+          maybeReload();
+          Snapshot s = current;
+          return alias(s, s.keys().chooseServerAlias(keyType, issuers, socket));
+        }
 
-    @Override
-    public String[] getServerAliases(String keyType, Principal[] issuers) {
-      Snapshot s = current;
-      String[] aliases = s.keys().getServerAliases(keyType, issuers);
-      if (aliases == null) return null;
-      return Arrays.stream(aliases).map(a -> alias(s, a)).toArray(String[]::new);
-    }
+        @Override
+        public String[] getServerAliases(String keyType, Principal[] issuers) {
+          Snapshot s = current;
+          String[] aliases = s.keys().getServerAliases(keyType, issuers);
+          if (aliases == null) return null;
+          return Arrays.stream(aliases).map(a -> alias(s, a)).toArray(String[]::new);
+        }
 
-    @Override
-    public X509Certificate[] getCertificateChain(String alias) {
-      Snapshot s = snapshot(alias);
-      return s == null ? null : s.keys().getCertificateChain(inner(alias));
-    }
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+          Snapshot s = snapshot(alias);
+          return s == null ? null : s.keys().getCertificateChain(inner(alias));
+        }
 
-    @Override
-    public PrivateKey getPrivateKey(String alias) {
-      Snapshot s = snapshot(alias);
-      return s == null ? null : s.keys().getPrivateKey(inner(alias));
-    }
+        @Override
+        public PrivateKey getPrivateKey(String alias) {
+          Snapshot s = snapshot(alias);
+          return s == null ? null : s.keys().getPrivateKey(inner(alias));
+        }
 
-    @Override
-    public String[] getClientAliases(String keyType, Principal[] issuers) {
-      return null;
-    }
+        @Override
+        public String[] getClientAliases(String keyType, Principal[] issuers) {
+          return null;
+        }
 
-    @Override
-    public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
-      return null;
-    }
-  };
+        @Override
+        public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+          return null;
+        }
+      };
 
   private static String alias(Snapshot s, String inner) {
     return inner == null ? null : s.generation() + ":" + inner;
@@ -287,53 +318,54 @@ public final class TlsCredentials {
     return alias.substring(alias.indexOf(':') + 1);
   }
 
-  private final X509ExtendedTrustManager trustManager = new X509ExtendedTrustManager() {
-    private X509ExtendedTrustManager trust() throws CertificateException {
-      X509ExtendedTrustManager t = current.trust();
-      if (t == null) throw new CertificateException("no client certificates are accepted");
-      return t;
-    }
+  private final X509ExtendedTrustManager trustManager =
+      new X509ExtendedTrustManager() {
+        private X509ExtendedTrustManager trust() throws CertificateException {
+          X509ExtendedTrustManager t = current.trust();
+          if (t == null) throw new CertificateException("no client certificates are accepted");
+          return t;
+        }
 
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-        throws CertificateException {
-      trust().checkClientTrusted(chain, authType, socket);
-    }
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+            throws CertificateException {
+          trust().checkClientTrusted(chain, authType, socket);
+        }
 
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-        throws CertificateException {
-      trust().checkClientTrusted(chain, authType, engine);
-    }
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+            throws CertificateException {
+          trust().checkClientTrusted(chain, authType, engine);
+        }
 
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType)
-        throws CertificateException {
-      trust().checkClientTrusted(chain, authType);
-    }
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType)
+            throws CertificateException {
+          trust().checkClientTrusted(chain, authType);
+        }
 
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
-        throws CertificateException {
-      throw new CertificateException("server side only");
-    }
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+            throws CertificateException {
+          throw new CertificateException("server side only");
+        }
 
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-        throws CertificateException {
-      throw new CertificateException("server side only");
-    }
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+            throws CertificateException {
+          throw new CertificateException("server side only");
+        }
 
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType)
-        throws CertificateException {
-      throw new CertificateException("server side only");
-    }
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType)
+            throws CertificateException {
+          throw new CertificateException("server side only");
+        }
 
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-      X509ExtendedTrustManager t = current.trust();
-      return t == null ? new X509Certificate[0] : t.getAcceptedIssuers();
-    }
-  };
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+          X509ExtendedTrustManager t = current.trust();
+          return t == null ? new X509Certificate[0] : t.getAcceptedIssuers();
+        }
+      };
 }

@@ -47,11 +47,15 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class KafkaClients {
   /** How long the OTLP producer's {@code send} may block waiting for metadata. */
   public static final long OTLP_MAX_BLOCK_MS = 500;
-  /** Room for headers and batch framing above {@code schema.max-record-bytes} per produce request. */
+
+  /**
+   * Room for headers and batch framing above {@code schema.max-record-bytes} per produce request.
+   */
   static final int OTLP_REQUEST_OVERHEAD_BYTES = 64 * 1024;
 
   private final String bootstrapServers;
   private final LoghaulConfig.KafkaSecurity security;
+
   /** The typed security keys as client properties: the same for every client. */
   private final Map<String, Object> securityProperties;
 
@@ -76,8 +80,8 @@ public final class KafkaClients {
   }
 
   /**
-   * What every client shares: where Kafka is, which client this is in the broker's logs, and how
-   * it authenticates and encrypts.
+   * What every client shares: where Kafka is, which client this is in the broker's logs, and how it
+   * authenticates and encrypts.
    */
   private Map<String, Object> base(String clientId) {
     Map<String, Object> c = new HashMap<>();
@@ -88,21 +92,27 @@ public final class KafkaClients {
   }
 
   /**
-   * {@code c} with the {@code kafka.client.*} properties this kind of client knows ({@code
-   * known}), and those no kind knows (such as a callback handler's own settings), on top: they
-   * may retune what loghaul chose. The loader has already refused those loghaul depends on.
+   * {@code c} with the {@code kafka.client.*} properties this kind of client knows ({@code known}),
+   * and those no kind knows (such as a callback handler's own settings), on top: they may retune
+   * what loghaul chose. The loader has already refused those loghaul depends on.
    */
   private Map<String, Object> withClientProperties(Map<String, Object> c, Set<String> known) {
-    security.clientProperties().forEach((name, value) -> {
-      if (known.contains(name) || !KNOWN_TO_ANY.contains(name)) {
-        c.put(name, value);
-      }
-    });
+    security
+        .clientProperties()
+        .forEach(
+            (name, value) -> {
+              if (known.contains(name) || !KNOWN_TO_ANY.contains(name)) {
+                c.put(name, value);
+              }
+            });
     return c;
   }
 
-  private static final Set<String> KNOWN_TO_ANY = union(ConsumerConfig.configNames(),
-      ProducerConfig.configNames(), AdminClientConfig.configNames());
+  private static final Set<String> KNOWN_TO_ANY =
+      union(
+          ConsumerConfig.configNames(),
+          ProducerConfig.configNames(),
+          AdminClientConfig.configNames());
 
   private static Set<String> union(Set<String> a, Set<String> b, Set<String> c) {
     Set<String> all = new HashSet<>(a);
@@ -119,11 +129,19 @@ public final class KafkaClients {
       c.put(SaslConfigs.SASL_MECHANISM, s.saslMechanism());
     }
     if (s.saslUsername() != null) {
-      String module = s.saslMechanism().equals("PLAIN")
-          ? "org.apache.kafka.common.security.plain.PlainLoginModule"
-          : "org.apache.kafka.common.security.scram.ScramLoginModule";
-      c.put(SaslConfigs.SASL_JAAS_CONFIG, new Password(module + " required username=\""
-          + jaasEscape(s.saslUsername()) + "\" password=\"" + jaasEscape(s.saslPassword()) + "\";"));
+      String module =
+          s.saslMechanism().equals("PLAIN")
+              ? "org.apache.kafka.common.security.plain.PlainLoginModule"
+              : "org.apache.kafka.common.security.scram.ScramLoginModule";
+      c.put(
+          SaslConfigs.SASL_JAAS_CONFIG,
+          new Password(
+              module
+                  + " required username=\""
+                  + jaasEscape(s.saslUsername())
+                  + "\" password=\""
+                  + jaasEscape(s.saslPassword())
+                  + "\";"));
     }
     if (s.caFile() != null) {
       c.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PEM");
@@ -151,8 +169,8 @@ public final class KafkaClients {
   }
 
   /**
-   * The pipeline's consumer in {@code group}: manual commits, from the earliest offset,
-   * committed records only, cooperative rebalancing.
+   * The pipeline's consumer in {@code group}: manual commits, from the earliest offset, committed
+   * records only, cooperative rebalancing.
    *
    * @param batchMaxDelayMs {@code batch.max-delay-ms}, which bounds how long a fetch may wait
    */
@@ -170,9 +188,11 @@ public final class KafkaClients {
     // worthwhile fetch instead of answering every poll with a handful of records: at a trickle
     // of records, fetch.min.bytes=1 costs a fetch round trip (broker and consumer CPU) per poll.
     c.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 256 * 1024);
-    c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
+    c.put(
+        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
         (int) Math.max(10, Math.min(250, batchMaxDelayMs / 4)));
-    c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+    c.put(
+        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
         CooperativeStickyAssignor.class.getName());
     return withClientProperties(c, ConsumerConfig.configNames());
   }
@@ -193,7 +213,8 @@ public final class KafkaClients {
     c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     c.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, OTLP_MAX_BLOCK_MS);
     c.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-    // fewer, fuller produce requests: at thousands of small OTLP requests a second the default 16 KiB
+    // fewer, fuller produce requests: at thousands of small OTLP requests a second the default 16
+    // KiB
     // batches fill after ~13 records and each one costs a broker round trip
     c.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
     c.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
@@ -244,8 +265,8 @@ public final class KafkaClients {
   }
 
   /**
-   * The DLQ replay's producer: transactional, so a chunk of replayed letters and the replay
-   * group's new position are committed together (docs/dead-letters.md#progress-and-crashes); acks=all, lz4.
+   * The DLQ replay's producer: transactional, so a chunk of replayed letters and the replay group's
+   * new position are committed together (docs/dead-letters.md#progress-and-crashes); acks=all, lz4.
    *
    * @param transactionalId stable per replay group, so a second replay fences the first
    * @param maxRequestBytes the largest replayed record with its headers
@@ -254,7 +275,8 @@ public final class KafkaClients {
     Map<String, Object> c = base("loghaul-dlq-replay");
     c.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     c.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-    c.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, requireNonNull(transactionalId, "transactionalId"));
+    c.put(
+        ProducerConfig.TRANSACTIONAL_ID_CONFIG, requireNonNull(transactionalId, "transactionalId"));
     c.put(ProducerConfig.ACKS_CONFIG, "all");
     c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     c.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
@@ -285,8 +307,8 @@ public final class KafkaClients {
 
   /**
    * Connects an admin client with these settings and asks for the cluster's brokers, so a wrong
-   * password, an untrusted certificate or a protocol that does not match the listener stops
-   * startup with the key to fix instead of surfacing later as client warnings or a hang.
+   * password, an untrusted certificate or a protocol that does not match the listener stops startup
+   * with the key to fix instead of surfacing later as client warnings or a hang.
    *
    * @param timeout how long the brokers get to answer
    * @throws ConfigException naming the key to fix
@@ -303,7 +325,9 @@ public final class KafkaClients {
     }
     try (admin) {
       int ms = (int) timeout.toMillis();
-      admin.describeCluster(new DescribeClusterOptions().timeoutMs(ms)).nodes()
+      admin
+          .describeCluster(new DescribeClusterOptions().timeoutMs(ms))
+          .nodes()
           .get(ms + 5_000L, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       throw connectionRefused(e.getCause(), timeout);
@@ -321,64 +345,116 @@ public final class KafkaClients {
     } else if (message.contains("keystore") || message.contains("private key")) {
       key = "kafka.tls.cert-file";
     } else if (message.toLowerCase(Locale.ROOT).contains("jaas") || message.contains("sasl")) {
-      key = security.saslUsername() != null ? "kafka.sasl.username" : "kafka.client.sasl.jaas.config";
+      key =
+          security.saslUsername() != null ? "kafka.sasl.username" : "kafka.client.sasl.jaas.config";
     }
-    return new ConfigException(key, key + ": the Kafka client refused the security settings ("
-        + message + ")");
+    return new ConfigException(
+        key, key + ": the Kafka client refused the security settings (" + message + ")");
   }
 
   /** What a failed first contact with the brokers means, as the key to fix. */
   private ConfigException connectionRefused(Throwable cause, Duration timeout) {
     String protocol = security.protocol();
     if (cause instanceof SaslAuthenticationException) {
-      String key = security.passwordKey() != null ? security.passwordKey() : "kafka.client.sasl.jaas.config";
-      return new ConfigException(key, key + ": the brokers at " + bootstrapServers
-          + " refused SASL " + mechanism() + " authentication"
-          + (security.saslUsername() != null ? " as '" + security.saslUsername() + "'" : "")
-          + " (expected: the right password for kafka.sasl.username; broker said: "
-          + rootMessage(cause) + ")");
+      String key =
+          security.passwordKey() != null ? security.passwordKey() : "kafka.client.sasl.jaas.config";
+      return new ConfigException(
+          key,
+          key
+              + ": the brokers at "
+              + bootstrapServers
+              + " refused SASL "
+              + mechanism()
+              + " authentication"
+              + (security.saslUsername() != null ? " as '" + security.saslUsername() + "'" : "")
+              + " (expected: the right password for kafka.sasl.username; broker said: "
+              + rootMessage(cause)
+              + ")");
     }
     if (cause instanceof SslAuthenticationException) {
       String message = rootMessage(cause);
       String lower = message.toLowerCase(Locale.ROOT);
-      if (lower.contains("pkix") || lower.contains("certification path")
+      if (lower.contains("pkix")
+          || lower.contains("certification path")
           || lower.contains("trust")) {
-        return new ConfigException("kafka.tls.ca-file", "kafka.tls.ca-file: "
-            + (security.caFile() == null ? "unset" : security.caFile().toString())
-            + " (expected: the CA that signed the certificate of the brokers at "
-            + bootstrapServers + "; TLS said: " + message + ")");
+        return new ConfigException(
+            "kafka.tls.ca-file",
+            "kafka.tls.ca-file: "
+                + (security.caFile() == null ? "unset" : security.caFile().toString())
+                + " (expected: the CA that signed the certificate of the brokers at "
+                + bootstrapServers
+                + "; TLS said: "
+                + message
+                + ")");
       }
       if (lower.contains("subject alternative") || lower.contains("no name matching")) {
-        return new ConfigException("kafka.bootstrap", "kafka.bootstrap: " + bootstrapServers
-            + " (expected: host names the brokers' certificates name; TLS said: " + message + ")");
+        return new ConfigException(
+            "kafka.bootstrap",
+            "kafka.bootstrap: "
+                + bootstrapServers
+                + " (expected: host names the brokers' certificates name; TLS said: "
+                + message
+                + ")");
       }
-      if (lower.contains("bad_certificate") || lower.contains("certificate_required")
-          || lower.contains("unknown_ca") || lower.contains("certificate_unknown")) {
-        return new ConfigException("kafka.tls.cert-file", "kafka.tls.cert-file: "
-            + (security.certFile() == null ? "unset" : security.certFile().toString())
-            + " (expected: a client certificate the brokers at " + bootstrapServers
-            + " accept; TLS said: " + message + ")");
+      if (lower.contains("bad_certificate")
+          || lower.contains("certificate_required")
+          || lower.contains("unknown_ca")
+          || lower.contains("certificate_unknown")) {
+        return new ConfigException(
+            "kafka.tls.cert-file",
+            "kafka.tls.cert-file: "
+                + (security.certFile() == null ? "unset" : security.certFile().toString())
+                + " (expected: a client certificate the brokers at "
+                + bootstrapServers
+                + " accept; TLS said: "
+                + message
+                + ")");
       }
-      return new ConfigException("kafka.security.protocol", "kafka.security.protocol: " + protocol
-          + " (expected: the protocol of the listener at " + bootstrapServers
-          + "; the TLS handshake failed: " + message + ")");
+      return new ConfigException(
+          "kafka.security.protocol",
+          "kafka.security.protocol: "
+              + protocol
+              + " (expected: the protocol of the listener at "
+              + bootstrapServers
+              + "; the TLS handshake failed: "
+              + message
+              + ")");
     }
     if (cause instanceof AuthenticationException) {
-      return new ConfigException("kafka.security.protocol", "kafka.security.protocol: " + protocol
-          + " (expected: the protocol of the listener at " + bootstrapServers
-          + "; authentication failed: " + rootMessage(cause) + ")");
+      return new ConfigException(
+          "kafka.security.protocol",
+          "kafka.security.protocol: "
+              + protocol
+              + " (expected: the protocol of the listener at "
+              + bootstrapServers
+              + "; authentication failed: "
+              + rootMessage(cause)
+              + ")");
     }
-    String key = protocol.equals(LoghaulConfig.KafkaSecurity.PLAINTEXT) ? "kafka.bootstrap"
-        : "kafka.security.protocol";
-    return new ConfigException(key, key + ": " + (key.equals("kafka.bootstrap") ? bootstrapServers
-        : protocol) + " (expected: brokers at " + bootstrapServers + " that answer over "
-        + protocol + "; none did within " + timeout.toSeconds() + " s: check kafka.bootstrap, "
-        + "and that kafka.security.protocol matches the listener; "
-        + cause.getClass().getSimpleName() + ")");
+    String key =
+        protocol.equals(LoghaulConfig.KafkaSecurity.PLAINTEXT)
+            ? "kafka.bootstrap"
+            : "kafka.security.protocol";
+    return new ConfigException(
+        key,
+        key
+            + ": "
+            + (key.equals("kafka.bootstrap") ? bootstrapServers : protocol)
+            + " (expected: brokers at "
+            + bootstrapServers
+            + " that answer over "
+            + protocol
+            + "; none did within "
+            + timeout.toSeconds()
+            + " s: check kafka.bootstrap, "
+            + "and that kafka.security.protocol matches the listener; "
+            + cause.getClass().getSimpleName()
+            + ")");
   }
 
   private String mechanism() {
-    return security.saslMechanism() != null ? security.saslMechanism()
+    return security.saslMechanism() != null
+        ? security.saslMechanism()
         : String.valueOf(security.clientProperties().get("sasl.mechanism"));
   }
 

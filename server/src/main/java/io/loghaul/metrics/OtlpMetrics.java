@@ -14,12 +14,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The meters of docs/metrics.md#metric-reference that the OTLP receivers update: {@code logs_received_total} and
- * {@code log_parse_errors_total} with {@code source} = {@code otlp_grpc} / {@code otlp_http}
- * (shared with the pipeline's per-source meters), {@code otlp_requests_total{transport,outcome}}
- * and {@code otlp_request_duration_seconds{transport}}; and the listeners' connection meters
- * {@code otlp_connections{transport}} (open now) and {@code otlp_connections_refused_total{transport}}
- * (over {@code otlp.max-connections}).
+ * The meters of docs/metrics.md#metric-reference that the OTLP receivers update: {@code
+ * logs_received_total} and {@code log_parse_errors_total} with {@code source} = {@code otlp_grpc} /
+ * {@code otlp_http} (shared with the pipeline's per-source meters), {@code
+ * otlp_requests_total{transport,outcome}} and {@code otlp_request_duration_seconds{transport}}; and
+ * the listeners' connection meters {@code otlp_connections{transport}} (open now) and {@code
+ * otlp_connections_refused_total{transport}} (over {@code otlp.max-connections}).
  *
  * <p>Every meter is registered in the constructor (transports and outcomes are the closed sets of
  * {@link IngestListener}); the callbacks only pick a field and increment it. Thread-safe. An
@@ -27,8 +27,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class OtlpMetrics implements IngestListener {
   static final List<String> TRANSPORTS = List.of(GRPC, HTTP);
-  static final List<String> OUTCOMES = List.of(SUCCESS, PARTIAL_SUCCESS, INVALID, TOO_LARGE, UNAVAILABLE, TIMEOUT,
-      UNAUTHENTICATED, THROTTLED);
+  static final List<String> OUTCOMES =
+      List.of(
+          SUCCESS,
+          PARTIAL_SUCCESS,
+          INVALID,
+          TOO_LARGE,
+          UNAVAILABLE,
+          TIMEOUT,
+          UNAUTHENTICATED,
+          THROTTLED);
 
   private final TopicMeters[] sources = new TopicMeters[TRANSPORTS.size()];
   private final Counter[][] requests = new Counter[TRANSPORTS.size()][OUTCOMES.size()];
@@ -36,6 +44,7 @@ public final class OtlpMetrics implements IngestListener {
   private final AtomicInteger[] connections = new AtomicInteger[TRANSPORTS.size()];
   private final Counter[] refused = new Counter[TRANSPORTS.size()];
   private final MeterRegistry registry;
+
   /** By tenant: a bounded set, the tenants of {@code otlp.auth.tokens-file}. */
   private final ConcurrentHashMap<String, Counter> throttled = new ConcurrentHashMap<>();
 
@@ -48,36 +57,45 @@ public final class OtlpMetrics implements IngestListener {
       String transport = TRANSPORTS.get(t);
       sources[t] = metrics.source(transport);
       for (int o = 0; o < OUTCOMES.size(); o++) {
-        requests[t][o] = Counter.builder("otlp.requests")
-            .description("OTLP export requests answered, by outcome")
-            .tag("transport", transport)
-            .tag("outcome", OUTCOMES.get(o))
-            .register(registry);
+        requests[t][o] =
+            Counter.builder("otlp.requests")
+                .description("OTLP export requests answered, by outcome")
+                .tag("transport", transport)
+                .tag("outcome", OUTCOMES.get(o))
+                .register(registry);
       }
-      durations[t] = Timer.builder("otlp.request.duration")
-          .description("OTLP export request received to reply sent")
-          .tag("transport", transport)
-          .serviceLevelObjectives(HistogramBuckets.OTLP_REQUEST)
-          .register(registry);
+      durations[t] =
+          Timer.builder("otlp.request.duration")
+              .description("OTLP export request received to reply sent")
+              .tag("transport", transport)
+              .serviceLevelObjectives(HistogramBuckets.OTLP_REQUEST)
+              .register(registry);
       connections[t] = new AtomicInteger();
       Gauge.builder("otlp.connections", connections[t], AtomicInteger::get)
           .description("OTLP connections open now")
           .tag("transport", transport)
           .register(registry);
-      refused[t] = Counter.builder("otlp.connections.refused")
-          .description("OTLP connections closed at once because otlp.max-connections were open")
-          .tag("transport", transport)
-          .register(registry);
+      refused[t] =
+          Counter.builder("otlp.connections.refused")
+              .description("OTLP connections closed at once because otlp.max-connections were open")
+              .tag("transport", transport)
+              .register(registry);
     }
   }
 
   @Override
   public void throttled(String tenant, String transport) {
-    throttled.computeIfAbsent(tenant, t -> Counter.builder("otlp.tenant.throttled")
-        .description("OTLP requests refused because their tenant was over "
-            + "otlp.tenant.max-records-per-second")
-        .tag("tenant", t)
-        .register(registry)).increment();
+    throttled
+        .computeIfAbsent(
+            tenant,
+            t ->
+                Counter.builder("otlp.tenant.throttled")
+                    .description(
+                        "OTLP requests refused because their tenant was over "
+                            + "otlp.tenant.max-records-per-second")
+                    .tag("tenant", t)
+                    .register(registry))
+        .increment();
   }
 
   @Override
@@ -121,7 +139,9 @@ public final class OtlpMetrics implements IngestListener {
     return switch (transport) {
       case GRPC -> 0;
       case HTTP -> 1;
-      default -> throw new IllegalArgumentException("transport: " + transport + " (expected: one of " + TRANSPORTS + ")");
+      default ->
+          throw new IllegalArgumentException(
+              "transport: " + transport + " (expected: one of " + TRANSPORTS + ")");
     };
   }
 
@@ -135,7 +155,9 @@ public final class OtlpMetrics implements IngestListener {
       case TIMEOUT -> 5;
       case UNAUTHENTICATED -> 6;
       case THROTTLED -> 7;
-      default -> throw new IllegalArgumentException("outcome: " + outcome + " (expected: one of " + OUTCOMES + ")");
+      default ->
+          throw new IllegalArgumentException(
+              "outcome: " + outcome + " (expected: one of " + OUTCOMES + ")");
     };
   }
 }

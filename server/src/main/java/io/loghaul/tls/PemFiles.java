@@ -25,20 +25,22 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * Reads PEM certificates and keys and builds TLS client contexts from them. Messages name the
- * file and what was expected, never a key's content. Stateless.
+ * Reads PEM certificates and keys and builds TLS client contexts from them. Messages name the file
+ * and what was expected, never a key's content. Stateless.
  */
 public final class PemFiles {
-  private static final Pattern BLOCK = Pattern.compile(
-      "-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
+  private static final Pattern BLOCK =
+      Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
 
   private PemFiles() {}
 
   /** The certificates of {@code file}, in order. */
-  public static List<X509Certificate> certificates(Path file) throws IOException, GeneralSecurityException {
+  public static List<X509Certificate> certificates(Path file)
+      throws IOException, GeneralSecurityException {
     List<X509Certificate> out = new ArrayList<>();
     CertificateFactory cf = CertificateFactory.getInstance("X.509");
-    for (Certificate c : cf.generateCertificates(new ByteArrayInputStream(Files.readAllBytes(file)))) {
+    for (Certificate c :
+        cf.generateCertificates(new ByteArrayInputStream(Files.readAllBytes(file)))) {
       out.add((X509Certificate) c);
     }
     if (out.isEmpty()) {
@@ -66,18 +68,19 @@ public final class PemFiles {
         }
       }
     }
-    throw new GeneralSecurityException(file
-        + " holds no unencrypted PKCS#8 private key (expected: BEGIN PRIVATE KEY)");
+    throw new GeneralSecurityException(
+        file + " holds no unencrypted PKCS#8 private key (expected: BEGIN PRIVATE KEY)");
   }
 
   /**
    * A TLS client context trusting the CAs of {@code caFile} (null: the JVM's trust store) and
-   * presenting the chain of {@code certFile} with the key of {@code keyFile} (both null: no
-   * client certificate).
+   * presenting the chain of {@code certFile} with the key of {@code keyFile} (both null: no client
+   * certificate).
    */
   public static SSLContext clientContext(Path caFile, Path certFile, Path keyFile)
       throws IOException, GeneralSecurityException {
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     if (caFile == null) {
       tmf.init((KeyStore) null);
     } else {
@@ -94,7 +97,10 @@ public final class PemFiles {
       KeyStore ks = KeyStore.getInstance("PKCS12");
       ks.load(null, null);
       char[] none = new char[0];
-      ks.setKeyEntry("client", privateKey(keyFile), none,
+      ks.setKeyEntry(
+          "client",
+          privateKey(keyFile),
+          none,
           certificates(certFile).toArray(X509Certificate[]::new));
       kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(ks, none);

@@ -18,24 +18,33 @@ class ClickHouseHttpClientSettingsTest {
     List<URI> uris = new CopyOnWriteArrayList<>();
     List<String> keys = new CopyOnWriteArrayList<>();
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/", exchange -> {
-      uris.add(exchange.getRequestURI());
-      keys.add(exchange.getRequestHeaders().getFirst("X-ClickHouse-Key"));
-      exchange.getRequestBody().readAllBytes();
-      exchange.sendResponseHeaders(200, -1);
-      exchange.close();
-    });
+    server.createContext(
+        "/",
+        exchange -> {
+          uris.add(exchange.getRequestURI());
+          keys.add(exchange.getRequestHeaders().getFirst("X-ClickHouse-Key"));
+          exchange.getRequestBody().readAllBytes();
+          exchange.sendResponseHeaders(200, -1);
+          exchange.close();
+        });
     server.start();
-    try (ClickHouseHttpClient client = new ClickHouseHttpClient(
-        "http://127.0.0.1:" + server.getAddress().getPort(), "writer", "s3cret", Duration.ofSeconds(10),
-        null, Map.of("insert_quorum", "2", "max_insert_block_size", "65536"))) {
+    try (ClickHouseHttpClient client =
+        new ClickHouseHttpClient(
+            "http://127.0.0.1:" + server.getAddress().getPort(),
+            "writer",
+            "s3cret",
+            Duration.ofSeconds(10),
+            null,
+            Map.of("insert_quorum", "2", "max_insert_block_size", "65536"))) {
       client.insert("INSERT INTO t FORMAT RowBinary", new byte[] {1, 2, 3}, 0, 3);
       client.query("SELECT 1");
     } finally {
       server.stop(0);
     }
 
-    assertThat(uris.get(0).getQuery()).contains("insert_quorum=2").contains("max_insert_block_size=65536")
+    assertThat(uris.get(0).getQuery())
+        .contains("insert_quorum=2")
+        .contains("max_insert_block_size=65536")
         .contains("query=INSERT+INTO+t+FORMAT+RowBinary");
     assertThat(uris.get(1).getRawQuery()).isNull();
     assertThat(uris).allSatisfy(u -> assertThat(u.toString()).doesNotContain("s3cret"));

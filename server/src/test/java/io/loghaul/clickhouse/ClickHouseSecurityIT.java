@@ -50,19 +50,30 @@ class ClickHouseSecurityIT {
     client = ca.issueClient("loghaul").write(dir, "client");
     stranger = other.issueClient("stranger").write(dir, "stranger");
     httpsPort = FreePorts.freePort();
-    https = ManagedClickHouse.start(dir.resolve("server"), FreePorts.freePort(),
-        "  <https_port>" + httpsPort + "</https_port>\n"
-            + "  <openSSL><server>\n"
-            + "    <certificateFile>" + server.cert() + "</certificateFile>\n"
-            + "    <privateKeyFile>" + server.key() + "</privateKeyFile>\n"
-            // relaxed: a client certificate is checked against the CA when one is presented
-            + "    <verificationMode>relaxed</verificationMode>\n"
-            + "    <caConfig>" + caFile + "</caConfig>\n"
-            + "    <loadDefaultCAFile>false</loadDefaultCAFile>\n"
-            + "    <cacheSessions>true</cacheSessions>\n"
-            + "    <disableProtocols>sslv2,sslv3</disableProtocols>\n"
-            + "    <preferServerCiphers>true</preferServerCiphers>\n"
-            + "  </server></openSSL>\n");
+    https =
+        ManagedClickHouse.start(
+            dir.resolve("server"),
+            FreePorts.freePort(),
+            "  <https_port>"
+                + httpsPort
+                + "</https_port>\n"
+                + "  <openSSL><server>\n"
+                + "    <certificateFile>"
+                + server.cert()
+                + "</certificateFile>\n"
+                + "    <privateKeyFile>"
+                + server.key()
+                + "</privateKeyFile>\n"
+                // relaxed: a client certificate is checked against the CA when one is presented
+                + "    <verificationMode>relaxed</verificationMode>\n"
+                + "    <caConfig>"
+                + caFile
+                + "</caConfig>\n"
+                + "    <loadDefaultCAFile>false</loadDefaultCAFile>\n"
+                + "    <cacheSessions>true</cacheSessions>\n"
+                + "    <disableProtocols>sslv2,sslv3</disableProtocols>\n"
+                + "    <preferServerCiphers>true</preferServerCiphers>\n"
+                + "  </server></openSSL>\n");
     plain = new ClickHouseHttpClient(https.url(), "default", "", Duration.ofSeconds(30));
   }
 
@@ -80,16 +91,25 @@ class ClickHouseSecurityIT {
   void insertsOverHttpsWithTheGivenCaAndSettings() throws Exception {
     String topic = KafkaTestClient.uniqueName("logs");
     String table = KafkaTestClient.uniqueName("t");
-    try (LoghaulServer loghaul = TestLoghaul.start(servers, "--kafka.topics=" + topic,
-        "--clickhouse.url=" + httpsUrl(), "--clickhouse.tls.ca-file=" + caFile,
-        "--clickhouse.table=" + table, "--clickhouse.settings.max_insert_block_size=65536",
-        "--clickhouse.settings.insert_quorum=0")) {
+    try (LoghaulServer loghaul =
+        TestLoghaul.start(
+            servers,
+            "--kafka.topics=" + topic,
+            "--clickhouse.url=" + httpsUrl(),
+            "--clickhouse.tls.ca-file=" + caFile,
+            "--clickhouse.table=" + table,
+            "--clickhouse.settings.max_insert_block_size=65536",
+            "--clickhouse.settings.insert_quorum=0")) {
       long now = System.currentTimeMillis();
       for (int i = 0; i < 25; i++) {
-        servers.kafkaClient().sendAsync(topic, null, LogRecords.valid(now, "tls", i).getBytes(UTF_8));
+        servers
+            .kafkaClient()
+            .sendAsync(topic, null, LogRecords.valid(now, "tls", i).getBytes(UTF_8));
       }
       servers.kafkaClient().flush();
-      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(300))
           .until(() -> Long.parseLong(plain.query("SELECT count() FROM " + table).trim()) == 25);
     }
   }
@@ -97,26 +117,45 @@ class ClickHouseSecurityIT {
   @Test
   void presentsTheClientCertificateAndNamesItsKeyWhenTheServerRefusesIt() throws Exception {
     String table = KafkaTestClient.uniqueName("t");
-    try (LoghaulServer loghaul = TestLoghaul.start(servers,
-        "--kafka.topics=" + KafkaTestClient.uniqueName("logs"), "--clickhouse.url=" + httpsUrl(),
-        "--clickhouse.tls.ca-file=" + caFile, "--clickhouse.tls.cert-file=" + client.cert(),
-        "--clickhouse.tls.key-file=" + client.key(), "--clickhouse.table=" + table)) {
+    try (LoghaulServer loghaul =
+        TestLoghaul.start(
+            servers,
+            "--kafka.topics=" + KafkaTestClient.uniqueName("logs"),
+            "--clickhouse.url=" + httpsUrl(),
+            "--clickhouse.tls.ca-file=" + caFile,
+            "--clickhouse.tls.cert-file=" + client.cert(),
+            "--clickhouse.tls.key-file=" + client.key(),
+            "--clickhouse.table=" + table)) {
       assertThat(plain.query("EXISTS TABLE " + table).trim()).isEqualTo("1");
     }
 
-    ConfigException e = catchThrowableOfType(ConfigException.class, () -> TestLoghaul.start(servers,
-        "--kafka.topics=" + KafkaTestClient.uniqueName("logs"), "--clickhouse.url=" + httpsUrl(),
-        "--clickhouse.tls.ca-file=" + caFile, "--clickhouse.tls.cert-file=" + stranger.cert(),
-        "--clickhouse.tls.key-file=" + stranger.key()).close());
+    ConfigException e =
+        catchThrowableOfType(
+            ConfigException.class,
+            () ->
+                TestLoghaul.start(
+                        servers,
+                        "--kafka.topics=" + KafkaTestClient.uniqueName("logs"),
+                        "--clickhouse.url=" + httpsUrl(),
+                        "--clickhouse.tls.ca-file=" + caFile,
+                        "--clickhouse.tls.cert-file=" + stranger.cert(),
+                        "--clickhouse.tls.key-file=" + stranger.key())
+                    .close());
     assertThat(e).isNotNull();
     assertThat(e.key()).isEqualTo("clickhouse.tls.cert-file");
   }
 
   @Test
   void anUnknownSettingStopsStartupWithTheServersMessageAndTheKey() {
-    ConfigException e = catchThrowableOfType(ConfigException.class, () -> TestLoghaul.start(servers,
-        "--kafka.topics=" + KafkaTestClient.uniqueName("logs"),
-        "--clickhouse.settings.async_insert=1").close());
+    ConfigException e =
+        catchThrowableOfType(
+            ConfigException.class,
+            () ->
+                TestLoghaul.start(
+                        servers,
+                        "--kafka.topics=" + KafkaTestClient.uniqueName("logs"),
+                        "--clickhouse.settings.async_insert=1")
+                    .close());
     assertThat(e).isNotNull();
     assertThat(e.key()).isEqualTo("clickhouse.settings.async_insert");
     assertThat(e.getMessage()).contains("async_insert").containsIgnoringCase("unknown setting");
@@ -124,9 +163,16 @@ class ClickHouseSecurityIT {
 
   @Test
   void anUntrustedServerCertificateStopsStartupNamingTheCaFileKey() {
-    ConfigException e = catchThrowableOfType(ConfigException.class, () -> TestLoghaul.start(servers,
-        "--kafka.topics=" + KafkaTestClient.uniqueName("logs"),
-        "--clickhouse.url=" + httpsUrl(), "--clickhouse.tls.ca-file=" + otherCaFile).close());
+    ConfigException e =
+        catchThrowableOfType(
+            ConfigException.class,
+            () ->
+                TestLoghaul.start(
+                        servers,
+                        "--kafka.topics=" + KafkaTestClient.uniqueName("logs"),
+                        "--clickhouse.url=" + httpsUrl(),
+                        "--clickhouse.tls.ca-file=" + otherCaFile)
+                    .close());
     assertThat(e).isNotNull();
     assertThat(e.key()).isEqualTo("clickhouse.tls.ca-file");
   }

@@ -46,9 +46,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * OTLP with TLS and bearer tokens against real Kafka and ClickHouse (SPEC §10), driven by the
  * OpenTelemetry Java SDK's own exporters configured as a service would configure them: rows land
- * exactly once with their tenant, missing and unknown tokens are refused as UNAUTHENTICATED /
- * 401, a tenant over its rate is throttled while another is not and the exporters' retries still
- * deliver everything, and a token removed from the file stops working without a restart.
+ * exactly once with their tenant, missing and unknown tokens are refused as UNAUTHENTICATED / 401,
+ * a tenant over its rate is throttled while another is not and the exporters' retries still deliver
+ * everything, and a token removed from the file stops working without a restart.
  */
 class OtlpTenantsIT {
   private static final String SHOP_TOKEN = "shop-token-0123456789abcdef";
@@ -72,12 +72,20 @@ class OtlpTenantsIT {
     TestPki.Files2 server = ca.issueServer("loghaul").write(dir, "server");
     tokens = dir.resolve("tokens");
     Files.writeString(tokens, tokensFile(true));
-    loghaul = TestLoghaul.start(servers, "--kafka.topics=" + TOPIC, "--kafka.ingest-topic=" + TOPIC,
-        "--clickhouse.table=" + TABLE, "--otlp.grpc.port=auto", "--otlp.http.port=auto",
-        "--otlp.grpc.host=127.0.0.1", "--otlp.http.host=127.0.0.1",
-        "--otlp.tls.cert-file=" + server.cert(), "--otlp.tls.key-file=" + server.key(),
-        "--otlp.auth.tokens-file=" + tokens,
-        "--otlp.tenant.max-records-per-second=" + RATE);
+    loghaul =
+        TestLoghaul.start(
+            servers,
+            "--kafka.topics=" + TOPIC,
+            "--kafka.ingest-topic=" + TOPIC,
+            "--clickhouse.table=" + TABLE,
+            "--otlp.grpc.port=auto",
+            "--otlp.http.port=auto",
+            "--otlp.grpc.host=127.0.0.1",
+            "--otlp.http.host=127.0.0.1",
+            "--otlp.tls.cert-file=" + server.cert(),
+            "--otlp.tls.key-file=" + server.key(),
+            "--otlp.auth.tokens-file=" + tokens,
+            "--otlp.tenant.max-records-per-second=" + RATE);
   }
 
   @AfterAll
@@ -87,49 +95,66 @@ class OtlpTenantsIT {
 
   private static String tokensFile(boolean withTemp) {
     return "# tenant token\n"
-        + "shop " + SHOP_TOKEN + "\n"
-        + "billing   " + BILLING_TOKEN + "   # the billing team\n"
+        + "shop "
+        + SHOP_TOKEN
+        + "\n"
+        + "billing   "
+        + BILLING_TOKEN
+        + "   # the billing team\n"
         + "\n"
         + (withTemp ? "temp " + TEMP_TOKEN + "\n" : "");
   }
 
   private static OtlpGrpcLogRecordExporter grpc(String token) throws Exception {
-    var b = OtlpGrpcLogRecordExporter.builder()
-        .setEndpoint("https://localhost:" + loghaul.otlpGrpcPort())
-        .setTrustedCertificates(ca.caPem().getBytes(UTF_8))
-        // the timeout covers the retries and their back-off sleeps (up to 2+4+8+8 s)
-        .setTimeout(Duration.ofSeconds(90))
-        .setRetryPolicy(patientRetries());
+    var b =
+        OtlpGrpcLogRecordExporter.builder()
+            .setEndpoint("https://localhost:" + loghaul.otlpGrpcPort())
+            .setTrustedCertificates(ca.caPem().getBytes(UTF_8))
+            // the timeout covers the retries and their back-off sleeps (up to 2+4+8+8 s)
+            .setTimeout(Duration.ofSeconds(90))
+            .setRetryPolicy(patientRetries());
     if (token != null) b.addHeader("Authorization", "Bearer " + token);
     return b.build();
   }
 
   private static OtlpHttpLogRecordExporter http(String token) throws Exception {
-    var b = OtlpHttpLogRecordExporter.builder()
-        .setEndpoint("https://localhost:" + loghaul.otlpHttpPort() + "/v1/logs")
-        .setTrustedCertificates(ca.caPem().getBytes(UTF_8))
-        .setTimeout(Duration.ofSeconds(90))
-        .setRetryPolicy(patientRetries());
+    var b =
+        OtlpHttpLogRecordExporter.builder()
+            .setEndpoint("https://localhost:" + loghaul.otlpHttpPort() + "/v1/logs")
+            .setTrustedCertificates(ca.caPem().getBytes(UTF_8))
+            .setTimeout(Duration.ofSeconds(90))
+            .setRetryPolicy(patientRetries());
     if (token != null) b.addHeader("Authorization", "Bearer " + token);
     return b.build();
   }
 
   /** The SDK's retries with room for a throttled tenant's bucket to refill. */
   private static RetryPolicy patientRetries() {
-    return RetryPolicy.builder().setMaxAttempts(5).setInitialBackoff(Duration.ofSeconds(2))
-        .setMaxBackoff(Duration.ofSeconds(8)).setBackoffMultiplier(2).build();
+    return RetryPolicy.builder()
+        .setMaxAttempts(5)
+        .setInitialBackoff(Duration.ofSeconds(2))
+        .setMaxBackoff(Duration.ofSeconds(8))
+        .setBackoffMultiplier(2)
+        .build();
   }
 
   private static List<LogRecordData> records(String service, int n, Attributes attributes) {
     long now = System.currentTimeMillis();
-    return IntStream.range(0, n).mapToObj(i -> (LogRecordData) TestLogRecordData.builder()
-        .setResource(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), service)))
-        .setInstrumentationScopeInfo(InstrumentationScopeInfo.create("it"))
-        .setTimestamp(now, TimeUnit.MILLISECONDS)
-        .setSeverity(Severity.INFO)
-        .setBody(service + " " + i)
-        .setAttributes(attributes)
-        .build()).toList();
+    return IntStream.range(0, n)
+        .mapToObj(
+            i ->
+                (LogRecordData)
+                    TestLogRecordData.builder()
+                        .setResource(
+                            Resource.create(
+                                Attributes.of(AttributeKey.stringKey("service.name"), service)))
+                        .setInstrumentationScopeInfo(InstrumentationScopeInfo.create("it"))
+                        .setTimestamp(now, TimeUnit.MILLISECONDS)
+                        .setSeverity(Severity.INFO)
+                        .setBody(service + " " + i)
+                        .setAttributes(attributes)
+                        .build())
+        .toList();
   }
 
   private static boolean send(LogRecordExporter exporter, List<LogRecordData> records) {
@@ -141,40 +166,62 @@ class OtlpTenantsIT {
   }
 
   private static long rows(String service, String tenant) throws Exception {
-    return Long.parseLong(servers.query("SELECT count() FROM " + TABLE + " WHERE service_name = '"
-        + service + "' AND attributes.value[indexOf(attributes.key, 'loghaul.tenant')] = '"
-        + tenant + "'"));
+    return Long.parseLong(
+        servers.query(
+            "SELECT count() FROM "
+                + TABLE
+                + " WHERE service_name = '"
+                + service
+                + "' AND attributes.value[indexOf(attributes.key, 'loghaul.tenant')] = '"
+                + tenant
+                + "'"));
   }
 
   private static long rows(String service) throws Exception {
-    return Long.parseLong(servers.query(
-        "SELECT count() FROM " + TABLE + " WHERE service_name = '" + service + "'"));
+    return Long.parseLong(
+        servers.query("SELECT count() FROM " + TABLE + " WHERE service_name = '" + service + "'"));
   }
 
   private static double requests(String outcome) {
     return loghaul.registry().find("otlp.requests").tag("outcome", outcome).counters().stream()
-        .mapToDouble(Counter::count).sum();
+        .mapToDouble(Counter::count)
+        .sum();
   }
 
   private static double throttled(String tenant) {
-    return loghaul.registry().find("otlp.tenant.throttled").tag("tenant", tenant).counters()
-        .stream().mapToDouble(Counter::count).sum();
+    return loghaul
+        .registry()
+        .find("otlp.tenant.throttled")
+        .tag("tenant", tenant)
+        .counters()
+        .stream()
+        .mapToDouble(Counter::count)
+        .sum();
   }
 
   @Test
   void recordsLandWithTheirTenantAsAttributeAndKafkaHeader() throws Exception {
     // a client cannot claim another tenant through the attribute
-    assertThat(send(grpc(SHOP_TOKEN), records("svc-grpc", 3,
-        Attributes.of(AttributeKey.stringKey("loghaul.tenant"), "billing")))).isTrue();
+    assertThat(
+            send(
+                grpc(SHOP_TOKEN),
+                records(
+                    "svc-grpc",
+                    3,
+                    Attributes.of(AttributeKey.stringKey("loghaul.tenant"), "billing"))))
+        .isTrue();
     assertThat(send(http(BILLING_TOKEN), records("svc-http", 4, Attributes.empty()))).isTrue();
 
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(300))
         .until(() -> rows("svc-grpc") + rows("svc-http") == 7);
     assertThat(rows("svc-grpc", "shop")).isEqualTo(3);
     assertThat(rows("svc-http", "billing")).isEqualTo(4);
 
     List<String> headerTenants = new ArrayList<>();
-    for (ConsumerRecord<byte[], byte[]> r : servers.kafkaClient().readAll(TOPIC, 7, Duration.ofSeconds(30))) {
+    for (ConsumerRecord<byte[], byte[]> r :
+        servers.kafkaClient().readAll(TOPIC, 7, Duration.ofSeconds(30))) {
       Header h = r.headers().lastHeader("loghaul.tenant");
       if (h != null) headerTenants.add(new String(h.value(), UTF_8));
     }
@@ -185,7 +232,10 @@ class OtlpTenantsIT {
   void missingAndUnknownTokensAreRefusedAndNothingIsStored() throws Exception {
     double before = requests("unauthenticated");
 
-    assertThat(send(grpc("not-a-token-of-the-file-at-all"), records("svc-refused", 2, Attributes.empty())))
+    assertThat(
+            send(
+                grpc("not-a-token-of-the-file-at-all"),
+                records("svc-refused", 2, Attributes.empty())))
         .isFalse();
     assertThat(send(grpc(null), records("svc-refused", 2, Attributes.empty()))).isFalse();
     assertThat(send(http(null), records("svc-refused", 2, Attributes.empty()))).isFalse();
@@ -220,7 +270,9 @@ class OtlpTenantsIT {
     assertThat(calm).isTrue();
     assertThat(throttled("shop")).isPositive();
     assertThat(throttled("billing")).isEqualTo(billingBefore);
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(300))
         .until(() -> rows("svc-burst") >= requests * perRequest && rows("svc-calm") >= 10);
     // nothing lost, nothing twice
     assertThat(rows("svc-burst", "shop")).isEqualTo(requests * perRequest);
@@ -232,10 +284,15 @@ class OtlpTenantsIT {
     assertThat(post("Bearer " + TEMP_TOKEN).statusCode()).isEqualTo(200);
     Path next = tokens.resolveSibling("tokens.next");
     Files.writeString(next, tokensFile(false));
-    Files.move(next, tokens, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+    Files.move(
+        next,
+        tokens,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
         java.nio.file.StandardCopyOption.ATOMIC_MOVE);
 
-    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(200))
         .until(() -> post("Bearer " + TEMP_TOKEN).statusCode() == 401);
     assertThat(post("Bearer " + SHOP_TOKEN).statusCode()).isEqualTo(200);
   }
@@ -244,17 +301,20 @@ class OtlpTenantsIT {
   private static HttpResponse<byte[]> post(String authorization) throws Exception {
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
-    trust.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509")
-        .generateCertificate(new java.io.ByteArrayInputStream(ca.caPem().getBytes(UTF_8))));
+    trust.setCertificateEntry(
+        "ca",
+        java.security.cert.CertificateFactory.getInstance("X.509")
+            .generateCertificate(new java.io.ByteArrayInputStream(ca.caPem().getBytes(UTF_8))));
     TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
     tmf.init(trust);
     SSLContext ssl = SSLContext.getInstance("TLS");
     ssl.init(null, tmf.getTrustManagers(), null);
-    HttpRequest.Builder request = HttpRequest.newBuilder(
-            URI.create("https://localhost:" + loghaul.otlpHttpPort() + "/v1/logs"))
-        .timeout(Duration.ofSeconds(20))
-        .header("Content-Type", "application/x-protobuf")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[0]));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(
+                URI.create("https://localhost:" + loghaul.otlpHttpPort() + "/v1/logs"))
+            .timeout(Duration.ofSeconds(20))
+            .header("Content-Type", "application/x-protobuf")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[0]));
     if (authorization != null) request.header("Authorization", authorization);
     try (HttpClient client = HttpClient.newBuilder().sslContext(ssl).build()) {
       return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());

@@ -47,9 +47,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * TLS on both OTLP listeners (SPEC §10) with the OpenTelemetry SDK's own exporters configured as
- * a service would configure them, certificate rotation under a running server, client
- * certificates, and plaintext clients refused at once.
+ * TLS on both OTLP listeners (SPEC §10) with the OpenTelemetry SDK's own exporters configured as a
+ * service would configure them, certificate rotation under a running server, client certificates,
+ * and plaintext clients refused at once.
  */
 class OtlpTlsTest {
   private static TestPki ca;
@@ -79,26 +79,49 @@ class OtlpTlsTest {
 
   private void start(OtlpTls tls) throws Exception {
     credentials = new TlsCredentials(tls);
-    OtlpLogsIngester ingester = new OtlpLogsIngester(SchemaLimits.defaults(), publisher,
-        IngestListener.NOOP, CLOCK, Duration.ofMillis(300));
-    grpc = new OtlpGrpcService("127.0.0.1", 0, 1 << 20, ListenerLimits.DEFAULTS, ingester,
-        TestListeners.WORKERS, OtlpSslContexts.grpc(credentials));
+    OtlpLogsIngester ingester =
+        new OtlpLogsIngester(
+            SchemaLimits.defaults(), publisher, IngestListener.NOOP, CLOCK, Duration.ofMillis(300));
+    grpc =
+        new OtlpGrpcService(
+            "127.0.0.1",
+            0,
+            1 << 20,
+            ListenerLimits.DEFAULTS,
+            ingester,
+            TestListeners.WORKERS,
+            OtlpSslContexts.grpc(credentials));
     grpc.start();
-    http = new OtlpHttpServer("127.0.0.1", 0, 1 << 20, ListenerLimits.DEFAULTS, ingester,
-        TestListeners.WORKERS, OtlpSslContexts.http(credentials));
+    http =
+        new OtlpHttpServer(
+            "127.0.0.1",
+            0,
+            1 << 20,
+            ListenerLimits.DEFAULTS,
+            ingester,
+            TestListeners.WORKERS,
+            OtlpSslContexts.http(credentials));
     http.start();
   }
 
   private static List<LogRecordData> records(int n) {
-    return java.util.stream.IntStream.range(0, n).mapToObj(i -> (LogRecordData) TestLogRecordData
-        .builder()
-        .setResource(Resource.create(Attributes.of(
-            io.opentelemetry.api.common.AttributeKey.stringKey("service.name"), "checkout")))
-        .setInstrumentationScopeInfo(InstrumentationScopeInfo.create("test"))
-        .setTimestamp(NOW_NANOS, TimeUnit.NANOSECONDS)
-        .setSeverity(Severity.INFO)
-        .setBody("record " + i)
-        .build()).toList();
+    return java.util.stream.IntStream.range(0, n)
+        .mapToObj(
+            i ->
+                (LogRecordData)
+                    TestLogRecordData.builder()
+                        .setResource(
+                            Resource.create(
+                                Attributes.of(
+                                    io.opentelemetry.api.common.AttributeKey.stringKey(
+                                        "service.name"),
+                                    "checkout")))
+                        .setInstrumentationScopeInfo(InstrumentationScopeInfo.create("test"))
+                        .setTimestamp(NOW_NANOS, TimeUnit.NANOSECONDS)
+                        .setSeverity(Severity.INFO)
+                        .setBody("record " + i)
+                        .build())
+        .toList();
   }
 
   private static boolean export(LogRecordExporter exporter, int n) {
@@ -120,18 +143,33 @@ class OtlpTlsTest {
     start(new OtlpTls(server.cert(), server.key(), null, "TLSv1.2"));
     byte[] trusted = ca.caPem().getBytes(UTF_8);
 
-    assertThat(export(OtlpGrpcLogRecordExporter.builder()
-        .setEndpoint("https://localhost:" + grpc.port()).setTrustedCertificates(trusted).build(), 3))
+    assertThat(
+            export(
+                OtlpGrpcLogRecordExporter.builder()
+                    .setEndpoint("https://localhost:" + grpc.port())
+                    .setTrustedCertificates(trusted)
+                    .build(),
+                3))
         .isTrue();
-    assertThat(export(OtlpHttpLogRecordExporter.builder()
-        .setEndpoint("https://localhost:" + http.port() + "/v1/logs")
-        .setTrustedCertificates(trusted).build(), 4)).isTrue();
+    assertThat(
+            export(
+                OtlpHttpLogRecordExporter.builder()
+                    .setEndpoint("https://localhost:" + http.port() + "/v1/logs")
+                    .setTrustedCertificates(trusted)
+                    .build(),
+                4))
+        .isTrue();
     assertThat(received()).isEqualTo(7);
 
     // a client that does not trust the CA is refused
-    assertThat(export(OtlpGrpcLogRecordExporter.builder()
-        .setEndpoint("https://localhost:" + grpc.port())
-        .setTrustedCertificates(otherCa.caPem().getBytes(UTF_8)).build(), 1)).isFalse();
+    assertThat(
+            export(
+                OtlpGrpcLogRecordExporter.builder()
+                    .setEndpoint("https://localhost:" + grpc.port())
+                    .setTrustedCertificates(otherCa.caPem().getBytes(UTF_8))
+                    .build(),
+                1))
+        .isFalse();
     assertThat(received()).isEqualTo(7);
   }
 
@@ -144,23 +182,48 @@ class OtlpTlsTest {
     TestPki.Issued client = ca.issueClient("checkout-service");
     TestPki.Issued stranger = otherCa.issueClient("stranger");
 
-    assertThat(export(OtlpGrpcLogRecordExporter.builder()
-        .setEndpoint("https://localhost:" + grpc.port()).setTrustedCertificates(trusted)
-        .setClientTls(client.keyPem().getBytes(UTF_8), client.chainPem().getBytes(UTF_8)).build(), 2))
+    assertThat(
+            export(
+                OtlpGrpcLogRecordExporter.builder()
+                    .setEndpoint("https://localhost:" + grpc.port())
+                    .setTrustedCertificates(trusted)
+                    .setClientTls(
+                        client.keyPem().getBytes(UTF_8), client.chainPem().getBytes(UTF_8))
+                    .build(),
+                2))
         .isTrue();
-    assertThat(export(OtlpHttpLogRecordExporter.builder()
-        .setEndpoint("https://localhost:" + http.port() + "/v1/logs").setTrustedCertificates(trusted)
-        .setClientTls(client.keyPem().getBytes(UTF_8), client.chainPem().getBytes(UTF_8)).build(), 2))
+    assertThat(
+            export(
+                OtlpHttpLogRecordExporter.builder()
+                    .setEndpoint("https://localhost:" + http.port() + "/v1/logs")
+                    .setTrustedCertificates(trusted)
+                    .setClientTls(
+                        client.keyPem().getBytes(UTF_8), client.chainPem().getBytes(UTF_8))
+                    .build(),
+                2))
         .isTrue();
     assertThat(received()).isEqualTo(4);
 
-    assertThat(export(OtlpHttpLogRecordExporter.builder()
-        .setEndpoint("https://localhost:" + http.port() + "/v1/logs").setTrustedCertificates(trusted)
-        .build(), 1)).as("no client certificate").isFalse();
-    assertThat(export(OtlpGrpcLogRecordExporter.builder()
-        .setEndpoint("https://localhost:" + grpc.port()).setTrustedCertificates(trusted)
-        .setClientTls(stranger.keyPem().getBytes(UTF_8), stranger.chainPem().getBytes(UTF_8))
-        .build(), 1)).as("a certificate of another CA").isFalse();
+    assertThat(
+            export(
+                OtlpHttpLogRecordExporter.builder()
+                    .setEndpoint("https://localhost:" + http.port() + "/v1/logs")
+                    .setTrustedCertificates(trusted)
+                    .build(),
+                1))
+        .as("no client certificate")
+        .isFalse();
+    assertThat(
+            export(
+                OtlpGrpcLogRecordExporter.builder()
+                    .setEndpoint("https://localhost:" + grpc.port())
+                    .setTrustedCertificates(trusted)
+                    .setClientTls(
+                        stranger.keyPem().getBytes(UTF_8), stranger.chainPem().getBytes(UTF_8))
+                    .build(),
+                1))
+        .as("a certificate of another CA")
+        .isFalse();
     assertThat(received()).isEqualTo(4);
   }
 
@@ -173,15 +236,30 @@ class OtlpTlsTest {
 
     // as cert-manager does: new files moved into place
     TestPki.Files2 next = ca.issueServer("second").write(dir, "next");
-    Files.move(next.key(), server.key(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    Files.move(next.cert(), server.cert(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    Files.move(
+        next.key(),
+        server.key(),
+        StandardCopyOption.REPLACE_EXISTING,
+        StandardCopyOption.ATOMIC_MOVE);
+    Files.move(
+        next.cert(),
+        server.cert(),
+        StandardCopyOption.REPLACE_EXISTING,
+        StandardCopyOption.ATOMIC_MOVE);
 
-    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(200))
         .until(() -> presentedCommonName(grpc.port()).equals("CN=second"));
     assertThat(presentedCommonName(http.port())).isEqualTo("CN=second");
-    assertThat(export(OtlpHttpLogRecordExporter.builder()
-        .setEndpoint("https://localhost:" + http.port() + "/v1/logs")
-        .setTrustedCertificates(ca.caPem().getBytes(UTF_8)).build(), 1)).isTrue();
+    assertThat(
+            export(
+                OtlpHttpLogRecordExporter.builder()
+                    .setEndpoint("https://localhost:" + http.port() + "/v1/logs")
+                    .setTrustedCertificates(ca.caPem().getBytes(UTF_8))
+                    .build(),
+                1))
+        .isTrue();
   }
 
   @Test
@@ -208,12 +286,15 @@ class OtlpTlsTest {
     TestPki.Files2 server = serverFiles("otlp-server");
     start(new OtlpTls(server.cert(), server.key(), null, "TLSv1.2"));
 
-    ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpc.port())
-        .usePlaintext().build();
+    ManagedChannel channel =
+        ManagedChannelBuilder.forAddress("127.0.0.1", grpc.port()).usePlaintext().build();
     try {
-      Throwable grpcError = catchThrowable(() -> LogsServiceGrpc.newBlockingStub(channel)
-          .withDeadlineAfter(20, TimeUnit.SECONDS)
-          .export(OtlpRequests.request(OtlpRequests.record("x"))));
+      Throwable grpcError =
+          catchThrowable(
+              () ->
+                  LogsServiceGrpc.newBlockingStub(channel)
+                      .withDeadlineAfter(20, TimeUnit.SECONDS)
+                      .export(OtlpRequests.request(OtlpRequests.record("x"))));
       assertThat(grpcError).isInstanceOf(StatusRuntimeException.class);
       assertThat(Status.fromThrowable(grpcError).getCode()).isEqualTo(Status.Code.UNAVAILABLE);
     } finally {
@@ -221,15 +302,23 @@ class OtlpTlsTest {
     }
 
     try (HttpClient client = HttpClient.newHttpClient()) {
-      Throwable httpError = catchThrowable(() -> client.send(HttpRequest.newBuilder(
-              URI.create("http://127.0.0.1:" + http.port() + "/v1/logs"))
-          .timeout(Duration.ofSeconds(20))
-          .header("Content-Type", "application/x-protobuf")
-          .POST(HttpRequest.BodyPublishers.ofByteArray(
-              OtlpRequests.request(OtlpRequests.record("x")).toByteArray()))
-          .build(), HttpResponse.BodyHandlers.ofString()));
-      assertThat(httpError).isInstanceOf(java.io.IOException.class)
-          .isNotInstanceOf(HttpTimeoutException.class).isNotInstanceOf(ConnectException.class);
+      Throwable httpError =
+          catchThrowable(
+              () ->
+                  client.send(
+                      HttpRequest.newBuilder(
+                              URI.create("http://127.0.0.1:" + http.port() + "/v1/logs"))
+                          .timeout(Duration.ofSeconds(20))
+                          .header("Content-Type", "application/x-protobuf")
+                          .POST(
+                              HttpRequest.BodyPublishers.ofByteArray(
+                                  OtlpRequests.request(OtlpRequests.record("x")).toByteArray()))
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString()));
+      assertThat(httpError)
+          .isInstanceOf(java.io.IOException.class)
+          .isNotInstanceOf(HttpTimeoutException.class)
+          .isNotInstanceOf(ConnectException.class);
     }
     assertThat(received()).isZero();
   }
@@ -237,18 +326,30 @@ class OtlpTlsTest {
   /** The subject of the certificate a new TLS handshake on {@code port} presents. */
   private static String presentedCommonName(int port) throws Exception {
     SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, new TrustManager[] {new X509TrustManager() {
-      @Override public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-      @Override public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-      @Override public X509Certificate[] getAcceptedIssuers() {
-        return new X509Certificate[0];
-      }
-    }}, null);
-    try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
+    context.init(
+        null,
+        new TrustManager[] {
+          new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+              return new X509Certificate[0];
+            }
+          }
+        },
+        null);
+    try (SSLSocket socket =
+        (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
       socket.setSoTimeout(10_000);
       socket.startHandshake();
       return ((X509Certificate) socket.getSession().getPeerCertificates()[0])
-          .getSubjectX500Principal().getName();
+          .getSubjectX500Principal()
+          .getName();
     }
   }
 }

@@ -24,8 +24,15 @@ class TenantTokensTest {
 
   @Test
   void findsTheTenantOfABearerToken() throws Exception {
-    TenantTokens tokens = new TenantTokens(file("# comment\n\n a " + A + "  # trailing\nb\t" + B
-        + "\na token-of-tenant-a-second\n"), nanos::get);
+    TenantTokens tokens =
+        new TenantTokens(
+            file(
+                "# comment\n\n a "
+                    + A
+                    + "  # trailing\nb\t"
+                    + B
+                    + "\na token-of-tenant-a-second\n"),
+            nanos::get);
 
     assertThat(tokens.tenant("Bearer " + A)).isEqualTo("a");
     assertThat(tokens.tenant("bearer  " + B + " ")).isEqualTo("b");
@@ -47,21 +54,38 @@ class TenantTokensTest {
 
   @Test
   void refusesABadFileNamingTheLineButNotItsContent() throws Exception {
-    TenantTokens.TokensFileException e = catchThrowableOfType(TenantTokens.TokensFileException.class,
-        () -> new TenantTokens(file("a " + A + "\nb " + B + " extra\n"), nanos::get));
-    assertThat(e.getMessage()).contains("otlp.auth.tokens-file").contains("line 2")
+    TenantTokens.TokensFileException e =
+        catchThrowableOfType(
+            TenantTokens.TokensFileException.class,
+            () -> new TenantTokens(file("a " + A + "\nb " + B + " extra\n"), nanos::get));
+    assertThat(e.getMessage())
+        .contains("otlp.auth.tokens-file")
+        .contains("line 2")
         .doesNotContain(B);
 
-    assertThat(catchThrowableOfType(TenantTokens.TokensFileException.class,
-        () -> new TenantTokens(file("a short\n"), nanos::get)).getMessage()).contains("16 characters")
+    assertThat(
+            catchThrowableOfType(
+                    TenantTokens.TokensFileException.class,
+                    () -> new TenantTokens(file("a short\n"), nanos::get))
+                .getMessage())
+        .contains("16 characters")
         .doesNotContain("short");
-    assertThat(catchThrowableOfType(TenantTokens.TokensFileException.class,
-        () -> new TenantTokens(file("a " + A + "\nb " + A + "\n"), nanos::get)).getMessage())
+    assertThat(
+            catchThrowableOfType(
+                    TenantTokens.TokensFileException.class,
+                    () -> new TenantTokens(file("a " + A + "\nb " + A + "\n"), nanos::get))
+                .getMessage())
         .contains("line 2");
-    assertThat(catchThrowableOfType(TenantTokens.TokensFileException.class,
-        () -> new TenantTokens(file("# nothing\n"), nanos::get))).isNotNull();
-    assertThat(catchThrowableOfType(TenantTokens.TokensFileException.class,
-        () -> new TenantTokens(file("ten ant " + A + "\n"), nanos::get))).isNotNull();
+    assertThat(
+            catchThrowableOfType(
+                TenantTokens.TokensFileException.class,
+                () -> new TenantTokens(file("# nothing\n"), nanos::get)))
+        .isNotNull();
+    assertThat(
+            catchThrowableOfType(
+                TenantTokens.TokensFileException.class,
+                () -> new TenantTokens(file("ten ant " + A + "\n"), nanos::get)))
+        .isNotNull();
   }
 
   @Test

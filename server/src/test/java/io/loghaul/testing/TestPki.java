@@ -34,8 +34,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 /**
  * A throwaway certificate authority for TLS tests: issues server certificates for {@code
  * localhost}/{@code 127.0.0.1} and client certificates, and writes them as PEM files (certificate
- * chains, unencrypted PKCS#8 keys) the way operators get them from cert-manager or a vault.
- * Nothing is kept beyond the test's temporary directory.
+ * chains, unencrypted PKCS#8 keys) the way operators get them from cert-manager or a vault. Nothing
+ * is kept beyond the test's temporary directory.
  */
 public final class TestPki {
   private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
@@ -56,7 +56,9 @@ public final class TestPki {
     X500Name subject = new X500Name("CN=" + name);
     X509v3CertificateBuilder b = builder(subject, subject, keys);
     b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
-    b.addExtension(Extension.keyUsage, true,
+    b.addExtension(
+        Extension.keyUsage,
+        true,
         new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature));
     return new TestPki(name, keys, sign(b, keys.getPrivate()));
   }
@@ -73,7 +75,8 @@ public final class TestPki {
   }
 
   /** A certificate and key this CA issued. */
-  public record Issued(X509Certificate certificate, PrivateKey key, String chainPem, String keyPem) {
+  public record Issued(
+      X509Certificate certificate, PrivateKey key, String chainPem, String keyPem) {
     /** Writes {@code <prefix>.crt} (chain) and {@code <prefix>.key} (PKCS#8) into {@code dir}. */
     public Files2 write(Path dir, String prefix) throws IOException {
       Path cert = dir.resolve(prefix + ".crt");
@@ -102,13 +105,20 @@ public final class TestPki {
     X509v3CertificateBuilder b =
         builder(new X500Name("CN=" + name), new X500Name("CN=" + commonName), leaf);
     b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-    b.addExtension(Extension.keyUsage, true,
+    b.addExtension(
+        Extension.keyUsage,
+        true,
         new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
     if (server) {
-      b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-          new GeneralName(GeneralName.dNSName, "localhost"),
-          new GeneralName(GeneralName.iPAddress,
-              InetAddress.getByName("127.0.0.1").getHostAddress())}));
+      b.addExtension(
+          Extension.subjectAlternativeName,
+          false,
+          new GeneralNames(
+              new GeneralName[] {
+                new GeneralName(GeneralName.dNSName, "localhost"),
+                new GeneralName(
+                    GeneralName.iPAddress, InetAddress.getByName("127.0.0.1").getHostAddress())
+              }));
     }
     X509Certificate cert = sign(b, keys.getPrivate());
     String chain = pem(cert) + pem(certificate);
@@ -121,9 +131,13 @@ public final class TestPki {
 
   private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair keys) {
     Instant now = Instant.now();
-    return new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(SERIAL.incrementAndGet()),
-        Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(2))),
-        subject, keys.getPublic());
+    return new JcaX509v3CertificateBuilder(
+        issuer,
+        BigInteger.valueOf(SERIAL.incrementAndGet()),
+        Date.from(now.minus(Duration.ofHours(1))),
+        Date.from(now.plus(Duration.ofDays(2))),
+        subject,
+        keys.getPublic());
   }
 
   private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey signer)

@@ -33,32 +33,35 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A real single-node Apache Kafka 4.1 broker in KRaft mode (combined broker and controller) running
- * inside this JVM, used when {@code kafka.bootstrap} is unset (docs/configuration.md#embedded-mode) and by integration tests.
+ * inside this JVM, used when {@code kafka.bootstrap} is unset (docs/configuration.md#embedded-mode)
+ * and by integration tests.
  *
  * <p>Clients connect over PLAINTEXT to {@code 127.0.0.1:port}; the KRaft controller listens on
  * {@code 127.0.0.1:controllerPort} (the server passes {@code kafka.embedded.controller-port},
- * default client port + 1; tests may let it pick a free one). The data directory is formatted on first use and reused
- * afterwards, so topics, records and committed offsets survive {@link #stop()}/{@link #restart()}
- * and a restart of the process. Topics are never auto-created (the pipeline creates what it needs);
- * {@code message.max.bytes} keeps Kafka's default (about 1 MiB).
+ * default client port + 1; tests may let it pick a free one). The data directory is formatted on
+ * first use and reused afterwards, so topics, records and committed offsets survive {@link
+ * #stop()}/{@link #restart()} and a restart of the process. Topics are never auto-created (the
+ * pipeline creates what it needs); {@code message.max.bytes} keeps Kafka's default (about 1 MiB).
  *
  * <p>Thread-safe: lifecycle methods are synchronized. {@link #start} returns once an admin client
- * can describe the cluster; {@link #close()} is idempotent and bounded in time. Kafka's own
- * logging is left to the logging configuration ({@code logback.xml} keeps it at WARN).
+ * can describe the cluster; {@link #close()} is idempotent and bounded in time. Kafka's own logging
+ * is left to the logging configuration ({@code logback.xml} keeps it at WARN).
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
 
-  /** How long {@link #start} and {@link #restart()} wait for the broker to answer an admin client. */
+  /**
+   * How long {@link #start} and {@link #restart()} wait for the broker to answer an admin client.
+   */
   static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
   /** How long {@link #stop()} waits for a clean shutdown before giving up on it. */
   static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
   private static final int NODE_ID = 1;
-  private static final Set<String> APPENDED = Set.of("listeners",
-      "advertised.listeners", "listener.security.protocol.map");
+  private static final Set<String> APPENDED =
+      Set.of("listeners", "advertised.listeners", "listener.security.protocol.map");
   private static final String HOST = "127.0.0.1";
 
   private final Path dataDir;
@@ -74,11 +77,12 @@ public final class EmbeddedKafka implements AutoCloseable {
     this.port = port;
     this.controllerPort = controllerPort;
     this.properties = brokerProperties(dataDir.resolve("log"), port, controllerPort);
-    overrides.forEach((name, value) -> {
-      String base = properties.getProperty(name);
-      properties.setProperty(name,
-          APPENDED.contains(name) && base != null ? base + "," + value : value);
-    });
+    overrides.forEach(
+        (name, value) -> {
+          String base = properties.getProperty(name);
+          properties.setProperty(
+              name, APPENDED.contains(name) && base != null ? base + "," + value : value);
+        });
   }
 
   /**
@@ -104,8 +108,8 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   /**
-   * Like {@link #start(Path, int)}, with broker properties replaced or added by {@code
-   * overrides}, except that values of {@code listeners}, {@code advertised.listeners} and {@code
+   * Like {@link #start(Path, int)}, with broker properties replaced or added by {@code overrides},
+   * except that values of {@code listeners}, {@code advertised.listeners} and {@code
    * listener.security.protocol.map} are appended to the plaintext and controller listeners:
    * integration tests add secured listeners this way (readiness is still checked in plaintext).
    */
@@ -113,23 +117,28 @@ public final class EmbeddedKafka implements AutoCloseable {
     return start(dataDir, port, -1, overrides);
   }
 
-  private static EmbeddedKafka start(Path dataDir, int port, int controllerPort,
-      Map<String, String> overrides) {
+  private static EmbeddedKafka start(
+      Path dataDir, int port, int controllerPort, Map<String, String> overrides) {
     requireNonNull(dataDir, "dataDir");
     requireNonNull(overrides, "overrides");
     if (port < 1 || port > 65535) {
       throw new IllegalArgumentException("port: " + port + " (expected: 1..65535)");
     }
-    if (controllerPort != -1 && (controllerPort < 1 || controllerPort > 65535 || controllerPort == port)) {
-      throw new IllegalArgumentException("controllerPort: " + controllerPort
-          + " (expected: 1..65535, not the client port " + port + ")");
+    if (controllerPort != -1
+        && (controllerPort < 1 || controllerPort > 65535 || controllerPort == port)) {
+      throw new IllegalArgumentException(
+          "controllerPort: "
+              + controllerPort
+              + " (expected: 1..65535, not the client port "
+              + port
+              + ")");
     }
     if (controllerPort != -1) {
       checkFree(controllerPort);
     }
     Path dir = dataDir.toAbsolutePath().normalize();
-    EmbeddedKafka kafka = new EmbeddedKafka(dir, port,
-        controllerPort == -1 ? freePort() : controllerPort, overrides);
+    EmbeddedKafka kafka =
+        new EmbeddedKafka(dir, port, controllerPort == -1 ? freePort() : controllerPort, overrides);
     try {
       kafka.format();
       kafka.startServer();
@@ -157,14 +166,17 @@ public final class EmbeddedKafka implements AutoCloseable {
     server = null;
     long startNanos = System.nanoTime();
     // Kafka's shutdown blocks on its own threads; a helper thread lets us bound the wait.
-    Thread shutdown = new Thread(() -> {
-      try {
-        stopping.shutdown();
-        stopping.awaitShutdown();
-      } catch (RuntimeException e) {
-        LOG.warn("embedded Kafka shutdown failed", e);
-      }
-    }, "embedded-kafka-shutdown");
+    Thread shutdown =
+        new Thread(
+            () -> {
+              try {
+                stopping.shutdown();
+                stopping.awaitShutdown();
+              } catch (RuntimeException e) {
+                LOG.warn("embedded Kafka shutdown failed", e);
+              }
+            },
+            "embedded-kafka-shutdown");
     shutdown.setDaemon(true);
     shutdown.start();
     try {
@@ -173,10 +185,12 @@ public final class EmbeddedKafka implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     if (shutdown.isAlive()) {
-      LOG.warn("embedded Kafka did not stop within {} s; continuing without waiting",
+      LOG.warn(
+          "embedded Kafka did not stop within {} s; continuing without waiting",
           SHUTDOWN_TIMEOUT.toSeconds());
     } else {
-      LOG.info("embedded Kafka stopped in {} ms",
+      LOG.info(
+          "embedded Kafka stopped in {} ms",
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
     }
   }
@@ -225,15 +239,25 @@ public final class EmbeddedKafka implements AutoCloseable {
     ByteArrayOutputStream output = new ByteArrayOutputStream();
     int status;
     try (PrintStream print = new PrintStream(output, true, UTF_8)) {
-      status = StorageTool.execute(
-          new String[] {"format", "-t", clusterId, "-c", propertiesFile.toString()}, print);
+      status =
+          StorageTool.execute(
+              new String[] {"format", "-t", clusterId, "-c", propertiesFile.toString()}, print);
     } catch (Exception e) {
-      throw new IllegalStateException("formatting embedded Kafka log dir " + logDir + " failed: "
-          + output.toString(UTF_8).strip(), e);
+      throw new IllegalStateException(
+          "formatting embedded Kafka log dir "
+              + logDir
+              + " failed: "
+              + output.toString(UTF_8).strip(),
+          e);
     }
     if (status != 0) {
-      throw new IllegalStateException("formatting embedded Kafka log dir " + logDir
-          + " failed (status " + status + "): " + output.toString(UTF_8).strip());
+      throw new IllegalStateException(
+          "formatting embedded Kafka log dir "
+              + logDir
+              + " failed (status "
+              + status
+              + "): "
+              + output.toString(UTF_8).strip());
     }
     LOG.info("formatted embedded Kafka log dir {} (cluster id {})", logDir, clusterId);
   }
@@ -246,31 +270,43 @@ public final class EmbeddedKafka implements AutoCloseable {
       started.startup();
     } catch (RuntimeException e) {
       shutdownQuietly(started);
-      throw new IllegalStateException("embedded Kafka failed to start on " + bootstrapServers(),
-          e);
+      throw new IllegalStateException("embedded Kafka failed to start on " + bootstrapServers(), e);
     }
     server = started;
     awaitReady();
-    LOG.info("embedded Kafka ready on {} in {} ms (data {})", bootstrapServers(),
-        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), dataDir);
+    LOG.info(
+        "embedded Kafka ready on {} in {} ms (data {})",
+        bootstrapServers(),
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos),
+        dataDir);
   }
 
   private void awaitReady() {
-    Map<String, Object> config = Map.of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-        AdminClientConfig.CLIENT_ID_CONFIG, "loghaul-embedded-kafka-check");
+    Map<String, Object> config =
+        Map.of(
+            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers(),
+            AdminClientConfig.CLIENT_ID_CONFIG,
+            "loghaul-embedded-kafka-check");
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     try (Admin admin = Admin.create(config)) {
       while (true) {
         long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
         if (remainingMs <= 0) {
-          throw new IllegalStateException("embedded Kafka on " + bootstrapServers()
-              + " not ready within " + READY_TIMEOUT.toSeconds() + " s");
+          throw new IllegalStateException(
+              "embedded Kafka on "
+                  + bootstrapServers()
+                  + " not ready within "
+                  + READY_TIMEOUT.toSeconds()
+                  + " s");
         }
         try {
           int attemptMs = (int) Math.min(remainingMs, 5_000);
-          if (!admin.describeCluster(new DescribeClusterOptions().timeoutMs(attemptMs))
-              .nodes().get(attemptMs, TimeUnit.MILLISECONDS).isEmpty()) {
+          if (!admin
+              .describeCluster(new DescribeClusterOptions().timeoutMs(attemptMs))
+              .nodes()
+              .get(attemptMs, TimeUnit.MILLISECONDS)
+              .isEmpty()) {
             return;
           }
         } catch (ExecutionException | TimeoutException e) {
@@ -299,8 +335,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("process.roles", "broker,controller");
     p.put("node.id", Integer.toString(NODE_ID));
     p.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
-    p.put("listeners", "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":"
-        + controllerPort);
+    p.put(
+        "listeners",
+        "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
     p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port);
     p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
     p.put("controller.listener.names", "CONTROLLER");
@@ -331,8 +368,13 @@ public final class EmbeddedKafka implements AutoCloseable {
     try (ServerSocket socket = new ServerSocket(controllerPort, 1, InetAddress.getByName(HOST))) {
       socket.setReuseAddress(true);
     } catch (IOException e) {
-      throw new IllegalStateException("kafka.embedded.controller-port: " + controllerPort
-          + " is in use on " + HOST + " (expected: a free port; unset, it is kafka.embedded.port + 1)", e);
+      throw new IllegalStateException(
+          "kafka.embedded.controller-port: "
+              + controllerPort
+              + " is in use on "
+              + HOST
+              + " (expected: a free port; unset, it is kafka.embedded.port + 1)",
+          e);
     }
   }
 
