@@ -183,6 +183,16 @@ final class ConfigKeys {
   static final Key<Double> TRACING_SAMPLE_RATIO = Key.of("tracing.sample-ratio", 1.0, RATIO,
       "share of loghaul's own traces sampled, 0..1", c -> c.tracing().sampleRatio());
 
+  static final Key<Path> REDACTION_RULES_FILE = Key.optional("redaction.rules-file", PATH,
+      "YAML redaction rules applied to accepted records (re-read when it changes); unset = none",
+      c -> c.redaction().rulesFile());
+  static final Key<Path> REDACTION_HASH_KEY_FILE = Key.optional("redaction.hash-key-file", PATH,
+      "file holding the HMAC-SHA256 key of the rules' hash action (16+ bytes)",
+      c -> c.redaction().hashKeyFile());
+  static final Key<Boolean> REDACTION_DEAD_LETTERS = Key.of("redaction.dead-letters", false, BOOLEAN,
+      "also apply the pattern and preset rules to dead letters' raw values",
+      c -> c.redaction().deadLetters());
+
   /** Every key in the order of {@code --help} and the effective configuration; no families yet. */
   static final KeyTable TABLE = new KeyTable(List.of(
       DATA_DIR,
@@ -200,5 +210,6 @@ final class ConfigKeys {
       OTLP_GRPC_MAX_CONCURRENT_STREAMS, OTLP_GRPC_MIN_PING_INTERVAL, OTLP_GRPC_MAX_CONNECTION_IDLE,
       OTLP_GRPC_MAX_CONNECTION_AGE, OTLP_GRPC_MAX_CONNECTION_AGE_GRACE,
       ADMIN_PORT, ADMIN_HOST, ADMIN_PORTS_FILE,
-      TRACING_OTLP_ENDPOINT, TRACING_SAMPLE_RATIO), List.of());
+      TRACING_OTLP_ENDPOINT, TRACING_SAMPLE_RATIO,
+      REDACTION_RULES_FILE, REDACTION_HASH_KEY_FILE, REDACTION_DEAD_LETTERS), List.of());
 }

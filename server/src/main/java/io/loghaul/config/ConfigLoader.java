@@ -37,6 +37,9 @@ import static io.loghaul.config.ConfigKeys.OTLP_HTTP_HEADER_TIMEOUT;
 import static io.loghaul.config.ConfigKeys.OTLP_HTTP_HOST;
 import static io.loghaul.config.ConfigKeys.OTLP_HTTP_IDLE_TIMEOUT;
 import static io.loghaul.config.ConfigKeys.OTLP_HTTP_PORT;
+import static io.loghaul.config.ConfigKeys.REDACTION_DEAD_LETTERS;
+import static io.loghaul.config.ConfigKeys.REDACTION_HASH_KEY_FILE;
+import static io.loghaul.config.ConfigKeys.REDACTION_RULES_FILE;
 import static io.loghaul.config.ConfigKeys.OTLP_MAX_CONNECTIONS;
 import static io.loghaul.config.ConfigKeys.OTLP_MAX_HEADER_BYTES;
 import static io.loghaul.config.ConfigKeys.OTLP_MAX_INFLIGHT_BYTES;
@@ -189,8 +192,12 @@ public final class ConfigLoader {
     LoghaulConfig.Tracing tracing = new LoghaulConfig.Tracing(
         v.get(TRACING_OTLP_ENDPOINT),
         v.get(TRACING_SAMPLE_RATIO));
+    LoghaulConfig.Redaction redaction = new LoghaulConfig.Redaction(
+        v.get(REDACTION_RULES_FILE),
+        v.get(REDACTION_HASH_KEY_FILE),
+        v.get(REDACTION_DEAD_LETTERS));
     return new LoghaulConfig(v.get(DATA_DIR), kafka, clickhouse, batch, schema, otlp,
-        v.get(ADMIN_HOST), v.get(ADMIN_PORT), v.get(ADMIN_PORTS_FILE), tracing);
+        v.get(ADMIN_HOST), v.get(ADMIN_PORT), v.get(ADMIN_PORTS_FILE), tracing, redaction);
   }
 
   /** {@code clickhouse.password}, or the content of {@code clickhouse.password-file}. */
