@@ -42,6 +42,8 @@ public final class JmhSuite {
   static final Map<String, String> BASELINES = Map.of(
       "strictParse", "jacksonDatabind",
       "decodeAndEncode", "jacksonBaseline",
+      "decodeRedactEncodeNoRules", "decodeAndEncode",
+      "decodeRedactEncodePresets", "decodeAndEncode",
       "decodeAndMap", "protobufJavaParse",
       "decodeAndMapOneRecordRequest", "protobufJavaParseOneRecordRequest",
       "transcode", "gsonJsonFormat",

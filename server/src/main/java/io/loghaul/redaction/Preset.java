@@ -55,7 +55,7 @@ enum Preset {
   JWT {
     @Override
     boolean mayMatch(TextStats s) {
-      return s.has(TextStats.UPPER_J) && s.dots() >= 2;
+      return s.has(TextStats.JWT_START) && s.dots() >= 2;
     }
 
     @Override
@@ -66,7 +66,7 @@ enum Preset {
   BEARER_TOKEN {
     @Override
     boolean mayMatch(TextStats s) {
-      return s.has(TextStats.LETTER_B);
+      return s.has(TextStats.BEARER_WORD);
     }
 
     @Override
@@ -77,7 +77,7 @@ enum Preset {
   AWS_ACCESS_KEY_ID {
     @Override
     boolean mayMatch(TextStats s) {
-      return s.has(TextStats.UPPER_A);
+      return s.has(TextStats.AWS_START);
     }
 
     @Override

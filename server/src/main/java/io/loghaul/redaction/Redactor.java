@@ -40,6 +40,8 @@ public final class Redactor {
   private Runnable[] counters = new Runnable[0];
   private Matcher[] matchers = new Matcher[0];
   private Mac mac;
+  /** The current rules are all presets (no pattern, no keys rule): a value the summary rules out is done. */
+  private boolean presetsOnly;
   private final byte[] digest = new byte[32];
 
   // the value being worked on: cur[curOff, curOff + curLen); results go to the other scratch buffer
@@ -73,6 +75,10 @@ public final class Redactor {
       if (rules[i].pattern() != null) {
         matchers[i] = rules[i].pattern().matcher(new byte[0]);
       }
+    }
+    presetsOnly = true;
+    for (Rule r : rules) {
+      presetsOnly &= r.preset() != null;
     }
     mac = null;
     if (now.rules().hashKey() != null) {
@@ -146,6 +152,13 @@ public final class Redactor {
     curLen = valLen;
     boolean changed = false;
     boolean statsFresh = false;
+    if (presetsOnly) {
+      stats.scan(cur, curOff, curOff + curLen);
+      if (stats.nothingPossible()) {
+        return UNCHANGED;
+      }
+      statsFresh = true;
+    }
     for (int r = 0; r < rules.length; r++) {
       Rule rule = rules[r];
       if (!rule.appliesToAttribute(arena, keyOff, keyLen)) {
@@ -247,6 +260,13 @@ public final class Redactor {
   private boolean pass(boolean isMessage, byte[] keyArena, int keyOff, int keyLen, boolean raw) {
     boolean changed = false;
     boolean statsFresh = false;
+    if (presetsOnly) {
+      stats.scan(cur, curOff, curOff + curLen);
+      if (stats.nothingPossible()) {
+        return false;
+      }
+      statsFresh = true;
+    }
     for (int r = 0; r < rules.length; r++) {
       Rule rule = rules[r];
       if (rule.isKeys()) {
@@ -258,9 +278,7 @@ public final class Redactor {
         }
       }
       if (!statsFresh) {
-        if (curLen < (1 << 20)) {
-          stats.scan(cur, curOff, curOff + curLen);
-        }
+        stats.scan(cur, curOff, curOff + curLen);
         statsFresh = true;
       }
       if (applyRule(r, !isMessage && !raw && isJsonContainer())) {
@@ -306,7 +324,7 @@ public final class Redactor {
     Rule rule = rules[r];
     int end = curOff + curLen;
     if (rule.preset() != null) {
-      if (curLen < (1 << 20) && !rule.preset().mayMatch(stats)) {
+      if (!rule.preset().mayMatch(stats)) {
         return false;
       }
       if (rule.preset().find(cur, curOff, end) == Preset.NONE) {
@@ -344,6 +362,16 @@ public final class Redactor {
         }
         int s = (int) (m >>> 32);
         int e = (int) m;
+        if (escape) {
+          // inside a JSON string: never split an escape sequence (\n, \u00e9, \\)
+          s = escapeBoundary(b, from, s);
+          e = escapeBoundary(b, from, e);
+          if (s >= e) {
+            put(b, pos, e - pos);
+            pos = e;
+            continue;
+          }
+        }
         put(b, pos, s - pos);
         replacement(rule, b, s, e, escape);
         any = true;
@@ -355,8 +383,12 @@ public final class Redactor {
       while (m.find()) {
         int s = from + m.start();
         int e = from + m.end();
-        if (e == s) {
-          continue; // an empty match changes nothing
+        if (escape) {
+          s = escapeBoundary(b, from, s);
+          e = escapeBoundary(b, from, e);
+        }
+        if (e <= s || s < pos) {
+          continue; // an empty match changes nothing; one moved into text already written is dropped
         }
         put(b, pos, s - pos);
         replacement(rule, b, s, e, escape);
@@ -366,6 +398,15 @@ public final class Redactor {
     }
     put(b, pos, end - pos);
     return any;
+  }
+
+  /** The first position at or after {@code p} that is not inside a JSON escape sequence of {@code b[from..]}. */
+  private static int escapeBoundary(byte[] b, int from, int p) {
+    int i = from;
+    while (i < p) {
+      i += b[i] != '\\' ? 1 : (i + 1 < b.length && b[i + 1] == 'u' ? 6 : 2);
+    }
+    return i;
   }
 
   private void replacement(Rule rule, byte[] b, int s, int e, boolean escape) {

@@ -46,8 +46,8 @@ final class Scanners {
   // ---- credit_card ------------------------------------------------------------------------------
 
   /**
-   * 13 to 19 digits, optionally in groups separated by one space or dash, passing the Luhn check,
-   * with no word byte on either side. Inside a longer run of digit groups, each group start is
+   * 13 to 19 digits starting with 2..6, optionally in groups separated by one space or dash,
+   * passing the Luhn check, with no word byte on either side. Inside a longer run of digit groups, each group start is
    * tried, longest Luhn-valid span first.
    */
   static long creditCard(byte[] b, int from, int end) {
@@ -76,7 +76,9 @@ final class Scanners {
         // candidate starts: the run start (if bounded) and every group start after a separator
         for (int s = runStart; s < runEnd; s++) {
           boolean groupStart = s == runStart ? leftOk : !is(b[s - 1], DIGIT);
-          if (!groupStart || !is(b[s], DIGIT)) {
+          if (!groupStart || b[s] < '2' || b[s] > '6') {
+            // card numbers start with 2..6 (the issuer ranges of Visa, Mastercard, Amex, Discover,
+            // JCB, Diners, UnionPay, Maestro): this spares millisecond timestamps and most ids
             continue;
           }
           int best = -1;
@@ -396,6 +398,11 @@ final class Scanners {
       }
     }
     return Preset.NONE;
+  }
+
+  /** Whether an AWS key-id prefix starts at {@code i} (four bytes must exist there). */
+  static boolean awsPrefixAt(byte[] b, int i) {
+    return b[i] == 'A' && awsPrefix(b, i);
   }
 
   private static boolean awsPrefix(byte[] b, int i) {

@@ -39,6 +39,8 @@ class PresetTest {
       "CREDIT_CARD | x4111111111111111 | NONE",
       "CREDIT_CARD | 4111  1111  1111  1111 | NONE",
       "CREDIT_CARD | ts 1795316252123 ok | NONE",
+      "CREDIT_CARD | ts 1795316252125 passes Luhn but starts with 1 | NONE",
+      "CREDIT_CARD | id 8111111111111111 | NONE",
       // email
       "EMAIL | mail jane.doe+shop@example.co.uk now | jane.doe+shop@example.co.uk",
       "EMAIL | <a@b.io>. | a@b.io",

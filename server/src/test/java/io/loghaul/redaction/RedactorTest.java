@@ -195,6 +195,16 @@ class RedactorTest {
   }
 
   @Test
+  void neverSplitsAJsonEscapeInsideANestedValue() throws Exception {
+    // the e-mail scanner would take the 'n' of \n into the local part; the hash must not orphan the backslash
+    Redactor r = redactor("rules:\n  - {name: mails, preset: email, action: hash}\n");
+    LogEntry e = entry(record("m", "{\"o\":{\"s\":\"line\\na@b.io \\u00e9x@y.io\"}}"));
+    r.redact(e);
+    var tree = new ObjectMapper().readTree(attributes(e).get("o"));
+    assertThat(tree.get("s").asText()).isEqualTo("line\n" + hmac("a@b.io") + " é" + hmac("x@y.io"));
+  }
+
+  @Test
   void neverGrowsAValuePastItsLimit() throws Exception {
     SchemaLimits small = new SchemaLimits(1 << 20, 256, 40, 128, 256, 30, 8, 604_800, 900);
     Redactor r = new Redactor(rules(dir, """
