@@ -9,16 +9,20 @@ import io.loghaul.clickhouse.ClickHouseHttpClient;
 import io.loghaul.clickhouse.ClickHouseStoredRows;
 import io.loghaul.clickhouse.ClickHouseTable;
 import io.loghaul.clickhouse.RowBinaryEncoder;
-import io.loghaul.config.ConfigLoader;
 import io.loghaul.config.ConfigException;
+import io.loghaul.config.ConfigLoader;
 import io.loghaul.config.LoghaulConfig;
 import io.loghaul.dlq.DeadLetterPublisher;
-import io.loghaul.embedded.EmbeddedKafka;
+import io.loghaul.embedded.DataDirLock;
+import io.loghaul.embedded.EmbeddedBroker;
 import io.loghaul.embedded.ManagedClickHouse;
 import io.loghaul.ingest.KafkaLogPublisher;
+import io.loghaul.ingest.ListenAddress;
 import io.loghaul.ingest.OtlpGrpcService;
 import io.loghaul.ingest.OtlpHttpServer;
 import io.loghaul.ingest.OtlpLogsIngester;
+import io.loghaul.ingest.RejectedRecords;
+import io.loghaul.ingest.RejectedRecordsQueue;
 import io.loghaul.ingest.RequestWorkers;
 import io.loghaul.kafka.KafkaClients;
 import io.loghaul.metrics.AdminServer;
@@ -26,20 +30,21 @@ import io.loghaul.metrics.HealthProbe;
 import io.loghaul.metrics.JvmProcessMetrics;
 import io.loghaul.metrics.OtlpMetrics;
 import io.loghaul.metrics.PipelineMetrics;
-import io.loghaul.metrics.RedactionMeters;
 import io.loghaul.metrics.Readiness;
+import io.loghaul.metrics.RedactionMeters;
 import io.loghaul.metrics.Telemetry;
 import io.loghaul.pipeline.Pipeline;
 import io.loghaul.pipeline.RecordDecoder;
+import io.loghaul.pipeline.TopicProvisioner;
+import io.loghaul.record.NanoClock;
 import io.loghaul.redaction.RedactionObserver;
 import io.loghaul.redaction.RedactionRules;
 import io.loghaul.redaction.Redactor;
 import io.loghaul.redaction.RulesFileException;
-import io.loghaul.pipeline.TopicProvisioner;
-import io.loghaul.record.NanoClock;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -59,8 +64,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class LoghaulServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LoghaulServer.class);
-  /** How long an INSERT or query may take. */
-  private static final Duration INSERT_TIMEOUT = Duration.ofSeconds(60);
 
   private final Pipeline pipeline;
   private final PrometheusMeterRegistry registry;
@@ -73,8 +76,12 @@ public final class LoghaulServer implements AutoCloseable {
     static final Otlp DISABLED = new Otlp(null, null);
   }
 
-  private LoghaulServer(Pipeline pipeline, PrometheusMeterRegistry registry, AdminServer admin,
-      Otlp otlp, Closer closer) {
+  private LoghaulServer(
+      Pipeline pipeline,
+      PrometheusMeterRegistry registry,
+      AdminServer admin,
+      Otlp otlp,
+      Closer closer) {
     this.pipeline = pipeline;
     this.registry = registry;
     this.admin = admin;
@@ -111,25 +118,42 @@ public final class LoghaulServer implements AutoCloseable {
     if (config.portsFile() != null) {
       PortsFile.clear(config.portsFile());
     }
-    Telemetry telemetry = closer.add(
-        injected != null ? Telemetry.of(injected) : Telemetry.create(config.tracing()));
+    Telemetry telemetry =
+        closer.add(injected != null ? Telemetry.of(injected) : Telemetry.create(config.tracing()));
     if (config.tracing().otlpEndpoint() != null && injected == null) {
-      log.info("Tracing exports to {} (sample ratio {})", config.tracing().otlpEndpoint(),
+      log.info(
+          "Tracing exports to {} (sample ratio {})",
+          config.tracing().otlpEndpoint(),
           config.tracing().sampleRatio());
     }
     OpenTelemetry otel = telemetry.openTelemetry();
     Clock clock = Clock.systemUTC();
-    // read before anything starts: a bad rules file is a startup error naming file, line and problem
+    // read before anything starts: a bad rules file is a startup error naming file, line and
+    // problem
     RedactionRules redaction = loadRedaction(config.redaction(), closer);
 
+    lockDataDir(config, closer);
     KafkaClients kafkaClients = new KafkaClients(startKafka(config, closer));
     String clickhouseUrl = startClickHouse(config, closer);
     LoghaulConfig.ClickHouse ch = config.clickhouse();
-    ClickHouseHttpClient clickhouse = closer.add(
-        new ClickHouseHttpClient(clickhouseUrl, ch.user(), ch.password(), INSERT_TIMEOUT));
+    // clickhouse.insert-timeout-ms bounds every request of this client (INSERTs, DDL, the replay
+    // check)
+    Duration insertTimeout = ch.insertTimeout(config.batch().maxBytes());
+    ClickHouseHttpClient clickhouse =
+        closer.add(
+            new ClickHouseHttpClient(clickhouseUrl, ch.user(), ch.password(), insertTimeout));
+    log.info(
+        "ClickHouse INSERT timeout {} ms ({})",
+        insertTimeout.toMillis(),
+        ch.insertTimeoutSetting() != null
+            ? "clickhouse.insert-timeout-ms"
+            : "5 s + 1 s per MiB of batch.max-bytes; set clickhouse.insert-timeout-ms to change it");
     ClickHouseTable table =
         ClickHouseTable.ensure(clickhouse, ch.database(), ch.table(), ch.createTable());
-    log.info("ClickHouse table {} ready ({} profile)", table.qualifiedName(), table.profile());
+    log.info(
+        "ClickHouse table {} ready, column types for {}",
+        table.qualifiedName(),
+        table.profile().describe());
     int dlqMaxBytes = provisionTopics(config, kafkaClients);
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -140,47 +164,96 @@ public final class LoghaulServer implements AutoCloseable {
     if (redaction != null) {
       redaction.attach(new RedactionMeters(registry));
     }
-    DeadLetterPublisher deadLetters = closer.add(redaction != null && config.redaction().deadLetters()
-        ? new DeadLetterPublisher(
-            new KafkaProducer<>(kafkaClients.dlqProducer(dlqMaxBytes)), kafka.dlqTopic(), clock,
-            letter -> metrics.deadLettered(letter.type()), letter -> metrics.deadLetterFailed(), otel,
-            redaction::redactDeadLetter)
-        : new DeadLetterPublisher(
-            new KafkaProducer<>(kafkaClients.dlqProducer(dlqMaxBytes)), kafka.dlqTopic(), clock,
-            letter -> metrics.deadLettered(letter.type()), letter -> metrics.deadLetterFailed(), otel));
-    BatchPool pool = BatchMemory.pool(new RowBinaryEncoder(table.profile()), config.batch().maxRows(),
-        config.batch().maxBytes(), telemetry.enabled());
-    BatchInserter inserter = closer.add(new BatchInserter(
-        clickhouse, table.insertSql(), new ClickHouseStoredRows(clickhouse, table), metrics, pool, otel));
-    Pipeline pipeline = closer.add(new Pipeline(
-        new KafkaConsumer<>(kafkaClients.pipelineConsumer(kafka.group(), config.batch().maxDelayMs())),
-        kafka.topics(),
-        new RecordDecoder(config.schema()),
-        redaction == null ? null : new Redactor(redaction, config.schema()),
-        inserter,
-        deadLetters,
-        metrics,
-        config.batch(),
-        clock,
-        NanoClock.SYSTEM));
+    DeadLetterPublisher deadLetters =
+        closer.add(
+            redaction != null && config.redaction().deadLetters()
+                ? new DeadLetterPublisher(
+                    new KafkaProducer<>(kafkaClients.dlqProducer(dlqMaxBytes)),
+                    kafka.dlqTopic(),
+                    clock,
+                    letter -> metrics.deadLettered(letter.type()),
+                    letter -> metrics.deadLetterFailed(),
+                    otel,
+                    redaction::redactDeadLetter)
+                : new DeadLetterPublisher(
+                    new KafkaProducer<>(kafkaClients.dlqProducer(dlqMaxBytes)),
+                    kafka.dlqTopic(),
+                    clock,
+                    letter -> metrics.deadLettered(letter.type()),
+                    letter -> metrics.deadLetterFailed(),
+                    otel));
+    BatchPool pool =
+        BatchMemory.pool(
+            new RowBinaryEncoder(table.profile()),
+            config.batch().maxRows(),
+            config.batch().maxBytes(),
+            telemetry.enabled());
+    BatchInserter inserter =
+        closer.add(
+            new BatchInserter(
+                clickhouse,
+                table.insertSql(),
+                new ClickHouseStoredRows(clickhouse, table),
+                metrics,
+                pool,
+                otel));
+    Pipeline pipeline =
+        closer.add(
+            new Pipeline(
+                new KafkaConsumer<>(
+                    kafkaClients.pipelineConsumer(kafka.group(), config.batch().maxDelayMs())),
+                kafka.topics(),
+                new RecordDecoder(config.schema()),
+                redaction == null ? null : new Redactor(redaction, config.schema()),
+                inserter,
+                deadLetters,
+                metrics,
+                config.batch(),
+                clock,
+                NanoClock.SYSTEM));
     pipeline.start();
 
     // registered after the pipeline, so closed before it
-    Otlp otlp = startOtlp(config, kafkaClients, metrics, clock, otel, closer);
+    Otlp otlp = startOtlp(config, kafkaClients, metrics, clock, otel, deadLetters, closer);
 
     // its own short-timeout client: a readiness ping must not wait out the insert timeout
-    ClickHouseHttpClient pingClient = closer.add(new ClickHouseHttpClient(clickhouseUrl,
-        ch.user(), ch.password(), Duration.ofMillis(HealthProbe.DEFAULT_TIMEOUT_MILLIS)));
-    HealthProbe probe = closer.add(new HealthProbe(
-        Admin.create(kafkaClients.probeAdmin(HealthProbe.DEFAULT_TIMEOUT_MILLIS)), kafka.group(),
-        pingClient::ping, metrics));
-    Readiness readiness = Readiness.of(pipeline::consuming, probe, clickhouseUrl,
-        kafkaClients.bootstrapServers());
+    ClickHouseHttpClient pingClient =
+        closer.add(
+            new ClickHouseHttpClient(
+                clickhouseUrl,
+                ch.user(),
+                ch.password(),
+                Duration.ofMillis(HealthProbe.DEFAULT_TIMEOUT_MILLIS)));
+    HealthProbe probe =
+        closer.add(
+            new HealthProbe(
+                Admin.create(kafkaClients.probeAdmin(HealthProbe.DEFAULT_TIMEOUT_MILLIS)),
+                kafka.group(),
+                pingClient::ping,
+                metrics));
+    Readiness readiness =
+        Readiness.of(
+            pipeline::consuming,
+            pipeline::assignedPartitions,
+            probe,
+            clickhouseUrl,
+            kafkaClients.bootstrapServers());
     readiness.register(registry);
-    AdminServer admin = closer.add(new AdminServer(config.adminHost(),
-        LoghaulConfig.bindPort(config.adminPort()), registry, readiness::notReadyReason));
-    log.info("Admin HTTP listening on :{} (/metrics, /healthz, /readyz)", admin.port());
-    log.info("Pipeline consuming {} as group {} into {}", kafka.topics(), kafka.group(),
+    AdminServer admin =
+        closer.add(
+            new AdminServer(
+                config.adminHost(),
+                LoghaulConfig.bindPort(config.adminPort()),
+                registry,
+                readiness::notReadyReason,
+                readiness::readyNote));
+    log.info(
+        "Admin HTTP listening on {} (/metrics, /healthz, /readyz)",
+        ListenAddress.describe(config.adminHost(), admin.port()));
+    log.info(
+        "Pipeline consuming {} as group {} into {}",
+        kafka.topics(),
+        kafka.group(),
         table.qualifiedName());
     LoghaulServer server = new LoghaulServer(pipeline, registry, admin, otlp, closer);
     if (config.portsFile() != null) {
@@ -199,7 +272,10 @@ public final class LoghaulServer implements AutoCloseable {
     }
     closer.add(rules);
     rules.startWatching(RedactionRules.DEFAULT_POLL_MILLIS);
-    log.info("Redaction: {} rule(s) from {}{}", rules.ruleNames().size(), config.rulesFile(),
+    log.info(
+        "Redaction: {} rule(s) from {}{}",
+        rules.ruleNames().size(),
+        config.rulesFile(),
         config.deadLetters() ? ", dead letters too" : "");
     return rules;
   }
@@ -215,9 +291,23 @@ public final class LoghaulServer implements AutoCloseable {
     try {
       return RedactionRules.load(config.rulesFile(), config.hashKeyFile(), RedactionObserver.NONE);
     } catch (RulesFileException e) {
-      String key = e.getMessage().contains("redaction.hash-key-file") ? "redaction.hash-key-file"
-          : "redaction.rules-file";
+      String key =
+          e.getMessage().contains("redaction.hash-key-file")
+              ? "redaction.hash-key-file"
+              : "redaction.rules-file";
       throw new ConfigException(key, key + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * Locks {@code data.dir} when an embedded broker or a managed ClickHouse will keep data there,
+   * before either starts: a second instance on the same directory fails here, naming the key and
+   * the holder's pid, before its broker could append to the first one's metadata log. Registered
+   * first of the servers, so released after they stopped.
+   */
+  private static void lockDataDir(LoghaulConfig config, Closer closer) throws IOException {
+    if (config.kafka().embedded() || config.clickhouse().managed()) {
+      closer.add(DataDirLock.acquire(config.dataDir().toAbsolutePath().normalize()));
     }
   }
 
@@ -227,9 +317,16 @@ public final class LoghaulServer implements AutoCloseable {
     if (!kafka.embedded()) {
       return kafka.bootstrap();
     }
-    EmbeddedKafka broker = closer.add(
-        EmbeddedKafka.start(config.dataDir().resolve("kafka"), kafka.embeddedPort()));
-    log.info("Kafka (embedded) listening on {}", broker.bootstrapServers());
+    EmbeddedBroker broker =
+        closer.add(
+            EmbeddedBroker.start(
+                config.dataDir().resolve("kafka"),
+                kafka.embeddedPort(),
+                kafka.embeddedControllerPort()));
+    log.info(
+        "Kafka (embedded) listening on {} (KRaft controller on 127.0.0.1:{})",
+        broker.bootstrapServers(),
+        broker.controllerPort());
     return broker.bootstrapServers();
   }
 
@@ -239,8 +336,9 @@ public final class LoghaulServer implements AutoCloseable {
     if (!ch.managed()) {
       return ch.url();
     }
-    ManagedClickHouse server = closer.add(
-        ManagedClickHouse.start(config.dataDir().resolve("clickhouse"), ch.managedHttpPort()));
+    ManagedClickHouse server =
+        closer.add(
+            ManagedClickHouse.start(config.dataDir().resolve("clickhouse"), ch.managedHttpPort()));
     log.info("ClickHouse (managed) listening on {}", server.url());
     return server.url();
   }
@@ -253,8 +351,8 @@ public final class LoghaulServer implements AutoCloseable {
       return TopicProvisioner.unprovisionedDlqMaxBytes(config.schema().maxRecordBytes());
     }
     try (Admin admin = Admin.create(kafkaClients.admin())) {
-      return new TopicProvisioner(admin).ensure(kafka.topics(), kafka.ingestTopic(),
-          kafka.dlqTopic(), kafka.topicPartitions());
+      return new TopicProvisioner(admin)
+          .ensure(kafka.topics(), kafka.ingestTopic(), kafka.dlqTopic(), kafka.topicPartitions());
     }
   }
 
@@ -263,31 +361,72 @@ public final class LoghaulServer implements AutoCloseable {
    * (stop accepting, answer in-flight requests), then their workers, then the publisher (flush to
    * Kafka).
    */
-  private static Otlp startOtlp(LoghaulConfig config, KafkaClients kafkaClients,
-      PipelineMetrics metrics, Clock clock, OpenTelemetry openTelemetry, Closer closer)
+  private static Otlp startOtlp(
+      LoghaulConfig config,
+      KafkaClients kafkaClients,
+      PipelineMetrics metrics,
+      Clock clock,
+      OpenTelemetry openTelemetry,
+      DeadLetterPublisher deadLetters,
+      Closer closer)
       throws Exception {
     LoghaulConfig.Otlp otlp = config.otlp();
     if (otlp.grpcPort() == 0 && otlp.httpPort() == 0) {
       return Otlp.DISABLED;
     }
-    KafkaLogPublisher publisher = closer.add(KafkaLogPublisher.create(
-        kafkaClients.otlpProducer(otlp.maxInflightBytes(), config.schema().maxRecordBytes()),
-        config.kafka().ingestTopic(), otlp.maxInflightBytes()));
-    OtlpLogsIngester ingester = new OtlpLogsIngester(config.schema(), publisher,
-        new OtlpMetrics(metrics), openTelemetry, clock);
+    KafkaLogPublisher publisher =
+        closer.add(
+            KafkaLogPublisher.create(
+                kafkaClients.otlpProducer(
+                    otlp.maxInflightBytes(), config.schema().maxRecordBytes()),
+                config.kafka().ingestTopic(),
+                otlp.maxInflightBytes()));
+    // rejected records: counted, reported to the client and (by default) dead-lettered
+    // on a thread of their own: a request worker never waits for the DLQ producer
+    RejectedRecords rejected =
+        !otlp.deadLetterRejected()
+            ? RejectedRecords.NONE
+            : closer.add(
+                new RejectedRecordsQueue(
+                    (request, why, transport, receivedAt) ->
+                        deadLetters.publishRejected(
+                            request, why.type(), why.field(), why.message(), transport, receivedAt),
+                    RejectedRecordsQueue.DEFAULT_CAPACITY,
+                    metrics::deadLetterFailed));
+    OtlpLogsIngester ingester =
+        new OtlpLogsIngester(
+            config.schema(),
+            publisher,
+            new OtlpMetrics(metrics),
+            openTelemetry,
+            clock,
+            OtlpLogsIngester.DEFAULT_PUBLISH_TIMEOUT,
+            rejected);
     RequestWorkers workers = closer.add(new RequestWorkers(0));
     OtlpGrpcService grpc = null;
     if (otlp.grpcPort() != 0) {
-      grpc = closer.add(new OtlpGrpcService(otlp.grpcHost(),
-          LoghaulConfig.bindPort(otlp.grpcPort()), otlp.maxRequestBytes(), otlp.limits(), ingester,
-          workers));
+      grpc =
+          closer.add(
+              new OtlpGrpcService(
+                  otlp.grpcHost(),
+                  LoghaulConfig.bindPort(otlp.grpcPort()),
+                  otlp.maxRequestBytes(),
+                  otlp.limits(),
+                  ingester,
+                  workers));
       grpc.start(); // logs "OTLP/gRPC listening on ..."
     }
     OtlpHttpServer http = null;
     if (otlp.httpPort() != 0) {
-      http = closer.add(new OtlpHttpServer(otlp.httpHost(),
-          LoghaulConfig.bindPort(otlp.httpPort()), otlp.maxRequestBytes(), otlp.limits(), ingester,
-          workers));
+      http =
+          closer.add(
+              new OtlpHttpServer(
+                  otlp.httpHost(),
+                  LoghaulConfig.bindPort(otlp.httpPort()),
+                  otlp.maxRequestBytes(),
+                  otlp.limits(),
+                  ingester,
+                  workers));
       http.start(); // logs "OTLP/HTTP listening on ..."
     }
     return new Otlp(grpc, http);
@@ -326,8 +465,8 @@ public final class LoghaulServer implements AutoCloseable {
   }
 
   /**
-   * Stops in reverse start order: the ports file, admin, probe, OTLP listeners (answer in-flight requests), the
-   * OTLP publisher (flush), the pipeline (flush + commit), servers last. Idempotent.
+   * Stops in reverse start order: the ports file, admin, probe, OTLP listeners (answer in-flight
+   * requests), the OTLP publisher (flush), the pipeline (flush + commit), servers last. Idempotent.
    */
   @Override
   public void close() {

@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.OffsetDateTime;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.header.Headers;
@@ -36,8 +37,8 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * The whole per-record path of the pipeline: the bytes of a Kafka record value (JSON, or the
  * protobuf written by OTLP ingest) → {@link RecordDecoder} → {@link RowBinaryEncoder} into the
- * batch buffer. The baseline does the same with Jackson databind and {@code String.getBytes}.
- * One operation = one record; the realistic 150 B–2 KB mix.
+ * batch buffer. The baseline does the same with Jackson databind and {@code String.getBytes}. One
+ * operation = one record; the realistic 150 B–2 KB mix.
  *
  * <p>Redaction (docs/redaction.md) is measured against {@link #decodeAndEncode} in the same run:
  * {@link #decodeRedactEncodeNoRules} is the pipeline's path with no rules file (a null redactor),
@@ -67,7 +68,8 @@ public class RecordPathBenchmark {
   private Redactor presets;
   private Path rulesDir;
 
-  static final String SEVEN_PRESETS = """
+  static final String SEVEN_PRESETS =
+      """
       rules:
         - {name: cards, preset: credit_card}
         - {name: mails, preset: email}
@@ -93,14 +95,17 @@ public class RecordPathBenchmark {
     try {
       rulesDir = Files.createTempDirectory("loghaul-jmh");
       Path rules = Files.writeString(rulesDir.resolve("rules.yaml"), SEVEN_PRESETS);
-      presets = new Redactor(RedactionRules.load(rules, null, RedactionObserver.NONE), SchemaLimits.defaults());
+      presets =
+          new Redactor(
+              RedactionRules.load(rules, null, RedactionObserver.NONE), SchemaLimits.defaults());
     } catch (IOException | RulesFileException e) {
       throw new IllegalStateException(e);
     }
     noRules = null;
     headers = new RecordHeaders();
     if ("protobuf".equals(format)) {
-      headers.add(RecordContract.CONTENT_TYPE, RecordContract.PROTOBUF.getBytes(StandardCharsets.US_ASCII));
+      headers.add(
+          RecordContract.CONTENT_TYPE, RecordContract.PROTOBUF.getBytes(StandardCharsets.US_ASCII));
     }
   }
 
@@ -161,8 +166,10 @@ public class RecordPathBenchmark {
     if (e == null) {
       return -1;
     }
-    long millis = e.timestamp instanceof Number n ? n.longValue()
-        : java.time.OffsetDateTime.parse((String) e.timestamp).toInstant().toEpochMilli();
+    long millis =
+        e.timestamp instanceof Number n
+            ? n.longValue()
+            : OffsetDateTime.parse((String) e.timestamp).toInstant().toEpochMilli();
     buffer.writeUInt32LE(millis / 1000);
     buffer.writeUInt64LE(millis * 1_000_000L);
     string(e.serviceName);

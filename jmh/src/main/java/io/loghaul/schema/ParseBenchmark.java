@@ -1,6 +1,7 @@
 package io.loghaul.schema;
 
 import io.loghaul.loadtest.LogRecordGenerator;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -12,10 +13,11 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * Strict parse + validate of one JSON LogEntry ({@link LogEntryParser}) against the Jackson
- * databind baseline ({@link JacksonBaseline}) on the same generated records. One operation = one
- * record, so ops/s is records/s on one core. {@code records}: {@code mixed} = the realistic
- * 150 B–2 KB mix, {@code small} = ~220-byte records.
+ * Strict parse + validate of one JSON LogEntry ({@link LogEntryParser}) against two Jackson
+ * baselines on the same generated records: databind into a POJO ({@link JacksonBaseline}), and the
+ * streaming parser doing the strict parser's checks as far as Jackson allows ({@link
+ * JacksonStreamingBaseline}). One operation = one record, so ops/s is records/s on one core. {@code
+ * records}: {@code mixed} = the realistic 150 B–2 KB mix, {@code small} = ~220-byte records.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -31,6 +33,8 @@ public class ParseBenchmark {
   private long nowMillis;
   private final LogEntry entry = new LogEntry();
   private final LogEntryParser parser = new LogEntryParser(SchemaLimits.defaults());
+  private final JacksonStreamingBaseline streaming =
+      new JacksonStreamingBaseline(SchemaLimits.defaults());
 
   @Setup
   public void setUp() {
@@ -38,8 +42,10 @@ public class ParseBenchmark {
     values = generate(records, nowMillis);
     for (byte[] v : values) {
       if (!(parser.parse(v, 0, v.length, nowMillis, entry) instanceof Accepted)
-          || JacksonBaseline.parse(v) == null) {
-        throw new IllegalStateException("generated record rejected: " + new String(v, java.nio.charset.StandardCharsets.UTF_8));
+          || JacksonBaseline.parse(v) == null
+          || streaming.parse(v, nowMillis) == null) {
+        throw new IllegalStateException(
+            "generated record rejected: " + new String(v, StandardCharsets.UTF_8));
       }
     }
   }
@@ -48,11 +54,14 @@ public class ParseBenchmark {
     LogRecordGenerator g = new LogRecordGenerator(42, nowMillis, true);
     byte[][] out = new byte[RECORDS][];
     for (int i = 0; i < RECORDS; i++) {
-      out[i] = switch (kind) {
-        case "small" -> g.ofSize(220);
-        case "mixed" -> g.next();
-        default -> throw new IllegalArgumentException("records: " + kind + " (expected: small or mixed)");
-      };
+      out[i] =
+          switch (kind) {
+            case "small" -> g.ofSize(220);
+            case "mixed" -> g.next();
+            default ->
+                throw new IllegalArgumentException(
+                    "records: " + kind + " (expected: small or mixed)");
+          };
     }
     return out;
   }
@@ -66,5 +75,11 @@ public class ParseBenchmark {
   @Benchmark
   public Object jacksonDatabind() {
     return JacksonBaseline.parse(values[next++ & (RECORDS - 1)]);
+  }
+
+  @Benchmark
+  public Object jacksonStreaming() {
+    byte[] v = values[next++ & (RECORDS - 1)];
+    return streaming.parse(v, nowMillis);
   }
 }

@@ -1,9 +1,11 @@
 package io.loghaul.clickhouse;
 
+import io.loghaul.bytes.LittleEndian;
+
 /**
  * CityHash128 as of Google's CityHash 1.0.2, the version ClickHouse froze for the checksums of its
- * compressed blocks. Later CityHash releases give different values, so this must not be swapped
- * for a library. Stateless and thread-safe; allocates nothing.
+ * compressed blocks. Later CityHash releases give different values, so this must not be swapped for
+ * a library. Stateless and thread-safe; allocates nothing.
  *
  * <p>The 128-bit result is written as ClickHouse writes it: low 64 bits, then high 64 bits, both
  * little-endian.
@@ -17,13 +19,15 @@ final class CityHash128 {
 
   private CityHash128() {}
 
-  /** Hashes {@code src[off, off + len)} and writes the 16-byte checksum to {@code dst[dstOff..]}. */
+  /**
+   * Hashes {@code src[off, off + len)} and writes the 16-byte checksum to {@code dst[dstOff..]}.
+   */
   static void hash(byte[] src, int off, int len, byte[] dst, int dstOff) {
     // one tiny array per compressed block (up to 1 MiB of rows), not per row
     long[] r = new long[2];
     hash(src, off, len, r);
-    putLongLE(dst, dstOff, r[0]);
-    putLongLE(dst, dstOff + 8, r[1]);
+    LittleEndian.putLong(dst, dstOff, r[0]);
+    LittleEndian.putLong(dst, dstOff + 8, r[1]);
   }
 
   /** Hashes {@code src[off, off + len)} into {@code out[0]} (low) and {@code out[1]} (high). */
@@ -37,7 +41,8 @@ final class CityHash128 {
     }
   }
 
-  private static void withSeed(byte[] s, int pos, int len, long seedLow, long seedHigh, long[] out) {
+  private static void withSeed(
+      byte[] s, int pos, int len, long seedLow, long seedHigh, long[] out) {
     if (len < 128) {
       cityMurmur(s, pos, len, seedLow, seedHigh, out);
       return;
@@ -110,7 +115,8 @@ final class CityHash128 {
     out[1] = hashLen16(x + w2, y + v2);
   }
 
-  private static void cityMurmur(byte[] s, int pos, int len, long seedLow, long seedHigh, long[] out) {
+  private static void cityMurmur(
+      byte[] s, int pos, int len, long seedLow, long seedHigh, long[] out) {
     long a = seedLow;
     long b = seedHigh;
     long c;
@@ -176,23 +182,10 @@ final class CityHash128 {
   }
 
   private static long fetch64(byte[] b, int i) {
-    return (b[i] & 0xFFL)
-        | (b[i + 1] & 0xFFL) << 8
-        | (b[i + 2] & 0xFFL) << 16
-        | (b[i + 3] & 0xFFL) << 24
-        | (b[i + 4] & 0xFFL) << 32
-        | (b[i + 5] & 0xFFL) << 40
-        | (b[i + 6] & 0xFFL) << 48
-        | (b[i + 7] & 0xFFL) << 56;
+    return LittleEndian.getLong(b, i);
   }
 
   private static long fetch32(byte[] b, int i) {
-    return (b[i] & 0xFFL) | (b[i + 1] & 0xFFL) << 8 | (b[i + 2] & 0xFFL) << 16 | (b[i + 3] & 0xFFL) << 24;
-  }
-
-  static void putLongLE(byte[] b, int i, long v) {
-    for (int k = 0; k < 8; k++) {
-      b[i + k] = (byte) (v >>> (8 * k));
-    }
+    return LittleEndian.getInt(b, i) & 0xFFFF_FFFFL;
   }
 }

@@ -12,14 +12,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * A minimal client for ClickHouse's HTTP interface (HTTP/1.1, {@link java.net.http.HttpClient}): runs
- * SQL and sends RowBinary inserts with ClickHouse's native LZ4 block compression
- * ({@code decompress=1}). No ClickHouse client library: the JDBC driver fails on 18.16, and this is
- * all loghaul needs.
+ * A minimal client for ClickHouse's HTTP interface (HTTP/1.1, {@link java.net.http.HttpClient}):
+ * runs SQL and sends RowBinary inserts with ClickHouse's native LZ4 block compression ({@code
+ * decompress=1}). No ClickHouse client library: the JDBC driver fails on 18.16, and this is all
+ * loghaul needs.
  *
- * <p>Thread-safe; requests may run concurrently. Credentials go in the {@code X-ClickHouse-User} and
- * {@code X-ClickHouse-Key} headers, never in the URL, and the password is never logged or put in an
- * exception message. No request carries settings, so every server from 18.16 on accepts them.
+ * <p>Thread-safe; requests may run concurrently. Credentials go in the {@code X-ClickHouse-User}
+ * and {@code X-ClickHouse-Key} headers, never in the URL, and the password is never logged or put
+ * in an exception message. No request carries settings, so every server from 18.16 on accepts them.
  * Failures are thrown as {@link ClickHouseException}, classified for retry or batch splitting.
  */
 public final class ClickHouseHttpClient implements AutoCloseable {
@@ -44,21 +44,24 @@ public final class ClickHouseHttpClient implements AutoCloseable {
     requireNonNull(password, "password");
     requireNonNull(requestTimeout, "requestTimeout");
     if (!url.startsWith("http://") && !url.startsWith("https://")) {
-      throw new IllegalArgumentException("clickhouse.url: " + url + " (expected: http://host:port or https://host:port)");
+      throw new IllegalArgumentException(
+          "clickhouse.url: " + url + " (expected: http://host:port or https://host:port)");
     }
     if (requestTimeout.isNegative() || requestTimeout.isZero()) {
       throw new IllegalArgumentException("requestTimeout: " + requestTimeout + " (expected: > 0)");
     }
     this.url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-    URI.create(this.url); // fail here, with the URL in the message, rather than on the first request
+    URI.create(
+        this.url); // fail here, with the URL in the message, rather than on the first request
     this.user = user;
     this.password = password;
     this.requestTimeout = requestTimeout;
-    this.http = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(CONNECT_TIMEOUT)
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .build();
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(CONNECT_TIMEOUT)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
   }
 
   /** The base URL requests go to. */
@@ -73,19 +76,18 @@ public final class ClickHouseHttpClient implements AutoCloseable {
    */
   public String query(String sql) throws ClickHouseException {
     requireNonNull(sql, "sql");
-    HttpRequest request = request(URI.create(url + "/"))
-        .POST(HttpRequest.BodyPublishers.ofString(sql, StandardCharsets.UTF_8))
-        .build();
+    HttpRequest request =
+        request(URI.create(url + "/"))
+            .POST(HttpRequest.BodyPublishers.ofString(sql, StandardCharsets.UTF_8))
+            .build();
     HttpResponse<byte[]> response = send(request, "query");
     return new String(response.body(), StandardCharsets.UTF_8);
   }
 
   /** Whether {@code GET /ping} answers {@code Ok.}; never throws. */
   public boolean ping() {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/ping"))
-        .timeout(requestTimeout)
-        .GET()
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(url + "/ping")).timeout(requestTimeout).GET().build();
     try {
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
       return response.statusCode() == 200 && response.body().startsWith("Ok.");
@@ -98,27 +100,37 @@ public final class ClickHouseHttpClient implements AutoCloseable {
   }
 
   /**
-   * Sends {@code body[offset, offset + length)} — RowBinary rows — as the data of
-   * {@code insertSql} (an {@code INSERT INTO ... FORMAT RowBinary} statement), compressed in native
-   * LZ4 blocks of at most 1 MiB. Returns once ClickHouse acknowledged the insert.
+   * Sends {@code body[offset, offset + length)} — RowBinary rows — as the data of {@code insertSql}
+   * (an {@code INSERT INTO ... FORMAT RowBinary} statement), compressed in native LZ4 blocks of at
+   * most 1 MiB. Returns once ClickHouse acknowledged the insert.
    *
    * @throws ClickHouseException on an error reply ({@link ClickHouseException#badData()} when the
    *     rows were refused) or when the server cannot be reached (retryable)
    */
-  public void insert(String insertSql, byte[] body, int offset, int length) throws ClickHouseException {
+  public void insert(String insertSql, byte[] body, int offset, int length)
+      throws ClickHouseException {
     requireNonNull(insertSql, "insertSql");
     requireNonNull(body, "body");
     if (offset < 0 || length < 0 || offset > body.length - length) {
       throw new IndexOutOfBoundsException(
-          "offset: " + offset + ", length: " + length + " (expected: within " + body.length + " bytes)");
+          "offset: "
+              + offset
+              + ", length: "
+              + length
+              + " (expected: within "
+              + body.length
+              + " bytes)");
     }
     byte[] compressed = compressionBuffer(NativeCompression.maxCompressedLength(length));
     int n = NativeCompression.compress(body, offset, length, compressed);
-    URI uri = URI.create(url + "/?decompress=1&query=" + URLEncoder.encode(insertSql, StandardCharsets.UTF_8));
-    HttpRequest request = request(uri)
-        .header("Content-Type", "application/octet-stream")
-        .POST(new ArrayBodyPublisher(compressed, 0, n))
-        .build();
+    URI uri =
+        URI.create(
+            url + "/?decompress=1&query=" + URLEncoder.encode(insertSql, StandardCharsets.UTF_8));
+    HttpRequest request =
+        request(uri)
+            .header("Content-Type", "application/octet-stream")
+            .POST(new ArrayBodyPublisher(compressed, 0, n))
+            .build();
     send(request, "insert");
   }
 
@@ -137,9 +149,8 @@ public final class ClickHouseHttpClient implements AutoCloseable {
   }
 
   private HttpRequest.Builder request(URI uri) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(uri)
-        .timeout(requestTimeout)
-        .header("X-ClickHouse-User", user);
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(uri).timeout(requestTimeout).header("X-ClickHouse-User", user);
     if (!password.isEmpty()) {
       b.header("X-ClickHouse-Key", password);
     }

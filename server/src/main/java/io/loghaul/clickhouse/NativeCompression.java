@@ -1,14 +1,16 @@
 package io.loghaul.clickhouse;
 
+import io.loghaul.bytes.LittleEndian;
+import java.util.Arrays;
 import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.lz4.LZ4Factory;
 import net.jpountz.lz4.LZ4FastDecompressor;
 
 /**
- * ClickHouse's native block compression, the body format of an HTTP request sent with
- * {@code decompress=1}. Each block is {@code [CityHash128 of the rest: 16 bytes][0x82 = LZ4]
- * [compressed size incl. this 9-byte header: UInt32 LE][uncompressed size: UInt32 LE][LZ4 block]}.
- * Input is cut into blocks of at most {@link #MAX_BLOCK_BYTES}. Stateless and thread-safe.
+ * ClickHouse's native block compression, the body format of an HTTP request sent with {@code
+ * decompress=1}. Each block is {@code [CityHash128 of the rest: 16 bytes][0x82 = LZ4] [compressed
+ * size incl. this 9-byte header: UInt32 LE][uncompressed size: UInt32 LE][LZ4 block]}. Input is cut
+ * into blocks of at most {@link #MAX_BLOCK_BYTES}. Stateless and thread-safe.
  */
 final class NativeCompression {
   /** Uncompressed bytes per block; ClickHouse itself writes 1 MiB blocks. */
@@ -33,9 +35,9 @@ final class NativeCompression {
   }
 
   /**
-   * Compresses {@code src[off, off + length)} into {@code dst} (at least
-   * {@link #maxCompressedLength(int)} long) and returns the number of bytes written. Empty input
-   * yields no blocks.
+   * Compresses {@code src[off, off + length)} into {@code dst} (at least {@link
+   * #maxCompressedLength(int)} long) and returns the number of bytes written. Empty input yields no
+   * blocks.
    */
   static int compress(byte[] src, int off, int length, byte[] dst) {
     int out = 0;
@@ -47,8 +49,8 @@ final class NativeCompression {
       int compressed = COMPRESSOR.compress(src, pos, n, dst, dataAt, dst.length - dataAt);
       int blockSize = HEADER_BYTES + compressed;
       dst[headerAt] = METHOD_LZ4;
-      putIntLE(dst, headerAt + 1, blockSize);
-      putIntLE(dst, headerAt + 5, n);
+      LittleEndian.putInt(dst, headerAt + 1, blockSize);
+      LittleEndian.putInt(dst, headerAt + 5, n);
       CityHash128.hash(dst, headerAt, blockSize, dst, out);
       out = dataAt + compressed;
     }
@@ -62,8 +64,10 @@ final class NativeCompression {
    */
   static byte[] decompress(byte[] src, int off, int length) {
     int total = 0;
-    for (int pos = off; pos < off + length; pos += CHECKSUM_BYTES + getIntLE(src, pos + CHECKSUM_BYTES + 1)) {
-      total += getIntLE(src, pos + CHECKSUM_BYTES + 5);
+    for (int pos = off;
+        pos < off + length;
+        pos += CHECKSUM_BYTES + LittleEndian.getInt(src, pos + CHECKSUM_BYTES + 1)) {
+      total += LittleEndian.getInt(src, pos + CHECKSUM_BYTES + 5);
     }
     byte[] out = new byte[total];
     int written = 0;
@@ -75,10 +79,10 @@ final class NativeCompression {
         throw new IllegalArgumentException(
             "method: " + (src[headerAt] & 0xFF) + " (expected: " + (METHOD_LZ4 & 0xFF) + ")");
       }
-      int blockSize = getIntLE(src, headerAt + 1);
-      int n = getIntLE(src, headerAt + 5);
+      int blockSize = LittleEndian.getInt(src, headerAt + 1);
+      int n = LittleEndian.getInt(src, headerAt + 5);
       CityHash128.hash(src, headerAt, blockSize, sum, 0);
-      if (!java.util.Arrays.equals(sum, 0, CHECKSUM_BYTES, src, pos, pos + CHECKSUM_BYTES)) {
+      if (!Arrays.equals(sum, 0, CHECKSUM_BYTES, src, pos, pos + CHECKSUM_BYTES)) {
         throw new IllegalArgumentException("checksum mismatch in block at " + (pos - off));
       }
       DECOMPRESSOR.decompress(src, headerAt + HEADER_BYTES, out, written, n);
@@ -86,16 +90,5 @@ final class NativeCompression {
       pos = headerAt + blockSize;
     }
     return out;
-  }
-
-  private static void putIntLE(byte[] b, int i, int v) {
-    b[i] = (byte) v;
-    b[i + 1] = (byte) (v >>> 8);
-    b[i + 2] = (byte) (v >>> 16);
-    b[i + 3] = (byte) (v >>> 24);
-  }
-
-  private static int getIntLE(byte[] b, int i) {
-    return (b[i] & 0xFF) | (b[i + 1] & 0xFF) << 8 | (b[i + 2] & 0xFF) << 16 | (b[i + 3] & 0xFF) << 24;
   }
 }

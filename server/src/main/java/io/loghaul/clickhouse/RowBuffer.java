@@ -1,5 +1,7 @@
 package io.loghaul.clickhouse;
 
+import io.loghaul.bytes.LittleEndian;
+import io.loghaul.bytes.Varint;
 import java.util.Arrays;
 
 /**
@@ -20,7 +22,8 @@ public final class RowBuffer {
 
   public RowBuffer(int initialCapacity) {
     if (initialCapacity <= 0) {
-      throw new IllegalArgumentException("initialCapacity: " + initialCapacity + " (expected: > 0)");
+      throw new IllegalArgumentException(
+          "initialCapacity: " + initialCapacity + " (expected: > 0)");
     }
     buf = new byte[initialCapacity];
   }
@@ -53,7 +56,9 @@ public final class RowBuffer {
       throw new OutOfMemoryError("RowBuffer over 2 GiB");
     }
     if (needed > buf.length) {
-      buf = Arrays.copyOf(buf, Math.max(needed, (int) Math.min(Integer.MAX_VALUE - 8, buf.length * 2L)));
+      buf =
+          Arrays.copyOf(
+              buf, Math.max(needed, (int) Math.min(Integer.MAX_VALUE - 8, buf.length * 2L)));
     }
   }
 
@@ -72,10 +77,7 @@ public final class RowBuffer {
 
   public void writeUInt32LE(long v) {
     ensure(4);
-    buf[size] = (byte) v;
-    buf[size + 1] = (byte) (v >>> 8);
-    buf[size + 2] = (byte) (v >>> 16);
-    buf[size + 3] = (byte) (v >>> 24);
+    LittleEndian.putInt(buf, size, (int) v);
     size += 4;
   }
 
@@ -86,20 +88,14 @@ public final class RowBuffer {
 
   public void writeInt64LE(long v) {
     ensure(8);
-    for (int i = 0; i < 8; i++) {
-      buf[size + i] = (byte) (v >>> (8 * i));
-    }
+    LittleEndian.putLong(buf, size, v);
     size += 8;
   }
 
   /** Writes {@code v} as an unsigned LEB128 varint (ClickHouse's string and array lengths). */
   public void writeVarUInt(long v) {
-    ensure(10);
-    while ((v & ~0x7FL) != 0) {
-      buf[size++] = (byte) ((v & 0x7F) | 0x80);
-      v >>>= 7;
-    }
-    buf[size++] = (byte) v;
+    ensure(Varint.MAX_BYTES);
+    size = Varint.put(buf, size, v);
   }
 
   /** Writes a RowBinary {@code String}: varint length, then the bytes. */

@@ -2,6 +2,7 @@ package io.loghaul.metrics;
 
 import static java.util.Objects.requireNonNull;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,14 +24,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Background checks that must not run on the admin HTTP thread or the consumer thread: whether
  * Kafka answers ({@code describeCluster}) and ClickHouse answers ({@code GET /ping}), and the log
- * end offsets behind {@code kafka_consumer_lag_records}. Runs every {@link #DEFAULT_INTERVAL_MILLIS}
- * on one daemon thread; every remote call is bounded by {@link #DEFAULT_TIMEOUT_MILLIS}, so an
- * outage shows within interval + timeout (well under the 15 s readiness promise) and recovery is
- * noticed on the next turn by itself.
+ * end offsets behind {@code kafka_consumer_lag_records}. Runs every {@link
+ * #DEFAULT_INTERVAL_MILLIS} on one daemon thread; every remote call is bounded by {@link
+ * #DEFAULT_TIMEOUT_MILLIS}, so an outage shows within interval + timeout (well under the 15 s
+ * readiness promise) and recovery is noticed on the next turn by itself.
  *
  * <p>Results are volatile fields read by {@link #kafkaReachable()} and {@link
- * #clickhouseReachable()}; both start false until the first check ran. Failures are logged once
- * per change of state, never per turn.
+ * #clickhouseReachable()}; both start false until the first check ran. A dependency going away is
+ * logged at WARN (repeated once a minute while it stays away), its return at INFO ({@link
+ * DependencyWatch}), never once per turn.
  */
 public final class HealthProbe implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HealthProbe.class);
@@ -45,18 +47,27 @@ public final class HealthProbe implements AutoCloseable {
   private final ScheduledExecutorService thread;
   private volatile boolean kafkaReachable;
   private volatile boolean clickhouseReachable;
+  private final DependencyWatch clickhouseWatch = new DependencyWatch("ClickHouse", "its ping");
+  private final DependencyWatch kafkaWatch = new DependencyWatch("Kafka", "describeCluster");
 
   /**
    * @param admin a Kafka admin client this probe owns and closes
-   * @param group the consumer group whose committed offsets fill in partitions not committed by us yet
+   * @param group the consumer group whose committed offsets fill in partitions not committed by us
+   *     yet
    * @param clickhousePing a bounded, non-throwing ClickHouse ping
    */
-  public HealthProbe(Admin admin, String group, BooleanSupplier clickhousePing, PipelineMetrics metrics) {
+  public HealthProbe(
+      Admin admin, String group, BooleanSupplier clickhousePing, PipelineMetrics metrics) {
     this(admin, group, clickhousePing, metrics, DEFAULT_INTERVAL_MILLIS, DEFAULT_TIMEOUT_MILLIS);
   }
 
-  HealthProbe(Admin admin, String group, BooleanSupplier clickhousePing, PipelineMetrics metrics,
-      long intervalMillis, long timeoutMillis) {
+  HealthProbe(
+      Admin admin,
+      String group,
+      BooleanSupplier clickhousePing,
+      PipelineMetrics metrics,
+      long intervalMillis,
+      long timeoutMillis) {
     this.admin = requireNonNull(admin, "admin");
     this.group = requireNonNull(group, "group");
     this.clickhousePing = requireNonNull(clickhousePing, "clickhousePing");
@@ -68,11 +79,13 @@ public final class HealthProbe implements AutoCloseable {
       throw new IllegalArgumentException("timeoutMillis: " + timeoutMillis + " (expected: > 0)");
     }
     this.timeoutMillis = timeoutMillis;
-    this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "loghaul-probe");
-      t.setDaemon(true);
-      return t;
-    });
+    this.thread =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "loghaul-probe");
+              t.setDaemon(true);
+              return t;
+            });
     thread.scheduleWithFixedDelay(this::checkSafely, 0, intervalMillis, TimeUnit.MILLISECONDS);
   }
 
@@ -97,15 +110,15 @@ public final class HealthProbe implements AutoCloseable {
 
   private void check() {
     boolean ch = clickhousePing.getAsBoolean();
-    if (ch != clickhouseReachable) {
-      log.info(ch ? "ClickHouse answers its ping" : "ClickHouse does not answer its ping");
-    }
+    log(clickhouseWatch.record(ch, System.nanoTime()));
     clickhouseReachable = ch;
 
     boolean kafka;
     try {
-      admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) timeoutMillis))
-          .clusterId().get(timeoutMillis, TimeUnit.MILLISECONDS);
+      admin
+          .describeCluster(new DescribeClusterOptions().timeoutMs((int) timeoutMillis))
+          .clusterId()
+          .get(timeoutMillis, TimeUnit.MILLISECONDS);
       kafka = true;
     } catch (Exception e) {
       if (e instanceof InterruptedException) {
@@ -114,16 +127,28 @@ public final class HealthProbe implements AutoCloseable {
       }
       kafka = false;
     }
-    if (kafka != kafkaReachable) {
-      log.info(kafka ? "Kafka answers describeCluster" : "Kafka does not answer describeCluster");
-    }
+    log(kafkaWatch.record(kafka, System.nanoTime()));
     kafkaReachable = kafka;
     if (kafka) {
       refreshLag();
     }
   }
 
-  /** Log end offsets (and, where we committed nothing yet, the group's offsets) of assigned partitions. */
+  private static void log(DependencyWatch.Line line) {
+    if (line == null) {
+      return;
+    }
+    if (line.warn()) {
+      log.warn(line.text());
+    } else {
+      log.info(line.text());
+    }
+  }
+
+  /**
+   * Log end offsets (and, where we committed nothing yet, the group's offsets) of assigned
+   * partitions.
+   */
   private void refreshLag() {
     List<PartitionMeters> meters = metrics.partitionMeters();
     if (meters.isEmpty()) {
@@ -136,14 +161,19 @@ public final class HealthProbe implements AutoCloseable {
       needGroup |= m.committedOffset() < 0;
     }
     try {
-      Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin
-          .listOffsets(request, new ListOffsetsOptions().timeoutMs((int) timeoutMillis))
-          .all().get(timeoutMillis, TimeUnit.MILLISECONDS);
+      Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
+          admin
+              .listOffsets(request, new ListOffsetsOptions().timeoutMs((int) timeoutMillis))
+              .all()
+              .get(timeoutMillis, TimeUnit.MILLISECONDS);
       Map<TopicPartition, OffsetAndMetadata> committed = Map.of();
       if (needGroup) {
-        committed = admin.listConsumerGroupOffsets(group,
-                new ListConsumerGroupOffsetsOptions().timeoutMs((int) timeoutMillis))
-            .partitionsToOffsetAndMetadata().get(timeoutMillis, TimeUnit.MILLISECONDS);
+        committed =
+            admin
+                .listConsumerGroupOffsets(
+                    group, new ListConsumerGroupOffsetsOptions().timeoutMs((int) timeoutMillis))
+                .partitionsToOffsetAndMetadata()
+                .get(timeoutMillis, TimeUnit.MILLISECONDS);
       }
       for (PartitionMeters m : meters) {
         ListOffsetsResult.ListOffsetsResultInfo end = ends.get(m.partition());
@@ -170,6 +200,6 @@ public final class HealthProbe implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    admin.close(java.time.Duration.ofSeconds(5));
+    admin.close(Duration.ofSeconds(5));
   }
 }

@@ -46,9 +46,9 @@ import org.slf4j.LoggerFactory;
  * letter the DLQ refuses pauses only its own partition, whichever stage rejected the record. The
  * offsets made durable so far, and metadata naming the rows about to be written, are committed
  * synchronously before each batch is handed to the sink, so after a crash the next owner skips the
- * rows the sink already holds ({@link ReplayGuard}) instead of writing them twice. On revocation the
- * revoked partitions' pending rows are flushed and committed first; on {@link #close()} everything
- * pending is flushed and committed, so a clean stop duplicates nothing.
+ * rows the sink already holds ({@link ReplayGuard}) instead of writing them twice. On revocation
+ * the revoked partitions' pending rows are flushed and committed first; on {@link #close()}
+ * everything pending is flushed and committed, so a clean stop duplicates nothing.
  *
  * <p>Time comes from the injected clocks: wall-clock millis for the schema's timestamp window, a
  * monotonic {@link NanoClock} for batch age, commit interval, DLQ retries and drain deadlines.
@@ -76,7 +76,6 @@ public final class Pipeline implements AutoCloseable {
 
   private volatile boolean running = true;
   private volatile boolean consuming;
-  private volatile int assignedCount;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final CompletableFuture<Throwable> failure = new CompletableFuture<>();
   private Thread thread;
@@ -128,20 +127,34 @@ public final class Pipeline implements AutoCloseable {
     this.pauser = new Pauser(consumer);
     this.deadLetters = new DeadLetterQueue(requireNonNull(deadLetters, "deadLetters"), nanoClock);
     this.committer = new Committer(consumer, assigned, nanoClock);
-    this.batcher = new Batcher(sink, limits, nanoClock, new Batcher.Listener() {
-      @Override
-      public void beforeInsert() {
-        committer.commitAll();
-      }
+    this.batcher =
+        new Batcher(
+            sink,
+            limits,
+            nanoClock,
+            new Batcher.Listener() {
+              @Override
+              public void beforeInsert() {
+                committer.commitAll();
+              }
 
-      @Override
-      public void refused(RefusedRow row) {
-        deadLetterRefused(row);
-      }
-    });
+              @Override
+              public void refused(RefusedRow row) {
+                deadLetterRefused(row);
+              }
+            });
     this.replay = new ReplayGuard(consumer, sink);
-    this.rebalance = new RebalanceDrain(assigned, metrics, replay, batcher, this.deadLetters, committer, backlog,
-        pauser, nanoClock);
+    this.rebalance =
+        new RebalanceDrain(
+            assigned,
+            metrics,
+            replay,
+            batcher,
+            this.deadLetters,
+            committer,
+            backlog,
+            pauser,
+            nanoClock);
   }
 
   /** Starts the consumer thread. */
@@ -161,9 +174,14 @@ public final class Pipeline implements AutoCloseable {
     return failure;
   }
 
-  /** True once the consumer has joined the group and is polling. */
+  /**
+   * True while the consumer loop runs and the group has assigned this consumer its partitions (see
+   * {@link #assignedPartitions()}: possibly none, when the group has more members than the topics
+   * have partitions). False before the first assignment, after partitions were lost until the next
+   * one, and once stopped.
+   */
   public boolean consuming() {
-    return consuming && running;
+    return consuming && running && rebalance.member();
   }
 
   /** How many rebalances this consumer took part in (each calls onPartitionsAssigned once). */
@@ -173,7 +191,7 @@ public final class Pipeline implements AutoCloseable {
 
   /** Number of partitions currently assigned. */
   public int assignedPartitions() {
-    return assignedCount;
+    return rebalance.owned();
   }
 
   /** Rows skipped because the sink already held them after a crash (for tests and logs). */
@@ -211,7 +229,9 @@ public final class Pipeline implements AutoCloseable {
     step();
   }
 
-  /** Flushes and commits what is pending (bounded), and closes the consumer. The loop's last step. */
+  /**
+   * Flushes and commits what is pending (bounded), and closes the consumer. The loop's last step.
+   */
   void shutDown() {
     try {
       rebalance.drain(assigned.keySet(), RebalanceDrain.DRAIN_TIMEOUT_MILLIS);
@@ -275,7 +295,10 @@ public final class Pipeline implements AutoCloseable {
     batcher.flushIfFull();
   }
 
-  /** Routes one record: a row to the batcher, a rejection to the DLQ, a row stored before a crash nowhere. */
+  /**
+   * Routes one record: a row to the batcher, a rejection to the DLQ, a row stored before a crash
+   * nowhere.
+   */
   private void handle(ConsumerRecord<byte[], byte[]> record, PartitionState state, long nowMillis) {
     ParseResult result = decoder.decode(record.value(), record.headers(), nowMillis, entry);
     if (result == Accepted.INSTANCE) {
@@ -293,7 +316,8 @@ public final class Pipeline implements AutoCloseable {
     } else {
       Rejected rejected = (Rejected) result;
       state.meters.parseError(rejected.type());
-      DeadLetter letter = deadLetters.add(record, rejected.type(), rejected.field(), rejected.message());
+      DeadLetter letter =
+          deadLetters.add(record, rejected.type(), rejected.field(), rejected.message());
       state.progress.add(record.offset(), letter, record.timestamp());
     }
   }
@@ -314,7 +338,6 @@ public final class Pipeline implements AutoCloseable {
   }
 
   private void publishLag() {
-    assignedCount = assigned.size();
     for (PartitionState state : assigned.values()) {
       state.publishLag(backlog.isEmpty() ? -1 : backlog.oldestUnprocessed(state.partition));
     }

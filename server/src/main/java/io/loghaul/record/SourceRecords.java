@@ -2,9 +2,7 @@ package io.loghaul.record;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
+import io.loghaul.bytes.LittleEndian;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -31,8 +29,7 @@ import org.apache.kafka.common.record.TimestampType;
 public final class SourceRecords {
   /** Length written for a null key, value or header value. */
   private static final int NULL = -1;
-  private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
   private static final TimestampType[] TIMESTAMP_TYPES = TimestampType.values();
 
   private byte[] bytes;
@@ -78,10 +75,14 @@ public final class SourceRecords {
     }
   }
 
-  /** The record at {@code index}, rebuilt: same topic, partition, offset, timestamp, key, value and headers. */
+  /**
+   * The record at {@code index}, rebuilt: same topic, partition, offset, timestamp, key, value and
+   * headers.
+   */
   public ConsumerRecord<byte[], byte[]> get(int index) {
     if (index < 0 || index >= count) {
-      throw new IndexOutOfBoundsException("index: " + index + " (expected: 0.." + (count - 1) + ")");
+      throw new IndexOutOfBoundsException(
+          "index: " + index + " (expected: 0.." + (count - 1) + ")");
     }
     Reader in = new Reader(bytes, starts[index]);
     String topic = topics.get(in.int32());
@@ -97,8 +98,18 @@ public final class SourceRecords {
       byte[] k = in.nullable();
       headers.add(new RecordHeader(new String(k, UTF_8), in.nullable()));
     }
-    return new ConsumerRecord<>(topic, partition, offset, timestamp, timestampType,
-        key == null ? -1 : key.length, value == null ? -1 : value.length, key, value, headers, Optional.empty());
+    return new ConsumerRecord<>(
+        topic,
+        partition,
+        offset,
+        timestamp,
+        timestampType,
+        key == null ? -1 : key.length,
+        value == null ? -1 : value.length,
+        key,
+        value,
+        headers,
+        Optional.empty());
   }
 
   /** Empties it; keeps the buffers. */
@@ -126,17 +137,19 @@ public final class SourceRecords {
       throw new OutOfMemoryError("SourceRecords over 2 GiB");
     }
     if (needed > bytes.length) {
-      bytes = Arrays.copyOf(bytes, Math.max(needed, (int) Math.min(Integer.MAX_VALUE - 8, bytes.length * 2L)));
+      bytes =
+          Arrays.copyOf(
+              bytes, Math.max(needed, (int) Math.min(Integer.MAX_VALUE - 8, bytes.length * 2L)));
     }
   }
 
   private void writeInt(int v) {
-    INT.set(bytes, size, v);
+    LittleEndian.putInt(bytes, size, v);
     size += 4;
   }
 
   private void writeLong(long v) {
-    LONG.set(bytes, size, v);
+    LittleEndian.putLong(bytes, size, v);
     size += 8;
   }
 
@@ -178,13 +191,13 @@ public final class SourceRecords {
     }
 
     int int32() {
-      int v = (int) INT.get(array, pos);
+      int v = LittleEndian.getInt(array, pos);
       pos += 4;
       return v;
     }
 
     long int64() {
-      long v = (long) LONG.get(array, pos);
+      long v = LittleEndian.getLong(array, pos);
       pos += 8;
       return v;
     }

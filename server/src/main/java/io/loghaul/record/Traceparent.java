@@ -2,92 +2,84 @@ package io.loghaul.record;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 
+import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
-import io.opentelemetry.api.trace.TraceFlags;
-import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapGetter;
+import java.util.Arrays;
+import java.util.List;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 /**
- * The one W3C {@code traceparent} parser of loghaul: {@code <version>-<32 hex trace id>-<16 hex
- * span id>-<2 hex flags>}, lower-case hex, ids not all zero, version {@code ff} invalid, version
- * {@code 00} exactly {@value #LENGTH} characters and later versions possibly longer with a {@code
- * -} after the flags. Used by OTLP ingest to check a request's context before carrying it into
- * the {@link RecordContract#TRACEPARENT} header, and on the consumer side to link spans to the
- * trace that produced a record. Values are parsed only when a span is built, never per record on
- * the row path; malformed values are ignored. Stateless; thread-safe.
+ * The W3C {@code traceparent} value ({@code 00-<32 hex trace id>-<16 hex span id>-<2 hex flags>};
+ * later versions may append {@code -...}), as OTLP clients send it and as loghaul puts it on Kafka
+ * records ({@link RecordContract#TRACEPARENT}). Parsing is OpenTelemetry's own {@link
+ * W3CTraceContextPropagator}, the one the ingest spans extract with, so a value means the same
+ * wherever loghaul reads it; this class only adapts it to a single header value. Used by OTLP
+ * ingest to check a request's context before carrying it into the record header, and on the
+ * consumer side to link spans to the trace that produced a record. Not for per-record paths:
+ * parsing allocates a few small objects. Stateless; thread-safe.
  */
 public final class Traceparent {
-  /** Length of a version-00 value. */
-  static final int LENGTH = 55;
+  /** The length of a version {@code 00} value. */
+  public static final int LENGTH = 55;
+
+  private static final int TRACE_ID_OFFSET = 3;
+  private static final int TRACE_ID_END = 35;
+
+  private static final W3CTraceContextPropagator W3C = W3CTraceContextPropagator.getInstance();
+  private static final TextMapGetter<String> ONE_VALUE =
+      new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(String carrier) {
+          return List.of(RecordContract.TRACEPARENT);
+        }
+
+        @Override
+        public String get(String carrier, String key) {
+          return RecordContract.TRACEPARENT.equals(key) ? carrier : null;
+        }
+      };
 
   private Traceparent() {}
 
-  /** Whether {@code value} is a syntactically valid {@code traceparent}. */
-  public static boolean isValid(String value) {
-    if (value == null || value.length() < LENGTH || value.startsWith("ff")
-        || (value.length() > LENGTH && (value.startsWith("00") || value.charAt(LENGTH) != '-'))) {
-      return false;
+  /**
+   * The remote span context {@code value} names, or {@code null} when it is absent or malformed.
+   */
+  public static SpanContext parse(String value) {
+    if (value == null) {
+      return null;
     }
-    if (value.charAt(2) != '-' || value.charAt(35) != '-' || value.charAt(52) != '-') {
-      return false;
-    }
-    return isHex(value, 0, 2) && isNonZeroHex(value, 3, 35) && isNonZeroHex(value, 36, 52)
-        && isHex(value, 53, 55);
+    SpanContext context =
+        Span.fromContext(W3C.extract(Context.root(), value, ONE_VALUE)).getSpanContext();
+    return context.isValid() ? context : null;
   }
 
-  /** The raw value of the last {@link RecordContract#TRACEPARENT} header in {@code headers}, or null. */
+  /** {@link #parse(String)} of a raw header value (ASCII; anything else makes it malformed). */
+  public static SpanContext spanContext(byte[] value) {
+    return value == null ? null : parse(new String(value, US_ASCII));
+  }
+
+  /** Whether {@code value} is a well-formed {@code traceparent} with a valid trace and span id. */
+  public static boolean isValid(String value) {
+    return parse(value) != null;
+  }
+
+  /**
+   * The raw value of the last {@link RecordContract#TRACEPARENT} header in {@code headers}, or
+   * null.
+   */
   public static byte[] header(Headers headers) {
     Header h = headers.lastHeader(RecordContract.TRACEPARENT);
     return h == null ? null : h.value();
   }
 
-  /** Whether two raw traceparent values name the same trace (same trace id). */
+  /** Whether two raw values carry the same trace id; false when either is too short to have one. */
   public static boolean sameTrace(byte[] a, byte[] b) {
-    if (a.length < LENGTH || b.length < LENGTH) {
-      return false;
-    }
-    for (int i = 3; i < 35; i++) {
-      if (a[i] != b[i]) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** The remote span context of a raw traceparent value, or null when it is absent or malformed. */
-  public static SpanContext spanContext(byte[] value) {
-    if (value == null || value.length < LENGTH) {
-      return null;
-    }
-    String s = new String(value, US_ASCII);
-    if (!isValid(s)) {
-      return null;
-    }
-    int flags = Integer.parseInt(s, 53, 55, 16);
-    return SpanContext.createFromRemoteParent(
-        s.substring(3, 35), s.substring(36, 52), TraceFlags.fromByte((byte) flags), TraceState.getDefault());
-  }
-
-  private static boolean isHex(String s, int from, int to) {
-    for (int i = from; i < to; i++) {
-      char c = s.charAt(i);
-      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static boolean isNonZeroHex(String s, int from, int to) {
-    if (!isHex(s, from, to)) {
-      return false;
-    }
-    for (int i = from; i < to; i++) {
-      if (s.charAt(i) != '0') {
-        return true;
-      }
-    }
-    return false;
+    return a.length >= LENGTH
+        && b.length >= LENGTH
+        && Arrays.equals(a, TRACE_ID_OFFSET, TRACE_ID_END, b, TRACE_ID_OFFSET, TRACE_ID_END);
   }
 }

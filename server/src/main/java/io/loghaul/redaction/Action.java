@@ -4,7 +4,10 @@ package io.loghaul.redaction;
 enum Action {
   /** Replace with the rule's replacement (default {@code ****}). */
   MASK,
-  /** Replace with the lower-case hex HMAC-SHA256 of the matched bytes, keyed by {@code redaction.hash-key-file}. */
+  /**
+   * Replace with the lower-case hex HMAC-SHA256 of the matched bytes, keyed by {@code
+   * redaction.hash-key-file}.
+   */
   HASH,
   /** Remove: the matched text, or for a {@code keys} rule the whole attribute. */
   DROP

@@ -6,15 +6,16 @@ package io.loghaul.redaction;
  */
 public interface RedactionObserver {
   /** No metrics (tests, tools). */
-  RedactionObserver NONE = new RedactionObserver() {
-    @Override
-    public Runnable redactedCounter(String rule) {
-      return () -> { };
-    }
+  RedactionObserver NONE =
+      new RedactionObserver() {
+        @Override
+        public Runnable redactedCounter(String rule) {
+          return () -> {};
+        }
 
-    @Override
-    public void reloadFailed() {}
-  };
+        @Override
+        public void reloadFailed() {}
+      };
 
   /**
    * The counter of values changed by the rule named {@code rule}; asked once per rule each time a

@@ -18,9 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The current rules of {@code redaction.rules-file}: loaded at startup (a bad file is an error
- * naming file, line and problem), then re-read when the file's modification time or size changes.
- * A good new file swaps in whole and atomically ({@link Redactor}s pick it up at their next
- * record); a bad one keeps the old rules, is logged with its file, line and problem, and counted.
+ * naming file, line and problem), then re-read when the file's modification time or size changes. A
+ * good new file swaps in whole and atomically ({@link Redactor}s pick it up at their next record);
+ * a bad one keeps the old rules, is logged with its file, line and problem, and counted.
  *
  * <p>Thread-safe. {@link #startWatching} polls on one daemon thread; {@link #reloadIfChanged} may
  * also be called directly. The HMAC key is read once, at startup.
@@ -41,7 +41,8 @@ public final class RedactionRules implements AutoCloseable {
   private final Object deadLetterLock = new Object();
   private Redactor deadLetterRedactor;
 
-  private RedactionRules(Path file, byte[] hashKey, RedactionObserver observer, RuleSet initial, Object stamp) {
+  private RedactionRules(
+      Path file, byte[] hashKey, RedactionObserver observer, RuleSet initial, Object stamp) {
     this.file = file;
     this.hashKey = hashKey;
     this.observer = observer;
@@ -69,15 +70,19 @@ public final class RedactionRules implements AutoCloseable {
     try {
       key = Files.readAllBytes(hashKeyFile);
     } catch (IOException e) {
-      throw new RulesFileException(hashKeyFile, 0,
-          "redaction.hash-key-file: cannot read the file (" + e.getClass().getSimpleName() + ")", e);
+      throw new RulesFileException(
+          hashKeyFile,
+          0,
+          "redaction.hash-key-file: cannot read the file (" + e.getClass().getSimpleName() + ")",
+          e);
     }
     int end = key.length;
     while (end > 0 && (key[end - 1] == '\n' || key[end - 1] == '\r')) {
       end--;
     }
     if (end < 16) {
-      throw new RulesFileException(hashKeyFile, 0, "redaction.hash-key-file: the key has fewer than 16 bytes");
+      throw new RulesFileException(
+          hashKeyFile, 0, "redaction.hash-key-file: the key has fewer than 16 bytes");
     }
     return Arrays.copyOf(key, end);
   }
@@ -91,7 +96,9 @@ public final class RedactionRules implements AutoCloseable {
     return new Loaded(rules, counters);
   }
 
-  /** Reports to {@code observer} from now on (the metrics exist only after the rules were checked). */
+  /**
+   * Reports to {@code observer} from now on (the metrics exist only after the rules were checked).
+   */
   public synchronized void attach(RedactionObserver observer) {
     this.observer = requireNonNull(observer, "observer");
     loaded = load(loaded.rules());
@@ -143,8 +150,10 @@ public final class RedactionRules implements AutoCloseable {
       lastStamp = MISSING;
     }
     observer.reloadFailed();
-    log.warn("Redaction rules not reloaded, keeping the previous {} rule(s): {}",
-        loaded.rules().rules().size(), e.getMessage());
+    log.warn(
+        "Redaction rules not reloaded, keeping the previous {} rule(s): {}",
+        loaded.rules().rules().size(),
+        e.getMessage());
     return false;
   }
 
@@ -153,11 +162,13 @@ public final class RedactionRules implements AutoCloseable {
   private static Object stamp(Path file) throws RulesFileException {
     try {
       BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-      return List.of(a.lastModifiedTime().toMillis(), a.size(), a.fileKey() == null ? "" : a.fileKey());
+      return List.of(
+          a.lastModifiedTime().toMillis(), a.size(), a.fileKey() == null ? "" : a.fileKey());
     } catch (NoSuchFileException e) {
       throw new RulesFileException(file, 0, "no such file");
     } catch (IOException e) {
-      throw new RulesFileException(file, 0, "cannot read the file (" + e.getClass().getSimpleName() + ")", e);
+      throw new RulesFileException(
+          file, 0, "cannot read the file (" + e.getClass().getSimpleName() + ")", e);
     }
   }
 
@@ -166,18 +177,24 @@ public final class RedactionRules implements AutoCloseable {
     if (watcher != null) {
       throw new IllegalStateException("already watching");
     }
-    watcher = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "redaction-rules-watcher");
-      t.setDaemon(true);
-      return t;
-    });
-    watcher.scheduleWithFixedDelay(() -> {
-      try {
-        reloadIfChanged();
-      } catch (RuntimeException e) {
-        log.warn("Redaction rules check failed", e);
-      }
-    }, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+    watcher =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "redaction-rules-watcher");
+              t.setDaemon(true);
+              return t;
+            });
+    watcher.scheduleWithFixedDelay(
+        () -> {
+          try {
+            reloadIfChanged();
+          } catch (RuntimeException e) {
+            log.warn("Redaction rules check failed", e);
+          }
+        },
+        periodMillis,
+        periodMillis,
+        TimeUnit.MILLISECONDS);
   }
 
   /**

@@ -5,17 +5,19 @@ import static java.util.Objects.requireNonNull;
 import com.google.re2j.Matcher;
 import io.loghaul.schema.LogEntry;
 import io.loghaul.schema.SchemaLimits;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.List;
 import javax.crypto.Mac;
+import javax.crypto.ShortBufferException;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Applies the current rules of a {@link RedactionRules} to accepted records, in file order, in
  * place on the {@link LogEntry}: each rule to the message and the attribute values it selects. An
- * attribute value that is compact JSON (an object or array) is redacted inside its string and number
- * tokens only, so it stays valid JSON; a redacted value never grows past its schema limit.
+ * attribute value that is compact JSON (an object or array) is redacted inside its string and
+ * number tokens only, so it stays valid JSON; a redacted value never grows past its schema limit.
  *
  * <p>One per consuming thread: not thread-safe. It picks up a reloaded rule set at the next record.
  * A record no rule matches costs one summary pass per value and allocates nothing unless a {@code
@@ -24,11 +26,12 @@ import javax.crypto.spec.SecretKeySpec;
 public final class Redactor {
   /**
    * Passes over a value that changed, until one changes nothing: a replacement can join text into a
-   * new match (a hash's hex digits before an {@code @}, a drop closing a gap). A value still changing
-   * after these becomes the default mask whole.
+   * new match (a hash's hex digits before an {@code @}, a drop closing a gap). A value still
+   * changing after these becomes the default mask whole.
    */
   private static final int MAX_PASSES = 8;
-  private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
   private final RedactionRules source;
   private final int maxMessageBytes;
@@ -40,8 +43,13 @@ public final class Redactor {
   private Runnable[] counters = new Runnable[0];
   private Matcher[] matchers = new Matcher[0];
   private Mac mac;
-  /** The current rules are all presets (no pattern, no keys rule): a value the summary rules out is done. */
+
+  /**
+   * The current rules are all presets (no pattern, no keys rule): a value the summary rules out is
+   * done.
+   */
   private boolean presetsOnly;
+
   private final byte[] digest = new byte[32];
 
   // the value being worked on: cur[curOff, curOff + curLen); results go to the other scratch buffer
@@ -100,7 +108,15 @@ public final class Redactor {
     boolean changed = false;
     byte[] arena = entry.arena();
     // the message
-    if (redactText(arena, entry.messageOffset(), entry.messageLength(), true, null, 0, 0, false,
+    if (redactText(
+        arena,
+        entry.messageOffset(),
+        entry.messageLength(),
+        true,
+        null,
+        0,
+        0,
+        false,
         maxMessageBytes)) {
       int off = entry.appendBytes(out, 0, outLen);
       entry.setMessage(off, outLen);
@@ -172,7 +188,8 @@ public final class Redactor {
           }
           case MASK -> {
             byte[] repl = rule.replacement();
-            if (curLen == repl.length && Arrays.equals(cur, curOff, curOff + curLen, repl, 0, repl.length)) {
+            if (curLen == repl.length
+                && Arrays.equals(cur, curOff, curOff + curLen, repl, 0, repl.length)) {
               continue;
             }
             startOut();
@@ -208,11 +225,19 @@ public final class Redactor {
   }
 
   /**
-   * Applies the pattern and preset rules that select this value; leaves the result in {@code
-   * out[0, outLen)} and returns true when it differs.
+   * Applies the pattern and preset rules that select this value; leaves the result in {@code out[0,
+   * outLen)} and returns true when it differs.
    */
-  private boolean redactText(byte[] b, int off, int len, boolean isMessage, byte[] keyArena, int keyOff,
-      int keyLen, boolean raw, int limit) {
+  private boolean redactText(
+      byte[] b,
+      int off,
+      int len,
+      boolean isMessage,
+      byte[] keyArena,
+      int keyOff,
+      int keyLen,
+      boolean raw,
+      int limit) {
     cur = b;
     curOff = off;
     curLen = len;
@@ -226,10 +251,11 @@ public final class Redactor {
 
   /**
    * After a change: passes again until nothing changes (at most {@link #MAX_PASSES}), then cuts the
-   * value to {@code limit} into {@code out}. A value that keeps changing, or that a cut turned into a
-   * new match, becomes the default mask.
+   * value to {@code limit} into {@code out}. A value that keeps changing, or that a cut turned into
+   * a new match, becomes the default mask.
    */
-  private void settle(boolean isMessage, byte[] keyArena, int keyOff, int keyLen, boolean raw, int limit) {
+  private void settle(
+      boolean isMessage, byte[] keyArena, int keyOff, int keyLen, boolean raw, int limit) {
     boolean stable = false;
     for (int p = 1; p < MAX_PASSES && !stable; p++) {
       stable = !pass(isMessage, keyArena, keyOff, keyLen, raw);
@@ -317,9 +343,13 @@ public final class Redactor {
     return curLen >= 2 && (cur[curOff] == '{' || cur[curOff] == '[');
   }
 
-  // ---- one rule on the current value --------------------------------------------------------------
+  // ---- one rule on the current value
+  // --------------------------------------------------------------
 
-  /** Applies rule {@code r} to the current value into {@code out}; false (and {@code out} unspecified) when nothing matched. */
+  /**
+   * Applies rule {@code r} to the current value into {@code out}; false (and {@code out}
+   * unspecified) when nothing matched.
+   */
   private boolean applyRule(int r, boolean json) {
     Rule rule = rules[r];
     int end = curOff + curLen;
@@ -388,7 +418,8 @@ public final class Redactor {
           e = escapeBoundary(b, from, e);
         }
         if (e <= s || s < pos) {
-          continue; // an empty match changes nothing; one moved into text already written is dropped
+          continue; // an empty match changes nothing; one moved into text already written is
+          // dropped
         }
         put(b, pos, s - pos);
         replacement(rule, b, s, e, escape);
@@ -400,7 +431,10 @@ public final class Redactor {
     return any;
   }
 
-  /** The first position at or after {@code p} that is not inside a JSON escape sequence of {@code b[from..]}. */
+  /**
+   * The first position at or after {@code p} that is not inside a JSON escape sequence of {@code
+   * b[from..]}.
+   */
   private static int escapeBoundary(byte[] b, int from, int p) {
     int i = from;
     while (i < p) {
@@ -420,7 +454,7 @@ public final class Redactor {
         }
       }
       case HASH -> putHash(b, s, e - s);
-      case DROP -> { }
+      case DROP -> {}
     }
   }
 
@@ -515,7 +549,8 @@ public final class Redactor {
 
   private static final byte[] QUOTE = {'"'};
 
-  // ---- output buffers ----------------------------------------------------------------------------
+  // ---- output buffers
+  // ----------------------------------------------------------------------------
 
   private void startOut() {
     out = cur == scratchA ? scratchB : scratchA;
@@ -580,7 +615,7 @@ public final class Redactor {
     mac.update(b, off, len);
     try {
       mac.doFinal(digest, 0);
-    } catch (javax.crypto.ShortBufferException e) {
+    } catch (ShortBufferException e) {
       throw new IllegalStateException(e);
     }
     ensure(64);

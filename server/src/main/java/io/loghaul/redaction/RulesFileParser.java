@@ -8,7 +8,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 import java.io.IOException;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads a rules file (docs/redaction.md#rules-file) with Jackson's streaming YAML parser, so every
@@ -40,14 +40,16 @@ final class RulesFileParser {
     try {
       content = Files.readAllBytes(file);
     } catch (IOException e) {
-      throw new RulesFileException(file, 0, "cannot read the file (" + e.getClass().getSimpleName() + ")", e);
+      throw new RulesFileException(
+          file, 0, "cannot read the file (" + e.getClass().getSimpleName() + ")", e);
     }
     try (JsonParser p = YAML.createParser(content)) {
       return new Reader(file, p, hashKey).read();
     } catch (JsonProcessingException e) {
       throw yamlError(file, e);
     } catch (IOException e) {
-      throw new RulesFileException(file, 0, "cannot read the file (" + e.getClass().getSimpleName() + ")", e);
+      throw new RulesFileException(
+          file, 0, "cannot read the file (" + e.getClass().getSimpleName() + ")", e);
     }
   }
 
@@ -109,7 +111,9 @@ final class RulesFileParser {
       JsonToken t;
       while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
         if (t != JsonToken.START_OBJECT) {
-          throw error(line(), "each rule must be a mapping (name, preset|pattern|keys, fields, action, replacement)");
+          throw error(
+              line(),
+              "each rule must be a mapping (name, preset|pattern|keys, fields, action, replacement)");
         }
         Rule r = rule();
         if (!names.add(r.name())) {
@@ -142,8 +146,11 @@ final class RulesFileParser {
         String key = p.currentName();
         int keyLine = line();
         if (!FIELDS.contains(key)) {
-          throw error(keyLine, "unknown rule key '" + short_(key)
-              + "' (expected: name, preset, pattern, keys, fields, action, replacement)");
+          throw error(
+              keyLine,
+              "unknown rule key '"
+                  + short_(key)
+                  + "' (expected: name, preset, pattern, keys, fields, action, replacement)");
         }
         if (!seen.add(key)) {
           throw error(keyLine, "'" + key + "' given twice in one rule");
@@ -180,14 +187,18 @@ final class RulesFileParser {
       }
       int kinds = (preset != null ? 1 : 0) + (pattern != null ? 1 : 0) + (keys != null ? 1 : 0);
       if (kinds != 1) {
-        throw error(ruleLine, "rule '" + short_(name) + "' needs exactly one of preset, pattern and keys");
+        throw error(
+            ruleLine, "rule '" + short_(name) + "' needs exactly one of preset, pattern and keys");
       }
       Preset presetValue = null;
       if (preset != null) {
         presetValue = Preset.byLabel(preset);
         if (presetValue == null) {
-          throw error(presetLine, "unknown preset '" + short_(preset)
-              + "' (expected: credit_card, email, ipv4, ipv6, jwt, bearer_token or aws_access_key_id)");
+          throw error(
+              presetLine,
+              "unknown preset '"
+                  + short_(preset)
+                  + "' (expected: credit_card, email, ipv4, ipv6, jwt, bearer_token or aws_access_key_id)");
         }
       }
       Pattern compiled = null;
@@ -211,7 +222,9 @@ final class RulesFileParser {
         }
         keyGlobs = keys.stream().map(Glob::new).toList();
         if (fields != null) {
-          throw error(fieldsLine, "'fields' does not apply to a keys rule (it acts on whole attribute values)");
+          throw error(
+              fieldsLine,
+              "'fields' does not apply to a keys rule (it acts on whole attribute values)");
         }
       }
       boolean message = true;
@@ -228,20 +241,27 @@ final class RulesFileParser {
           } else if (f.startsWith("attributes.") && f.length() > "attributes.".length()) {
             globs.add(new Glob(f.substring("attributes.".length())));
           } else {
-            throw error(fieldsLine, "unknown field '" + short_(f)
-                + "' (expected: message, attributes, or attributes.<key glob>)");
+            throw error(
+                fieldsLine,
+                "unknown field '"
+                    + short_(f)
+                    + "' (expected: message, attributes, or attributes.<key glob>)");
           }
         }
         attributes = allAttributes ? null : List.copyOf(globs);
       }
       Action act = Action.MASK;
       if (action != null) {
-        act = switch (action) {
-          case "mask" -> Action.MASK;
-          case "hash" -> Action.HASH;
-          case "drop" -> Action.DROP;
-          default -> throw error(actionLine, "unknown action '" + short_(action) + "' (expected: mask, hash or drop)");
-        };
+        act =
+            switch (action) {
+              case "mask" -> Action.MASK;
+              case "hash" -> Action.HASH;
+              case "drop" -> Action.DROP;
+              default ->
+                  throw error(
+                      actionLine,
+                      "unknown action '" + short_(action) + "' (expected: mask, hash or drop)");
+            };
       }
       if (act == Action.HASH && hashKey == null) {
         throw error(actionLine, "action 'hash' needs redaction.hash-key-file");
@@ -253,10 +273,12 @@ final class RulesFileParser {
         }
         repl = replacement.getBytes(StandardCharsets.UTF_8);
         if (repl.length > MAX_REPLACEMENT_BYTES) {
-          throw error(replacementLine, "replacement longer than " + MAX_REPLACEMENT_BYTES + " bytes");
+          throw error(
+              replacementLine, "replacement longer than " + MAX_REPLACEMENT_BYTES + " bytes");
         }
       }
-      return new Rule(name, ruleLine, presetValue, compiled, keyGlobs, message, attributes, act, repl);
+      return new Rule(
+          name, ruleLine, presetValue, compiled, keyGlobs, message, attributes, act, repl);
     }
 
     private String scalar(String key) throws IOException, RulesFileException {
@@ -291,13 +313,19 @@ final class RulesFileParser {
   private static RulesFileException yamlError(Path file, JsonProcessingException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof MarkedYAMLException m && m.getProblemMark() != null) {
-        return new RulesFileException(file, m.getProblemMark().getLine() + 1,
-            "not valid YAML: " + m.getProblem().replaceAll("\\s+", " "), e);
+        return new RulesFileException(
+            file,
+            m.getProblemMark().getLine() + 1,
+            "not valid YAML: " + m.getProblem().replaceAll("\\s+", " "),
+            e);
       }
     }
     JsonLocation at = e.getLocation();
-    return new RulesFileException(file, at == null ? 0 : at.getLineNr(),
-        "not valid YAML: " + e.getOriginalMessage().replaceAll("\\s+", " "), e);
+    return new RulesFileException(
+        file,
+        at == null ? 0 : at.getLineNr(),
+        "not valid YAML: " + e.getOriginalMessage().replaceAll("\\s+", " "),
+        e);
   }
 
   /** At most 64 characters of a value from the file, for messages. */

@@ -47,8 +47,8 @@ final class Scanners {
 
   /**
    * 13 to 19 digits starting with 2..6, optionally in groups separated by one space or dash,
-   * passing the Luhn check, with no word byte on either side. Inside a longer run of digit groups, each group start is
-   * tried, longest Luhn-valid span first.
+   * passing the Luhn check, with no word byte on either side. Inside a longer run of digit groups,
+   * each group start is tried, longest Luhn-valid span first.
    */
   static long creditCard(byte[] b, int from, int end) {
     int i = from;
@@ -131,7 +131,10 @@ final class Scanners {
 
   // ---- email ------------------------------------------------------------------------------------
 
-  /** {@code local@domain.tld}: local part of letters, digits and {@code ._%+-}; a dotted domain whose last label is 2+ letters. */
+  /**
+   * {@code local@domain.tld}: local part of letters, digits and {@code ._%+-}; a dotted domain
+   * whose last label is 2+ letters.
+   */
   static long email(byte[] b, int from, int end) {
     for (int at = from; at < end; at++) {
       if (b[at] != '@') {
@@ -212,7 +215,9 @@ final class Scanners {
           ok = false;
         }
       }
-      if (ok && (p == end || (!is(b[p], WORD) && !(b[p] == '.' && p + 1 < end && is(b[p + 1], DIGIT))))) {
+      if (ok
+          && (p == end
+              || (!is(b[p], WORD) && !(b[p] == '.' && p + 1 < end && is(b[p + 1], DIGIT))))) {
         return match(i, p);
       }
       // skip this dotted number entirely
@@ -352,8 +357,12 @@ final class Scanners {
       if ((b[i] | 0x20) != 'b' || (i > from && is(b[i - 1], WORD))) {
         continue;
       }
-      if ((b[i + 1] | 0x20) != 'e' || (b[i + 2] | 0x20) != 'a' || (b[i + 3] | 0x20) != 'r'
-          || (b[i + 4] | 0x20) != 'e' || (b[i + 5] | 0x20) != 'r' || (b[i + 6] != ' ' && b[i + 6] != '\t')) {
+      if ((b[i + 1] | 0x20) != 'e'
+          || (b[i + 2] | 0x20) != 'a'
+          || (b[i + 3] | 0x20) != 'r'
+          || (b[i + 4] | 0x20) != 'e'
+          || (b[i + 5] | 0x20) != 'r'
+          || (b[i + 6] != ' ' && b[i + 6] != '\t')) {
         continue;
       }
       int s = i + 7;
@@ -379,10 +388,13 @@ final class Scanners {
   // ---- aws_access_key_id ------------------------------------------------------------------------
 
   private static final byte[][] AWS_PREFIXES = {
-      "AKIA".getBytes(), "ASIA".getBytes(), "AGPA".getBytes(), "AIDA".getBytes(), "AROA".getBytes(),
-      "AIPA".getBytes(), "ANPA".getBytes(), "ANVA".getBytes(), "ABIA".getBytes(), "ACCA".getBytes()};
+    "AKIA".getBytes(), "ASIA".getBytes(), "AGPA".getBytes(), "AIDA".getBytes(), "AROA".getBytes(),
+    "AIPA".getBytes(), "ANPA".getBytes(), "ANVA".getBytes(), "ABIA".getBytes(), "ACCA".getBytes()
+  };
 
-  /** 20 upper-case letters and digits starting with an AWS key-id prefix (AKIA, ASIA, ... or A3T). */
+  /**
+   * 20 upper-case letters and digits starting with an AWS key-id prefix (AKIA, ASIA, ... or A3T).
+   */
   static long awsAccessKeyId(byte[] b, int from, int end) {
     for (int i = from; i + 20 <= end; i++) {
       if (b[i] != 'A' || (i > from && is(b[i - 1], WORD))) {

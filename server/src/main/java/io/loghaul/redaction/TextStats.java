@@ -24,16 +24,22 @@ final class TextStats {
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
   private static final long HIGH = 0x8080808080808080L;
+
   /** {@code y + GE_ZERO} has the high bit set in bytes {@code >= '0'} (0x30). */
   private static final long GE_ZERO = 0x5050505050505050L;
+
   /** ... in bytes {@code >= ':'} (0x3A), ending the digits. */
   private static final long GE_COLON = 0x4646464646464646L;
+
   /** ... in bytes {@code >= '@'} (0x40). */
   private static final long GE_AT = 0x4040404040404040L;
+
   private static final long DOTS = 0x2E2E2E2E2E2E2E2EL;
   private static final long COLONS = 0x3A3A3A3A3A3A3A3AL;
+
   /** {@code y + GE_K} has the high bit set in bytes {@code >= 'K'} (0x4B). */
   private static final long GE_K = 0x3535353535353535L;
+
   private static final long LOWER_B = 0x6262626262626262L;
 
   private int digits;
@@ -50,7 +56,8 @@ final class TextStats {
     int i = from;
     for (; i + 8 <= end; i += 8) {
       // the high bit of each byte of y is clear; bytes >= 0x80 fold onto ASCII and at worst make a
-      // false candidate, which look() then ignores (counts may only be overstated: still a superset)
+      // false candidate, which look() then ignores (counts may only be overstated: still a
+      // superset)
       long y = (long) LONGS.get(b, i) & LOW7;
       d += Long.bitCount((y + GE_ZERO) & ~(y + GE_COLON) & HIGH);
       dot += Long.bitCount(~((y ^ DOTS) + LOW7) & HIGH);
@@ -93,16 +100,23 @@ final class TextStats {
         }
       }
       case 'B', 'b' -> {
-        if (p + 7 <= end && (b[p + 1] | 0x20) == 'e' && (b[p + 2] | 0x20) == 'a' && (b[p + 3] | 0x20) == 'r'
-            && (b[p + 4] | 0x20) == 'e' && (b[p + 5] | 0x20) == 'r' && (b[p + 6] == ' ' || b[p + 6] == '\t')) {
+        if (p + 7 <= end
+            && (b[p + 1] | 0x20) == 'e'
+            && (b[p + 2] | 0x20) == 'a'
+            && (b[p + 3] | 0x20) == 'r'
+            && (b[p + 4] | 0x20) == 'e'
+            && (b[p + 5] | 0x20) == 'r'
+            && (b[p + 6] == ' ' || b[p + 6] == '\t')) {
           flags |= BEARER_WORD;
         }
       }
-      default -> { }
+      default -> {}
     }
   }
 
-  /** True when no preset can match: fewer digits than an IPv4 address, no two colons, no trigger. */
+  /**
+   * True when no preset can match: fewer digits than an IPv4 address, no two colons, no trigger.
+   */
   boolean nothingPossible() {
     return digits < 4 && colons < 2 && flags == 0;
   }

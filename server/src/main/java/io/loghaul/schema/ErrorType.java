@@ -1,8 +1,8 @@
 package io.loghaul.schema;
 
 /**
- * Why a record was rejected: the closed set of docs/record-schema.md#error-types. Every rejected record gets exactly one.
- * {@link #label()} is the wire name used in DLQ headers and metric tags.
+ * Why a record was rejected: the closed set of docs/record-schema.md#error-types. Every rejected
+ * record gets exactly one. {@link #label()} is the wire name used in DLQ headers and metric tags.
  */
 public enum ErrorType {
   RECORD_TOO_LARGE("record_too_large"),
@@ -26,15 +26,5 @@ public enum ErrorType {
   /** The lower-case name in docs/record-schema.md#error-types, e.g. {@code json_syntax}. */
   public String label() {
     return label;
-  }
-
-  /** The type with this label, or {@code null}. */
-  public static ErrorType ofLabel(String label) {
-    for (ErrorType t : values()) {
-      if (t.label.equals(label)) {
-        return t;
-      }
-    }
-    return null;
   }
 }

@@ -174,7 +174,10 @@ public final class LogEntry {
     return traceId;
   }
 
-  /** Marks the trace id present; the caller has written 32 lower-case hex bytes into {@link #traceIdHex()}. */
+  /**
+   * Marks the trace id present; the caller has written 32 lower-case hex bytes into {@link
+   * #traceIdHex()}.
+   */
   public void setHasTraceId(boolean present) {
     this.hasTraceId = present;
   }
@@ -209,7 +212,10 @@ public final class LogEntry {
     attributeCount++;
   }
 
-  /** Points attribute {@code i}'s value at arena bytes {@code [valueOffset, valueOffset + valueLength)}. */
+  /**
+   * Points attribute {@code i}'s value at arena bytes {@code [valueOffset, valueOffset +
+   * valueLength)}.
+   */
   public void setAttributeValue(int i, int valueOffset, int valueLength) {
     attributes[i * ATTR_SLOTS + 2] = valueOffset;
     attributes[i * ATTR_SLOTS + 3] = valueLength;
@@ -218,7 +224,8 @@ public final class LogEntry {
   /** Removes attribute {@code i}; the ones after it move down by one, keeping their order. */
   public void removeAttribute(int i) {
     int base = i * ATTR_SLOTS;
-    System.arraycopy(attributes, base + ATTR_SLOTS, attributes, base, (attributeCount - i - 1) * ATTR_SLOTS);
+    System.arraycopy(
+        attributes, base + ATTR_SLOTS, attributes, base, (attributeCount - i - 1) * ATTR_SLOTS);
     attributeCount--;
   }
 
@@ -272,12 +279,18 @@ public final class LogEntry {
 
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder("LogEntry{timestampNanos=").append(timestampNanos)
-        .append(", level=").append(level)
-        .append(", serviceName=").append(serviceName())
-        .append(", traceId=").append(traceId())
-        .append(", spanId=").append(spanId())
-        .append(", attributes={");
+    StringBuilder sb =
+        new StringBuilder("LogEntry{timestampNanos=")
+            .append(timestampNanos)
+            .append(", level=")
+            .append(level)
+            .append(", serviceName=")
+            .append(serviceName())
+            .append(", traceId=")
+            .append(traceId())
+            .append(", spanId=")
+            .append(spanId())
+            .append(", attributes={");
     for (int i = 0; i < attributeCount; i++) {
       sb.append(i == 0 ? "" : ", ").append(attributeKey(i)).append('=').append(attributeValue(i));
     }

@@ -2,26 +2,31 @@ package io.loghaul.schema;
 
 import static java.util.Objects.requireNonNull;
 
+import io.loghaul.bytes.Hex;
+import io.loghaul.bytes.LittleEndian;
+import io.loghaul.bytes.Utf8;
+import io.loghaul.bytes.Varint;
+
 /**
  * The protobuf wire format of {@code loghaul.v1.LogEntry} (proto/…/log_entry.proto), written from
  * and read into a {@link LogEntry} directly: no generated message objects, no allocation per
- * accepted record. OTLP ingest encodes with it; the pipeline decodes Kafka records whose
- * {@code content-type} header is {@code application/x-protobuf}.
+ * accepted record. OTLP ingest encodes with it; the pipeline decodes Kafka records whose {@code
+ * content-type} header is {@code application/x-protobuf}.
  *
  * <p>Encoding writes fields in number order and omits proto3 defaults (zero timestamp, empty
  * strings, absent ids), so its output is byte-for-byte what the generated code writes.
  *
- * <p>Decoding checks, in the order of docs/record-schema.md#precedence: size ({@code record_too_large}), then UTF-8 of the
- * string fields ({@code invalid_utf8}, reported only when the bytes before the defect are well
- * formed), then wire structure, then fields in wire order, then {@link LogEntryValidator}. Bytes that
- * are not a well-formed protobuf message (truncated, a malformed varint, a length past the end, a
- * group or unknown wire type, or a known field with the wrong wire type) are {@code type_mismatch}:
- * the value is not a {@code loghaul.v1.LogEntry}, just as a JSON array is not a JSON LogEntry.
- * {@code json_syntax} is kept for JSON text. Unknown field numbers are skipped, as protobuf
- * requires for forward compatibility. A non-repeated field given twice is {@code duplicate_field}
- * (the generated encoders never do that, so it means a hand-rolled producer), a level outside 1..6
- * or an id of the wrong length or all zeros is {@code invalid_value}, an absent timestamp or level
- * is {@code missing_field}.
+ * <p>Decoding checks, in the order of docs/record-schema.md#precedence: size ({@code
+ * record_too_large}), then UTF-8 of the string fields ({@code invalid_utf8}, reported only when the
+ * bytes before the defect are well formed), then wire structure, then fields in wire order, then
+ * {@link LogEntryValidator}. Bytes that are not a well-formed protobuf message (truncated, a
+ * malformed varint, a length past the end, a group or unknown wire type, or a known field with the
+ * wrong wire type) are {@code type_mismatch}: the value is not a {@code loghaul.v1.LogEntry}, just
+ * as a JSON array is not a JSON LogEntry. {@code json_syntax} is kept for JSON text. Unknown field
+ * numbers are skipped, as protobuf requires for forward compatibility. A non-repeated field given
+ * twice is {@code duplicate_field} (the generated encoders never do that, so it means a hand-rolled
+ * producer), a level outside 1..6 or an id of the wrong length or all zeros is {@code
+ * invalid_value}, an absent timestamp or level is {@code missing_field}.
  *
  * <p>Instances are immutable and thread-safe if the {@link LogEntryValidator} is; the static
  * encoders are thread-safe.
@@ -42,10 +47,9 @@ public final class LogEntryProtoCodec {
   private static final int WIRE_LEN = 2;
   private static final int WIRE_FIXED32 = 5;
 
-  private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-
-  private static final Rejected NOT_A_MESSAGE = new Rejected(ErrorType.TYPE_MISMATCH, "",
-      "value is not a well-formed protobuf loghaul.v1.LogEntry");
+  private static final Rejected NOT_A_MESSAGE =
+      new Rejected(
+          ErrorType.TYPE_MISMATCH, "", "value is not a well-formed protobuf loghaul.v1.LogEntry");
 
   private final SchemaLimits limits;
   private final LogEntryValidator validator;
@@ -66,7 +70,7 @@ public final class LogEntryProtoCodec {
     }
     size += lengthDelimitedSize(entry.serviceNameLength());
     if (entry.level() != null) {
-      size += 1 + varintSize(entry.level().code());
+      size += 1 + Varint.size(entry.level().code());
     }
     size += lengthDelimitedSize(entry.messageLength());
     if (entry.hasTraceId()) {
@@ -77,7 +81,7 @@ public final class LogEntryProtoCodec {
     }
     for (int i = 0; i < entry.attributeCount(); i++) {
       int body = attributeBodySize(entry, i);
-      size += 1 + varintSize(body) + body;
+      size += 1 + Varint.size(body) + body;
     }
     return size;
   }
@@ -93,15 +97,15 @@ public final class LogEntryProtoCodec {
     int p = offset;
     if (entry.timestampNanos() != 0) {
       out[p++] = TAG_TIMESTAMP;
-      long ts = entry.timestampNanos();
-      for (int i = 0; i < 8; i++) {
-        out[p++] = (byte) (ts >>> (8 * i));
-      }
+      LittleEndian.putLong(out, p, entry.timestampNanos());
+      p += 8;
     }
-    p = writeString(out, p, TAG_SERVICE_NAME, arena, entry.serviceNameOffset(), entry.serviceNameLength());
+    p =
+        writeString(
+            out, p, TAG_SERVICE_NAME, arena, entry.serviceNameOffset(), entry.serviceNameLength());
     if (entry.level() != null) {
       out[p++] = TAG_LEVEL;
-      p = writeVarint(out, p, entry.level().code());
+      p = Varint.put(out, p, entry.level().code());
     }
     p = writeString(out, p, TAG_MESSAGE, arena, entry.messageOffset(), entry.messageLength());
     if (entry.hasTraceId()) {
@@ -112,10 +116,23 @@ public final class LogEntryProtoCodec {
     }
     for (int i = 0; i < entry.attributeCount(); i++) {
       out[p++] = TAG_ATTRIBUTE;
-      p = writeVarint(out, p, attributeBodySize(entry, i));
-      p = writeString(out, p, TAG_ATTRIBUTE_KEY, arena, entry.attributeKeyOffset(i), entry.attributeKeyLength(i));
-      p = writeString(out, p, TAG_ATTRIBUTE_VALUE, arena, entry.attributeValueOffset(i),
-          entry.attributeValueLength(i));
+      p = Varint.put(out, p, attributeBodySize(entry, i));
+      p =
+          writeString(
+              out,
+              p,
+              TAG_ATTRIBUTE_KEY,
+              arena,
+              entry.attributeKeyOffset(i),
+              entry.attributeKeyLength(i));
+      p =
+          writeString(
+              out,
+              p,
+              TAG_ATTRIBUTE_VALUE,
+              arena,
+              entry.attributeValueOffset(i),
+              entry.attributeValueLength(i));
     }
     return p - offset;
   }
@@ -128,25 +145,12 @@ public final class LogEntryProtoCodec {
   }
 
   private static int attributeBodySize(LogEntry entry, int i) {
-    return lengthDelimitedSize(entry.attributeKeyLength(i)) + lengthDelimitedSize(entry.attributeValueLength(i));
+    return lengthDelimitedSize(entry.attributeKeyLength(i))
+        + lengthDelimitedSize(entry.attributeValueLength(i));
   }
 
   private static int lengthDelimitedSize(int length) {
-    return length == 0 ? 0 : 1 + varintSize(length) + length;
-  }
-
-  private static int varintSize(int value) {
-    // values here are lengths and level codes, never negative
-    return value < 1 << 7 ? 1 : value < 1 << 14 ? 2 : value < 1 << 21 ? 3 : value < 1 << 28 ? 4 : 5;
-  }
-
-  private static int writeVarint(byte[] out, int p, int value) {
-    while ((value & ~0x7F) != 0) {
-      out[p++] = (byte) ((value & 0x7F) | 0x80);
-      value >>>= 7;
-    }
-    out[p++] = (byte) value;
-    return p;
+    return length == 0 ? 0 : 1 + Varint.size(length) + length;
   }
 
   private static int writeString(byte[] out, int p, int tag, byte[] src, int off, int len) {
@@ -154,7 +158,7 @@ public final class LogEntryProtoCodec {
       return p;
     }
     out[p++] = (byte) tag;
-    p = writeVarint(out, p, len);
+    p = Varint.put(out, p, len);
     System.arraycopy(src, off, out, p, len);
     return p + len;
   }
@@ -162,14 +166,8 @@ public final class LogEntryProtoCodec {
   private static int writeHexAsBytes(byte[] out, int p, int tag, byte[] hex, int hexLength) {
     out[p++] = (byte) tag;
     out[p++] = (byte) (hexLength / 2);
-    for (int i = 0; i < hexLength; i += 2) {
-      out[p++] = (byte) (hexValue(hex[i]) << 4 | hexValue(hex[i + 1]));
-    }
-    return p;
-  }
-
-  private static int hexValue(byte c) {
-    return c <= '9' ? c - '0' : c - 'a' + 10;
+    Hex.decode(hex, 0, hexLength / 2, out, p);
+    return p + hexLength / 2;
   }
 
   // ---- decoding ----------------------------------------------------------------------------
@@ -181,7 +179,9 @@ public final class LogEntryProtoCodec {
    */
   public ParseResult decode(byte[] value, int offset, int length, long nowMillis, LogEntry into) {
     if (length > limits.maxRecordBytes()) {
-      return new Rejected(ErrorType.RECORD_TOO_LARGE, "",
+      return new Rejected(
+          ErrorType.RECORD_TOO_LARGE,
+          "",
           "record has " + length + " bytes (expected: <= " + limits.maxRecordBytes() + ")");
     }
     into.reset();
@@ -192,13 +192,12 @@ public final class LogEntryProtoCodec {
     String utf8Field = null;
     int seen = 0;
     while (p < end) {
-      long tagAndPos = readVarint(value, p, end);
-      if (tagAndPos < 0) {
+      int next = Varint.checkedEnd(value, p, end);
+      long tag = bounded(value, p, next);
+      if (tag < 0) {
         return structureError(utf8Field);
       }
-      int tagLength = (int) (tagAndPos >>> 56);
-      long tag = tagAndPos & 0x00FF_FFFF_FFFF_FFFFL;
-      p += tagLength;
+      p = next;
       int wireType = (int) (tag & 7);
       long number = tag >>> 3;
       if (number == 0) {
@@ -214,42 +213,57 @@ public final class LogEntryProtoCodec {
       }
       if (expectedWire != wireType) {
         // a known field of another type: not our message, unless the bytes are garbage anyway
-        return utf8Field != null ? invalidUtf8(utf8Field) : new Rejected(ErrorType.TYPE_MISMATCH,
-            fieldPath((int) number), fieldName((int) number) + " has protobuf wire type " + wireType
-                + " (expected: " + expectedWire + ")");
+        return utf8Field != null
+            ? invalidUtf8(utf8Field)
+            : new Rejected(
+                ErrorType.TYPE_MISMATCH,
+                fieldPath((int) number),
+                fieldName((int) number)
+                    + " has protobuf wire type "
+                    + wireType
+                    + " (expected: "
+                    + expectedWire
+                    + ")");
       }
       int bit = 1 << number;
       if ((seen & bit) != 0 && number != 7 && fieldError == null) {
-        fieldError = new Rejected(ErrorType.DUPLICATE_FIELD, fieldPath((int) number),
-            fieldName((int) number) + " appears twice");
+        fieldError =
+            new Rejected(
+                ErrorType.DUPLICATE_FIELD,
+                fieldPath((int) number),
+                fieldName((int) number) + " appears twice");
       }
       seen |= bit;
       if (wireType == WIRE_FIXED64) {
         if (end - p < 8) {
           return structureError(utf8Field);
         }
-        into.setTimestampNanos(readFixed64(value, p));
+        into.setTimestampNanos(LittleEndian.getLong(value, p));
         p += 8;
         continue;
       }
-      long lenAndPos = readVarint(value, p, end);
-      if (lenAndPos < 0) {
-        if (wireType == WIRE_VARINT && (p = skip(value, p, end, WIRE_VARINT)) >= 0) {
+      next = Varint.checkedEnd(value, p, end);
+      long raw = bounded(value, p, next);
+      if (raw < 0) {
+        if (wireType == WIRE_VARINT && next >= 0) {
           // a well-formed varint above 2^56, e.g. a negative enum value
           if (fieldError == null) {
-            fieldError = new Rejected(ErrorType.INVALID_VALUE, "/level", "level code out of range (expected: 1..6)");
+            fieldError =
+                new Rejected(
+                    ErrorType.INVALID_VALUE, "/level", "level code out of range (expected: 1..6)");
           }
+          p = next;
           continue;
         }
         return structureError(utf8Field);
       }
-      p += (int) (lenAndPos >>> 56);
-      long raw = lenAndPos & 0x00FF_FFFF_FFFF_FFFFL;
+      p = next;
       if (wireType == WIRE_VARINT) {
         if (raw < 1 || raw > 6) {
           if (fieldError == null) {
-            fieldError = new Rejected(ErrorType.INVALID_VALUE, "/level",
-                "level code " + raw + " (expected: 1..6)");
+            fieldError =
+                new Rejected(
+                    ErrorType.INVALID_VALUE, "/level", "level code " + raw + " (expected: 1..6)");
           }
         } else {
           into.setLevel(Level.ofCode((int) raw));
@@ -262,7 +276,7 @@ public final class LogEntryProtoCodec {
       int len = (int) raw;
       switch ((int) number) {
         case 2, 4 -> {
-          if (utf8Field == null && !isValidUtf8(value, p, len)) {
+          if (utf8Field == null && !Utf8.isValid(value, p, p + len)) {
             utf8Field = fieldPath((int) number);
           }
           int at = into.appendBytes(value, p, len);
@@ -274,19 +288,23 @@ public final class LogEntryProtoCodec {
         }
         case 5, 6 -> {
           int expected = number == 5 ? 16 : 8;
-          if (len != expected || allZero(value, p, len)) {
+          if (len != expected || Hex.isZeroId(value, p, len)) {
             if (fieldError == null) {
-              fieldError = new Rejected(ErrorType.INVALID_VALUE, fieldPath((int) number),
-                  fieldName((int) number) + " has " + len + " bytes" + (len == expected ? ", all zero" : "")
-                      + " (expected: " + expected + ", not all zero)");
+              fieldError =
+                  new Rejected(
+                      ErrorType.INVALID_VALUE,
+                      fieldPath((int) number),
+                      fieldName((int) number)
+                          + " has "
+                          + len
+                          + " bytes"
+                          + (len == expected ? ", all zero" : "")
+                          + " (expected: "
+                          + expected
+                          + ", not all zero)");
             }
           } else {
-            byte[] hex = number == 5 ? into.traceIdHex() : into.spanIdHex();
-            for (int i = 0; i < len; i++) {
-              int b = value[p + i] & 0xFF;
-              hex[2 * i] = HEX[b >>> 4];
-              hex[2 * i + 1] = HEX[b & 0xF];
-            }
+            Hex.encode(value, p, len, number == 5 ? into.traceIdHex() : into.spanIdHex(), 0);
             if (number == 5) {
               into.setHasTraceId(true);
             } else {
@@ -333,12 +351,12 @@ public final class LogEntryProtoCodec {
     int valLen = 0;
     boolean utf8Ok = true;
     while (p < end) {
-      long tagAndPos = readVarint(value, p, end);
-      if (tagAndPos < 0) {
+      int next = Varint.checkedEnd(value, p, end);
+      long tag = bounded(value, p, next);
+      if (tag < 0) {
         return ATTR_MALFORMED;
       }
-      p += (int) (tagAndPos >>> 56);
-      long tag = tagAndPos & 0x00FF_FFFF_FFFF_FFFFL;
+      p = next;
       int wireType = (int) (tag & 7);
       long number = tag >>> 3;
       if (number == 0) {
@@ -354,17 +372,17 @@ public final class LogEntryProtoCodec {
       if (wireType != WIRE_LEN) {
         return ATTR_MALFORMED;
       }
-      long lenAndPos = readVarint(value, p, end);
-      if (lenAndPos < 0) {
+      next = Varint.checkedEnd(value, p, end);
+      long raw = bounded(value, p, next);
+      if (raw < 0) {
         return ATTR_MALFORMED;
       }
-      p += (int) (lenAndPos >>> 56);
-      long raw = lenAndPos & 0x00FF_FFFF_FFFF_FFFFL;
+      p = next;
       if (raw > end - p) {
         return ATTR_MALFORMED;
       }
       int len = (int) raw;
-      utf8Ok &= isValidUtf8(value, p, len);
+      utf8Ok &= Utf8.isValid(value, p, p + len);
       if (number == 1) {
         keyOff = p;
         keyLen = len;
@@ -414,47 +432,24 @@ public final class LogEntryProtoCodec {
   }
 
   /**
-   * Reads a varint at {@code p}; returns its value in the low 56 bits and its length in the top 8,
-   * or -1 when it is truncated, longer than 10 bytes, or above 2^56 (no field here needs more).
+   * The value of the varint at {@code b[p]} that ends at {@code next} ({@link Varint#checkedEnd}),
+   * or -1 when it is malformed or above 2^56 (no field here needs more).
    */
-  private static long readVarint(byte[] b, int p, int end) {
-    long result = 0;
-    for (int shift = 0, i = 0; i < 10; i++, shift += 7) {
-      if (p + i >= end) {
-        return -1;
-      }
-      int x = b[p + i];
-      result |= (long) (x & 0x7F) << shift;
-      if (x >= 0) {
-        return (result >>> 56) != 0 ? -1 : result | (long) (i + 1) << 56;
-      }
+  private static long bounded(byte[] b, int p, int next) {
+    if (next < 0) {
+      return -1;
     }
-    return -1;
-  }
-
-  private static long readFixed64(byte[] b, int p) {
-    long v = 0;
-    for (int i = 7; i >= 0; i--) {
-      v = v << 8 | (b[p + i] & 0xFF);
-    }
-    return v;
+    long v = Varint.value(b, p);
+    return v >>> 56 == 0 ? v : -1;
   }
 
   /** Skips a field of {@code wireType} at {@code p}; returns the next position or -1. */
   private static int skip(byte[] b, int p, int end, int wireType) {
     switch (wireType) {
       case WIRE_VARINT -> {
-        long v = readVarint(b, p, end);
-        if (v < 0) {
-          // values above 2^56 are legal in unknown varint fields: skip by continuation bits
-          for (int i = 0; i < 10 && p + i < end; i++) {
-            if (b[p + i] >= 0) {
-              return p + i + 1;
-            }
-          }
-          return -1;
-        }
-        return p + (int) (v >>> 56);
+        // any well-formed varint, values above 2^56 included
+        int next = Varint.checkedEnd(b, p, end);
+        return next < 0 ? -1 : next;
       }
       case WIRE_FIXED64 -> {
         return end - p >= 8 ? p + 8 : -1;
@@ -463,77 +458,13 @@ public final class LogEntryProtoCodec {
         return end - p >= 4 ? p + 4 : -1;
       }
       case WIRE_LEN -> {
-        long v = readVarint(b, p, end);
-        if (v < 0) {
-          return -1;
-        }
-        int next = p + (int) (v >>> 56);
-        long len = v & 0x00FF_FFFF_FFFF_FFFFL;
-        return len > end - next ? -1 : next + (int) len;
+        int next = Varint.checkedEnd(b, p, end);
+        long len = bounded(b, p, next);
+        return len < 0 || len > end - next ? -1 : next + (int) len;
       }
       default -> {
         return -1; // groups (3, 4) are not used by proto3; 6 and 7 do not exist
       }
     }
-  }
-
-  private static boolean allZero(byte[] b, int p, int len) {
-    for (int i = 0; i < len; i++) {
-      if (b[p + i] != 0) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF. */
-  static boolean isValidUtf8(byte[] b, int off, int len) {
-    int i = off;
-    int end = off + len;
-    while (i < end) {
-      // ASCII runs, the common case, are skipped 8 bytes at a time
-      if (i + 8 <= end && ((long) LogEntryParser.LONG_LE.get(b, i) & 0x8080_8080_8080_8080L) == 0) {
-        i += 8;
-        continue;
-      }
-      int c = b[i];
-      if (c >= 0) {
-        i++;
-        continue;
-      }
-      c &= 0xFF;
-      if (c < 0xC2) {
-        return false;
-      }
-      if (c < 0xE0) {
-        if (i + 1 >= end || (b[i + 1] & 0xC0) != 0x80) {
-          return false;
-        }
-        i += 2;
-      } else if (c < 0xF0) {
-        if (i + 2 >= end) {
-          return false;
-        }
-        int c1 = b[i + 1] & 0xFF;
-        if ((c1 & 0xC0) != 0x80 || (b[i + 2] & 0xC0) != 0x80
-            || (c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 > 0x9F)) {
-          return false;
-        }
-        i += 3;
-      } else if (c < 0xF5) {
-        if (i + 3 >= end) {
-          return false;
-        }
-        int c1 = b[i + 1] & 0xFF;
-        if ((c1 & 0xC0) != 0x80 || (b[i + 2] & 0xC0) != 0x80 || (b[i + 3] & 0xC0) != 0x80
-            || (c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 > 0x8F)) {
-          return false;
-        }
-        i += 4;
-      } else {
-        return false;
-      }
-    }
-    return true;
   }
 }

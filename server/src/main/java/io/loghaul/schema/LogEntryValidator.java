@@ -2,18 +2,20 @@ package io.loghaul.schema;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.Arrays;
+import io.loghaul.bytes.Hex;
+import io.loghaul.bytes.Utf8;
 
 /**
- * Applies the content rules of docs/record-schema.md#fields to a {@link LogEntry} that was built some other way than by
- * {@link LogEntryParser}: the OTLP ingest mapping and the protobuf Kafka format. Types cannot be
- * wrong there, so it checks content: the timestamp window, service name length, a level being set,
- * message length, hex ids, the attribute count, key and value sizes, duplicate keys, and that every
- * string is valid UTF-8.
+ * Applies the content rules of docs/record-schema.md#fields to a {@link LogEntry} that was built
+ * some other way than by {@link LogEntryParser}: the OTLP ingest mapping and the protobuf Kafka
+ * format. Types cannot be wrong there, so it checks content: the timestamp window, service name
+ * length, a level being set, message length, hex ids, the attribute count, key and value sizes,
+ * duplicate keys, and that every string is valid UTF-8.
  *
- * <p>Fields are checked in schema order (timestamp, service_name, level, message, trace_id, span_id,
- * attributes in entry order) and the first defect wins, with the same field paths as the parser.
- * Not thread-safe (it keeps a scratch array); use one per thread. Allocates only when rejecting.
+ * <p>Fields are checked in schema order (timestamp, service_name, level, message, trace_id,
+ * span_id, attributes in entry order) and the first defect wins, with the same field paths as the
+ * parser. Not thread-safe (it keeps a scratch array); use one per thread. Allocates only when
+ * rejecting.
  */
 public final class LogEntryValidator {
   private final int maxServiceNameBytes;
@@ -24,7 +26,7 @@ public final class LogEntryValidator {
   private final long maxAgeMillis;
   private final long maxFutureMillis;
 
-  private int[] keyHashes = new int[16];
+  private final AttributeKeys keys = new AttributeKeys();
 
   /** A validator for these limits. */
   public LogEntryValidator(SchemaLimits limits) {
@@ -34,8 +36,8 @@ public final class LogEntryValidator {
     this.maxAttributes = limits.maxAttributes();
     this.maxAttributeKeyBytes = limits.maxAttributeKeyBytes();
     this.maxAttributeValueBytes = limits.maxAttributeValueBytes();
-    this.maxAgeMillis = LogEntryParser.saturatedMultiply(limits.maxAgeSeconds(), 1000);
-    this.maxFutureMillis = LogEntryParser.saturatedMultiply(limits.maxFutureSeconds(), 1000);
+    this.maxAgeMillis = TimestampWindow.saturatedMultiply(limits.maxAgeSeconds(), 1000);
+    this.maxFutureMillis = TimestampWindow.saturatedMultiply(limits.maxFutureSeconds(), 1000);
   }
 
   /**
@@ -55,16 +57,19 @@ public final class LogEntryValidator {
    * reading the wire).
    */
   public ParseResult validate(LogEntry entry, long nowMillis, boolean checkUtf8) {
-    long lowMillis = LogEntryParser.saturatedAdd(nowMillis, -maxAgeMillis);
-    long highMillis = LogEntryParser.saturatedAdd(nowMillis, maxFutureMillis);
+    long lowMillis = TimestampWindow.saturatedAdd(nowMillis, -maxAgeMillis);
+    long highMillis = TimestampWindow.saturatedAdd(nowMillis, maxFutureMillis);
     long nanos = entry.timestampNanos();
-    if (nanos < LogEntryParser.saturatedMultiply(lowMillis, 1_000_000L)
-        || nanos > LogEntryParser.saturatedMultiply(highMillis, 1_000_000L)) {
+    if (nanos < TimestampWindow.saturatedMultiply(lowMillis, 1_000_000L)
+        || nanos > TimestampWindow.saturatedMultiply(highMillis, 1_000_000L)) {
       long millis = Math.floorDiv(nanos, 1_000_000L);
-      String where = millis < lowMillis
-          ? LogEntryParser.duration(lowMillis - millis) + " before"
-          : LogEntryParser.duration(millis - highMillis) + " after";
-      return new Rejected(ErrorType.TIMESTAMP_OUT_OF_RANGE, "/timestamp",
+      String where =
+          millis < lowMillis
+              ? TimestampWindow.duration(lowMillis - millis) + " before"
+              : TimestampWindow.duration(millis - highMillis) + " after";
+      return new Rejected(
+          ErrorType.TIMESTAMP_OUT_OF_RANGE,
+          "/timestamp",
           "timestamp " + nanos + " ns is " + where + " the accepted window");
     }
     byte[] a = entry.arena();
@@ -74,7 +79,9 @@ public final class LogEntryValidator {
       return new Rejected(ErrorType.INVALID_VALUE, "/service_name", "service_name is empty");
     }
     if (len > maxServiceNameBytes) {
-      return new Rejected(ErrorType.FIELD_OVERFLOW, "/service_name",
+      return new Rejected(
+          ErrorType.FIELD_OVERFLOW,
+          "/service_name",
           "service_name is " + len + " bytes (limit: " + maxServiceNameBytes + ")");
     }
     if (checkUtf8) {
@@ -88,7 +95,9 @@ public final class LogEntryValidator {
     }
     len = entry.messageLength();
     if (len > maxMessageBytes) {
-      return new Rejected(ErrorType.FIELD_OVERFLOW, "/message",
+      return new Rejected(
+          ErrorType.FIELD_OVERFLOW,
+          "/message",
           "message is " + len + " bytes (limit: " + maxMessageBytes + ")");
     }
     if (checkUtf8) {
@@ -97,12 +106,16 @@ public final class LogEntryValidator {
         return bad;
       }
     }
-    if (entry.hasTraceId() && !isHexId(entry.traceIdHex(), 32)) {
-      return new Rejected(ErrorType.INVALID_VALUE, "/trace_id",
+    if (entry.hasTraceId() && !Hex.isLowerCaseId(entry.traceIdHex(), 0, 32)) {
+      return new Rejected(
+          ErrorType.INVALID_VALUE,
+          "/trace_id",
           "trace_id is not 32 lower-case hex digits, or is all zeros");
     }
-    if (entry.hasSpanId() && !isHexId(entry.spanIdHex(), 16)) {
-      return new Rejected(ErrorType.INVALID_VALUE, "/span_id",
+    if (entry.hasSpanId() && !Hex.isLowerCaseId(entry.spanIdHex(), 0, 16)) {
+      return new Rejected(
+          ErrorType.INVALID_VALUE,
+          "/span_id",
           "span_id is not 16 lower-case hex digits, or is all zeros");
     }
     return attributes(entry, checkUtf8);
@@ -111,11 +124,10 @@ public final class LogEntryValidator {
   private ParseResult attributes(LogEntry entry, boolean checkUtf8) {
     int n = entry.attributeCount();
     if (n > maxAttributes) {
-      return new Rejected(ErrorType.FIELD_OVERFLOW, "/attributes",
+      return new Rejected(
+          ErrorType.FIELD_OVERFLOW,
+          "/attributes",
           "attributes has more than " + maxAttributes + " keys");
-    }
-    if (keyHashes.length < n) {
-      keyHashes = new int[Math.max(n, keyHashes.length * 2)];
     }
     byte[] a = entry.arena();
     for (int i = 0; i < n; i++) {
@@ -125,34 +137,38 @@ public final class LogEntryValidator {
         return new Rejected(ErrorType.INVALID_VALUE, "/attributes/", "attribute key is empty");
       }
       if (kl > maxAttributeKeyBytes) {
-        return new Rejected(ErrorType.FIELD_OVERFLOW, path(a, ko, kl),
+        return new Rejected(
+            ErrorType.FIELD_OVERFLOW,
+            Echo.attributePath(a, ko, kl),
             "attribute key is " + kl + " bytes (limit: " + maxAttributeKeyBytes + ")");
       }
-      if (checkUtf8 && LogEntryParser.firstInvalidUtf8(a, ko, ko + kl) >= 0) {
-        return new Rejected(ErrorType.INVALID_UTF8, "/attributes/",
-            "attribute key is not valid UTF-8");
+      if (checkUtf8 && Utf8.firstInvalid(a, ko, ko + kl) >= 0) {
+        return new Rejected(
+            ErrorType.INVALID_UTF8, "/attributes/", "attribute key is not valid UTF-8");
       }
-      int h = LogEntryParser.hash(a, ko, kl);
-      for (int j = 0; j < i; j++) {
-        int jo = entry.attributeKeyOffset(j);
-        if (keyHashes[j] == h && entry.attributeKeyLength(j) == kl
-            && Arrays.equals(a, jo, jo + kl, a, ko, ko + kl)) {
-          return new Rejected(ErrorType.DUPLICATE_FIELD, path(a, ko, kl),
-              "attribute key appears more than once");
-        }
+      int h = AttributeKeys.hash(a, ko, kl);
+      if (keys.containsAmongFirst(i, entry, ko, kl, h)) {
+        return new Rejected(
+            ErrorType.DUPLICATE_FIELD,
+            Echo.attributePath(a, ko, kl),
+            "attribute key appears more than once");
       }
-      keyHashes[i] = h;
+      keys.set(i, h);
       int vl = entry.attributeValueLength(i);
       if (vl > maxAttributeValueBytes) {
-        return new Rejected(ErrorType.FIELD_OVERFLOW, path(a, ko, kl),
+        return new Rejected(
+            ErrorType.FIELD_OVERFLOW,
+            Echo.attributePath(a, ko, kl),
             "attribute value is longer than " + maxAttributeValueBytes + " bytes");
       }
       if (checkUtf8) {
         int vo = entry.attributeValueOffset(i);
-        int at = LogEntryParser.firstInvalidUtf8(a, vo, vo + vl);
+        int at = Utf8.firstInvalid(a, vo, vo + vl);
         if (at >= 0) {
           // the path is built only here: building it for every attribute cost ~300 B per record
-          return new Rejected(ErrorType.INVALID_UTF8, path(a, ko, kl),
+          return new Rejected(
+              ErrorType.INVALID_UTF8,
+              Echo.attributePath(a, ko, kl),
               "attribute value has invalid UTF-8 at byte " + (at - vo));
         }
       }
@@ -161,27 +177,11 @@ public final class LogEntryValidator {
   }
 
   private static Rejected utf8(byte[] a, int off, int len, String path, String what) {
-    int at = LogEntryParser.firstInvalidUtf8(a, off, off + len);
+    int at = Utf8.firstInvalid(a, off, off + len);
     if (at < 0) {
       return null;
     }
-    return new Rejected(ErrorType.INVALID_UTF8, path,
-        what + " has invalid UTF-8 at byte " + (at - off));
-  }
-
-  private static boolean isHexId(byte[] hex, int digits) {
-    int nonZero = 0;
-    for (int i = 0; i < digits; i++) {
-      int c = hex[i];
-      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
-        return false;
-      }
-      nonZero |= c ^ '0';
-    }
-    return nonZero != 0;
-  }
-
-  private static String path(byte[] a, int off, int len) {
-    return "/attributes/" + LogEntryParser.cap(a, off, len);
+    return new Rejected(
+        ErrorType.INVALID_UTF8, path, what + " has invalid UTF-8 at byte " + (at - off));
   }
 }

@@ -9,6 +9,7 @@ import io.loghaul.schema.SchemaLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,13 +24,18 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class ConfigLoaderTest {
 
-  /** The keys of docs/configuration.md#keys (but clickhouse.password-file), with defaults as effective() shows them. */
+  /**
+   * The keys of docs/configuration.md#keys (but clickhouse.password-file), with defaults as
+   * effective() shows them.
+   */
   private static final Map<String, String> SPEC_DEFAULTS = new LinkedHashMap<>();
 
   static {
     SPEC_DEFAULTS.put("data.dir", "./data");
+    SPEC_DEFAULTS.put("embedded.allowed", "true");
     SPEC_DEFAULTS.put("kafka.bootstrap", "(unset)");
     SPEC_DEFAULTS.put("kafka.embedded.port", "9092");
+    SPEC_DEFAULTS.put("kafka.embedded.controller-port", "(unset)");
     SPEC_DEFAULTS.put("kafka.topics", "logs");
     SPEC_DEFAULTS.put("kafka.ingest-topic", "logs");
     SPEC_DEFAULTS.put("kafka.dlq-topic", "logs.dlq");
@@ -43,6 +49,7 @@ class ConfigLoaderTest {
     SPEC_DEFAULTS.put("clickhouse.database", "default");
     SPEC_DEFAULTS.put("clickhouse.table", "logs");
     SPEC_DEFAULTS.put("clickhouse.create-table", "true");
+    SPEC_DEFAULTS.put("clickhouse.insert-timeout-ms", "(unset)");
     SPEC_DEFAULTS.put("batch.max-rows", "100000");
     SPEC_DEFAULTS.put("batch.max-bytes", "16777216");
     SPEC_DEFAULTS.put("batch.max-delay-ms", "1000");
@@ -61,6 +68,7 @@ class ConfigLoaderTest {
     SPEC_DEFAULTS.put("otlp.http.host", "0.0.0.0");
     SPEC_DEFAULTS.put("otlp.max-request-bytes", "16777216");
     SPEC_DEFAULTS.put("otlp.max-inflight-bytes", "67108864");
+    SPEC_DEFAULTS.put("otlp.dead-letter-rejected", "true");
     SPEC_DEFAULTS.put("otlp.max-connections", "4096");
     SPEC_DEFAULTS.put("otlp.max-header-bytes", "8192");
     SPEC_DEFAULTS.put("otlp.http.header-timeout-ms", "10000");
@@ -88,11 +96,13 @@ class ConfigLoaderTest {
     SAMPLES.put("data.dir", List.of("/var/lib/loghaul", "/var/lib/loghaul"));
     SAMPLES.put("kafka.bootstrap", List.of("k1:9092, k2:9093", "k1:9092,k2:9093"));
     SAMPLES.put("kafka.embedded.port", List.of("19092", "19092"));
+    SAMPLES.put("kafka.embedded.controller-port", List.of("19094", "19094"));
     SAMPLES.put("kafka.topics", List.of("a, b.c ,d_e", "a,b.c,d_e"));
     SAMPLES.put("kafka.ingest-topic", List.of("otlp-in", "otlp-in"));
     SAMPLES.put("kafka.dlq-topic", List.of("dead.letters", "dead.letters"));
     SAMPLES.put("kafka.group", List.of("g2", "g2"));
     SAMPLES.put("kafka.create-topics", List.of("false", "false"));
+    SAMPLES.put("clickhouse.insert-timeout-ms", List.of("30000", "30000"));
     SAMPLES.put("kafka.topic-partitions", List.of("3", "3"));
     SAMPLES.put("clickhouse.url", List.of("https://ch.example:8443/", "https://ch.example:8443"));
     SAMPLES.put("clickhouse.managed.http-port", List.of("18123", "18123"));
@@ -119,6 +129,7 @@ class ConfigLoaderTest {
     SAMPLES.put("otlp.http.host", List.of("::1", "::1"));
     SAMPLES.put("otlp.max-request-bytes", List.of("1048576", "1048576"));
     SAMPLES.put("otlp.max-inflight-bytes", List.of("1000", "1000"));
+    SAMPLES.put("otlp.dead-letter-rejected", List.of("false", "false"));
     SAMPLES.put("otlp.max-connections", List.of("100", "100"));
     SAMPLES.put("otlp.max-header-bytes", List.of("16384", "16384"));
     SAMPLES.put("otlp.http.header-timeout-ms", List.of("2000", "2000"));
@@ -134,8 +145,11 @@ class ConfigLoaderTest {
     SAMPLES.put("admin.ports-file", List.of("/run/loghaul/ports", "/run/loghaul/ports"));
     SAMPLES.put("tracing.otlp-endpoint", List.of("http://collector:4318", "http://collector:4318"));
     SAMPLES.put("tracing.sample-ratio", List.of("0.25", "0.25"));
-    SAMPLES.put("redaction.rules-file", List.of("/etc/loghaul/redaction.yaml", "/etc/loghaul/redaction.yaml"));
-    SAMPLES.put("redaction.hash-key-file", List.of("/run/secrets/hash-key", "/run/secrets/hash-key"));
+    SAMPLES.put(
+        "redaction.rules-file",
+        List.of("/etc/loghaul/redaction.yaml", "/etc/loghaul/redaction.yaml"));
+    SAMPLES.put(
+        "redaction.hash-key-file", List.of("/run/secrets/hash-key", "/run/secrets/hash-key"));
     SAMPLES.put("redaction.dead-letters", List.of("true", "true"));
   }
 
@@ -171,18 +185,29 @@ class ConfigLoaderTest {
     assertThat(ConfigLoader.effective(config)).containsExactlyEntriesOf(SPEC_DEFAULTS);
     assertThat(config.dataDir()).isEqualTo(Path.of("./data"));
     assertThat(config.kafka())
-        .isEqualTo(new LoghaulConfig.Kafka(null, 9092, List.of("logs"), "logs", "logs.dlq",
-            "loghaul", true, 8));
+        .isEqualTo(
+            new LoghaulConfig.Kafka(
+                null, 9092, null, List.of("logs"), "logs", "logs.dlq", "loghaul", true, 8));
     assertThat(config.kafka().embedded()).isTrue();
     assertThat(config.clickhouse())
-        .isEqualTo(new LoghaulConfig.ClickHouse(null, 8123, "default", "", "default", "logs",
-            true));
+        .isEqualTo(
+            new LoghaulConfig.ClickHouse(null, 8123, "default", "", "default", "logs", true, null));
+    assertThat(config.clickhouse().insertTimeout(config.batch().maxBytes()))
+        .isEqualTo(Duration.ofSeconds(21));
     assertThat(config.clickhouse().managed()).isTrue();
     assertThat(config.batch()).isEqualTo(new LoghaulConfig.Batch(100_000, 16_777_216, 1000));
     assertThat(config.schema()).isEqualTo(SchemaLimits.defaults());
     assertThat(config.otlp())
-        .isEqualTo(new LoghaulConfig.Otlp("0.0.0.0", 4317, "0.0.0.0", 4318, 16_777_216, 67_108_864,
-            ListenerLimits.DEFAULTS));
+        .isEqualTo(
+            new LoghaulConfig.Otlp(
+                "0.0.0.0",
+                4317,
+                "0.0.0.0",
+                4318,
+                16_777_216,
+                67_108_864,
+                ListenerLimits.DEFAULTS,
+                true));
     assertThat(config.adminPort()).isEqualTo(9464);
     assertThat(config.tracing()).isEqualTo(new LoghaulConfig.Tracing(null, 1.0));
   }
@@ -207,8 +232,8 @@ class ConfigLoaderTest {
   @ParameterizedTest
   @MethodSource("shownKeys")
   void setsEveryKeyFromTheConfigFile(String key) throws Exception {
-    Path file = file("loghaul.properties", "# test\n" + key + " = " + SAMPLES.get(key).get(0)
-        + "\n");
+    Path file =
+        file("loghaul.properties", "# test\n" + key + " = " + SAMPLES.get(key).get(0) + "\n");
 
     LoghaulConfig config = load(List.of("--config=" + file), Map.of());
 
@@ -232,11 +257,13 @@ class ConfigLoaderTest {
 
   @Test
   void prefersCommandLineOverEnvironmentOverFileOverDefault() throws Exception {
-    Path file = file("p.properties", "batch.max-rows=1\nbatch.max-bytes=11\nbatch.max-delay-ms=111\n");
-    Map<String, String> env = Map.of(
-        "LOGHAUL_CONFIG", file.toString(),
-        "LOGHAUL_BATCH_MAX_ROWS", "2",
-        "LOGHAUL_BATCH_MAX_BYTES", "22");
+    Path file =
+        file("p.properties", "batch.max-rows=1\nbatch.max-bytes=11\nbatch.max-delay-ms=111\n");
+    Map<String, String> env =
+        Map.of(
+            "LOGHAUL_CONFIG", file.toString(),
+            "LOGHAUL_BATCH_MAX_ROWS", "2",
+            "LOGHAUL_BATCH_MAX_BYTES", "22");
 
     LoghaulConfig config = load(List.of("--batch.max-rows=3"), env);
 
@@ -258,8 +285,8 @@ class ConfigLoaderTest {
     Path fromEnv = file("env.properties", "kafka.group=env-file\n");
     Path fromArg = file("arg.properties", "kafka.group=arg-file\n");
 
-    LoghaulConfig config = load(List.of("--config=" + fromArg),
-        Map.of("LOGHAUL_CONFIG", fromEnv.toString()));
+    LoghaulConfig config =
+        load(List.of("--config=" + fromArg), Map.of("LOGHAUL_CONFIG", fromEnv.toString()));
 
     assertThat(config.kafka().group()).isEqualTo("arg-file");
   }
@@ -275,8 +302,10 @@ class ConfigLoaderTest {
   void treatsAnEmptyOptionalValueAsUnset() throws Exception {
     Path file = file("p.properties", "kafka.bootstrap=k:9092\nclickhouse.url=http://ch:8123\n");
 
-    LoghaulConfig config = load(List.of("--config=" + file, "--kafka.bootstrap="),
-        Map.of("LOGHAUL_CLICKHOUSE_URL", ""));
+    LoghaulConfig config =
+        load(
+            List.of("--config=" + file, "--kafka.bootstrap="),
+            Map.of("LOGHAUL_CLICKHOUSE_URL", ""));
 
     assertThat(config.kafka().embedded()).isTrue();
     assertThat(config.clickhouse().managed()).isTrue();
@@ -284,8 +313,8 @@ class ConfigLoaderTest {
 
   @Test
   void ignoresOtherEnvironmentVariablesAndTheLauncherOnes() throws Exception {
-    LoghaulConfig config = load(List.of(),
-        Map.of("PATH", "/usr/bin", "LOGHAUL_JAVA_OPTS", "-Xmx1g", "HOME", "/root"));
+    LoghaulConfig config =
+        load(List.of(), Map.of("PATH", "/usr/bin", "LOGHAUL_JAVA_OPTS", "-Xmx1g", "HOME", "/root"));
 
     assertThat(ConfigLoader.effective(config)).containsExactlyEntriesOf(SPEC_DEFAULTS);
   }
@@ -294,8 +323,9 @@ class ConfigLoaderTest {
   void rejectsAnUnknownKeyOnTheCommandLine() {
     assertThatThrownBy(() -> load(List.of("--batch.max-row=5"), Map.of()))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("batch.max-row: unknown key on the command line (expected: one of the keys "
-            + "listed by --help; did you mean batch.max-rows?)")
+        .hasMessage(
+            "batch.max-row: unknown key on the command line (expected: one of the keys "
+                + "listed by --help; did you mean batch.max-rows?)")
         .extracting(e -> ((ConfigException) e).key())
         .isEqualTo("batch.max-row");
   }
@@ -304,9 +334,10 @@ class ConfigLoaderTest {
   void rejectsAnUnknownEnvironmentVariable() {
     assertThatThrownBy(() -> load(List.of(), Map.of("LOGHAUL_BATCH_MAX_ROW", "5")))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("LOGHAUL_BATCH_MAX_ROW: unknown environment variable (expected: "
-            + "LOGHAUL_<KEY> for one of the keys listed by --help; did you mean "
-            + "LOGHAUL_BATCH_MAX_ROWS?)")
+        .hasMessage(
+            "LOGHAUL_BATCH_MAX_ROW: unknown environment variable (expected: "
+                + "LOGHAUL_<KEY> for one of the keys listed by --help; did you mean "
+                + "LOGHAUL_BATCH_MAX_ROWS?)")
         .extracting(e -> ((ConfigException) e).key())
         .isEqualTo("LOGHAUL_BATCH_MAX_ROW");
   }
@@ -317,8 +348,8 @@ class ConfigLoaderTest {
 
     assertThatThrownBy(() -> load(List.of("--config=" + file), Map.of()))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("whatever: unknown key in " + file
-            + " (expected: one of the keys listed by --help)")
+        .hasMessage(
+            "whatever: unknown key in " + file + " (expected: one of the keys listed by --help)")
         .extracting(e -> ((ConfigException) e).key())
         .isEqualTo("whatever");
   }
@@ -345,7 +376,11 @@ class ConfigLoaderTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', quoteCharacter = '\'', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '\'',
+      textBlock =
+          """
       batch.max-rows                  | -1          | batch.max-rows: -1 (expected: > 0)
       batch.max-rows                  | 0           | batch.max-rows: 0 (expected: > 0)
       batch.max-rows                  | ten         | batch.max-rows: ten (expected: an integer > 0)
@@ -416,26 +451,98 @@ class ConfigLoaderTest {
 
   @Test
   void trimsValuesButKeepsThePasswordAsGiven() throws Exception {
-    LoghaulConfig config = load(List.of("--batch.max-rows= 7 ", "--clickhouse.password= p w "),
-        Map.of());
+    LoghaulConfig config =
+        load(List.of("--batch.max-rows= 7 ", "--clickhouse.password= p w "), Map.of());
 
     assertThat(config.batch().maxRows()).isEqualTo(7);
     assertThat(config.clickhouse().password()).isEqualTo(" p w ");
   }
 
   @Test
+  void refusesEmbeddedServersWhenNotAllowed() {
+    assertThatThrownBy(() -> load(List.of(), Map.of("LOGHAUL_EMBEDDED_ALLOWED", "false")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(
+            "kafka.bootstrap, clickhouse.url: (unset) (expected: set;"
+                + " production mode needs both kafka.bootstrap and clickhouse.url")
+        .extracting(e -> ((ConfigException) e).key())
+        .isEqualTo("kafka.bootstrap");
+    assertThatThrownBy(
+            () -> load(List.of("--embedded.allowed=false", "--kafka.bootstrap=k:9092"), Map.of()))
+        .hasMessageStartingWith("clickhouse.url: (unset) (expected: set;")
+        .extracting(e -> ((ConfigException) e).key())
+        .isEqualTo("clickhouse.url");
+    assertThatThrownBy(
+            () ->
+                load(
+                    List.of("--embedded.allowed=false", "--clickhouse.url=http://c:8123"),
+                    Map.of()))
+        .hasMessageStartingWith("kafka.bootstrap: (unset) (expected: set;");
+  }
+
+  @Test
+  void acceptsExternalServersWhenEmbeddedIsNotAllowed() throws Exception {
+    LoghaulConfig config =
+        load(
+            List.of("--kafka.bootstrap=k:9092", "--clickhouse.url=http://c:8123"),
+            Map.of("LOGHAUL_EMBEDDED_ALLOWED", "false"));
+
+    assertThat(config.embeddedAllowed()).isFalse();
+    assertThat(ConfigLoader.effective(config)).containsEntry("embedded.allowed", "false");
+  }
+
+  @Test
   void rejectsTwoListenersOnOnePort() {
     assertThatThrownBy(() -> load(List.of("--otlp.http.port=4317"), Map.of()))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("otlp.http.port: 4317 (expected: a port not already used by otlp.grpc.port)");
+        .hasMessage(
+            "otlp.http.port: 4317 (expected: a port not already used by otlp.grpc.port,"
+                + " whose default is 4317)");
+  }
+
+  @Test
+  void aPortClashNamesTheKeyTheUserSetNotTheOneLeftAtItsDefault() {
+    assertThatThrownBy(() -> load(List.of("--otlp.http.port=9464"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "otlp.http.port: 9464 (expected: a port not already used by admin.port,"
+                + " whose default is 9464)");
+    assertThatThrownBy(() -> load(List.of("--otlp.grpc.port=7000", "--admin.port=7000"), Map.of()))
+        .hasMessage(
+            "admin.port: 7000 (expected: a port not already used by otlp.grpc.port,"
+                + " also set to 7000)");
+  }
+
+  @Test
+  void theEmbeddedControllerPortIsTheClientPortPlusOneUnlessSetAndMustNotClash() throws Exception {
+    assertThat(load(List.of(), Map.of()).kafka().embeddedControllerPort()).isEqualTo(9093);
+    assertThat(
+            load(List.of("--kafka.embedded.port=19092"), Map.of()).kafka().embeddedControllerPort())
+        .isEqualTo(19093);
+    assertThat(
+            load(List.of("--kafka.embedded.controller-port=29000"), Map.of())
+                .kafka()
+                .embeddedControllerPort())
+        .isEqualTo(29000);
+    assertThatThrownBy(() -> load(List.of("--kafka.embedded.port=9463"), Map.of()))
+        .hasMessage(
+            "kafka.embedded.controller-port: 9464 (expected: a port not already used by"
+                + " admin.port, whose default is 9464)");
+    assertThatThrownBy(() -> load(List.of("--kafka.embedded.port=65535"), Map.of()))
+        .hasMessageStartingWith(
+            "kafka.embedded.controller-port: (unset: kafka.embedded.port + 1 = 65536)");
   }
 
   @Test
   void allowsAPortClashWithAServerThatIsNotStarted() throws Exception {
-    LoghaulConfig config = load(
-        List.of("--kafka.bootstrap=k:9092", "--kafka.embedded.port=9464", "--otlp.grpc.port=0",
-            "--otlp.http.port=0"),
-        Map.of());
+    LoghaulConfig config =
+        load(
+            List.of(
+                "--kafka.bootstrap=k:9092",
+                "--kafka.embedded.port=9464",
+                "--otlp.grpc.port=0",
+                "--otlp.http.port=0"),
+            Map.of());
 
     assertThat(config.adminPort()).isEqualTo(9464);
     assertThat(config.otlp().grpcPort()).isZero();
@@ -443,16 +550,20 @@ class ConfigLoaderTest {
 
   @Test
   void acceptsAutoForTheListenerPortsAndShowsItAsAuto() throws Exception {
-    LoghaulConfig config = load(
-        List.of("--otlp.grpc.port=auto", "--otlp.http.port=auto", "--admin.port=auto"), Map.of());
+    LoghaulConfig config =
+        load(
+            List.of("--otlp.grpc.port=auto", "--otlp.http.port=auto", "--admin.port=auto"),
+            Map.of());
 
     assertThat(config.otlp().grpcPort()).isEqualTo(LoghaulConfig.AUTO_PORT);
     assertThat(config.otlp().httpPort()).isEqualTo(LoghaulConfig.AUTO_PORT);
     assertThat(config.adminPort()).isEqualTo(LoghaulConfig.AUTO_PORT);
     assertThat(LoghaulConfig.bindPort(config.adminPort())).isZero();
     assertThat(LoghaulConfig.bindPort(9464)).isEqualTo(9464);
-    assertThat(ConfigLoader.effective(config)).containsEntry("otlp.grpc.port", "auto")
-        .containsEntry("otlp.http.port", "auto").containsEntry("admin.port", "auto");
+    assertThat(ConfigLoader.effective(config))
+        .containsEntry("otlp.grpc.port", "auto")
+        .containsEntry("otlp.http.port", "auto")
+        .containsEntry("admin.port", "auto");
   }
 
   @Test
@@ -467,11 +578,12 @@ class ConfigLoaderTest {
   void readsThePasswordFileStrippingTheTrailingNewline() throws Exception {
     Path secret = file("pw", "hunter2 \r\n");
 
-    LoghaulConfig config = load(List.of(),
-        Map.of("LOGHAUL_CLICKHOUSE_PASSWORD_FILE", secret.toString()));
+    LoghaulConfig config =
+        load(List.of(), Map.of("LOGHAUL_CLICKHOUSE_PASSWORD_FILE", secret.toString()));
 
     assertThat(config.clickhouse().password()).isEqualTo("hunter2 ");
-    assertThat(ConfigLoader.effective(config)).containsEntry("clickhouse.password", "****")
+    assertThat(ConfigLoader.effective(config))
+        .containsEntry("clickhouse.password", "****")
         .doesNotContainKey("clickhouse.password-file");
   }
 
@@ -479,12 +591,17 @@ class ConfigLoaderTest {
   void rejectsAPasswordTogetherWithAPasswordFile() throws Exception {
     Path secret = file("pw", "hunter2\n");
 
-    assertThatThrownBy(() -> load(
-            List.of("--clickhouse.password=topsecret", "--clickhouse.password-file=" + secret),
-            Map.of()))
+    assertThatThrownBy(
+            () ->
+                load(
+                    List.of(
+                        "--clickhouse.password=topsecret", "--clickhouse.password-file=" + secret),
+                    Map.of()))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("clickhouse.password-file: " + secret
-            + " (expected: not set together with clickhouse.password)")
+        .hasMessage(
+            "clickhouse.password-file: "
+                + secret
+                + " (expected: not set together with clickhouse.password)")
         .hasMessageNotContaining("topsecret")
         .hasMessageNotContaining("hunter2");
   }
@@ -495,8 +612,10 @@ class ConfigLoaderTest {
 
     assertThatThrownBy(() -> load(List.of("--clickhouse.password-file=" + missing), Map.of()))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("clickhouse.password-file: " + missing
-            + " (expected: a readable file; NoSuchFileException)");
+        .hasMessage(
+            "clickhouse.password-file: "
+                + missing
+                + " (expected: a readable file; NoSuchFileException)");
   }
 
   @Test
@@ -509,7 +628,8 @@ class ConfigLoaderTest {
         .hasMessageNotContaining("hunter2");
 
     LoghaulConfig config = load(List.of("--clickhouse.password=hunter2"), Map.of());
-    assertThat(ConfigLoader.render(config)).doesNotContain("hunter2")
+    assertThat(ConfigLoader.render(config))
+        .doesNotContain("hunter2")
         .contains("clickhouse.password=****");
     assertThat(config.clickhouse().toString()).doesNotContain("hunter2");
   }
@@ -518,11 +638,15 @@ class ConfigLoaderTest {
   void rendersTheEffectiveConfigOnOneLine() throws Exception {
     String line = ConfigLoader.render(load(List.of("--kafka.topics=a,b"), Map.of()));
 
-    assertThat(line).doesNotContain("\n")
-        .startsWith("data.dir=./data, kafka.bootstrap=(unset), kafka.embedded.port=9092, "
-            + "kafka.topics=a,b, ")
-        .endsWith("tracing.otlp-endpoint=(unset), tracing.sample-ratio=1.0, "
-            + "redaction.rules-file=(unset), redaction.hash-key-file=(unset), redaction.dead-letters=false");
+    assertThat(line)
+        .doesNotContain("\n")
+        .startsWith(
+            "data.dir=./data, embedded.allowed=true, kafka.bootstrap=(unset), "
+                + "kafka.embedded.port=9092, kafka.embedded.controller-port=(unset), "
+                + "kafka.topics=a,b, ")
+        .endsWith(
+            "tracing.otlp-endpoint=(unset), tracing.sample-ratio=1.0, "
+                + "redaction.rules-file=(unset), redaction.hash-key-file=(unset), redaction.dead-letters=false");
   }
 
   @Test
@@ -533,9 +657,29 @@ class ConfigLoaderTest {
     expected.put("clickhouse.password", "(empty)");
     expected.put("clickhouse.password-file", "(unset)");
     for (Map.Entry<String, String> e : expected.entrySet()) {
-      assertThat(usage).containsPattern("(?m)^" + Pattern.quote(e.getKey())
-          + " +" + Pattern.quote(e.getValue()) + " ");
+      assertThat(usage)
+          .containsPattern(
+              "(?m)^" + Pattern.quote(e.getKey()) + " +" + Pattern.quote(e.getValue()) + " ");
     }
     assertThat(usage).contains("LOGHAUL_<KEY>", "--config=FILE");
+  }
+
+  @Test
+  void theInsertTimeoutDefaultsToFiveSecondsPlusOnePerMibOfBatchAndTheKeyWins() throws Exception {
+    assertThat(insertTimeout("--batch.max-bytes=1048576")).isEqualTo(Duration.ofSeconds(6));
+    assertThat(insertTimeout("--batch.max-bytes=1048577"))
+        .as("rounded up to whole MiB")
+        .isEqualTo(Duration.ofSeconds(7));
+    assertThat(insertTimeout("--batch.max-bytes=67108864")).isEqualTo(Duration.ofSeconds(69));
+    assertThat(insertTimeout("--clickhouse.insert-timeout-ms=2500"))
+        .isEqualTo(Duration.ofMillis(2500));
+    assertThatThrownBy(
+            () -> ConfigLoader.load(List.of("--clickhouse.insert-timeout-ms=0"), Map.of()))
+        .hasMessageContaining("clickhouse.insert-timeout-ms");
+  }
+
+  private static Duration insertTimeout(String flag) throws Exception {
+    LoghaulConfig config = ConfigLoader.load(List.of(flag), Map.of());
+    return config.clickhouse().insertTimeout(config.batch().maxBytes());
   }
 }

@@ -2,10 +2,12 @@ package io.loghaul.pipeline;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetCommitCallback;
@@ -19,12 +21,23 @@ import org.apache.kafka.common.TopicPartition;
 final class TestConsumer extends MockConsumer<byte[], byte[]> {
   /** Every commit, in order. */
   final List<Map<TopicPartition, OffsetAndMetadata>> commits = new ArrayList<>();
+
   private final Map<TopicPartition, OffsetAndMetadata> previousOwner = new HashMap<>();
   private final Map<TopicPartition, OffsetAndMetadata> latest = new HashMap<>();
   private boolean inSync;
 
+  /** The pipeline's rebalance listener, once it subscribed (for callbacks the mock never makes). */
+  ConsumerRebalanceListener listener;
+
   TestConsumer() {
     super(AutoOffsetResetStrategy.EARLIEST.name());
+  }
+
+  @Override
+  public synchronized void subscribe(
+      Collection<String> topics, ConsumerRebalanceListener callback) {
+    listener = callback;
+    super.subscribe(topics, callback);
   }
 
   /** What the group had committed for {@code partition} before (e.g. a crashed owner). */
@@ -33,7 +46,8 @@ final class TestConsumer extends MockConsumer<byte[], byte[]> {
   }
 
   @Override
-  public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets, Duration timeout) {
+  public synchronized void commitSync(
+      Map<TopicPartition, OffsetAndMetadata> offsets, Duration timeout) {
     record(offsets);
     inSync = true; // the mock may implement one commit with the other
     try {
@@ -44,7 +58,8 @@ final class TestConsumer extends MockConsumer<byte[], byte[]> {
   }
 
   @Override
-  public synchronized void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets, OffsetCommitCallback callback) {
+  public synchronized void commitAsync(
+      Map<TopicPartition, OffsetAndMetadata> offsets, OffsetCommitCallback callback) {
     if (!inSync) {
       record(offsets);
     }
@@ -62,8 +77,8 @@ final class TestConsumer extends MockConsumer<byte[], byte[]> {
   }
 
   @Override
-  public synchronized Map<TopicPartition, OffsetAndMetadata> committed(Set<TopicPartition> partitions,
-      Duration timeout) {
+  public synchronized Map<TopicPartition, OffsetAndMetadata> committed(
+      Set<TopicPartition> partitions, Duration timeout) {
     Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
     for (TopicPartition tp : partitions) {
       OffsetAndMetadata o = latest.containsKey(tp) ? latest.get(tp) : previousOwner.get(tp);

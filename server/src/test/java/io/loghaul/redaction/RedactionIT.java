@@ -38,8 +38,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Redaction end to end against a real Kafka broker and a real clickhouse-server: secrets sent as
  * Kafka JSON, as the protobuf OTLP ingest writes, and over OTLP/HTTP never reach the table; a dead
- * letter is redacted and marked; the rules file is reloaded while running, a bad version is
- * refused and counted. One server for the whole class; the cases run in order.
+ * letter is redacted and marked; the rules file is reloaded while running, a bad version is refused
+ * and counted. One server for the whole class; the cases run in order.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RedactionIT {
@@ -53,9 +53,11 @@ class RedactionIT {
   private static final String TOKEN = "tok-9f8e7d6c5b4a";
   private static final String AWS = "AKIAIOSFODNN7EXAMPLE";
   private static final String BEARER = "abc123.DEF456-ghi";
-  private static final List<String> SECRETS = List.of(CARD, CARD2, MAIL, PASSWORD, ACCOUNT, TOKEN, AWS, BEARER);
+  private static final List<String> SECRETS =
+      List.of(CARD, CARD2, MAIL, PASSWORD, ACCOUNT, TOKEN, AWS, BEARER);
 
-  private static final String RULES = """
+  private static final String RULES =
+      """
       rules:
         - name: cards
           preset: credit_card
@@ -90,10 +92,17 @@ class RedactionIT {
     topic = KafkaTestClient.uniqueName("logs");
     dlq = topic + ".dlq";
     table = KafkaTestClient.uniqueName("t");
-    loghaul = TestLoghaul.start(servers, "--kafka.topics=" + topic, "--kafka.ingest-topic=" + topic,
-        "--kafka.dlq-topic=" + dlq, "--clickhouse.table=" + table, "--otlp.http.port=auto",
-        "--redaction.rules-file=" + rulesFile, "--redaction.hash-key-file=" + key,
-        "--redaction.dead-letters=true");
+    loghaul =
+        TestLoghaul.start(
+            servers,
+            "--kafka.topics=" + topic,
+            "--kafka.ingest-topic=" + topic,
+            "--kafka.dlq-topic=" + dlq,
+            "--clickhouse.table=" + table,
+            "--otlp.http.port=auto",
+            "--redaction.rules-file=" + rulesFile,
+            "--redaction.hash-key-file=" + key,
+            "--redaction.dead-letters=true");
   }
 
   @AfterAll
@@ -104,8 +113,14 @@ class RedactionIT {
   }
 
   private static String record(String message, String attributes) {
-    return "{\"timestamp\":" + System.currentTimeMillis() + ",\"service_name\":\"svc\",\"level\":\"INFO\","
-        + "\"message\":\"" + message + "\",\"attributes\":" + attributes + "}";
+    return "{\"timestamp\":"
+        + System.currentTimeMillis()
+        + ",\"service_name\":\"svc\",\"level\":\"INFO\","
+        + "\"message\":\""
+        + message
+        + "\",\"attributes\":"
+        + attributes
+        + "}";
   }
 
   private static String dump() throws Exception {
@@ -113,9 +128,13 @@ class RedactionIT {
   }
 
   private static String metrics() throws Exception {
-    return HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + loghaul.adminPort() + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + loghaul.adminPort() + "/metrics"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   private static double metric(String text, String sample) {
@@ -127,28 +146,62 @@ class RedactionIT {
   @Order(1)
   void noOriginalSecretReachesClickHouseFromAnySource() throws Exception {
     // Kafka JSON
-    servers.kafkaClient().send(topic, 0, record("paid with " + CARD + " by " + MAIL + " for " + ACCOUNT,
-        "{\"password\":\"" + PASSWORD + "\",\"user\":{\"id\":\"" + ACCOUNT + "\",\"mail\":\"" + MAIL + "\"},"
-            + "\"card\":" + CARD2.replace(" ", "") + ",\"aws\":\"" + AWS + "\"}"));
+    servers
+        .kafkaClient()
+        .send(
+            topic,
+            0,
+            record(
+                "paid with " + CARD + " by " + MAIL + " for " + ACCOUNT,
+                "{\"password\":\""
+                    + PASSWORD
+                    + "\",\"user\":{\"id\":\""
+                    + ACCOUNT
+                    + "\",\"mail\":\""
+                    + MAIL
+                    + "\"},"
+                    + "\"card\":"
+                    + CARD2.replace(" ", "")
+                    + ",\"aws\":\""
+                    + AWS
+                    + "\"}"));
     // Kafka protobuf, as OTLP ingest writes it
     LogEntry e = new LogEntry();
-    byte[] json = record("Authorization: Bearer " + BEARER + " card " + CARD2,
-        "{\"refresh_token\":\"" + TOKEN + "\",\"note\":\"ok\"}").getBytes(UTF_8);
-    assertThat(new LogEntryParser(SchemaLimits.defaults()).parse(json, 0, json.length,
-        System.currentTimeMillis(), e)).isSameAs(Accepted.INSTANCE);
+    byte[] json =
+        record(
+                "Authorization: Bearer " + BEARER + " card " + CARD2,
+                "{\"refresh_token\":\"" + TOKEN + "\",\"note\":\"ok\"}")
+            .getBytes(UTF_8);
+    assertThat(
+            new LogEntryParser(SchemaLimits.defaults())
+                .parse(json, 0, json.length, System.currentTimeMillis(), e))
+        .isSameAs(Accepted.INSTANCE);
     RecordHeaders headers = new RecordHeaders();
     headers.add(RecordContract.CONTENT_TYPE, RecordContract.PROTOBUF.getBytes(UTF_8));
     servers.kafkaClient().send(topic, 1, "k", LogEntryProtoCodec.encode(e), headers);
     // OTLP/HTTP
-    String otlp = "{\"resourceLogs\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\","
-        + "\"value\":{\"stringValue\":\"otlp-svc\"}}]},\"scopeLogs\":[{\"logRecords\":[{\"timeUnixNano\":\""
-        + System.currentTimeMillis() * 1_000_000L + "\",\"severityNumber\":9,\"body\":{\"stringValue\":\"otlp "
-        + CARD + " from " + MAIL + "\"},\"attributes\":[{\"key\":\"api_token\",\"value\":{\"stringValue\":\""
-        + TOKEN + "\"}},{\"key\":\"user.account\",\"value\":{\"stringValue\":\"" + ACCOUNT + "\"}}]}]}]}]}";
-    HttpResponse<String> reply = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + loghaul.otlpHttpPort() + "/v1/logs"))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(otlp)).build(), HttpResponse.BodyHandlers.ofString());
+    String otlp =
+        "{\"resourceLogs\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\","
+            + "\"value\":{\"stringValue\":\"otlp-svc\"}}]},\"scopeLogs\":[{\"logRecords\":[{\"timeUnixNano\":\""
+            + System.currentTimeMillis() * 1_000_000L
+            + "\",\"severityNumber\":9,\"body\":{\"stringValue\":\"otlp "
+            + CARD
+            + " from "
+            + MAIL
+            + "\"},\"attributes\":[{\"key\":\"api_token\",\"value\":{\"stringValue\":\""
+            + TOKEN
+            + "\"}},{\"key\":\"user.account\",\"value\":{\"stringValue\":\""
+            + ACCOUNT
+            + "\"}}]}]}]}]}";
+    HttpResponse<String> reply =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + loghaul.otlpHttpPort() + "/v1/logs"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(otlp))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(reply.statusCode()).isEqualTo(200);
     // a dead letter carrying a card number
     servers.kafkaClient().send(topic, 2, "{\"message\":\"broken " + CARD + "\"");
@@ -161,9 +214,11 @@ class RedactionIT {
     assertThat(rows).contains("paid with ****", "Bearer [token]", "otlp ****", "{\"id\":\"");
     assertThat(rows).doesNotContain("password", "refresh_token", "api_token");
 
-    ConsumerRecord<byte[], byte[]> letter = servers.kafkaClient().readAll(dlq, 1, Duration.ofSeconds(60)).get(0);
+    ConsumerRecord<byte[], byte[]> letter =
+        servers.kafkaClient().readAll(dlq, 1, Duration.ofSeconds(60)).get(0);
     assertThat(new String(letter.value(), UTF_8)).isEqualTo("{\"message\":\"broken ****\"");
-    assertThat(new String(letter.headers().lastHeader(DlqHeaders.REDACTED).value(), UTF_8)).isEqualTo("true");
+    assertThat(new String(letter.headers().lastHeader(DlqHeaders.REDACTED).value(), UTF_8))
+        .isEqualTo("true");
 
     String m = metrics();
     assertThat(metric(m, "logs_redacted_total{rule=\"cards\"}")).isGreaterThanOrEqualTo(4);
@@ -175,14 +230,16 @@ class RedactionIT {
   @Order(2)
   void aChangedRulesFileIsUsedAndABadOneIsRefusedAndCounted() throws Exception {
     Files.writeString(rulesFile, "rules:\n  - name: cards\n    preset: credit_crad\n");
-    await().atMost(Duration.ofSeconds(30))
+    await()
+        .atMost(Duration.ofSeconds(30))
         .until(() -> metric(metrics(), "redaction_reload_failures_total") == 1);
     servers.kafkaClient().send(topic, 0, record("still masked " + CARD + " at 10.1.2.3", "{}"));
     await().atMost(Duration.ofSeconds(60)).until(() -> servers.count(table) == 4);
     assertThat(dump()).contains("still masked **** at 10.1.2.3");
 
     Files.writeString(rulesFile, "rules:\n  - {name: ips, preset: ipv4, replacement: \"[ip]\"}\n");
-    await().atMost(Duration.ofSeconds(30))
+    await()
+        .atMost(Duration.ofSeconds(30))
         .until(() -> metrics().contains("logs_redacted_total{rule=\"ips\"}"));
     servers.kafkaClient().send(topic, 0, record("now " + CARD + " at 10.1.2.3", "{}"));
     await().atMost(Duration.ofSeconds(60)).until(() -> servers.count(table) == 5);

@@ -29,7 +29,8 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * attribute values valid JSON, and leaves no match of any rule behind.
  */
 class RedactionProperties {
-  private static final String RULES = """
+  private static final String RULES =
+      """
       rules:
         - {name: cards, preset: credit_card}
         - {name: mails, preset: email, action: hash}
@@ -61,34 +62,74 @@ class RedactionProperties {
   @AfterContainer
   static void cleanUp() throws IOException {
     try (var files = Files.list(dir)) {
-      files.forEach(f -> {
-        try {
-          Files.delete(f);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      files.forEach(
+          f -> {
+            try {
+              Files.delete(f);
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          });
     }
     Files.delete(dir);
   }
 
   @Provide
   Arbitrary<String> text() {
-    Arbitrary<String> fragments = Arbitraries.of(
-        "4111 1111 1111 1111", "4111111111111111", "4111111111111112", "5500-0000-0000-0004", "378282246310005",
-        "a@b.io", "jane.doe@example.com", "x@y", "@", ".", ":", "::", "::1", "fe80::1", "2001:db8::1",
-        "10.0.0.1", "256.1.1.1", "1.2.3", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.sig_x",
-        "Bearer abc123def456", "bearer ", "AKIAIOSFODNN7EXAMPLE", "AKIA", "acct-1234", "acct-12345678",
-        "pin=42", "pin=", " ", "-", "é", "✓", "\"", "\\", "{", "}");
-    Arbitrary<String> noise = Arbitraries.strings().withCharRange(' ', '~').withChars('é', '✓', '\n')
-        .ofMaxLength(6);
+    Arbitrary<String> fragments =
+        Arbitraries.of(
+            "4111 1111 1111 1111",
+            "4111111111111111",
+            "4111111111111112",
+            "5500-0000-0000-0004",
+            "378282246310005",
+            "a@b.io",
+            "jane.doe@example.com",
+            "x@y",
+            "@",
+            ".",
+            ":",
+            "::",
+            "::1",
+            "fe80::1",
+            "2001:db8::1",
+            "10.0.0.1",
+            "256.1.1.1",
+            "1.2.3",
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.sig_x",
+            "Bearer abc123def456",
+            "bearer ",
+            "AKIAIOSFODNN7EXAMPLE",
+            "AKIA",
+            "acct-1234",
+            "acct-12345678",
+            "pin=42",
+            "pin=",
+            " ",
+            "-",
+            "é",
+            "✓",
+            "\"",
+            "\\",
+            "{",
+            "}");
+    Arbitrary<String> noise =
+        Arbitraries.strings().withCharRange(' ', '~').withChars('é', '✓', '\n').ofMaxLength(6);
     return Arbitraries.oneOf(fragments, noise).list().ofMaxSize(14).map(l -> String.join("", l));
   }
 
   private static SchemaLimits limits() {
     SchemaLimits d = SchemaLimits.defaults();
-    return new SchemaLimits(d.maxRecordBytes(), d.maxServiceNameBytes(), MAX_MESSAGE, d.maxAttributes(),
-        d.maxAttributeKeyBytes(), MAX_VALUE, d.maxDepth(), d.maxAgeSeconds(), d.maxFutureSeconds());
+    return new SchemaLimits(
+        d.maxRecordBytes(),
+        d.maxServiceNameBytes(),
+        MAX_MESSAGE,
+        d.maxAttributes(),
+        d.maxAttributeKeyBytes(),
+        MAX_VALUE,
+        d.maxDepth(),
+        d.maxAgeSeconds(),
+        d.maxFutureSeconds());
   }
 
   private static String cut(String s, int maxBytes) {
@@ -99,12 +140,14 @@ class RedactionProperties {
   }
 
   @Property(tries = 400)
-  void redactionIsSafeAndComplete(@ForAll("text") String message, @ForAll("text") String value,
-      @ForAll("text") String inner) throws Exception {
+  void redactionIsSafeAndComplete(
+      @ForAll("text") String message, @ForAll("text") String value, @ForAll("text") String inner)
+      throws Exception {
     String msg = cut(message, MAX_MESSAGE);
     String val = cut(value, MAX_VALUE);
     String json = cut("{\"k\":" + jsonString(inner) + ",\"n\":[1,2]}", MAX_VALUE);
-    String attrs = "{\"plain\":" + jsonString(val) + (json.endsWith("]}") ? ",\"nested\":" + json : "") + "}";
+    String attrs =
+        "{\"plain\":" + jsonString(val) + (json.endsWith("]}") ? ",\"nested\":" + json : "") + "}";
     LogEntry e = entry(RedactionTesting.record(msg, attrs));
     Redactor r = new Redactor(rules, limits());
 

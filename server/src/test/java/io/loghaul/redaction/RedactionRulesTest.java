@@ -13,15 +13,18 @@ import java.nio.file.attribute.FileTime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Reload: checked by calling {@link RedactionRules#reloadIfChanged()} directly, no timing involved. */
+/**
+ * Reload: checked by calling {@link RedactionRules#reloadIfChanged()} directly, no timing involved.
+ */
 class RedactionRulesTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
-  private final RedactionTesting.CountingObserver observer = new RedactionTesting.CountingObserver();
+  private final RedactionTesting.CountingObserver observer =
+      new RedactionTesting.CountingObserver();
 
   private static void touch(Path f, long plusSeconds) throws Exception {
-    Files.setLastModifiedTime(f, FileTime.fromMillis(System.currentTimeMillis() + plusSeconds * 1000));
+    Files.setLastModifiedTime(
+        f, FileTime.fromMillis(System.currentTimeMillis() + plusSeconds * 1000));
   }
 
   @Test

@@ -16,7 +16,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Helpers shared by the redaction tests: rules from YAML text, records from JSON, counting observer. */
+/**
+ * Helpers shared by the redaction tests: rules from YAML text, records from JSON, counting
+ * observer.
+ */
 final class RedactionTesting {
   static final long NOW = 1_795_316_252_123L;
   static final byte[] KEY = "0123456789abcdef-test-key".getBytes(StandardCharsets.UTF_8);
@@ -53,7 +56,8 @@ final class RedactionTesting {
     }
   }
 
-  static RedactionRules rules(Path dir, String yaml, RedactionObserver observer) throws RulesFileException {
+  static RedactionRules rules(Path dir, String yaml, RedactionObserver observer)
+      throws RulesFileException {
     Path file = write(dir, "rules.yaml", yaml);
     Path key = write(dir, "hash.key", new String(KEY, StandardCharsets.UTF_8) + "\n");
     return RedactionRules.load(file, key, observer);
@@ -69,8 +73,12 @@ final class RedactionTesting {
 
   /** A record with this message and these attributes (values are JSON texts). */
   static String record(String message, String attributesJson) {
-    return "{\"timestamp\":" + NOW + ",\"service_name\":\"svc\",\"level\":\"INFO\",\"message\":"
-        + jsonString(message) + (attributesJson == null ? "" : ",\"attributes\":" + attributesJson) + "}";
+    return "{\"timestamp\":"
+        + NOW
+        + ",\"service_name\":\"svc\",\"level\":\"INFO\",\"message\":"
+        + jsonString(message)
+        + (attributesJson == null ? "" : ",\"attributes\":" + attributesJson)
+        + "}";
   }
 
   static String jsonString(String s) {

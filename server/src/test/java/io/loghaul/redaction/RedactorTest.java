@@ -19,10 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class RedactorTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
-  private final RedactionTesting.CountingObserver observer = new RedactionTesting.CountingObserver();
+  private final RedactionTesting.CountingObserver observer =
+      new RedactionTesting.CountingObserver();
 
   private Redactor redactor(String yaml) throws RulesFileException {
     return new Redactor(rules(dir, yaml, observer), SchemaLimits.defaults());
@@ -36,7 +36,9 @@ class RedactorTest {
 
   @Test
   void masksEveryPresetMatchInTheMessageWithTheDefaultMask() throws Exception {
-    Redactor r = redactor("""
+    Redactor r =
+        redactor(
+            """
         rules:
           - name: cards
             preset: credit_card
@@ -52,7 +54,9 @@ class RedactorTest {
 
   @Test
   void leavesARecordWithoutMatchesUntouched() throws Exception {
-    Redactor r = redactor("""
+    Redactor r =
+        redactor(
+            """
         rules:
           - {name: cards, preset: credit_card}
           - {name: ids, pattern: 'acct-[0-9]{8}'}
@@ -62,14 +66,17 @@ class RedactorTest {
     int arena = e.arenaSize();
     assertThat(r.redact(e)).isFalse();
     assertThat(e.message()).isEqualTo("order 4111111111111112 took 35 ms");
-    assertThat(attributes(e)).containsExactly(java.util.Map.entry("user", "bob"), java.util.Map.entry("n", "1"));
+    assertThat(attributes(e))
+        .containsExactly(java.util.Map.entry("user", "bob"), java.util.Map.entry("n", "1"));
     assertThat(e.arenaSize()).isEqualTo(arena);
     assertThat(observer.redacted.values()).allMatch(c -> c.get() == 0);
   }
 
   @Test
   void usesTheReplacementOfAMaskRule() throws Exception {
-    Redactor r = redactor("""
+    Redactor r =
+        redactor(
+            """
         rules:
           - name: ips
             preset: ipv4
@@ -83,7 +90,9 @@ class RedactorTest {
 
   @Test
   void hashesWithHmacSha256UnderTheConfiguredKey() throws Exception {
-    Redactor r = redactor("""
+    Redactor r =
+        redactor(
+            """
         rules:
           - name: account-ids
             pattern: 'acct-[0-9]{8}'
@@ -91,40 +100,54 @@ class RedactorTest {
         """);
     LogEntry e = entry(record("moved acct-12345678 to acct-87654321", null));
     r.redact(e);
-    assertThat(e.message()).isEqualTo("moved " + hmac("acct-12345678") + " to " + hmac("acct-87654321"));
+    assertThat(e.message())
+        .isEqualTo("moved " + hmac("acct-12345678") + " to " + hmac("acct-87654321"));
   }
 
   @Test
   void dropsMatchedTextAndWholeAttributes() throws Exception {
-    Redactor r = redactor("""
+    Redactor r =
+        redactor(
+            """
         rules:
           - {name: mails, preset: email, action: drop}
           - {name: secrets, keys: ["password", "*token*", "authorization"], action: drop}
         """);
-    LogEntry e = entry(record("hi a@b.io!", "{\"password\":\"p\",\"x\":1,\"Refresh_Token\":\"t\",\"authorization\":\"Bearer x\",\"y\":2}"));
+    LogEntry e =
+        entry(
+            record(
+                "hi a@b.io!",
+                "{\"password\":\"p\",\"x\":1,\"Refresh_Token\":\"t\",\"authorization\":\"Bearer x\",\"y\":2}"));
     r.redact(e);
     assertThat(e.message()).isEqualTo("hi !");
-    assertThat(attributes(e)).containsExactly(java.util.Map.entry("x", "1"), java.util.Map.entry("y", "2"));
+    assertThat(attributes(e))
+        .containsExactly(java.util.Map.entry("x", "1"), java.util.Map.entry("y", "2"));
     assertThat(observer.count("secrets")).isEqualTo(3);
   }
 
   @Test
   void keysRulesMaskOrHashTheWholeValue() throws Exception {
-    Redactor r = redactor("""
+    Redactor r =
+        redactor(
+            """
         rules:
           - {name: pw, keys: ["pass*"]}
           - {name: users, keys: ["user.id"], action: hash}
         """);
-    LogEntry e = entry(record("m", "{\"password\":\"hunter2\",\"user.id\":\"u-1\",\"other\":\"hunter2\"}"));
+    LogEntry e =
+        entry(record("m", "{\"password\":\"hunter2\",\"user.id\":\"u-1\",\"other\":\"hunter2\"}"));
     r.redact(e);
-    assertThat(attributes(e)).containsEntry("password", "****")
+    assertThat(attributes(e))
+        .containsEntry("password", "****")
         .containsEntry("user.id", hmac("u-1"))
         .containsEntry("other", "hunter2");
   }
 
   @Test
   void fieldsSelectTheMessageAndAttributeKeyGlobs() throws Exception {
-    Redactor r = redactor("""
+    Redactor r =
+        redactor(
+            """
         rules:
           - name: account-ids
             pattern: 'acct-[0-9]{8}'
@@ -133,10 +156,15 @@ class RedactorTest {
             preset: email
             fields: [message]
         """);
-    LogEntry e = entry(record("acct-12345678 a@b.io", "{\"user.account\":\"acct-12345678\",\"billing\":\"acct-12345678\",\"user.mail\":\"a@b.io\"}"));
+    LogEntry e =
+        entry(
+            record(
+                "acct-12345678 a@b.io",
+                "{\"user.account\":\"acct-12345678\",\"billing\":\"acct-12345678\",\"user.mail\":\"a@b.io\"}"));
     r.redact(e);
     assertThat(e.message()).isEqualTo("acct-12345678 ****");
-    assertThat(attributes(e)).containsEntry("user.account", "****")
+    assertThat(attributes(e))
+        .containsEntry("user.account", "****")
         .containsEntry("billing", "acct-12345678")
         .containsEntry("user.mail", "a@b.io");
   }
@@ -144,7 +172,8 @@ class RedactorTest {
   @Test
   void appliesRulesInFileOrder() throws Exception {
     // the pattern runs first and hides the card from the preset; swapped, the preset wins
-    String first = """
+    String first =
+        """
         rules:
           - {name: pat, pattern: '4111[0-9 ]+', replacement: "[pattern]"}
           - {name: cards, preset: credit_card, replacement: "[card]"}
@@ -153,7 +182,8 @@ class RedactorTest {
     redactor(first).redact(e);
     assertThat(e.message()).isEqualTo("pay [pattern]");
 
-    String swapped = """
+    String swapped =
+        """
         rules:
           - {name: cards, preset: credit_card, replacement: "[card]"}
           - {name: pat, pattern: '4111[0-9 ]+', replacement: "[pattern]"}
@@ -165,7 +195,9 @@ class RedactorTest {
 
   @Test
   void aKeysRuleBeforeATextRuleDecidesFirst() throws Exception {
-    Redactor r = redactor("""
+    Redactor r =
+        redactor(
+            """
         rules:
           - {name: drop-mail, keys: [mail], action: drop}
           - {name: mails, preset: email}
@@ -178,13 +210,18 @@ class RedactorTest {
 
   @Test
   void redactsInsideJsonAttributeValuesAndKeepsThemValidJson() throws Exception {
-    Redactor r = redactor("""
+    Redactor r =
+        redactor(
+            """
         rules:
           - {name: mails, preset: email, replacement: 'x"y\\z'}
           - {name: cards, preset: credit_card}
         """);
-    LogEntry e = entry(record("m",
-        "{\"user\":{\"mail\":\"a@b.io\",\"card\":4111111111111111,\"a@b.io\":[\"c@d.io\",7]}}"));
+    LogEntry e =
+        entry(
+            record(
+                "m",
+                "{\"user\":{\"mail\":\"a@b.io\",\"card\":4111111111111111,\"a@b.io\":[\"c@d.io\",7]}}"));
     r.redact(e);
     String user = attributes(e).get("user");
     var tree = new ObjectMapper().readTree(user);
@@ -196,7 +233,8 @@ class RedactorTest {
 
   @Test
   void neverSplitsAJsonEscapeInsideANestedValue() throws Exception {
-    // the e-mail scanner would take the 'n' of \n into the local part; the hash must not orphan the backslash
+    // the e-mail scanner would take the 'n' of \n into the local part; the hash must not orphan the
+    // backslash
     Redactor r = redactor("rules:\n  - {name: mails, preset: email, action: hash}\n");
     LogEntry e = entry(record("m", "{\"o\":{\"s\":\"line\\na@b.io \\u00e9x@y.io\"}}"));
     r.redact(e);
@@ -207,10 +245,16 @@ class RedactorTest {
   @Test
   void neverGrowsAValuePastItsLimit() throws Exception {
     SchemaLimits small = new SchemaLimits(1 << 20, 256, 40, 128, 256, 30, 8, 604_800, 900);
-    Redactor r = new Redactor(rules(dir, """
+    Redactor r =
+        new Redactor(
+            rules(
+                dir,
+                """
         rules:
           - {name: ids, pattern: 'id[0-9]', action: hash}
-        """, observer), small);
+        """,
+                observer),
+            small);
     LogEntry e = entry(record("id1 id2 id3", "{\"a\":\"id1\",\"j\":[\"id1\"]}"));
     r.redact(e);
     assertThat(e.messageLength()).isLessThanOrEqualTo(40);
@@ -221,12 +265,18 @@ class RedactorTest {
 
   @Test
   void redactsDeadLetterRawTextWithTextRulesOnly() throws Exception {
-    RedactionRules rules = rules(dir, """
+    RedactionRules rules =
+        rules(
+            dir,
+            """
         rules:
           - {name: cards, preset: credit_card, fields: [message]}
           - {name: secrets, keys: [password]}
-        """, observer);
-    byte[] raw = "{\"message\":\"4111111111111111\",\"attributes\":{\"password\":\"p\"}".getBytes(StandardCharsets.UTF_8);
+        """,
+            observer);
+    byte[] raw =
+        "{\"message\":\"4111111111111111\",\"attributes\":{\"password\":\"p\"}"
+            .getBytes(StandardCharsets.UTF_8);
     byte[] out = rules.redactDeadLetter(raw);
     assertThat(new String(out, StandardCharsets.UTF_8))
         .isEqualTo("{\"message\":\"****\",\"attributes\":{\"password\":\"p\"}");
@@ -236,7 +286,9 @@ class RedactorTest {
 
   @Test
   void handlesNonAsciiTextAroundMatches() throws Exception {
-    Redactor r = redactor("""
+    Redactor r =
+        redactor(
+            """
         rules:
           - {name: ids, pattern: 'café-[0-9]+'}
           - {name: mails, preset: email}

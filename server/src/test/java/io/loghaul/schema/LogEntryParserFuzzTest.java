@@ -3,6 +3,7 @@ package io.loghaul.schema;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.loghaul.bytes.Utf8;
 
 /**
  * Coverage-guided fuzzing of {@link LogEntryParser}. Without {@code JAZZER_FUZZ=1} this runs in
@@ -31,7 +32,7 @@ class LogEntryParserFuzzTest {
       assertThat(r.type()).isNotNull().isNotEqualTo(ErrorType.CLICKHOUSE_REJECTED);
       assertThat(r.message().length()).isLessThanOrEqualTo(1024);
       assertThat(r.field().getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
-          .isLessThanOrEqualTo("/attributes/".length() + LogEntryParser.MAX_ECHO_BYTES);
+          .isLessThanOrEqualTo("/attributes/".length() + Echo.MAX_ECHO_BYTES);
     } else {
       assertWellFormed(entry, limits);
     }
@@ -58,14 +59,16 @@ class LogEntryParserFuzzTest {
       assertThat(e.spanId()).matches("[0-9a-f]{16}").isNotEqualTo("0".repeat(16));
     }
     long nowNanos = NOW * 1_000_000;
-    assertThat(e.timestampNanos()).isBetween(nowNanos - limits.maxAgeSeconds() * 1_000_000_000,
-        nowNanos + limits.maxFutureSeconds() * 1_000_000_000);
+    assertThat(e.timestampNanos())
+        .isBetween(
+            nowNanos - limits.maxAgeSeconds() * 1_000_000_000,
+            nowNanos + limits.maxFutureSeconds() * 1_000_000_000);
     // the other way in must agree with the parser
     assertThat(new LogEntryValidator(limits).validate(e, NOW)).isSameAs(Accepted.INSTANCE);
   }
 
   private static void assertUtf8(LogEntry e, int off, int len) {
-    assertThat(LogEntryParser.firstInvalidUtf8(e.arena(), off, off + len)).as("invalid UTF-8").isEqualTo(-1);
+    assertThat(Utf8.firstInvalid(e.arena(), off, off + len)).as("invalid UTF-8").isEqualTo(-1);
     assertThat(off + len).isLessThanOrEqualTo(e.arenaSize());
   }
 }
