@@ -64,6 +64,9 @@ import static io.loghaul.config.ConfigKeys.OTLP_TLS_CERT_FILE;
 import static io.loghaul.config.ConfigKeys.OTLP_TLS_CLIENT_CA_FILE;
 import static io.loghaul.config.ConfigKeys.OTLP_TLS_KEY_FILE;
 import static io.loghaul.config.ConfigKeys.OTLP_TLS_MIN_VERSION;
+import static io.loghaul.config.ConfigKeys.REDACTION_DEAD_LETTERS;
+import static io.loghaul.config.ConfigKeys.REDACTION_HASH_KEY_FILE;
+import static io.loghaul.config.ConfigKeys.REDACTION_RULES_FILE;
 import static io.loghaul.config.ConfigKeys.SCHEMA_MAX_AGE_SECONDS;
 import static io.loghaul.config.ConfigKeys.SCHEMA_MAX_ATTRIBUTES;
 import static io.loghaul.config.ConfigKeys.SCHEMA_MAX_ATTRIBUTE_KEY_BYTES;
@@ -240,6 +243,11 @@ public final class ConfigLoader {
     }
     LoghaulConfig.Tracing tracing =
         new LoghaulConfig.Tracing(v.get(TRACING_OTLP_ENDPOINT), v.get(TRACING_SAMPLE_RATIO));
+    LoghaulConfig.Redaction redaction =
+        new LoghaulConfig.Redaction(
+            v.get(REDACTION_RULES_FILE),
+            v.get(REDACTION_HASH_KEY_FILE),
+            v.get(REDACTION_DEAD_LETTERS));
     return new LoghaulConfig(
         v.get(DATA_DIR),
         kafka,
@@ -251,6 +259,7 @@ public final class ConfigLoader {
         v.get(ADMIN_PORT),
         v.get(ADMIN_PORTS_FILE),
         tracing,
+        redaction,
         v.get(EMBEDDED_ALLOWED));
   }
 

@@ -26,7 +26,9 @@ class KafkaClientsTest {
         clients.otlpProducer(64 << 20, 1 << 20),
         clients.dlqProducer(2 << 20),
         clients.admin(),
-        clients.probeAdmin(3000));
+        clients.probeAdmin(3000),
+        clients.dlqToolConsumer("g.dlq-replay"),
+        clients.dlqReplayProducer("g.dlq-replay", 1 << 20));
   }
 
   @Test
@@ -44,7 +46,9 @@ class KafkaClientsTest {
             "loghaul-otlp-ingest",
             "loghaul-dlq",
             "loghaul-admin",
-            "loghaul-probe");
+            "loghaul-probe",
+            "loghaul-dlq-tool",
+            "loghaul-dlq-replay");
   }
 
   @Test
