@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.loghaul.clickhouse.BatchInserter;
 import io.loghaul.clickhouse.BatchMemory;
 import io.loghaul.clickhouse.BatchPool;
+import io.loghaul.clickhouse.ClickHouseEndpoints;
 import io.loghaul.clickhouse.ClickHouseHttpClient;
 import io.loghaul.clickhouse.ClickHouseStoredRows;
 import io.loghaul.clickhouse.ClickHouseTable;
@@ -21,6 +22,7 @@ import io.loghaul.ingest.OtlpLogsIngester;
 import io.loghaul.ingest.RequestWorkers;
 import io.loghaul.kafka.KafkaClients;
 import io.loghaul.metrics.AdminServer;
+import io.loghaul.metrics.ClickHouseEndpointGauges;
 import io.loghaul.metrics.HealthProbe;
 import io.loghaul.metrics.JvmProcessMetrics;
 import io.loghaul.metrics.OtlpMetrics;
@@ -117,8 +119,12 @@ public final class LoghaulServer implements AutoCloseable {
     KafkaClients kafkaClients = new KafkaClients(startKafka(config, closer));
     String clickhouseUrl = startClickHouse(config, closer);
     LoghaulConfig.ClickHouse ch = config.clickhouse();
+    ClickHouseEndpoints endpoints = ClickHouseEndpoints.parse(clickhouseUrl);
+    if (endpoints.size() > 1) {
+      log.info("ClickHouse endpoints: {}", endpoints.urls());
+    }
     ClickHouseHttpClient clickhouse = closer.add(
-        new ClickHouseHttpClient(clickhouseUrl, ch.user(), ch.password(), INSERT_TIMEOUT));
+        new ClickHouseHttpClient(endpoints, ch.user(), ch.password(), INSERT_TIMEOUT));
     ClickHouseTable table =
         ClickHouseTable.ensure(clickhouse, ch.database(), ch.table(), ch.createTable());
     log.info("ClickHouse table {} ready ({} profile)", table.qualifiedName(), table.profile());
@@ -126,6 +132,7 @@ public final class LoghaulServer implements AutoCloseable {
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     closer.add(new JvmProcessMetrics(registry));
+    ClickHouseEndpointGauges.register(registry, endpoints);
     PipelineMetrics metrics = new PipelineMetrics(registry, ch.table(), clock);
 
     LoghaulConfig.Kafka kafka = config.kafka();
@@ -151,8 +158,9 @@ public final class LoghaulServer implements AutoCloseable {
     // registered after the pipeline, so closed before it
     Otlp otlp = startOtlp(config, kafkaClients, metrics, clock, otel, closer);
 
-    // its own short-timeout client: a readiness ping must not wait out the insert timeout
-    ClickHouseHttpClient pingClient = closer.add(new ClickHouseHttpClient(clickhouseUrl,
+    // its own short-timeout client: a readiness ping must not wait out the insert timeout; it shares
+    // the endpoints' state, so pings also bring an endpoint marked down back into use
+    ClickHouseHttpClient pingClient = closer.add(new ClickHouseHttpClient(endpoints,
         ch.user(), ch.password(), Duration.ofMillis(HealthProbe.DEFAULT_TIMEOUT_MILLIS)));
     HealthProbe probe = closer.add(new HealthProbe(
         Admin.create(kafkaClients.probeAdmin(HealthProbe.DEFAULT_TIMEOUT_MILLIS)), kafka.group(),

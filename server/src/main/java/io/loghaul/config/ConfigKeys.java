@@ -18,6 +18,7 @@ import static io.loghaul.config.Parsers.RATIO;
 import static io.loghaul.config.Parsers.TOPIC;
 import static io.loghaul.config.Parsers.TOPIC_LIST;
 import static io.loghaul.config.Parsers.URL;
+import static io.loghaul.config.Parsers.URL_LIST;
 
 import io.loghaul.ingest.ListenerLimits;
 import io.loghaul.schema.SchemaLimits;
@@ -62,8 +63,9 @@ final class ConfigKeys {
   static final Key<Integer> KAFKA_TOPIC_PARTITIONS = Key.of("kafka.topic-partitions", 8,
       POSITIVE_INT, "partitions of topics created at startup", c -> c.kafka().topicPartitions());
 
-  static final Key<String> CLICKHOUSE_URL = Key.optional("clickhouse.url", URL,
-      "e.g. http://host:8123; unset = managed local server", c -> c.clickhouse().url());
+  static final Key<String> CLICKHOUSE_URL = Key.optional("clickhouse.url", URL_LIST,
+      "e.g. http://host:8123, or several comma-separated (inserts and queries go to one that "
+      + "answers); unset = managed local server", c -> c.clickhouse().url());
   static final Key<Integer> CLICKHOUSE_MANAGED_HTTP_PORT = Key.of("clickhouse.managed.http-port",
       8123, PORT, "managed server's HTTP port", c -> c.clickhouse().managedHttpPort());
   static final Key<String> CLICKHOUSE_USER = Key.of("clickhouse.user", "default", NON_EMPTY,
