@@ -30,7 +30,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Two real clickhouse-server processes as {@code clickhouse.url=A,B}: A is killed with SIGKILL while
  * records stream in; inserts move to B, /readyz stays ready, {@code clickhouse_endpoint_up} shows A
- * down, and after A's restart every record is stored exactly once across the two servers.
+ * down, and after A's restart every record is stored, none twice on one server. The two servers
+ * are independent (no replication), so the batch A stored without its reply reaching loghaul may
+ * be on both: at most one batch.
  */
 class ClickHouseFailoverIT {
   @RegisterExtension static final RealServers servers = new RealServers();
@@ -49,7 +51,7 @@ class ClickHouseFailoverIT {
   }
 
   @Test
-  void insertsMoveToTheEndpointThatAnswersAndEveryRecordLandsExactlyOnce() throws Exception {
+  void insertsMoveToTheEndpointThatAnswersAndNoRecordIsLostOrTwiceOnOneServer() throws Exception {
     String topic = KafkaTestClient.uniqueName("logs");
     String table = KafkaTestClient.uniqueName("t");
     String group = KafkaTestClient.uniqueName("g");
@@ -57,12 +59,13 @@ class ClickHouseFailoverIT {
     String a = first.url();
     String b = second.url();
     int perPhase = 3_000;
+    int batchRows = 300;
     try (ClickHouseHttpClient clientB = new ClickHouseHttpClient(b, "default", "", Duration.ofSeconds(60))) {
       // independent servers: the table exists on each (on a cluster, ON CLUSTER DDL does this)
       ClickHouseTable.ensure(clientB, "default", table, true);
       try (LoghaulServer loghaul = TestLoghaul.start(servers, "--clickhouse.url=" + a + "," + b,
           "--kafka.topics=" + topic, "--clickhouse.table=" + table, "--kafka.group=" + group,
-          "--batch.max-rows=300")) {
+          "--batch.max-rows=" + batchRows)) {
         long now = System.currentTimeMillis();
         send(topic, now, 0, perPhase);
         await().atMost(Duration.ofSeconds(60)).until(() -> servers.count(table) == perPhase);
@@ -86,12 +89,21 @@ class ClickHouseFailoverIT {
         first.restart();
         await().atMost(Duration.ofSeconds(30)).until(() -> endpointUp(loghaul, a) == 1);
       }
-      List<String> rows = new ArrayList<>();
-      rows.addAll(positions(servers.ch(), table));
-      rows.addAll(positions(clientB, table));
-      Set<String> distinct = new HashSet<>(rows);
-      assertThat(rows).as("rows across both servers").hasSize(3 * perPhase);
-      assertThat(distinct).as("no record twice").hasSize(3 * perPhase);
+      List<String> onA = positions(servers.ch(), table);
+      List<String> onB = positions(clientB, table);
+      assertThat(new HashSet<>(onA)).as("no record twice on A").hasSameSizeAs(onA);
+      assertThat(new HashSet<>(onB)).as("no record twice on B").hasSameSizeAs(onB);
+      Set<String> all = new HashSet<>(onA);
+      all.addAll(onB);
+      assertThat(all).as("every record on one of the servers").hasSize(3 * perPhase);
+      // Independent servers: an INSERT that A stored but whose reply the SIGKILL cut is sent again
+      // to B (loghaul cannot ask A, it is down). That batch, and only that one, is then on both;
+      // replicated tables behind the endpoints deduplicate it instead (docs/clusters.md).
+      Set<String> both = new HashSet<>(onA);
+      both.retainAll(new HashSet<>(onB));
+      System.out.println("ClickHouseFailoverIT: " + onA.size() + " rows on A, " + onB.size() + " on B, "
+          + both.size() + " on both");
+      assertThat(both).as("rows on both servers: at most the batch in flight when A died").hasSizeLessThanOrEqualTo(batchRows);
     }
   }
 
