@@ -5,6 +5,7 @@ import io.loghaul.config.ConfigException;
 import io.loghaul.config.ConfigLoader;
 import io.loghaul.config.LoghaulConfig;
 import io.loghaul.dlqtools.DlqCommand;
+import io.loghaul.embedded.DataDirLock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -82,9 +83,14 @@ public final class Loghaul {
 
   /** Runs until the JVM is asked to stop; returns the exit code. */
   static int run(LoghaulConfig config) {
+    JulBridge.install(); // gRPC and Netty log through java.util.logging
     LoghaulServer server;
     try {
       server = LoghaulServer.start(config);
+    } catch (DataDirLock.InUseException e) {
+      // the message says all there is to say: which key, which directory, which pid
+      Log.log.error("Startup failed: {}", e.getMessage());
+      return 1;
     } catch (Exception e) {
       Log.log.error("Startup failed: {}", e.getMessage(), e);
       return 1;

@@ -13,12 +13,16 @@ import io.loghaul.clickhouse.RowBinaryEncoder;
 import io.loghaul.config.ConfigLoader;
 import io.loghaul.config.LoghaulConfig;
 import io.loghaul.dlq.DeadLetterPublisher;
+import io.loghaul.embedded.DataDirLock;
 import io.loghaul.embedded.EmbeddedBroker;
 import io.loghaul.embedded.ManagedClickHouse;
 import io.loghaul.ingest.KafkaLogPublisher;
+import io.loghaul.ingest.ListenAddress;
 import io.loghaul.ingest.OtlpGrpcService;
 import io.loghaul.ingest.OtlpHttpServer;
 import io.loghaul.ingest.OtlpLogsIngester;
+import io.loghaul.ingest.RejectedRecords;
+import io.loghaul.ingest.RejectedRecordsQueue;
 import io.loghaul.ingest.RequestWorkers;
 import io.loghaul.kafka.KafkaClients;
 import io.loghaul.metrics.AdminServer;
@@ -36,6 +40,7 @@ import io.loghaul.record.NanoClock;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -55,8 +60,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class LoghaulServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LoghaulServer.class);
-  /** How long an INSERT or query may take. */
-  private static final Duration INSERT_TIMEOUT = Duration.ofSeconds(60);
 
   private final Pipeline pipeline;
   private final PrometheusMeterRegistry registry;
@@ -116,6 +119,7 @@ public final class LoghaulServer implements AutoCloseable {
     OpenTelemetry otel = telemetry.openTelemetry();
     Clock clock = Clock.systemUTC();
 
+    lockDataDir(config, closer);
     KafkaClients kafkaClients = new KafkaClients(startKafka(config, closer));
     String clickhouseUrl = startClickHouse(config, closer);
     LoghaulConfig.ClickHouse ch = config.clickhouse();
@@ -123,11 +127,17 @@ public final class LoghaulServer implements AutoCloseable {
     if (endpoints.size() > 1) {
       log.info("ClickHouse endpoints: {}", endpoints.urls());
     }
+    // clickhouse.insert-timeout-ms bounds every request of this client (INSERTs, DDL, the replay check)
+    Duration insertTimeout = ch.insertTimeout(config.batch().maxBytes());
     ClickHouseHttpClient clickhouse = closer.add(
-        new ClickHouseHttpClient(endpoints, ch.user(), ch.password(), INSERT_TIMEOUT));
+        new ClickHouseHttpClient(endpoints, ch.user(), ch.password(), insertTimeout));
+    log.info("ClickHouse INSERT timeout {} ms ({})", insertTimeout.toMillis(),
+        ch.insertTimeoutSetting() != null ? "clickhouse.insert-timeout-ms"
+            : "5 s + 1 s per MiB of batch.max-bytes; set clickhouse.insert-timeout-ms to change it");
     ClickHouseTable table =
         ClickHouseTable.ensure(clickhouse, ch.database(), ch.table(), ch.createTable());
-    log.info("ClickHouse table {} ready ({} profile)", table.qualifiedName(), table.profile());
+    log.info("ClickHouse table {} ready, column types for {}", table.qualifiedName(),
+        table.profile().describe());
     int dlqMaxBytes = provisionTopics(config, kafkaClients);
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -156,7 +166,7 @@ public final class LoghaulServer implements AutoCloseable {
     pipeline.start();
 
     // registered after the pipeline, so closed before it
-    Otlp otlp = startOtlp(config, kafkaClients, metrics, clock, otel, closer);
+    Otlp otlp = startOtlp(config, kafkaClients, metrics, clock, otel, deadLetters, closer);
 
     // its own short-timeout client: a readiness ping must not wait out the insert timeout; it shares
     // the endpoints' state, so pings also bring an endpoint marked down back into use
@@ -165,12 +175,14 @@ public final class LoghaulServer implements AutoCloseable {
     HealthProbe probe = closer.add(new HealthProbe(
         Admin.create(kafkaClients.probeAdmin(HealthProbe.DEFAULT_TIMEOUT_MILLIS)), kafka.group(),
         pingClient::ping, metrics));
-    Readiness readiness = Readiness.of(pipeline::consuming, probe, clickhouseUrl,
+    Readiness readiness = Readiness.of(pipeline::consuming, pipeline::assignedPartitions, probe, clickhouseUrl,
         kafkaClients.bootstrapServers());
     readiness.register(registry);
     AdminServer admin = closer.add(new AdminServer(config.adminHost(),
-        LoghaulConfig.bindPort(config.adminPort()), registry, readiness::notReadyReason));
-    log.info("Admin HTTP listening on :{} (/metrics, /healthz, /readyz)", admin.port());
+        LoghaulConfig.bindPort(config.adminPort()), registry, readiness::notReadyReason,
+        readiness::readyNote));
+    log.info("Admin HTTP listening on {} (/metrics, /healthz, /readyz)",
+        ListenAddress.describe(config.adminHost(), admin.port()));
     log.info("Pipeline consuming {} as group {} into {}", kafka.topics(), kafka.group(),
         table.qualifiedName());
     LoghaulServer server = new LoghaulServer(pipeline, registry, admin, otlp, closer);
@@ -181,6 +193,18 @@ public final class LoghaulServer implements AutoCloseable {
     return server;
   }
 
+  /**
+   * Locks {@code data.dir} when an embedded broker or a managed ClickHouse will keep data there,
+   * before either starts: a second instance on the same directory fails here, naming the key and
+   * the holder's pid, before its broker could append to the first one's metadata log. Registered
+   * first of the servers, so released after they stopped.
+   */
+  private static void lockDataDir(LoghaulConfig config, Closer closer) throws IOException {
+    if (config.kafka().embedded() || config.clickhouse().managed()) {
+      closer.add(DataDirLock.acquire(config.dataDir().toAbsolutePath().normalize()));
+    }
+  }
+
   /** The bootstrap servers: the external cluster's, or those of an embedded broker started now. */
   private static String startKafka(LoghaulConfig config, Closer closer) throws Exception {
     LoghaulConfig.Kafka kafka = config.kafka();
@@ -188,8 +212,10 @@ public final class LoghaulServer implements AutoCloseable {
       return kafka.bootstrap();
     }
     EmbeddedBroker broker = closer.add(
-        EmbeddedBroker.start(config.dataDir().resolve("kafka"), kafka.embeddedPort()));
-    log.info("Kafka (embedded) listening on {}", broker.bootstrapServers());
+        EmbeddedBroker.start(config.dataDir().resolve("kafka"), kafka.embeddedPort(),
+            kafka.embeddedControllerPort()));
+    log.info("Kafka (embedded) listening on {} (KRaft controller on 127.0.0.1:{})",
+        broker.bootstrapServers(), broker.controllerPort());
     return broker.bootstrapServers();
   }
 
@@ -224,8 +250,8 @@ public final class LoghaulServer implements AutoCloseable {
    * Kafka).
    */
   private static Otlp startOtlp(LoghaulConfig config, KafkaClients kafkaClients,
-      PipelineMetrics metrics, Clock clock, OpenTelemetry openTelemetry, Closer closer)
-      throws Exception {
+      PipelineMetrics metrics, Clock clock, OpenTelemetry openTelemetry,
+      DeadLetterPublisher deadLetters, Closer closer) throws Exception {
     LoghaulConfig.Otlp otlp = config.otlp();
     if (otlp.grpcPort() == 0 && otlp.httpPort() == 0) {
       return Otlp.DISABLED;
@@ -233,8 +259,16 @@ public final class LoghaulServer implements AutoCloseable {
     KafkaLogPublisher publisher = closer.add(KafkaLogPublisher.create(
         kafkaClients.otlpProducer(otlp.maxInflightBytes(), config.schema().maxRecordBytes()),
         config.kafka().ingestTopic(), otlp.maxInflightBytes()));
+    // rejected records: counted, reported to the client and (by default) dead-lettered
+    // on a thread of their own: a request worker never waits for the DLQ producer
+    RejectedRecords rejected = !otlp.deadLetterRejected() ? RejectedRecords.NONE
+        : closer.add(new RejectedRecordsQueue(
+            (request, why, transport, receivedAt) -> deadLetters.publishRejected(request, why.type(),
+                why.field(), why.message(), transport, receivedAt),
+            RejectedRecordsQueue.DEFAULT_CAPACITY, metrics::deadLetterFailed));
     OtlpLogsIngester ingester = new OtlpLogsIngester(config.schema(), publisher,
-        new OtlpMetrics(metrics), openTelemetry, clock);
+        new OtlpMetrics(metrics), openTelemetry, clock, OtlpLogsIngester.DEFAULT_PUBLISH_TIMEOUT,
+        rejected);
     RequestWorkers workers = closer.add(new RequestWorkers(0));
     OtlpGrpcService grpc = null;
     if (otlp.grpcPort() != 0) {

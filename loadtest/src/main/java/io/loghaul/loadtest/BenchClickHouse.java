@@ -35,7 +35,11 @@ final class BenchClickHouse implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(hook);
   }
 
-  static BenchClickHouse start(Path dir, int port, long flushIntervalMs) throws IOException, InterruptedException {
+  static BenchClickHouse start(Path relativeOrAbsolute, int port, long flushIntervalMs)
+      throws IOException, InterruptedException {
+    // the server runs in dir, so every path in its config must be absolute: a relative one would
+    // be resolved against dir a second time
+    Path dir = relativeOrAbsolute.toAbsolutePath().normalize();
     Files.createDirectories(dir.resolve("log"));
     Files.writeString(dir.resolve("users.xml"), usersXml(flushIntervalMs));
     Files.writeString(dir.resolve("config.xml"), configXml(dir, port));
@@ -109,7 +113,9 @@ final class BenchClickHouse implements AutoCloseable {
         "no clickhouse-server binary found; install it with 'apt-get install -y clickhouse-server'"));
   }
 
-  private static String configXml(Path dir, int port) {
+  /** The server's config; every path in it absolute, whatever {@code dir} is. */
+  static String configXml(Path relativeOrAbsolute, int port) {
+    Path dir = relativeOrAbsolute.toAbsolutePath().normalize();
     return "<?xml version=\"1.0\"?>\n<yandex>\n"
         + "  <logger><level>warning</level><log>" + dir.resolve("log/server.log") + "</log>"
         + "<errorlog>" + dir.resolve("log/server.err.log") + "</errorlog><console>0</console></logger>\n"

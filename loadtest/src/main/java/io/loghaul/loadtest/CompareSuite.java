@@ -10,6 +10,7 @@ import io.loghaul.embedded.kafka.EmbeddedKafka;
 import io.loghaul.schema.ErrorType;
 import io.loghaul.testkit.FreePorts;
 import io.loghaul.testkit.LoghaulProcess;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,7 +77,7 @@ final class CompareSuite {
     }
     this.records = o.positiveLong("records", 0);
     this.badRatio = o.ratio("bad-ratio", 0);
-    this.out = Path.of(o.string("out", Summary.defaultOut("compare").toString()));
+    this.out = Path.of(o.string("out", Summary.defaultOut("compare").toString())).toAbsolutePath().normalize();
     this.partitions = o.positiveInt("partitions", 4);
     this.serverJar = Path.of(o.string("server-jar", "server/target/loghaul-server.jar"));
     this.jvmOpts = o.string("loghaul-jvm-opts", "-Xms1g -Xmx1g");
@@ -182,9 +183,32 @@ final class CompareSuite {
           out.resolve("compare.png"));
       System.out.println(Files.readString(out.resolve("summary.md")));
       System.out.println("results in " + out);
-    } finally {
-      deleteTree(work);
+    } catch (Exception e) {
+      throw failed(e, work); // the servers are stopped by now
+    } catch (Error e) {
+      throw failed(e, work);
     }
+    deleteTree(work); // after the try: the broker and clickhouse-server have stopped
+  }
+
+  /**
+   * A failed run keeps its logs (the servers' data goes) and says where they are; a result folder
+   * left with nothing in it is removed.
+   */
+  private <E extends Throwable> E failed(E e, Path work) {
+    try {
+      deleteTree(work.resolve("kafka")); // the broker's segments are *.log files too: data, not logs
+      boolean kept = BenchFiles.keepOnlyLogs(work);
+      BenchFiles.deleteIfEmpty(out);
+      if (Files.isDirectory(out)) {
+        System.err.println("compare failed: " + e.getMessage());
+        System.err.println("logs kept in " + out + (kept ? " (clickhouse-server: "
+            + work.resolve("clickhouse/log") + ", loghaul: loghaul-N.log)" : ""));
+      }
+    } catch (IOException cleanup) {
+      e.addSuppressed(cleanup);
+    }
+    return e;
   }
 
   private static Map<String, Object> row(Map<String, Object> r) {

@@ -12,6 +12,15 @@ public enum ServerProfile {
   /** ClickHouse 22.8 and newer: {@code DateTime64(9, 'UTC')}, {@code Map}, {@code LowCardinality}. */
   MODERN;
 
+  /** For the startup log: what the profile means for the table, in words a user can act on. */
+  public String describe() {
+    return this == LEGACY
+        ? "ClickHouse before 22.8: DateTime('UTC') timestamps, Nested(key, value) attributes"
+            + " (docs/clickhouse-table.md#columns)"
+        : "ClickHouse 22.8 or newer: DateTime64(9, 'UTC') timestamps, Map attributes"
+            + " (docs/clickhouse-table.md#columns)";
+  }
+
   private static final int MODERN_MAJOR = 22;
   private static final int MODERN_MINOR = 8;
 

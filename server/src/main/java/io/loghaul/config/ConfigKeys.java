@@ -50,6 +50,10 @@ final class ConfigKeys {
       "external Kafka (host:port,...); unset = embedded broker", c -> c.kafka().bootstrap());
   static final Key<Integer> KAFKA_EMBEDDED_PORT = Key.of("kafka.embedded.port", 9092, PORT,
       "embedded broker's client port", c -> c.kafka().embeddedPort());
+  static final Key<Integer> KAFKA_EMBEDDED_CONTROLLER_PORT = Key.optional(
+      "kafka.embedded.controller-port", PORT,
+      "embedded broker's KRaft controller port, on 127.0.0.1 only; unset = kafka.embedded.port + 1",
+      c -> c.kafka().embeddedControllerPortSetting());
   static final Key<List<String>> KAFKA_TOPICS = Key.of("kafka.topics", List.of("logs"),
       TOPIC_LIST, "comma-separated topics the pipeline consumes", c -> c.kafka().topics());
   static final Key<String> KAFKA_INGEST_TOPIC = Key.of("kafka.ingest-topic", "logs", TOPIC,
@@ -80,6 +84,11 @@ final class ConfigKeys {
       "table rows are inserted into", c -> c.clickhouse().table());
   static final Key<Boolean> CLICKHOUSE_CREATE_TABLE = Key.of("clickhouse.create-table", true,
       BOOLEAN, "create the table if missing", c -> c.clickhouse().createTable());
+
+  static final Key<Duration> CLICKHOUSE_INSERT_TIMEOUT = Key.optional("clickhouse.insert-timeout-ms",
+      POSITIVE_MILLIS, "time one INSERT may take before it counts as failed (reason timeout) and is"
+          + " retried; unset = 5 s + 1 s per MiB of batch.max-bytes (21 s at the default)",
+      c -> c.clickhouse().insertTimeoutSetting());
 
   static final Key<Integer> BATCH_MAX_ROWS = Key.of("batch.max-rows",
       LoghaulConfig.Batch.DEFAULT_MAX_ROWS, POSITIVE_INT, "flush a batch at this many rows ...",
@@ -130,6 +139,9 @@ final class ConfigKeys {
   static final Key<Long> OTLP_MAX_REQUEST_BYTES = Key.of("otlp.max-request-bytes", 16L << 20,
       POSITIVE_LONG, "largest OTLP request, after decompression",
       c -> c.otlp().maxRequestBytes());
+  static final Key<Boolean> OTLP_DEAD_LETTER_REJECTED = Key.of("otlp.dead-letter-rejected", true,
+      BOOLEAN, "also send each OTLP log record that fails the schema check to kafka.dlq-topic (the"
+          + " client hears partial_success either way)", c -> c.otlp().deadLetterRejected());
   static final Key<Long> OTLP_MAX_INFLIGHT_BYTES = Key.of("otlp.max-inflight-bytes", 64L << 20,
       POSITIVE_LONG,
       "accepted OTLP bytes waiting for Kafka acks; beyond it requests are refused",
@@ -191,16 +203,17 @@ final class ConfigKeys {
   /** Every key in the order of {@code --help} and the effective configuration; no families yet. */
   static final KeyTable TABLE = new KeyTable(List.of(
       DATA_DIR, EMBEDDED_ALLOWED,
-      KAFKA_BOOTSTRAP, KAFKA_EMBEDDED_PORT, KAFKA_TOPICS, KAFKA_INGEST_TOPIC, KAFKA_DLQ_TOPIC,
+      KAFKA_BOOTSTRAP, KAFKA_EMBEDDED_PORT, KAFKA_EMBEDDED_CONTROLLER_PORT, KAFKA_TOPICS, KAFKA_INGEST_TOPIC, KAFKA_DLQ_TOPIC,
       KAFKA_GROUP, KAFKA_CREATE_TOPICS, KAFKA_TOPIC_PARTITIONS,
       CLICKHOUSE_URL, CLICKHOUSE_MANAGED_HTTP_PORT, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD,
       CLICKHOUSE_PASSWORD_FILE, CLICKHOUSE_DATABASE, CLICKHOUSE_TABLE, CLICKHOUSE_CREATE_TABLE,
+      CLICKHOUSE_INSERT_TIMEOUT,
       BATCH_MAX_ROWS, BATCH_MAX_BYTES, BATCH_MAX_DELAY_MS,
       SCHEMA_MAX_RECORD_BYTES, SCHEMA_MAX_SERVICE_NAME_BYTES, SCHEMA_MAX_MESSAGE_BYTES,
       SCHEMA_MAX_ATTRIBUTES, SCHEMA_MAX_ATTRIBUTE_KEY_BYTES, SCHEMA_MAX_ATTRIBUTE_VALUE_BYTES,
       SCHEMA_MAX_DEPTH, SCHEMA_MAX_AGE_SECONDS, SCHEMA_MAX_FUTURE_SECONDS,
       OTLP_GRPC_PORT, OTLP_HTTP_PORT, OTLP_GRPC_HOST, OTLP_HTTP_HOST, OTLP_MAX_REQUEST_BYTES,
-      OTLP_MAX_INFLIGHT_BYTES, OTLP_MAX_CONNECTIONS, OTLP_MAX_HEADER_BYTES,
+      OTLP_MAX_INFLIGHT_BYTES, OTLP_DEAD_LETTER_REJECTED, OTLP_MAX_CONNECTIONS, OTLP_MAX_HEADER_BYTES,
       OTLP_HTTP_HEADER_TIMEOUT, OTLP_HTTP_BODY_TIMEOUT, OTLP_HTTP_IDLE_TIMEOUT,
       OTLP_GRPC_MAX_CONCURRENT_STREAMS, OTLP_GRPC_MIN_PING_INTERVAL, OTLP_GRPC_MAX_CONNECTION_IDLE,
       OTLP_GRPC_MAX_CONNECTION_AGE, OTLP_GRPC_MAX_CONNECTION_AGE_GRACE,

@@ -9,6 +9,7 @@ import static io.loghaul.config.ConfigKeys.BATCH_MAX_BYTES;
 import static io.loghaul.config.ConfigKeys.BATCH_MAX_DELAY_MS;
 import static io.loghaul.config.ConfigKeys.BATCH_MAX_ROWS;
 import static io.loghaul.config.ConfigKeys.CLICKHOUSE_CREATE_TABLE;
+import static io.loghaul.config.ConfigKeys.CLICKHOUSE_INSERT_TIMEOUT;
 import static io.loghaul.config.ConfigKeys.CLICKHOUSE_DATABASE;
 import static io.loghaul.config.ConfigKeys.CLICKHOUSE_MANAGED_HTTP_PORT;
 import static io.loghaul.config.ConfigKeys.CLICKHOUSE_PASSWORD;
@@ -21,6 +22,7 @@ import static io.loghaul.config.ConfigKeys.EMBEDDED_ALLOWED;
 import static io.loghaul.config.ConfigKeys.KAFKA_BOOTSTRAP;
 import static io.loghaul.config.ConfigKeys.KAFKA_CREATE_TOPICS;
 import static io.loghaul.config.ConfigKeys.KAFKA_DLQ_TOPIC;
+import static io.loghaul.config.ConfigKeys.KAFKA_EMBEDDED_CONTROLLER_PORT;
 import static io.loghaul.config.ConfigKeys.KAFKA_EMBEDDED_PORT;
 import static io.loghaul.config.ConfigKeys.KAFKA_GROUP;
 import static io.loghaul.config.ConfigKeys.KAFKA_INGEST_TOPIC;
@@ -40,6 +42,7 @@ import static io.loghaul.config.ConfigKeys.OTLP_HTTP_IDLE_TIMEOUT;
 import static io.loghaul.config.ConfigKeys.OTLP_HTTP_PORT;
 import static io.loghaul.config.ConfigKeys.OTLP_MAX_CONNECTIONS;
 import static io.loghaul.config.ConfigKeys.OTLP_MAX_HEADER_BYTES;
+import static io.loghaul.config.ConfigKeys.OTLP_DEAD_LETTER_REJECTED;
 import static io.loghaul.config.ConfigKeys.OTLP_MAX_INFLIGHT_BYTES;
 import static io.loghaul.config.ConfigKeys.OTLP_MAX_REQUEST_BYTES;
 import static io.loghaul.config.ConfigKeys.SCHEMA_MAX_AGE_SECONDS;
@@ -63,6 +66,7 @@ import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -141,12 +145,17 @@ public final class ConfigLoader {
     LoghaulConfig.Kafka kafka = new LoghaulConfig.Kafka(
         v.get(KAFKA_BOOTSTRAP),
         v.get(KAFKA_EMBEDDED_PORT),
+        v.get(KAFKA_EMBEDDED_CONTROLLER_PORT),
         v.get(KAFKA_TOPICS),
         v.get(KAFKA_INGEST_TOPIC),
         v.get(KAFKA_DLQ_TOPIC),
         v.get(KAFKA_GROUP),
         v.get(KAFKA_CREATE_TOPICS),
         v.get(KAFKA_TOPIC_PARTITIONS));
+    LoghaulConfig.Batch batch = new LoghaulConfig.Batch(
+        v.get(BATCH_MAX_ROWS),
+        v.get(BATCH_MAX_BYTES),
+        v.get(BATCH_MAX_DELAY_MS));
     LoghaulConfig.ClickHouse clickhouse = new LoghaulConfig.ClickHouse(
         v.get(CLICKHOUSE_URL),
         v.get(CLICKHOUSE_MANAGED_HTTP_PORT),
@@ -154,11 +163,8 @@ public final class ConfigLoader {
         password,
         v.get(CLICKHOUSE_DATABASE),
         v.get(CLICKHOUSE_TABLE),
-        v.get(CLICKHOUSE_CREATE_TABLE));
-    LoghaulConfig.Batch batch = new LoghaulConfig.Batch(
-        v.get(BATCH_MAX_ROWS),
-        v.get(BATCH_MAX_BYTES),
-        v.get(BATCH_MAX_DELAY_MS));
+        v.get(CLICKHOUSE_CREATE_TABLE),
+        v.get(CLICKHOUSE_INSERT_TIMEOUT));
     SchemaLimits schema = new SchemaLimits(
         v.get(SCHEMA_MAX_RECORD_BYTES),
         v.get(SCHEMA_MAX_SERVICE_NAME_BYTES),
@@ -187,7 +193,8 @@ public final class ConfigLoader {
         v.get(OTLP_HTTP_PORT),
         v.get(OTLP_MAX_REQUEST_BYTES),
         v.get(OTLP_MAX_INFLIGHT_BYTES),
-        limits);
+        limits,
+        v.get(OTLP_DEAD_LETTER_REJECTED));
     LoghaulConfig.Tracing tracing = new LoghaulConfig.Tracing(
         v.get(TRACING_OTLP_ENDPOINT),
         v.get(TRACING_SAMPLE_RATIO));
@@ -253,15 +260,44 @@ public final class ConfigLoader {
     if (v.get(KAFKA_BOOTSTRAP) == null) listeners.add(KAFKA_EMBEDDED_PORT);
     if (v.get(CLICKHOUSE_URL) == null) listeners.add(CLICKHOUSE_MANAGED_HTTP_PORT);
     listeners.addAll(List.of(OTLP_GRPC_PORT, OTLP_HTTP_PORT, ADMIN_PORT));
-    Map<Integer, String> used = new HashMap<>();
+    Map<Integer, Key<Integer>> used = new HashMap<>();
     for (Key<Integer> key : listeners) {
       int port = v.get(key);
       if (port == 0 || port == LoghaulConfig.AUTO_PORT) continue;
-      String other = used.putIfAbsent(port, key.name());
+      Key<Integer> other = used.putIfAbsent(port, key);
       if (other != null) {
-        throw new ConfigException(key.name(),
-            key.name() + ": " + port + " (expected: a port not already used by " + other + ")");
+        throw portClash(v, other, key, port);
       }
     }
+    if (v.get(KAFKA_BOOTSTRAP) == null) {
+      int controller = LoghaulConfig.Kafka.controllerPort(v.get(KAFKA_EMBEDDED_PORT),
+          v.get(KAFKA_EMBEDDED_CONTROLLER_PORT));
+      Key<Integer> other = used.get(controller);
+      if (other != null && other != KAFKA_EMBEDDED_PORT) {
+        throw portClash(v, other, KAFKA_EMBEDDED_CONTROLLER_PORT, controller);
+      }
+      if (controller > 65535) {
+        throw new ConfigException(KAFKA_EMBEDDED_CONTROLLER_PORT.name(),
+            KAFKA_EMBEDDED_CONTROLLER_PORT.name() + ": (unset: kafka.embedded.port + 1 = " + controller
+                + ") (expected: a port up to 65535; set it, or lower kafka.embedded.port)");
+      }
+    }
+  }
+
+  /**
+   * Two listeners on one port: the error names the key the user set (the other one only kept its
+   * default), or both when both were set. {@code first} was claimed before {@code second}.
+   */
+  private static ConfigException portClash(Values v, Key<Integer> first, Key<Integer> second, int port) {
+    boolean firstGiven = v.given(first);
+    boolean secondGiven = v.given(second);
+    Key<Integer> blamed = firstGiven && !secondGiven ? first : second;
+    Key<Integer> other = blamed == first ? second : first;
+    boolean otherGiven = blamed == first ? secondGiven : firstGiven;
+    String whose = otherGiven ? other.name() + ", also set to " + port
+        : other.name() + ", whose default is " + (other == KAFKA_EMBEDDED_CONTROLLER_PORT
+            ? "kafka.embedded.port + 1" : Integer.toString(port));
+    return new ConfigException(blamed.name(),
+        blamed.name() + ": " + port + " (expected: a port not already used by " + whose + ")");
   }
 }

@@ -3,7 +3,9 @@ package io.loghaul.dlq;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
+import io.loghaul.record.RecordContract;
 import io.loghaul.record.Traceparent;
+import io.loghaul.schema.ErrorType;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
@@ -13,12 +15,14 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
 
 /**
  * Produces rejected records to the dead-letter topic: the original key, value (byte for byte) and
@@ -80,6 +84,25 @@ public final class DeadLetterPublisher implements AutoCloseable {
 
   public String topic() {
     return topic;
+  }
+
+  /**
+   * Starts one produce attempt for a record rejected at OTLP ingest (docs/dead-letters.md#otlp):
+   * {@code value} (a one-record OTLP export request) with header {@code content-type: }{@link
+   * RecordContract#OTLP_EXPORT_REQUEST}, {@code loghaul.source.topic} = {@code
+   * transport} ({@code otlp_grpc}, {@code otlp_http}), partition and offset -1, source timestamp =
+   * receive time. One attempt: a failure is counted ({@code onFailed}), not retried (the client was
+   * already told the record was rejected). Returns the letter.
+   */
+  public DeadLetter publishRejected(byte[] value, ErrorType type, String field, String message,
+      String transport, long receivedAtMillis) {
+    RecordHeaders headers = new RecordHeaders();
+    headers.add(RecordContract.CONTENT_TYPE, RecordContract.OTLP_EXPORT_REQUEST.getBytes(UTF_8));
+    DeadLetter letter = new DeadLetter(new ConsumerRecord<>(transport, -1, -1L, receivedAtMillis,
+        TimestampType.CREATE_TIME, -1, value.length, null, value, headers, Optional.empty()),
+        type, field, message);
+    publish(letter);
+    return letter;
   }
 
   /** Starts one produce attempt for {@code letter}. Never throws for Kafka errors: they land on the letter. */

@@ -53,7 +53,9 @@ final class DlqReplay {
     /** Replayed {@code --max-replays} times already. */
     TOO_MANY_REPLAYS,
     /** No {@code loghaul.source.topic} header and no {@code --to}. */
-    NO_TARGET
+    NO_TARGET,
+    /** A rejected OTLP record (source partition -1): its client was told and resends; not a Kafka record. */
+    NOT_FROM_KAFKA
   }
 
   /** Per error type: passed, failed, skipped. */
@@ -92,6 +94,9 @@ final class DlqReplay {
 
   /** The verdict on one letter now. */
   Verdict check(ConsumerRecord<byte[], byte[]> letter) {
+    if ("-1".equals(Letters.text(letter.headers(), DlqHeaders.SOURCE_PARTITION))) {
+      return Verdict.NOT_FROM_KAFKA;
+    }
     if (Letters.replayCount(letter.headers()) >= options.maxReplays()) {
       return Verdict.TOO_MANY_REPLAYS;
     }
@@ -189,7 +194,7 @@ final class DlqReplay {
             }
           }
           case FAIL -> tally.fail++;
-          case TOO_MANY_REPLAYS, NO_TARGET -> tally.skipped++;
+          case TOO_MANY_REPLAYS, NO_TARGET, NOT_FROM_KAFKA -> tally.skipped++;
         }
         if (replayed >= options.maxRecords()) {
           stopped.addAll(partitions);

@@ -23,31 +23,37 @@ public final class EmbeddedBroker implements AutoCloseable {
 
   private final AutoCloseable broker;
   private final String bootstrapServers;
+  private final int controllerPort;
 
-  private EmbeddedBroker(AutoCloseable broker, String bootstrapServers) {
+  private EmbeddedBroker(AutoCloseable broker, String bootstrapServers, int controllerPort) {
     this.broker = broker;
     this.bootstrapServers = bootstrapServers;
+    this.controllerPort = controllerPort;
   }
 
   /**
    * Starts the embedded broker with its data under {@code dataDir}, serving clients on {@code
-   * 127.0.0.1:port}.
+   * 127.0.0.1:port}, its KRaft controller on {@code 127.0.0.1:controllerPort}.
    *
    * @throws IllegalStateException if this build has no embedded broker (the message names {@code
-   *     kafka.bootstrap}), or if the broker does not start in time
+   *     kafka.bootstrap}), if the controller port is taken (the message names {@code
+   *     kafka.embedded.controller-port}), or if the broker does not start in time
    */
-  public static EmbeddedBroker start(Path dataDir, int port) {
-    return start(BROKER_CLASS, dataDir, port);
+  public static EmbeddedBroker start(Path dataDir, int port, int controllerPort) {
+    return start(BROKER_CLASS, dataDir, port, controllerPort);
   }
 
-  static EmbeddedBroker start(String brokerClass, Path dataDir, int port) {
+  static EmbeddedBroker start(String brokerClass, Path dataDir, int port, int controllerPort) {
     requireNonNull(dataDir, "dataDir");
     MethodHandle start;
     MethodHandle bootstrapServers;
+    MethodHandle controller;
     try {
       Class<?> type = Class.forName(brokerClass);
       MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-      start = lookup.findStatic(type, "start", MethodType.methodType(type, Path.class, int.class));
+      start = lookup.findStatic(type, "start",
+          MethodType.methodType(type, Path.class, int.class, int.class));
+      controller = lookup.findVirtual(type, "controllerPort", MethodType.methodType(int.class));
       bootstrapServers =
           lookup.findVirtual(type, "bootstrapServers", MethodType.methodType(String.class));
     } catch (ClassNotFoundException | LinkageError e) {
@@ -56,8 +62,9 @@ public final class EmbeddedBroker implements AutoCloseable {
       throw new IllegalStateException(brokerClass + " does not have the expected methods", e);
     }
     try {
-      AutoCloseable broker = (AutoCloseable) start.invoke(dataDir, port);
-      return new EmbeddedBroker(broker, (String) bootstrapServers.invoke(broker));
+      AutoCloseable broker = (AutoCloseable) start.invoke(dataDir, port, controllerPort);
+      return new EmbeddedBroker(broker, (String) bootstrapServers.invoke(broker),
+          (int) controller.invoke(broker));
     } catch (NoClassDefFoundError e) {
       // the broker class is there but Kafka's broker libraries are not
       throw absent(brokerClass, e);
@@ -72,6 +79,11 @@ public final class EmbeddedBroker implements AutoCloseable {
   /** {@code 127.0.0.1:port}, for {@code bootstrap.servers}. */
   public String bootstrapServers() {
     return bootstrapServers;
+  }
+
+  /** The KRaft controller's port, on 127.0.0.1. */
+  public int controllerPort() {
+    return controllerPort;
   }
 
   @Override

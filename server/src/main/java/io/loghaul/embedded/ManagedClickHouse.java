@@ -165,7 +165,7 @@ public final class ManagedClickHouse implements AutoCloseable {
   }
 
   /** The server's process id, or -1 when it is not running. */
-  synchronized long serverPid() {
+  public synchronized long serverPid() {
     return server != null && server.isAlive() ? server.pid() : -1;
   }
 

@@ -150,8 +150,26 @@ final class AnyValueWriter {
       appendLong(into, (long) d);
       appendAscii(into, ".0");
     } else {
-      appendAscii(into, Double.toString(d));
+      appendAscii(into, compactDouble(d));
     }
+  }
+
+  /**
+   * A finite, non-integral (or huge) double as a compact JSON number: Java's shortest round-trip
+   * digits, an exponent written {@code e}, no {@code .0} mantissa: {@code 1e-300}, {@code 1.5e20},
+   * {@code 0.001}, {@code 1e20}.
+   */
+  static String compactDouble(double d) {
+    String s = Double.toString(d);
+    int e = s.indexOf('E');
+    if (e < 0) {
+      return s;
+    }
+    String mantissa = s.substring(0, e);
+    if (mantissa.endsWith(".0")) {
+      mantissa = mantissa.substring(0, mantissa.length() - 2);
+    }
+    return mantissa + "e" + s.substring(e + 1);
   }
 
   private static void appendJsonString(LogEntry into, byte[] s, int off, int n) {

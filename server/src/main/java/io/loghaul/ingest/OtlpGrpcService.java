@@ -158,7 +158,7 @@ public final class OtlpGrpcService implements AutoCloseable {
       shutdownGroups();
       throw e;
     }
-    LOG.info("OTLP/gRPC listening on {}", server.getListenSockets());
+    LOG.info("OTLP/gRPC listening on {}", ListenAddress.describe(host, server.getPort()));
   }
 
   /** The bound port, or -1 when not started. */

@@ -174,7 +174,8 @@ public final class OtlpHttpServer implements AutoCloseable {
         .bind(new InetSocketAddress(host, port))
         .sync()
         .channel();
-    LOG.info("OTLP/HTTP listening on {}", serverChannel.localAddress());
+    LOG.info("OTLP/HTTP listening on {}", ListenAddress.describe(host,
+        ((InetSocketAddress) serverChannel.localAddress()).getPort()));
   }
 
   /** The bound port, or -1 when not started. */

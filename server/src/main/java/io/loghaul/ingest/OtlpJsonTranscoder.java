@@ -2,7 +2,9 @@ package io.loghaul.ingest;
 
 import static java.util.Objects.requireNonNull;
 
+import io.loghaul.bytes.LittleEndian;
 import io.loghaul.bytes.Utf8;
+import io.loghaul.bytes.Varint;
 import com.fasterxml.jackson.core.ErrorReportConfiguration;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
@@ -335,7 +337,7 @@ final class OtlpJsonTranscoder {
     }
     int length = size - frameStart[d] + frameExtra[d];
     slotLen[slot] = length;
-    frameExtra[d - 1] += varintSize(length) + frameExtra[d];
+    frameExtra[d - 1] += Varint.size(length & 0xFFFF_FFFFL) + frameExtra[d];
   }
 
   /**
@@ -353,7 +355,7 @@ final class OtlpJsonTranscoder {
       System.arraycopy(out, from, result, to, at - from);
       to += at - from;
       from = at;
-      to = putVarint(result, to, slotLen[s] & 0xFFFF_FFFFL);
+      to = Varint.put(result, to, slotLen[s] & 0xFFFF_FFFFL);
     }
     System.arraycopy(out, from, result, to, size - from);
     return result;
@@ -787,40 +789,26 @@ final class OtlpJsonTranscoder {
   }
 
   private void writeVarint(long v) {
-    ensure(10);
-    size = putVarint(out, size, v);
+    ensure(Varint.MAX_BYTES);
+    size = Varint.put(out, size, v);
   }
 
   private void writeFixed64(long v) {
     ensure(8);
-    for (int i = 0; i < 8; i++) {
-      out[size++] = (byte) (v >>> 8 * i);
-    }
+    LittleEndian.putLong(out, size, v);
+    size += 8;
   }
 
   private void writeFixed32(int v) {
     ensure(4);
-    for (int i = 0; i < 4; i++) {
-      out[size++] = (byte) (v >>> 8 * i);
-    }
+    LittleEndian.putInt(out, size, v);
+    size += 4;
   }
 
-  private static int putVarint(byte[] b, int p, long v) {
-    while ((v & ~0x7FL) != 0) {
-      b[p++] = (byte) (v & 0x7F | 0x80);
-      v >>>= 7;
-    }
-    b[p++] = (byte) v;
-    return p;
-  }
-
-  private static int varintSize(int v) {
-    return v < 0 ? 5 : v < 1 << 7 ? 1 : v < 1 << 14 ? 2 : v < 1 << 21 ? 3 : v < 1 << 28 ? 4 : 5;
-  }
-
+  /** A tag or length as a varint (as unsigned: a 32-bit value takes at most 5 bytes). */
   private static byte[] varintBytes(int v) {
-    byte[] b = new byte[10];
-    return Arrays.copyOf(b, putVarint(b, 0, v & 0xFFFF_FFFFL));
+    byte[] b = new byte[Varint.MAX_BYTES];
+    return Arrays.copyOf(b, Varint.put(b, 0, v & 0xFFFF_FFFFL));
   }
 
   // ---- errors ----------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import static io.loghaul.ingest.OtlpFields.RESOURCE_ATTRIBUTES;
 import static io.loghaul.ingest.OtlpFields.RESOURCE_LOGS_RESOURCE;
 import static io.loghaul.ingest.OtlpFields.RESOURCE_LOGS_SCOPE_LOGS;
 import static io.loghaul.ingest.OtlpFields.SCOPE_LOGS_LOG_RECORDS;
+import static io.loghaul.ingest.OtlpFields.SCOPE_ATTRIBUTES;
 import static io.loghaul.ingest.OtlpFields.SCOPE_LOGS_SCOPE;
 import static io.loghaul.ingest.OtlpFields.SCOPE_NAME;
 import static io.loghaul.ingest.OtlpFields.SCOPE_VERSION;
@@ -58,8 +59,9 @@ import java.util.Objects;
  *   <li>log attributes → attributes, stringified like the body; an unset value is absent; nesting
  *       deeper than {@code schema.max-depth} = {@code field_overflow}; a key given twice (also
  *       {@code resource.x} next to a log attribute named so) = {@code duplicate_field};
- *   <li>scope name and version → {@code scope.name}, {@code scope.version} when not empty. Scope
- *       attributes are not mapped (docs/otlp.md#mapping names none).
+ *   <li>scope name and version → {@code scope.name}, {@code scope.version} when not empty; scope
+ *       attributes → {@code scope.<key>} attributes, stringified like the others (a scope attribute
+ *       named {@code name} next to a scope name = {@code duplicate_field}, as for resources).
  * </ul>
  *
  * <p>The wire is read exactly as protobuf-java's generated parser reads it, so a request means the
@@ -107,6 +109,7 @@ public final class OtlpLogDecoder {
   private static final byte[] RESOURCE_PREFIX = "resource.".getBytes(StandardCharsets.UTF_8);
   private static final byte[] SCOPE_NAME_KEY = "scope.name".getBytes(StandardCharsets.UTF_8);
   private static final byte[] SCOPE_VERSION_KEY = "scope.version".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] SCOPE_PREFIX = "scope.".getBytes(StandardCharsets.UTF_8);
   private static final int MAX_PAYLOAD_ECHO = 64;
 
   private final int maxDepth;
@@ -124,6 +127,8 @@ public final class OtlpLogDecoder {
   private int serviceKeyValueOff;
   private int serviceValueOff;
   private int serviceValueEnd;
+  private int scopeOff;
+  private int scopeEnd;
   private int scopeNameOff;
   private int scopeNameLen;
   private int scopeVersionOff;
@@ -253,8 +258,8 @@ public final class OtlpLogDecoder {
   }
 
   private void mapScopeLogs(int start, int end, RecordSink sink) {
-    int scopeOff = 0;
-    int scopeEnd = 0;
+    scopeOff = 0;
+    scopeEnd = 0;
     wire.pos = start;
     while (wire.pos < end) {
       int tag = wire.tag();
@@ -408,6 +413,10 @@ public final class OtlpLogDecoder {
     }
     addScopeAttribute(SCOPE_NAME_KEY, scopeNameOff, scopeNameLen);
     addScopeAttribute(SCOPE_VERSION_KEY, scopeVersionOff, scopeVersionLen);
+    attributeError = addAttributes(scopeOff, scopeEnd, SCOPE_ATTRIBUTES, SCOPE_PREFIX, -1);
+    if (attributeError != null) {
+      return attributeError;
+    }
 
     Rejected duplicate = findDuplicateKey(e);
     if (duplicate != null) {

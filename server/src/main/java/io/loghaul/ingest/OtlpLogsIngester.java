@@ -15,10 +15,12 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -56,6 +58,7 @@ public final class OtlpLogsIngester {
   private final IngestTracing tracing;
   private final Clock clock;
   private final long publishTimeoutNanos;
+  private final RejectedRecords rejectedRecords;
 
   /**
    * An ingester with the default publish timeout and tracing off.
@@ -91,6 +94,16 @@ public final class OtlpLogsIngester {
    */
   public OtlpLogsIngester(SchemaLimits limits, LogPublisher publisher, IngestListener listener,
       OpenTelemetry openTelemetry, Clock clock, Duration publishTimeout) {
+    this(limits, publisher, listener, openTelemetry, clock, publishTimeout, RejectedRecords.NONE);
+  }
+
+  /**
+   * An ingester that also hands every rejected record to {@code rejectedRecords} (the dead-letter
+   * topic), each as a one-record request with its resource and scope.
+   */
+  public OtlpLogsIngester(SchemaLimits limits, LogPublisher publisher, IngestListener listener,
+      OpenTelemetry openTelemetry, Clock clock, Duration publishTimeout, RejectedRecords rejectedRecords) {
+    this.rejectedRecords = requireNonNull(rejectedRecords, "rejectedRecords");
     this.limits = requireNonNull(limits, "limits");
     this.workers = ThreadLocal.withInitial(() -> new Worker(new OtlpLogDecoder(limits), new LogEntry()));
     this.publisher = requireNonNull(publisher, "publisher");
@@ -145,6 +158,9 @@ public final class OtlpLogsIngester {
     int received = batch.received;
     List<byte[]> values = batch.values;
     Rejections rejections = batch.rejections;
+    if (rejections.count > 0 && rejectedRecords != RejectedRecords.NONE) {
+      deadLetter(request, offset, length, rejections, transport, nowMillis);
+    }
     listener.received(received, transport);
     exportSpan.setAttribute(IngestTracing.LOG_RECORDS, (long) received);
     if (rejections.count > 0) {
@@ -186,6 +202,21 @@ public final class OtlpLogsIngester {
           listener.accepted(accepted, transport);
           return response;
         });
+  }
+
+  /** Hands each rejected record, cut out with its resource and scope, to {@link #rejectedRecords}. */
+  private void deadLetter(byte[] request, int offset, int length, Rejections rejections, String transport,
+      long nowMillis) {
+    List<byte[]> letters;
+    try {
+      letters = RejectedRecordSlicer.slice(request, offset, length, rejections.indices, (int) rejections.count);
+    } catch (IOException e) {
+      // the decoder accepted these bytes, so this is a bug; the client still hears the rejections
+      throw new IllegalStateException("cannot cut rejected records out of a checked request", e);
+    }
+    for (int i = 0; i < letters.size(); i++) {
+      rejectedRecords.deadLetter(letters.get(i), rejections.all.get(i), transport, nowMillis);
+    }
   }
 
   private static PublishException asPublishException(Throwable error) {
@@ -231,7 +262,7 @@ public final class OtlpLogsIngester {
       }
       Rejected rejected = (Rejected) result;
       listener.rejected(rejected.type(), transport);
-      rejections.add(rejected);
+      rejections.add(rejected, received - 1, rejectedRecords != RejectedRecords.NONE);
     }
   }
 
@@ -239,8 +270,18 @@ public final class OtlpLogsIngester {
   private static final class Rejections {
     long count;
     final List<Rejected> reasons = new ArrayList<>(MAX_REASONS);
+    /** With dead-lettering: every rejection and its record's index in the request. */
+    final List<Rejected> all = new ArrayList<>();
+    int[] indices = new int[0];
 
-    void add(Rejected r) {
+    void add(Rejected r, int index, boolean keep) {
+      if (keep) {
+        if (all.size() == indices.length) {
+          indices = Arrays.copyOf(indices, Math.max(8, indices.length * 2));
+        }
+        indices[all.size()] = index;
+        all.add(r);
+      }
       count++;
       if (reasons.size() < MAX_REASONS) {
         for (Rejected seen : reasons) {

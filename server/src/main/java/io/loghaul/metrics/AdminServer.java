@@ -26,6 +26,16 @@ public final class AdminServer implements AutoCloseable {
    */
   public AdminServer(String host, int port, PrometheusMeterRegistry registry, Supplier<String> readiness)
       throws IOException {
+    this(host, port, registry, readiness, () -> null);
+  }
+
+  /**
+   * @param readiness returns null when ready, else a short reason why not
+   * @param readyNote returns null, or a remark {@code /readyz} adds to "ready" (e.g. no partitions)
+   */
+  public AdminServer(String host, int port, PrometheusMeterRegistry registry, Supplier<String> readiness,
+      Supplier<String> readyNote) throws IOException {
+    requireNonNull(readyNote, "readyNote");
     requireNonNull(registry, "registry");
     requireNonNull(readiness, "readiness");
     server = HttpServer.create(new InetSocketAddress(host, port), 64);
@@ -51,7 +61,8 @@ public final class AdminServer implements AutoCloseable {
       }
       String reason = readiness.get();
       if (reason == null) {
-        respond(ex, 200, "text/plain; charset=utf-8", "ready\n");
+        String note = readyNote.get();
+        respond(ex, 200, "text/plain; charset=utf-8", note == null ? "ready\n" : "ready (" + note + ")\n");
       } else {
         respond(ex, 503, "text/plain; charset=utf-8", "not ready: " + reason + "\n");
       }

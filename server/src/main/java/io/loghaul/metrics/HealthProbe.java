@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * noticed on the next turn by itself.
  *
  * <p>Results are volatile fields read by {@link #kafkaReachable()} and {@link
- * #clickhouseReachable()}; both start false until the first check ran. Failures are logged once
- * per change of state, never per turn.
+ * #clickhouseReachable()}; both start false until the first check ran. A dependency going away is
+ * logged at WARN (repeated once a minute while it stays away), its return at INFO ({@link
+ * DependencyWatch}), never once per turn.
  */
 public final class HealthProbe implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HealthProbe.class);
@@ -46,6 +47,8 @@ public final class HealthProbe implements AutoCloseable {
   private final ScheduledExecutorService thread;
   private volatile boolean kafkaReachable;
   private volatile boolean clickhouseReachable;
+  private final DependencyWatch clickhouseWatch = new DependencyWatch("ClickHouse", "its ping");
+  private final DependencyWatch kafkaWatch = new DependencyWatch("Kafka", "describeCluster");
 
   /**
    * @param admin a Kafka admin client this probe owns and closes
@@ -98,9 +101,7 @@ public final class HealthProbe implements AutoCloseable {
 
   private void check() {
     boolean ch = clickhousePing.getAsBoolean();
-    if (ch != clickhouseReachable) {
-      log.info(ch ? "ClickHouse answers its ping" : "ClickHouse does not answer its ping");
-    }
+    log(clickhouseWatch.record(ch, System.nanoTime()));
     clickhouseReachable = ch;
 
     boolean kafka;
@@ -115,12 +116,21 @@ public final class HealthProbe implements AutoCloseable {
       }
       kafka = false;
     }
-    if (kafka != kafkaReachable) {
-      log.info(kafka ? "Kafka answers describeCluster" : "Kafka does not answer describeCluster");
-    }
+    log(kafkaWatch.record(kafka, System.nanoTime()));
     kafkaReachable = kafka;
     if (kafka) {
       refreshLag();
+    }
+  }
+
+  private static void log(DependencyWatch.Line line) {
+    if (line == null) {
+      return;
+    }
+    if (line.warn()) {
+      log.warn(line.text());
+    } else {
+      log.info(line.text());
     }
   }
 

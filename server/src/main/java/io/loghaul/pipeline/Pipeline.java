@@ -74,7 +74,6 @@ public final class Pipeline implements AutoCloseable {
 
   private volatile boolean running = true;
   private volatile boolean consuming;
-  private volatile int assignedCount;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final CompletableFuture<Throwable> failure = new CompletableFuture<>();
   private Thread thread;
@@ -140,9 +139,14 @@ public final class Pipeline implements AutoCloseable {
     return failure;
   }
 
-  /** True once the consumer has joined the group and is polling. */
+  /**
+   * True while the consumer loop runs and the group has assigned this consumer its partitions
+   * (see {@link #assignedPartitions()}: possibly none, when the group has more members than the
+   * topics have partitions). False before the first assignment, after partitions were lost until
+   * the next one, and once stopped.
+   */
   public boolean consuming() {
-    return consuming && running;
+    return consuming && running && rebalance.member();
   }
 
   /** How many rebalances this consumer took part in (each calls onPartitionsAssigned once). */
@@ -152,7 +156,7 @@ public final class Pipeline implements AutoCloseable {
 
   /** Number of partitions currently assigned. */
   public int assignedPartitions() {
-    return assignedCount;
+    return rebalance.owned();
   }
 
   /** Rows skipped because the sink already held them after a crash (for tests and logs). */
@@ -290,7 +294,6 @@ public final class Pipeline implements AutoCloseable {
   }
 
   private void publishLag() {
-    assignedCount = assigned.size();
     for (PartitionState state : assigned.values()) {
       state.publishLag(backlog.isEmpty() ? -1 : backlog.oldestUnprocessed(state.partition));
     }

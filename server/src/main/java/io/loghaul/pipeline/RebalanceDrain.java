@@ -38,6 +38,9 @@ final class RebalanceDrain implements ConsumerRebalanceListener {
   private final Pauser pauser;
   private final NanoClock clock;
   private volatile int rebalances;
+  /** True from an assignment (even an empty one) until partitions are lost: the group has us. */
+  private volatile boolean member;
+  private volatile int owned;
 
   RebalanceDrain(Map<TopicPartition, PartitionState> assigned, PipelineMetrics metrics, ReplayGuard replay,
       Batcher batcher, DeadLetterQueue deadLetters, Committer committer, PollBacklog backlog, Pauser pauser,
@@ -58,10 +61,23 @@ final class RebalanceDrain implements ConsumerRebalanceListener {
     return rebalances;
   }
 
+  /**
+   * True once the group has given this consumer its assignment (which may be empty: a group with
+   * more members than partitions), until the assignment is lost. Read from any thread.
+   */
+  boolean member() {
+    return member;
+  }
+
   @Override
   public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
     rebalances++;
     if (partitions.isEmpty()) {
+      if (assigned.isEmpty()) {
+        log.info("Joined the consumer group with no partition assigned (the group has more members"
+            + " than the topics have partitions): idle until a rebalance gives it one");
+      }
+      joined();
       return;
     }
     for (TopicPartition tp : partitions) {
@@ -74,6 +90,18 @@ final class RebalanceDrain implements ConsumerRebalanceListener {
       }
     }
     log.info("Assigned {}", partitions);
+    joined();
+  }
+
+  /** After an assignment: the count first, so a reader seeing {@code member} sees it too. */
+  private void joined() {
+    owned = assigned.size();
+    member = true;
+  }
+
+  /** How many partitions this consumer owns, as of the last rebalance callback. Any thread. */
+  int owned() {
+    return owned;
   }
 
   @Override
@@ -84,13 +112,16 @@ final class RebalanceDrain implements ConsumerRebalanceListener {
     log.info("Revoking {}: flushing and committing their pending records first", partitions);
     drain(partitions, DRAIN_TIMEOUT_MILLIS);
     forget(partitions);
+    owned = assigned.size();
     metrics.unassigned(partitions);
   }
 
   @Override
   public void onPartitionsLost(Collection<TopicPartition> partitions) {
+    member = false; // out of the group until the next assignment
     log.warn("Lost {} without a clean revocation; their uncommitted records will be read again", partitions);
     forget(partitions);
+    owned = assigned.size();
     metrics.unassigned(partitions);
   }
 

@@ -9,6 +9,7 @@ import io.loghaul.schema.SchemaLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +32,7 @@ class ConfigLoaderTest {
     SPEC_DEFAULTS.put("embedded.allowed", "true");
     SPEC_DEFAULTS.put("kafka.bootstrap", "(unset)");
     SPEC_DEFAULTS.put("kafka.embedded.port", "9092");
+    SPEC_DEFAULTS.put("kafka.embedded.controller-port", "(unset)");
     SPEC_DEFAULTS.put("kafka.topics", "logs");
     SPEC_DEFAULTS.put("kafka.ingest-topic", "logs");
     SPEC_DEFAULTS.put("kafka.dlq-topic", "logs.dlq");
@@ -44,6 +46,7 @@ class ConfigLoaderTest {
     SPEC_DEFAULTS.put("clickhouse.database", "default");
     SPEC_DEFAULTS.put("clickhouse.table", "logs");
     SPEC_DEFAULTS.put("clickhouse.create-table", "true");
+    SPEC_DEFAULTS.put("clickhouse.insert-timeout-ms", "(unset)");
     SPEC_DEFAULTS.put("batch.max-rows", "100000");
     SPEC_DEFAULTS.put("batch.max-bytes", "16777216");
     SPEC_DEFAULTS.put("batch.max-delay-ms", "1000");
@@ -62,6 +65,7 @@ class ConfigLoaderTest {
     SPEC_DEFAULTS.put("otlp.http.host", "0.0.0.0");
     SPEC_DEFAULTS.put("otlp.max-request-bytes", "16777216");
     SPEC_DEFAULTS.put("otlp.max-inflight-bytes", "67108864");
+    SPEC_DEFAULTS.put("otlp.dead-letter-rejected", "true");
     SPEC_DEFAULTS.put("otlp.max-connections", "4096");
     SPEC_DEFAULTS.put("otlp.max-header-bytes", "8192");
     SPEC_DEFAULTS.put("otlp.http.header-timeout-ms", "10000");
@@ -86,11 +90,13 @@ class ConfigLoaderTest {
     SAMPLES.put("data.dir", List.of("/var/lib/loghaul", "/var/lib/loghaul"));
     SAMPLES.put("kafka.bootstrap", List.of("k1:9092, k2:9093", "k1:9092,k2:9093"));
     SAMPLES.put("kafka.embedded.port", List.of("19092", "19092"));
+    SAMPLES.put("kafka.embedded.controller-port", List.of("19094", "19094"));
     SAMPLES.put("kafka.topics", List.of("a, b.c ,d_e", "a,b.c,d_e"));
     SAMPLES.put("kafka.ingest-topic", List.of("otlp-in", "otlp-in"));
     SAMPLES.put("kafka.dlq-topic", List.of("dead.letters", "dead.letters"));
     SAMPLES.put("kafka.group", List.of("g2", "g2"));
     SAMPLES.put("kafka.create-topics", List.of("false", "false"));
+    SAMPLES.put("clickhouse.insert-timeout-ms", List.of("30000", "30000"));
     SAMPLES.put("kafka.topic-partitions", List.of("3", "3"));
     SAMPLES.put("clickhouse.url", List.of("https://ch.example:8443/, http://ch2:8123",
         "https://ch.example:8443,http://ch2:8123"));
@@ -118,6 +124,7 @@ class ConfigLoaderTest {
     SAMPLES.put("otlp.http.host", List.of("::1", "::1"));
     SAMPLES.put("otlp.max-request-bytes", List.of("1048576", "1048576"));
     SAMPLES.put("otlp.max-inflight-bytes", List.of("1000", "1000"));
+    SAMPLES.put("otlp.dead-letter-rejected", List.of("false", "false"));
     SAMPLES.put("otlp.max-connections", List.of("100", "100"));
     SAMPLES.put("otlp.max-header-bytes", List.of("16384", "16384"));
     SAMPLES.put("otlp.http.header-timeout-ms", List.of("2000", "2000"));
@@ -167,18 +174,19 @@ class ConfigLoaderTest {
     assertThat(ConfigLoader.effective(config)).containsExactlyEntriesOf(SPEC_DEFAULTS);
     assertThat(config.dataDir()).isEqualTo(Path.of("./data"));
     assertThat(config.kafka())
-        .isEqualTo(new LoghaulConfig.Kafka(null, 9092, List.of("logs"), "logs", "logs.dlq",
+        .isEqualTo(new LoghaulConfig.Kafka(null, 9092, null, List.of("logs"), "logs", "logs.dlq",
             "loghaul", true, 8));
     assertThat(config.kafka().embedded()).isTrue();
     assertThat(config.clickhouse())
         .isEqualTo(new LoghaulConfig.ClickHouse(null, 8123, "default", "", "default", "logs",
-            true));
+            true, null));
+    assertThat(config.clickhouse().insertTimeout(config.batch().maxBytes())).isEqualTo(Duration.ofSeconds(21));
     assertThat(config.clickhouse().managed()).isTrue();
     assertThat(config.batch()).isEqualTo(new LoghaulConfig.Batch(100_000, 16_777_216, 1000));
     assertThat(config.schema()).isEqualTo(SchemaLimits.defaults());
     assertThat(config.otlp())
         .isEqualTo(new LoghaulConfig.Otlp("0.0.0.0", 4317, "0.0.0.0", 4318, 16_777_216, 67_108_864,
-            ListenerLimits.DEFAULTS));
+            ListenerLimits.DEFAULTS, true));
     assertThat(config.adminPort()).isEqualTo(9464);
     assertThat(config.tracing()).isEqualTo(new LoghaulConfig.Tracing(null, 1.0));
   }
@@ -451,7 +459,33 @@ class ConfigLoaderTest {
   void rejectsTwoListenersOnOnePort() {
     assertThatThrownBy(() -> load(List.of("--otlp.http.port=4317"), Map.of()))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("otlp.http.port: 4317 (expected: a port not already used by otlp.grpc.port)");
+        .hasMessage("otlp.http.port: 4317 (expected: a port not already used by otlp.grpc.port,"
+            + " whose default is 4317)");
+  }
+
+  @Test
+  void aPortClashNamesTheKeyTheUserSetNotTheOneLeftAtItsDefault() {
+    assertThatThrownBy(() -> load(List.of("--otlp.http.port=9464"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("otlp.http.port: 9464 (expected: a port not already used by admin.port,"
+            + " whose default is 9464)");
+    assertThatThrownBy(() -> load(List.of("--otlp.grpc.port=7000", "--admin.port=7000"), Map.of()))
+        .hasMessage("admin.port: 7000 (expected: a port not already used by otlp.grpc.port,"
+            + " also set to 7000)");
+  }
+
+  @Test
+  void theEmbeddedControllerPortIsTheClientPortPlusOneUnlessSetAndMustNotClash() throws Exception {
+    assertThat(load(List.of(), Map.of()).kafka().embeddedControllerPort()).isEqualTo(9093);
+    assertThat(load(List.of("--kafka.embedded.port=19092"), Map.of()).kafka().embeddedControllerPort())
+        .isEqualTo(19093);
+    assertThat(load(List.of("--kafka.embedded.controller-port=29000"), Map.of()).kafka()
+        .embeddedControllerPort()).isEqualTo(29000);
+    assertThatThrownBy(() -> load(List.of("--kafka.embedded.port=9463"), Map.of()))
+        .hasMessage("kafka.embedded.controller-port: 9464 (expected: a port not already used by"
+            + " admin.port, whose default is 9464)");
+    assertThatThrownBy(() -> load(List.of("--kafka.embedded.port=65535"), Map.of()))
+        .hasMessageStartingWith("kafka.embedded.controller-port: (unset: kafka.embedded.port + 1 = 65536)");
   }
 
   @Test
@@ -544,7 +578,7 @@ class ConfigLoaderTest {
 
     assertThat(line).doesNotContain("\n")
         .startsWith("data.dir=./data, embedded.allowed=true, kafka.bootstrap=(unset), "
-            + "kafka.embedded.port=9092, "
+            + "kafka.embedded.port=9092, kafka.embedded.controller-port=(unset), "
             + "kafka.topics=a,b, ")
         .endsWith("tracing.otlp-endpoint=(unset), tracing.sample-ratio=1.0");
   }
@@ -561,5 +595,20 @@ class ConfigLoaderTest {
           + " +" + Pattern.quote(e.getValue()) + " ");
     }
     assertThat(usage).contains("LOGHAUL_<KEY>", "--config=FILE");
+  }
+
+  @Test
+  void theInsertTimeoutDefaultsToFiveSecondsPlusOnePerMibOfBatchAndTheKeyWins() throws Exception {
+    assertThat(insertTimeout("--batch.max-bytes=1048576")).isEqualTo(Duration.ofSeconds(6));
+    assertThat(insertTimeout("--batch.max-bytes=1048577")).as("rounded up to whole MiB").isEqualTo(Duration.ofSeconds(7));
+    assertThat(insertTimeout("--batch.max-bytes=67108864")).isEqualTo(Duration.ofSeconds(69));
+    assertThat(insertTimeout("--clickhouse.insert-timeout-ms=2500")).isEqualTo(Duration.ofMillis(2500));
+    assertThatThrownBy(() -> ConfigLoader.load(List.of("--clickhouse.insert-timeout-ms=0"), Map.of()))
+        .hasMessageContaining("clickhouse.insert-timeout-ms");
+  }
+
+  private static Duration insertTimeout(String flag) throws Exception {
+    LoghaulConfig config = ConfigLoader.load(List.of(flag), Map.of());
+    return config.clickhouse().insertTimeout(config.batch().maxBytes());
   }
 }

@@ -153,6 +153,18 @@ class DlqReplayTest {
   }
 
   @Test
+  void skipsRejectedOtlpRecordsEvenWithTo() throws Exception {
+    // letters of rejected OTLP records: source partition -1, the transport as source "topic"
+    letter(0, "field_overflow", valid(1), 1000, DlqHeaders.SOURCE_PARTITION, "-1");
+    letter(0, "field_overflow", valid(2), 1000);
+
+    DlqReplay.Result r = run("--to=logs");
+
+    assertThat(r.byType().get("field_overflow").skipped).isEqualTo(1);
+    assertThat(producedValues()).containsExactly(valid(2));
+  }
+
+  @Test
   void sendsToTheTopicOfToWhenGiven() throws Exception {
     letter(0, "field_overflow", valid(1), 1000);
 

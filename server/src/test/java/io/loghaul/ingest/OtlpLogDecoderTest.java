@@ -190,7 +190,7 @@ class OtlpLogDecoderTest {
     assertThat(attributeOf(str("plain \"text\""))).isEqualTo("plain \"text\"");
     assertThat(attributeOf(AnyValue.newBuilder().setIntValue(Long.MIN_VALUE).build())).isEqualTo("-9223372036854775808");
     assertThat(attributeOf(AnyValue.newBuilder().setIntValue(0).build())).isEqualTo("0");
-    assertThat(attributeOf(AnyValue.newBuilder().setDoubleValue(1e300).build())).isEqualTo("1.0E300");
+    assertThat(attributeOf(AnyValue.newBuilder().setDoubleValue(1e300).build())).isEqualTo("1e300");
     assertThat(attributeOf(AnyValue.newBuilder().setDoubleValue(Double.POSITIVE_INFINITY).build())).isEqualTo("Infinity");
     assertThat(attributeOf(AnyValue.newBuilder().setBoolValue(false).build())).isEqualTo("false");
     assertThat(attributeOf(AnyValue.newBuilder().setBytesValue(ByteString.copyFrom(new byte[] {(byte) 0xFB, (byte) 0xFF})).build()))
@@ -286,6 +286,68 @@ class OtlpLogDecoderTest {
     assertThat(entry.serviceName()).isEqualTo("checkout");
     assertThat(attributes()).containsExactly(Map.entry("user", "u1"), Map.entry("resource.host.name", "web-1"),
         Map.entry("resource.pid", "42"), Map.entry("scope.name", "io.app.Payments"), Map.entry("scope.version", "1.2"));
+  }
+
+  @Test
+  void storesEveryScopeAttributeAsScopeDotKey() {
+    // the OTLP specification's example scope attribute, and values of other types
+    InstrumentationScope scope = InstrumentationScope.newBuilder().setName("io.app.Payments")
+        .addAttributes(kv("my.scope.attribute", str("some scope attribute")))
+        .addAttributes(kv("count", AnyValue.newBuilder().setIntValue(3).build()))
+        .addAttributes(kv("unset", AnyValue.getDefaultInstance()))
+        .build();
+
+    assertThat(map(resource(kv("service.name", str("checkout"))), scope, record().build()))
+        .isEqualTo(Accepted.INSTANCE);
+
+    assertThat(attributes()).containsExactly(Map.entry("scope.name", "io.app.Payments"),
+        Map.entry("scope.my.scope.attribute", "some scope attribute"), Map.entry("scope.count", "3"));
+  }
+
+  @Test
+  void aScopeAttributeNamedLikeTheScopeNameIsADuplicate() {
+    InstrumentationScope scope = InstrumentationScope.newBuilder().setName("lib")
+        .addAttributes(kv("name", str("other"))).build();
+
+    assertThat(map(resource(), scope, record().build()))
+        .isEqualTo(new Rejected(ErrorType.DUPLICATE_FIELD, "/attributes/scope.name", "attribute key appears twice"));
+  }
+
+  @Test
+  void rendersEveryNonStringKindAsValidJson() throws Exception {
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    // top level: numbers are JSON numbers; a value whose JSON form is a string is stored as that
+    // string's text, as a string attribute is
+    assertThat(attributeOf(AnyValue.newBuilder().setDoubleValue(1e-300).build())).isEqualTo("1e-300");
+    assertThat(attributeOf(AnyValue.newBuilder().setDoubleValue(-1.5e20).build())).isEqualTo("-1.5e20");
+    assertThat(attributeOf(AnyValue.newBuilder().setDoubleValue(1.5e-7).build())).isEqualTo("1.5e-7");
+    assertThat(attributeOf(AnyValue.newBuilder().setDoubleValue(0.25).build())).isEqualTo("0.25");
+    assertThat(json.readTree("1e-300").doubleValue()).isEqualTo(1e-300);
+    assertThat(attributeOf(AnyValue.newBuilder().setDoubleValue(Double.NaN).build())).isEqualTo("NaN");
+    assertThat(attributeOf(AnyValue.newBuilder().setDoubleValue(Double.NEGATIVE_INFINITY).build()))
+        .isEqualTo("-Infinity");
+    assertThat(attributeOf(AnyValue.newBuilder().setBytesValue(ByteString.copyFrom(new byte[] {1, 2})).build()))
+        .isEqualTo("AQI=");
+
+    // inside JSON: every kind parses as strict JSON (no bare NaN, no bare base64)
+    String nested = attributeOf(AnyValue.newBuilder().setArrayValue(ArrayValue.newBuilder()
+        .addValues(AnyValue.newBuilder().setDoubleValue(1e-300))
+        .addValues(AnyValue.newBuilder().setDoubleValue(Double.NaN))
+        .addValues(AnyValue.newBuilder().setDoubleValue(Double.POSITIVE_INFINITY))
+        .addValues(AnyValue.newBuilder().setDoubleValue(Double.NEGATIVE_INFINITY))
+        .addValues(AnyValue.newBuilder().setBytesValue(ByteString.copyFrom(new byte[] {1, 2})))
+        .addValues(AnyValue.newBuilder().setDoubleValue(3.0))).build());
+    assertThat(nested).isEqualTo("[1e-300,\"NaN\",\"Infinity\",\"-Infinity\",\"AQI=\",3.0]");
+    com.fasterxml.jackson.databind.JsonNode tree = json.readTree(nested);
+    assertThat(tree.get(0).doubleValue()).isEqualTo(1e-300);
+    assertThat(tree.get(1).textValue()).isEqualTo("NaN");
+    assertThat(tree.get(4).textValue()).isEqualTo("AQI=");
+
+    // a body of each kind: the same text
+    map(record().setBody(AnyValue.newBuilder().setDoubleValue(1e-300)).build());
+    assertThat(entry.message()).isEqualTo("1e-300");
+    map(record().setBody(AnyValue.newBuilder().setBytesValue(ByteString.copyFrom(new byte[] {1, 2}))).build());
+    assertThat(entry.message()).isEqualTo("AQI=");
   }
 
   @Test

@@ -138,6 +138,17 @@ final class OtlpMappingModel {
     if (!scope.getVersion().isEmpty()) {
       attributes.add(Map.entry("scope.version", scope.getVersion()));
     }
+    for (KeyValue kv : scope.getAttributesList()) {
+      if (kv.getValue().getValueCase() == AnyValue.ValueCase.VALUE_NOT_SET) {
+        continue;
+      }
+      String key = "scope." + kv.getKey();
+      try {
+        attributes.add(Map.entry(key, text(kv.getValue(), 0)));
+      } catch (TooDeep e) {
+        return tooDeep("/attributes/" + key);
+      }
+    }
     Set<String> keys = new HashSet<>();
     for (Map.Entry<String, String> a : attributes) {
       if (!keys.add(a.getKey())) {
@@ -209,8 +220,10 @@ final class OtlpMappingModel {
         if (!Double.isFinite(d)) {
           return quote(nonFinite(d));
         }
-        // docs/otlp.md#mapping: whole numbers keep a ".0" (below 1e15, where Double.toString switches to E notation)
-        return Math.abs(d) < 1e15 && d % 1 == 0 ? (long) d + ".0" : Double.toString(d);
+        // docs/otlp.md#mapping: whole numbers keep a ".0" (below 1e15, where Double.toString switches
+        // to E notation); E notation as compact JSON: 1.0E300 → 1e300, 1.5E-7 → 1.5e-7
+        return Math.abs(d) < 1e15 && d % 1 == 0 ? (long) d + ".0"
+            : Double.toString(d).replace(".0E", "E").replace('E', 'e');
       }
       case BYTES_VALUE:
         return quote(Base64.getEncoder().encodeToString(v.getBytesValue().toByteArray()));

@@ -39,6 +39,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -210,6 +211,30 @@ class OtlpSdkInteropIT {
     assertThat(response.getPartialSuccess().getErrorMessage()).startsWith("2 of 4 log records rejected: invalid_value");
     assertThat(rows("partial", 2)).extracting(r -> r.get("message").asText()).containsExactly("ok-1", "ok-2");
     assertThat(parseErrors("invalid_value") - before).isEqualTo(2);
+
+    // both rejected records are in the dead-letter topic, each with its resource, as sent
+    List<ConsumerRecord<byte[], byte[]>> letters = servers.kafkaClient()
+        .readAll("logs.dlq", 2, Duration.ofSeconds(30)).stream()
+        .filter(r -> "otlp_grpc".equals(header(r, "loghaul.source.topic")))
+        .toList();
+    assertThat(letters).hasSize(2);
+    assertThat(letters).extracting(r -> header(r, "loghaul.error.type")).containsOnly("invalid_value");
+    assertThat(letters).extracting(r -> header(r, "loghaul.error.field"))
+        .containsExactlyInAnyOrder("/trace_id", "/level");
+    assertThat(letters).extracting(r -> header(r, "content-type")).containsOnly(
+        "application/x-protobuf; proto=opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest");
+    List<LogRecord> lettered = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> letter : letters) {
+      ExportLogsServiceRequest one = ExportLogsServiceRequest.parseFrom(letter.value());
+      assertThat(one.getResourceLogs(0).getResource()).isEqualTo(request.getResourceLogs(0).getResource());
+      lettered.addAll(one.getResourceLogs(0).getScopeLogs(0).getLogRecordsList());
+    }
+    assertThat(lettered).containsExactlyInAnyOrder(badTraceId, badSeverity);
+  }
+
+  private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+    org.apache.kafka.common.header.Header h = r.headers().lastHeader(name);
+    return h == null ? null : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private static double parseErrors(String errorType) {

@@ -4,13 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class ReadinessTest {
   private final AtomicBoolean consuming = new AtomicBoolean(true);
   private final AtomicBoolean clickhouse = new AtomicBoolean(true);
   private final AtomicBoolean kafka = new AtomicBoolean(true);
-  private final Readiness readiness = new Readiness(consuming::get, clickhouse::get, kafka::get,
+  private final AtomicInteger partitions = new AtomicInteger(3);
+  private final Readiness readiness = new Readiness(consuming::get, partitions::get, clickhouse::get, kafka::get,
       "http://ch:8123", "k:9092");
 
   @Test
@@ -25,7 +27,20 @@ class ReadinessTest {
     clickhouse.set(false);
     assertThat(readiness.notReadyReason()).isEqualTo("ClickHouse unreachable at http://ch:8123");
     consuming.set(false);
-    assertThat(readiness.notReadyReason()).isEqualTo("pipeline not consuming");
+    assertThat(readiness.notReadyReason())
+        .isEqualTo("pipeline not consuming (waiting to join the consumer group and get its partitions)");
+  }
+
+  @Test
+  void aMemberWithoutPartitionsIsReadyAndSaysSo() {
+    assertThat(readiness.readyNote()).isNull();
+    partitions.set(0);
+
+    assertThat(readiness.notReadyReason()).isNull();
+    assertThat(readiness.readyNote()).contains("no partition assigned")
+        .contains("more members than the topics have partitions");
+    consuming.set(false);
+    assertThat(readiness.readyNote()).as("only said while ready").isNull();
   }
 
   @Test

@@ -57,4 +57,46 @@ class ClickHouseOutageIT {
           .mapToLong(Long::longValue).sum() == 3L * perPhase);
     }
   }
+
+  /**
+   * A frozen clickhouse-server (SIGSTOP: connections accepted, nothing answered) makes the
+   * in-flight INSERT time out after clickhouse.insert-timeout-ms, counted as reason="timeout";
+   * after SIGCONT every record lands.
+   */
+  @Test
+  void aFrozenClickHouseCountsInsertTimeoutsAndEveryRecordLandsAfterItThaws() throws Exception {
+    String topic = KafkaTestClient.uniqueName("logs");
+    String table = KafkaTestClient.uniqueName("t");
+    int records = 2_000;
+    try (LoghaulServer loghaul = TestLoghaul.start(servers, "--kafka.topics=" + topic,
+        "--clickhouse.table=" + table, "--kafka.group=" + KafkaTestClient.uniqueName("g"),
+        "--batch.max-rows=500", "--clickhouse.insert-timeout-ms=2000")) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> loghaul.pipeline().consuming());
+      long pid = servers.clickhouse().serverPid();
+      assertThat(pid).isPositive();
+      signal("STOP", pid);
+      try {
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < records; i++) {
+          servers.kafkaClient().sendAsync(topic, null, LogRecords.realistic(now, i).getBytes(StandardCharsets.UTF_8));
+        }
+        servers.kafkaClient().flush();
+        await().atMost(Duration.ofSeconds(60)).until(() -> insertFailures(loghaul, "timeout") >= 1);
+      } finally {
+        signal("CONT", pid);
+      }
+      await().atMost(Duration.ofSeconds(120)).until(() -> Long.parseLong(servers.query(
+          "SELECT uniqExact(kafka_partition, kafka_offset) FROM " + table)) == records);
+      assertThat(insertFailures(loghaul, "unreachable")).as("a frozen server is a timeout").isZero();
+    }
+  }
+
+  private static double insertFailures(LoghaulServer loghaul, String reason) {
+    return loghaul.registry().get("clickhouse.insert.failures").tag("reason", reason).counter().count();
+  }
+
+  private static void signal(String signal, long pid) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+    assertThat(kill.waitFor()).as("kill -%s %d", signal, pid).isZero();
+  }
 }

@@ -2,10 +2,12 @@ package io.loghaul.pipeline;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetCommitCallback;
@@ -22,9 +24,17 @@ final class TestConsumer extends MockConsumer<byte[], byte[]> {
   private final Map<TopicPartition, OffsetAndMetadata> previousOwner = new HashMap<>();
   private final Map<TopicPartition, OffsetAndMetadata> latest = new HashMap<>();
   private boolean inSync;
+  /** The pipeline's rebalance listener, once it subscribed (for callbacks the mock never makes). */
+  ConsumerRebalanceListener listener;
 
   TestConsumer() {
     super(AutoOffsetResetStrategy.EARLIEST.name());
+  }
+
+  @Override
+  public synchronized void subscribe(Collection<String> topics, ConsumerRebalanceListener callback) {
+    listener = callback;
+    super.subscribe(topics, callback);
   }
 
   /** What the group had committed for {@code partition} before (e.g. a crashed owner). */

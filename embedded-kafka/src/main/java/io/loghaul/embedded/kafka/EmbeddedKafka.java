@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * A real single-node Apache Kafka 4.1 broker in KRaft mode (combined broker and controller) running
  * inside this JVM, used when {@code kafka.bootstrap} is unset (docs/configuration.md#embedded-mode) and by integration tests.
  *
- * <p>Clients connect over PLAINTEXT to {@code 127.0.0.1:port}; the controller listens on a free
- * loopback port picked at start. The data directory is formatted on first use and reused
+ * <p>Clients connect over PLAINTEXT to {@code 127.0.0.1:port}; the KRaft controller listens on
+ * {@code 127.0.0.1:controllerPort} (the server passes {@code kafka.embedded.controller-port},
+ * default client port + 1; tests may let it pick a free one). The data directory is formatted on first use and reused
  * afterwards, so topics, records and committed offsets survive {@link #stop()}/{@link #restart()}
  * and a restart of the process. Topics are never auto-created (the pipeline creates what it needs);
  * {@code message.max.bytes} keeps Kafka's default (about 1 MiB).
@@ -59,6 +60,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   private final Path dataDir;
   private final int port;
+  private final int controllerPort;
   private final Properties properties;
 
   private KafkaRaftServer server; // null while stopped
@@ -67,6 +69,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   private EmbeddedKafka(Path dataDir, int port, int controllerPort) {
     this.dataDir = dataDir;
     this.port = port;
+    this.controllerPort = controllerPort;
     this.properties = brokerProperties(dataDir.resolve("log"), port, controllerPort);
   }
 
@@ -78,12 +81,30 @@ public final class EmbeddedKafka implements AutoCloseable {
    * @throws UncheckedIOException if the data directory cannot be prepared
    */
   public static EmbeddedKafka start(Path dataDir, int port) {
+    return start(dataDir, port, -1);
+  }
+
+  /**
+   * Like {@link #start(Path, int)}, with the KRaft controller listening on {@code
+   * 127.0.0.1:controllerPort} ({@code kafka.embedded.controller-port}); -1 picks a free port.
+   *
+   * @throws IllegalStateException naming {@code kafka.embedded.controller-port} when that port is
+   *     taken
+   */
+  public static EmbeddedKafka start(Path dataDir, int port, int controllerPort) {
     requireNonNull(dataDir, "dataDir");
     if (port < 1 || port > 65535) {
       throw new IllegalArgumentException("port: " + port + " (expected: 1..65535)");
     }
+    if (controllerPort != -1 && (controllerPort < 1 || controllerPort > 65535 || controllerPort == port)) {
+      throw new IllegalArgumentException("controllerPort: " + controllerPort
+          + " (expected: 1..65535, not the client port " + port + ")");
+    }
+    if (controllerPort != -1) {
+      checkFree(controllerPort);
+    }
     Path dir = dataDir.toAbsolutePath().normalize();
-    EmbeddedKafka kafka = new EmbeddedKafka(dir, port, freePort());
+    EmbeddedKafka kafka = new EmbeddedKafka(dir, port, controllerPort == -1 ? freePort() : controllerPort);
     try {
       kafka.format();
       kafka.startServer();
@@ -278,6 +299,21 @@ public final class EmbeddedKafka implements AutoCloseable {
     Properties props = new Properties();
     props.putAll(p);
     return props;
+  }
+
+  /** Fails early, with the key to change, rather than deep inside Kafka's startup. */
+  private static void checkFree(int controllerPort) {
+    try (ServerSocket socket = new ServerSocket(controllerPort, 1, InetAddress.getByName(HOST))) {
+      socket.setReuseAddress(true);
+    } catch (IOException e) {
+      throw new IllegalStateException("kafka.embedded.controller-port: " + controllerPort
+          + " is in use on " + HOST + " (expected: a free port; unset, it is kafka.embedded.port + 1)", e);
+    }
+  }
+
+  /** The controller's port (loopback only). */
+  public int controllerPort() {
+    return controllerPort;
   }
 
   private static int freePort() {
