@@ -6,10 +6,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the server opened, closed last-opened first: the order of {@link LoghaulServer}'s
- * shutdown is the reverse of its startup. A part that fails to close is logged and the rest are
- * still closed. Thread-safe and idempotent: a second {@link #close()} (the shutdown hook racing a
- * normal stop) waits for the first and then finds nothing left.
+ * What the server opened, closed last-opened first: the order of {@link LoghaulServer}'s shutdown
+ * is the reverse of its startup. A part that fails to close is logged and the rest are still
+ * closed. Thread-safe and idempotent: a second {@link #close()} (the shutdown hook racing a normal
+ * stop) waits for the first and then finds nothing left.
  */
 final class Closer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Closer.class);

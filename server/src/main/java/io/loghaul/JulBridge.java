@@ -26,11 +26,13 @@ import org.slf4j.LoggerFactory;
  */
 final class JulBridge extends Handler {
   static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+
   /** Distinct messages remembered for throttling; beyond this the memory starts over. */
   private static final int MAX_KEYS = 1_000;
 
   private final LongSupplier nanoClock;
-  private final Map<String, long[]> seen = new ConcurrentHashMap<>(); // {last logged at, skipped since}
+  private final Map<String, long[]> seen =
+      new ConcurrentHashMap<>(); // {last logged at, skipped since}
   private final SimpleFormatter formatter = new SimpleFormatter();
 
   JulBridge(LongSupplier nanoClock) {
@@ -50,7 +52,8 @@ final class JulBridge extends Handler {
     if (record == null) {
       return;
     }
-    Logger logger = LoggerFactory.getLogger(record.getLoggerName() == null ? "jul" : record.getLoggerName());
+    Logger logger =
+        LoggerFactory.getLogger(record.getLoggerName() == null ? "jul" : record.getLoggerName());
     int level = record.getLevel().intValue();
     if (!enabled(logger, level)) {
       return;
@@ -77,8 +80,11 @@ final class JulBridge extends Handler {
       line.append(": ").append(thrown.toString().replace('\n', ' '));
     }
     if (skipped > 0) {
-      line.append(" (").append(skipped).append(" more like it in the last ")
-          .append(TimeUnit.NANOSECONDS.toSeconds(INTERVAL_NANOS)).append(" s)");
+      line.append(" (")
+          .append(skipped)
+          .append(" more like it in the last ")
+          .append(TimeUnit.NANOSECONDS.toSeconds(INTERVAL_NANOS))
+          .append(" s)");
     }
     String text = line.toString();
     if (level >= Level.SEVERE.intValue()) {

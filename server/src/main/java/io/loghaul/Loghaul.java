@@ -16,10 +16,10 @@ import sun.misc.Signal;
 
 /**
  * The command line: {@code loghaul run [--key=value ...]} runs the server until SIGTERM/SIGINT;
- * {@code loghaul dlq stats|show|replay} are the dead-letter tools ({@link DlqCommand});
- * {@code help} or no arguments print usage. (The {@code ./loghaul} launcher adds {@code test} and
- * {@code bench} and builds the jar.) Exit codes: 0 clean stop or help, 1 startup failure or a
- * failed pipeline, 2 usage or configuration error (no arguments count as a usage error).
+ * {@code loghaul dlq stats|show|replay} are the dead-letter tools ({@link DlqCommand}); {@code
+ * help} or no arguments print usage. (The {@code ./loghaul} launcher adds {@code test} and {@code
+ * bench} and builds the jar.) Exit codes: 0 clean stop or help, 1 startup failure or a failed
+ * pipeline, 2 usage or configuration error (no arguments count as a usage error).
  */
 public final class Loghaul {
   /** Created on first use, so {@code dlq} can send logging to stderr before logback starts. */
@@ -43,8 +43,13 @@ public final class Loghaul {
       if (System.getProperty(LOG_TARGET) == null) {
         System.setProperty(LOG_TARGET, "System.err");
       }
-      System.exit(DlqCommand.run(Arrays.asList(args).subList(1, args.length), System.getenv(),
-          System.out, System.err, System.console() != null));
+      System.exit(
+          DlqCommand.run(
+              Arrays.asList(args).subList(1, args.length),
+              System.getenv(),
+              System.out,
+              System.err,
+              System.console() != null));
       return;
     }
     if (!"run".equals(args[0])) {
@@ -75,9 +80,15 @@ public final class Loghaul {
   static void checkBatchesFitHeap(long maxBytes, long maxHeapBytes) throws ConfigException {
     long limit = BatchMemory.largestMaxBytes(maxHeapBytes);
     if (maxBytes > limit) {
-      throw new ConfigException("batch.max-bytes", "batch.max-bytes: " + maxBytes
-          + " (expected: at most " + limit + " with this JVM's maximum heap of "
-          + (maxHeapBytes >> 20) + " MiB; lower it, or raise -Xmx in LOGHAUL_JAVA_OPTS)");
+      throw new ConfigException(
+          "batch.max-bytes",
+          "batch.max-bytes: "
+              + maxBytes
+              + " (expected: at most "
+              + limit
+              + " with this JVM's maximum heap of "
+              + (maxHeapBytes >> 20)
+              + " MiB; lower it, or raise -Xmx in LOGHAUL_JAVA_OPTS)");
     }
   }
 
@@ -100,13 +111,18 @@ public final class Loghaul {
     for (String name : new String[] {"TERM", "INT"}) {
       Signal.handle(new Signal(name), signal -> stop.countDown());
     }
-    // a dead pipeline stops the process (exit 1): a supervisor restarts it, nothing is committed past
+    // a dead pipeline stops the process (exit 1): a supervisor restarts it, nothing is committed
+    // past
     // what ClickHouse holds, so the restart resumes where it died
     AtomicBoolean failed = new AtomicBoolean();
-    server.pipeline().failure().thenRun(() -> {
-      failed.set(true);
-      stop.countDown();
-    });
+    server
+        .pipeline()
+        .failure()
+        .thenRun(
+            () -> {
+              failed.set(true);
+              stop.countDown();
+            });
     // any other exit path (System.exit elsewhere) still flushes
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "loghaul-shutdown"));
     try {
@@ -114,15 +130,18 @@ public final class Loghaul {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    Log.log.info(failed.get() ? "Stopping because the pipeline failed"
-        : "Stopping: flushing pending batches and committing offsets");
+    Log.log.info(
+        failed.get()
+            ? "Stopping because the pipeline failed"
+            : "Stopping: flushing pending batches and committing offsets");
     server.close();
     Log.log.info("Stopped");
     return failed.get() ? 1 : 0;
   }
 
   private static void usage() {
-    System.err.println("""
+    System.err.println(
+        """
         usage: loghaul <command> [--key=value ...]
 
         commands:

@@ -72,8 +72,12 @@ public final class LoghaulServer implements AutoCloseable {
     static final Otlp DISABLED = new Otlp(null, null);
   }
 
-  private LoghaulServer(Pipeline pipeline, PrometheusMeterRegistry registry, AdminServer admin,
-      Otlp otlp, Closer closer) {
+  private LoghaulServer(
+      Pipeline pipeline,
+      PrometheusMeterRegistry registry,
+      AdminServer admin,
+      Otlp otlp,
+      Closer closer) {
     this.pipeline = pipeline;
     this.registry = registry;
     this.admin = admin;
@@ -110,10 +114,12 @@ public final class LoghaulServer implements AutoCloseable {
     if (config.portsFile() != null) {
       PortsFile.clear(config.portsFile());
     }
-    Telemetry telemetry = closer.add(
-        injected != null ? Telemetry.of(injected) : Telemetry.create(config.tracing()));
+    Telemetry telemetry =
+        closer.add(injected != null ? Telemetry.of(injected) : Telemetry.create(config.tracing()));
     if (config.tracing().otlpEndpoint() != null && injected == null) {
-      log.info("Tracing exports to {} (sample ratio {})", config.tracing().otlpEndpoint(),
+      log.info(
+          "Tracing exports to {} (sample ratio {})",
+          config.tracing().otlpEndpoint(),
           config.tracing().sampleRatio());
     }
     OpenTelemetry otel = telemetry.openTelemetry();
@@ -127,16 +133,22 @@ public final class LoghaulServer implements AutoCloseable {
     if (endpoints.size() > 1) {
       log.info("ClickHouse endpoints: {}", endpoints.urls());
     }
-    // clickhouse.insert-timeout-ms bounds every request of this client (INSERTs, DDL, the replay check)
+    // clickhouse.insert-timeout-ms bounds every request of this client (INSERTs, DDL, the replay
+    // check)
     Duration insertTimeout = ch.insertTimeout(config.batch().maxBytes());
-    ClickHouseHttpClient clickhouse = closer.add(
-        new ClickHouseHttpClient(endpoints, ch.user(), ch.password(), insertTimeout));
-    log.info("ClickHouse INSERT timeout {} ms ({})", insertTimeout.toMillis(),
-        ch.insertTimeoutSetting() != null ? "clickhouse.insert-timeout-ms"
+    ClickHouseHttpClient clickhouse =
+        closer.add(new ClickHouseHttpClient(endpoints, ch.user(), ch.password(), insertTimeout));
+    log.info(
+        "ClickHouse INSERT timeout {} ms ({})",
+        insertTimeout.toMillis(),
+        ch.insertTimeoutSetting() != null
+            ? "clickhouse.insert-timeout-ms"
             : "5 s + 1 s per MiB of batch.max-bytes; set clickhouse.insert-timeout-ms to change it");
     ClickHouseTable table =
         ClickHouseTable.ensure(clickhouse, ch.database(), ch.table(), ch.createTable());
-    log.info("ClickHouse table {} ready, column types for {}", table.qualifiedName(),
+    log.info(
+        "ClickHouse table {} ready, column types for {}",
+        table.qualifiedName(),
         table.profile().describe());
     int dlqMaxBytes = provisionTopics(config, kafkaClients);
 
@@ -146,44 +158,88 @@ public final class LoghaulServer implements AutoCloseable {
     PipelineMetrics metrics = new PipelineMetrics(registry, ch.table(), clock);
 
     LoghaulConfig.Kafka kafka = config.kafka();
-    DeadLetterPublisher deadLetters = closer.add(new DeadLetterPublisher(
-        new KafkaProducer<>(kafkaClients.dlqProducer(dlqMaxBytes)), kafka.dlqTopic(), clock,
-        letter -> metrics.deadLettered(letter.type()), letter -> metrics.deadLetterFailed(), otel));
-    BatchPool pool = BatchMemory.pool(new RowBinaryEncoder(table.profile()), config.batch().maxRows(),
-        config.batch().maxBytes(), telemetry.enabled());
-    BatchInserter inserter = closer.add(new BatchInserter(
-        clickhouse, table.insertSql(), new ClickHouseStoredRows(clickhouse, table), metrics, pool, otel));
-    Pipeline pipeline = closer.add(new Pipeline(
-        new KafkaConsumer<>(kafkaClients.pipelineConsumer(kafka.group(), config.batch().maxDelayMs())),
-        kafka.topics(),
-        new RecordDecoder(config.schema()),
-        inserter,
-        deadLetters,
-        metrics,
-        config.batch(),
-        clock,
-        NanoClock.SYSTEM));
+    DeadLetterPublisher deadLetters =
+        closer.add(
+            new DeadLetterPublisher(
+                new KafkaProducer<>(kafkaClients.dlqProducer(dlqMaxBytes)),
+                kafka.dlqTopic(),
+                clock,
+                letter -> metrics.deadLettered(letter.type()),
+                letter -> metrics.deadLetterFailed(),
+                otel));
+    BatchPool pool =
+        BatchMemory.pool(
+            new RowBinaryEncoder(table.profile()),
+            config.batch().maxRows(),
+            config.batch().maxBytes(),
+            telemetry.enabled());
+    BatchInserter inserter =
+        closer.add(
+            new BatchInserter(
+                clickhouse,
+                table.insertSql(),
+                new ClickHouseStoredRows(clickhouse, table),
+                metrics,
+                pool,
+                otel));
+    Pipeline pipeline =
+        closer.add(
+            new Pipeline(
+                new KafkaConsumer<>(
+                    kafkaClients.pipelineConsumer(kafka.group(), config.batch().maxDelayMs())),
+                kafka.topics(),
+                new RecordDecoder(config.schema()),
+                inserter,
+                deadLetters,
+                metrics,
+                config.batch(),
+                clock,
+                NanoClock.SYSTEM));
     pipeline.start();
 
     // registered after the pipeline, so closed before it
     Otlp otlp = startOtlp(config, kafkaClients, metrics, clock, otel, deadLetters, closer);
 
-    // its own short-timeout client: a readiness ping must not wait out the insert timeout; it shares
+    // its own short-timeout client: a readiness ping must not wait out the insert timeout; it
+    // shares
     // the endpoints' state, so pings also bring an endpoint marked down back into use
-    ClickHouseHttpClient pingClient = closer.add(new ClickHouseHttpClient(endpoints,
-        ch.user(), ch.password(), Duration.ofMillis(HealthProbe.DEFAULT_TIMEOUT_MILLIS)));
-    HealthProbe probe = closer.add(new HealthProbe(
-        Admin.create(kafkaClients.probeAdmin(HealthProbe.DEFAULT_TIMEOUT_MILLIS)), kafka.group(),
-        pingClient::ping, metrics));
-    Readiness readiness = Readiness.of(pipeline::consuming, pipeline::assignedPartitions, probe, clickhouseUrl,
-        kafkaClients.bootstrapServers());
+    ClickHouseHttpClient pingClient =
+        closer.add(
+            new ClickHouseHttpClient(
+                endpoints,
+                ch.user(),
+                ch.password(),
+                Duration.ofMillis(HealthProbe.DEFAULT_TIMEOUT_MILLIS)));
+    HealthProbe probe =
+        closer.add(
+            new HealthProbe(
+                Admin.create(kafkaClients.probeAdmin(HealthProbe.DEFAULT_TIMEOUT_MILLIS)),
+                kafka.group(),
+                pingClient::ping,
+                metrics));
+    Readiness readiness =
+        Readiness.of(
+            pipeline::consuming,
+            pipeline::assignedPartitions,
+            probe,
+            clickhouseUrl,
+            kafkaClients.bootstrapServers());
     readiness.register(registry);
-    AdminServer admin = closer.add(new AdminServer(config.adminHost(),
-        LoghaulConfig.bindPort(config.adminPort()), registry, readiness::notReadyReason,
-        readiness::readyNote));
-    log.info("Admin HTTP listening on {} (/metrics, /healthz, /readyz)",
+    AdminServer admin =
+        closer.add(
+            new AdminServer(
+                config.adminHost(),
+                LoghaulConfig.bindPort(config.adminPort()),
+                registry,
+                readiness::notReadyReason,
+                readiness::readyNote));
+    log.info(
+        "Admin HTTP listening on {} (/metrics, /healthz, /readyz)",
         ListenAddress.describe(config.adminHost(), admin.port()));
-    log.info("Pipeline consuming {} as group {} into {}", kafka.topics(), kafka.group(),
+    log.info(
+        "Pipeline consuming {} as group {} into {}",
+        kafka.topics(),
+        kafka.group(),
         table.qualifiedName());
     LoghaulServer server = new LoghaulServer(pipeline, registry, admin, otlp, closer);
     if (config.portsFile() != null) {
@@ -211,11 +267,16 @@ public final class LoghaulServer implements AutoCloseable {
     if (!kafka.embedded()) {
       return kafka.bootstrap();
     }
-    EmbeddedBroker broker = closer.add(
-        EmbeddedBroker.start(config.dataDir().resolve("kafka"), kafka.embeddedPort(),
-            kafka.embeddedControllerPort()));
-    log.info("Kafka (embedded) listening on {} (KRaft controller on 127.0.0.1:{})",
-        broker.bootstrapServers(), broker.controllerPort());
+    EmbeddedBroker broker =
+        closer.add(
+            EmbeddedBroker.start(
+                config.dataDir().resolve("kafka"),
+                kafka.embeddedPort(),
+                kafka.embeddedControllerPort()));
+    log.info(
+        "Kafka (embedded) listening on {} (KRaft controller on 127.0.0.1:{})",
+        broker.bootstrapServers(),
+        broker.controllerPort());
     return broker.bootstrapServers();
   }
 
@@ -225,8 +286,9 @@ public final class LoghaulServer implements AutoCloseable {
     if (!ch.managed()) {
       return ch.url();
     }
-    ManagedClickHouse server = closer.add(
-        ManagedClickHouse.start(config.dataDir().resolve("clickhouse"), ch.managedHttpPort()));
+    ManagedClickHouse server =
+        closer.add(
+            ManagedClickHouse.start(config.dataDir().resolve("clickhouse"), ch.managedHttpPort()));
     log.info("ClickHouse (managed) listening on {}", server.url());
     return server.url();
   }
@@ -239,8 +301,8 @@ public final class LoghaulServer implements AutoCloseable {
       return TopicProvisioner.unprovisionedDlqMaxBytes(config.schema().maxRecordBytes());
     }
     try (Admin admin = Admin.create(kafkaClients.admin())) {
-      return new TopicProvisioner(admin).ensure(kafka.topics(), kafka.ingestTopic(),
-          kafka.dlqTopic(), kafka.topicPartitions());
+      return new TopicProvisioner(admin)
+          .ensure(kafka.topics(), kafka.ingestTopic(), kafka.dlqTopic(), kafka.topicPartitions());
     }
   }
 
@@ -249,39 +311,72 @@ public final class LoghaulServer implements AutoCloseable {
    * (stop accepting, answer in-flight requests), then their workers, then the publisher (flush to
    * Kafka).
    */
-  private static Otlp startOtlp(LoghaulConfig config, KafkaClients kafkaClients,
-      PipelineMetrics metrics, Clock clock, OpenTelemetry openTelemetry,
-      DeadLetterPublisher deadLetters, Closer closer) throws Exception {
+  private static Otlp startOtlp(
+      LoghaulConfig config,
+      KafkaClients kafkaClients,
+      PipelineMetrics metrics,
+      Clock clock,
+      OpenTelemetry openTelemetry,
+      DeadLetterPublisher deadLetters,
+      Closer closer)
+      throws Exception {
     LoghaulConfig.Otlp otlp = config.otlp();
     if (otlp.grpcPort() == 0 && otlp.httpPort() == 0) {
       return Otlp.DISABLED;
     }
-    KafkaLogPublisher publisher = closer.add(KafkaLogPublisher.create(
-        kafkaClients.otlpProducer(otlp.maxInflightBytes(), config.schema().maxRecordBytes()),
-        config.kafka().ingestTopic(), otlp.maxInflightBytes()));
+    KafkaLogPublisher publisher =
+        closer.add(
+            KafkaLogPublisher.create(
+                kafkaClients.otlpProducer(
+                    otlp.maxInflightBytes(), config.schema().maxRecordBytes()),
+                config.kafka().ingestTopic(),
+                otlp.maxInflightBytes()));
     // rejected records: counted, reported to the client and (by default) dead-lettered
     // on a thread of their own: a request worker never waits for the DLQ producer
-    RejectedRecords rejected = !otlp.deadLetterRejected() ? RejectedRecords.NONE
-        : closer.add(new RejectedRecordsQueue(
-            (request, why, transport, receivedAt) -> deadLetters.publishRejected(request, why.type(),
-                why.field(), why.message(), transport, receivedAt),
-            RejectedRecordsQueue.DEFAULT_CAPACITY, metrics::deadLetterFailed));
-    OtlpLogsIngester ingester = new OtlpLogsIngester(config.schema(), publisher,
-        new OtlpMetrics(metrics), openTelemetry, clock, OtlpLogsIngester.DEFAULT_PUBLISH_TIMEOUT,
-        rejected);
+    RejectedRecords rejected =
+        !otlp.deadLetterRejected()
+            ? RejectedRecords.NONE
+            : closer.add(
+                new RejectedRecordsQueue(
+                    (request, why, transport, receivedAt) ->
+                        deadLetters.publishRejected(
+                            request, why.type(), why.field(), why.message(), transport, receivedAt),
+                    RejectedRecordsQueue.DEFAULT_CAPACITY,
+                    metrics::deadLetterFailed));
+    OtlpLogsIngester ingester =
+        new OtlpLogsIngester(
+            config.schema(),
+            publisher,
+            new OtlpMetrics(metrics),
+            openTelemetry,
+            clock,
+            OtlpLogsIngester.DEFAULT_PUBLISH_TIMEOUT,
+            rejected);
     RequestWorkers workers = closer.add(new RequestWorkers(0));
     OtlpGrpcService grpc = null;
     if (otlp.grpcPort() != 0) {
-      grpc = closer.add(new OtlpGrpcService(otlp.grpcHost(),
-          LoghaulConfig.bindPort(otlp.grpcPort()), otlp.maxRequestBytes(), otlp.limits(), ingester,
-          workers));
+      grpc =
+          closer.add(
+              new OtlpGrpcService(
+                  otlp.grpcHost(),
+                  LoghaulConfig.bindPort(otlp.grpcPort()),
+                  otlp.maxRequestBytes(),
+                  otlp.limits(),
+                  ingester,
+                  workers));
       grpc.start(); // logs "OTLP/gRPC listening on ..."
     }
     OtlpHttpServer http = null;
     if (otlp.httpPort() != 0) {
-      http = closer.add(new OtlpHttpServer(otlp.httpHost(),
-          LoghaulConfig.bindPort(otlp.httpPort()), otlp.maxRequestBytes(), otlp.limits(), ingester,
-          workers));
+      http =
+          closer.add(
+              new OtlpHttpServer(
+                  otlp.httpHost(),
+                  LoghaulConfig.bindPort(otlp.httpPort()),
+                  otlp.maxRequestBytes(),
+                  otlp.limits(),
+                  ingester,
+                  workers));
       http.start(); // logs "OTLP/HTTP listening on ..."
     }
     return new Otlp(grpc, http);
@@ -320,8 +415,8 @@ public final class LoghaulServer implements AutoCloseable {
   }
 
   /**
-   * Stops in reverse start order: the ports file, admin, probe, OTLP listeners (answer in-flight requests), the
-   * OTLP publisher (flush), the pipeline (flush + commit), servers last. Idempotent.
+   * Stops in reverse start order: the ports file, admin, probe, OTLP listeners (answer in-flight
+   * requests), the OTLP publisher (flush), the pipeline (flush + commit), servers last. Idempotent.
    */
   @Override
   public void close() {

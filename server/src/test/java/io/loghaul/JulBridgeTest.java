@@ -44,31 +44,42 @@ class JulBridgeTest {
 
   @Test
   void aRecordWithAnExceptionBecomesOneLineAtTheMatchingLevel() {
-    bridge.publish(record(java.util.logging.Level.WARNING, "Stream Error",
-        new IOException("Header size exceeded max allowed size (8192)")));
+    bridge.publish(
+        record(
+            java.util.logging.Level.WARNING,
+            "Stream Error",
+            new IOException("Header size exceeded max allowed size (8192)")));
 
-    assertThat(appender.list).singleElement().satisfies(e -> {
-      assertThat(e.getLevel()).isEqualTo(Level.WARN);
-      assertThat(e.getFormattedMessage())
-          .isEqualTo("Stream Error: java.io.IOException: Header size exceeded max allowed size (8192)");
-      assertThat(e.getThrowableProxy()).as("no stack trace above DEBUG").isNull();
-    });
+    assertThat(appender.list)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getLevel()).isEqualTo(Level.WARN);
+              assertThat(e.getFormattedMessage())
+                  .isEqualTo(
+                      "Stream Error: java.io.IOException: Header size exceeded max allowed size (8192)");
+              assertThat(e.getThrowableProxy()).as("no stack trace above DEBUG").isNull();
+            });
   }
 
   @Test
   void theSameMessageIsLoggedOncePerIntervalAndTheNextLineCountsTheSkippedOnes() {
     for (int i = 0; i < 5; i++) {
-      bridge.publish(record(java.util.logging.Level.WARNING, "Stream Error", new IOException("too big")));
+      bridge.publish(
+          record(java.util.logging.Level.WARNING, "Stream Error", new IOException("too big")));
       nanos.addAndGet(TimeUnit.SECONDS.toNanos(1));
     }
     bridge.publish(record(java.util.logging.Level.SEVERE, "another message", null));
     nanos.addAndGet(JulBridge.INTERVAL_NANOS);
-    bridge.publish(record(java.util.logging.Level.WARNING, "Stream Error", new IOException("too big")));
+    bridge.publish(
+        record(java.util.logging.Level.WARNING, "Stream Error", new IOException("too big")));
 
-    assertThat(appender.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly(
-        "Stream Error: java.io.IOException: too big",
-        "another message",
-        "Stream Error: java.io.IOException: too big (4 more like it in the last 10 s)");
+    assertThat(appender.list)
+        .extracting(ILoggingEvent::getFormattedMessage)
+        .containsExactly(
+            "Stream Error: java.io.IOException: too big",
+            "another message",
+            "Stream Error: java.io.IOException: too big (4 more like it in the last 10 s)");
   }
 
   @Test

@@ -11,11 +11,15 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The {@code ./loghaul} launcher as a user runs it: usage, verbs, and startup errors naming the key. */
+/**
+ * The {@code ./loghaul} launcher as a user runs it: usage, verbs, and startup errors naming the
+ * key.
+ */
 class LauncherIT {
   private record Result(int exit, String output) {}
 
-  private static Result launch(Map<String, String> env, String... args) throws IOException, InterruptedException {
+  private static Result launch(Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
     Path root = Path.of("").toAbsolutePath().getParent();
     List<String> cmd = new ArrayList<>();
     cmd.add(root.resolve("loghaul").toString());
@@ -41,8 +45,8 @@ class LauncherIT {
     assertThat(launch(Map.of()).output()).contains("dlq replay");
     Result help = launch(Map.of(), "dlq", "--help");
     assertThat(help.exit()).isZero();
-    assertThat(help.output()).contains("stats", "show", "replay", "--dry-run", "--max-replays",
-        ".dlq-replay");
+    assertThat(help.output())
+        .contains("stats", "show", "replay", "--dry-run", "--max-replays", ".dlq-replay");
     Result bad = launch(Map.of(), "dlq", "replay", "--since=yesterday");
     assertThat(bad.exit()).isEqualTo(2);
     assertThat(bad.output()).contains("--since: 'yesterday'").doesNotContain("Exception");
@@ -66,7 +70,9 @@ class LauncherIT {
   void batchesTooLargeForTheHeapStopStartupNamingTheKey() throws Exception {
     Result r = launch(Map.of("LOGHAUL_JAVA_OPTS", "-Xmx128m"), "run", "--batch.max-bytes=67108864");
     assertThat(r.exit()).isEqualTo(2);
-    assertThat(r.output()).contains("batch.max-bytes: 67108864 (expected: at most").contains("-Xmx")
+    assertThat(r.output())
+        .contains("batch.max-bytes: 67108864 (expected: at most")
+        .contains("-Xmx")
         .doesNotContain("Exception");
   }
 
@@ -88,7 +94,14 @@ class LauncherIT {
   void runHelpListsEverySettingWithItsDefault() throws Exception {
     Result r = launch(Map.of(), "run", "--help");
     assertThat(r.exit()).isZero();
-    assertThat(r.output()).contains("kafka.bootstrap", "clickhouse.url", "batch.max-rows", "100000",
-        "schema.max-record-bytes", "otlp.grpc.port", "admin.port");
+    assertThat(r.output())
+        .contains(
+            "kafka.bootstrap",
+            "clickhouse.url",
+            "batch.max-rows",
+            "100000",
+            "schema.max-record-bytes",
+            "otlp.grpc.port",
+            "admin.port");
   }
 }

@@ -22,33 +22,37 @@ import java.util.Arrays;
  * keeps it so: no cycle between packages, and each package imports only the packages below it.
  * {@code bytes} (UTF-8, varints, hex ids, little-endian access) is below everything: any package
  * may use it and it uses nothing of ours. {@code record} and {@code schema} come next: they depend
- * on nothing of ours but {@code bytes}. The root
- * package ({@code Loghaul}, {@code LoghaulServer}) wires everything and may use anything.
+ * on nothing of ours but {@code bytes}. The root package ({@code Loghaul}, {@code LoghaulServer})
+ * wires everything and may use anything.
  *
  * <p>Compile-time constants are inlined by javac, so a use of only a constant is invisible here.
  */
 @AnalyzeClasses(packages = "io.loghaul", importOptions = ImportOption.DoNotIncludeTests.class)
 class PackageDependenciesTest {
   @ArchTest
-  static final ArchRule noPackageCycles = slices().matching("io.loghaul.(*)..").should().beFreeOfCycles();
+  static final ArchRule noPackageCycles =
+      slices().matching("io.loghaul.(*)..").should().beFreeOfCycles();
 
   @ArchTest
-  static final ArchRule bytesDependsOnNothingOfOurs = classes().that().resideInAPackage("io.loghaul.bytes..")
-      .should().onlyDependOnClassesThat(not(resideInAPackage("io.loghaul..")).or(resideInAPackage("io.loghaul.bytes..")));
+  static final ArchRule bytesDependsOnNothingOfOurs =
+      classes()
+          .that()
+          .resideInAPackage("io.loghaul.bytes..")
+          .should()
+          .onlyDependOnClassesThat(
+              not(resideInAPackage("io.loghaul..")).or(resideInAPackage("io.loghaul.bytes..")));
 
-  @ArchTest
-  static final ArchRule recordDependsOnNothingOfOurs = only("record");
+  @ArchTest static final ArchRule recordDependsOnNothingOfOurs = only("record");
 
-  @ArchTest
-  static final ArchRule schemaDependsOnNothingOfOurs = only("schema");
+  @ArchTest static final ArchRule schemaDependsOnNothingOfOurs = only("schema");
 
-  @ArchTest
-  static final ArchRule ingestUsesSchemaAndRecord = only("ingest", "schema", "record");
+  @ArchTest static final ArchRule ingestUsesSchemaAndRecord = only("ingest", "schema", "record");
 
-  @ArchTest
-  static final ArchRule dlqUsesSchemaAndRecord = only("dlq", "schema", "record");
+  @ArchTest static final ArchRule dlqUsesSchemaAndRecord = only("dlq", "schema", "record");
 
-  /** It knows rows and whether ClickHouse took them; dead letters and offsets are not its business. */
+  /**
+   * It knows rows and whether ClickHouse took them; dead letters and offsets are not its business.
+   */
   @ArchTest
   static final ArchRule clickhouseUsesSchemaAndRecord = only("clickhouse", "schema", "record");
 
@@ -56,12 +60,18 @@ class PackageDependenciesTest {
   static final ArchRule pipelineUsesTheStagesBelowIt =
       only("pipeline", "schema", "record", "dlq", "clickhouse", "metrics", "config");
 
-  /** The pipeline sees ClickHouse only as a sink of rows, so it can be tested with an in-memory one. */
+  /**
+   * The pipeline sees ClickHouse only as a sink of rows, so it can be tested with an in-memory one.
+   */
   @ArchTest
-  static final ArchRule pipelineSeesClickHouseOnlyAsARowSink = noClasses()
-      .that().resideInAPackage("io.loghaul.pipeline..")
-      .should().dependOnClassesThat(resideInAPackage("io.loghaul.clickhouse..")
-          .and(not(belongToAnyOf(RowSink.class, RowBatch.class, RefusedRow.class))));
+  static final ArchRule pipelineSeesClickHouseOnlyAsARowSink =
+      noClasses()
+          .that()
+          .resideInAPackage("io.loghaul.pipeline..")
+          .should()
+          .dependOnClassesThat(
+              resideInAPackage("io.loghaul.clickhouse..")
+                  .and(not(belongToAnyOf(RowSink.class, RowBatch.class, RefusedRow.class))));
 
   /** Meters and the admin endpoint; they implement the stages' observer interfaces. */
   @ArchTest
@@ -69,11 +79,9 @@ class PackageDependenciesTest {
       only("metrics", "schema", "record", "config", "ingest", "clickhouse");
 
   /** Typed configuration; {@code ingest.ListenerLimits} is the listeners' own limits type. */
-  @ArchTest
-  static final ArchRule configUsesSchemaOnly = only("config", "schema", "ingest");
+  @ArchTest static final ArchRule configUsesSchemaOnly = only("config", "schema", "ingest");
 
-  @ArchTest
-  static final ArchRule embeddedServersUseNothingOfOurs = only("embedded");
+  @ArchTest static final ArchRule embeddedServersUseNothingOfOurs = only("embedded");
 
   /**
    * The operator's DLQ tools sit beside the server, not in the data flow: they read configuration,
@@ -86,20 +94,28 @@ class PackageDependenciesTest {
       only("dlqtools", "config", "kafka", "pipeline", "dlq", "schema", "record");
 
   @ArchTest
-  static final ArchRule onlyTheCommandLineUsesTheDlqTools = noClasses()
-      .that().resideOutsideOfPackages("io.loghaul", "io.loghaul.dlqtools..")
-      .should().dependOnClassesThat(resideInAPackage("io.loghaul.dlqtools.."));
+  static final ArchRule onlyTheCommandLineUsesTheDlqTools =
+      noClasses()
+          .that()
+          .resideOutsideOfPackages("io.loghaul", "io.loghaul.dlqtools..")
+          .should()
+          .dependOnClassesThat(resideInAPackage("io.loghaul.dlqtools.."));
 
   /**
    * Classes of {@code io.loghaul.<pkg>} depend, among loghaul's classes, only on their own package,
    * {@code bytes} and {@code allowed}.
    */
   private static ArchRule only(String pkg, String... allowed) {
-    String[] packages = Arrays.stream(allowed).map(p -> "io.loghaul." + p + "..").toArray(String[]::new);
-    return classes().that().resideInAPackage("io.loghaul." + pkg + "..")
-        .should().onlyDependOnClassesThat(not(resideInAPackage("io.loghaul.."))
-            .or(resideInAPackage("io.loghaul." + pkg + ".."))
-            .or(resideInAPackage("io.loghaul.bytes.."))
-            .or(resideInAnyPackage(packages)));
+    String[] packages =
+        Arrays.stream(allowed).map(p -> "io.loghaul." + p + "..").toArray(String[]::new);
+    return classes()
+        .that()
+        .resideInAPackage("io.loghaul." + pkg + "..")
+        .should()
+        .onlyDependOnClassesThat(
+            not(resideInAPackage("io.loghaul.."))
+                .or(resideInAPackage("io.loghaul." + pkg + ".."))
+                .or(resideInAPackage("io.loghaul.bytes.."))
+                .or(resideInAnyPackage(packages)));
   }
 }

@@ -21,7 +21,8 @@ class PortsFileTest {
     ports.put("admin.port", 40002);
 
     try (PortsFile written = PortsFile.write(file, ports)) {
-      assertThat(Files.readString(file, UTF_8)).isEqualTo("otlp.grpc.port=40001\nadmin.port=40002\n");
+      assertThat(Files.readString(file, UTF_8))
+          .isEqualTo("otlp.grpc.port=40001\nadmin.port=40002\n");
       assertThat(dir.resolve("run")).isDirectoryNotContaining("glob:**.tmp");
     }
     assertThat(file).doesNotExist();

@@ -18,8 +18,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Compression of one INSERT body: a RowBinary batch of {@value #ROWS} realistic rows (about
- * 2.5 MB), in ClickHouse's native LZ4 blocks with CityHash128 checksums ({@link NativeCompression},
+ * Compression of one INSERT body: a RowBinary batch of {@value #ROWS} realistic rows (about 2.5
+ * MB), in ClickHouse's native LZ4 blocks with CityHash128 checksums ({@link NativeCompression},
  * what loghaul sends) against gzip level 1 (the HTTP {@code Content-Encoding} alternative, the
  * baseline). One operation = one row's share of the batch, so ns/op compares with the other
  * benchmarks; the results table also gives the compression ratio.
@@ -47,8 +47,12 @@ public class CompressionBenchmark {
       parser.parse(v, 0, v.length, now, entry);
       encoder.encode(entry, topic, 0, i, batch);
     }
-    dst = new byte[Math.max(NativeCompression.maxCompressedLength(batch.size()), batch.size() * 2 + 1024)];
-    System.out.printf("%nbatch: %d bytes; lz4 native: %d bytes; gzip-1: %d bytes%n",
+    dst =
+        new byte
+            [Math.max(
+                NativeCompression.maxCompressedLength(batch.size()), batch.size() * 2 + 1024)];
+    System.out.printf(
+        "%nbatch: %d bytes; lz4 native: %d bytes; gzip-1: %d bytes%n",
         batch.size(), lz4Native(), gzip1());
   }
 

@@ -17,8 +17,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * RowBinary encoding of one parsed {@link LogEntry} into a reused {@link RowBuffer} (reset every
- * 16 MiB, as a batch would be), for both table profiles. One operation = one row.
+ * RowBinary encoding of one parsed {@link LogEntry} into a reused {@link RowBuffer} (reset every 16
+ * MiB, as a batch would be), for both table profiles. One operation = one row.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)

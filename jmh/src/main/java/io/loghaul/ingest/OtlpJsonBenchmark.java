@@ -28,10 +28,10 @@ import org.openjdk.jmh.annotations.State;
 /**
  * OTLP/JSON request body → serialized {@code ExportLogsServiceRequest}, what the HTTP receiver does
  * before {@link OtlpLogDecoder} sees the bytes: {@link OtlpJsonTranscoder} (streaming) against the
- * path it replaced (baseline): Gson tree, hex ids rewritten to base64, protobuf's {@code JsonFormat}
- * parser, {@code toByteArray()}. A request of {@value #RECORDS_PER_REQUEST} records as an SDK sends
- * them (string body, trace context, three attributes, 64-bit integers as strings), bodies of
- * {@code bytesPerRecord}. One operation = one record.
+ * path it replaced (baseline): Gson tree, hex ids rewritten to base64, protobuf's {@code
+ * JsonFormat} parser, {@code toByteArray()}. A request of {@value #RECORDS_PER_REQUEST} records as
+ * an SDK sends them (string body, trace context, three attributes, 64-bit integers as strings),
+ * bodies of {@code bytesPerRecord}. One operation = one record.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -50,8 +50,12 @@ public class OtlpJsonBenchmark {
 
   @Setup
   public void setUp() throws Exception {
-    ExportLogsServiceRequest request = OtlpRequests.build(7, RECORDS_PER_REQUEST, RECORDS_PER_REQUEST * bytesPerRecord,
-        System.currentTimeMillis() * 1_000_000L);
+    ExportLogsServiceRequest request =
+        OtlpRequests.build(
+            7,
+            RECORDS_PER_REQUEST,
+            RECORDS_PER_REQUEST * bytesPerRecord,
+            System.currentTimeMillis() * 1_000_000L);
     json = otlpJson(request).getBytes(StandardCharsets.UTF_8);
     ExportLogsServiceRequest viaTranscoder = ExportLogsServiceRequest.parseFrom(transcode());
     ExportLogsServiceRequest viaGson = ExportLogsServiceRequest.parseFrom(gsonJsonFormat());
@@ -77,8 +81,13 @@ public class OtlpJsonBenchmark {
           for (String key : new String[] {"traceId", "spanId"}) {
             JsonElement id = record.getAsJsonObject().get(key);
             if (id != null) {
-              record.getAsJsonObject().add(key, new JsonPrimitive(
-                  Base64.getEncoder().encodeToString(HexFormat.of().parseHex(id.getAsString()))));
+              record
+                  .getAsJsonObject()
+                  .add(
+                      key,
+                      new JsonPrimitive(
+                          Base64.getEncoder()
+                              .encodeToString(HexFormat.of().parseHex(id.getAsString()))));
             }
           }
         }
@@ -95,13 +104,20 @@ public class OtlpJsonBenchmark {
   }
 
   /** The OTLP/JSON an SDK sends: JsonFormat's output with hex ids and enums as numbers. */
-  private static String otlpJson(ExportLogsServiceRequest request) throws InvalidProtocolBufferException {
-    String printed = JsonFormat.printer().omittingInsignificantWhitespace().printingEnumsAsInts().print(request);
+  private static String otlpJson(ExportLogsServiceRequest request)
+      throws InvalidProtocolBufferException {
+    String printed =
+        JsonFormat.printer().omittingInsignificantWhitespace().printingEnumsAsInts().print(request);
     Matcher m = ID.matcher(printed);
     StringBuilder sb = new StringBuilder();
     while (m.find()) {
-      m.appendReplacement(sb, "\"" + m.group(1) + "\":\"" + HexFormat.of().formatHex(Base64.getDecoder().decode(
-          m.group(2))) + "\"");
+      m.appendReplacement(
+          sb,
+          "\""
+              + m.group(1)
+              + "\":\""
+              + HexFormat.of().formatHex(Base64.getDecoder().decode(m.group(2)))
+              + "\"");
     }
     m.appendTail(sb);
     return sb.toString();

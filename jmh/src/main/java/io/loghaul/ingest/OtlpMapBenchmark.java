@@ -44,14 +44,21 @@ public class OtlpMapBenchmark {
   public void setUp(Blackhole bh) throws InvalidProtocolBufferException {
     blackhole = bh;
     nowMillis = System.currentTimeMillis();
-    manyRecordsRequest = OtlpRequests.build(7, RECORDS_PER_REQUEST, RECORDS_PER_REQUEST * BYTES_PER_RECORD,
-        nowMillis * 1_000_000L).toByteArray();
-    oneRecordRequest = OtlpRequests.build(7, 1, BYTES_PER_RECORD, nowMillis * 1_000_000L).toByteArray();
-    OtlpLogDecoder.RecordSink check = (ParseResult result, LogEntry e) -> {
-      if (!(result instanceof Accepted)) {
-        throw new IllegalStateException("generated OTLP record rejected: " + result);
-      }
-    };
+    manyRecordsRequest =
+        OtlpRequests.build(
+                7,
+                RECORDS_PER_REQUEST,
+                RECORDS_PER_REQUEST * BYTES_PER_RECORD,
+                nowMillis * 1_000_000L)
+            .toByteArray();
+    oneRecordRequest =
+        OtlpRequests.build(7, 1, BYTES_PER_RECORD, nowMillis * 1_000_000L).toByteArray();
+    OtlpLogDecoder.RecordSink check =
+        (ParseResult result, LogEntry e) -> {
+          if (!(result instanceof Accepted)) {
+            throw new IllegalStateException("generated OTLP record rejected: " + result);
+          }
+        };
     decoder.decode(manyRecordsRequest, 0, manyRecordsRequest.length, 0, nowMillis, entry, check);
     decoder.decode(oneRecordRequest, 0, oneRecordRequest.length, 0, nowMillis, entry, check);
   }
@@ -68,7 +75,8 @@ public class OtlpMapBenchmark {
   }
 
   @Benchmark
-  public ExportLogsServiceRequest protobufJavaParseOneRecordRequest() throws InvalidProtocolBufferException {
+  public ExportLogsServiceRequest protobufJavaParseOneRecordRequest()
+      throws InvalidProtocolBufferException {
     return ExportLogsServiceRequest.parseFrom(oneRecordRequest);
   }
 

@@ -39,13 +39,14 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 public final class JmhSuite {
   /** Benchmark method → the baseline method of the same class it is compared with. */
-  static final Map<String, String> BASELINES = Map.of(
-      "strictParse", "jacksonDatabind",
-      "decodeAndEncode", "jacksonBaseline",
-      "decodeAndMap", "protobufJavaParse",
-      "decodeAndMapOneRecordRequest", "protobufJavaParseOneRecordRequest",
-      "transcode", "gsonJsonFormat",
-      "lz4Native", "gzip1");
+  static final Map<String, String> BASELINES =
+      Map.of(
+          "strictParse", "jacksonDatabind",
+          "decodeAndEncode", "jacksonBaseline",
+          "decodeAndMap", "protobufJavaParse",
+          "decodeAndMapOneRecordRequest", "protobufJavaParseOneRecordRequest",
+          "transcode", "gsonJsonFormat",
+          "lz4Native", "gzip1");
 
   private JmhSuite() {}
 
@@ -59,32 +60,43 @@ public final class JmhSuite {
       } else if (a.startsWith("--out=")) {
         out = Path.of(a.substring("--out=".length()));
       } else if (a.startsWith("-")) {
-        System.err.println("bench jmh: unknown option " + a + " (expected: --quick, --out=DIR, benchmark regexps)");
+        System.err.println(
+            "bench jmh: unknown option "
+                + a
+                + " (expected: --quick, --out=DIR, benchmark regexps)");
         System.exit(2);
       } else {
         includes.add(a);
       }
     }
     if (out == null) {
-      out = Path.of("bench-results", "jmh-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+      out =
+          Path.of(
+              "bench-results",
+              "jmh-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     }
     Files.createDirectories(out);
     Path json = out.resolve("jmh.json");
 
-    ChainedOptionsBuilder opts = new OptionsBuilder()
-        .forks(1)
-        .threads(1)
-        .addProfiler(GCProfiler.class)
-        .shouldDoGC(true)
-        .resultFormat(ResultFormatType.JSON)
-        .result(json.toString())
-        .jvmArgsAppend("-Xms1g", "-Xmx1g");
+    ChainedOptionsBuilder opts =
+        new OptionsBuilder()
+            .forks(1)
+            .threads(1)
+            .addProfiler(GCProfiler.class)
+            .shouldDoGC(true)
+            .resultFormat(ResultFormatType.JSON)
+            .result(json.toString())
+            .jvmArgsAppend("-Xms1g", "-Xmx1g");
     if (quick) {
-      opts.warmupIterations(2).warmupTime(TimeValue.seconds(1))
-          .measurementIterations(3).measurementTime(TimeValue.seconds(1));
+      opts.warmupIterations(2)
+          .warmupTime(TimeValue.seconds(1))
+          .measurementIterations(3)
+          .measurementTime(TimeValue.seconds(1));
     } else {
-      opts.warmupIterations(4).warmupTime(TimeValue.seconds(2))
-          .measurementIterations(5).measurementTime(TimeValue.seconds(3));
+      opts.warmupIterations(4)
+          .warmupTime(TimeValue.seconds(2))
+          .measurementIterations(5)
+          .measurementTime(TimeValue.seconds(3));
     }
     if (includes.isEmpty()) {
       opts.include("io\\.loghaul\\..*Benchmark.*");
@@ -96,15 +108,20 @@ public final class JmhSuite {
     Map<String, Object> machine = Machine.describe();
     String table = table(rows(results), machine, quick);
     Files.writeString(out.resolve("results.md"), table);
-    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+    new ObjectMapper()
+        .enable(SerializationFeature.INDENT_OUTPUT)
         .writeValue(out.resolve("machine.json").toFile(), machine);
     System.out.println();
     System.out.println(table);
     System.out.println("JMH JSON: " + json + "; table: " + out.resolve("results.md"));
   }
 
-  /** One measured benchmark: name = Class.method, params as text, records/s, B/record (NaN if unknown). */
-  record Row(String benchmark, String params, double opsPerSecond, double opsError, double bytesPerOp) {
+  /**
+   * One measured benchmark: name = Class.method, params as text, records/s, B/record (NaN if
+   * unknown).
+   */
+  record Row(
+      String benchmark, String params, double opsPerSecond, double opsError, double bytesPerOp) {
     String className() {
       return benchmark.substring(0, benchmark.lastIndexOf('.'));
     }
@@ -133,8 +150,13 @@ public final class JmhSuite {
       if (alloc == null) {
         alloc = rr.getSecondaryResults().get("gc.alloc.rate.norm");
       }
-      rows.add(new Row(name, String.join(" ", params), ops, primary.getScoreError(),
-          alloc == null ? Double.NaN : alloc.getScore()));
+      rows.add(
+          new Row(
+              name,
+              String.join(" ", params),
+              ops,
+              primary.getScoreError(),
+              alloc == null ? Double.NaN : alloc.getScore()));
     }
     return rows;
   }
@@ -143,9 +165,14 @@ public final class JmhSuite {
   static String table(List<Row> rows, Map<String, Object> machine, boolean quick) {
     StringBuilder sb = new StringBuilder("# loghaul JMH results\n\n");
     sb.append("Machine: ").append(Machine.oneLine(machine)).append("  \n");
-    sb.append("Mode: ").append(quick ? "--quick (2×1 s warmup, 3×1 s measurement; rough)" : "full (4×2 s warmup, 5×3 s measurement)")
+    sb.append("Mode: ")
+        .append(
+            quick
+                ? "--quick (2×1 s warmup, 3×1 s measurement; rough)"
+                : "full (4×2 s warmup, 5×3 s measurement)")
         .append(", 1 fork, 1 thread, -prof gc. One op = one record.\n\n");
-    sb.append("| benchmark | params | records/s (1 core) | ± | ns/record | B allocated/record | vs baseline |\n");
+    sb.append(
+        "| benchmark | params | records/s (1 core) | ± | ns/record | B allocated/record | vs baseline |\n");
     sb.append("|---|---|---:|---:|---:|---:|---|\n");
     Map<String, Row> byKey = new LinkedHashMap<>();
     for (Row r : rows) {
@@ -157,12 +184,23 @@ public final class JmhSuite {
       if (baseline != null) {
         Row b = byKey.get(r.className() + "." + baseline + "|" + r.params());
         if (b != null && b.opsPerSecond() > 0) {
-          ratio = String.format(Locale.ROOT, "%.2f× %s", r.opsPerSecond() / b.opsPerSecond(), baseline);
+          ratio =
+              String.format(Locale.ROOT, "%.2f× %s", r.opsPerSecond() / b.opsPerSecond(), baseline);
         }
       }
-      sb.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %,.0f | %.1f | %s | %s |%n",
-          r.benchmark(), r.params(), r.opsPerSecond(), r.opsError(), TimeUnit.SECONDS.toNanos(1) / r.opsPerSecond(),
-          Double.isNaN(r.bytesPerOp()) ? "?" : String.format(Locale.ROOT, "%.1f", r.bytesPerOp()), ratio));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %s | %,.0f | %,.0f | %.1f | %s | %s |%n",
+              r.benchmark(),
+              r.params(),
+              r.opsPerSecond(),
+              r.opsError(),
+              TimeUnit.SECONDS.toNanos(1) / r.opsPerSecond(),
+              Double.isNaN(r.bytesPerOp())
+                  ? "?"
+                  : String.format(Locale.ROOT, "%.1f", r.bytesPerOp()),
+              ratio));
     }
     return sb.toString();
   }

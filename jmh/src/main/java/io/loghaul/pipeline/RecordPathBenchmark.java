@@ -29,8 +29,8 @@ import org.openjdk.jmh.annotations.State;
 /**
  * The whole per-record path of the pipeline: the bytes of a Kafka record value (JSON, or the
  * protobuf written by OTLP ingest) → {@link RecordDecoder} → {@link RowBinaryEncoder} into the
- * batch buffer. The baseline does the same with Jackson databind and {@code String.getBytes}.
- * One operation = one record; the realistic 150 B–2 KB mix.
+ * batch buffer. The baseline does the same with Jackson databind and {@code String.getBytes}. One
+ * operation = one record; the realistic 150 B–2 KB mix.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -66,7 +66,8 @@ public class RecordPathBenchmark {
     }
     headers = new RecordHeaders();
     if ("protobuf".equals(format)) {
-      headers.add(RecordContract.CONTENT_TYPE, RecordContract.PROTOBUF.getBytes(StandardCharsets.US_ASCII));
+      headers.add(
+          RecordContract.CONTENT_TYPE, RecordContract.PROTOBUF.getBytes(StandardCharsets.US_ASCII));
     }
   }
 
@@ -94,8 +95,10 @@ public class RecordPathBenchmark {
     if (e == null) {
       return -1;
     }
-    long millis = e.timestamp instanceof Number n ? n.longValue()
-        : OffsetDateTime.parse((String) e.timestamp).toInstant().toEpochMilli();
+    long millis =
+        e.timestamp instanceof Number n
+            ? n.longValue()
+            : OffsetDateTime.parse((String) e.timestamp).toInstant().toEpochMilli();
     buffer.writeUInt32LE(millis / 1000);
     buffer.writeUInt64LE(millis * 1_000_000L);
     string(e.serviceName);

@@ -15,21 +15,35 @@ import java.util.Map;
  * id or size limits, no RFC 3339 parsing; a fair baseline would only get slower. Thread-safe.
  */
 public final class JacksonBaseline {
-  static final ObjectMapper MAPPER = new ObjectMapper()
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+  static final ObjectMapper MAPPER =
+      new ObjectMapper()
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   private JacksonBaseline() {}
 
   /** The record as Jackson sees it. */
   public static final class Entry {
-    @JsonProperty("timestamp") public Object timestamp;
-    @JsonProperty("service_name") public String serviceName;
-    @JsonProperty("level") public Object level;
-    @JsonProperty("message") public String message;
-    @JsonProperty("trace_id") public String traceId;
-    @JsonProperty("span_id") public String spanId;
-    @JsonProperty("attributes") public Map<String, Object> attributes;
+    @JsonProperty("timestamp")
+    public Object timestamp;
+
+    @JsonProperty("service_name")
+    public String serviceName;
+
+    @JsonProperty("level")
+    public Object level;
+
+    @JsonProperty("message")
+    public String message;
+
+    @JsonProperty("trace_id")
+    public String traceId;
+
+    @JsonProperty("span_id")
+    public String spanId;
+
+    @JsonProperty("attributes")
+    public Map<String, Object> attributes;
   }
 
   /** Parses and checks presence and level; returns the entry, or null when it is rejected. */

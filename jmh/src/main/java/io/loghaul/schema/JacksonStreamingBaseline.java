@@ -18,19 +18,19 @@ import java.nio.charset.StandardCharsets;
  * shared factory with {@code STRICT_DUPLICATE_DETECTION} (duplicate keys at every level) and a
  * nesting limit of {@code schema.max-depth} below the attributes object; the top level must be an
  * object with only the schema's fields; required fields present and not null; the timestamp an
- * integer in the window (epoch ms) or an RFC 3339 string in it (read with loghaul's {@code Rfc3339},
- * so the date library is not what is measured); level a name in any case or a severity number
- * 1..24; service name non-empty; service name, message, attribute key and value within their UTF-8
- * byte limits; ids of 32/16 hex digits, not all zero, kept lower-cased; at most {@code
+ * integer in the window (epoch ms) or an RFC 3339 string in it (read with loghaul's {@code
+ * Rfc3339}, so the date library is not what is measured); level a name in any case or a severity
+ * number 1..24; service name non-empty; service name, message, attribute key and value within their
+ * UTF-8 byte limits; ids of 32/16 hex digits, not all zero, kept lower-cased; at most {@code
  * max-attributes} attributes with non-empty keys; a string attribute value kept as its text, a
  * number as its literal, anything else re-serialized as compact JSON by a {@link JsonGenerator}.
  *
  * <p>What Jackson does not do that loghaul's parser does: strict UTF-8 (Jackson 2.18 decodes
  * overlong forms, encoded surrogates and sequences above U+10FFFF without complaint), the order of
  * defects (docs/record-schema.md#precedence) and their messages (a rejection here is {@code null}),
- * positions of syntax errors in bytes. The values land in Java {@link String}s of a
- * reused {@link Entry}, as a Jackson user would hold them, not in a byte arena. Not thread-safe:
- * one instance per thread.
+ * positions of syntax errors in bytes. The values land in Java {@link String}s of a reused {@link
+ * Entry}, as a Jackson user would hold them, not in a byte arena. Not thread-safe: one instance per
+ * thread.
  */
 public final class JacksonStreamingBaseline {
   private static final int MAX_ATTRIBUTES_IN_ENTRY = 256;
@@ -62,11 +62,13 @@ public final class JacksonStreamingBaseline {
     this.limits = limits;
     this.maxAgeMillis = limits.maxAgeSeconds() * 1000;
     this.maxFutureMillis = limits.maxFutureSeconds() * 1000;
-    this.factory = JsonFactory.builder()
-        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-        // the record object and the attributes object sit above an attribute value
-        .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(limits.maxDepth() + 2).build())
-        .build();
+    this.factory =
+        JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            // the record object and the attributes object sit above an attribute value
+            .streamReadConstraints(
+                StreamReadConstraints.builder().maxNestingDepth(limits.maxDepth() + 2).build())
+            .build();
   }
 
   /** Parses and checks {@code value}; returns the entry, or {@code null} when it is rejected. */
@@ -76,7 +78,9 @@ public final class JacksonStreamingBaseline {
     }
     try (JsonParser p = factory.createParser(value)) {
       Entry e = entry;
-      if (p.nextToken() != JsonToken.START_OBJECT || !fields(p, e, nowMillis) || p.nextToken() != null) {
+      if (p.nextToken() != JsonToken.START_OBJECT
+          || !fields(p, e, nowMillis)
+          || p.nextToken() != null) {
         return null;
       }
       return e;
@@ -158,12 +162,17 @@ public final class JacksonStreamingBaseline {
         }
       }
     }
-    return t == JsonToken.END_OBJECT && hasTimestamp && e.serviceName != null && e.level != null && e.message != null;
+    return t == JsonToken.END_OBJECT
+        && hasTimestamp
+        && e.serviceName != null
+        && e.level != null
+        && e.message != null;
   }
 
   private static boolean isField(String name) {
     return switch (name) {
-      case "timestamp", "service_name", "level", "message", "trace_id", "span_id", "attributes" -> true;
+      case "timestamp", "service_name", "level", "message", "trace_id", "span_id", "attributes" ->
+          true;
       default -> false;
     };
   }
@@ -173,7 +182,8 @@ public final class JacksonStreamingBaseline {
     long low = nowMillis - maxAgeMillis;
     long high = nowMillis + maxFutureMillis;
     if (v == JsonToken.VALUE_NUMBER_INT) {
-      if (p.getNumberType() != JsonParser.NumberType.INT && p.getNumberType() != JsonParser.NumberType.LONG) {
+      if (p.getNumberType() != JsonParser.NumberType.INT
+          && p.getNumberType() != JsonParser.NumberType.LONG) {
         return Long.MIN_VALUE;
       }
       long millis = p.getLongValue();
@@ -183,7 +193,8 @@ public final class JacksonStreamingBaseline {
       int n = ascii(p);
       long nanos = n < 0 ? Rfc3339.MALFORMED : Rfc3339.parseEpochNanos(scratch, 0, n);
       return nanos != Rfc3339.MALFORMED && nanos >= low * 1_000_000L && nanos <= high * 1_000_000L
-          ? nanos : Long.MIN_VALUE;
+          ? nanos
+          : Long.MIN_VALUE;
     }
     return Long.MIN_VALUE;
   }
@@ -240,17 +251,20 @@ public final class JacksonStreamingBaseline {
     while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
       String key = p.currentName();
       int i = e.attributeCount;
-      if (i == limits.maxAttributes() || i == MAX_ATTRIBUTES_IN_ENTRY || key.isEmpty()
+      if (i == limits.maxAttributes()
+          || i == MAX_ATTRIBUTES_IN_ENTRY
+          || key.isEmpty()
           || utf8Length(key) > limits.maxAttributeKeyBytes()) {
         return false;
       }
-      String value = switch (p.nextToken()) {
-        case VALUE_STRING, VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> p.getText();
-        case VALUE_TRUE -> "true";
-        case VALUE_FALSE -> "false";
-        case VALUE_NULL -> "null";
-        default -> compactJson(p);
-      };
+      String value =
+          switch (p.nextToken()) {
+            case VALUE_STRING, VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> p.getText();
+            case VALUE_TRUE -> "true";
+            case VALUE_FALSE -> "false";
+            case VALUE_NULL -> "null";
+            default -> compactJson(p);
+          };
       if (utf8Length(value) > limits.maxAttributeValueBytes()) {
         return false;
       }

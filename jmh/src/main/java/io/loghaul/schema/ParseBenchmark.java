@@ -33,7 +33,8 @@ public class ParseBenchmark {
   private long nowMillis;
   private final LogEntry entry = new LogEntry();
   private final LogEntryParser parser = new LogEntryParser(SchemaLimits.defaults());
-  private final JacksonStreamingBaseline streaming = new JacksonStreamingBaseline(SchemaLimits.defaults());
+  private final JacksonStreamingBaseline streaming =
+      new JacksonStreamingBaseline(SchemaLimits.defaults());
 
   @Setup
   public void setUp() {
@@ -41,8 +42,10 @@ public class ParseBenchmark {
     values = generate(records, nowMillis);
     for (byte[] v : values) {
       if (!(parser.parse(v, 0, v.length, nowMillis, entry) instanceof Accepted)
-          || JacksonBaseline.parse(v) == null || streaming.parse(v, nowMillis) == null) {
-        throw new IllegalStateException("generated record rejected: " + new String(v, StandardCharsets.UTF_8));
+          || JacksonBaseline.parse(v) == null
+          || streaming.parse(v, nowMillis) == null) {
+        throw new IllegalStateException(
+            "generated record rejected: " + new String(v, StandardCharsets.UTF_8));
       }
     }
   }
@@ -51,11 +54,14 @@ public class ParseBenchmark {
     LogRecordGenerator g = new LogRecordGenerator(42, nowMillis, true);
     byte[][] out = new byte[RECORDS][];
     for (int i = 0; i < RECORDS; i++) {
-      out[i] = switch (kind) {
-        case "small" -> g.ofSize(220);
-        case "mixed" -> g.next();
-        default -> throw new IllegalArgumentException("records: " + kind + " (expected: small or mixed)");
-      };
+      out[i] =
+          switch (kind) {
+            case "small" -> g.ofSize(220);
+            case "mixed" -> g.next();
+            default ->
+                throw new IllegalArgumentException(
+                    "records: " + kind + " (expected: small or mixed)");
+          };
     }
     return out;
   }

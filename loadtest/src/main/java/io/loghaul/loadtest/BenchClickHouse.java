@@ -8,7 +8,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -16,12 +15,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * A {@code clickhouse-server} child process for {@code bench compare}: like loghaul's managed
  * server (HTTP on a free port, loopback only, data in a scratch directory) but with the default
- * profile tuned for the Kafka table engine, whose background consumers read their settings from
- * it: {@code input_format_skip_unknown_fields=1} (so JSONEachRow skips {@code attributes}, which
- * 18.16 cannot read into a column), {@code input_format_allow_errors_ratio} (so malformed rows are
- * skipped instead of stalling the consumer forever), and {@code stream_flush_interval_ms}.
- * Started here rather than by {@code ManagedClickHouse} so its pid is ours to sample.
- * Not thread-safe; {@link #close()} stops it (SIGTERM, then SIGKILL after 30 s).
+ * profile tuned for the Kafka table engine, whose background consumers read their settings from it:
+ * {@code input_format_skip_unknown_fields=1} (so JSONEachRow skips {@code attributes}, which 18.16
+ * cannot read into a column), {@code input_format_allow_errors_ratio} (so malformed rows are
+ * skipped instead of stalling the consumer forever), and {@code stream_flush_interval_ms}. Started
+ * here rather than by {@code ManagedClickHouse} so its pid is ours to sample. Not thread-safe;
+ * {@link #close()} stops it (SIGTERM, then SIGKILL after 30 s).
  */
 final class BenchClickHouse implements AutoCloseable {
   private final Process process;
@@ -45,21 +44,26 @@ final class BenchClickHouse implements AutoCloseable {
     Files.writeString(dir.resolve("config.xml"), configXml(dir, port));
     List<String> cmd = new ArrayList<>(command());
     cmd.add("--config-file=" + dir.resolve("config.xml"));
-    Process p = new ProcessBuilder(cmd).directory(dir.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(dir.resolve("log/stdout.log").toFile())
-        .start();
+    Process p =
+        new ProcessBuilder(cmd)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("log/stdout.log").toFile())
+            .start();
     BenchClickHouse ch = new BenchClickHouse(p, port);
     HttpClient http = HttpClient.newHttpClient();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (true) {
       if (!p.isAlive()) {
         ch.close();
-        throw new IllegalStateException("clickhouse-server exited during startup; see " + dir.resolve("log"));
+        throw new IllegalStateException(
+            "clickhouse-server exited during startup; see " + dir.resolve("log"));
       }
       try {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(ch.url() + "/ping")).build(),
-            HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(URI.create(ch.url() + "/ping")).build(),
+                HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() == 200) {
           return ch;
         }
@@ -68,7 +72,8 @@ final class BenchClickHouse implements AutoCloseable {
       }
       if (System.nanoTime() > deadline) {
         ch.close();
-        throw new IllegalStateException("clickhouse-server did not answer /ping within 60 s; see " + dir.resolve("log"));
+        throw new IllegalStateException(
+            "clickhouse-server did not answer /ping within 60 s; see " + dir.resolve("log"));
       }
       Thread.sleep(100);
     }
@@ -109,26 +114,42 @@ final class BenchClickHouse implements AutoCloseable {
     if (Files.isExecutable(Path.of("/usr/bin/clickhouse"))) {
       return List.of("/usr/bin/clickhouse", "server");
     }
-    throw new UncheckedIOException(new IOException(
-        "no clickhouse-server binary found; install it with 'apt-get install -y clickhouse-server'"));
+    throw new UncheckedIOException(
+        new IOException(
+            "no clickhouse-server binary found; install it with 'apt-get install -y clickhouse-server'"));
   }
 
   /** The server's config; every path in it absolute, whatever {@code dir} is. */
   static String configXml(Path relativeOrAbsolute, int port) {
     Path dir = relativeOrAbsolute.toAbsolutePath().normalize();
     return "<?xml version=\"1.0\"?>\n<yandex>\n"
-        + "  <logger><level>warning</level><log>" + dir.resolve("log/server.log") + "</log>"
-        + "<errorlog>" + dir.resolve("log/server.err.log") + "</errorlog><console>0</console></logger>\n"
-        + "  <http_port>" + port + "</http_port>\n"
+        + "  <logger><level>warning</level><log>"
+        + dir.resolve("log/server.log")
+        + "</log>"
+        + "<errorlog>"
+        + dir.resolve("log/server.err.log")
+        + "</errorlog><console>0</console></logger>\n"
+        + "  <http_port>"
+        + port
+        + "</http_port>\n"
         + "  <listen_host>127.0.0.1</listen_host>\n"
-        + "  <path>" + dir.resolve("data") + "/</path>\n"
-        + "  <tmp_path>" + dir.resolve("tmp") + "/</tmp_path>\n"
-        + "  <user_files_path>" + dir.resolve("user_files") + "/</user_files_path>\n"
-        + "  <users_config>" + dir.resolve("users.xml") + "</users_config>\n"
+        + "  <path>"
+        + dir.resolve("data")
+        + "/</path>\n"
+        + "  <tmp_path>"
+        + dir.resolve("tmp")
+        + "/</tmp_path>\n"
+        + "  <user_files_path>"
+        + dir.resolve("user_files")
+        + "/</user_files_path>\n"
+        + "  <users_config>"
+        + dir.resolve("users.xml")
+        + "</users_config>\n"
         + "  <default_profile>default</default_profile>\n"
         + "  <default_database>default</default_database>\n"
         + "  <mark_cache_size>268435456</mark_cache_size>\n"
-        // every part written and merged, so a run can report how much of the server's CPU went to merges
+        // every part written and merged, so a run can report how much of the server's CPU went to
+        // merges
         + "  <part_log><database>system</database><table>part_log</table>"
         + "<flush_interval_milliseconds>1000</flush_interval_milliseconds></part_log>\n"
         + "</yandex>\n";
@@ -159,6 +180,7 @@ final class BenchClickHouse implements AutoCloseable {
             <result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time>
           </interval></default></quotas>
         </yandex>
-        """.formatted(flushIntervalMs);
+        """
+        .formatted(flushIntervalMs);
   }
 }

@@ -59,7 +59,9 @@ final class BenchFiles {
     return false;
   }
 
-  /** Deletes {@code dir} if it exists and is empty (a result folder a failed run left nothing in). */
+  /**
+   * Deletes {@code dir} if it exists and is empty (a result folder a failed run left nothing in).
+   */
   static void deleteIfEmpty(Path dir) throws IOException {
     if (Files.isDirectory(dir)) {
       try (Stream<Path> entries = Files.list(dir)) {

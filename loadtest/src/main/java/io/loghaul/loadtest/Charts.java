@@ -14,8 +14,8 @@ import java.util.Locale;
 import javax.imageio.ImageIO;
 
 /**
- * PNG charts drawn with Java2D in headless mode, so the bench commands need nothing beyond the
- * JDK: grouped bar charts (compare) and latency-by-percentile plots (otlp). Stateless.
+ * PNG charts drawn with Java2D in headless mode, so the bench commands need nothing beyond the JDK:
+ * grouped bar charts (compare) and latency-by-percentile plots (otlp). Stateless.
  */
 public final class Charts {
   private static final int WIDTH = 900;
@@ -70,8 +70,8 @@ public final class Charts {
   public record Series(String name, double[] percentiles, double[] millis) {}
 
   /**
-   * Plots latency against percentile on the usual log scale of "nines" (x = -log10(1 - p/100)),
-   * so P50, P90, P99, P99.9 and P99.99 are evenly spaced.
+   * Plots latency against percentile on the usual log scale of "nines" (x = -log10(1 - p/100)), so
+   * P50, P90, P99, P99.9 and P99.99 are evenly spaced.
    */
   public static void percentiles(String title, List<Series> series, Path file) {
     BufferedImage img = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
@@ -110,7 +110,8 @@ public final class Charts {
       int px = -1;
       int py = -1;
       for (int i = 0; i < s.percentiles().length; i++) {
-        double nines = Math.min(maxNines, -Math.log10(Math.max(1e-9, 1 - s.percentiles()[i] / 100)));
+        double nines =
+            Math.min(maxNines, -Math.log10(Math.max(1e-9, 1 - s.percentiles()[i] / 100)));
         int x = x0 + (int) (w * nines / maxNines);
         int y = y0 - (int) (h * s.millis()[i] / maxMs);
         if (px >= 0) {
@@ -127,7 +128,8 @@ public final class Charts {
   private static Graphics2D canvas(BufferedImage img, String title) {
     Graphics2D g = img.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setRenderingHint(
+        RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, img.getWidth(), img.getHeight());
     g.setColor(Color.BLACK);

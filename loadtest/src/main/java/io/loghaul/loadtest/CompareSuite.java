@@ -41,21 +41,33 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * once, then ingests that topic into a fresh ClickHouse table twice, one system after the other:
  * ClickHouse's own Kafka table engine with a materialized view (several settings tried, the best
  * reported), then loghaul as a child process. For each: wall time until every row is visible and
- * the consumer group has committed the end of the topic, CPU-seconds of the processes involved
- * (the Kafka broker, in this JVM, excluded), rows landed and what happened to the bad records.
- * Writes summary.json, summary.md and compare.png into --out.
+ * the consumer group has committed the end of the topic, CPU-seconds of the processes involved (the
+ * Kafka broker, in this JVM, excluded), rows landed and what happened to the bad records. Writes
+ * summary.json, summary.md and compare.png into --out.
  */
 final class CompareSuite {
-  static final Set<String> OPTIONS = Set.of(
-      "records", "bad-ratio", "out", "partitions", "server-jar", "loghaul-jvm-opts", "timeout", "engine-configs",
-      "flush-interval-ms", "loghaul-configs");
+  static final Set<String> OPTIONS =
+      Set.of(
+          "records",
+          "bad-ratio",
+          "out",
+          "partitions",
+          "server-jar",
+          "loghaul-jvm-opts",
+          "timeout",
+          "engine-configs",
+          "flush-interval-ms",
+          "loghaul-configs");
   static final String TOPIC = "bench";
+
   /**
-   * loghaul's trials: the defaults of docs/configuration.md#keys. Larger batches were tried (250,000 rows / 64 MiB: fewer
-   * ClickHouse parts and merges) and were slower end to end — each INSERT takes long enough that
-   * the next batch fills and the consumer pauses — so they are not tried by default.
+   * loghaul's trials: the defaults of docs/configuration.md#keys. Larger batches were tried
+   * (250,000 rows / 64 MiB: fewer ClickHouse parts and merges) and were slower end to end — each
+   * INSERT takes long enough that the next batch fills and the consumer pauses — so they are not
+   * tried by default.
    */
   static final String DEFAULT_LOGHAUL_CONFIGS = "default";
+
   static final int TOO_LARGE_BYTES = 70_000;
   static final String LEVEL_ENUM =
       "Enum8('TRACE' = 1, 'DEBUG' = 2, 'INFO' = 3, 'WARN' = 4, 'ERROR' = 5, 'FATAL' = 6)";
@@ -77,12 +89,16 @@ final class CompareSuite {
     }
     this.records = o.positiveLong("records", 0);
     this.badRatio = o.ratio("bad-ratio", 0);
-    this.out = Path.of(o.string("out", Summary.defaultOut("compare").toString())).toAbsolutePath().normalize();
+    this.out =
+        Path.of(o.string("out", Summary.defaultOut("compare").toString()))
+            .toAbsolutePath()
+            .normalize();
     this.partitions = o.positiveInt("partitions", 4);
     this.serverJar = Path.of(o.string("server-jar", "server/target/loghaul-server.jar"));
     this.jvmOpts = o.string("loghaul-jvm-opts", "-Xms1g -Xmx1g");
     this.timeout = o.duration("timeout", Duration.ofSeconds(120 + records / 5_000));
-    this.engineConfigs = parseEngineConfigs(o.string("engine-configs", "1x65536,2x65536,2x1048576"));
+    this.engineConfigs =
+        parseEngineConfigs(o.string("engine-configs", "1x65536,2x65536,2x1048576"));
     this.flushIntervalMs = o.positiveLong("flush-interval-ms", 1000);
     this.loghaulConfigs = parseLoghaulConfigs(o.string("loghaul-configs", DEFAULT_LOGHAUL_CONFIGS));
   }
@@ -97,11 +113,14 @@ final class CompareSuite {
       String args = part.trim();
       if (args.equals("default")) {
         list.add("");
-      } else if (!args.isEmpty() && Arrays.stream(args.split("\\s+")).allMatch(a -> a.matches("--[a-z.-]+=\\S+"))) {
+      } else if (!args.isEmpty()
+          && Arrays.stream(args.split("\\s+")).allMatch(a -> a.matches("--[a-z.-]+=\\S+"))) {
         list.add(args);
       } else {
-        throw new IllegalArgumentException("compare: --loghaul-configs: " + s
-            + " (expected: ';'-separated trials, each 'default' or --key=value settings)");
+        throw new IllegalArgumentException(
+            "compare: --loghaul-configs: "
+                + s
+                + " (expected: ';'-separated trials, each 'default' or --key=value settings)");
       }
     }
     return list;
@@ -122,8 +141,10 @@ final class CompareSuite {
       } catch (RuntimeException e) {
         // reported below
       }
-      throw new IllegalArgumentException("compare: --engine-configs: " + s
-          + " (expected: CONSUMERSxBLOCK_SIZE pairs, e.g. 1x65536,2x1048576)");
+      throw new IllegalArgumentException(
+          "compare: --engine-configs: "
+              + s
+              + " (expected: CONSUMERSxBLOCK_SIZE pairs, e.g. 1x65536,2x1048576)");
     }
     return list;
   }
@@ -135,36 +156,63 @@ final class CompareSuite {
 
   void run() throws Exception {
     if (!Files.isRegularFile(serverJar)) {
-      throw new IllegalStateException("loghaul server jar not found at " + serverJar + " (build it, or pass --server-jar)");
+      throw new IllegalStateException(
+          "loghaul server jar not found at " + serverJar + " (build it, or pass --server-jar)");
     }
     Files.createDirectories(out);
     Path work = out.resolve("work");
     deleteTree(work);
     Map<String, Object> machine = Machine.describe();
-    System.out.println("compare: " + records + " records + " + badRecords() + " bad; machine: " + Machine.oneLine(machine));
+    System.out.println(
+        "compare: "
+            + records
+            + " records + "
+            + badRecords()
+            + " bad; machine: "
+            + Machine.oneLine(machine));
     try (EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("kafka"), FreePorts.freePort());
-        BenchClickHouse ch = BenchClickHouse.start(work.resolve("clickhouse"), FreePorts.freePort(), flushIntervalMs);
-        ClickHouseHttpClient client = new ClickHouseHttpClient(ch.url(), "default", "", Duration.ofSeconds(60));
-        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-      admin.createTopics(List.of(new NewTopic(TOPIC, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        BenchClickHouse ch =
+            BenchClickHouse.start(
+                work.resolve("clickhouse"), FreePorts.freePort(), flushIntervalMs);
+        ClickHouseHttpClient client =
+            new ClickHouseHttpClient(ch.url(), "default", "", Duration.ofSeconds(60));
+        Admin admin =
+            Admin.create(
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+      admin
+          .createTopics(List.of(new NewTopic(TOPIC, partitions, (short) 1)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
       long loadStart = System.nanoTime();
       produce(kafka.bootstrapServers());
-      System.out.printf(Locale.ROOT, "loaded %d records into %s (%d partitions) in %.1f s%n",
-          records + badRecords(), TOPIC, partitions, (System.nanoTime() - loadStart) / 1e9);
+      System.out.printf(
+          Locale.ROOT,
+          "loaded %d records into %s (%d partitions) in %.1f s%n",
+          records + badRecords(),
+          TOPIC,
+          partitions,
+          (System.nanoTime() - loadStart) / 1e9);
       Map<TopicPartition, Long> ends = endOffsets(admin, TOPIC);
 
       List<Map<String, Object>> trials = new ArrayList<>();
       for (int i = 0; i < engineConfigs.size(); i++) {
-        trials.add(runEngine(i, engineConfigs.get(i), kafka.bootstrapServers(), admin, client, ch, ends));
+        trials.add(
+            runEngine(i, engineConfigs.get(i), kafka.bootstrapServers(), admin, client, ch, ends));
       }
-      Map<String, Object> bestEngine = trials.stream()
-          .max(Comparator.comparingDouble(t -> (double) t.get("records_per_s"))).orElseThrow();
+      Map<String, Object> bestEngine =
+          trials.stream()
+              .max(Comparator.comparingDouble(t -> (double) t.get("records_per_s")))
+              .orElseThrow();
       List<Map<String, Object>> loghaulTrials = new ArrayList<>();
       for (int i = 0; i < loghaulConfigs.size(); i++) {
-        loghaulTrials.add(runLoghaul(i, loghaulConfigs.get(i), kafka.bootstrapServers(), admin, client, ch, ends, work));
+        loghaulTrials.add(
+            runLoghaul(
+                i, loghaulConfigs.get(i), kafka.bootstrapServers(), admin, client, ch, ends, work));
       }
-      Map<String, Object> loghaul = loghaulTrials.stream()
-          .max(Comparator.comparingDouble(t -> (double) t.get("records_per_s"))).orElseThrow();
+      Map<String, Object> loghaul =
+          loghaulTrials.stream()
+              .max(Comparator.comparingDouble(t -> (double) t.get("records_per_s")))
+              .orElseThrow();
 
       Map<String, Object> json = new LinkedHashMap<>();
       json.put("machine", machine);
@@ -173,13 +221,27 @@ final class CompareSuite {
       json.put("loghaul_details", loghaul);
       json.put("loghaul_trials", loghaulTrials);
       Summary.write(out, json, markdown(machine, loghaul, bestEngine, trials, loghaulTrials));
-      Charts.bars("loghaul vs ClickHouse Kafka engine, " + records + " records (" + Machine.oneLine(machine)
-              .split(",")[0] + ")",
+      Charts.bars(
+          "loghaul vs ClickHouse Kafka engine, "
+              + records
+              + " records ("
+              + Machine.oneLine(machine).split(",")[0]
+              + ")",
           List.of(
-              new Charts.Panel("throughput", "records/s", List.of("loghaul", "kafka engine"),
-                  List.of((double) loghaul.get("records_per_s"), (double) bestEngine.get("records_per_s"))),
-              new Charts.Panel("CPU per record", "µs", List.of("loghaul", "kafka engine"),
-                  List.of((double) loghaul.get("cpu_us_per_record"), (double) bestEngine.get("cpu_us_per_record")))),
+              new Charts.Panel(
+                  "throughput",
+                  "records/s",
+                  List.of("loghaul", "kafka engine"),
+                  List.of(
+                      (double) loghaul.get("records_per_s"),
+                      (double) bestEngine.get("records_per_s"))),
+              new Charts.Panel(
+                  "CPU per record",
+                  "µs",
+                  List.of("loghaul", "kafka engine"),
+                  List.of(
+                      (double) loghaul.get("cpu_us_per_record"),
+                      (double) bestEngine.get("cpu_us_per_record")))),
           out.resolve("compare.png"));
       System.out.println(Files.readString(out.resolve("summary.md")));
       System.out.println("results in " + out);
@@ -197,13 +259,20 @@ final class CompareSuite {
    */
   private <E extends Throwable> E failed(E e, Path work) {
     try {
-      deleteTree(work.resolve("kafka")); // the broker's segments are *.log files too: data, not logs
+      deleteTree(
+          work.resolve("kafka")); // the broker's segments are *.log files too: data, not logs
       boolean kept = BenchFiles.keepOnlyLogs(work);
       BenchFiles.deleteIfEmpty(out);
       if (Files.isDirectory(out)) {
         System.err.println("compare failed: " + e.getMessage());
-        System.err.println("logs kept in " + out + (kept ? " (clickhouse-server: "
-            + work.resolve("clickhouse/log") + ", loghaul: loghaul-N.log)" : ""));
+        System.err.println(
+            "logs kept in "
+                + out
+                + (kept
+                    ? " (clickhouse-server: "
+                        + work.resolve("clickhouse/log")
+                        + ", loghaul: loghaul-N.log)"
+                    : ""));
       }
     } catch (IOException cleanup) {
       e.addSuppressed(cleanup);
@@ -213,8 +282,16 @@ final class CompareSuite {
 
   private static Map<String, Object> row(Map<String, Object> r) {
     Map<String, Object> m = new LinkedHashMap<>();
-    for (String k : List.of("system", "records", "records_landed", "seconds", "records_per_s", "cpu_seconds",
-        "cpu_us_per_record", "bad_records_handled")) {
+    for (String k :
+        List.of(
+            "system",
+            "records",
+            "records_landed",
+            "seconds",
+            "records_per_s",
+            "cpu_seconds",
+            "cpu_us_per_record",
+            "bad_records_handled")) {
       m.put(k, r.get(k));
     }
     return m;
@@ -247,13 +324,15 @@ final class CompareSuite {
           good++;
         }
         CompletableFuture<Void> f = new CompletableFuture<>();
-        p.send(new ProducerRecord<>(TOPIC, (int) (i % partitions), null, value), (md, e) -> {
-          if (e != null) {
-            f.completeExceptionally(e);
-          } else {
-            f.complete(null);
-          }
-        });
+        p.send(
+            new ProducerRecord<>(TOPIC, (int) (i % partitions), null, value),
+            (md, e) -> {
+              if (e != null) {
+                f.completeExceptionally(e);
+              } else {
+                f.complete(null);
+              }
+            });
         last = f;
       }
       p.flush();
@@ -261,35 +340,66 @@ final class CompareSuite {
     }
   }
 
-  private Map<String, Object> runEngine(int trial, int[] config, String bootstrap, Admin admin,
-      ClickHouseHttpClient client, BenchClickHouse ch, Map<TopicPartition, Long> ends) throws Exception {
+  private Map<String, Object> runEngine(
+      int trial,
+      int[] config,
+      String bootstrap,
+      Admin admin,
+      ClickHouseHttpClient client,
+      BenchClickHouse ch,
+      Map<TopicPartition, Long> ends)
+      throws Exception {
     String target = "engine_logs_" + trial;
     String queue = "engine_queue_" + trial;
     String view = "engine_mv_" + trial;
     String group = "clickhouse-engine-" + trial;
-    client.query(ClickHouseTable.of("default", target, ServerProfile.LEGACY).createTableSql(ServerProfile.LEGACY));
+    client.query(
+        ClickHouseTable.of("default", target, ServerProfile.LEGACY)
+            .createTableSql(ServerProfile.LEGACY));
     // a new group would start at the end of the topic: point it at the start first
     Map<TopicPartition, OffsetAndMetadata> earliest = new HashMap<>();
     ends.keySet().forEach(tp -> earliest.put(tp, new OffsetAndMetadata(0)));
     admin.alterConsumerGroupOffsets(group, earliest).all().get(30, TimeUnit.SECONDS);
-    client.query("CREATE TABLE default." + queue + " (timestamp UInt64, service_name String, level String,"
-        + " message String, trace_id String, span_id String) ENGINE = Kafka SETTINGS"
-        + " kafka_broker_list = '" + bootstrap + "', kafka_topic_list = '" + TOPIC + "',"
-        + " kafka_group_name = '" + group + "', kafka_format = 'JSONEachRow', kafka_row_delimiter = '\\n',"
-        + " kafka_num_consumers = " + config[0] + ", kafka_max_block_size = " + config[1]);
+    client.query(
+        "CREATE TABLE default."
+            + queue
+            + " (timestamp UInt64, service_name String, level String,"
+            + " message String, trace_id String, span_id String) ENGINE = Kafka SETTINGS"
+            + " kafka_broker_list = '"
+            + bootstrap
+            + "', kafka_topic_list = '"
+            + TOPIC
+            + "',"
+            + " kafka_group_name = '"
+            + group
+            + "', kafka_format = 'JSONEachRow', kafka_row_delimiter = '\\n',"
+            + " kafka_num_consumers = "
+            + config[0]
+            + ", kafka_max_block_size = "
+            + config[1]);
     double cpu0 = ProcStat.cpuSeconds(ch.pid());
     Bystanders bystanders = Bystanders.start();
     long t0 = System.nanoTime();
     // attaching the view starts consumption
-    client.query("CREATE MATERIALIZED VIEW default." + view + " TO default." + target + " AS SELECT"
-        // the alias "timestamp" shadows the source column everywhere in 18.16 (subqueries and
-        // chained views do not work on a Kafka source), so timestamp_ns is only second-precise
-        + " toDateTime(intDiv(timestamp, 1000), 'UTC') AS timestamp, toUInt64(timestamp) * 1000000000 AS timestamp_ns,"
-        + " service_name, CAST(if(has(['TRACE','DEBUG','INFO','WARN','ERROR','FATAL'], upper(level)),"
-        + " upper(level), 'INFO') AS " + LEVEL_ENUM + ") AS level, message, trace_id, span_id,"
-        + " emptyArrayString() AS `attributes.key`, emptyArrayString() AS `attributes.value`,"
-        + " '" + TOPIC + "' AS kafka_topic, toUInt32(0) AS kafka_partition, toUInt64(0) AS kafka_offset"
-        + " FROM default." + queue);
+    client.query(
+        "CREATE MATERIALIZED VIEW default."
+            + view
+            + " TO default."
+            + target
+            + " AS SELECT"
+            // the alias "timestamp" shadows the source column everywhere in 18.16 (subqueries and
+            // chained views do not work on a Kafka source), so timestamp_ns is only second-precise
+            + " toDateTime(intDiv(timestamp, 1000), 'UTC') AS timestamp, toUInt64(timestamp) * 1000000000 AS timestamp_ns,"
+            + " service_name, CAST(if(has(['TRACE','DEBUG','INFO','WARN','ERROR','FATAL'], upper(level)),"
+            + " upper(level), 'INFO') AS "
+            + LEVEL_ENUM
+            + ") AS level, message, trace_id, span_id,"
+            + " emptyArrayString() AS `attributes.key`, emptyArrayString() AS `attributes.value`,"
+            + " '"
+            + TOPIC
+            + "' AS kafka_topic, toUInt32(0) AS kafka_partition, toUInt64(0) AS kafka_offset"
+            + " FROM default."
+            + queue);
     Done done = awaitDone(admin, group, ends, client, target, t0);
     double cpu = ProcStat.cpuSeconds(ch.pid()) - cpu0;
     Map<String, Object> bystanderCpu = bystanders.stop(cpu);
@@ -299,8 +409,15 @@ final class CompareSuite {
     Map<String, Object> r = result("clickhouse-kafka-engine", done, landed, cpu);
     r.putAll(bystanderCpu);
     r.put("parts", settle(client, target));
-    r.put("settings", Map.of("kafka_num_consumers", config[0], "kafka_max_block_size", config[1],
-        "stream_flush_interval_ms", flushIntervalMs));
+    r.put(
+        "settings",
+        Map.of(
+            "kafka_num_consumers",
+            config[0],
+            "kafka_max_block_size",
+            config[1],
+            "stream_flush_interval_ms",
+            flushIntervalMs));
     long bad = badRecords();
     // the engine skips rows it cannot parse and lands the rest, bad or not
     r.put("bad_records_handled", Math.max(0, records + bad - landed));
@@ -309,34 +426,48 @@ final class CompareSuite {
     return r;
   }
 
-  private Map<String, Object> runLoghaul(int trial, String extraArgs, String bootstrap, Admin admin,
+  private Map<String, Object> runLoghaul(
+      int trial,
+      String extraArgs,
+      String bootstrap,
+      Admin admin,
       ClickHouseHttpClient client,
-      BenchClickHouse ch, Map<TopicPartition, Long> ends, Path work) throws Exception {
+      BenchClickHouse ch,
+      Map<TopicPartition, Long> ends,
+      Path work)
+      throws Exception {
     String table = "loghaul_logs_" + trial;
     String group = "loghaul-bench-" + trial;
     String dlq = TOPIC + ".dlq." + trial;
-    List<String> flags = new ArrayList<>(List.of(
-        "--data.dir=" + work.resolve("loghaul"),
-        "--kafka.bootstrap=" + bootstrap,
-        "--kafka.topics=" + TOPIC,
-        "--kafka.ingest-topic=" + TOPIC,
-        "--kafka.dlq-topic=" + dlq,
-        "--kafka.group=" + group,
-        "--kafka.topic-partitions=" + partitions,
-        "--clickhouse.url=" + ch.url(),
-        "--clickhouse.table=" + table,
-        "--schema.max-record-bytes=65536",
-        "--otlp.grpc.port=0",
-        "--otlp.http.port=0"));
+    List<String> flags =
+        new ArrayList<>(
+            List.of(
+                "--data.dir=" + work.resolve("loghaul"),
+                "--kafka.bootstrap=" + bootstrap,
+                "--kafka.topics=" + TOPIC,
+                "--kafka.ingest-topic=" + TOPIC,
+                "--kafka.dlq-topic=" + dlq,
+                "--kafka.group=" + group,
+                "--kafka.topic-partitions=" + partitions,
+                "--clickhouse.url=" + ch.url(),
+                "--clickhouse.table=" + table,
+                "--schema.max-record-bytes=65536",
+                "--otlp.grpc.port=0",
+                "--otlp.http.port=0"));
     for (String arg : extraArgs.split("\\s+")) {
       if (!arg.isEmpty()) {
         flags.add(arg);
       }
     }
-    List<String> jvm = Arrays.stream(jvmOpts.trim().split("\\s+")).filter(o -> !o.isEmpty()).toList();
+    List<String> jvm =
+        Arrays.stream(jvmOpts.trim().split("\\s+")).filter(o -> !o.isEmpty()).toList();
     long launch = System.nanoTime();
-    try (LoghaulProcess p = LoghaulProcess.jar(serverJar).jvmOptions(jvm).flags(flags)
-        .log(out.resolve("loghaul-" + trial + ".log")).start()) {
+    try (LoghaulProcess p =
+        LoghaulProcess.jar(serverJar)
+            .jvmOptions(jvm)
+            .flags(flags)
+            .log(out.resolve("loghaul-" + trial + ".log"))
+            .start()) {
       // ready = consuming: the clock starts when /readyz says so, not when the JVM starts
       p.awaitReady(Duration.ofSeconds(120));
       double chCpu0 = ProcStat.cpuSeconds(ch.pid());
@@ -349,7 +480,8 @@ final class CompareSuite {
       Map<String, Object> bystanderCpu = bystanders.stop(jvmCpu + chCpu);
       long rss = ProcStat.rssBytes(p.pid());
       Map<String, Object> threads = new LinkedHashMap<>();
-      ProcStat.cpuSecondsByThread(p.pid()).entrySet().stream().limit(12)
+      ProcStat.cpuSecondsByThread(p.pid()).entrySet().stream()
+          .limit(12)
           .forEach(e -> threads.put(e.getKey(), round(e.getValue())));
       long landed = count(client, table);
       long dead = endOffsets(admin, dlq).values().stream().mapToLong(Long::longValue).sum();
@@ -396,7 +528,8 @@ final class CompareSuite {
    */
   record Bystanders(double self0, double machine0) {
     static Bystanders start() {
-      return new Bystanders(ProcStat.cpuSeconds(ProcessHandle.current().pid()), ProcStat.machineBusySeconds());
+      return new Bystanders(
+          ProcStat.cpuSeconds(ProcessHandle.current().pid()), ProcStat.machineBusySeconds());
     }
 
     Map<String, Object> stop(double countedCpuSeconds) {
@@ -414,8 +547,14 @@ final class CompareSuite {
    * has not changed for a second; returns the time from {@code t0} to the last change of either.
    * Gives up after --timeout (completed = false): a consumer that stalls on a bad record.
    */
-  private Done awaitDone(Admin admin, String group, Map<TopicPartition, Long> ends, ClickHouseHttpClient client,
-      String table, long t0) throws Exception {
+  private Done awaitDone(
+      Admin admin,
+      String group,
+      Map<TopicPartition, Long> ends,
+      ClickHouseHttpClient client,
+      String table,
+      long t0)
+      throws Exception {
     long deadline = t0 + timeout.toNanos();
     long lastCount = -1;
     long lastChange = t0;
@@ -430,9 +569,14 @@ final class CompareSuite {
       }
       if (!committed) {
         Map<TopicPartition, OffsetAndMetadata> c =
-            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-        committed = ends.entrySet().stream().allMatch(e -> c.get(e.getKey()) != null
-            && c.get(e.getKey()).offset() >= e.getValue());
+            admin
+                .listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata()
+                .get(10, TimeUnit.SECONDS);
+        committed =
+            ends.entrySet().stream()
+                .allMatch(
+                    e -> c.get(e.getKey()) != null && c.get(e.getKey()).offset() >= e.getValue());
         if (committed) {
           lastChange = now;
         }
@@ -449,17 +593,29 @@ final class CompareSuite {
    * rows they rewrote, from system.part_log), then waits for its background merges to end and drops
    * it, so that the next trial's CPU counters see none of this trial's work.
    */
-  private static Map<String, Object> settle(ClickHouseHttpClient client, String table) throws Exception {
+  private static Map<String, Object> settle(ClickHouseHttpClient client, String table)
+      throws Exception {
     client.query("SYSTEM FLUSH LOGS");
     Map<String, Object> parts = new LinkedHashMap<>();
-    String rows = client.query("SELECT event_type, count(), sum(rows), sum(duration_ms) FROM system.part_log"
-        + " WHERE database = 'default' AND table = '" + table + "' GROUP BY event_type ORDER BY event_type");
+    String rows =
+        client.query(
+            "SELECT event_type, count(), sum(rows), sum(duration_ms) FROM system.part_log"
+                + " WHERE database = 'default' AND table = '"
+                + table
+                + "' GROUP BY event_type ORDER BY event_type");
     for (String line : rows.split("\n")) {
       String[] f = line.split("\t");
       if (f.length == 4) {
         // event_type is an Enum: NewPart, MergeParts, ...
-        parts.put(f[0], Map.of("parts", Long.parseLong(f[1]), "rows", Long.parseLong(f[2]),
-            "duration_ms", Long.parseLong(f[3])));
+        parts.put(
+            f[0],
+            Map.of(
+                "parts",
+                Long.parseLong(f[1]),
+                "rows",
+                Long.parseLong(f[2]),
+                "duration_ms",
+                Long.parseLong(f[3])));
       }
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
@@ -476,77 +632,147 @@ final class CompareSuite {
   }
 
   private static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) throws Exception {
-    var desc = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+    var desc =
+        admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
     Map<TopicPartition, OffsetSpec> q = new HashMap<>();
-    desc.partitions().forEach(p -> q.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+    desc.partitions()
+        .forEach(p -> q.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
     Map<TopicPartition, Long> ends = new HashMap<>();
-    admin.listOffsets(q).all().get(30, TimeUnit.SECONDS).forEach((tp, info) -> ends.put(tp, info.offset()));
+    admin
+        .listOffsets(q)
+        .all()
+        .get(30, TimeUnit.SECONDS)
+        .forEach((tp, info) -> ends.put(tp, info.offset()));
     return ends;
   }
 
   // The values come from Map<String, Object> result maps, which Error Prone cannot check against
   // %d/%f; this class puts in them whole numbers for %d and doubles for %f.
   @SuppressWarnings("FormatString")
-  String markdown(Map<String, Object> machine, Map<String, Object> loghaul, Map<String, Object> engine,
-      List<Map<String, Object>> trials, List<Map<String, Object>> loghaulTrials) {
+  String markdown(
+      Map<String, Object> machine,
+      Map<String, Object> loghaul,
+      Map<String, Object> engine,
+      List<Map<String, Object>> trials,
+      List<Map<String, Object>> loghaulTrials) {
     StringBuilder sb = new StringBuilder("# bench compare: loghaul vs ClickHouse Kafka engine\n\n");
     sb.append("Machine: ").append(Machine.oneLine(machine)).append("  \n");
-    sb.append(String.format(Locale.ROOT, "Records: %,d good JSON LogEntry records (150 B–2 KB mix, epoch-ms timestamps)"
-        + " + %,d bad ones (every JSON error type, round-robin); topic with %d partitions, loaded once.%n%n",
-        records, badRecords(), partitions));
-    sb.append("| system | records | landed | seconds | records/s | CPU-s | CPU µs/record | bad records handled |\n");
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "Records: %,d good JSON LogEntry records (150 B–2 KB mix, epoch-ms timestamps)"
+                + " + %,d bad ones (every JSON error type, round-robin); topic with %d partitions, loaded once.%n%n",
+            records,
+            badRecords(),
+            partitions));
+    sb.append(
+        "| system | records | landed | seconds | records/s | CPU-s | CPU µs/record | bad records handled |\n");
     sb.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Map<String, Object> r : List.of(loghaul, engine)) {
-      sb.append(String.format(Locale.ROOT, "| %s%s | %,d | %,d | %.2f | %,.0f | %.2f | %.2f | %,d |%n",
-          r.get("system"), Boolean.TRUE.equals(r.get("completed")) ? "" : " (timed out)", r.get("records"),
-          r.get("records_landed"), r.get("seconds"), r.get("records_per_s"), r.get("cpu_seconds"),
-          r.get("cpu_us_per_record"), r.get("bad_records_handled")));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "| %s%s | %,d | %,d | %.2f | %,.0f | %.2f | %.2f | %,d |%n",
+              r.get("system"),
+              Boolean.TRUE.equals(r.get("completed")) ? "" : " (timed out)",
+              r.get("records"),
+              r.get("records_landed"),
+              r.get("seconds"),
+              r.get("records_per_s"),
+              r.get("cpu_seconds"),
+              r.get("cpu_us_per_record"),
+              r.get("bad_records_handled")));
     }
-    double ratio = (double) loghaul.get("records_per_s") / Math.max(1e-9, (double) engine.get("records_per_s"));
-    double cpuRatio = (double) loghaul.get("cpu_us_per_record") / Math.max(1e-9, (double) engine.get("cpu_us_per_record"));
-    sb.append(String.format(Locale.ROOT, "%nloghaul / engine: %.2f× the records/s, %.2f× the CPU per record.%n%n",
-        ratio, cpuRatio));
-    sb.append(String.format(Locale.ROOT, "loghaul CPU: JVM %.2f s + clickhouse-server %.2f s; startup (excluded) %.1f s;"
-            + " RSS at end %,d MB; JVM options %s. Bad records went to the DLQ topic.%n%n",
-        loghaul.get("cpu_seconds_loghaul_jvm"), loghaul.get("cpu_seconds_clickhouse"), loghaul.get("startup_seconds"),
-        ((Number) loghaul.get("rss_bytes_at_end")).longValue() >> 20, loghaul.get("jvm_opts")));
+    double ratio =
+        (double) loghaul.get("records_per_s")
+            / Math.max(1e-9, (double) engine.get("records_per_s"));
+    double cpuRatio =
+        (double) loghaul.get("cpu_us_per_record")
+            / Math.max(1e-9, (double) engine.get("cpu_us_per_record"));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "%nloghaul / engine: %.2f× the records/s, %.2f× the CPU per record.%n%n",
+            ratio,
+            cpuRatio));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "loghaul CPU: JVM %.2f s + clickhouse-server %.2f s; startup (excluded) %.1f s;"
+                + " RSS at end %,d MB; JVM options %s. Bad records went to the DLQ topic.%n%n",
+            loghaul.get("cpu_seconds_loghaul_jvm"),
+            loghaul.get("cpu_seconds_clickhouse"),
+            loghaul.get("startup_seconds"),
+            ((Number) loghaul.get("rss_bytes_at_end")).longValue() >> 20,
+            loghaul.get("jvm_opts")));
     sb.append("loghaul JVM CPU-s by thread over its whole life (start-up included): ")
-        .append(loghaul.get("cpu_seconds_by_thread_whole_life")).append("\n\n");
-    sb.append(String.format(Locale.ROOT, "Not counted above: the Kafka broker (and this harness's polling) used %s"
-            + " CPU-s during the loghaul run and %s during the engine's; other processes on the machine %s and %s"
-            + " CPU-s (should be about 0).%n%n",
-        loghaul.get("cpu_seconds_broker_and_harness"), engine.get("cpu_seconds_broker_and_harness"),
-        loghaul.get("cpu_seconds_other_processes"), engine.get("cpu_seconds_other_processes")));
-    sb.append(String.format(Locale.ROOT, "ClickHouse parts (system.part_log, new parts and merges until the trial's end"
-        + " plus its tail): loghaul %s; engine %s.%n%n", loghaul.get("parts"), engine.get("parts")));
-    sb.append("loghaul settings tried (the best is the row above; CPU = loghaul's JVM + clickhouse-server):\n\n");
-    sb.append("| settings | seconds | records/s | CPU µs/record | JVM CPU-s | clickhouse-server CPU-s | ClickHouse parts |\n");
+        .append(loghaul.get("cpu_seconds_by_thread_whole_life"))
+        .append("\n\n");
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "Not counted above: the Kafka broker (and this harness's polling) used %s"
+                + " CPU-s during the loghaul run and %s during the engine's; other processes on the machine %s and %s"
+                + " CPU-s (should be about 0).%n%n",
+            loghaul.get("cpu_seconds_broker_and_harness"),
+            engine.get("cpu_seconds_broker_and_harness"),
+            loghaul.get("cpu_seconds_other_processes"),
+            engine.get("cpu_seconds_other_processes")));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "ClickHouse parts (system.part_log, new parts and merges until the trial's end"
+                + " plus its tail): loghaul %s; engine %s.%n%n",
+            loghaul.get("parts"),
+            engine.get("parts")));
+    sb.append(
+        "loghaul settings tried (the best is the row above; CPU = loghaul's JVM + clickhouse-server):\n\n");
+    sb.append(
+        "| settings | seconds | records/s | CPU µs/record | JVM CPU-s | clickhouse-server CPU-s | ClickHouse parts |\n");
     sb.append("|---|---:|---:|---:|---:|---:|---|\n");
     for (Map<String, Object> t : loghaulTrials) {
-      sb.append(String.format(Locale.ROOT, "| %s | %.2f | %,.0f | %.2f | %.2f | %.2f | %s |%n", t.get("settings"),
-          t.get("seconds"), t.get("records_per_s"), t.get("cpu_us_per_record"), t.get("cpu_seconds_loghaul_jvm"),
-          t.get("cpu_seconds_clickhouse"), t.get("parts")));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %.2f | %,.0f | %.2f | %.2f | %.2f | %s |%n",
+              t.get("settings"),
+              t.get("seconds"),
+              t.get("records_per_s"),
+              t.get("cpu_us_per_record"),
+              t.get("cpu_seconds_loghaul_jvm"),
+              t.get("cpu_seconds_clickhouse"),
+              t.get("parts")));
     }
     sb.append("\n");
-    sb.append("Kafka engine settings tried (best first row above; CPU = clickhouse-server only):\n\n");
-    sb.append("| kafka_num_consumers | kafka_max_block_size | seconds | records/s | CPU µs/record | landed |\n");
+    sb.append(
+        "Kafka engine settings tried (best first row above; CPU = clickhouse-server only):\n\n");
+    sb.append(
+        "| kafka_num_consumers | kafka_max_block_size | seconds | records/s | CPU µs/record | landed |\n");
     sb.append("|---:|---:|---:|---:|---:|---:|\n");
     for (Map<String, Object> t : trials) {
       @SuppressWarnings("unchecked")
       Map<String, Object> s = (Map<String, Object>) t.get("settings");
-      sb.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %,.0f | %.2f | %,d |%n", s.get("kafka_num_consumers"),
-          s.get("kafka_max_block_size"), t.get("seconds"), t.get("records_per_s"), t.get("cpu_us_per_record"),
-          t.get("records_landed")));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %s | %.2f | %,.0f | %.2f | %,d |%n",
+              s.get("kafka_num_consumers"),
+              s.get("kafka_max_block_size"),
+              t.get("seconds"),
+              t.get("records_per_s"),
+              t.get("cpu_us_per_record"),
+              t.get("records_landed")));
     }
-    sb.append(String.format(Locale.ROOT, "%nstream_flush_interval_ms = %d. What the engine does NOT do that loghaul does:"
-        + " attributes are dropped (18.16's JSONEachRow cannot read an object into a column; skipped as unknown);"
-        + " no timestamp window, no RFC 3339 timestamps, no hex-id, size or depth checks, no duplicate-key or"
-        + " unknown-field rejection; unparsable rows are silently skipped (input_format_allow_errors_*), not"
-        + " dead-lettered, and bad-but-parsable rows land as data; timestamp_ns is second-precise; provenance columns are constants (18.16 has"
-        + " no _partition/_offset virtual columns).%n", flushIntervalMs));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "%nstream_flush_interval_ms = %d. What the engine does NOT do that loghaul does:"
+                + " attributes are dropped (18.16's JSONEachRow cannot read an object into a column; skipped as unknown);"
+                + " no timestamp window, no RFC 3339 timestamps, no hex-id, size or depth checks, no duplicate-key or"
+                + " unknown-field rejection; unparsable rows are silently skipped (input_format_allow_errors_*), not"
+                + " dead-lettered, and bad-but-parsable rows land as data; timestamp_ns is second-precise; provenance columns are constants (18.16 has"
+                + " no _partition/_offset virtual columns).%n",
+            flushIntervalMs));
     return sb.toString();
   }
-
-
-
 }

@@ -4,9 +4,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The command line of the load tests, run by {@code ./loghaul bench otlp|soak|compare [--key=value ...]}.
- * Exit codes: 0 done, 1 the run failed, 2 usage error. Benchmarks report numbers; no exit code
- * depends on how fast anything was.
+ * The command line of the load tests, run by {@code ./loghaul bench otlp|soak|compare [--key=value
+ * ...]}. Exit codes: 0 done, 1 the run failed, 2 usage error. Benchmarks report numbers; no exit
+ * code depends on how fast anything was.
  */
 public final class LoadTest {
   private LoadTest() {}
@@ -22,9 +22,11 @@ public final class LoadTest {
       switch (args[0]) {
         case "otlp" -> new OtlpSuite(Options.parse("otlp", rest, OtlpSuite.OPTIONS)).run();
         case "soak" -> new SoakSuite(Options.parse("soak", rest, SoakSuite.OPTIONS)).run();
-        case "compare" -> new CompareSuite(Options.parse("compare", rest, CompareSuite.OPTIONS)).run();
+        case "compare" ->
+            new CompareSuite(Options.parse("compare", rest, CompareSuite.OPTIONS)).run();
         default -> {
-          System.err.println("loadtest: unknown suite '" + args[0] + "' (expected: otlp, soak or compare)");
+          System.err.println(
+              "loadtest: unknown suite '" + args[0] + "' (expected: otlp, soak or compare)");
           System.exit(2);
         }
       }

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a benchmark ran on: cores, memory, CPU model, JDK and OS, read from the JVM and from
- * {@code /proc} (fields that cannot be read are left out). Every result file carries it.
+ * What a benchmark ran on: cores, memory, CPU model, JDK and OS, read from the JVM and from {@code
+ * /proc} (fields that cannot be read are left out). Every result file carries it.
  */
 public final class Machine {
   private Machine() {}
@@ -26,10 +26,20 @@ public final class Machine {
     if (cpu != null) {
       m.put("cpu_model", cpu);
     }
-    m.put("jdk", System.getProperty("java.vm.vendor") + " " + System.getProperty("java.vm.name") + " "
-        + Runtime.version());
-    m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-        + System.getProperty("os.arch"));
+    m.put(
+        "jdk",
+        System.getProperty("java.vm.vendor")
+            + " "
+            + System.getProperty("java.vm.name")
+            + " "
+            + Runtime.version());
+    m.put(
+        "os",
+        System.getProperty("os.name")
+            + " "
+            + System.getProperty("os.version")
+            + " "
+            + System.getProperty("os.arch"));
     return m;
   }
 

@@ -31,13 +31,19 @@ final class Options {
     Options o = new Options(suite);
     for (String a : args) {
       if (!a.startsWith("--")) {
-        throw new IllegalArgumentException(suite + ": unexpected argument '" + a + "' (expected: --key=value)");
+        throw new IllegalArgumentException(
+            suite + ": unexpected argument '" + a + "' (expected: --key=value)");
       }
       int eq = a.indexOf('=');
       String key = eq < 0 ? a.substring(2) : a.substring(2, eq);
       if (!known.contains(key)) {
-        throw new IllegalArgumentException(suite + ": unknown option --" + key + " (expected one of: --"
-            + String.join(", --", known.stream().sorted().toList()) + ")");
+        throw new IllegalArgumentException(
+            suite
+                + ": unknown option --"
+                + key
+                + " (expected one of: --"
+                + String.join(", --", known.stream().sorted().toList())
+                + ")");
       }
       o.values.put(key, eq < 0 ? "true" : a.substring(eq + 1));
     }
@@ -165,7 +171,9 @@ final class Options {
       if (v.endsWith("ms")) {
         d = Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
       } else if (v.endsWith("s")) {
-        d = Duration.ofMillis(Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 1000));
+        d =
+            Duration.ofMillis(
+                Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 1000));
       } else if (v.endsWith("m")) {
         d = Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)) * 60);
       } else {
@@ -181,6 +189,7 @@ final class Options {
   }
 
   private IllegalArgumentException bad(String key, String value, String expected) {
-    return new IllegalArgumentException(suite + ": --" + key + ": " + value + " (expected: " + expected + ")");
+    return new IllegalArgumentException(
+        suite + ": --" + key + ": " + value + " (expected: " + expected + ")");
   }
 }

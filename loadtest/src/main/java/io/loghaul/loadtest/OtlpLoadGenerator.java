@@ -40,16 +40,22 @@ import org.HdrHistogram.Recorder;
  * omission corrected); requests that could not even start because all streams were busy count from
  * their intended time too.
  *
- * <p>One sender thread paces the requests; responses arrive on gRPC's threads and are recorded in
- * a {@link Recorder}. Requests before the warmup ends are sent but not recorded.
+ * <p>One sender thread paces the requests; responses arrive on gRPC's threads and are recorded in a
+ * {@link Recorder}. Requests before the warmup ends are sent but not recorded.
  */
 final class OtlpLoadGenerator implements AutoCloseable {
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final List<LogsServiceGrpc.LogsServiceStub> stubs = new ArrayList<>();
-  /** Export with the request already serialized: the generator should not spend its CPU encoding. */
+
+  /**
+   * Export with the request already serialized: the generator should not spend its CPU encoding.
+   */
   static final MethodDescriptor<byte[], ExportLogsServiceResponse> EXPORT_BYTES =
-      LogsServiceGrpc.getExportMethod().toBuilder(new BytesMarshaller(),
-          ProtoUtils.marshaller(ExportLogsServiceResponse.getDefaultInstance())).build();
+      LogsServiceGrpc.getExportMethod().toBuilder(
+              new BytesMarshaller(),
+              ProtoUtils.marshaller(ExportLogsServiceResponse.getDefaultInstance()))
+          .build();
+
   private final Recorder recorder = new Recorder(TimeUnit.MINUTES.toNanos(5), 3);
   private final Map<String, LongAdder> statuses = new ConcurrentHashMap<>();
   private final AtomicLong readyTransitions = new AtomicLong();
@@ -57,14 +63,17 @@ final class OtlpLoadGenerator implements AutoCloseable {
 
   OtlpLoadGenerator(String host, int port, int channelCount) {
     for (int i = 0; i < channelCount; i++) {
-      ManagedChannel ch = NettyChannelBuilder.forAddress(host, port)
-          .usePlaintext()
-          .maxInboundMessageSize(16 << 20)
-          .flowControlWindow(1 << 20)
-          // the callbacks only record a latency and release a permit: run them on the event loop
-          // instead of handing each one to another thread, so the generator leaves the cores to the server
-          .directExecutor()
-          .build();
+      ManagedChannel ch =
+          NettyChannelBuilder.forAddress(host, port)
+              .usePlaintext()
+              .maxInboundMessageSize(16 << 20)
+              .flowControlWindow(1 << 20)
+              // the callbacks only record a latency and release a permit: run them on the event
+              // loop
+              // instead of handing each one to another thread, so the generator leaves the cores to
+              // the server
+              .directExecutor()
+              .build();
       channels.add(ch);
       watch(ch, ch.getState(false));
       stubs.add(LogsServiceGrpc.newStub(ch));
@@ -72,15 +81,17 @@ final class OtlpLoadGenerator implements AutoCloseable {
   }
 
   private void watch(ManagedChannel ch, ConnectivityState from) {
-    ch.notifyWhenStateChanged(from, () -> {
-      ConnectivityState now = ch.getState(false);
-      if (now == ConnectivityState.READY) {
-        readyTransitions.incrementAndGet();
-      }
-      if (now != ConnectivityState.SHUTDOWN) {
-        watch(ch, now);
-      }
-    });
+    ch.notifyWhenStateChanged(
+        from,
+        () -> {
+          ConnectivityState now = ch.getState(false);
+          if (now == ConnectivityState.READY) {
+            readyTransitions.incrementAndGet();
+          }
+          if (now != ConnectivityState.SHUTDOWN) {
+            watch(ch, now);
+          }
+        });
   }
 
   /**
@@ -100,14 +111,25 @@ final class OtlpLoadGenerator implements AutoCloseable {
   }
 
   /** The outcome of {@link #run}: latency histogram of the measured phase, counts and rates. */
-  record Outcome(Histogram latencyNanos, long sent, long measuredSent, double measuredSeconds,
-      long measuredCompleted, Map<String, Long> statuses, long connectionsOpened) {}
+  record Outcome(
+      Histogram latencyNanos,
+      long sent,
+      long measuredSent,
+      double measuredSeconds,
+      long measuredCompleted,
+      Map<String, Long> statuses,
+      long connectionsOpened) {}
 
   /**
    * Sends {@code rate} requests per second for {@code warmupNanos + durationNanos}, then waits up
    * to 30 s for the stragglers.
    */
-  Outcome run(ExportLogsServiceRequest request, double rate, int concurrency, long warmupNanos, long durationNanos)
+  Outcome run(
+      ExportLogsServiceRequest request,
+      double rate,
+      int concurrency,
+      long warmupNanos,
+      long durationNanos)
       throws InterruptedException {
     Semaphore streams = new Semaphore(concurrency);
     byte[] body = request.toByteArray();
@@ -133,17 +155,18 @@ final class OtlpLoadGenerator implements AutoCloseable {
         completedAtMeasureStart = completed.sum();
         recorder.reset();
       }
-      Observer observer = new Observer(null) {
-        @Override
-        void finished(String status) {
-          if (measured) {
-            recorder.recordValue(Math.max(0, System.nanoTime() - intended));
-          }
-          super.finished(status);
-          // last: run() reads the counts once every stream is back
-          streams.release();
-        }
-      };
+      Observer observer =
+          new Observer(null) {
+            @Override
+            void finished(String status) {
+              if (measured) {
+                recorder.recordValue(Math.max(0, System.nanoTime() - intended));
+              }
+              super.finished(status);
+              // last: run() reads the counts once every stream is back
+              streams.release();
+            }
+          };
       ManagedChannel channel = channels.get((int) (i % channels.size()));
       CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS);
       ClientCalls.asyncUnaryCall(channel.newCall(EXPORT_BYTES, options), body, observer);
@@ -157,8 +180,14 @@ final class OtlpLoadGenerator implements AutoCloseable {
     long measuredCompleted = completed.sum() - Math.max(0, completedAtMeasureStart);
     Map<String, Long> counts = new TreeMap<>();
     statuses.forEach((k, v) -> counts.put(k, v.sum()));
-    return new Outcome(recorder.getIntervalHistogram(), sent, measuredSent, durationNanos / 1e9, measuredCompleted,
-        counts, readyTransitions.get());
+    return new Outcome(
+        recorder.getIntervalHistogram(),
+        sent,
+        measuredSent,
+        durationNanos / 1e9,
+        measuredCompleted,
+        counts,
+        readyTransitions.get());
   }
 
   private class Observer implements StreamObserver<ExportLogsServiceResponse> {
@@ -205,7 +234,8 @@ final class OtlpLoadGenerator implements AutoCloseable {
     }
   }
 
-  private static final class BytesStream extends ByteArrayInputStream implements KnownLength, Drainable {
+  private static final class BytesStream extends ByteArrayInputStream
+      implements KnownLength, Drainable {
     BytesStream(byte[] bytes) {
       super(bytes);
     }

@@ -25,18 +25,22 @@ public final class OtlpRequests {
    * A request of {@code records} log records whose serialized size is about {@code payloadBytes}
    * (never below what the fixed fields need), timestamped {@code timeUnixNano}.
    */
-  public static ExportLogsServiceRequest build(long seed, int records, int payloadBytes, long timeUnixNano) {
+  public static ExportLogsServiceRequest build(
+      long seed, int records, int payloadBytes, long timeUnixNano) {
     if (records <= 0) {
       throw new IllegalArgumentException("records: " + records + " (expected: > 0)");
     }
     SplittableRandom random = new SplittableRandom(seed);
-    Resource resource = Resource.newBuilder()
-        .addAttributes(attr("service.name", "checkout"))
-        .addAttributes(attr("host.name", "web-" + random.nextInt(16)))
-        .addAttributes(attr("service.version", "1.4.2"))
-        .build();
-    ScopeLogs.Builder scope = ScopeLogs.newBuilder()
-        .setScope(InstrumentationScope.newBuilder().setName("io.loghaul.loadtest").setVersion("1.0"));
+    Resource resource =
+        Resource.newBuilder()
+            .addAttributes(attr("service.name", "checkout"))
+            .addAttributes(attr("host.name", "web-" + random.nextInt(16)))
+            .addAttributes(attr("service.version", "1.4.2"))
+            .build();
+    ScopeLogs.Builder scope =
+        ScopeLogs.newBuilder()
+            .setScope(
+                InstrumentationScope.newBuilder().setName("io.loghaul.loadtest").setVersion("1.0"));
     // about 150 bytes of each record are not the body
     int bodyBytes = Math.max(8, payloadBytes / records - 150);
     for (int i = 0; i < records; i++) {
@@ -50,18 +54,21 @@ public final class OtlpRequests {
         body.append(" lorem");
       }
       body.setLength(bodyBytes);
-      scope.addLogRecords(LogRecord.newBuilder()
-          .setTimeUnixNano(timeUnixNano)
-          .setObservedTimeUnixNano(timeUnixNano)
-          .setSeverityNumber(SeverityNumber.SEVERITY_NUMBER_INFO)
-          .setSeverityText("INFO")
-          .setBody(AnyValue.newBuilder().setStringValue(body.toString()))
-          .setTraceId(ByteString.copyFrom(trace))
-          .setSpanId(ByteString.copyFrom(span))
-          .addAttributes(attr("http.route", "/api/checkout"))
-          .addAttributes(KeyValue.newBuilder().setKey("http.status_code")
-              .setValue(AnyValue.newBuilder().setIntValue(200)))
-          .addAttributes(attr("user.tier", "gold")));
+      scope.addLogRecords(
+          LogRecord.newBuilder()
+              .setTimeUnixNano(timeUnixNano)
+              .setObservedTimeUnixNano(timeUnixNano)
+              .setSeverityNumber(SeverityNumber.SEVERITY_NUMBER_INFO)
+              .setSeverityText("INFO")
+              .setBody(AnyValue.newBuilder().setStringValue(body.toString()))
+              .setTraceId(ByteString.copyFrom(trace))
+              .setSpanId(ByteString.copyFrom(span))
+              .addAttributes(attr("http.route", "/api/checkout"))
+              .addAttributes(
+                  KeyValue.newBuilder()
+                      .setKey("http.status_code")
+                      .setValue(AnyValue.newBuilder().setIntValue(200)))
+              .addAttributes(attr("user.tier", "gold")));
     }
     return ExportLogsServiceRequest.newBuilder()
         .addResourceLogs(ResourceLogs.newBuilder().setResource(resource).addScopeLogs(scope))
@@ -69,7 +76,10 @@ public final class OtlpRequests {
   }
 
   private static KeyValue attr(String key, String value) {
-    return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setStringValue(value)).build();
+    return KeyValue.newBuilder()
+        .setKey(key)
+        .setValue(AnyValue.newBuilder().setStringValue(value))
+        .build();
   }
 
   private static void fill(SplittableRandom random, byte[] b) {

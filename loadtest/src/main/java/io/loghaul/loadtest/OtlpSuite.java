@@ -30,13 +30,25 @@ import org.HdrHistogram.Histogram;
  * {@code bench otlp}: drives {@link OtlpLoadGenerator} against {@code --target}, or against a
  * loghaul it starts as a child process on embedded defaults (fresh data directory, free ports, GC
  * logging on) when no target is given. Reports acknowledgement latency percentiles, achieved vs
- * offered rate, errors by status code, time to first response per connection, connection reuse,
- * and for a local server its RSS, CPU and GC pauses. Writes summary.json, summary.md and
- * latency.png into --out.
+ * offered rate, errors by status code, time to first response per connection, connection reuse, and
+ * for a local server its RSS, CPU and GC pauses. Writes summary.json, summary.md and latency.png
+ * into --out.
  */
 final class OtlpSuite {
-  static final Set<String> OPTIONS = Set.of("target", "concurrency", "payload-bytes", "records-per-request", "rate",
-      "duration", "warmup", "out", "channels", "server-jar", "loghaul-jvm-opts", "server-pid");
+  static final Set<String> OPTIONS =
+      Set.of(
+          "target",
+          "concurrency",
+          "payload-bytes",
+          "records-per-request",
+          "rate",
+          "duration",
+          "warmup",
+          "out",
+          "channels",
+          "server-jar",
+          "loghaul-jvm-opts",
+          "server-pid");
   static final double[] PERCENTILES = {50, 90, 95, 99, 99.9, 99.99, 100};
 
   final String target;
@@ -93,10 +105,21 @@ final class OtlpSuite {
         port = Integer.parseInt(target.substring(target.lastIndexOf(':') + 1));
       }
       ExportLogsServiceRequest request =
-          OtlpRequests.build(3, recordsPerRequest, payloadBytes, System.currentTimeMillis() * 1_000_000L);
-      System.out.printf(Locale.ROOT, "otlp: %s:%d, %.0f req/s offered, %d streams over %d connections,"
+          OtlpRequests.build(
+              3, recordsPerRequest, payloadBytes, System.currentTimeMillis() * 1_000_000L);
+      System.out.printf(
+          Locale.ROOT,
+          "otlp: %s:%d, %.0f req/s offered, %d streams over %d connections,"
               + " %d records/request, %d bytes/request; warmup %s, duration %s%n",
-          host, port, rate, concurrency, channels, recordsPerRequest, request.getSerializedSize(), warmup, duration);
+          host,
+          port,
+          rate,
+          concurrency,
+          channels,
+          recordsPerRequest,
+          request.getSerializedSize(),
+          warmup,
+          duration);
       Sampler sampler = pid > 0 ? new Sampler(pid) : null;
       OtlpLoadGenerator.Outcome outcome;
       double[] ttfr;
@@ -117,9 +140,16 @@ final class OtlpSuite {
         ms[i] = h.getValueAtPercentile(PERCENTILES[i]) / 1e6;
       }
       Summary.write(out, json, markdown(json));
-      Charts.percentiles(String.format(Locale.ROOT, "OTLP/gRPC ack latency, %.0f req/s, %d streams, %d B (%s cores)",
-              rate, concurrency, request.getSerializedSize(), machine.get("cores")),
-          List.of(new Charts.Series("loghaul", PERCENTILES, ms)), out.resolve("latency.png"));
+      Charts.percentiles(
+          String.format(
+              Locale.ROOT,
+              "OTLP/gRPC ack latency, %.0f req/s, %d streams, %d B (%s cores)",
+              rate,
+              concurrency,
+              request.getSerializedSize(),
+              machine.get("cores")),
+          List.of(new Charts.Series("loghaul", PERCENTILES, ms)),
+          out.resolve("latency.png"));
       try (var ps = new PrintStream(Files.newOutputStream(out.resolve("latency.hgrm")))) {
         h.outputPercentileDistribution(ps, 1e6);
       }
@@ -142,19 +172,26 @@ final class OtlpSuite {
   /** loghaul on embedded defaults, OTLP/gRPC on a port of its choosing, ready for requests. */
   private LoghaulProcess startLoghaul(Path work, Path gcLog) throws Exception {
     if (!Files.isRegularFile(serverJar)) {
-      throw new IllegalStateException("loghaul server jar not found at " + serverJar + " (build it, or pass --server-jar)");
+      throw new IllegalStateException(
+          "loghaul server jar not found at " + serverJar + " (build it, or pass --server-jar)");
     }
-    List<String> jvm = new ArrayList<>(Arrays.stream(jvmOpts.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList());
+    List<String> jvm =
+        new ArrayList<>(
+            Arrays.stream(jvmOpts.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList());
     jvm.add("-Xlog:gc:file=" + gcLog + ":uptime");
     // the embedded broker and the managed clickhouse-server need their ports before they start
-    LoghaulProcess p = LoghaulProcess.jar(serverJar).jvmOptions(jvm).log(out.resolve("loghaul.log"))
-        .flags(List.of(
-            "--data.dir=" + work,
-            "--kafka.embedded.port=" + FreePorts.freePort(),
-            "--clickhouse.managed.http-port=" + FreePorts.freePort(),
-            "--otlp.grpc.port=auto",
-            "--otlp.http.port=0"))
-        .start();
+    LoghaulProcess p =
+        LoghaulProcess.jar(serverJar)
+            .jvmOptions(jvm)
+            .log(out.resolve("loghaul.log"))
+            .flags(
+                List.of(
+                    "--data.dir=" + work,
+                    "--kafka.embedded.port=" + FreePorts.freePort(),
+                    "--clickhouse.managed.http-port=" + FreePorts.freePort(),
+                    "--otlp.grpc.port=auto",
+                    "--otlp.http.port=0"))
+            .start();
     try {
       return p.awaitReady(Duration.ofSeconds(120));
     } catch (RuntimeException | InterruptedException e) {
@@ -190,17 +227,26 @@ final class OtlpSuite {
     }
 
     void startAfter(Duration warmup) {
-      timer.schedule(() -> {
-        children = ProcessHandle.of(pid).stream().flatMap(ProcessHandle::descendants).map(ProcessHandle::pid)
-            .toList();
-        childCpu0 = childCpu();
-        selfCpu0 = ProcStat.cpuSeconds(self);
-        machineCpu0 = ProcStat.machineBusySeconds();
-        cpu0 = ProcStat.cpuSeconds(pid);
-        t0 = System.nanoTime();
-      }, warmup.toMillis(), TimeUnit.MILLISECONDS);
-      timer.scheduleAtFixedRate(() -> maxRss.accumulateAndGet(ProcStat.rssBytes(pid), Math::max),
-          0, 250, TimeUnit.MILLISECONDS);
+      timer.schedule(
+          () -> {
+            children =
+                ProcessHandle.of(pid).stream()
+                    .flatMap(ProcessHandle::descendants)
+                    .map(ProcessHandle::pid)
+                    .toList();
+            childCpu0 = childCpu();
+            selfCpu0 = ProcStat.cpuSeconds(self);
+            machineCpu0 = ProcStat.machineBusySeconds();
+            cpu0 = ProcStat.cpuSeconds(pid);
+            t0 = System.nanoTime();
+          },
+          warmup.toMillis(),
+          TimeUnit.MILLISECONDS);
+      timer.scheduleAtFixedRate(
+          () -> maxRss.accumulateAndGet(ProcStat.rssBytes(pid), Math::max),
+          0,
+          250,
+          TimeUnit.MILLISECONDS);
     }
 
     void stop() throws InterruptedException {
@@ -228,8 +274,14 @@ final class OtlpSuite {
     }
   }
 
-  private Map<String, Object> summarize(Map<String, Object> machine, ExportLogsServiceRequest request,
-      OtlpLoadGenerator.Outcome o, double[] ttfr, Sampler sampler, Path gcLog) throws IOException {
+  private Map<String, Object> summarize(
+      Map<String, Object> machine,
+      ExportLogsServiceRequest request,
+      OtlpLoadGenerator.Outcome o,
+      double[] ttfr,
+      Sampler sampler,
+      Path gcLog)
+      throws IOException {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("machine", machine);
     Map<String, Object> cfg = new LinkedHashMap<>();
@@ -258,7 +310,9 @@ final class OtlpSuite {
     thr.put("offered_requests_per_s", rate);
     thr.put("sent_requests_per_s", round(o.measuredSent() / o.measuredSeconds()));
     thr.put("achieved_requests_per_s", round(h.getTotalCount() / o.measuredSeconds()));
-    thr.put("achieved_records_per_s", round(h.getTotalCount() * (double) recordsPerRequest / o.measuredSeconds()));
+    thr.put(
+        "achieved_records_per_s",
+        round(h.getTotalCount() * (double) recordsPerRequest / o.measuredSeconds()));
     json.put("throughput", thr);
     json.put("status_codes", o.statuses());
     double[] sorted = ttfr.clone();
@@ -266,7 +320,8 @@ final class OtlpSuite {
     Map<String, Object> conn = new LinkedHashMap<>();
     conn.put("connections", channels);
     conn.put("connections_opened", o.connectionsOpened());
-    conn.put("requests_per_connection", round((double) o.sent() / Math.max(1, o.connectionsOpened())));
+    conn.put(
+        "requests_per_connection", round((double) o.sent() / Math.max(1, o.connectionsOpened())));
     conn.put("time_to_first_response_ms_p50", round(sorted[sorted.length / 2]));
     conn.put("time_to_first_response_ms_max", round(sorted[sorted.length - 1]));
     json.put("connections", conn);
@@ -279,8 +334,15 @@ final class OtlpSuite {
       srv.put("child_processes_cpu_cores_used", sampler.cores(sampler.childCpuSeconds));
       srv.put("load_generator_cpu_cores_used", sampler.cores(sampler.selfCpuSeconds));
       // anything else that ran meanwhile (a build, another benchmark) makes the numbers unreliable
-      srv.put("other_processes_cpu_cores_used", sampler.cores(Math.max(0, sampler.machineCpuSeconds
-          - sampler.cpuSeconds - sampler.childCpuSeconds - sampler.selfCpuSeconds)));
+      srv.put(
+          "other_processes_cpu_cores_used",
+          sampler.cores(
+              Math.max(
+                  0,
+                  sampler.machineCpuSeconds
+                      - sampler.cpuSeconds
+                      - sampler.childCpuSeconds
+                      - sampler.selfCpuSeconds)));
       if (gcLog != null && Files.exists(gcLog)) {
         srv.put("gc_pause_ms", gcPauses(Files.readAllLines(gcLog)));
       }
@@ -320,30 +382,52 @@ final class OtlpSuite {
     Map<String, Object> thr = (Map<String, Object>) json.get("throughput");
     Map<String, Object> conn = (Map<String, Object>) json.get("connections");
     StringBuilder sb = new StringBuilder("# bench otlp: OTLP/gRPC acknowledgement latency\n\n");
-    sb.append("Machine: ").append(Machine.oneLine((Map<String, Object>) json.get("machine"))).append("  \n");
+    sb.append("Machine: ")
+        .append(Machine.oneLine((Map<String, Object>) json.get("machine")))
+        .append("  \n");
     sb.append("Config: ").append(cfg).append("\n\n");
     sb.append("Latency from intended send time to reply (coordinated omission corrected), ms:\n\n");
-    sb.append("| P50 | P90 | P95 | P99 | P99.9 | max | mean | requests |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-    sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s |%n%n", lat.get("p50"),
-        lat.get("p90"), lat.get("p95"), lat.get("p99"), lat.get("p99_9"), lat.get("max"), lat.get("mean"),
-        lat.get("count")));
-    sb.append(String.format(Locale.ROOT, "Requests/s: offered %s, sent %s, acknowledged %s (%s records/s).  %n",
-        thr.get("offered_requests_per_s"), thr.get("sent_requests_per_s"), thr.get("achieved_requests_per_s"),
-        thr.get("achieved_records_per_s")));
-    sb.append("Status codes (all requests, warmup included): ").append(json.get("status_codes")).append("  \n");
+    sb.append(
+        "| P50 | P90 | P95 | P99 | P99.9 | max | mean | requests |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "| %s | %s | %s | %s | %s | %s | %s | %s |%n%n",
+            lat.get("p50"),
+            lat.get("p90"),
+            lat.get("p95"),
+            lat.get("p99"),
+            lat.get("p99_9"),
+            lat.get("max"),
+            lat.get("mean"),
+            lat.get("count")));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "Requests/s: offered %s, sent %s, acknowledged %s (%s records/s).  %n",
+            thr.get("offered_requests_per_s"),
+            thr.get("sent_requests_per_s"),
+            thr.get("achieved_requests_per_s"),
+            thr.get("achieved_records_per_s")));
+    sb.append("Status codes (all requests, warmup included): ")
+        .append(json.get("status_codes"))
+        .append("  \n");
     sb.append("Connections: ").append(conn).append("  \n");
     if (json.get("server") != null) {
       Map<String, Object> srv = (Map<String, Object>) json.get("server");
-      sb.append(String.format(Locale.ROOT, "Server: max RSS %,d MB, %s CPU cores used during measurement (its child"
-              + " processes, e.g. a managed clickhouse-server: %s more; this load generator: %s; everything else on the"
-              + " machine: %s), GC pauses %s%n",
-          ((Number) srv.get("rss_max_bytes")).longValue() >> 20, srv.get("cpu_cores_used"),
-          srv.get("child_processes_cpu_cores_used"), srv.get("load_generator_cpu_cores_used"), srv.get("other_processes_cpu_cores_used"),
-          srv.get("gc_pause_ms")));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "Server: max RSS %,d MB, %s CPU cores used during measurement (its child"
+                  + " processes, e.g. a managed clickhouse-server: %s more; this load generator: %s; everything else on the"
+                  + " machine: %s), GC pauses %s%n",
+              ((Number) srv.get("rss_max_bytes")).longValue() >> 20,
+              srv.get("cpu_cores_used"),
+              srv.get("child_processes_cpu_cores_used"),
+              srv.get("load_generator_cpu_cores_used"),
+              srv.get("other_processes_cpu_cores_used"),
+              srv.get("gc_pause_ms")));
     }
     return sb.toString();
   }
-
-
-
 }

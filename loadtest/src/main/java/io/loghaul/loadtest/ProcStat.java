@@ -1,16 +1,16 @@
 package io.loghaul.loadtest;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * CPU time and resident memory of a local process, read from {@code /proc/<pid>/stat} and
- * {@code /proc/<pid>/status} (Linux only). Values are cumulative since the process started; take
+ * CPU time and resident memory of a local process, read from {@code /proc/<pid>/stat} and {@code
+ * /proc/<pid>/status} (Linux only). Values are cumulative since the process started; take
  * differences. Returns -1 when the process is gone or {@code /proc} is unreadable.
  */
 public final class ProcStat {
@@ -36,11 +36,14 @@ public final class ProcStat {
    */
   public static Map<String, Double> cpuSecondsByThread(long pid) {
     Map<String, Double> byName = new HashMap<>();
-    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+    try (DirectoryStream<Path> tasks =
+        Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
       for (Path task : tasks) {
         try {
           String stat = Files.readString(task.resolve("stat"));
-          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "#");
+          String name =
+              stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+                  .replaceAll("[0-9]+", "#");
           byName.merge(name, parseCpuSeconds(stat), Double::sum);
         } catch (IOException | RuntimeException e) {
           // the thread ended meanwhile
@@ -50,7 +53,8 @@ public final class ProcStat {
       return Map.of();
     }
     Map<String, Double> sorted = new LinkedHashMap<>();
-    byName.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+    byName.entrySet().stream()
+        .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
         .forEach(e -> sorted.put(e.getKey(), e.getValue()));
     return sorted;
   }

@@ -28,12 +28,17 @@ import java.util.regex.Pattern;
 final class ServerProbe {
   /** TCP states in which the server still holds the socket: ESTABLISHED, SYN_RECV, CLOSE_WAIT. */
   private static final Set<String> OPEN_STATES = Set.of("01", "03", "08");
+
   private static final Pattern CONNECTION_GAUGE =
       Pattern.compile("otlp_[a-z0-9_]*connections?[a-z0-9_]*");
-  private static final Pattern NOT_A_GAUGE = Pattern.compile(".*_(total|created|count|sum|bucket|max)");
+  private static final Pattern NOT_A_GAUGE =
+      Pattern.compile(".*_(total|created|count|sum|bucket|max)");
 
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
-      .version(HttpClient.Version.HTTP_1_1).build();
+  private final HttpClient client =
+      HttpClient.newBuilder()
+          .connectTimeout(Duration.ofSeconds(2))
+          .version(HttpClient.Version.HTTP_1_1)
+          .build();
   private final URI metrics;
   private final long pid;
   private final int httpPort;
@@ -44,15 +49,28 @@ final class ServerProbe {
 
   /** {@code pid} -1 when the server is not a local process we know. */
   ServerProbe(String host, int adminPort, long pid, int httpPort, int grpcPort) {
-    this.metrics = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + adminPort + "/metrics");
+    this.metrics =
+        URI.create(
+            "http://"
+                + (host.contains(":") ? "[" + host + "]" : host)
+                + ":"
+                + adminPort
+                + "/metrics");
     this.pid = pid;
     this.httpPort = httpPort;
     this.grpcPort = grpcPort;
   }
 
   /** One reading; values that cannot be read are -1 or NaN. */
-  record Reading(long rssBytes, long heapUsedBytes, double gcPauseMs, long gcPauses, long httpConnections,
-      long grpcConnections, long metricConnections, long openFiles) {}
+  record Reading(
+      long rssBytes,
+      long heapUsedBytes,
+      double gcPauseMs,
+      long gcPauses,
+      long httpConnections,
+      long grpcConnections,
+      long metricConnections,
+      long openFiles) {}
 
   Reading read() {
     String text = scrape();
@@ -62,18 +80,29 @@ final class ServerProbe {
     }
     double gcSeconds = sum(text, "jvm_gc_pause_seconds_sum", null);
     double gcCount = sum(text, "jvm_gc_pause_seconds_count", null);
-    double pauseMs = Double.isNaN(lastGcSeconds) || Double.isNaN(gcSeconds) ? Double.NaN
-        : Math.max(0, gcSeconds - lastGcSeconds) * 1000;
-    long pauses = Double.isNaN(lastGcCount) || Double.isNaN(gcCount) ? -1 : (long) Math.max(0, gcCount - lastGcCount);
+    double pauseMs =
+        Double.isNaN(lastGcSeconds) || Double.isNaN(gcSeconds)
+            ? Double.NaN
+            : Math.max(0, gcSeconds - lastGcSeconds) * 1000;
+    long pauses =
+        Double.isNaN(lastGcCount) || Double.isNaN(gcCount)
+            ? -1
+            : (long) Math.max(0, gcCount - lastGcCount);
     if (!Double.isNaN(gcSeconds)) {
       lastGcSeconds = gcSeconds;
       lastGcCount = gcCount;
     }
     List<String> tcp = tcpTable();
     double gauge = connectionGauge(text, connectionGauges);
-    return new Reading(rss, asLong(sum(text, "jvm_memory_used_bytes", "area=\"heap\"")), pauseMs, pauses,
-        tcp.isEmpty() ? -1 : openConnections(tcp, httpPort), tcp.isEmpty() ? -1 : openConnections(tcp, grpcPort),
-        asLong(gauge), asLong(sum(text, "process_files_open_files", null)));
+    return new Reading(
+        rss,
+        asLong(sum(text, "jvm_memory_used_bytes", "area=\"heap\"")),
+        pauseMs,
+        pauses,
+        tcp.isEmpty() ? -1 : openConnections(tcp, httpPort),
+        tcp.isEmpty() ? -1 : openConnections(tcp, grpcPort),
+        asLong(gauge),
+        asLong(sum(text, "process_files_open_files", null)));
   }
 
   /** The names of the connection gauges found in the server's metrics so far. */
@@ -83,8 +112,10 @@ final class ServerProbe {
 
   private String scrape() {
     try {
-      HttpResponse<String> r = client.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(5)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          client.send(
+              HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(5)).build(),
+              HttpResponse.BodyHandlers.ofString());
       return r.statusCode() == 200 ? r.body() : "";
     } catch (IOException e) {
       return "";
@@ -111,8 +142,8 @@ final class ServerProbe {
   }
 
   /**
-   * The sum of every sample of {@code metric} in Prometheus text whose labels contain
-   * {@code labelFilter} (null: all); NaN when there is none.
+   * The sum of every sample of {@code metric} in Prometheus text whose labels contain {@code
+   * labelFilter} (null: all); NaN when there is none.
    */
   static double sum(String text, String metric, String labelFilter) {
     double sum = 0;
@@ -125,7 +156,8 @@ final class ServerProbe {
       if (next != '{' && next != ' ') {
         continue;
       }
-      if (labelFilter != null && (next != '{' || !line.substring(0, line.lastIndexOf('}') + 1).contains(labelFilter))) {
+      if (labelFilter != null
+          && (next != '{' || !line.substring(0, line.lastIndexOf('}') + 1).contains(labelFilter))) {
         continue;
       }
       Double v = value(line);

@@ -24,10 +24,10 @@ import org.HdrHistogram.SynchronizedHistogram;
 
 /**
  * Slow HTTP clients for {@code bench soak}: raw TCP connections to the OTLP/HTTP port, each on its
- * own virtual thread. A slow-loris client sends a request line and a partial header, then one
- * more header line every {@code interval} (±20 %), never finishing the header; a slow-body client
- * sends a complete header for a valid protobuf request, then its body {@value #BODY_CHUNK} bytes
- * per interval. When the server closes a connection (or answers it), the client counts that and
+ * own virtual thread. A slow-loris client sends a request line and a partial header, then one more
+ * header line every {@code interval} (±20 %), never finishing the header; a slow-body client sends
+ * a complete header for a valid protobuf request, then its body {@value #BODY_CHUNK} bytes per
+ * interval. When the server closes a connection (or answers it), the client counts that and
  * connects again; a slow body that was completely sent and answered counts as completed.
  *
  * <p>Clients start spread over the first interval and stop at {@link #close()}. Counters are
@@ -53,14 +53,17 @@ final class SlowClients implements AutoCloseable {
   private final LongAdder closedByServer = new LongAdder();
   private final LongAdder completedBodies = new LongAdder();
   private final Map<String, LongAdder> answers = new ConcurrentHashMap<>();
+
   /** Seconds a connection lived before the server closed it. */
   private final Histogram lifetimes = new SynchronizedHistogram(3600_000L, 3);
+
   private final AtomicLong lastConnects = new AtomicLong();
   private final AtomicLong lastClosed = new AtomicLong();
 
   /**
    * @param count connections kept open
-   * @param bodyShare the fraction of them that send a body slowly (the rest never finish the header)
+   * @param bodyShare the fraction of them that send a body slowly (the rest never finish the
+   *     header)
    * @param body a valid OTLP/protobuf request for the slow bodies
    */
   SlowClients(String host, int port, int count, double bodyShare, Duration interval, byte[] body) {
@@ -130,15 +133,24 @@ final class SlowClients implements AutoCloseable {
   }
 
   /** Feeds one connection until the server ends it (true) or we stop (false). */
-  private boolean talk(Socket s, int id, boolean slowBody, SplittableRandom random) throws IOException {
+  private boolean talk(Socket s, int id, boolean slowBody, SplittableRandom random)
+      throws IOException {
     OutputStream out = s.getOutputStream();
     InputStream in = s.getInputStream();
     String host = "Host: " + address.getHostString() + ":" + address.getPort() + "\r\n";
     if (slowBody) {
-      out.write(("POST /v1/logs HTTP/1.1\r\n" + host + "Content-Type: application/x-protobuf\r\n"
-          + "Content-Length: " + body.length + "\r\n\r\n").getBytes(US_ASCII));
+      out.write(
+          ("POST /v1/logs HTTP/1.1\r\n"
+                  + host
+                  + "Content-Type: application/x-protobuf\r\n"
+                  + "Content-Length: "
+                  + body.length
+                  + "\r\n\r\n")
+              .getBytes(US_ASCII));
     } else {
-      out.write(("POST /v1/logs HTTP/1.1\r\n" + host + "Content-Type: application/x-protobuf\r\n").getBytes(US_ASCII));
+      out.write(
+          ("POST /v1/logs HTTP/1.1\r\n" + host + "Content-Type: application/x-protobuf\r\n")
+              .getBytes(US_ASCII));
     }
     out.flush();
     int sentBody = 0;
@@ -157,8 +169,9 @@ final class SlowClients implements AutoCloseable {
             sentBody += chunk;
           }
         } else {
-          out.write(("X-Soak-" + id + "-" + line++ + ": " + Long.toHexString(random.nextLong()) + "\r\n")
-              .getBytes(US_ASCII));
+          out.write(
+              ("X-Soak-" + id + "-" + line++ + ": " + Long.toHexString(random.nextLong()) + "\r\n")
+                  .getBytes(US_ASCII));
         }
         out.flush();
         continue;
@@ -233,7 +246,9 @@ final class SlowClients implements AutoCloseable {
     m.put("server_answers", a);
     m.put("open_at_end", open.get());
     if (lifetimes.getTotalCount() > 0) {
-      m.put("seconds_until_closed_p50", BenchFiles.round(lifetimes.getValueAtPercentile(50) / 1000.0));
+      m.put(
+          "seconds_until_closed_p50",
+          BenchFiles.round(lifetimes.getValueAtPercentile(50) / 1000.0));
       m.put("seconds_until_closed_max", BenchFiles.round(lifetimes.getMaxValue() / 1000.0));
     }
     return m;

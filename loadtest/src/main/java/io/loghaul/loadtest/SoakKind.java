@@ -33,7 +33,9 @@ enum SoakKind {
 
   /** What the server should make of a request. */
   enum Category {
-    VALID, PARTIAL, MALFORMED;
+    VALID,
+    PARTIAL,
+    MALFORMED;
 
     String label() {
       return name().toLowerCase(Locale.ROOT);
@@ -42,7 +44,8 @@ enum SoakKind {
 
   /** OTLP/gRPC or OTLP/HTTP (protobuf and JSON). */
   enum Transport {
-    GRPC, HTTP;
+    GRPC,
+    HTTP;
 
     String label() {
       return name().toLowerCase(Locale.ROOT);

@@ -34,8 +34,16 @@ final class SoakRecorder {
    * queueing behind a stalled server.
    */
   enum Status {
-    OK("2xx"), BAD_REQUEST("400"), TOO_LARGE("413"), UNSUPPORTED_MEDIA_TYPE("415"), TOO_MANY_REQUESTS("429"),
-    UNAVAILABLE("503"), OTHER("other"), TIMEOUT("timeout"), CONNECTION_ERROR("conn_error"), SKIPPED("skipped");
+    OK("2xx"),
+    BAD_REQUEST("400"),
+    TOO_LARGE("413"),
+    UNSUPPORTED_MEDIA_TYPE("415"),
+    TOO_MANY_REQUESTS("429"),
+    UNAVAILABLE("503"),
+    OTHER("other"),
+    TIMEOUT("timeout"),
+    CONNECTION_ERROR("conn_error"),
+    SKIPPED("skipped");
 
     final String label;
 
@@ -80,14 +88,19 @@ final class SoakRecorder {
   void completed(SoakKind kind, Status status, String rawStatus, long latencyNanos) {
     completed[kind.ordinal()][status.ordinal()].increment();
     raw.computeIfAbsent(rawStatus, k -> new LongAdder()).increment();
-    if (kind.category == Category.VALID && status != Status.CONNECTION_ERROR && status != Status.SKIPPED) {
+    if (kind.category == Category.VALID
+        && status != Status.CONNECTION_ERROR
+        && status != Status.SKIPPED) {
       long v = Math.min(Math.max(0, latencyNanos), HIGHEST_TRACKABLE_NANOS);
       valid.recordValue(v);
       (kind.transport == Transport.GRPC ? validGrpc : validHttp).recordValue(v);
     }
   }
 
-  /** What happened between the previous call (or the start) and {@code nowNanos}. Sampling thread only. */
+  /**
+   * What happened between the previous call (or the start) and {@code nowNanos}. Sampling thread
+   * only.
+   */
   Interval interval(long nowNanos) {
     long[] s = new long[KINDS.length];
     long[][] c = new long[KINDS.length][STATUSES.length];
@@ -103,7 +116,12 @@ final class SoakRecorder {
     }
     double seconds = (nowNanos - lastNanos) / 1e9;
     lastNanos = nowNanos;
-    return new Interval(seconds, s, c, valid.getIntervalHistogram(), validGrpc.getIntervalHistogram(),
+    return new Interval(
+        seconds,
+        s,
+        c,
+        valid.getIntervalHistogram(),
+        validGrpc.getIntervalHistogram(),
         validHttp.getIntervalHistogram());
   }
 
@@ -151,21 +169,31 @@ final class SoakRecorder {
     };
   }
 
-  /** grpc-java reports connect and I/O failures as UNAVAILABLE with a cause or an "io exception" text. */
+  /**
+   * grpc-java reports connect and I/O failures as UNAVAILABLE with a cause or an "io exception"
+   * text.
+   */
   private static boolean transportFailure(io.grpc.Status status) {
     if (status.getCause() instanceof IOException) {
       return true;
     }
     String d = status.getDescription();
-    return d != null && (d.startsWith("io exception") || d.startsWith("Connection closed")
-        || d.contains("Network closed"));
+    return d != null
+        && (d.startsWith("io exception")
+            || d.startsWith("Connection closed")
+            || d.contains("Network closed"));
   }
 
   /**
    * One sampling interval: sent per kind, answers per kind and status class, and the latency
    * histograms of valid requests (all, gRPC, HTTP), in nanoseconds.
    */
-  record Interval(double seconds, long[] sent, long[][] completed, Histogram valid, Histogram validGrpc,
+  record Interval(
+      double seconds,
+      long[] sent,
+      long[][] completed,
+      Histogram valid,
+      Histogram validGrpc,
       Histogram validHttp) {
 
     long sentTotal() {

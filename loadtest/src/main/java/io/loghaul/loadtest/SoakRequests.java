@@ -36,11 +36,16 @@ final class SoakRequests {
   static final String PROTOBUF = "application/x-protobuf";
   static final String JSON = "application/json";
   static final int NESTING_DEPTH = 5000;
+
   /** The {@code timeUnixNano} of issue 16 that turned into a 157-million-digit integer. */
   static final String HUGE_EXPONENT = "179608245e157969341";
+
   /** Bodies built in advance per partial kind and defect, picked at random. */
   static final int PARTIAL_VARIANTS = 16;
-  private static final String[] WRONG_CONTENT_TYPES = {"text/plain", "application/xml", "multipart/form-data"};
+
+  private static final String[] WRONG_CONTENT_TYPES = {
+    "text/plain", "application/xml", "multipart/form-data"
+  };
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   /** How a partially valid request breaks the schema. */
@@ -76,13 +81,19 @@ final class SoakRequests {
     partialProtobuf = new byte[defects.length * PARTIAL_VARIANTS][];
     partialJson = new byte[partialProtobuf.length][];
     for (int i = 0; i < partialProtobuf.length; i++) {
-      ExportLogsServiceRequest partial = partial(seed + 1 + i, Math.max(2, records), payloadBytes, nowNanos,
-          defects[i % defects.length]);
+      ExportLogsServiceRequest partial =
+          partial(
+              seed + 1 + i,
+              Math.max(2, records),
+              payloadBytes,
+              nowNanos,
+              defects[i % defects.length]);
       partialProtobuf[i] = partial.toByteArray();
       partialJson[i] = bytes(toOtlpJson(partial));
     }
     ObjectNode bomb = (ObjectNode) readTree(validJson);
-    ((ObjectNode) bomb.at("/resourceLogs/0/scopeLogs/0/logRecords/0")).put("timeUnixNano", HUGE_EXPONENT);
+    ((ObjectNode) bomb.at("/resourceLogs/0/scopeLogs/0/logRecords/0"))
+        .put("timeUnixNano", HUGE_EXPONENT);
     hugeExponent = bytes(bomb.toString());
     deepNesting = new byte[][] {nestedArrays(NESTING_DEPTH), nestedBody(validJson, NESTING_DEPTH)};
   }
@@ -102,7 +113,9 @@ final class SoakRequests {
       case TRUNCATED_PROTOBUF_HTTP -> http(kind, truncate(validProtobuf, random), PROTOBUF);
       case MUTATED_JSON -> http(kind, mutate(validJson, random), JSON);
       case TRUNCATED_JSON -> http(kind, truncate(validJson, random), JSON);
-      case WRONG_CONTENT_TYPE -> http(kind, validProtobuf, WRONG_CONTENT_TYPES[random.nextInt(WRONG_CONTENT_TYPES.length)]);
+      case WRONG_CONTENT_TYPE ->
+          http(
+              kind, validProtobuf, WRONG_CONTENT_TYPES[random.nextInt(WRONG_CONTENT_TYPES.length)]);
       case HUGE_EXPONENT -> http(kind, hugeExponent, JSON);
       case DEEP_NESTING -> http(kind, pick(deepNesting, random), JSON);
       case BAD_GZIP -> new SoakRequest(kind, notGzip(random), PROTOBUF, "gzip");
@@ -126,12 +139,19 @@ final class SoakRequests {
     return bodies[random.nextInt(bodies.length)];
   }
 
-  /** A valid request of {@code records} records broken by {@code defect}; the other records stay valid. */
-  static ExportLogsServiceRequest partial(long seed, int records, int payloadBytes, long nowNanos, Defect defect) {
-    ExportLogsServiceRequest.Builder b = OtlpRequests.build(seed, records, payloadBytes, nowNanos).toBuilder();
+  /**
+   * A valid request of {@code records} records broken by {@code defect}; the other records stay
+   * valid.
+   */
+  static ExportLogsServiceRequest partial(
+      long seed, int records, int payloadBytes, long nowNanos, Defect defect) {
+    ExportLogsServiceRequest.Builder b =
+        OtlpRequests.build(seed, records, payloadBytes, nowNanos).toBuilder();
     SplittableRandom random = new SplittableRandom(seed);
-    LogRecord.Builder victim = b.getResourceLogsBuilder(0).getScopeLogsBuilder(0)
-        .getLogRecordsBuilder(random.nextInt(records));
+    LogRecord.Builder victim =
+        b.getResourceLogsBuilder(0)
+            .getScopeLogsBuilder(0)
+            .getLogRecordsBuilder(random.nextInt(records));
     switch (defect) {
       case TIMESTAMP_OUT_OF_RANGE -> {
         long old = nowNanos - TimeUnit.DAYS.toNanos(30);
@@ -140,12 +160,22 @@ final class SoakRequests {
       case BAD_TRACE_ID_LENGTH -> victim.setTraceId(victim.getTraceId().substring(0, 15));
       case LONG_SERVICE_NAME -> {
         ResourceLogs first = b.getResourceLogs(0);
-        ScopeLogs scope = first.getScopeLogs(0).toBuilder().clearLogRecords()
-            .addLogRecords(first.getScopeLogs(0).getLogRecords(0)).build();
-        b.addResourceLogs(ResourceLogs.newBuilder()
-            .setResource(Resource.newBuilder().addAttributes(KeyValue.newBuilder().setKey("service.name")
-                .setValue(AnyValue.newBuilder().setStringValue("svc-" + "x".repeat(296)))))
-            .addScopeLogs(scope));
+        ScopeLogs scope =
+            first.getScopeLogs(0).toBuilder()
+                .clearLogRecords()
+                .addLogRecords(first.getScopeLogs(0).getLogRecords(0))
+                .build();
+        b.addResourceLogs(
+            ResourceLogs.newBuilder()
+                .setResource(
+                    Resource.newBuilder()
+                        .addAttributes(
+                            KeyValue.newBuilder()
+                                .setKey("service.name")
+                                .setValue(
+                                    AnyValue.newBuilder()
+                                        .setStringValue("svc-" + "x".repeat(296)))))
+                .addScopeLogs(scope));
       }
     }
     return b.build();
@@ -197,14 +227,19 @@ final class SoakRequests {
     return b;
   }
 
-  /** {@code {"resourceLogs":[],"nested":[[[...]]]}}: an unknown field the server must still parse. */
+  /**
+   * {@code {"resourceLogs":[],"nested":[[[...]]]}}: an unknown field the server must still parse.
+   */
   static byte[] nestedArrays(int depth) {
     StringBuilder sb = new StringBuilder(depth * 2 + 64).append("{\"resourceLogs\":[],\"nested\":");
     sb.append("[".repeat(depth)).append("]".repeat(depth)).append('}');
     return bytes(sb.toString());
   }
 
-  /** The valid request with its first record's body an {@code arrayValue} nested {@code depth} levels. */
+  /**
+   * The valid request with its first record's body an {@code arrayValue} nested {@code depth}
+   * levels.
+   */
   static byte[] nestedBody(byte[] validJson, int depth) {
     String marker = "\"__NESTED__\"";
     ObjectNode root = (ObjectNode) readTree(validJson);
@@ -212,7 +247,10 @@ final class SoakRequests {
     String text = root.toString();
     String open = "{\"arrayValue\":{\"values\":[";
     StringBuilder nested = new StringBuilder(depth * 30);
-    nested.append(open.repeat(depth)).append("{\"stringValue\":\"deep\"}").append("]}}".repeat(depth));
+    nested
+        .append(open.repeat(depth))
+        .append("{\"stringValue\":\"deep\"}")
+        .append("]}}".repeat(depth));
     return bytes(text.replace(marker, nested));
   }
 
@@ -229,7 +267,9 @@ final class SoakRequests {
       ArrayNode sls = r.putArray("scopeLogs");
       for (ScopeLogs sl : rl.getScopeLogsList()) {
         ObjectNode s = sls.addObject();
-        s.putObject("scope").put("name", sl.getScope().getName()).put("version", sl.getScope().getVersion());
+        s.putObject("scope")
+            .put("name", sl.getScope().getName())
+            .put("version", sl.getScope().getVersion());
         ArrayNode lrs = s.putArray("logRecords");
         for (LogRecord lr : sl.getLogRecordsList()) {
           ObjectNode l = lrs.addObject();
@@ -265,13 +305,15 @@ final class SoakRequests {
       case INT_VALUE -> n.put("intValue", Long.toString(v.getIntValue()));
       case BOOL_VALUE -> n.put("boolValue", v.getBoolValue());
       case DOUBLE_VALUE -> n.put("doubleValue", v.getDoubleValue());
-      case BYTES_VALUE -> n.put("bytesValue", Base64.getEncoder().encodeToString(v.getBytesValue().toByteArray()));
+      case BYTES_VALUE ->
+          n.put("bytesValue", Base64.getEncoder().encodeToString(v.getBytesValue().toByteArray()));
       case ARRAY_VALUE -> {
         ArrayNode values = n.putObject("arrayValue").putArray("values");
         v.getArrayValue().getValuesList().forEach(x -> values.add(anyValue(x)));
       }
-      case KVLIST_VALUE -> keyValues(n.putObject("kvlistValue"), "values", v.getKvlistValue().getValuesList());
-      case VALUE_NOT_SET -> { }
+      case KVLIST_VALUE ->
+          keyValues(n.putObject("kvlistValue"), "values", v.getKvlistValue().getValuesList());
+      case VALUE_NOT_SET -> {}
     }
     return n;
   }

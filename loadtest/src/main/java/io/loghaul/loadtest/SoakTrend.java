@@ -8,20 +8,25 @@ import java.util.Map;
 /**
  * Whether a metric drifted over a soak run: the mean of the last third of the samples after warmup
  * against the mean of the first third. A change above {@value #THRESHOLD_PERCENT} % either way is
- * {@code up} or {@code down}, otherwise {@code flat}; fewer than three samples is
- * {@code too short}. Reported, never a failure. Immutable.
+ * {@code up} or {@code down}, otherwise {@code flat}; fewer than three samples is {@code too
+ * short}. Reported, never a failure. Immutable.
  */
 record SoakTrend(String metric, String unit, int samples, double firstThird, double lastThird) {
   static final double THRESHOLD_PERCENT = 10;
 
   /** The trend of {@code values} (NaN values, i.e. unknown, are left out). */
   static SoakTrend of(String metric, String unit, List<Double> values) {
-    double[] v = values.stream().filter(d -> d != null && !Double.isNaN(d)).mapToDouble(Double::doubleValue).toArray();
+    double[] v =
+        values.stream()
+            .filter(d -> d != null && !Double.isNaN(d))
+            .mapToDouble(Double::doubleValue)
+            .toArray();
     if (v.length < 3) {
       return new SoakTrend(metric, unit, v.length, Double.NaN, Double.NaN);
     }
     int third = v.length / 3;
-    return new SoakTrend(metric, unit, v.length, mean(v, 0, third), mean(v, v.length - third, v.length));
+    return new SoakTrend(
+        metric, unit, v.length, mean(v, 0, third), mean(v, v.length - third, v.length));
   }
 
   private static double mean(double[] v, int from, int to) {
@@ -32,7 +37,9 @@ record SoakTrend(String metric, String unit, int samples, double firstThird, dou
     return sum / (to - from);
   }
 
-  /** Change of the last third against the first, in percent; NaN when too short or the first is 0. */
+  /**
+   * Change of the last third against the first, in percent; NaN when too short or the first is 0.
+   */
   double changePercent() {
     return firstThird == 0 ? Double.NaN : (lastThird - firstThird) / firstThird * 100;
   }
@@ -51,10 +58,19 @@ record SoakTrend(String metric, String unit, int samples, double firstThird, dou
   /** E.g. {@code RSS: 650.2 → 700.4 MB (+7.7 %): flat}. */
   String line() {
     if (Double.isNaN(firstThird)) {
-      return String.format(Locale.ROOT, "%s: %d samples after warmup: too short to tell", metric, samples);
+      return String.format(
+          Locale.ROOT, "%s: %d samples after warmup: too short to tell", metric, samples);
     }
-    return String.format(Locale.ROOT, "%s: %.1f → %.1f %s (%+.1f %%, first vs last third of %d samples after warmup): %s",
-        metric, firstThird, lastThird, unit, changePercent(), samples, verdict());
+    return String.format(
+        Locale.ROOT,
+        "%s: %.1f → %.1f %s (%+.1f %%, first vs last third of %d samples after warmup): %s",
+        metric,
+        firstThird,
+        lastThird,
+        unit,
+        changePercent(),
+        samples,
+        verdict());
   }
 
   Map<String, Object> toJson() {

@@ -18,7 +18,8 @@ final class Summary {
 
   /** {@code bench-results/<suite>-<yyyyMMdd-HHmmss>}. */
   static Path defaultOut(String suite) {
-    return Path.of("bench-results",
+    return Path.of(
+        "bench-results",
         suite + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
   }
 

@@ -13,10 +13,12 @@ class BenchFilesTest {
 
   @Test
   void theClickHouseConfigHoldsOnlyAbsolutePathsForARelativeDirectory() {
-    String xml = BenchClickHouse.configXml(Path.of("bench-results/compare-1/work/clickhouse"), 8123);
+    String xml =
+        BenchClickHouse.configXml(Path.of("bench-results/compare-1/work/clickhouse"), 8123);
     Path abs = Path.of("bench-results/compare-1/work/clickhouse").toAbsolutePath().normalize();
 
-    assertThat(xml).contains("<path>" + abs.resolve("data") + "/</path>")
+    assertThat(xml)
+        .contains("<path>" + abs.resolve("data") + "/</path>")
         .contains("<log>" + abs.resolve("log/server.log") + "</log>")
         .contains("<users_config>" + abs.resolve("users.xml") + "</users_config>")
         .doesNotContain(">bench-results/");

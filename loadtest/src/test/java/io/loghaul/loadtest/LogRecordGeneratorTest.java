@@ -34,8 +34,12 @@ class LogRecordGeneratorTest {
       max = Math.max(max, v.length);
       withAttributes += entry.attributeCount() > 0 ? 1 : 0;
     }
-    assertThat(min).isBetween(LogRecordGenerator.MIN_MIXED_BYTES - 20, LogRecordGenerator.MIN_MIXED_BYTES + 60);
-    assertThat(max).isBetween(LogRecordGenerator.MAX_MIXED_BYTES - 200, LogRecordGenerator.MAX_MIXED_BYTES + 200);
+    assertThat(min)
+        .isBetween(
+            LogRecordGenerator.MIN_MIXED_BYTES - 20, LogRecordGenerator.MIN_MIXED_BYTES + 60);
+    assertThat(max)
+        .isBetween(
+            LogRecordGenerator.MAX_MIXED_BYTES - 200, LogRecordGenerator.MAX_MIXED_BYTES + 200);
     assertThat(withAttributes).isEqualTo(5_000);
   }
 
@@ -71,7 +75,9 @@ class LogRecordGeneratorTest {
   @ParameterizedTest
   @FieldSource("BAD_TYPES")
   void badRecordsFailWithTheirErrorType(ErrorType type) {
-    LogEntryParser small = new LogEntryParser(new SchemaLimits(65_536, 256, 65_536, 128, 256, 16_384, 8, 604_800, 900));
+    LogEntryParser small =
+        new LogEntryParser(
+            new SchemaLimits(65_536, 256, 65_536, 128, 256, 16_384, 8, 604_800, 900));
     byte[] v = new LogRecordGenerator(4, NOW, true).bad(type, 70_000);
     ParseResult r = small.parse(v, 0, v.length, NOW, entry);
     assertThat(r).isInstanceOf(Rejected.class);

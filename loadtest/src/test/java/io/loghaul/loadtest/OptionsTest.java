@@ -9,11 +9,16 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class OptionsTest {
-  private static final Set<String> KNOWN = Set.of("rate", "duration", "bad-ratio", "quick", "records");
+  private static final Set<String> KNOWN =
+      Set.of("rate", "duration", "bad-ratio", "quick", "records");
 
   @Test
   void parsesValuesAndDefaults() {
-    Options o = Options.parse("otlp", List.of("--rate=2500", "--duration=2m", "--quick", "--records=1_000_000"), KNOWN);
+    Options o =
+        Options.parse(
+            "otlp",
+            List.of("--rate=2500", "--duration=2m", "--quick", "--records=1_000_000"),
+            KNOWN);
     assertThat(o.positiveDouble("rate", 1)).isEqualTo(2500.0);
     assertThat(o.duration("duration", Duration.ZERO)).isEqualTo(Duration.ofMinutes(2));
     assertThat(o.flag("quick")).isTrue();
@@ -23,9 +28,12 @@ class OptionsTest {
 
   @Test
   void acceptsDurationsInSecondsMillisecondsAndPlainNumbers() {
-    assertThat(Options.parse("s", List.of("--duration=30s"), KNOWN).duration("duration", null)).hasSeconds(30);
-    assertThat(Options.parse("s", List.of("--duration=500ms"), KNOWN).duration("duration", null)).hasMillis(500);
-    assertThat(Options.parse("s", List.of("--duration=1.5"), KNOWN).duration("duration", null)).hasMillis(1500);
+    assertThat(Options.parse("s", List.of("--duration=30s"), KNOWN).duration("duration", null))
+        .hasSeconds(30);
+    assertThat(Options.parse("s", List.of("--duration=500ms"), KNOWN).duration("duration", null))
+        .hasMillis(500);
+    assertThat(Options.parse("s", List.of("--duration=1.5"), KNOWN).duration("duration", null))
+        .hasMillis(1500);
   }
 
   @Test
@@ -38,10 +46,17 @@ class OptionsTest {
 
   @Test
   void rejectsBadValuesNamingKeyAndExpectation() {
-    Options o = Options.parse("compare", List.of("--records=0", "--bad-ratio=1.5", "--rate=x", "--duration=soon"), KNOWN);
-    assertThatThrownBy(() -> o.positiveLong("records", 1)).hasMessage("compare: --records: 0 (expected: an integer > 0)");
-    assertThatThrownBy(() -> o.ratio("bad-ratio", 0)).hasMessage("compare: --bad-ratio: 1.5 (expected: a number in [0, 1))");
-    assertThatThrownBy(() -> o.positiveDouble("rate", 1)).hasMessage("compare: --rate: x (expected: a number > 0)");
+    Options o =
+        Options.parse(
+            "compare",
+            List.of("--records=0", "--bad-ratio=1.5", "--rate=x", "--duration=soon"),
+            KNOWN);
+    assertThatThrownBy(() -> o.positiveLong("records", 1))
+        .hasMessage("compare: --records: 0 (expected: an integer > 0)");
+    assertThatThrownBy(() -> o.ratio("bad-ratio", 0))
+        .hasMessage("compare: --bad-ratio: 1.5 (expected: a number in [0, 1))");
+    assertThatThrownBy(() -> o.positiveDouble("rate", 1))
+        .hasMessage("compare: --rate: x (expected: a number > 0)");
     assertThatThrownBy(() -> o.duration("duration", null)).hasMessageContaining("--duration: soon");
   }
 
@@ -64,7 +79,8 @@ class OptionsTest {
   void parsesLoghaulConfigurations() {
     assertThat(CompareSuite.parseLoghaulConfigs("default; --batch.max-rows=5 --batch.max-bytes=9"))
         .containsExactly("", "--batch.max-rows=5 --batch.max-bytes=9");
-    assertThat(CompareSuite.parseLoghaulConfigs(CompareSuite.DEFAULT_LOGHAUL_CONFIGS)).containsExactly("");
+    assertThat(CompareSuite.parseLoghaulConfigs(CompareSuite.DEFAULT_LOGHAUL_CONFIGS))
+        .containsExactly("");
     assertThatThrownBy(() -> CompareSuite.parseLoghaulConfigs("default;batch.max-rows=5"))
         .hasMessageContaining("--loghaul-configs: default;batch.max-rows=5");
   }

@@ -22,17 +22,24 @@ class OtlpLoadGeneratorTest {
 
   @BeforeEach
   void startServer() throws Exception {
-    server = NettyServerBuilder.forPort(0).addService(new LogsServiceGrpc.LogsServiceImplBase() {
-      @Override
-      public void export(ExportLogsServiceRequest request, StreamObserver<ExportLogsServiceResponse> reply) {
-        if (received.incrementAndGet() % 5 == 0) {
-          reply.onError(Status.UNAVAILABLE.asRuntimeException());
-          return;
-        }
-        reply.onNext(ExportLogsServiceResponse.getDefaultInstance());
-        reply.onCompleted();
-      }
-    }).build().start();
+    server =
+        NettyServerBuilder.forPort(0)
+            .addService(
+                new LogsServiceGrpc.LogsServiceImplBase() {
+                  @Override
+                  public void export(
+                      ExportLogsServiceRequest request,
+                      StreamObserver<ExportLogsServiceResponse> reply) {
+                    if (received.incrementAndGet() % 5 == 0) {
+                      reply.onError(Status.UNAVAILABLE.asRuntimeException());
+                      return;
+                    }
+                    reply.onNext(ExportLogsServiceResponse.getDefaultInstance());
+                    reply.onCompleted();
+                  }
+                })
+            .build()
+            .start();
   }
 
   @AfterEach
@@ -42,12 +49,19 @@ class OtlpLoadGeneratorTest {
 
   @Test
   void sendsEveryRequestRecordsTheMeasuredOnesAndCountsStatusCodes() throws Exception {
-    ExportLogsServiceRequest request = OtlpRequests.build(1, 2, 1200, System.currentTimeMillis() * 1_000_000L);
+    ExportLogsServiceRequest request =
+        OtlpRequests.build(1, 2, 1200, System.currentTimeMillis() * 1_000_000L);
     OtlpLoadGenerator.Outcome o;
     double[] ttfr;
     try (OtlpLoadGenerator gen = new OtlpLoadGenerator("127.0.0.1", server.getPort(), 3)) {
       ttfr = gen.timeToFirstResponse(request);
-      o = gen.run(request, 400, 50, TimeUnit.MILLISECONDS.toNanos(250), TimeUnit.MILLISECONDS.toNanos(500));
+      o =
+          gen.run(
+              request,
+              400,
+              50,
+              TimeUnit.MILLISECONDS.toNanos(250),
+              TimeUnit.MILLISECONDS.toNanos(500));
     }
     assertThat(ttfr).hasSize(3);
     assertThat(java.util.Arrays.stream(ttfr).min().orElseThrow()).isPositive();

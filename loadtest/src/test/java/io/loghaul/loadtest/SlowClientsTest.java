@@ -20,34 +20,41 @@ class SlowClientsTest {
     AtomicInteger headerLines = new AtomicInteger();
     try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       // a server with a header deadline: reads what comes, closes the connection after 300 ms
-      Thread acceptor = Thread.ofVirtual().start(() -> {
-        while (!server.isClosed()) {
-          try {
-            Socket s = server.accept();
-            Thread.ofVirtual().start(() -> {
-              try (s) {
-                s.setSoTimeout(300);
-                InputStream in = s.getInputStream();
-                byte[] buf = new byte[1024];
-                long end = System.nanoTime() + 300_000_000L;
-                while (System.nanoTime() < end) {
-                  int n = in.read(buf);
-                  if (n < 0) {
-                    return;
-                  }
-                  headerLines.addAndGet((int) new String(buf, 0, n, US_ASCII).lines().count());
-                }
-              } catch (Exception e) {
-                // the deadline, or the client went away
-              }
-            });
-          } catch (Exception e) {
-            return;
-          }
-        }
-      });
-      SlowClients clients = new SlowClients("127.0.0.1", server.getLocalPort(), 4, 0.5, Duration.ofMillis(50),
-          new byte[4096]);
+      Thread acceptor =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    while (!server.isClosed()) {
+                      try {
+                        Socket s = server.accept();
+                        Thread.ofVirtual()
+                            .start(
+                                () -> {
+                                  try (s) {
+                                    s.setSoTimeout(300);
+                                    InputStream in = s.getInputStream();
+                                    byte[] buf = new byte[1024];
+                                    long end = System.nanoTime() + 300_000_000L;
+                                    while (System.nanoTime() < end) {
+                                      int n = in.read(buf);
+                                      if (n < 0) {
+                                        return;
+                                      }
+                                      headerLines.addAndGet(
+                                          (int) new String(buf, 0, n, US_ASCII).lines().count());
+                                    }
+                                  } catch (Exception e) {
+                                    // the deadline, or the client went away
+                                  }
+                                });
+                      } catch (Exception e) {
+                        return;
+                      }
+                    }
+                  });
+      SlowClients clients =
+          new SlowClients(
+              "127.0.0.1", server.getLocalPort(), 4, 0.5, Duration.ofMillis(50), new byte[4096]);
       try {
         clients.start();
         await(() -> clients.summary().get("closed_by_server") instanceof Long n && n >= 8);
@@ -72,24 +79,30 @@ class SlowClientsTest {
   @Test
   void keepsConnectionsOpenWhileTheServerWaits() throws Exception {
     try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      Thread acceptor = Thread.ofVirtual().start(() -> {
-        try {
-          while (true) {
-            Socket s = server.accept();
-            Thread.ofVirtual().start(() -> {
-              try (s) {
-                s.getInputStream().transferTo(OutputStream.nullOutputStream());
-              } catch (Exception e) {
-                // client closed
-              }
-            });
-          }
-        } catch (Exception e) {
-          // server closed
-        }
-      });
-      SlowClients clients = new SlowClients("127.0.0.1", server.getLocalPort(), 5, 0, Duration.ofMillis(20),
-          new byte[10]);
+      Thread acceptor =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      while (true) {
+                        Socket s = server.accept();
+                        Thread.ofVirtual()
+                            .start(
+                                () -> {
+                                  try (s) {
+                                    s.getInputStream().transferTo(OutputStream.nullOutputStream());
+                                  } catch (Exception e) {
+                                    // client closed
+                                  }
+                                });
+                      }
+                    } catch (Exception e) {
+                      // server closed
+                    }
+                  });
+      SlowClients clients =
+          new SlowClients(
+              "127.0.0.1", server.getLocalPort(), 5, 0, Duration.ofMillis(20), new byte[10]);
       try {
         clients.start();
         await(() -> clients.open() == 5);

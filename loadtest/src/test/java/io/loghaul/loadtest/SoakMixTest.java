@@ -13,7 +13,8 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class SoakMixTest {
-  private final SoakMix mix = new SoakMix(0.8, 0.1, 0.1, 0.5, 0.5, SoakMix.parseMalformedKinds("all"));
+  private final SoakMix mix =
+      new SoakMix(0.8, 0.1, 0.1, 0.5, 0.5, SoakMix.parseMalformedKinds("all"));
 
   @Test
   void sharesAddUpToOneAndFollowTheOptions() {
@@ -42,11 +43,17 @@ class SoakMixTest {
       counts.merge(k, 1, Integer::sum);
     }
     for (SoakKind k : counts.keySet()) {
-      assertThat(counts.get(k) / (double) n).as(k.label())
+      assertThat(counts.get(k) / (double) n)
+          .as(k.label())
           .isCloseTo(mix.share(k) / mix.share(Transport.HTTP), within(0.01));
     }
-    assertThat(counts).containsKeys(SoakKind.HUGE_EXPONENT, SoakKind.DEEP_NESTING, SoakKind.BAD_GZIP,
-        SoakKind.VALID_HTTP_JSON, SoakKind.PARTIAL_HTTP_PROTOBUF);
+    assertThat(counts)
+        .containsKeys(
+            SoakKind.HUGE_EXPONENT,
+            SoakKind.DEEP_NESTING,
+            SoakKind.BAD_GZIP,
+            SoakKind.VALID_HTTP_JSON,
+            SoakKind.PARTIAL_HTTP_PROTOBUF);
   }
 
   @Test
@@ -60,14 +67,16 @@ class SoakMixTest {
 
   @Test
   void rejectsSharesThatDoNotAddUpAndUnknownKinds() {
-    assertThatThrownBy(() -> new SoakMix(0.8, 0.1, 0.2, 0.5, 0.5, SoakMix.parseMalformedKinds("all")))
+    assertThatThrownBy(
+            () -> new SoakMix(0.8, 0.1, 0.2, 0.5, 0.5, SoakMix.parseMalformedKinds("all")))
         .hasMessageContaining("--valid + --partial + --malformed");
     assertThatThrownBy(() -> new SoakMix(0.8, 0.1, 0.1, 0.5, 0.5, Set.of()))
         .hasMessageContaining("--malformed-kinds is empty");
     assertThatThrownBy(() -> SoakMix.parseMalformedKinds("huge-exponent,nonsense"))
         .hasMessageContaining("--malformed-kinds: huge-exponent,nonsense")
         .hasMessageContaining("bad-gzip");
-    assertThatThrownBy(() -> SoakMix.parseMalformedKinds("valid-grpc")).hasMessageContaining("expected");
+    assertThatThrownBy(() -> SoakMix.parseMalformedKinds("valid-grpc"))
+        .hasMessageContaining("expected");
   }
 
   @Test
@@ -75,7 +84,8 @@ class SoakMixTest {
     assertThat(SoakMix.parseMalformedKinds("huge-exponent, bad-gzip"))
         .containsExactlyInAnyOrder(SoakKind.HUGE_EXPONENT, SoakKind.BAD_GZIP);
     assertThat(SoakMix.parseMalformedKinds("none")).isEmpty();
-    assertThat(SoakMix.parseMalformedKinds("all")).hasSize(10)
+    assertThat(SoakMix.parseMalformedKinds("all"))
+        .hasSize(10)
         .allSatisfy(k -> assertThat(k.category).isEqualTo(Category.MALFORMED));
   }
 }

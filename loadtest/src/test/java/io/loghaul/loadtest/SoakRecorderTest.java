@@ -32,23 +32,29 @@ class SoakRecorderTest {
     Interval second = r.interval(3_000 * MS);
     assertThat(second.seconds()).isEqualTo(1.0);
     assertThat(second.sentTotal()).isEqualTo(1);
-    assertThat(second.statuses(Transport.HTTP)[SoakRecorder.Status.BAD_REQUEST.ordinal()]).isEqualTo(1);
+    assertThat(second.statuses(Transport.HTTP)[SoakRecorder.Status.BAD_REQUEST.ordinal()])
+        .isEqualTo(1);
     assertThat(second.statuses(Transport.HTTP)[SoakRecorder.Status.OK.ordinal()]).isZero();
     assertThat(second.statuses(Transport.GRPC)).containsOnly(0L);
     // malformed requests are not in the latency of valid ones
     assertThat(second.valid().getTotalCount()).isZero();
 
     assertThat(r.sentTotal(SoakKind.VALID_GRPC)).isEqualTo(1);
-    assertThat(r.completedTotal(SoakKind.MUTATED_JSON, SoakRecorder.Status.BAD_REQUEST)).isEqualTo(1);
-    assertThat(r.rawStatuses()).containsEntry("http 200", 1L).containsEntry("http 400", 1L)
+    assertThat(r.completedTotal(SoakKind.MUTATED_JSON, SoakRecorder.Status.BAD_REQUEST))
+        .isEqualTo(1);
+    assertThat(r.rawStatuses())
+        .containsEntry("http 200", 1L)
+        .containsEntry("http 400", 1L)
         .containsEntry("grpc OK", 1L);
   }
 
   @Test
   void timeoutsCountInLatencyAndConnectionErrorsDoNot() {
     SoakRecorder r = new SoakRecorder(0);
-    r.completed(SoakKind.VALID_HTTP_PROTOBUF, SoakRecorder.Status.TIMEOUT, "http timeout", 10_000 * MS);
-    r.completed(SoakKind.VALID_HTTP_PROTOBUF, SoakRecorder.Status.CONNECTION_ERROR, "http conn_error", MS);
+    r.completed(
+        SoakKind.VALID_HTTP_PROTOBUF, SoakRecorder.Status.TIMEOUT, "http timeout", 10_000 * MS);
+    r.completed(
+        SoakKind.VALID_HTTP_PROTOBUF, SoakRecorder.Status.CONNECTION_ERROR, "http conn_error", MS);
     Interval i = r.interval(1);
     assertThat(i.valid().getTotalCount()).isEqualTo(1);
     assertThat(i.valid().getMaxValue()).isGreaterThanOrEqualTo(9_990 * MS);
@@ -71,8 +77,13 @@ class SoakRecorderTest {
   @Test
   void latenciesBeyondTheTrackableRangeAreClamped() {
     SoakRecorder r = new SoakRecorder(0);
-    r.completed(SoakKind.VALID_GRPC, SoakRecorder.Status.TIMEOUT, "grpc DEADLINE_EXCEEDED", Long.MAX_VALUE / 2);
-    assertThat(r.interval(1).valid().getMaxValue()).isGreaterThanOrEqualTo(SoakRecorder.HIGHEST_TRACKABLE_NANOS);
+    r.completed(
+        SoakKind.VALID_GRPC,
+        SoakRecorder.Status.TIMEOUT,
+        "grpc DEADLINE_EXCEEDED",
+        Long.MAX_VALUE / 2);
+    assertThat(r.interval(1).valid().getMaxValue())
+        .isGreaterThanOrEqualTo(SoakRecorder.HIGHEST_TRACKABLE_NANOS);
   }
 
   @Test
@@ -91,8 +102,10 @@ class SoakRecorderTest {
   @Test
   void classifiesGrpcStatusesLikeTheirHttpCounterparts() {
     assertThat(SoakRecorder.grpc(Status.OK)).isEqualTo(SoakRecorder.Status.OK);
-    assertThat(SoakRecorder.grpc(Status.INVALID_ARGUMENT)).isEqualTo(SoakRecorder.Status.BAD_REQUEST);
-    assertThat(SoakRecorder.grpc(Status.RESOURCE_EXHAUSTED)).isEqualTo(SoakRecorder.Status.TOO_LARGE);
+    assertThat(SoakRecorder.grpc(Status.INVALID_ARGUMENT))
+        .isEqualTo(SoakRecorder.Status.BAD_REQUEST);
+    assertThat(SoakRecorder.grpc(Status.RESOURCE_EXHAUSTED))
+        .isEqualTo(SoakRecorder.Status.TOO_LARGE);
     assertThat(SoakRecorder.grpc(Status.DEADLINE_EXCEEDED)).isEqualTo(SoakRecorder.Status.TIMEOUT);
     assertThat(SoakRecorder.grpc(Status.UNAVAILABLE.withDescription("Kafka is unavailable")))
         .isEqualTo(SoakRecorder.Status.UNAVAILABLE);

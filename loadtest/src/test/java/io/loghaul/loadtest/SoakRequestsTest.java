@@ -47,29 +47,38 @@ class SoakRequestsTest {
   void validBodiesAreTheSameRequestAsProtobufAndAsOtlpJson() throws Exception {
     SplittableRandom random = new SplittableRandom(1);
     ExportLogsServiceRequest protobuf =
-        ExportLogsServiceRequest.parseFrom(requests.next(SoakKind.VALID_HTTP_PROTOBUF, random).body());
+        ExportLogsServiceRequest.parseFrom(
+            requests.next(SoakKind.VALID_HTTP_PROTOBUF, random).body());
     byte[] json = requests.next(SoakKind.VALID_HTTP_JSON, random).body();
-    assertThat(requests.next(SoakKind.VALID_HTTP_JSON, random).contentType()).isEqualTo(SoakRequests.JSON);
+    assertThat(requests.next(SoakKind.VALID_HTTP_JSON, random).contentType())
+        .isEqualTo(SoakRequests.JSON);
     assertThat(fromOtlpJson(json)).isEqualTo(protobuf);
-    assertThat(ExportLogsServiceRequest.parseFrom(requests.next(SoakKind.VALID_GRPC, random).body()))
+    assertThat(
+            ExportLogsServiceRequest.parseFrom(requests.next(SoakKind.VALID_GRPC, random).body()))
         .isEqualTo(protobuf);
-    assertThat(MAPPER.readTree(json).at("/resourceLogs/0/scopeLogs/0/logRecords/0/traceId").asText())
+    assertThat(
+            MAPPER.readTree(json).at("/resourceLogs/0/scopeLogs/0/logRecords/0/traceId").asText())
         .matches("[0-9a-f]{32}");
   }
 
   @Test
   void partialRequestsBreakOneRecordOrOneResourceAndKeepTheRest() {
-    ExportLogsServiceRequest old = SoakRequests.partial(3, 4, 1200, NOW, Defect.TIMESTAMP_OUT_OF_RANGE);
-    assertThat(records(old)).filteredOn(r -> r.getTimeUnixNano() < NOW - TimeUnit.DAYS.toNanos(7)).hasSize(1);
+    ExportLogsServiceRequest old =
+        SoakRequests.partial(3, 4, 1200, NOW, Defect.TIMESTAMP_OUT_OF_RANGE);
+    assertThat(records(old))
+        .filteredOn(r -> r.getTimeUnixNano() < NOW - TimeUnit.DAYS.toNanos(7))
+        .hasSize(1);
     assertThat(records(old)).filteredOn(r -> r.getTimeUnixNano() == NOW).hasSize(3);
 
-    ExportLogsServiceRequest trace = SoakRequests.partial(3, 4, 1200, NOW, Defect.BAD_TRACE_ID_LENGTH);
+    ExportLogsServiceRequest trace =
+        SoakRequests.partial(3, 4, 1200, NOW, Defect.BAD_TRACE_ID_LENGTH);
     assertThat(records(trace)).filteredOn(r -> r.getTraceId().size() == 15).hasSize(1);
     assertThat(records(trace)).filteredOn(r -> r.getTraceId().size() == 16).hasSize(3);
 
     ExportLogsServiceRequest name = SoakRequests.partial(3, 4, 1200, NOW, Defect.LONG_SERVICE_NAME);
     assertThat(name.getResourceLogsCount()).isEqualTo(2);
-    assertThat(name.getResourceLogs(1).getResource().getAttributes(0).getValue().getStringValue()).hasSize(300);
+    assertThat(name.getResourceLogs(1).getResource().getAttributes(0).getValue().getStringValue())
+        .hasSize(300);
     assertThat(name.getResourceLogs(0).getResource().getAttributes(0).getValue().getStringValue())
         .isEqualTo("checkout");
   }
@@ -98,7 +107,8 @@ class SoakRequestsTest {
       assertThat(m.length).isBetween(valid.length - 4, valid.length + 4);
       changed += Arrays.equals(m, valid) ? 0 : 1;
     }
-    // replacing an 'a' with a random byte keeps it 1 time in 256, deletions of an 'a' look alike only in length
+    // replacing an 'a' with a random byte keeps it 1 time in 256, deletions of an 'a' look alike
+    // only in length
     assertThat(changed).isGreaterThan(90);
   }
 
@@ -138,7 +148,8 @@ class SoakRequestsTest {
     for (int i = 0; i < 20; i++) {
       SoakRequest r = requests.next(SoakKind.BAD_GZIP, random);
       assertThat(r.contentEncoding()).isEqualTo("gzip");
-      assertThatThrownBy(() -> new GZIPInputStream(new ByteArrayInputStream(r.body())).readAllBytes())
+      assertThatThrownBy(
+              () -> new GZIPInputStream(new ByteArrayInputStream(r.body())).readAllBytes())
           .isInstanceOf(java.io.IOException.class);
     }
   }
@@ -157,7 +168,9 @@ class SoakRequestsTest {
     SplittableRandom random = new SplittableRandom(9);
     byte[] validProtobuf = requests.validProtobuf();
     for (SoakKind kind : SoakKind.values()) {
-      if (kind.category != Category.MALFORMED || kind == SoakKind.WRONG_CONTENT_TYPE || kind == SoakKind.BAD_GZIP) {
+      if (kind.category != Category.MALFORMED
+          || kind == SoakKind.WRONG_CONTENT_TYPE
+          || kind == SoakKind.BAD_GZIP) {
         continue;
       }
       assertThat(requests.next(kind, random).body()).as(kind.label()).isNotEqualTo(validProtobuf);
@@ -188,7 +201,11 @@ class SoakRequestsTest {
       for (JsonNode sl : rl.get("scopeLogs")) {
         for (JsonNode lr : sl.get("logRecords")) {
           for (String id : new String[] {"traceId", "spanId"}) {
-            ((ObjectNode) lr).put(id, Base64.getEncoder().encodeToString(HexFormat.of().parseHex(lr.get(id).asText())));
+            ((ObjectNode) lr)
+                .put(
+                    id,
+                    Base64.getEncoder()
+                        .encodeToString(HexFormat.of().parseHex(lr.get(id).asText())));
           }
         }
       }

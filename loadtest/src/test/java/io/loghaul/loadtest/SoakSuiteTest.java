@@ -38,9 +38,17 @@ class SoakSuiteTest {
 
   @Test
   void parsesTheMixAndTheSlowClients() {
-    SoakSuite s = suite("--valid=0.6", "--partial=0.2", "--malformed=0.2", "--grpc-share=0", "--json-share=1",
-        "--malformed-kinds=huge-exponent,deep-nesting", "--slow-clients=0", "--slow-body-share=1",
-        "--slow-interval=2s");
+    SoakSuite s =
+        suite(
+            "--valid=0.6",
+            "--partial=0.2",
+            "--malformed=0.2",
+            "--grpc-share=0",
+            "--json-share=1",
+            "--malformed-kinds=huge-exponent,deep-nesting",
+            "--slow-clients=0",
+            "--slow-body-share=1",
+            "--slow-interval=2s");
     assertThat(s.mix.share(SoakKind.VALID_HTTP_JSON)).isEqualTo(0.6);
     assertThat(s.mix.share(SoakKind.VALID_GRPC)).isZero();
     assertThat(s.mix.share(SoakKind.HUGE_EXPONENT)).isEqualTo(0.1);
@@ -75,11 +83,17 @@ class SoakSuiteTest {
   void rejectsUnboundedOrInconsistentRuns() {
     assertThatThrownBy(() -> suite("--duration=25h")).hasMessageContaining("--duration");
     assertThatThrownBy(() -> suite("--rate=1000000")).hasMessageContaining("--rate: 1000000");
-    assertThatThrownBy(() -> suite("--duration=30s")).hasMessageContaining("--warmup: PT1M (expected: < --duration");
-    assertThatThrownBy(() -> suite("--slow-clients=20000")).hasMessageContaining("--slow-clients: 20000");
-    assertThatThrownBy(() -> suite("--slow-clients=-1")).hasMessage("soak: --slow-clients: -1 (expected: an integer >= 0)");
-    assertThatThrownBy(() -> suite("--valid=0.5")).hasMessageContaining("--valid + --partial + --malformed");
-    assertThatThrownBy(() -> suite("--valid=1.5")).hasMessage("soak: --valid: 1.5 (expected: a number in [0, 1])");
-    assertThatThrownBy(() -> suite("--sample-interval=10ms")).hasMessageContaining("--sample-interval");
+    assertThatThrownBy(() -> suite("--duration=30s"))
+        .hasMessageContaining("--warmup: PT1M (expected: < --duration");
+    assertThatThrownBy(() -> suite("--slow-clients=20000"))
+        .hasMessageContaining("--slow-clients: 20000");
+    assertThatThrownBy(() -> suite("--slow-clients=-1"))
+        .hasMessage("soak: --slow-clients: -1 (expected: an integer >= 0)");
+    assertThatThrownBy(() -> suite("--valid=0.5"))
+        .hasMessageContaining("--valid + --partial + --malformed");
+    assertThatThrownBy(() -> suite("--valid=1.5"))
+        .hasMessage("soak: --valid: 1.5 (expected: a number in [0, 1])");
+    assertThatThrownBy(() -> suite("--sample-interval=10ms"))
+        .hasMessageContaining("--sample-interval");
   }
 }

@@ -17,8 +17,10 @@ class SoakTrendTest {
 
   @Test
   void callsChangesWithinTenPercentFlat() {
-    assertThat(SoakTrend.of("P99", "ms", List.of(10.0, 12.0, 9.0, 11.0, 10.5, 10.0)).verdict()).isEqualTo("flat");
-    assertThat(SoakTrend.of("P99", "ms", List.of(20.0, 20.0, 15.0, 10.0, 10.0, 10.0)).verdict()).isEqualTo("down");
+    assertThat(SoakTrend.of("P99", "ms", List.of(10.0, 12.0, 9.0, 11.0, 10.5, 10.0)).verdict())
+        .isEqualTo("flat");
+    assertThat(SoakTrend.of("P99", "ms", List.of(20.0, 20.0, 15.0, 10.0, 10.0, 10.0)).verdict())
+        .isEqualTo("down");
     assertThat(SoakTrend.of("GC", "ms", List.of(0.0, 0.0, 0.0)).verdict()).isEqualTo("flat");
   }
 
@@ -28,6 +30,8 @@ class SoakTrendTest {
     assertThat(t.samples()).isEqualTo(2);
     assertThat(t.verdict()).isEqualTo("too short");
     assertThat(t.line()).contains("too short");
-    assertThat(t.toJson()).containsEntry("verdict", "too short").doesNotContainKey("change_percent");
+    assertThat(t.toJson())
+        .containsEntry("verdict", "too short")
+        .doesNotContainKey("change_percent");
   }
 }

@@ -1,15 +1,17 @@
 package io.loghaul.bytes;
 
 /**
- * Lower-case hexadecimal, the form of trace and span ids everywhere in loghaul (the LogEntry schema,
- * ClickHouse columns, W3C {@code traceparent}): encoding bytes, decoding digits, and checking ids
- * (hex digits, not all zeros), the last also 8 digits at a time.
+ * Lower-case hexadecimal, the form of trace and span ids everywhere in loghaul (the LogEntry
+ * schema, ClickHouse columns, W3C {@code traceparent}): encoding bytes, decoding digits, and
+ * checking ids (hex digits, not all zeros), the last also 8 digits at a time.
  */
 public final class Hex {
   /** {@link #copyId}: the digits are an id. */
   public static final int ID = 0;
+
   /** {@link #copyId}: a byte is not a hex digit. */
   public static final int NOT_HEX = 1;
+
   /** {@link #copyId}: every digit is {@code 0}, which W3C reserves for "no id". */
   public static final int ALL_ZEROS = 2;
 
@@ -36,7 +38,10 @@ public final class Hex {
     return lower >= 'a' && lower <= 'f' ? lower - 'a' + 10 : -1;
   }
 
-  /** Writes {@code src[off, off + len)} as {@code 2 * len} lower-case digits to {@code dst[dstOff..]}. */
+  /**
+   * Writes {@code src[off, off + len)} as {@code 2 * len} lower-case digits to {@code
+   * dst[dstOff..]}.
+   */
   public static void encode(byte[] src, int off, int len, byte[] dst, int dstOff) {
     for (int i = 0; i < len; i++) {
       int v = src[off + i] & 0xFF;
@@ -45,7 +50,10 @@ public final class Hex {
     }
   }
 
-  /** Writes the {@code 2 * len} hex digits {@code hex[off..]}, known to be valid, as {@code len} bytes to {@code dst[dstOff..]}. */
+  /**
+   * Writes the {@code 2 * len} hex digits {@code hex[off..]}, known to be valid, as {@code len}
+   * bytes to {@code dst[dstOff..]}.
+   */
   public static void decode(byte[] hex, int off, int len, byte[] dst, int dstOff) {
     for (int i = 0; i < len; i++) {
       dst[dstOff + i] = (byte) (value(hex[off + 2 * i]) << 4 | value(hex[off + 2 * i + 1]));
@@ -65,7 +73,10 @@ public final class Hex {
     return nonZero != 0;
   }
 
-  /** Whether the binary id {@code b[off, off + len)} is all zero bytes, which W3C reserves for "no id". */
+  /**
+   * Whether the binary id {@code b[off, off + len)} is all zero bytes, which W3C reserves for "no
+   * id".
+   */
   public static boolean isZeroId(byte[] b, int off, int len) {
     for (int i = off; i < off + len; i++) {
       if (b[i] != 0) {
@@ -95,9 +106,10 @@ public final class Hex {
   }
 
   /**
-   * The high bit of each byte of {@code w} that is not an ASCII hex digit (0-9, a-f, A-F), or 0 when
-   * all 8 are. Exact for every byte: for ASCII bytes each comparison below adds at most 0x7F + 0x80,
-   * so no carry crosses into the next byte, and a non-ASCII byte is flagged by its own high bit.
+   * The high bit of each byte of {@code w} that is not an ASCII hex digit (0-9, a-f, A-F), or 0
+   * when all 8 are. Exact for every byte: for ASCII bytes each comparison below adds at most 0x7F +
+   * 0x80, so no carry crosses into the next byte, and a non-ASCII byte is flagged by its own high
+   * bit.
    */
   public static long notHexDigits(long w) {
     long ascii = w & ~HIGH_BITS;

@@ -2,8 +2,9 @@ package io.loghaul.bytes;
 
 /**
  * Strict UTF-8 validation (RFC 3629): no overlong forms, no UTF-16 surrogates (U+D800..U+DFFF),
- * nothing above U+10FFFF, no truncated sequence. What docs/record-schema.md calls {@code invalid_utf8}, and what
- * protobuf-java rejects in a proto3 {@code string}: the two rules are the same.
+ * nothing above U+10FFFF, no truncated sequence. What docs/record-schema.md calls {@code
+ * invalid_utf8}, and what protobuf-java rejects in a proto3 {@code string}: the two rules are the
+ * same.
  */
 public final class Utf8 {
   private static final long HIGH_BITS = 0x8080_8080_8080_8080L;
@@ -12,7 +13,8 @@ public final class Utf8 {
 
   /**
    * Validates the multi-byte sequence starting at {@code b[p]} (a byte of 0x80 or more), reading no
-   * further than {@code end}. Returns the position after it, or {@code -(p + 1)} when it is invalid.
+   * further than {@code end}. Returns the position after it, or {@code -(p + 1)} when it is
+   * invalid.
    */
   public static int sequenceEnd(byte[] b, int p, int end) {
     int c = b[p] & 0xFF;
@@ -54,13 +56,20 @@ public final class Utf8 {
     return p + n + 1;
   }
 
-  /** The position of the first invalid sequence in {@code b[from, to)}, or -1 when it is all valid. */
+  /**
+   * The position of the first invalid sequence in {@code b[from, to)}, or -1 when it is all valid.
+   */
   public static int firstInvalid(byte[] b, int from, int to) {
     int p = from;
     while (p < to) {
       // ASCII 32, then 8 bytes at a time: log text is mostly ASCII
-      while (to - p >= 32 && ((LittleEndian.getLong(b, p) | LittleEndian.getLong(b, p + 8)
-          | LittleEndian.getLong(b, p + 16) | LittleEndian.getLong(b, p + 24)) & HIGH_BITS) == 0) {
+      while (to - p >= 32
+          && ((LittleEndian.getLong(b, p)
+                      | LittleEndian.getLong(b, p + 8)
+                      | LittleEndian.getLong(b, p + 16)
+                      | LittleEndian.getLong(b, p + 24))
+                  & HIGH_BITS)
+              == 0) {
         p += 32;
       }
       if (to - p >= 8 && (LittleEndian.getLong(b, p) & HIGH_BITS) == 0) {

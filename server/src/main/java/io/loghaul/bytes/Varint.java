@@ -10,9 +10,14 @@ package io.loghaul.bytes;
 public final class Varint {
   /** The longest varint: 64 bits at 7 per byte. */
   public static final int MAX_BYTES = 10;
+
   /** {@link #checkedEnd}: the bytes end inside the varint. */
   public static final int TRUNCATED = -1;
-  /** {@link #checkedEnd}: {@value #MAX_BYTES} bytes without a last one (protobuf-java's "malformed varint"). */
+
+  /**
+   * {@link #checkedEnd}: {@value #MAX_BYTES} bytes without a last one (protobuf-java's "malformed
+   * varint").
+   */
   public static final int TOO_LONG = -2;
 
   private Varint() {}
@@ -66,7 +71,9 @@ public final class Varint {
     return (63 - Long.numberOfLeadingZeros(v | 1)) / 7 + 1;
   }
 
-  /** Writes {@code v} (as unsigned) to {@code out} from {@code p}; returns the position after it. */
+  /**
+   * Writes {@code v} (as unsigned) to {@code out} from {@code p}; returns the position after it.
+   */
   public static int put(byte[] out, int p, long v) {
     while ((v & ~0x7FL) != 0) {
       out[p++] = (byte) ((v & 0x7F) | 0x80);

@@ -9,8 +9,8 @@ import java.util.concurrent.Flow;
 /**
  * An HTTP request body that hands out {@link ByteBuffer#wrap wrapped} slices of an array instead of
  * copies: {@code BodyPublishers.ofByteArray(array, offset, length)} copies the whole body into new
- * 16 KiB buffers, a tenth of everything the pipeline allocated under load. The array must not change
- * until the request is answered (ClickHouseHttpClient sends synchronously).
+ * 16 KiB buffers, a tenth of everything the pipeline allocated under load. The array must not
+ * change until the request is answered (ClickHouseHttpClient sends synchronously).
  */
 final class ArrayBodyPublisher implements HttpRequest.BodyPublisher {
   static final int CHUNK_BYTES = 64 * 1024;
@@ -23,7 +23,13 @@ final class ArrayBodyPublisher implements HttpRequest.BodyPublisher {
     this.array = requireNonNull(array, "array");
     if (offset < 0 || length < 0 || offset > array.length - length) {
       throw new IndexOutOfBoundsException(
-          "offset: " + offset + ", length: " + length + " (expected: within " + array.length + " bytes)");
+          "offset: "
+              + offset
+              + ", length: "
+              + length
+              + " (expected: within "
+              + array.length
+              + " bytes)");
     }
     this.offset = offset;
     this.length = length;
@@ -39,7 +45,9 @@ final class ArrayBodyPublisher implements HttpRequest.BodyPublisher {
     subscriber.onSubscribe(new Slices(subscriber));
   }
 
-  /** One subscription: slices in order, as many as requested; re-entrant requests just add demand. */
+  /**
+   * One subscription: slices in order, as many as requested; re-entrant requests just add demand.
+   */
   private final class Slices implements Flow.Subscription {
     private final Flow.Subscriber<? super ByteBuffer> subscriber;
     private int next = offset;

@@ -28,7 +28,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * #finished()}.
  */
 public final class Batch implements RowBatch {
-  /** Most distinct traces one insert span links to: enough to find the callers, bounded for the span. */
+  /**
+   * Most distinct traces one insert span links to: enough to find the callers, bounded for the
+   * span.
+   */
   public static final int MAX_TRACE_LINKS = 32;
 
   private final RowBinaryEncoder encoder;
@@ -46,9 +49,17 @@ public final class Batch implements RowBatch {
   private final List<RefusedRow> refused = new ArrayList<>(0);
   private volatile boolean finished;
 
-  /** @param topicNames UTF-8 topic names, shared by the batches of one pool (consumer thread only) */
-  Batch(RowBinaryEncoder encoder, Map<String, byte[]> topicNames, RowBuffer rows, SourceRecords sources,
-      int expectedRows, long createdNanos, boolean traceLinks) {
+  /**
+   * @param topicNames UTF-8 topic names, shared by the batches of one pool (consumer thread only)
+   */
+  Batch(
+      RowBinaryEncoder encoder,
+      Map<String, byte[]> topicNames,
+      RowBuffer rows,
+      SourceRecords sources,
+      int expectedRows,
+      long createdNanos,
+      boolean traceLinks) {
     this.encoder = encoder;
     this.topicNames = topicNames;
     this.rows = rows;
@@ -103,7 +114,10 @@ public final class Batch implements RowBatch {
     traceparents[traceCount++] = tp;
   }
 
-  /** The distinct, valid trace contexts found in the records' headers (at most {@link #MAX_TRACE_LINKS}). */
+  /**
+   * The distinct, valid trace contexts found in the records' headers (at most {@link
+   * #MAX_TRACE_LINKS}).
+   */
   List<SpanContext> traceLinks() {
     List<SpanContext> out = new ArrayList<>(traceCount);
     for (int i = 0; i < traceCount; i++) {

@@ -40,8 +40,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class BatchInserter implements RowSink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BatchInserter.class);
+
   /** Characters of a server error message quoted in a refusal (it may quote row data). */
   private static final int MAX_SERVER_TEXT = 64;
+
   static final String SPAN_NAME = "clickhouse.insert";
   static final AttributeKey<Long> ROWS = AttributeKey.longKey("rows");
   static final AttributeKey<Long> BYTES = AttributeKey.longKey("bytes");
@@ -58,7 +60,10 @@ public final class BatchInserter implements RowSink, AutoCloseable {
   private final ExecutorService thread;
   private final AtomicInteger inFlight = new AtomicInteger();
   private volatile boolean closed;
-  /** Whether the last attempt failed for an outage: only to log the recovery once. Inserter thread. */
+
+  /**
+   * Whether the last attempt failed for an outage: only to log the recovery once. Inserter thread.
+   */
   private boolean failing;
 
   /**
@@ -78,11 +83,13 @@ public final class BatchInserter implements RowSink, AutoCloseable {
     this.storedRows = requireNonNull(storedRows, "storedRows");
     this.observer = requireNonNull(observer, "observer");
     this.pool = requireNonNull(pool, "pool");
-    this.thread = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "loghaul-inserter");
-      t.setDaemon(true);
-      return t;
-    });
+    this.thread =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "loghaul-inserter");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   @Override
@@ -95,7 +102,9 @@ public final class BatchInserter implements RowSink, AutoCloseable {
     return inFlight.get() == 0;
   }
 
-  /** Starts inserting {@code rows}, a {@link Batch} from {@link #open}. Only when {@link #idle()}. */
+  /**
+   * Starts inserting {@code rows}, a {@link Batch} from {@link #open}. Only when {@link #idle()}.
+   */
   @Override
   public void submit(RowBatch rows) {
     if (!(rows instanceof Batch batch)) {
@@ -104,18 +113,21 @@ public final class BatchInserter implements RowSink, AutoCloseable {
     if (!inFlight.compareAndSet(0, 1)) {
       throw new IllegalStateException("a batch is already being inserted");
     }
-    thread.execute(() -> {
-      try {
-        List<SpanContext> links = batch.traceLinks();
-        insertRange(batch, 0, batch.rowCount(), links, Backoff.create());
-        batch.finish();
-        pool.recycle(batch);
-      } catch (InterruptedException e) {
-        log.warn("Abandoned a batch of {} rows at shutdown; its offsets stay uncommitted", batch.rowCount());
-      } finally {
-        inFlight.set(0);
-      }
-    });
+    thread.execute(
+        () -> {
+          try {
+            List<SpanContext> links = batch.traceLinks();
+            insertRange(batch, 0, batch.rowCount(), links, Backoff.create());
+            batch.finish();
+            pool.recycle(batch);
+          } catch (InterruptedException e) {
+            log.warn(
+                "Abandoned a batch of {} rows at shutdown; its offsets stay uncommitted",
+                batch.rowCount());
+          } finally {
+            inFlight.set(0);
+          }
+        });
   }
 
   private void insertRange(Batch batch, int from, int to, List<SpanContext> links, Backoff backoff)
@@ -149,7 +161,11 @@ public final class BatchInserter implements RowSink, AutoCloseable {
             return;
           }
           int mid = (from + to) >>> 1;
-          log.debug("ClickHouse refused rows {}..{} as bad data (code {}); splitting", from, to, e.code());
+          log.debug(
+              "ClickHouse refused rows {}..{} as bad data (code {}); splitting",
+              from,
+              to,
+              e.code());
           insertRange(batch, from, mid, links, backoff);
           insertRange(batch, mid, to, links, backoff);
           return;
@@ -159,7 +175,11 @@ public final class BatchInserter implements RowSink, AutoCloseable {
         long delay = backoff.nextDelayMillis();
         // one line per outage and then every 20th attempt: never a line per retry in a tight loop
         if (failures == 1 || failures % 20 == 0) {
-          log.warn("ClickHouse insert failed (attempt {}), retrying in {} ms: {}", failures, delay, e.getMessage());
+          log.warn(
+              "ClickHouse insert failed (attempt {}), retrying in {} ms: {}",
+              failures,
+              delay,
+              e.getMessage());
         }
         Thread.sleep(delay);
       }
@@ -167,20 +187,24 @@ public final class BatchInserter implements RowSink, AutoCloseable {
   }
 
   private Span startSpan(int rows, int bytes, int attempt, List<SpanContext> links) {
-    SpanBuilder b = tracer.spanBuilder(SPAN_NAME)
-        .setNoParent()
-        .setSpanKind(SpanKind.CLIENT)
-        .setAttribute(DB_SYSTEM, "clickhouse")
-        .setAttribute(ROWS, (long) rows)
-        .setAttribute(BYTES, (long) bytes)
-        .setAttribute(ATTEMPT, (long) attempt);
+    SpanBuilder b =
+        tracer
+            .spanBuilder(SPAN_NAME)
+            .setNoParent()
+            .setSpanKind(SpanKind.CLIENT)
+            .setAttribute(DB_SYSTEM, "clickhouse")
+            .setAttribute(ROWS, (long) rows)
+            .setAttribute(BYTES, (long) bytes)
+            .setAttribute(ATTEMPT, (long) attempt);
     for (SpanContext link : links) {
       b.addLink(link);
     }
     return b.startSpan();
   }
 
-  /** Why a row was refused, quoting at most {@value #MAX_SERVER_TEXT} bytes of the server's message. */
+  /**
+   * Why a row was refused, quoting at most {@value #MAX_SERVER_TEXT} bytes of the server's message.
+   */
   private static String refusal(ClickHouseException e) {
     String serverText = e.serverMessage();
     if (serverText.length() > MAX_SERVER_TEXT) {
@@ -190,7 +214,8 @@ public final class BatchInserter implements RowSink, AutoCloseable {
   }
 
   @Override
-  public long[] storedOffsets(TopicPartition partition, UncommittedRows rows) throws ClickHouseException {
+  public long[] storedOffsets(TopicPartition partition, UncommittedRows rows)
+      throws ClickHouseException {
     return storedRows.storedOffsets(partition, rows);
   }
 

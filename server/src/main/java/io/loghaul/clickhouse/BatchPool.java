@@ -29,7 +29,8 @@ public final class BatchPool {
    * @param initialBytes size of a new row buffer (and of its source copies)
    * @param traceLinks whether batches keep their records' traceparents for the insert span's links
    */
-  public BatchPool(RowBinaryEncoder encoder, int expectedRows, int initialBytes, boolean traceLinks) {
+  public BatchPool(
+      RowBinaryEncoder encoder, int expectedRows, int initialBytes, boolean traceLinks) {
     this.encoder = requireNonNull(encoder, "encoder");
     this.expectedRows = expectedRows;
     this.initialBytes = initialBytes;
@@ -44,7 +45,8 @@ public final class BatchPool {
       b = new Buffers(new RowBuffer(initialBytes), new SourceRecords(initialBytes, expectedRows));
     }
     b.rows().reset();
-    return new Batch(encoder, topicNames, b.rows(), b.sources(), expectedRows, nowNanos, traceLinks);
+    return new Batch(
+        encoder, topicNames, b.rows(), b.sources(), expectedRows, nowNanos, traceLinks);
   }
 
   void recycle(Batch batch) {

@@ -4,8 +4,8 @@ import io.loghaul.bytes.LittleEndian;
 
 /**
  * CityHash128 as of Google's CityHash 1.0.2, the version ClickHouse froze for the checksums of its
- * compressed blocks. Later CityHash releases give different values, so this must not be swapped
- * for a library. Stateless and thread-safe; allocates nothing.
+ * compressed blocks. Later CityHash releases give different values, so this must not be swapped for
+ * a library. Stateless and thread-safe; allocates nothing.
  *
  * <p>The 128-bit result is written as ClickHouse writes it: low 64 bits, then high 64 bits, both
  * little-endian.
@@ -19,7 +19,9 @@ final class CityHash128 {
 
   private CityHash128() {}
 
-  /** Hashes {@code src[off, off + len)} and writes the 16-byte checksum to {@code dst[dstOff..]}. */
+  /**
+   * Hashes {@code src[off, off + len)} and writes the 16-byte checksum to {@code dst[dstOff..]}.
+   */
   static void hash(byte[] src, int off, int len, byte[] dst, int dstOff) {
     // one tiny array per compressed block (up to 1 MiB of rows), not per row
     long[] r = new long[2];
@@ -39,7 +41,8 @@ final class CityHash128 {
     }
   }
 
-  private static void withSeed(byte[] s, int pos, int len, long seedLow, long seedHigh, long[] out) {
+  private static void withSeed(
+      byte[] s, int pos, int len, long seedLow, long seedHigh, long[] out) {
     if (len < 128) {
       cityMurmur(s, pos, len, seedLow, seedHigh, out);
       return;
@@ -112,7 +115,8 @@ final class CityHash128 {
     out[1] = hashLen16(x + w2, y + v2);
   }
 
-  private static void cityMurmur(byte[] s, int pos, int len, long seedLow, long seedHigh, long[] out) {
+  private static void cityMurmur(
+      byte[] s, int pos, int len, long seedLow, long seedHigh, long[] out) {
     long a = seedLow;
     long b = seedHigh;
     long c;

@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClickHouseEndpoints {
   private static final Logger log = LoggerFactory.getLogger(ClickHouseEndpoints.class);
+
   /** How long an endpoint that did not answer is skipped before it is tried again. */
   public static final long DEFAULT_RETRY_AFTER_MILLIS = 5_000;
 
@@ -73,7 +74,8 @@ public final class ClickHouseEndpoints {
         continue;
       }
       if (!url.startsWith("http://") && !url.startsWith("https://")) {
-        throw new IllegalArgumentException("clickhouse.url: " + url + " (expected: http://host:port or https://host:port)");
+        throw new IllegalArgumentException(
+            "clickhouse.url: " + url + " (expected: http://host:port or https://host:port)");
       }
       URI.create(url); // fail here, with the URL in the message, rather than on the first request
       list.add(url);
@@ -170,7 +172,9 @@ public final class ClickHouseEndpoints {
     if (e.up) {
       e.up = false;
       if (endpoints.size() > 1) {
-        log.warn("ClickHouse endpoint {} does not answer; trying the others, and it again in {} ms", e.url,
+        log.warn(
+            "ClickHouse endpoint {} does not answer; trying the others, and it again in {} ms",
+            e.url,
             TimeUnit.NANOSECONDS.toMillis(retryAfterNanos));
       }
     }

@@ -11,10 +11,10 @@ import java.util.regex.Pattern;
  * later, unchanged, is the right reaction).
  *
  * <p>Classification rests on ClickHouse's numeric error code ({@code Code: N} in the error body;
- * 18.16 writes {@code Code: 27, e.displayText() = ...}, newer servers {@code Code: 27. DB::Exception:
- * ...}). Only the codes in {@link #isBadDataCode(int)} count as bad data; an unknown or missing code
- * is <em>not</em> bad data, so the caller treats it as a retryable outage and never dead-letters
- * rows because of an error it does not understand.
+ * 18.16 writes {@code Code: 27, e.displayText() = ...}, newer servers {@code Code: 27.
+ * DB::Exception: ...}). Only the codes in {@link #isBadDataCode(int)} count as bad data; an unknown
+ * or missing code is <em>not</em> bad data, so the caller treats it as a retryable outage and never
+ * dead-letters rows because of an error it does not understand.
  */
 public final class ClickHouseException extends Exception {
   private static final long serialVersionUID = 1L;
@@ -28,7 +28,8 @@ public final class ClickHouseException extends Exception {
   private final int httpStatus;
   private final String serverText;
 
-  private ClickHouseException(String message, int code, int httpStatus, String serverText, Throwable cause) {
+  private ClickHouseException(
+      String message, int code, int httpStatus, String serverText, Throwable cause) {
     super(message, cause);
     this.code = code;
     this.httpStatus = httpStatus;
@@ -43,7 +44,11 @@ public final class ClickHouseException extends Exception {
       text = text.substring(0, MAX_SERVER_TEXT) + "...";
     }
     return new ClickHouseException(
-        what + " failed: HTTP " + httpStatus + (text.isEmpty() ? "" : ": " + text), code, httpStatus, text, null);
+        what + " failed: HTTP " + httpStatus + (text.isEmpty() ? "" : ": " + text),
+        code,
+        httpStatus,
+        text,
+        null);
   }
 
   /** A request that got no reply (connection refused, reset, timeout, interrupted). */
@@ -76,8 +81,8 @@ public final class ClickHouseException extends Exception {
    *       CANNOT_INSERT_NULL_IN_ORDINARY_COLUMN;
    *   <li>sizes: 128 TOO_LARGE_ARRAY_SIZE, 131 TOO_LARGE_STRING_SIZE, 190
    *       SIZES_OF_ARRAYS_DOESNT_MATCH (Nested key/value arrays of different length);
-   *   <li>checks run on the rows by the table or its views: 395
-   *       FUNCTION_THROW_IF_VALUE_IS_NON_ZERO (throwIf), 469 VIOLATED_CONSTRAINT.
+   *   <li>checks run on the rows by the table or its views: 395 FUNCTION_THROW_IF_VALUE_IS_NON_ZERO
+   *       (throwIf), 469 VIOLATED_CONSTRAINT.
    * </ul>
    *
    * <p>Not bad data, on purpose: 40 CHECKSUM_DOESNT_MATCH and 62 SYNTAX_ERROR (our own bug, every
@@ -86,13 +91,36 @@ public final class ClickHouseException extends Exception {
    */
   static boolean isBadDataCode(int code) {
     return switch (code) {
-      case 6, 25, 26, 27, 32, 33, 36, 38, 41, 53, 69, 70, 72, 117, 128, 131, 190, 321, 349, 395, 469, 691 ->
+      case 6,
+          25,
+          26,
+          27,
+          32,
+          33,
+          36,
+          38,
+          41,
+          53,
+          69,
+          70,
+          72,
+          117,
+          128,
+          131,
+          190,
+          321,
+          349,
+          395,
+          469,
+          691 ->
           true;
       default -> false;
     };
   }
 
-  /** ClickHouse's error code ({@code Code: N}), or -1 when the reply had none or there was no reply. */
+  /**
+   * ClickHouse's error code ({@code Code: N}), or -1 when the reply had none or there was no reply.
+   */
   public int code() {
     return code;
   }
@@ -111,11 +139,11 @@ public final class ClickHouseException extends Exception {
   }
 
   /**
-   * Whether sending the same request again later may succeed: every failure that is not
-   * {@link #badData()} — I/O errors, timeouts, connection refused, HTTP 5xx, overload (159, 202,
-   * 241, 252, ...), read-only tables (164, 242), network codes (209, 210), an unknown insert status
-   * (319), a missing table or database (60, 81), credentials (192, 193, 194, 516) and unknown codes.
-   * loghaul never drops acknowledged data, so anything it cannot blame on the rows is waited out.
+   * Whether sending the same request again later may succeed: every failure that is not {@link
+   * #badData()} — I/O errors, timeouts, connection refused, HTTP 5xx, overload (159, 202, 241, 252,
+   * ...), read-only tables (164, 242), network codes (209, 210), an unknown insert status (319), a
+   * missing table or database (60, 81), credentials (192, 193, 194, 516) and unknown codes. loghaul
+   * never drops acknowledged data, so anything it cannot blame on the rows is waited out.
    */
   public boolean retryable() {
     return !badData();
@@ -127,9 +155,9 @@ public final class ClickHouseException extends Exception {
   }
 
   /**
-   * A small closed set describing the failure, for the {@code reason} tag of
-   * {@code clickhouse_insert_failures_total}: {@code unreachable} (no reply), {@code timeout},
-   * {@code overloaded} (HTTP 503, codes 202, 241, 252), {@code bad_data}, or {@code server_error}.
+   * A small closed set describing the failure, for the {@code reason} tag of {@code
+   * clickhouse_insert_failures_total}: {@code unreachable} (no reply), {@code timeout}, {@code
+   * overloaded} (HTTP 503, codes 202, 241, 252), {@code bad_data}, or {@code server_error}.
    */
   public String reason() {
     if (badData()) {

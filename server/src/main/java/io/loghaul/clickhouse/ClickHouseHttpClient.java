@@ -15,14 +15,14 @@ import java.time.Duration;
 import java.util.function.Function;
 
 /**
- * A minimal client for ClickHouse's HTTP interface (HTTP/1.1, {@link java.net.http.HttpClient}): runs
- * SQL and sends RowBinary inserts with ClickHouse's native LZ4 block compression
- * ({@code decompress=1}). No ClickHouse client library: the JDBC driver fails on 18.16, and this is
- * all loghaul needs.
+ * A minimal client for ClickHouse's HTTP interface (HTTP/1.1, {@link java.net.http.HttpClient}):
+ * runs SQL and sends RowBinary inserts with ClickHouse's native LZ4 block compression ({@code
+ * decompress=1}). No ClickHouse client library: the JDBC driver fails on 18.16, and this is all
+ * loghaul needs.
  *
- * <p>Thread-safe; requests may run concurrently. Credentials go in the {@code X-ClickHouse-User} and
- * {@code X-ClickHouse-Key} headers, never in the URL, and the password is never logged or put in an
- * exception message. No request carries settings, so every server from 18.16 on accepts them.
+ * <p>Thread-safe; requests may run concurrently. Credentials go in the {@code X-ClickHouse-User}
+ * and {@code X-ClickHouse-Key} headers, never in the URL, and the password is never logged or put
+ * in an exception message. No request carries settings, so every server from 18.16 on accepts them.
  * Failures are thrown as {@link ClickHouseException}, classified for retry or batch splitting.
  *
  * <p>Several endpoints ({@code clickhouse.url=http://a:8123,http://b:8123}, see {@link
@@ -58,7 +58,8 @@ public final class ClickHouseHttpClient implements AutoCloseable {
    * A client of {@code endpoints}, sharing what is known about them with every other client of the
    * same instance (e.g. a short-timeout client for pings next to the insert client).
    */
-  public ClickHouseHttpClient(ClickHouseEndpoints endpoints, String user, String password, Duration requestTimeout) {
+  public ClickHouseHttpClient(
+      ClickHouseEndpoints endpoints, String user, String password, Duration requestTimeout) {
     requireNonNull(endpoints, "endpoints");
     requireNonNull(user, "user");
     requireNonNull(password, "password");
@@ -70,11 +71,12 @@ public final class ClickHouseHttpClient implements AutoCloseable {
     this.user = user;
     this.password = password;
     this.requestTimeout = requestTimeout;
-    this.http = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(CONNECT_TIMEOUT)
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .build();
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(CONNECT_TIMEOUT)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
   }
 
   /** The base URL requests go to first (the endpoint that answered last). */
@@ -94,15 +96,20 @@ public final class ClickHouseHttpClient implements AutoCloseable {
    */
   public String query(String sql) throws ClickHouseException {
     requireNonNull(sql, "sql");
-    HttpResponse<byte[]> response = send(url -> request(URI.create(url + "/"))
-        .POST(HttpRequest.BodyPublishers.ofString(sql, StandardCharsets.UTF_8))
-        .build(), "query", true);
+    HttpResponse<byte[]> response =
+        send(
+            url ->
+                request(URI.create(url + "/"))
+                    .POST(HttpRequest.BodyPublishers.ofString(sql, StandardCharsets.UTF_8))
+                    .build(),
+            "query",
+            true);
     return new String(response.body(), StandardCharsets.UTF_8);
   }
 
   /**
-   * Pings every endpoint ({@code GET /ping}), marks each up or down accordingly, and returns whether
-   * at least one answered; never throws.
+   * Pings every endpoint ({@code GET /ping}), marks each up or down accordingly, and returns
+   * whether at least one answered; never throws.
    */
   public boolean ping() {
     boolean any = false;
@@ -119,10 +126,8 @@ public final class ClickHouseHttpClient implements AutoCloseable {
 
   /** Whether {@code GET /ping} at {@code url} answers {@code Ok.}; never throws. */
   private boolean ping(String url) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/ping"))
-        .timeout(requestTimeout)
-        .GET()
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(url + "/ping")).timeout(requestTimeout).GET().build();
     try {
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
       return response.statusCode() == 200 && response.body().startsWith("Ok.");
@@ -135,27 +140,38 @@ public final class ClickHouseHttpClient implements AutoCloseable {
   }
 
   /**
-   * Sends {@code body[offset, offset + length)} — RowBinary rows — as the data of
-   * {@code insertSql} (an {@code INSERT INTO ... FORMAT RowBinary} statement), compressed in native
-   * LZ4 blocks of at most 1 MiB. Returns once ClickHouse acknowledged the insert.
+   * Sends {@code body[offset, offset + length)} — RowBinary rows — as the data of {@code insertSql}
+   * (an {@code INSERT INTO ... FORMAT RowBinary} statement), compressed in native LZ4 blocks of at
+   * most 1 MiB. Returns once ClickHouse acknowledged the insert.
    *
    * @throws ClickHouseException on an error reply ({@link ClickHouseException#badData()} when the
    *     rows were refused) or when the server cannot be reached (retryable)
    */
-  public void insert(String insertSql, byte[] body, int offset, int length) throws ClickHouseException {
+  public void insert(String insertSql, byte[] body, int offset, int length)
+      throws ClickHouseException {
     requireNonNull(insertSql, "insertSql");
     requireNonNull(body, "body");
     if (offset < 0 || length < 0 || offset > body.length - length) {
       throw new IndexOutOfBoundsException(
-          "offset: " + offset + ", length: " + length + " (expected: within " + body.length + " bytes)");
+          "offset: "
+              + offset
+              + ", length: "
+              + length
+              + " (expected: within "
+              + body.length
+              + " bytes)");
     }
     byte[] compressed = compressionBuffer(NativeCompression.maxCompressedLength(length));
     int n = NativeCompression.compress(body, offset, length, compressed);
     String query = "/?decompress=1&query=" + URLEncoder.encode(insertSql, StandardCharsets.UTF_8);
-    send(url -> request(URI.create(url + query))
-        .header("Content-Type", "application/octet-stream")
-        .POST(new ArrayBodyPublisher(compressed, 0, n))
-        .build(), "insert", false);
+    send(
+        url ->
+            request(URI.create(url + query))
+                .header("Content-Type", "application/octet-stream")
+                .POST(new ArrayBodyPublisher(compressed, 0, n))
+                .build(),
+        "insert",
+        false);
   }
 
   /**
@@ -173,9 +189,8 @@ public final class ClickHouseHttpClient implements AutoCloseable {
   }
 
   private HttpRequest.Builder request(URI uri) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(uri)
-        .timeout(requestTimeout)
-        .header("X-ClickHouse-User", user);
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(uri).timeout(requestTimeout).header("X-ClickHouse-User", user);
     if (!password.isEmpty()) {
       b.header("X-ClickHouse-Key", password);
     }
@@ -187,7 +202,8 @@ public final class ClickHouseHttpClient implements AutoCloseable {
    * answers. {@code idempotent}: whether a request that failed after it was sent may be sent to the
    * next endpoint at once (a query) or must go back to the caller (an INSERT).
    */
-  private HttpResponse<byte[]> send(Function<String, HttpRequest> build, String what, boolean idempotent)
+  private HttpResponse<byte[]> send(
+      Function<String, HttpRequest> build, String what, boolean idempotent)
       throws ClickHouseException {
     ClickHouseException failure = null;
     for (int i : endpoints.order()) {
@@ -224,7 +240,8 @@ public final class ClickHouseHttpClient implements AutoCloseable {
 
   /** Whether the connection could not be opened, so the server saw nothing of the request. */
   static boolean notSent(IOException e) {
-    return e instanceof ConnectException || e instanceof HttpConnectTimeoutException
+    return e instanceof ConnectException
+        || e instanceof HttpConnectTimeoutException
         || e.getCause() instanceof ConnectException;
   }
 

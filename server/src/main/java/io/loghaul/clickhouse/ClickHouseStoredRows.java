@@ -9,9 +9,8 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * Which of a partition's possibly-inserted rows the table holds ({@link RowSink#storedOffsets}),
  * answered by its provenance columns: the offsets of one topic partition within the given offset
- * range whose event time lies in the given window (the time
- * bounds let ClickHouse prune date partitions, so the query reads little even on a large table).
- * Thread-safe.
+ * range whose event time lies in the given window (the time bounds let ClickHouse prune date
+ * partitions, so the query reads little even on a large table). Thread-safe.
  */
 public final class ClickHouseStoredRows {
   private final ClickHouseHttpClient client;
@@ -23,7 +22,8 @@ public final class ClickHouseStoredRows {
   }
 
   /** The offsets among {@code rows} that the table holds, sorted ascending. */
-  public long[] storedOffsets(TopicPartition partition, UncommittedRows rows) throws ClickHouseException {
+  public long[] storedOffsets(TopicPartition partition, UncommittedRows rows)
+      throws ClickHouseException {
     String answer = client.query(sql(table.qualifiedName(), partition, rows));
     return parse(answer);
   }
@@ -31,21 +31,34 @@ public final class ClickHouseStoredRows {
   static String sql(String qualifiedTable, TopicPartition partition, UncommittedRows rows) {
     long minSeconds = Math.floorDiv(rows.minTimestampNanos(), 1_000_000_000L);
     long maxSeconds = Math.floorDiv(rows.maxTimestampNanos(), 1_000_000_000L) + 1;
-    return "SELECT DISTINCT kafka_offset FROM " + qualifiedTable
-        + " WHERE kafka_topic = " + quote(partition.topic())
-        + " AND kafka_partition = " + partition.partition()
-        + " AND kafka_offset >= " + rows.firstOffset() + " AND kafka_offset <= " + rows.lastOffset()
-        + " AND timestamp >= toDateTime(" + minSeconds + ") AND timestamp <= toDateTime(" + maxSeconds + ")"
+    return "SELECT DISTINCT kafka_offset FROM "
+        + qualifiedTable
+        + " WHERE kafka_topic = "
+        + quote(partition.topic())
+        + " AND kafka_partition = "
+        + partition.partition()
+        + " AND kafka_offset >= "
+        + rows.firstOffset()
+        + " AND kafka_offset <= "
+        + rows.lastOffset()
+        + " AND timestamp >= toDateTime("
+        + minSeconds
+        + ") AND timestamp <= toDateTime("
+        + maxSeconds
+        + ")"
         + " FORMAT TSV";
   }
 
   static long[] parse(String tsv) {
-    long[] out = tsv.lines().filter(l -> !l.isBlank()).mapToLong(l -> Long.parseLong(l.trim())).toArray();
+    long[] out =
+        tsv.lines().filter(l -> !l.isBlank()).mapToLong(l -> Long.parseLong(l.trim())).toArray();
     Arrays.sort(out);
     return out;
   }
 
-  /** A ClickHouse string literal (Kafka topic names are [a-zA-Z0-9._-], but quote properly anyway). */
+  /**
+   * A ClickHouse string literal (Kafka topic names are [a-zA-Z0-9._-], but quote properly anyway).
+   */
   static String quote(String s) {
     return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
   }

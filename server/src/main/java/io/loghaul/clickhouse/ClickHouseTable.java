@@ -7,8 +7,9 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The log table of docs/clickhouse-table.md: its validated, quoted name, its DDL and INSERT statement per
- * {@link ServerProfile}, and {@link #ensure} to create or check it at startup. Immutable.
+ * The log table of docs/clickhouse-table.md: its validated, quoted name, its DDL and INSERT
+ * statement per {@link ServerProfile}, and {@link #ensure} to create or check it at startup.
+ * Immutable.
  *
  * <p>Identifiers come from configuration only; anything but {@code [A-Za-z_][A-Za-z0-9_]*} of at
  * most {@value #MAX_IDENTIFIER_LENGTH} characters is refused, so quoting can never be escaped.
@@ -52,7 +53,8 @@ public final class ClickHouseTable {
    * @throws ClickHouseException when the server fails or cannot be reached
    */
   public static ClickHouseTable ensure(
-      ClickHouseHttpClient client, String database, String table, boolean create) throws ClickHouseException {
+      ClickHouseHttpClient client, String database, String table, boolean create)
+      throws ClickHouseException {
     requireNonNull(client, "client");
     ServerProfile serverProfile = ServerProfile.forVersion(client.query("SELECT version()"));
     ClickHouseTable wanted = new ClickHouseTable(database, table, serverProfile);
@@ -60,8 +62,13 @@ public final class ClickHouseTable {
       client.query(wanted.createTableSql(serverProfile));
     }
     // Identifiers are validated, so they are safe inside string literals.
-    String tsv = client.query("SELECT name, type FROM system.columns WHERE database = '" + wanted.database
-        + "' AND table = '" + wanted.table + "' FORMAT TSV");
+    String tsv =
+        client.query(
+            "SELECT name, type FROM system.columns WHERE database = '"
+                + wanted.database
+                + "' AND table = '"
+                + wanted.table
+                + "' FORMAT TSV");
     Map<String, String> columns = new HashMap<>();
     for (String line : tsv.split("\n")) {
       int tab = line.indexOf('\t');
@@ -70,24 +77,45 @@ public final class ClickHouseTable {
       }
     }
     if (columns.isEmpty()) {
-      throw new IllegalStateException("clickhouse.table: " + wanted.qualifiedName() + " does not exist on "
-          + client.url() + " (expected: an existing table, or clickhouse.create-table=true)");
+      throw new IllegalStateException(
+          "clickhouse.table: "
+              + wanted.qualifiedName()
+              + " does not exist on "
+              + client.url()
+              + " (expected: an existing table, or clickhouse.create-table=true)");
     }
-    ServerProfile layout = columns.containsKey("attributes.key") ? ServerProfile.LEGACY : ServerProfile.MODERN;
+    ServerProfile layout =
+        columns.containsKey("attributes.key") ? ServerProfile.LEGACY : ServerProfile.MODERN;
     for (String column : columnNames(layout)) {
       if (!columns.containsKey(column)) {
-        throw new IllegalStateException("clickhouse.table: " + wanted.qualifiedName() + " has no column "
-            + column + " (expected: the columns of docs/clickhouse-table.md: " + String.join(", ", columnNames(layout)) + ")");
+        throw new IllegalStateException(
+            "clickhouse.table: "
+                + wanted.qualifiedName()
+                + " has no column "
+                + column
+                + " (expected: the columns of docs/clickhouse-table.md: "
+                + String.join(", ", columnNames(layout))
+                + ")");
       }
     }
     String timestampType = columns.get("timestamp");
     if (layout == ServerProfile.MODERN && !timestampType.startsWith("DateTime64(9")) {
-      throw new IllegalStateException("clickhouse.table: " + wanted.qualifiedName() + " column timestamp is "
-          + timestampType + " (expected: DateTime64(9, 'UTC') with a Map attributes column)");
+      throw new IllegalStateException(
+          "clickhouse.table: "
+              + wanted.qualifiedName()
+              + " column timestamp is "
+              + timestampType
+              + " (expected: DateTime64(9, 'UTC') with a Map attributes column)");
     }
-    if (layout == ServerProfile.LEGACY && !timestampType.startsWith("DateTime(") && !timestampType.equals("DateTime")) {
-      throw new IllegalStateException("clickhouse.table: " + wanted.qualifiedName() + " column timestamp is "
-          + timestampType + " (expected: DateTime('UTC') with a Nested attributes column)");
+    if (layout == ServerProfile.LEGACY
+        && !timestampType.startsWith("DateTime(")
+        && !timestampType.equals("DateTime")) {
+      throw new IllegalStateException(
+          "clickhouse.table: "
+              + wanted.qualifiedName()
+              + " column timestamp is "
+              + timestampType
+              + " (expected: DateTime('UTC') with a Nested attributes column)");
     }
     return new ClickHouseTable(wanted.database, wanted.table, layout);
   }
@@ -110,26 +138,44 @@ public final class ClickHouseTable {
     return '`' + database + "`.`" + table + '`';
   }
 
-  /** The {@code CREATE TABLE IF NOT EXISTS} statement of docs/clickhouse-table.md#ddl for this table's profile. */
+  /**
+   * The {@code CREATE TABLE IF NOT EXISTS} statement of docs/clickhouse-table.md#ddl for this
+   * table's profile.
+   */
   public String createTableSql() {
     return createTableSql(profile);
   }
 
-  /** The {@code CREATE TABLE IF NOT EXISTS} statement of docs/clickhouse-table.md#ddl for {@code profile}. */
+  /**
+   * The {@code CREATE TABLE IF NOT EXISTS} statement of docs/clickhouse-table.md#ddl for {@code
+   * profile}.
+   */
   public String createTableSql(ServerProfile profile) {
     requireNonNull(profile, "profile");
     boolean modern = profile == ServerProfile.MODERN;
     String lowCardinalityString = modern ? "LowCardinality(String)" : "String";
-    return "CREATE TABLE IF NOT EXISTS " + qualifiedName() + " (\n"
-        + "  timestamp " + (modern ? "DateTime64(9, 'UTC')" : "DateTime('UTC')") + ",\n"
+    return "CREATE TABLE IF NOT EXISTS "
+        + qualifiedName()
+        + " (\n"
+        + "  timestamp "
+        + (modern ? "DateTime64(9, 'UTC')" : "DateTime('UTC')")
+        + ",\n"
         + "  timestamp_ns UInt64,\n"
-        + "  service_name " + lowCardinalityString + ",\n"
-        + "  level " + LEVEL_ENUM + ",\n"
+        + "  service_name "
+        + lowCardinalityString
+        + ",\n"
+        + "  level "
+        + LEVEL_ENUM
+        + ",\n"
         + "  message String,\n"
         + "  trace_id String,\n"
         + "  span_id String,\n"
-        + "  attributes " + (modern ? "Map(LowCardinality(String), String)" : "Nested(key String, value String)") + ",\n"
-        + "  kafka_topic " + lowCardinalityString + ",\n"
+        + "  attributes "
+        + (modern ? "Map(LowCardinality(String), String)" : "Nested(key String, value String)")
+        + ",\n"
+        + "  kafka_topic "
+        + lowCardinalityString
+        + ",\n"
         + "  kafka_partition UInt32,\n"
         + "  kafka_offset UInt64\n"
         + ") ENGINE = MergeTree\n"
@@ -143,7 +189,10 @@ public final class ClickHouseTable {
     return insertSql(profile);
   }
 
-  /** The {@code INSERT ... FORMAT RowBinary} statement whose columns {@link RowBinaryEncoder} writes. */
+  /**
+   * The {@code INSERT ... FORMAT RowBinary} statement whose columns {@link RowBinaryEncoder}
+   * writes.
+   */
   public String insertSql(ServerProfile profile) {
     requireNonNull(profile, "profile");
     StringBuilder sb = new StringBuilder("INSERT INTO ").append(qualifiedName()).append(" (");
@@ -155,9 +204,12 @@ public final class ClickHouseTable {
   }
 
   private static String[] columnNames(ServerProfile profile) {
-    String attributes = profile == ServerProfile.MODERN ? "attributes" : "attributes.key\u0000attributes.value";
+    String attributes =
+        profile == ServerProfile.MODERN ? "attributes" : "attributes.key\u0000attributes.value";
     return ("timestamp\u0000timestamp_ns\u0000service_name\u0000level\u0000message\u0000trace_id\u0000span_id\u0000"
-        + attributes + "\u0000kafka_topic\u0000kafka_partition\u0000kafka_offset").split("\u0000");
+            + attributes
+            + "\u0000kafka_topic\u0000kafka_partition\u0000kafka_offset")
+        .split("\u0000");
   }
 
   /**
@@ -168,22 +220,32 @@ public final class ClickHouseTable {
   static String checkIdentifier(String key, String name) {
     requireNonNull(name, key);
     if (name.length() > MAX_IDENTIFIER_LENGTH || !IDENTIFIER.matcher(name).matches()) {
-      throw new IllegalArgumentException(key + ": \"" + printable(name) + "\" (expected: [A-Za-z_][A-Za-z0-9_]*, at most "
-          + MAX_IDENTIFIER_LENGTH + " characters)");
+      throw new IllegalArgumentException(
+          key
+              + ": \""
+              + printable(name)
+              + "\" (expected: [A-Za-z_][A-Za-z0-9_]*, at most "
+              + MAX_IDENTIFIER_LENGTH
+              + " characters)");
     }
     return name;
   }
 
   private static String printable(String s) {
-    String cut = s.length() > MAX_IDENTIFIER_LENGTH + 8 ? s.substring(0, MAX_IDENTIFIER_LENGTH + 8) + "..." : s;
+    String cut =
+        s.length() > MAX_IDENTIFIER_LENGTH + 8
+            ? s.substring(0, MAX_IDENTIFIER_LENGTH + 8) + "..."
+            : s;
     StringBuilder sb = new StringBuilder();
-    cut.codePoints().forEach(cp -> {
-      if (cp < 0x20 || cp == 0x7F) {
-        sb.append(String.format("\\u%04x", cp));
-      } else {
-        sb.append(Character.toChars(cp));
-      }
-    });
+    cut.codePoints()
+        .forEach(
+            cp -> {
+              if (cp < 0x20 || cp == 0x7F) {
+                sb.append(String.format("\\u%04x", cp));
+              } else {
+                sb.append(Character.toChars(cp));
+              }
+            });
     return sb.toString();
   }
 

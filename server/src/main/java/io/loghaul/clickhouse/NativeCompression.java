@@ -7,10 +7,10 @@ import net.jpountz.lz4.LZ4Factory;
 import net.jpountz.lz4.LZ4FastDecompressor;
 
 /**
- * ClickHouse's native block compression, the body format of an HTTP request sent with
- * {@code decompress=1}. Each block is {@code [CityHash128 of the rest: 16 bytes][0x82 = LZ4]
- * [compressed size incl. this 9-byte header: UInt32 LE][uncompressed size: UInt32 LE][LZ4 block]}.
- * Input is cut into blocks of at most {@link #MAX_BLOCK_BYTES}. Stateless and thread-safe.
+ * ClickHouse's native block compression, the body format of an HTTP request sent with {@code
+ * decompress=1}. Each block is {@code [CityHash128 of the rest: 16 bytes][0x82 = LZ4] [compressed
+ * size incl. this 9-byte header: UInt32 LE][uncompressed size: UInt32 LE][LZ4 block]}. Input is cut
+ * into blocks of at most {@link #MAX_BLOCK_BYTES}. Stateless and thread-safe.
  */
 final class NativeCompression {
   /** Uncompressed bytes per block; ClickHouse itself writes 1 MiB blocks. */
@@ -35,9 +35,9 @@ final class NativeCompression {
   }
 
   /**
-   * Compresses {@code src[off, off + length)} into {@code dst} (at least
-   * {@link #maxCompressedLength(int)} long) and returns the number of bytes written. Empty input
-   * yields no blocks.
+   * Compresses {@code src[off, off + length)} into {@code dst} (at least {@link
+   * #maxCompressedLength(int)} long) and returns the number of bytes written. Empty input yields no
+   * blocks.
    */
   static int compress(byte[] src, int off, int length, byte[] dst) {
     int out = 0;
@@ -64,7 +64,9 @@ final class NativeCompression {
    */
   static byte[] decompress(byte[] src, int off, int length) {
     int total = 0;
-    for (int pos = off; pos < off + length; pos += CHECKSUM_BYTES + LittleEndian.getInt(src, pos + CHECKSUM_BYTES + 1)) {
+    for (int pos = off;
+        pos < off + length;
+        pos += CHECKSUM_BYTES + LittleEndian.getInt(src, pos + CHECKSUM_BYTES + 1)) {
       total += LittleEndian.getInt(src, pos + CHECKSUM_BYTES + 5);
     }
     byte[] out = new byte[total];

@@ -25,6 +25,8 @@ public interface RowBatch {
   /** True once every row is either stored or refused. */
   boolean finished();
 
-  /** The rows the destination refused as bad data, in row order; complete once {@link #finished()}. */
+  /**
+   * The rows the destination refused as bad data, in row order; complete once {@link #finished()}.
+   */
   List<RefusedRow> refused();
 }

@@ -5,16 +5,16 @@ import static java.util.Objects.requireNonNull;
 import io.loghaul.schema.LogEntry;
 
 /**
- * Encodes one {@link LogEntry} as one RowBinary row, in the column order of
- * {@link ClickHouseTable#insertSql(ServerProfile)} for the same profile. Allocates nothing per row.
+ * Encodes one {@link LogEntry} as one RowBinary row, in the column order of {@link
+ * ClickHouseTable#insertSql(ServerProfile)} for the same profile. Allocates nothing per row.
  * Stateless apart from the profile; thread-safe.
  *
  * <p>Per column: {@code timestamp} is Int64 nanoseconds ({@code DateTime64(9)}, MODERN) or UInt32
  * seconds ({@code DateTime}, LEGACY, rounded down); {@code timestamp_ns} UInt64; strings are varint
  * length + UTF-8; {@code level} is the Enum8 code; absent ids are ''; {@code attributes} is a Map
- * (varint count, then key, value pairs) for MODERN and two {@code Array(String)} columns (keys, then
- * values) for LEGACY's Nested; then the provenance {@code kafka_topic}, {@code kafka_partition}
- * (UInt32), {@code kafka_offset} (UInt64).
+ * (varint count, then key, value pairs) for MODERN and two {@code Array(String)} columns (keys,
+ * then values) for LEGACY's Nested; then the provenance {@code kafka_topic}, {@code
+ * kafka_partition} (UInt32), {@code kafka_offset} (UInt64).
  */
 public final class RowBinaryEncoder {
   private static final long NANOS_PER_SECOND = 1_000_000_000L;

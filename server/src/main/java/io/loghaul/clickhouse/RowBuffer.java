@@ -22,7 +22,8 @@ public final class RowBuffer {
 
   public RowBuffer(int initialCapacity) {
     if (initialCapacity <= 0) {
-      throw new IllegalArgumentException("initialCapacity: " + initialCapacity + " (expected: > 0)");
+      throw new IllegalArgumentException(
+          "initialCapacity: " + initialCapacity + " (expected: > 0)");
     }
     buf = new byte[initialCapacity];
   }
@@ -55,7 +56,9 @@ public final class RowBuffer {
       throw new OutOfMemoryError("RowBuffer over 2 GiB");
     }
     if (needed > buf.length) {
-      buf = Arrays.copyOf(buf, Math.max(needed, (int) Math.min(Integer.MAX_VALUE - 8, buf.length * 2L)));
+      buf =
+          Arrays.copyOf(
+              buf, Math.max(needed, (int) Math.min(Integer.MAX_VALUE - 8, buf.length * 2L)));
     }
   }
 

@@ -12,8 +12,8 @@ import org.apache.kafka.common.TopicPartition;
  * <p>Threading: {@link #open}, {@link #submit} and {@link #idle} are called by one thread (the
  * consumer); a batch's outcome is published with a volatile write, so that thread can poll it.
  * Outages are the sink's to retry: a submitted batch eventually finishes (or the sink is closed and
- * abandons it, leaving its rows uncommitted). Refusals are not retried: the sink reports them on the
- * batch ({@link RowBatch#refused()}), and what becomes of them is the caller's decision.
+ * abandons it, leaving its rows uncommitted). Refusals are not retried: the sink reports them on
+ * the batch ({@link RowBatch#refused()}), and what becomes of them is the caller's decision.
  */
 public interface RowSink {
   /** A new, empty batch; its age for {@code batch.max-delay-ms} counts from {@code nowNanos}. */

@@ -3,13 +3,18 @@ package io.loghaul.clickhouse;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Which table layout of docs/clickhouse-table.md#columns a ClickHouse server gets: {@link #MODERN} types from 22.8 on,
- * {@link #LEGACY} types (18.16's) below.
+ * Which table layout of docs/clickhouse-table.md#columns a ClickHouse server gets: {@link #MODERN}
+ * types from 22.8 on, {@link #LEGACY} types (18.16's) below.
  */
 public enum ServerProfile {
-  /** ClickHouse below 22.8: {@code DateTime('UTC')}, {@code Nested(key, value)}, plain {@code String}. */
+  /**
+   * ClickHouse below 22.8: {@code DateTime('UTC')}, {@code Nested(key, value)}, plain {@code
+   * String}.
+   */
   LEGACY,
-  /** ClickHouse 22.8 and newer: {@code DateTime64(9, 'UTC')}, {@code Map}, {@code LowCardinality}. */
+  /**
+   * ClickHouse 22.8 and newer: {@code DateTime64(9, 'UTC')}, {@code Map}, {@code LowCardinality}.
+   */
   MODERN;
 
   /** For the startup log: what the profile means for the table, in words a user can act on. */
@@ -48,7 +53,9 @@ public enum ServerProfile {
       minor = Integer.parseInt(v, dot + 1, end, 10);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
-          "ClickHouse version: \"" + version + "\" (expected: major.minor[.patch...], e.g. 24.3.2.23)");
+          "ClickHouse version: \""
+              + version
+              + "\" (expected: major.minor[.patch...], e.g. 24.3.2.23)");
     }
     if (major > MODERN_MAJOR || (major == MODERN_MAJOR && minor >= MODERN_MINOR)) {
       return MODERN;

@@ -20,12 +20,18 @@ final class ConfigHelp {
     }
     int width = rows.stream().mapToInt(r -> r[0].length()).max().orElse(0) + 2;
     int defaultWidth = rows.stream().mapToInt(r -> r[1].length()).max().orElse(0) + 2;
-    StringBuilder out = new StringBuilder()
-        .append("Settings: --key=value on the command line, environment variable LOGHAUL_<KEY>\n")
-        .append("(upper case, '.' and '-' become '_'), or key=value lines in a properties file\n")
-        .append("given with --config=FILE (or LOGHAUL_CONFIG). Command line beats environment\n")
-        .append("beats file beats default.\n\n")
-        .append(pad("key", width)).append(pad("default", defaultWidth)).append("meaning\n");
+    StringBuilder out =
+        new StringBuilder()
+            .append(
+                "Settings: --key=value on the command line, environment variable LOGHAUL_<KEY>\n")
+            .append(
+                "(upper case, '.' and '-' become '_'), or key=value lines in a properties file\n")
+            .append(
+                "given with --config=FILE (or LOGHAUL_CONFIG). Command line beats environment\n")
+            .append("beats file beats default.\n\n")
+            .append(pad("key", width))
+            .append(pad("default", defaultWidth))
+            .append("meaning\n");
     for (String[] row : rows) {
       out.append(pad(row[0], width)).append(pad(row[1], defaultWidth)).append(row[2]).append('\n');
     }

@@ -9,8 +9,8 @@ import static io.loghaul.config.ConfigKeys.BATCH_MAX_BYTES;
 import static io.loghaul.config.ConfigKeys.BATCH_MAX_DELAY_MS;
 import static io.loghaul.config.ConfigKeys.BATCH_MAX_ROWS;
 import static io.loghaul.config.ConfigKeys.CLICKHOUSE_CREATE_TABLE;
-import static io.loghaul.config.ConfigKeys.CLICKHOUSE_INSERT_TIMEOUT;
 import static io.loghaul.config.ConfigKeys.CLICKHOUSE_DATABASE;
+import static io.loghaul.config.ConfigKeys.CLICKHOUSE_INSERT_TIMEOUT;
 import static io.loghaul.config.ConfigKeys.CLICKHOUSE_MANAGED_HTTP_PORT;
 import static io.loghaul.config.ConfigKeys.CLICKHOUSE_PASSWORD;
 import static io.loghaul.config.ConfigKeys.CLICKHOUSE_PASSWORD_FILE;
@@ -28,6 +28,7 @@ import static io.loghaul.config.ConfigKeys.KAFKA_GROUP;
 import static io.loghaul.config.ConfigKeys.KAFKA_INGEST_TOPIC;
 import static io.loghaul.config.ConfigKeys.KAFKA_TOPICS;
 import static io.loghaul.config.ConfigKeys.KAFKA_TOPIC_PARTITIONS;
+import static io.loghaul.config.ConfigKeys.OTLP_DEAD_LETTER_REJECTED;
 import static io.loghaul.config.ConfigKeys.OTLP_GRPC_HOST;
 import static io.loghaul.config.ConfigKeys.OTLP_GRPC_MAX_CONCURRENT_STREAMS;
 import static io.loghaul.config.ConfigKeys.OTLP_GRPC_MAX_CONNECTION_AGE;
@@ -42,7 +43,6 @@ import static io.loghaul.config.ConfigKeys.OTLP_HTTP_IDLE_TIMEOUT;
 import static io.loghaul.config.ConfigKeys.OTLP_HTTP_PORT;
 import static io.loghaul.config.ConfigKeys.OTLP_MAX_CONNECTIONS;
 import static io.loghaul.config.ConfigKeys.OTLP_MAX_HEADER_BYTES;
-import static io.loghaul.config.ConfigKeys.OTLP_DEAD_LETTER_REJECTED;
 import static io.loghaul.config.ConfigKeys.OTLP_MAX_INFLIGHT_BYTES;
 import static io.loghaul.config.ConfigKeys.OTLP_MAX_REQUEST_BYTES;
 import static io.loghaul.config.ConfigKeys.SCHEMA_MAX_AGE_SECONDS;
@@ -66,7 +66,6 @@ import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -82,9 +81,9 @@ import java.util.Map;
  * <p>The keys are defined once in {@link ConfigKeys}; {@link ConfigSources} merges and parses the
  * sources, this class checks what involves several keys (password and password file, listeners on
  * one port) and assembles the records; {@link #describe()} and {@link #render} are the usage text
- * and the startup log line. Loading stops at the first problem with a {@link ConfigException}
- * whose message reads {@code key: value (expected: ...)}; secret values never appear in messages
- * or rendered output.
+ * and the startup log line. Loading stops at the first problem with a {@link ConfigException} whose
+ * message reads {@code key: value (expected: ...)}; secret values never appear in messages or
+ * rendered output.
  *
  * <p>Stateless and thread-safe.
  */
@@ -107,8 +106,8 @@ public final class ConfigLoader {
   }
 
   /**
-   * Usage text for {@code --help}: how settings are given, then one line per key with its
-   * default and meaning.
+   * Usage text for {@code --help}: how settings are given, then one line per key with its default
+   * and meaning.
    */
   public static String describe() {
     return ConfigHelp.describe(TABLE);
@@ -116,8 +115,8 @@ public final class ConfigLoader {
 
   /**
    * The effective value of every key, in table order, as text: unset optional keys are {@code
-   * (unset)}, a non-empty password is {@code ****}; {@code clickhouse.password-file} is not
-   * listed (its content is the password).
+   * (unset)}, a non-empty password is {@code ****}; {@code clickhouse.password-file} is not listed
+   * (its content is the password).
    */
   public static Map<String, String> effective(LoghaulConfig config) {
     return EffectiveConfig.of(TABLE, requireNonNull(config, "config"));
@@ -142,71 +141,83 @@ public final class ConfigLoader {
     checkEmbeddedAllowed(v);
     String password = password(v);
     checkPortsDistinct(v);
-    LoghaulConfig.Kafka kafka = new LoghaulConfig.Kafka(
-        v.get(KAFKA_BOOTSTRAP),
-        v.get(KAFKA_EMBEDDED_PORT),
-        v.get(KAFKA_EMBEDDED_CONTROLLER_PORT),
-        v.get(KAFKA_TOPICS),
-        v.get(KAFKA_INGEST_TOPIC),
-        v.get(KAFKA_DLQ_TOPIC),
-        v.get(KAFKA_GROUP),
-        v.get(KAFKA_CREATE_TOPICS),
-        v.get(KAFKA_TOPIC_PARTITIONS));
-    LoghaulConfig.Batch batch = new LoghaulConfig.Batch(
-        v.get(BATCH_MAX_ROWS),
-        v.get(BATCH_MAX_BYTES),
-        v.get(BATCH_MAX_DELAY_MS));
-    LoghaulConfig.ClickHouse clickhouse = new LoghaulConfig.ClickHouse(
-        v.get(CLICKHOUSE_URL),
-        v.get(CLICKHOUSE_MANAGED_HTTP_PORT),
-        v.get(CLICKHOUSE_USER),
-        password,
-        v.get(CLICKHOUSE_DATABASE),
-        v.get(CLICKHOUSE_TABLE),
-        v.get(CLICKHOUSE_CREATE_TABLE),
-        v.get(CLICKHOUSE_INSERT_TIMEOUT));
-    SchemaLimits schema = new SchemaLimits(
-        v.get(SCHEMA_MAX_RECORD_BYTES),
-        v.get(SCHEMA_MAX_SERVICE_NAME_BYTES),
-        v.get(SCHEMA_MAX_MESSAGE_BYTES),
-        v.get(SCHEMA_MAX_ATTRIBUTES),
-        v.get(SCHEMA_MAX_ATTRIBUTE_KEY_BYTES),
-        v.get(SCHEMA_MAX_ATTRIBUTE_VALUE_BYTES),
-        v.get(SCHEMA_MAX_DEPTH),
-        v.get(SCHEMA_MAX_AGE_SECONDS),
-        v.get(SCHEMA_MAX_FUTURE_SECONDS));
-    ListenerLimits limits = new ListenerLimits(
-        v.get(OTLP_MAX_CONNECTIONS),
-        v.get(OTLP_MAX_HEADER_BYTES),
-        v.get(OTLP_HTTP_HEADER_TIMEOUT),
-        v.get(OTLP_HTTP_BODY_TIMEOUT),
-        v.get(OTLP_HTTP_IDLE_TIMEOUT),
-        v.get(OTLP_GRPC_MAX_CONCURRENT_STREAMS),
-        v.get(OTLP_GRPC_MIN_PING_INTERVAL),
-        v.get(OTLP_GRPC_MAX_CONNECTION_IDLE),
-        v.get(OTLP_GRPC_MAX_CONNECTION_AGE),
-        v.get(OTLP_GRPC_MAX_CONNECTION_AGE_GRACE));
-    LoghaulConfig.Otlp otlp = new LoghaulConfig.Otlp(
-        v.get(OTLP_GRPC_HOST),
-        v.get(OTLP_GRPC_PORT),
-        v.get(OTLP_HTTP_HOST),
-        v.get(OTLP_HTTP_PORT),
-        v.get(OTLP_MAX_REQUEST_BYTES),
-        v.get(OTLP_MAX_INFLIGHT_BYTES),
-        limits,
-        v.get(OTLP_DEAD_LETTER_REJECTED));
-    LoghaulConfig.Tracing tracing = new LoghaulConfig.Tracing(
-        v.get(TRACING_OTLP_ENDPOINT),
-        v.get(TRACING_SAMPLE_RATIO));
-    return new LoghaulConfig(v.get(DATA_DIR), kafka, clickhouse, batch, schema, otlp,
-        v.get(ADMIN_HOST), v.get(ADMIN_PORT), v.get(ADMIN_PORTS_FILE), tracing,
+    LoghaulConfig.Kafka kafka =
+        new LoghaulConfig.Kafka(
+            v.get(KAFKA_BOOTSTRAP),
+            v.get(KAFKA_EMBEDDED_PORT),
+            v.get(KAFKA_EMBEDDED_CONTROLLER_PORT),
+            v.get(KAFKA_TOPICS),
+            v.get(KAFKA_INGEST_TOPIC),
+            v.get(KAFKA_DLQ_TOPIC),
+            v.get(KAFKA_GROUP),
+            v.get(KAFKA_CREATE_TOPICS),
+            v.get(KAFKA_TOPIC_PARTITIONS));
+    LoghaulConfig.Batch batch =
+        new LoghaulConfig.Batch(
+            v.get(BATCH_MAX_ROWS), v.get(BATCH_MAX_BYTES), v.get(BATCH_MAX_DELAY_MS));
+    LoghaulConfig.ClickHouse clickhouse =
+        new LoghaulConfig.ClickHouse(
+            v.get(CLICKHOUSE_URL),
+            v.get(CLICKHOUSE_MANAGED_HTTP_PORT),
+            v.get(CLICKHOUSE_USER),
+            password,
+            v.get(CLICKHOUSE_DATABASE),
+            v.get(CLICKHOUSE_TABLE),
+            v.get(CLICKHOUSE_CREATE_TABLE),
+            v.get(CLICKHOUSE_INSERT_TIMEOUT));
+    SchemaLimits schema =
+        new SchemaLimits(
+            v.get(SCHEMA_MAX_RECORD_BYTES),
+            v.get(SCHEMA_MAX_SERVICE_NAME_BYTES),
+            v.get(SCHEMA_MAX_MESSAGE_BYTES),
+            v.get(SCHEMA_MAX_ATTRIBUTES),
+            v.get(SCHEMA_MAX_ATTRIBUTE_KEY_BYTES),
+            v.get(SCHEMA_MAX_ATTRIBUTE_VALUE_BYTES),
+            v.get(SCHEMA_MAX_DEPTH),
+            v.get(SCHEMA_MAX_AGE_SECONDS),
+            v.get(SCHEMA_MAX_FUTURE_SECONDS));
+    ListenerLimits limits =
+        new ListenerLimits(
+            v.get(OTLP_MAX_CONNECTIONS),
+            v.get(OTLP_MAX_HEADER_BYTES),
+            v.get(OTLP_HTTP_HEADER_TIMEOUT),
+            v.get(OTLP_HTTP_BODY_TIMEOUT),
+            v.get(OTLP_HTTP_IDLE_TIMEOUT),
+            v.get(OTLP_GRPC_MAX_CONCURRENT_STREAMS),
+            v.get(OTLP_GRPC_MIN_PING_INTERVAL),
+            v.get(OTLP_GRPC_MAX_CONNECTION_IDLE),
+            v.get(OTLP_GRPC_MAX_CONNECTION_AGE),
+            v.get(OTLP_GRPC_MAX_CONNECTION_AGE_GRACE));
+    LoghaulConfig.Otlp otlp =
+        new LoghaulConfig.Otlp(
+            v.get(OTLP_GRPC_HOST),
+            v.get(OTLP_GRPC_PORT),
+            v.get(OTLP_HTTP_HOST),
+            v.get(OTLP_HTTP_PORT),
+            v.get(OTLP_MAX_REQUEST_BYTES),
+            v.get(OTLP_MAX_INFLIGHT_BYTES),
+            limits,
+            v.get(OTLP_DEAD_LETTER_REJECTED));
+    LoghaulConfig.Tracing tracing =
+        new LoghaulConfig.Tracing(v.get(TRACING_OTLP_ENDPOINT), v.get(TRACING_SAMPLE_RATIO));
+    return new LoghaulConfig(
+        v.get(DATA_DIR),
+        kafka,
+        clickhouse,
+        batch,
+        schema,
+        otlp,
+        v.get(ADMIN_HOST),
+        v.get(ADMIN_PORT),
+        v.get(ADMIN_PORTS_FILE),
+        tracing,
         v.get(EMBEDDED_ALLOWED));
   }
 
   /**
    * With {@code embedded.allowed=false} (the container image sets it) a missing {@code
-   * kafka.bootstrap} or {@code clickhouse.url} is a startup error rather than an embedded broker
-   * or a ClickHouse child inside a container that was meant to reach real clusters.
+   * kafka.bootstrap} or {@code clickhouse.url} is a startup error rather than an embedded broker or
+   * a ClickHouse child inside a container that was meant to reach real clusters.
    */
   private static void checkEmbeddedAllowed(Values v) throws ConfigException {
     if (v.get(EMBEDDED_ALLOWED)) return;
@@ -214,10 +225,15 @@ public final class ConfigLoader {
     if (v.get(KAFKA_BOOTSTRAP) == null) missing.add(KAFKA_BOOTSTRAP.name());
     if (v.get(CLICKHOUSE_URL) == null) missing.add(CLICKHOUSE_URL.name());
     if (missing.isEmpty()) return;
-    throw new ConfigException(missing.get(0), String.join(", ", missing)
-        + ": (unset) (expected: set; production mode needs both kafka.bootstrap and clickhouse.url"
-        + " because " + EMBEDDED_ALLOWED.name() + "=false; set " + EMBEDDED_ALLOWED.name()
-        + "=true to run an embedded Kafka broker and a managed ClickHouse instead)");
+    throw new ConfigException(
+        missing.get(0),
+        String.join(", ", missing)
+            + ": (unset) (expected: set; production mode needs both kafka.bootstrap and clickhouse.url"
+            + " because "
+            + EMBEDDED_ALLOWED.name()
+            + "=false; set "
+            + EMBEDDED_ALLOWED.name()
+            + "=true to run an embedded Kafka broker and a managed ClickHouse instead)");
   }
 
   /** {@code clickhouse.password}, or the content of {@code clickhouse.password-file}. */
@@ -228,9 +244,14 @@ public final class ConfigLoader {
       return password;
     }
     if (v.given(CLICKHOUSE_PASSWORD) && !password.isEmpty()) {
-      throw new ConfigException(CLICKHOUSE_PASSWORD_FILE.name(),
-          CLICKHOUSE_PASSWORD_FILE.name() + ": " + echo(file.toString())
-              + " (expected: not set together with " + CLICKHOUSE_PASSWORD.name() + ")");
+      throw new ConfigException(
+          CLICKHOUSE_PASSWORD_FILE.name(),
+          CLICKHOUSE_PASSWORD_FILE.name()
+              + ": "
+              + echo(file.toString())
+              + " (expected: not set together with "
+              + CLICKHOUSE_PASSWORD.name()
+              + ")");
     }
     return readSecret(CLICKHOUSE_PASSWORD_FILE, file);
   }
@@ -243,8 +264,15 @@ public final class ConfigLoader {
     } catch (CharacterCodingException e) {
       throw invalid(key.name(), file.toString(), "a UTF-8 text file");
     } catch (IOException e) {
-      throw new ConfigException(key.name(), key.name() + ": " + echo(file.toString())
-          + " (expected: a readable file; " + e.getClass().getSimpleName() + ")", e);
+      throw new ConfigException(
+          key.name(),
+          key.name()
+              + ": "
+              + echo(file.toString())
+              + " (expected: a readable file; "
+              + e.getClass().getSimpleName()
+              + ")",
+          e);
     }
     int end = content.length();
     while (end > 0 && (content.charAt(end - 1) == '\n' || content.charAt(end - 1) == '\r')) end--;
@@ -270,15 +298,19 @@ public final class ConfigLoader {
       }
     }
     if (v.get(KAFKA_BOOTSTRAP) == null) {
-      int controller = LoghaulConfig.Kafka.controllerPort(v.get(KAFKA_EMBEDDED_PORT),
-          v.get(KAFKA_EMBEDDED_CONTROLLER_PORT));
+      int controller =
+          LoghaulConfig.Kafka.controllerPort(
+              v.get(KAFKA_EMBEDDED_PORT), v.get(KAFKA_EMBEDDED_CONTROLLER_PORT));
       Key<Integer> other = used.get(controller);
       if (other != null && other != KAFKA_EMBEDDED_PORT) {
         throw portClash(v, other, KAFKA_EMBEDDED_CONTROLLER_PORT, controller);
       }
       if (controller > 65535) {
-        throw new ConfigException(KAFKA_EMBEDDED_CONTROLLER_PORT.name(),
-            KAFKA_EMBEDDED_CONTROLLER_PORT.name() + ": (unset: kafka.embedded.port + 1 = " + controller
+        throw new ConfigException(
+            KAFKA_EMBEDDED_CONTROLLER_PORT.name(),
+            KAFKA_EMBEDDED_CONTROLLER_PORT.name()
+                + ": (unset: kafka.embedded.port + 1 = "
+                + controller
                 + ") (expected: a port up to 65535; set it, or lower kafka.embedded.port)");
       }
     }
@@ -288,16 +320,23 @@ public final class ConfigLoader {
    * Two listeners on one port: the error names the key the user set (the other one only kept its
    * default), or both when both were set. {@code first} was claimed before {@code second}.
    */
-  private static ConfigException portClash(Values v, Key<Integer> first, Key<Integer> second, int port) {
+  private static ConfigException portClash(
+      Values v, Key<Integer> first, Key<Integer> second, int port) {
     boolean firstGiven = v.given(first);
     boolean secondGiven = v.given(second);
     Key<Integer> blamed = firstGiven && !secondGiven ? first : second;
     Key<Integer> other = blamed == first ? second : first;
     boolean otherGiven = blamed == first ? secondGiven : firstGiven;
-    String whose = otherGiven ? other.name() + ", also set to " + port
-        : other.name() + ", whose default is " + (other == KAFKA_EMBEDDED_CONTROLLER_PORT
-            ? "kafka.embedded.port + 1" : Integer.toString(port));
-    return new ConfigException(blamed.name(),
+    String whose =
+        otherGiven
+            ? other.name() + ", also set to " + port
+            : other.name()
+                + ", whose default is "
+                + (other == KAFKA_EMBEDDED_CONTROLLER_PORT
+                    ? "kafka.embedded.port + 1"
+                    : Integer.toString(port));
+    return new ConfigException(
+        blamed.name(),
         blamed.name() + ": " + port + " (expected: a port not already used by " + whose + ")");
   }
 }

@@ -59,8 +59,8 @@ final class ConfigSources {
       if (!arg.startsWith("--") || eq < 0) {
         // Only the part before '=' is echoed: the rest may be a password typed without "--".
         String shown = eq < 0 ? arg : arg.substring(0, eq) + "=...";
-        throw new ConfigException(shown,
-            echo(shown) + ": not a setting (expected: --key=value, see --help)");
+        throw new ConfigException(
+            shown, echo(shown) + ": not a setting (expected: --key=value, see --help)");
       }
       String name = arg.substring(2, eq);
       String value = arg.substring(eq + 1);
@@ -81,17 +81,21 @@ final class ConfigSources {
       }
       String name = table.nameOfEnv(var);
       if (name == null) {
-        throw new ConfigException(var, var + ": unknown environment variable (expected: "
-            + "LOGHAUL_<KEY> for one of the keys listed by --help" + suggestEnv(table, var) + ")");
+        throw new ConfigException(
+            var,
+            var
+                + ": unknown environment variable (expected: "
+                + "LOGHAUL_<KEY> for one of the keys listed by --help"
+                + suggestEnv(table, var)
+                + ")");
       }
       fromEnv.put(name, e.getValue());
     }
     if (configFile == null) {
       configFile = env.get(CONFIG_ENV);
     }
-    Map<String, String> fromFile = configFile == null || configFile.isBlank()
-        ? Map.of()
-        : readFile(table, configFile.trim());
+    Map<String, String> fromFile =
+        configFile == null || configFile.isBlank() ? Map.of() : readFile(table, configFile.trim());
 
     Map<String, String> merged = new HashMap<>(fromFile);
     merged.putAll(fromEnv);
@@ -119,16 +123,21 @@ final class ConfigSources {
       return;
     }
     String text = key.secret() ? raw : raw.trim();
-    T value = key.optional() && text.isEmpty() ? null : parse(key.parser(), key.name(), text,
-        key.secret());
+    T value =
+        key.optional() && text.isEmpty()
+            ? null
+            : parse(key.parser(), key.name(), text, key.secret());
     values.put(key, value, true);
   }
 
-  private static <T> void parseMember(Values values, KeyFamily<T> family, String name, String raw,
-      boolean secret) throws ConfigException {
+  private static <T> void parseMember(
+      Values values, KeyFamily<T> family, String name, String raw, boolean secret)
+      throws ConfigException {
     String text = secret ? raw : raw.trim();
     if (text.isEmpty()) return; // as for optional keys: empty means unset
-    values.put(family, name.substring(family.prefix().length()),
+    values.put(
+        family,
+        name.substring(family.prefix().length()),
         parse(family.parser(), name, text, secret));
   }
 
@@ -139,15 +148,14 @@ final class ConfigSources {
     } catch (InvalidValue e) {
       if (e.shownAs() != null || secret) {
         String shown = e.shownAs() != null ? e.shownAs() : "(not shown)";
-        throw new ConfigException(name,
-            name + ": " + shown + " (expected: " + e.expectedText() + ")");
+        throw new ConfigException(
+            name, name + ": " + shown + " (expected: " + e.expectedText() + ")");
       }
       throw invalid(name, text, e.expectedText());
     }
   }
 
-  private static Map<String, String> readFile(KeyTable table, String file)
-      throws ConfigException {
+  private static Map<String, String> readFile(KeyTable table, String file) throws ConfigException {
     Path path;
     try {
       path = Path.of(file);
@@ -158,8 +166,10 @@ final class ConfigSources {
     try (Reader in = Files.newBufferedReader(path, UTF_8)) {
       props.load(in);
     } catch (IOException | IllegalArgumentException e) {
-      throw new ConfigException(CONFIG_KEY,
-          CONFIG_KEY + ": " + echo(file) + " (expected: a readable properties file; " + e + ")", e);
+      throw new ConfigException(
+          CONFIG_KEY,
+          CONFIG_KEY + ": " + echo(file) + " (expected: a readable properties file; " + e + ")",
+          e);
     }
     Map<String, String> out = new HashMap<>();
     for (String name : new TreeSet<>(props.stringPropertyNames())) {
@@ -170,9 +180,14 @@ final class ConfigSources {
   }
 
   private static ConfigException unknownKey(KeyTable table, String name, String where) {
-    return new ConfigException(name, echo(name) + ": unknown key " + where
-        + " (expected: one of the keys listed by --help"
-        + suggest(name, table.keys().stream().map(Key::name).toList()) + ")");
+    return new ConfigException(
+        name,
+        echo(name)
+            + ": unknown key "
+            + where
+            + " (expected: one of the keys listed by --help"
+            + suggest(name, table.keys().stream().map(Key::name).toList())
+            + ")");
   }
 
   private static String suggestEnv(KeyTable table, String var) {

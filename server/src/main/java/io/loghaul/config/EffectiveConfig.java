@@ -6,9 +6,9 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * The effective configuration as text, for the startup log: every shown key in table order with
- * the value the config holds ({@code (unset)} for an unset optional key), then the members of
- * each key family, sorted by name. A set secret is shown as {@value #REDACTED}, whatever its value.
+ * The effective configuration as text, for the startup log: every shown key in table order with the
+ * value the config holds ({@code (unset)} for an unset optional key), then the members of each key
+ * family, sorted by name. A set secret is shown as {@value #REDACTED}, whatever its value.
  */
 final class EffectiveConfig {
   static final String REDACTED = "****";
@@ -43,10 +43,12 @@ final class EffectiveConfig {
 
   private static <T> Map<String, String> members(KeyFamily<T> family, LoghaulConfig config) {
     Map<String, String> out = new LinkedHashMap<>();
-    new TreeMap<>(family.current().apply(config)).forEach((name, value) -> {
-      String key = family.prefix() + name;
-      out.put(key, hideSecret(family.isSecret(key), family.parser().show(value)));
-    });
+    new TreeMap<>(family.current().apply(config))
+        .forEach(
+            (name, value) -> {
+              String key = family.prefix() + name;
+              out.put(key, hideSecret(family.isSecret(key), family.parser().show(value)));
+            });
     return out;
   }
 

@@ -3,9 +3,9 @@ package io.loghaul.config;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Why a text is not a value of its key: what was expected, and, for a text that must not be
- * echoed (it may hold credentials), what to show instead of it. Turned into a {@link
- * ConfigException} {@code key: value (expected: ...)} by the loader, which knows the key.
+ * Why a text is not a value of its key: what was expected, and, for a text that must not be echoed
+ * (it may hold credentials), what to show instead of it. Turned into a {@link ConfigException}
+ * {@code key: value (expected: ...)} by the loader, which knows the key.
  */
 final class InvalidValue extends Exception {
   private static final long serialVersionUID = 1L;

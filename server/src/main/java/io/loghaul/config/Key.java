@@ -6,8 +6,8 @@ import java.util.function.Function;
 
 /**
  * One configuration key, defined once in {@link ConfigKeys}: its name, typed default, parser,
- * meaning, and where its effective value lives in a {@link LoghaulConfig}. Loading, {@code
- * --help} and the effective configuration are all driven by these definitions.
+ * meaning, and where its effective value lives in a {@link LoghaulConfig}. Loading, {@code --help}
+ * and the effective configuration are all driven by these definitions.
  *
  * @param name the key as written on the command line and in files, e.g. {@code batch.max-rows}
  * @param defaultValue the value when no source gives one; null for a key unset by default
@@ -35,15 +35,25 @@ record Key<T>(
   }
 
   /** A key with a default, shown in the effective configuration. */
-  static <T> Key<T> of(String name, T defaultValue, Parser<T> parser, String meaning,
+  static <T> Key<T> of(
+      String name,
+      T defaultValue,
+      Parser<T> parser,
+      String meaning,
       Function<LoghaulConfig, ? extends T> current) {
-    return new Key<>(name, requireNonNull(defaultValue, "defaultValue"), parser, meaning,
-        requireNonNull(current, "current"), false, false);
+    return new Key<>(
+        name,
+        requireNonNull(defaultValue, "defaultValue"),
+        parser,
+        meaning,
+        requireNonNull(current, "current"),
+        false,
+        false);
   }
 
   /** A key unset by default; an empty value unsets it too. */
-  static <T> Key<T> optional(String name, Parser<T> parser, String meaning,
-      Function<LoghaulConfig, ? extends T> current) {
+  static <T> Key<T> optional(
+      String name, Parser<T> parser, String meaning, Function<LoghaulConfig, ? extends T> current) {
     return new Key<>(name, null, parser, meaning, current, false, true);
   }
 

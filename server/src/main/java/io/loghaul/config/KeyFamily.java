@@ -10,14 +10,14 @@ import java.util.function.Predicate;
 /**
  * A family of keys below one prefix whose names are not known in advance, for settings handed
  * through to a library by name (such as {@code kafka.client.<property>}, any Kafka client
- * property): every {@code prefix + name} is accepted from every source and parsed alike; the
- * values reach the config as a map from name to value.
+ * property): every {@code prefix + name} is accepted from every source and parsed alike; the values
+ * reach the config as a map from name to value.
  *
  * @param prefix e.g. {@code kafka.client.}, ending with {@code .}
  * @param parser parses every member's value
  * @param meaning one line for {@code --help}
- * @param envSeparator what {@code _} in the name part of {@code LOGHAUL_<PREFIX>_<NAME>} stands
- *     for ({@code .} for Kafka properties, {@code _} for names that contain underscores)
+ * @param envSeparator what {@code _} in the name part of {@code LOGHAUL_<PREFIX>_<NAME>} stands for
+ *     ({@code .} for Kafka properties, {@code _} for names that contain underscores)
  * @param secret whether a member is secret, judged by its name (e.g. names with {@code password})
  * @param current reads the members' effective values back from a config
  * @param <T> the type of every member's value

@@ -23,7 +23,8 @@ final class KeyTable {
       }
       byEnv.put(ConfigSources.envName(key.name()), key);
       if (family(key.name()) != null) {
-        throw new IllegalArgumentException("key: " + key.name() + " (expected: outside every family)");
+        throw new IllegalArgumentException(
+            "key: " + key.name() + " (expected: outside every family)");
       }
     }
   }

@@ -76,12 +76,18 @@ public record LoghaulConfig(
       return bootstrap == null;
     }
 
-    /** The embedded broker's controller port: {@code kafka.embedded.controller-port}, else client port + 1. */
+    /**
+     * The embedded broker's controller port: {@code kafka.embedded.controller-port}, else client
+     * port + 1.
+     */
     public int embeddedControllerPort() {
       return controllerPort(embeddedPort, embeddedControllerPortSetting);
     }
 
-    /** {@code setting}, or {@code embeddedPort + 1} when it is null (may exceed 65535: the loader checks). */
+    /**
+     * {@code setting}, or {@code embeddedPort + 1} when it is null (may exceed 65535: the loader
+     * checks).
+     */
     public static int controllerPort(int embeddedPort, Integer setting) {
       return setting != null ? setting : embeddedPort + 1;
     }
@@ -102,16 +108,19 @@ public record LoghaulConfig(
       String table,
       boolean createTable,
       Duration insertTimeoutSetting) {
-    /** The part of the default INSERT timeout every batch gets: connection, parsing, a merge stall. */
+    /**
+     * The part of the default INSERT timeout every batch gets: connection, parsing, a merge stall.
+     */
     public static final Duration INSERT_TIMEOUT_BASE = Duration.ofSeconds(5);
+
     /** ... plus this much per MiB of {@code batch.max-bytes}: sending and writing the batch. */
     public static final Duration INSERT_TIMEOUT_PER_MIB = Duration.ofSeconds(1);
 
     /**
      * The default {@code clickhouse.insert-timeout-ms} for batches of up to {@code batchMaxBytes}:
-     * 5 s plus 1 s per MiB (rounded up), e.g. 21 s for the
-     * default 16 MiB batches. A generous bound, not an expectation: ClickHouse writes a 16 MiB
-     * RowBinary batch in well under a second on a healthy server.
+     * 5 s plus 1 s per MiB (rounded up), e.g. 21 s for the default 16 MiB batches. A generous
+     * bound, not an expectation: ClickHouse writes a 16 MiB RowBinary batch in well under a second
+     * on a healthy server.
      */
     public static Duration defaultInsertTimeout(long batchMaxBytes) {
       long mib = (batchMaxBytes + (1 << 20) - 1) >> 20;
@@ -123,19 +132,33 @@ public record LoghaulConfig(
     }
 
     /**
-     * {@code clickhouse.insert-timeout-ms}, or when unset {@link #defaultInsertTimeout} of
-     * {@code batchMaxBytes}.
+     * {@code clickhouse.insert-timeout-ms}, or when unset {@link #defaultInsertTimeout} of {@code
+     * batchMaxBytes}.
      */
     public Duration insertTimeout(long batchMaxBytes) {
-      return insertTimeoutSetting != null ? insertTimeoutSetting : defaultInsertTimeout(batchMaxBytes);
+      return insertTimeoutSetting != null
+          ? insertTimeoutSetting
+          : defaultInsertTimeout(batchMaxBytes);
     }
 
     @Override
     public String toString() {
       // never print the password
-      return "ClickHouse[url=" + url + ", managedHttpPort=" + managedHttpPort + ", user=" + user
-          + ", database=" + database + ", table=" + table + ", createTable=" + createTable
-          + ", insertTimeoutSetting=" + insertTimeoutSetting + "]";
+      return "ClickHouse[url="
+          + url
+          + ", managedHttpPort="
+          + managedHttpPort
+          + ", user="
+          + user
+          + ", database="
+          + database
+          + ", table="
+          + table
+          + ", createTable="
+          + createTable
+          + ", insertTimeoutSetting="
+          + insertTimeoutSetting
+          + "]";
     }
   }
 
@@ -161,8 +184,15 @@ public record LoghaulConfig(
    *     requests are refused as retryable
    * @param limits connection caps and timeouts of both listeners
    */
-  public record Otlp(String grpcHost, int grpcPort, String httpHost, int httpPort, long maxRequestBytes,
-      long maxInflightBytes, ListenerLimits limits, boolean deadLetterRejected) {
+  public record Otlp(
+      String grpcHost,
+      int grpcPort,
+      String httpHost,
+      int httpPort,
+      long maxRequestBytes,
+      long maxInflightBytes,
+      ListenerLimits limits,
+      boolean deadLetterRejected) {
     public Otlp {
       requireNonNull(grpcHost, "grpcHost");
       requireNonNull(httpHost, "httpHost");

@@ -1,9 +1,9 @@
 package io.loghaul.config;
 
 /**
- * Turns the text of one key into its typed value, and a typed value back into that text (for
- * {@code --help} and the effective configuration). Parsers know nothing of key names: the loader
- * adds the name to the message of an {@link InvalidValue}.
+ * Turns the text of one key into its typed value, and a typed value back into that text (for {@code
+ * --help} and the effective configuration). Parsers know nothing of key names: the loader adds the
+ * name to the message of an {@link InvalidValue}.
  *
  * @param <T> the type of the key's value
  */

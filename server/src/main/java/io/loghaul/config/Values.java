@@ -9,9 +9,9 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The typed value of every key after the sources were merged and parsed: what {@link
- * ConfigLoader} builds the config from. Each value was put by its key's parser (or is its key's
- * default), which is what makes {@link #get} type-safe.
+ * The typed value of every key after the sources were merged and parsed: what {@link ConfigLoader}
+ * builds the config from. Each value was put by its key's parser (or is its key's default), which
+ * is what makes {@link #get} type-safe.
  */
 final class Values {
   private final Map<Key<?>, Object> values = new HashMap<>();

@@ -9,8 +9,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /**
  * One rejected record on its way to the dead-letter topic. It is {@link #isDurable() durable} once
  * the DLQ produce was acknowledged; a failed attempt leaves it not durable with {@link
- * #lastFailure()} set, and its owner ({@link DeadLetterQueue}) publishes it again: a dead letter
- * is never skipped.
+ * #lastFailure()} set, and its owner ({@link DeadLetterQueue}) publishes it again: a dead letter is
+ * never skipped.
  */
 public final class DeadLetter implements Durable {
   private final ConsumerRecord<byte[], byte[]> source;
@@ -22,7 +22,8 @@ public final class DeadLetter implements Durable {
   private volatile boolean inFlight;
   private int attempts;
 
-  public DeadLetter(ConsumerRecord<byte[], byte[]> source, ErrorType type, String field, String message) {
+  public DeadLetter(
+      ConsumerRecord<byte[], byte[]> source, ErrorType type, String field, String message) {
     this.source = requireNonNull(source, "source");
     this.type = requireNonNull(type, "type");
     this.field = requireNonNull(field, "field");

@@ -26,16 +26,17 @@ import org.apache.kafka.common.record.TimestampType;
 
 /**
  * Produces rejected records to the dead-letter topic: the original key, value (byte for byte) and
- * headers, plus the {@code loghaul.*} headers of docs/dead-letters.md#headers. Asynchronous: {@link #publish} returns at
- * once and the {@link DeadLetter} turns durable when Kafka acknowledges it (acks=all).
+ * headers, plus the {@code loghaul.*} headers of docs/dead-letters.md#headers. Asynchronous: {@link
+ * #publish} returns at once and the {@link DeadLetter} turns durable when Kafka acknowledges it
+ * (acks=all).
  *
  * <p>Thread-safe (the Kafka producer is). A failed attempt is recorded on the dead letter; its
  * owner, the {@link DeadLetterQueue}, retries it with {@link #publish} again, so nothing is ever
  * skipped.
  *
  * <p>Each produce attempt is a {@code dlq.produce} span (a root span, kind PRODUCER) with the
- * destination topic, {@code error_type} and {@code attempt}, ended when Kafka answers (status
- * ERROR on failure), and linked to the trace in the record's {@code traceparent} header if any.
+ * destination topic, {@code error_type} and {@code attempt}, ended when Kafka answers (status ERROR
+ * on failure), and linked to the trace in the record's {@code traceparent} header if any.
  */
 public final class DeadLetterPublisher implements AutoCloseable {
   private final Producer<byte[], byte[]> producer;
@@ -47,7 +48,8 @@ public final class DeadLetterPublisher implements AutoCloseable {
   private final boolean tracing;
 
   static final String SPAN_NAME = "dlq.produce";
-  static final AttributeKey<String> DESTINATION = AttributeKey.stringKey("messaging.destination.name");
+  static final AttributeKey<String> DESTINATION =
+      AttributeKey.stringKey("messaging.destination.name");
   static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error_type");
   static final AttributeKey<Long> ATTEMPT = AttributeKey.longKey("attempt");
 
@@ -56,7 +58,10 @@ public final class DeadLetterPublisher implements AutoCloseable {
    *     (for metrics); must be cheap and must not block
    */
   public DeadLetterPublisher(
-      Producer<byte[], byte[]> producer, String topic, Clock clock, Consumer<DeadLetter> onAcknowledged) {
+      Producer<byte[], byte[]> producer,
+      String topic,
+      Clock clock,
+      Consumer<DeadLetter> onAcknowledged) {
     this(producer, topic, clock, onAcknowledged, l -> {}, OpenTelemetry.noop());
   }
 
@@ -89,23 +94,45 @@ public final class DeadLetterPublisher implements AutoCloseable {
   /**
    * Starts one produce attempt for a record rejected at OTLP ingest (docs/dead-letters.md#otlp):
    * {@code value} (a one-record OTLP export request) with header {@code content-type: }{@link
-   * RecordContract#OTLP_EXPORT_REQUEST}, {@code loghaul.source.topic} = {@code
-   * transport} ({@code otlp_grpc}, {@code otlp_http}), partition and offset -1, source timestamp =
-   * receive time. One attempt: a failure is counted ({@code onFailed}), not retried (the client was
-   * already told the record was rejected). Returns the letter.
+   * RecordContract#OTLP_EXPORT_REQUEST}, {@code loghaul.source.topic} = {@code transport} ({@code
+   * otlp_grpc}, {@code otlp_http}), partition and offset -1, source timestamp = receive time. One
+   * attempt: a failure is counted ({@code onFailed}), not retried (the client was already told the
+   * record was rejected). Returns the letter.
    */
-  public DeadLetter publishRejected(byte[] value, ErrorType type, String field, String message,
-      String transport, long receivedAtMillis) {
+  public DeadLetter publishRejected(
+      byte[] value,
+      ErrorType type,
+      String field,
+      String message,
+      String transport,
+      long receivedAtMillis) {
     RecordHeaders headers = new RecordHeaders();
     headers.add(RecordContract.CONTENT_TYPE, RecordContract.OTLP_EXPORT_REQUEST.getBytes(UTF_8));
-    DeadLetter letter = new DeadLetter(new ConsumerRecord<>(transport, -1, -1L, receivedAtMillis,
-        TimestampType.CREATE_TIME, -1, value.length, null, value, headers, Optional.empty()),
-        type, field, message);
+    DeadLetter letter =
+        new DeadLetter(
+            new ConsumerRecord<>(
+                transport,
+                -1,
+                -1L,
+                receivedAtMillis,
+                TimestampType.CREATE_TIME,
+                -1,
+                value.length,
+                null,
+                value,
+                headers,
+                Optional.empty()),
+            type,
+            field,
+            message);
     publish(letter);
     return letter;
   }
 
-  /** Starts one produce attempt for {@code letter}. Never throws for Kafka errors: they land on the letter. */
+  /**
+   * Starts one produce attempt for {@code letter}. Never throws for Kafka errors: they land on the
+   * letter.
+   */
   public void publish(DeadLetter letter) {
     letter.startAttempt();
     ConsumerRecord<byte[], byte[]> src = letter.source();
@@ -125,17 +152,20 @@ public final class DeadLetterPublisher implements AutoCloseable {
         new ProducerRecord<>(topic, null, null, src.key(), src.value(), headers);
     Span span = startSpan(letter);
     try {
-      producer.send(out, (metadata, exception) -> {
-        letter.completed(exception);
-        end(span, exception);
-        if (exception == null) {
-          onAcknowledged.accept(letter);
-        } else {
-          onFailed.accept(letter);
-        }
-      });
+      producer.send(
+          out,
+          (metadata, exception) -> {
+            letter.completed(exception);
+            end(span, exception);
+            if (exception == null) {
+              onAcknowledged.accept(letter);
+            } else {
+              onFailed.accept(letter);
+            }
+          });
     } catch (RuntimeException e) {
-      // send() throws for errors found before the record is queued (e.g. too large, timeout on metadata)
+      // send() throws for errors found before the record is queued (e.g. too large, timeout on
+      // metadata)
       letter.completed(e);
       end(span, e);
       onFailed.accept(letter);
@@ -143,14 +173,17 @@ public final class DeadLetterPublisher implements AutoCloseable {
   }
 
   private Span startSpan(DeadLetter letter) {
-    SpanBuilder b = tracer.spanBuilder(SPAN_NAME)
-        .setNoParent()
-        .setSpanKind(SpanKind.PRODUCER)
-        .setAttribute(DESTINATION, topic)
-        .setAttribute(ERROR_TYPE, letter.type().label())
-        .setAttribute(ATTEMPT, (long) letter.attempts());
+    SpanBuilder b =
+        tracer
+            .spanBuilder(SPAN_NAME)
+            .setNoParent()
+            .setSpanKind(SpanKind.PRODUCER)
+            .setAttribute(DESTINATION, topic)
+            .setAttribute(ERROR_TYPE, letter.type().label())
+            .setAttribute(ATTEMPT, (long) letter.attempts());
     // with tracing off, skip reading the header: the no-op span ignores links anyway
-    SpanContext link = tracing ? Traceparent.spanContext(Traceparent.header(letter.source().headers())) : null;
+    SpanContext link =
+        tracing ? Traceparent.spanContext(Traceparent.header(letter.source().headers())) : null;
     if (link != null) {
       b.addLink(link);
     }

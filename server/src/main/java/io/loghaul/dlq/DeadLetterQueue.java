@@ -20,14 +20,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The one owner of dead letters: every record the schema check or ClickHouse rejected is handed
  * here ({@link #add}), produced to the dead-letter topic at once, and, when a produce fails,
- * produced again after a capped exponential {@link Backoff} ({@value Backoff#DEFAULT_INITIAL_MILLIS}
- * ms doubling up to {@value Backoff#DEFAULT_MAX_MILLIS} ms per letter) until Kafka acknowledges it.
- * A letter is never skipped. The returned {@link DeadLetter} is the {@code Durable} that holds its
- * source offset; while it fails, its source partition is {@link #blocks blocked}, so the caller
- * pauses that partition only and every other keeps flowing.
+ * produced again after a capped exponential {@link Backoff} ({@value
+ * Backoff#DEFAULT_INITIAL_MILLIS} ms doubling up to {@value Backoff#DEFAULT_MAX_MILLIS} ms per
+ * letter) until Kafka acknowledges it. A letter is never skipped. The returned {@link DeadLetter}
+ * is the {@code Durable} that holds its source offset; while it fails, its source partition is
+ * {@link #blocks blocked}, so the caller pauses that partition only and every other keeps flowing.
  *
  * <p>Threading: one thread (the consumer's) calls every method; the producer's callbacks only set
- * the letters' volatile state. Nothing here waits: {@link #retryDue()} is called once per loop turn.
+ * the letters' volatile state. Nothing here waits: {@link #retryDue()} is called once per loop
+ * turn.
  *
  * <p>Logging: one WARN when letters start failing (the start of an outage), one INFO when none is
  * failing any more, with the failed attempts summed; nothing per attempt. Each failed attempt is
@@ -43,8 +44,10 @@ public final class DeadLetterQueue {
   private final long maxBackoffMillis;
   private final List<Pending> pending = new ArrayList<>();
   private final Set<TopicPartition> blocked = new HashSet<>();
+
   /** {@link NanoClock#nanoTime()} when letters started failing, or {@link #NOT_SCHEDULED}. */
   private long outageSinceNanos = NOT_SCHEDULED;
+
   private long failedAttempts;
   private int recovered;
 
@@ -63,18 +66,28 @@ public final class DeadLetterQueue {
     }
   }
 
-  /** Retries with the default backoff ({@value Backoff#DEFAULT_INITIAL_MILLIS} → {@value Backoff#DEFAULT_MAX_MILLIS} ms). */
+  /**
+   * Retries with the default backoff ({@value Backoff#DEFAULT_INITIAL_MILLIS} → {@value
+   * Backoff#DEFAULT_MAX_MILLIS} ms).
+   */
   public DeadLetterQueue(DeadLetterPublisher publisher, NanoClock clock) {
     this(publisher, clock, Backoff.DEFAULT_INITIAL_MILLIS, Backoff.DEFAULT_MAX_MILLIS);
   }
 
-  public DeadLetterQueue(DeadLetterPublisher publisher, NanoClock clock, long initialBackoffMillis,
+  public DeadLetterQueue(
+      DeadLetterPublisher publisher,
+      NanoClock clock,
+      long initialBackoffMillis,
       long maxBackoffMillis) {
     this.publisher = requireNonNull(publisher, "publisher");
     this.clock = requireNonNull(clock, "clock");
     if (initialBackoffMillis <= 0 || maxBackoffMillis < initialBackoffMillis) {
-      throw new IllegalArgumentException("backoff: " + initialBackoffMillis + ".." + maxBackoffMillis
-          + " ms (expected: 0 < initial <= max)");
+      throw new IllegalArgumentException(
+          "backoff: "
+              + initialBackoffMillis
+              + ".."
+              + maxBackoffMillis
+              + " ms (expected: 0 < initial <= max)");
     }
     this.initialBackoffMillis = initialBackoffMillis;
     this.maxBackoffMillis = maxBackoffMillis;
@@ -84,7 +97,8 @@ public final class DeadLetterQueue {
    * Dead-letters {@code source}: builds the letter and starts producing it. The letter is durable
    * once the DLQ acknowledged it; until then it holds {@code source}'s offset.
    */
-  public DeadLetter add(ConsumerRecord<byte[], byte[]> source, ErrorType type, String field, String message) {
+  public DeadLetter add(
+      ConsumerRecord<byte[], byte[]> source, ErrorType type, String field, String message) {
     DeadLetter letter = new DeadLetter(source, type, field, message);
     publisher.publish(letter);
     if (!letter.isDurable()) {
@@ -148,9 +162,14 @@ public final class DeadLetterQueue {
     if (outageSinceNanos == NOT_SCHEDULED) {
       outageSinceNanos = now;
       DeadLetter letter = p.letter;
-      log.warn("Dead letter for {} offset {} ({}) could not be written to {}; pausing the partitions whose records"
+      log.warn(
+          "Dead letter for {} offset {} ({}) could not be written to {}; pausing the partitions whose records"
               + " wait on the DLQ and retrying with backoff up to {} ms",
-          p.partition, letter.source().offset(), letter.type().label(), publisher.topic(), maxBackoffMillis,
+          p.partition,
+          letter.source().offset(),
+          letter.type().label(),
+          publisher.topic(),
+          maxBackoffMillis,
           letter.lastFailure());
     }
   }
@@ -161,11 +180,18 @@ public final class DeadLetterQueue {
     }
     long millis = TimeUnit.NANOSECONDS.toMillis(clock.nanoTime() - outageSinceNanos);
     if (recovered > 0) {
-      log.info("{} accepts dead letters again after {} ms ({} failed attempts, {} waiting letters written)",
-          publisher.topic(), millis, failedAttempts, recovered);
+      log.info(
+          "{} accepts dead letters again after {} ms ({} failed attempts, {} waiting letters written)",
+          publisher.topic(),
+          millis,
+          failedAttempts,
+          recovered);
     } else {
-      log.info("No dead letter waits for {} any more after {} ms ({} failed attempts; their partitions were revoked)",
-          publisher.topic(), millis, failedAttempts);
+      log.info(
+          "No dead letter waits for {} any more after {} ms ({} failed attempts; their partitions were revoked)",
+          publisher.topic(),
+          millis,
+          failedAttempts);
     }
     outageSinceNanos = NOT_SCHEDULED;
     failedAttempts = 0;

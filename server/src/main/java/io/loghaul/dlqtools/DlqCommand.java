@@ -22,15 +22,16 @@ import org.apache.kafka.common.KafkaException;
  * {@code loghaul dlq stats|show|replay [options] [--key=value ...]} (docs/dead-letters.md): parses
  * the command line, loads the same configuration as {@code run}, connects to {@code
  * kafka.bootstrap} (unset: the embedded broker of a {@code ./loghaul run} on this host, {@code
- * 127.0.0.1:kafka.embedded.port}) and runs the verb. Results go to {@code out}, problems to
- * {@code err}. Exit codes: 0 done, 1 Kafka failed (unreachable, a produce or commit refused), 2
- * usage or configuration error.
+ * 127.0.0.1:kafka.embedded.port}) and runs the verb. Results go to {@code out}, problems to {@code
+ * err}. Exit codes: 0 done, 1 Kafka failed (unreachable, a produce or commit refused), 2 usage or
+ * configuration error.
  */
 public final class DlqCommand {
   /** Suffix of the replay's consumer group (and transactional id) after {@code kafka.group}. */
   public static final String REPLAY_GROUP_SUFFIX = ".dlq-replay";
 
-  private static final String USAGE = """
+  private static final String USAGE =
+      """
       usage: loghaul dlq <verb> [options] [--key=value ...]
 
       verbs (each reads kafka.dlq-topic from kafka.bootstrap; settings as for run):
@@ -49,7 +50,8 @@ public final class DlqCommand {
             rerun continues after the last letter handled; --dry-run counts per error type
             what would pass and what would fail, and writes nothing
       TIME: %s
-      """.formatted(TimeArgument.EXPECTED);
+      """
+          .formatted(TimeArgument.EXPECTED);
 
   private DlqCommand() {}
 
@@ -59,10 +61,17 @@ public final class DlqCommand {
    * @param args the words after {@code dlq}
    * @param terminal whether {@code err} is a terminal (a progress line is shown on it)
    */
-  public static int run(List<String> args, Map<String, String> env, PrintStream out,
-      PrintStream err, boolean terminal) {
+  public static int run(
+      List<String> args,
+      Map<String, String> env,
+      PrintStream out,
+      PrintStream err,
+      boolean terminal) {
     requireNonNull(args, "args");
-    if (args.isEmpty() || args.contains("--help") || args.contains("-h") || args.get(0).equals("help")) {
+    if (args.isEmpty()
+        || args.contains("--help")
+        || args.contains("-h")
+        || args.get(0).equals("help")) {
       (args.isEmpty() ? err : out).print(USAGE);
       return args.isEmpty() ? 2 : 0;
     }
@@ -86,7 +95,8 @@ public final class DlqCommand {
       switch (options.verb()) {
         case STATS -> out.print(stats(clients, topic, options, new Progress(err, terminal)));
         case SHOW -> out.print(show(clients, topic, options));
-        case REPLAY -> out.print(replay(clients, config, options, clock, new Progress(err, terminal)));
+        case REPLAY ->
+            out.print(replay(clients, config, options, clock, new Progress(err, terminal)));
       }
       out.flush();
       return 0;
@@ -97,8 +107,13 @@ public final class DlqCommand {
       err.println("loghaul: dlq replay stopped: " + e.getMessage());
       return 1;
     } catch (KafkaException e) {
-      err.println("loghaul: dlq " + options.verb().word + " failed talking to Kafka at "
-          + clients.bootstrapServers() + ": " + e);
+      err.println(
+          "loghaul: dlq "
+              + options.verb().word
+              + " failed talking to Kafka at "
+              + clients.bootstrapServers()
+              + ": "
+              + e);
       return 1;
     }
   }
@@ -108,14 +123,17 @@ public final class DlqCommand {
     return kafka.embedded() ? "127.0.0.1:" + kafka.embeddedPort() : kafka.bootstrap();
   }
 
-  private static String stats(KafkaClients clients, String topic, DlqOptions options, Progress progress)
+  private static String stats(
+      KafkaClients clients, String topic, DlqOptions options, Progress progress)
       throws UsageException {
     DlqStats stats = new DlqStats(topic);
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(clients.dlqToolConsumer(null))) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(clients.dlqToolConsumer(null))) {
       DlqReader reader = DlqReader.open(consumer, topic, DlqReader.StartOffsets.beginning());
       while (!reader.done()) {
         reader.poll().forEach(stats::add);
-        progress.update(String.format("stats: %d of %d letters read", reader.read(), reader.total()));
+        progress.update(
+            String.format("stats: %d of %d letters read", reader.read(), reader.total()));
       }
     }
     progress.clear();
@@ -125,10 +143,16 @@ public final class DlqCommand {
   private static String show(KafkaClients clients, String topic, DlqOptions options)
       throws UsageException {
     DlqShow show = new DlqShow(options.limit());
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(clients.dlqToolConsumer(null))) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(clients.dlqToolConsumer(null))) {
       // without a type filter the newest letters are among the last `limit` of each partition
-      DlqReader reader = DlqReader.open(consumer, topic, options.types().isEmpty()
-          ? DlqReader.StartOffsets.last(options.limit()) : DlqReader.StartOffsets.beginning());
+      DlqReader reader =
+          DlqReader.open(
+              consumer,
+              topic,
+              options.types().isEmpty()
+                  ? DlqReader.StartOffsets.last(options.limit())
+                  : DlqReader.StartOffsets.beginning());
       while (!reader.done()) {
         for (ConsumerRecord<byte[], byte[]> r : reader.poll()) {
           if (options.selects(Letters.errorType(r.headers()))) {
@@ -140,19 +164,28 @@ public final class DlqCommand {
     return show.render();
   }
 
-  private static String replay(KafkaClients clients, LoghaulConfig config, DlqOptions options,
-      Clock clock, Progress progress) throws UsageException, ReplayException {
+  private static String replay(
+      KafkaClients clients,
+      LoghaulConfig config,
+      DlqOptions options,
+      Clock clock,
+      Progress progress)
+      throws UsageException, ReplayException {
     String group = config.kafka().group() + REPLAY_GROUP_SUFFIX;
     DlqReplay replay = new DlqReplay(options, new RecordDecoder(config.schema()), clock);
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(clients.dlqToolConsumer(group))) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(clients.dlqToolConsumer(group))) {
       if (options.dryRun()) {
-        return DlqReplay.render(replay.run(consumer, null, config.kafka().dlqTopic(), group, progress));
+        return DlqReplay.render(
+            replay.run(consumer, null, config.kafka().dlqTopic(), group, progress));
       }
-      int maxRequestBytes = TopicProvisioner.unprovisionedDlqMaxBytes(config.schema().maxRecordBytes());
+      int maxRequestBytes =
+          TopicProvisioner.unprovisionedDlqMaxBytes(config.schema().maxRecordBytes());
       try (KafkaProducer<byte[], byte[]> producer =
           new KafkaProducer<>(clients.dlqReplayProducer(group, maxRequestBytes))) {
         producer.initTransactions();
-        DlqReplay.Result result = replay.run(consumer, producer, config.kafka().dlqTopic(), group, progress);
+        DlqReplay.Result result =
+            replay.run(consumer, producer, config.kafka().dlqTopic(), group, progress);
         producer.close(Duration.ofSeconds(30));
         return DlqReplay.render(result);
       }

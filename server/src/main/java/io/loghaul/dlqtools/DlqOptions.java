@@ -45,7 +45,8 @@ record DlqOptions(
   enum Verb {
     STATS("stats", Set.of("format")),
     SHOW("show", Set.of("type", "limit")),
-    REPLAY("replay", Set.of("type", "since", "until", "to", "dry-run", "max-records", "max-replays"));
+    REPLAY(
+        "replay", Set.of("type", "since", "until", "to", "dry-run", "max-records", "max-replays"));
 
     final String word;
     final Set<String> options;
@@ -70,14 +71,17 @@ record DlqOptions(
     settings = List.copyOf(settings);
   }
 
-  /** Parses {@code args} (the words after {@code dlq}); relative times count back from {@code now}. */
+  /**
+   * Parses {@code args} (the words after {@code dlq}); relative times count back from {@code now}.
+   */
   static DlqOptions parse(List<String> args, Instant now) throws UsageException {
     if (args.isEmpty()) {
       throw new UsageException("dlq needs a verb: stats, show or replay");
     }
     Verb verb = Verb.of(args.get(0));
     if (verb == null) {
-      throw new UsageException("dlq: unknown verb '" + args.get(0) + "' (expected: stats, show or replay)");
+      throw new UsageException(
+          "dlq: unknown verb '" + args.get(0) + "' (expected: stats, show or replay)");
     }
     boolean json = false;
     Set<String> types = new LinkedHashSet<>();
@@ -91,8 +95,12 @@ record DlqOptions(
     List<String> settings = new ArrayList<>();
     for (String arg : args.subList(1, args.size())) {
       if (!arg.startsWith("--")) {
-        throw new UsageException("dlq " + verb.word + ": unexpected argument '" + arg
-            + "' (expected: --option or --key=value)");
+        throw new UsageException(
+            "dlq "
+                + verb.word
+                + ": unexpected argument '"
+                + arg
+                + "' (expected: --option or --key=value)");
       }
       int eq = arg.indexOf('=');
       String name = arg.substring(2, eq < 0 ? arg.length() : eq);
@@ -102,9 +110,17 @@ record DlqOptions(
         continue;
       }
       if (!verb.options.contains(name)) {
-        throw new UsageException("dlq " + verb.word + ": unknown option --" + name + " (expected: "
-            + verb.options.stream().sorted().map(o -> "--" + o).collect(Collectors.joining(", "))
-            + ", or a setting --key=value)");
+        throw new UsageException(
+            "dlq "
+                + verb.word
+                + ": unknown option --"
+                + name
+                + " (expected: "
+                + verb.options.stream()
+                    .sorted()
+                    .map(o -> "--" + o)
+                    .collect(Collectors.joining(", "))
+                + ", or a setting --key=value)");
       }
       if (name.equals("dry-run")) {
         if (value != null && !value.equals("true")) {
@@ -117,11 +133,15 @@ record DlqOptions(
         throw new UsageException("--" + name + " needs a value (--" + name + "=...)");
       }
       switch (name) {
-        case "format" -> json = switch (value) {
-          case "json" -> true;
-          case "table" -> false;
-          default -> throw new UsageException("--format: '" + value + "' (expected: table or json)");
-        };
+        case "format" ->
+            json =
+                switch (value) {
+                  case "json" -> true;
+                  case "table" -> false;
+                  default ->
+                      throw new UsageException(
+                          "--format: '" + value + "' (expected: table or json)");
+                };
         case "type" -> types.addAll(errorTypes(value));
         case "limit" -> limit = (int) positive(name, value, Integer.MAX_VALUE);
         case "since" -> since = TimeArgument.parse("--since", value, now);
@@ -135,8 +155,8 @@ record DlqOptions(
     if (since != null && until != null && since > until) {
       throw new UsageException("--since is after --until");
     }
-    return new DlqOptions(verb, json, types, limit, since, until, to, dryRun, maxRecords,
-        maxReplays, settings);
+    return new DlqOptions(
+        verb, json, types, limit, since, until, to, dryRun, maxRecords, maxReplays, settings);
   }
 
   /** Whether a letter of this error type (its header value, or null) is selected. */
@@ -149,9 +169,14 @@ record DlqOptions(
     for (String t : list.split(",", -1)) {
       String type = t.trim();
       if (Arrays.stream(ErrorType.values()).noneMatch(e -> e.label().equals(type))) {
-        throw new UsageException("--type: '" + type + "' (expected: one or more of "
-            + Arrays.stream(ErrorType.values()).map(ErrorType::label).collect(Collectors.joining(", "))
-            + ", comma-separated)");
+        throw new UsageException(
+            "--type: '"
+                + type
+                + "' (expected: one or more of "
+                + Arrays.stream(ErrorType.values())
+                    .map(ErrorType::label)
+                    .collect(Collectors.joining(", "))
+                + ", comma-separated)");
       }
       out.add(type);
     }
@@ -166,7 +191,8 @@ record DlqOptions(
       n = -1;
     }
     if (n < 1 || n > max) {
-      throw new UsageException("--" + name + ": '" + value + "' (expected: a whole number from 1 to " + max + ")");
+      throw new UsageException(
+          "--" + name + ": '" + value + "' (expected: a whole number from 1 to " + max + ")");
     }
     return n;
   }

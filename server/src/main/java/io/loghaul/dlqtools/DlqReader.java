@@ -31,8 +31,11 @@ final class DlqReader {
   private final long total;
   private long read;
 
-  private DlqReader(Consumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end,
-      Set<TopicPartition> reading, long total) {
+  private DlqReader(
+      Consumer<byte[], byte[]> consumer,
+      Map<TopicPartition, Long> end,
+      Set<TopicPartition> reading,
+      long total) {
     this.consumer = consumer;
     this.end = end;
     this.reading = reading;
@@ -52,10 +55,11 @@ final class DlqReader {
     if (infos == null || infos.isEmpty()) {
       throw new UsageException("kafka.dlq-topic: topic '" + topic + "' does not exist");
     }
-    List<TopicPartition> partitions = infos.stream()
-        .map(p -> new TopicPartition(p.topic(), p.partition()))
-        .sorted((a, b) -> Integer.compare(a.partition(), b.partition()))
-        .toList();
+    List<TopicPartition> partitions =
+        infos.stream()
+            .map(p -> new TopicPartition(p.topic(), p.partition()))
+            .sorted((a, b) -> Integer.compare(a.partition(), b.partition()))
+            .toList();
     consumer.assign(partitions);
     Map<TopicPartition, Long> beginning = consumer.beginningOffsets(partitions, TIMEOUT);
     Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions, TIMEOUT));
@@ -143,7 +147,8 @@ final class DlqReader {
     return Map.copyOf(end);
   }
 
-  private static List<TopicPartition> difference(List<TopicPartition> all, Set<TopicPartition> some) {
+  private static List<TopicPartition> difference(
+      List<TopicPartition> all, Set<TopicPartition> some) {
     return all.stream().filter(tp -> !some.contains(tp)).toList();
   }
 }

@@ -28,18 +28,18 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ProducerFencedException;
 
 /**
- * {@code dlq replay}: reads the dead-letter topic from the replay group's committed position to
- * the end it had when the run began, checks each selected letter with today's schema and limits
- * (the pipeline's {@link RecordDecoder}, JSON or protobuf by the {@code content-type} header), and
+ * {@code dlq replay}: reads the dead-letter topic from the replay group's committed position to the
+ * end it had when the run began, checks each selected letter with today's schema and limits (the
+ * pipeline's {@link RecordDecoder}, JSON or protobuf by the {@code content-type} header), and
  * produces the letters that pass to their source topic (or {@code --to}) with the original key,
  * value and headers, minus {@code loghaul.error.*}, with {@code loghaul.replay.count} + 1. Letters
  * that still fail stay where they are; nothing is dead-lettered by the replay.
  *
- * <p>Exactly once: the produces of each chunk of letters and the group's new position are
- * committed in one Kafka transaction (transactional id = the group), so after a crash anywhere the
- * next run starts after the last committed chunk and the aborted chunk's records are invisible to
- * read-committed consumers such as loghaul's pipeline. A second replay of the same group fences
- * the first. A dry run uses no producer and commits nothing. Single-threaded.
+ * <p>Exactly once: the produces of each chunk of letters and the group's new position are committed
+ * in one Kafka transaction (transactional id = the group), so after a crash anywhere the next run
+ * starts after the last committed chunk and the aborted chunk's records are invisible to
+ * read-committed consumers such as loghaul's pipeline. A second replay of the same group fences the
+ * first. A dry run uses no producer and commits nothing. Single-threaded.
  */
 final class DlqReplay {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -54,7 +54,10 @@ final class DlqReplay {
     TOO_MANY_REPLAYS,
     /** No {@code loghaul.source.topic} header and no {@code --to}. */
     NO_TARGET,
-    /** A rejected OTLP record (source partition -1): its client was told and resends; not a Kafka record. */
+    /**
+     * A rejected OTLP record (source partition -1): its client was told and resends; not a Kafka
+     * record.
+     */
     NOT_FROM_KAFKA
   }
 
@@ -66,8 +69,13 @@ final class DlqReplay {
   }
 
   /** The outcome of a run. */
-  record Result(Map<String, Tally> byType, long passedOver, long stoppedAtUntil, boolean dryRun,
-      String to, String group) {
+  record Result(
+      Map<String, Tally> byType,
+      long passedOver,
+      long stoppedAtUntil,
+      boolean dryRun,
+      String to,
+      String group) {
     long passed() {
       return byType.values().stream().mapToLong(t -> t.pass).sum();
     }
@@ -103,8 +111,10 @@ final class DlqReplay {
     if (target(letter) == null) {
       return Verdict.NO_TARGET;
     }
-    return decoder.decode(letter.value(), letter.headers(), clock.millis(), entry) == Accepted.INSTANCE
-        ? Verdict.PASS : Verdict.FAIL;
+    return decoder.decode(letter.value(), letter.headers(), clock.millis(), entry)
+            == Accepted.INSTANCE
+        ? Verdict.PASS
+        : Verdict.FAIL;
   }
 
   /** The topic a letter goes back to, or null. */
@@ -118,7 +128,12 @@ final class DlqReplay {
 
   /** The record a letter is replayed as: its key, value and headers for the replay. */
   ProducerRecord<byte[], byte[]> replayOf(ConsumerRecord<byte[], byte[]> letter) {
-    return new ProducerRecord<>(target(letter), null, null, letter.key(), letter.value(),
+    return new ProducerRecord<>(
+        target(letter),
+        null,
+        null,
+        letter.key(),
+        letter.value(),
         Letters.replayHeaders(letter.headers()));
   }
 
@@ -126,12 +141,17 @@ final class DlqReplay {
    * Runs the replay.
    *
    * @param consumer a consumer whose {@code group.id} is {@code group}; assigned, never subscribed
-   * @param producer a transactional producer whose transactions are initialized, or null for a
-   *     dry run
+   * @param producer a transactional producer whose transactions are initialized, or null for a dry
+   *     run
    * @throws ReplayException when a produce or commit fails; what was committed before stays
    */
-  Result run(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, String topic,
-      String group, Progress progress) throws UsageException, ReplayException {
+  Result run(
+      Consumer<byte[], byte[]> consumer,
+      Producer<byte[], byte[]> producer,
+      String topic,
+      String group,
+      Progress progress)
+      throws UsageException, ReplayException {
     boolean dry = producer == null;
     List<PartitionInfo> infos = consumer.partitionsFor(topic, TIMEOUT);
     if (infos == null || infos.isEmpty()) {
@@ -140,10 +160,15 @@ final class DlqReplay {
     Set<TopicPartition> partitions = new HashSet<>();
     infos.forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
     Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(partitions, TIMEOUT);
-    DlqReader reader = DlqReader.open(consumer, topic, DlqReader.StartOffsets.from(tp -> {
-      OffsetAndMetadata o = committed.get(tp);
-      return o == null ? null : o.offset();
-    }));
+    DlqReader reader =
+        DlqReader.open(
+            consumer,
+            topic,
+            DlqReader.StartOffsets.from(
+                tp -> {
+                  OffsetAndMetadata o = committed.get(tp);
+                  return o == null ? null : o.offset();
+                }));
     Map<String, Tally> byType = new TreeMap<>();
     long passedOver = 0;
     long stoppedAtUntil = 0;
@@ -185,12 +210,21 @@ final class DlqReplay {
             tally.pass++;
             replayed++;
             if (!dry) {
-              producer.send(replayOf(letter), (metadata, e) -> {
-                if (e != null) {
-                  failure.compareAndSet(null, letter.topic() + " partition " + letter.partition()
-                      + " offset " + letter.offset() + ": " + e);
-                }
-              });
+              producer.send(
+                  replayOf(letter),
+                  (metadata, e) -> {
+                    if (e != null) {
+                      failure.compareAndSet(
+                          null,
+                          letter.topic()
+                              + " partition "
+                              + letter.partition()
+                              + " offset "
+                              + letter.offset()
+                              + ": "
+                              + e);
+                    }
+                  });
             }
           }
           case FAIL -> tally.fail++;
@@ -207,22 +241,30 @@ final class DlqReplay {
       } else if (!dry) {
         producer.abortTransaction();
       }
-      progress.update(String.format("replay: %d of %d letters read, %d %s", reader.read(),
-          reader.total(), replayed, dry ? "would pass" : "replayed"));
+      progress.update(
+          String.format(
+              "replay: %d of %d letters read, %d %s",
+              reader.read(), reader.total(), replayed, dry ? "would pass" : "replayed"));
     }
     progress.clear();
     return new Result(byType, passedOver, stoppedAtUntil, dry, options.to(), group);
   }
 
-  private static void commit(Producer<byte[], byte[]> producer,
-      Map<TopicPartition, OffsetAndMetadata> next, ConsumerGroupMetadata group,
-      AtomicReference<String> failure) throws ReplayException {
+  private static void commit(
+      Producer<byte[], byte[]> producer,
+      Map<TopicPartition, OffsetAndMetadata> next,
+      ConsumerGroupMetadata group,
+      AtomicReference<String> failure)
+      throws ReplayException {
     try {
       producer.sendOffsetsToTransaction(next, group);
       producer.commitTransaction();
     } catch (ProducerFencedException e) {
-      throw new ReplayException("another replay of group " + group.groupId()
-          + " started meanwhile and took over; this one stopped (nothing of its last chunk was committed)", e);
+      throw new ReplayException(
+          "another replay of group "
+              + group.groupId()
+              + " started meanwhile and took over; this one stopped (nothing of its last chunk was committed)",
+          e);
     } catch (KafkaException e) {
       try {
         producer.abortTransaction();
@@ -230,8 +272,11 @@ final class DlqReplay {
         // the transaction times out on the broker and is aborted there
       }
       String which = failure.get();
-      throw new ReplayException("could not replay " + (which != null ? "the letter at " + which
-          : "a chunk of letters: " + e) + "; nothing of this chunk was committed, a rerun retries it", e);
+      throw new ReplayException(
+          "could not replay "
+              + (which != null ? "the letter at " + which : "a chunk of letters: " + e)
+              + "; nothing of this chunk was committed, a rerun retries it",
+          e);
     }
   }
 
@@ -247,7 +292,9 @@ final class DlqReplay {
     String row = "%-" + width + "s  %10s  %10s  %10s%n";
     out.append(String.format(row, "error type", passTitle, failTitle, "skipped"));
     for (Map.Entry<String, Tally> e : r.byType().entrySet()) {
-      out.append(String.format(row, e.getKey(), e.getValue().pass, e.getValue().fail, e.getValue().skipped));
+      out.append(
+          String.format(
+              row, e.getKey(), e.getValue().pass, e.getValue().fail, e.getValue().skipped));
     }
     out.append(String.format(row, "total", r.passed(), r.failed(), r.skipped()));
     List<String> notes = new ArrayList<>();
@@ -255,15 +302,20 @@ final class DlqReplay {
       notes.add(r.passedOver() + " letters outside --type/--since passed over");
     }
     if (r.stoppedAtUntil() > 0) {
-      notes.add("stopped at the first letter after --until in " + r.stoppedAtUntil() + " partitions");
+      notes.add(
+          "stopped at the first letter after --until in " + r.stoppedAtUntil() + " partitions");
     }
     notes.forEach(n -> out.append(n).append('\n'));
     if (r.dryRun()) {
       out.append("dry run: nothing was produced or committed\n");
     } else {
-      out.append("replayed ").append(r.passed()).append(" letters to ")
+      out.append("replayed ")
+          .append(r.passed())
+          .append(" letters to ")
           .append(r.to() != null ? r.to() : "their source topics")
-          .append("; progress committed in consumer group ").append(r.group()).append('\n');
+          .append("; progress committed in consumer group ")
+          .append(r.group())
+          .append('\n');
     }
     return out.toString();
   }

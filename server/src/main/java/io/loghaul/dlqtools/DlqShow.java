@@ -38,28 +38,40 @@ final class DlqShow {
   List<ConsumerRecord<byte[], byte[]>> letters() {
     List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
     newest.values().forEach(all::addAll);
-    all.sort(Comparator.<ConsumerRecord<byte[], byte[]>>comparingLong(
-            r -> Letters.failedAt(r.headers(), r.timestamp()))
-        .thenComparingInt(ConsumerRecord::partition)
-        .thenComparingLong(ConsumerRecord::offset));
+    all.sort(
+        Comparator.<ConsumerRecord<byte[], byte[]>>comparingLong(
+                r -> Letters.failedAt(r.headers(), r.timestamp()))
+            .thenComparingInt(ConsumerRecord::partition)
+            .thenComparingLong(ConsumerRecord::offset));
     return all.subList(Math.max(0, all.size() - limit), all.size());
   }
 
   String render() {
     StringBuilder out = new StringBuilder();
     for (ConsumerRecord<byte[], byte[]> r : letters()) {
-      out.append(r.topic()).append(" partition ").append(r.partition()).append(" offset ")
-          .append(r.offset()).append(", failed at ")
+      out.append(r.topic())
+          .append(" partition ")
+          .append(r.partition())
+          .append(" offset ")
+          .append(r.offset())
+          .append(", failed at ")
           .append(Instant.ofEpochMilli(Letters.failedAt(r.headers(), r.timestamp())))
-          .append(", key ").append(r.key() == null ? "null" : '"' + Escaping.escape(r.key(), 256) + '"')
+          .append(", key ")
+          .append(r.key() == null ? "null" : '"' + Escaping.escape(r.key(), 256) + '"')
           .append('\n');
       out.append("headers:\n");
       for (Header h : r.headers()) {
-        out.append("  ").append(h.key()).append(": ")
-            .append(Escaping.escape(h.value(), Escaping.SHOW_VALUE_BYTES)).append('\n');
+        out.append("  ")
+            .append(h.key())
+            .append(": ")
+            .append(Escaping.escape(h.value(), Escaping.SHOW_VALUE_BYTES))
+            .append('\n');
       }
-      out.append("value (").append(r.value() == null ? "null" : r.value().length + " bytes")
-          .append("):\n  ").append(Escaping.escape(r.value(), Escaping.SHOW_VALUE_BYTES)).append("\n\n");
+      out.append("value (")
+          .append(r.value() == null ? "null" : r.value().length + " bytes")
+          .append("):\n  ")
+          .append(Escaping.escape(r.value(), Escaping.SHOW_VALUE_BYTES))
+          .append("\n\n");
     }
     if (out.isEmpty()) {
       out.append("no dead letters").append('\n');

@@ -16,8 +16,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * {@code dlq stats}: letters counted by error type, by {@code loghaul.error.field} and by source
- * topic, with the oldest and newest {@code loghaul.failed.at}; rendered as a table for people or
- * as JSON for scripts. Not thread-safe.
+ * topic, with the oldest and newest {@code loghaul.failed.at}; rendered as a table for people or as
+ * JSON for scripts. Not thread-safe.
  */
 final class DlqStats {
   /** The key a letter without the header (or with an empty field) is counted under. */
@@ -39,7 +39,8 @@ final class DlqStats {
     letters++;
     byType.merge(orNone(Letters.errorType(letter.headers())), 1L, Long::sum);
     byField.merge(orNone(Letters.text(letter.headers(), DlqHeaders.ERROR_FIELD)), 1L, Long::sum);
-    bySourceTopic.merge(orNone(Letters.text(letter.headers(), DlqHeaders.SOURCE_TOPIC)), 1L, Long::sum);
+    bySourceTopic.merge(
+        orNone(Letters.text(letter.headers(), DlqHeaders.SOURCE_TOPIC)), 1L, Long::sum);
     long failedAt = Letters.failedAt(letter.headers(), letter.timestamp());
     oldest = Math.min(oldest, failedAt);
     newest = Math.max(newest, failedAt);
@@ -93,12 +94,16 @@ final class DlqStats {
     }
     out.append('\n').append(String.format("%-" + width + "s  %10s%n", title, "letters"));
     for (Map.Entry<String, Long> e : rows) {
-      out.append(String.format("%-" + width + "s  %10d%n", Escaping.escape(
-          e.getKey().getBytes(StandardCharsets.UTF_8), 256), e.getValue()));
+      out.append(
+          String.format(
+              "%-" + width + "s  %10d%n",
+              Escaping.escape(e.getKey().getBytes(StandardCharsets.UTF_8), 256),
+              e.getValue()));
     }
   }
 
-  private static void object(JsonGenerator g, String name, Map<String, Long> counts) throws IOException {
+  private static void object(JsonGenerator g, String name, Map<String, Long> counts)
+      throws IOException {
     g.writeObjectFieldStart(name);
     for (Map.Entry<String, Long> e : sorted(counts)) {
       g.writeNumberField(e.getKey(), e.getValue());
@@ -109,8 +114,9 @@ final class DlqStats {
   /** Most letters first, then by name. */
   private static List<Map.Entry<String, Long>> sorted(Map<String, Long> counts) {
     return counts.entrySet().stream()
-        .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder())
-            .thenComparing(Map.Entry.comparingByKey()))
+        .sorted(
+            Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder())
+                .thenComparing(Map.Entry.comparingByKey()))
         .toList();
   }
 

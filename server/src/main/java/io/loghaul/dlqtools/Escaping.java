@@ -8,10 +8,10 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 
 /**
- * Bytes as one line of text a terminal shows safely: valid UTF-8 as is, except {@code \} as
- * {@code \\}, newline, carriage return and tab as {@code \n}, {@code \r}, {@code \t}, and every
- * other control character and every byte that is not part of valid UTF-8 as {@code \xNN}. Cut
- * after a number of input bytes with a note of how many were left out. Stateless.
+ * Bytes as one line of text a terminal shows safely: valid UTF-8 as is, except {@code \} as {@code
+ * \\}, newline, carriage return and tab as {@code \n}, {@code \r}, {@code \t}, and every other
+ * control character and every byte that is not part of valid UTF-8 as {@code \xNN}. Cut after a
+ * number of input bytes with a note of how many were left out. Stateless.
  */
 final class Escaping {
   /** What {@code show} prints of a value at most. */
@@ -19,15 +19,20 @@ final class Escaping {
 
   private Escaping() {}
 
-  /** {@code bytes} escaped, cut after {@code maxBytes} input bytes; {@code null} for a null value. */
+  /**
+   * {@code bytes} escaped, cut after {@code maxBytes} input bytes; {@code null} for a null value.
+   */
   static String escape(byte[] bytes, int maxBytes) {
     if (bytes == null) {
       return "null";
     }
     int end = Math.min(bytes.length, maxBytes);
     StringBuilder out = new StringBuilder(end + 16);
-    CharsetDecoder decoder = UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    CharsetDecoder decoder =
+        UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     int i = 0;
     while (i < end) {
       int b = bytes[i] & 0xff;
@@ -42,13 +47,16 @@ final class Escaping {
         hex(out, b);
         i++;
       } else {
-        decoded.codePoints().forEach(cp -> {
-          if (Character.getType(cp) == Character.CONTROL || cp == 0x2028 || cp == 0x2029) {
-            out.append(String.format("\\u%04x", cp));
-          } else {
-            out.appendCodePoint(cp);
-          }
-        });
+        decoded
+            .codePoints()
+            .forEach(
+                cp -> {
+                  if (Character.getType(cp) == Character.CONTROL || cp == 0x2028 || cp == 0x2029) {
+                    out.append(String.format("\\u%04x", cp));
+                  } else {
+                    out.appendCodePoint(cp);
+                  }
+                });
         i += len;
       }
     }
@@ -75,7 +83,9 @@ final class Escaping {
   }
 
   private static void hex(StringBuilder out, int b) {
-    out.append("\\x").append(Character.forDigit(b >> 4, 16)).append(Character.forDigit(b & 0xf, 16));
+    out.append("\\x")
+        .append(Character.forDigit(b >> 4, 16))
+        .append(Character.forDigit(b & 0xf, 16));
   }
 
   private static String decode(CharsetDecoder decoder, byte[] bytes, int off, int len) {

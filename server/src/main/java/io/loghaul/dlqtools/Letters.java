@@ -16,6 +16,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 final class Letters {
   /** How often a record was replayed from the DLQ; absent means never. */
   static final String REPLAY_COUNT = "loghaul.replay.count";
+
   /** Every header of this prefix is dropped from a replay: the letter's error no longer applies. */
   static final String ERROR_PREFIX = "loghaul.error.";
 

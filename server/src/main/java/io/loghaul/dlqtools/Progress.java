@@ -4,9 +4,9 @@ import java.io.PrintStream;
 import java.util.function.LongSupplier;
 
 /**
- * A one-line progress report rewritten in place ({@code \r}) on a terminal, at most twice a
- * second; silent when the output is not a terminal (a pipe or a file would fill with lines).
- * Not thread-safe.
+ * A one-line progress report rewritten in place ({@code \r}) on a terminal, at most twice a second;
+ * silent when the output is not a terminal (a pipe or a file would fill with lines). Not
+ * thread-safe.
  */
 final class Progress {
   private static final long INTERVAL_NANOS = 500_000_000L;
@@ -21,7 +21,10 @@ final class Progress {
     this(out, terminal, System::nanoTime);
   }
 
-  /** With a clock of its own, for tests. The first line shows after one interval: short runs stay quiet. */
+  /**
+   * With a clock of its own, for tests. The first line shows after one interval: short runs stay
+   * quiet.
+   */
   Progress(PrintStream out, boolean terminal, LongSupplier nanoTime) {
     this.out = out;
     this.terminal = terminal;

@@ -16,8 +16,9 @@ import java.util.regex.Pattern;
  * 7d}; units ms, s, m, h, d). Stateless.
  */
 final class TimeArgument {
-  static final String EXPECTED = "an RFC 3339 time such as 2026-12-01T08:30:00Z, a date such as "
-      + "2026-12-01 (midnight UTC), epoch milliseconds, or a duration ago such as 90m, 2h, 7d";
+  static final String EXPECTED =
+      "an RFC 3339 time such as 2026-12-01T08:30:00Z, a date such as "
+          + "2026-12-01 (midnight UTC), epoch milliseconds, or a duration ago such as 90m, 2h, 7d";
   private static final Pattern AGO = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
   private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
   private static final Pattern MILLIS = Pattern.compile("\\d{1,15}");
@@ -34,13 +35,14 @@ final class TimeArgument {
       Matcher ago = AGO.matcher(t);
       if (ago.matches()) {
         long n = Long.parseLong(ago.group(1));
-        Duration d = switch (ago.group(2)) {
-          case "ms" -> Duration.ofMillis(n);
-          case "s" -> Duration.ofSeconds(n);
-          case "m" -> Duration.ofMinutes(n);
-          case "h" -> Duration.ofHours(n);
-          default -> Duration.ofDays(n);
-        };
+        Duration d =
+            switch (ago.group(2)) {
+              case "ms" -> Duration.ofMillis(n);
+              case "s" -> Duration.ofSeconds(n);
+              case "m" -> Duration.ofMinutes(n);
+              case "h" -> Duration.ofHours(n);
+              default -> Duration.ofDays(n);
+            };
         return now.minus(d).toEpochMilli();
       }
       if (DATE.matcher(t).matches()) {

@@ -43,8 +43,9 @@ public final class DataDirLock implements AutoCloseable {
     requireNonNull(dataDir, "dataDir");
     Files.createDirectories(dataDir);
     Path file = dataDir.resolve(FILE_NAME);
-    FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-        StandardOpenOption.WRITE);
+    FileChannel channel =
+        FileChannel.open(
+            file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     FileLock lock;
     try {
       lock = channel.tryLock();
@@ -97,9 +98,15 @@ public final class DataDirLock implements AutoCloseable {
     private static final long serialVersionUID = 1L;
 
     InUseException(Path dataDir, String holder) {
-      super("data.dir: " + dataDir + " is in use by another loghaul (" + holder + ", lock "
-          + dataDir.resolve(FILE_NAME) + ") (expected: a data.dir of its own for each instance, or"
-          + " kafka.bootstrap and clickhouse.url set so that no data.dir is needed)");
+      super(
+          "data.dir: "
+              + dataDir
+              + " is in use by another loghaul ("
+              + holder
+              + ", lock "
+              + dataDir.resolve(FILE_NAME)
+              + ") (expected: a data.dir of its own for each instance, or"
+              + " kafka.bootstrap and clickhouse.url set so that no data.dir is needed)");
     }
   }
 }

@@ -51,8 +51,9 @@ public final class EmbeddedBroker implements AutoCloseable {
     try {
       Class<?> type = Class.forName(brokerClass);
       MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-      start = lookup.findStatic(type, "start",
-          MethodType.methodType(type, Path.class, int.class, int.class));
+      start =
+          lookup.findStatic(
+              type, "start", MethodType.methodType(type, Path.class, int.class, int.class));
       controller = lookup.findVirtual(type, "controllerPort", MethodType.methodType(int.class));
       bootstrapServers =
           lookup.findVirtual(type, "bootstrapServers", MethodType.methodType(String.class));
@@ -63,8 +64,8 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
     try {
       AutoCloseable broker = (AutoCloseable) start.invoke(dataDir, port, controllerPort);
-      return new EmbeddedBroker(broker, (String) bootstrapServers.invoke(broker),
-          (int) controller.invoke(broker));
+      return new EmbeddedBroker(
+          broker, (String) bootstrapServers.invoke(broker), (int) controller.invoke(broker));
     } catch (NoClassDefFoundError e) {
       // the broker class is there but Kafka's broker libraries are not
       throw absent(brokerClass, e);

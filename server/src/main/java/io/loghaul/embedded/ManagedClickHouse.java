@@ -26,9 +26,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A local {@code clickhouse-server} run as a child process with a generated configuration (docs/configuration.md#embedded-mode,
- * used when {@code clickhouse.url} is unset): HTTP on the given port of 127.0.0.1, no other
- * listeners, data, logs and users config under one directory.
+ * A local {@code clickhouse-server} run as a child process with a generated configuration
+ * (docs/configuration.md#embedded-mode, used when {@code clickhouse.url} is unset): HTTP on the
+ * given port of 127.0.0.1, no other listeners, data, logs and users config under one directory.
  *
  * <p>The child never outlives loghaul: it is started under a small {@code /bin/sh} watchdog that
  * holds a pipe from this JVM and stops the server when that pipe closes, which happens however the
@@ -36,14 +36,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe. {@link #stop()} sends SIGTERM, waits up to {@value #STOP_TIMEOUT_SECONDS} s, then
  * SIGKILL; it is idempotent. {@link #restart()} starts the server again on the same port and data.
- * When no binary is found, {@link #start} throws an {@link IllegalStateException} naming the install
- * command and the {@code clickhouse.url} alternative; when the server does not answer
+ * When no binary is found, {@link #start} throws an {@link IllegalStateException} naming the
+ * install command and the {@code clickhouse.url} alternative; when the server does not answer
  * {@code GET /ping} within {@value #START_TIMEOUT_SECONDS} s, the exception carries the tail of its
  * logs.
  */
 public final class ManagedClickHouse implements AutoCloseable {
   static final int START_TIMEOUT_SECONDS = 60;
   static final int STOP_TIMEOUT_SECONDS = 30;
+
   /** Upper bound of the mark cache; the server allocates it lazily. */
   static final long MARK_CACHE_BYTES = 256L << 20;
 
@@ -55,10 +56,11 @@ public final class ManagedClickHouse implements AutoCloseable {
    * as stdin otherwise), prints its pid, and SIGTERMs it once the pipe reaches EOF, i.e. once this
    * JVM is gone or closed the pipe. sh exits with the server's status.
    */
-  private static final String WATCHDOG = "exec 3<&0; log=$1; shift; "
-      + "\"$@\" >>\"$log\" 2>&1 </dev/null 3<&- & c=$!; echo $c; "
-      + "{ cat <&3 >/dev/null; kill -TERM $c 2>/dev/null; } & "
-      + "wait $c";
+  private static final String WATCHDOG =
+      "exec 3<&0; log=$1; shift; "
+          + "\"$@\" >>\"$log\" 2>&1 </dev/null 3<&- & c=$!; echo $c; "
+          + "{ cat <&3 >/dev/null; kill -TERM $c 2>/dev/null; } & "
+          + "wait $c";
 
   private final Path dir;
   private final int httpPort;
@@ -87,22 +89,33 @@ public final class ManagedClickHouse implements AutoCloseable {
   }
 
   /** {@link #start(Path, int)} with the binary lookup replaced (tests). */
-  static ManagedClickHouse start(Path dir, int httpPort, Supplier<Optional<List<String>>> commandLookup) {
+  static ManagedClickHouse start(
+      Path dir, int httpPort, Supplier<Optional<List<String>>> commandLookup) {
     requireNonNull(dir, "dir");
     requireNonNull(commandLookup, "commandLookup");
     if (httpPort <= 0 || httpPort > 65535) {
-      throw new IllegalArgumentException("clickhouse.managed.http-port: " + httpPort + " (expected: 1..65535)");
+      throw new IllegalArgumentException(
+          "clickhouse.managed.http-port: " + httpPort + " (expected: 1..65535)");
     }
-    List<String> command = commandLookup.get().orElseThrow(() -> new IllegalStateException(
-        "no ClickHouse server binary found (looked for clickhouse-server on PATH, /usr/sbin/clickhouse-server, "
-            + "/usr/bin/clickhouse-server and a 'clickhouse' binary); install it with "
-            + "'apt-get install -y clickhouse-server', or set clickhouse.url to an existing server"));
+    List<String> command =
+        commandLookup
+            .get()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "no ClickHouse server binary found (looked for clickhouse-server on PATH, /usr/sbin/clickhouse-server, "
+                            + "/usr/bin/clickhouse-server and a 'clickhouse' binary); install it with "
+                            + "'apt-get install -y clickhouse-server', or set clickhouse.url to an existing server"));
     Path binary = Path.of(command.get(0));
     if (!Files.isRegularFile(binary) || !Files.isExecutable(binary)) {
-      throw new IllegalStateException("ClickHouse server binary " + binary + " is missing or not executable; "
-          + "install it with 'apt-get install -y clickhouse-server', or set clickhouse.url to an existing server");
+      throw new IllegalStateException(
+          "ClickHouse server binary "
+              + binary
+              + " is missing or not executable; "
+              + "install it with 'apt-get install -y clickhouse-server', or set clickhouse.url to an existing server");
     }
-    ManagedClickHouse ch = new ManagedClickHouse(dir.toAbsolutePath(), httpPort, List.copyOf(command));
+    ManagedClickHouse ch =
+        new ManagedClickHouse(dir.toAbsolutePath(), httpPort, List.copyOf(command));
     ch.writeConfig();
     Runtime.getRuntime().addShutdownHook(ch.shutdownHook);
     try {
@@ -115,9 +128,9 @@ public final class ManagedClickHouse implements AutoCloseable {
   }
 
   /**
-   * The command that runs a ClickHouse server: {@code clickhouse-server} on PATH,
-   * {@code /usr/sbin/clickhouse-server}, {@code /usr/bin/clickhouse-server}, else
-   * {@code clickhouse server} from a {@code clickhouse} binary on PATH or in /usr/bin.
+   * The command that runs a ClickHouse server: {@code clickhouse-server} on PATH, {@code
+   * /usr/sbin/clickhouse-server}, {@code /usr/bin/clickhouse-server}, else {@code clickhouse
+   * server} from a {@code clickhouse} binary on PATH or in /usr/bin.
    */
   static Optional<List<String>> findCommand() {
     List<Path> dirs = new ArrayList<>();
@@ -226,7 +239,10 @@ public final class ManagedClickHouse implements AutoCloseable {
     if (server != null && server.isAlive()) {
       server.destroy();
       if (!awaitExit(STOP_TIMEOUT_SECONDS)) {
-        log.warn("clickhouse-server on port {} did not stop within {} s; killing it", httpPort, STOP_TIMEOUT_SECONDS);
+        log.warn(
+            "clickhouse-server on port {} did not stop within {} s; killing it",
+            httpPort,
+            STOP_TIMEOUT_SECONDS);
         server.destroyForcibly();
         awaitExit(STOP_TIMEOUT_SECONDS);
       }
@@ -267,23 +283,35 @@ public final class ManagedClickHouse implements AutoCloseable {
 
   private synchronized void launch() {
     Path logFile = dir.resolve("log/stdout.log");
-    List<String> cmd = new ArrayList<>(List.of("/bin/sh", "-c", WATCHDOG, "sh", logFile.toString()));
+    List<String> cmd =
+        new ArrayList<>(List.of("/bin/sh", "-c", WATCHDOG, "sh", logFile.toString()));
     cmd.addAll(command);
     cmd.add("--config-file=" + dir.resolve("config.xml"));
     try {
       Files.createDirectories(logFile.getParent());
-      watchdog = new ProcessBuilder(cmd).directory(dir.toFile())
-          .redirectError(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-          .start();
-      BufferedReader out = new BufferedReader(new InputStreamReader(watchdog.getInputStream(), StandardCharsets.US_ASCII));
+      watchdog =
+          new ProcessBuilder(cmd)
+              .directory(dir.toFile())
+              .redirectError(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+              .start();
+      BufferedReader out =
+          new BufferedReader(
+              new InputStreamReader(watchdog.getInputStream(), StandardCharsets.US_ASCII));
       String pid = out.readLine();
       if (pid == null) {
-        throw new IllegalStateException(startFailure("the watchdog shell exited before starting it"));
+        throw new IllegalStateException(
+            startFailure("the watchdog shell exited before starting it"));
       }
       server = ProcessHandle.of(Long.parseLong(pid.strip())).orElse(null);
     } catch (IOException e) {
-      throw new IllegalStateException(startFailure("cannot run " + String.join(" ", command) + ": " + e.getMessage()
-          + "; install it with 'apt-get install -y clickhouse-server', or set clickhouse.url to an existing server"), e);
+      throw new IllegalStateException(
+          startFailure(
+              "cannot run "
+                  + String.join(" ", command)
+                  + ": "
+                  + e.getMessage()
+                  + "; install it with 'apt-get install -y clickhouse-server', or set clickhouse.url to an existing server"),
+          e);
     }
     awaitPing();
     log.info("clickhouse-server {} listening on {}", String.join(" ", command), url());
@@ -292,16 +320,21 @@ public final class ManagedClickHouse implements AutoCloseable {
   private void awaitPing() {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS);
     URI ping = URI.create(url() + "/ping");
-    try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(1)).build()) {
+    try (HttpClient http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(1))
+            .build()) {
       while (true) {
         if (server == null || !server.isAlive()) {
           stopProcess();
           throw new IllegalStateException(startFailure("it exited during startup"));
         }
         try {
-          HttpResponse<String> r = http.send(HttpRequest.newBuilder(ping).timeout(Duration.ofSeconds(2)).GET().build(),
-              HttpResponse.BodyHandlers.ofString());
+          HttpResponse<String> r =
+              http.send(
+                  HttpRequest.newBuilder(ping).timeout(Duration.ofSeconds(2)).GET().build(),
+                  HttpResponse.BodyHandlers.ofString());
           if (r.statusCode() == 200 && r.body().startsWith("Ok.")) {
             return;
           }
@@ -310,8 +343,8 @@ public final class ManagedClickHouse implements AutoCloseable {
         }
         if (System.nanoTime() > deadline) {
           stopProcess();
-          throw new IllegalStateException(startFailure(
-              "it did not answer GET /ping within " + START_TIMEOUT_SECONDS + " s"));
+          throw new IllegalStateException(
+              startFailure("it did not answer GET /ping within " + START_TIMEOUT_SECONDS + " s"));
         }
         Thread.sleep(100);
       }
@@ -323,12 +356,21 @@ public final class ManagedClickHouse implements AutoCloseable {
   }
 
   private String startFailure(String why) {
-    StringBuilder sb = new StringBuilder("managed clickhouse-server on ").append(url()).append(" failed to start: ")
-        .append(why).append(" (data and logs under ").append(dir).append(')');
+    StringBuilder sb =
+        new StringBuilder("managed clickhouse-server on ")
+            .append(url())
+            .append(" failed to start: ")
+            .append(why)
+            .append(" (data and logs under ")
+            .append(dir)
+            .append(')');
     for (String name : new String[] {"log/clickhouse-server.err.log", "log/stdout.log"}) {
       List<String> tail = tail(dir.resolve(name));
       if (!tail.isEmpty()) {
-        sb.append("\n--- last lines of ").append(dir.resolve(name)).append(" ---\n").append(String.join("\n", tail));
+        sb.append("\n--- last lines of ")
+            .append(dir.resolve(name))
+            .append(" ---\n")
+            .append(String.join("\n", tail));
       }
     }
     return sb.toString();
@@ -348,7 +390,8 @@ public final class ManagedClickHouse implements AutoCloseable {
       for (String sub : new String[] {"data", "tmp", "user_files", "log"}) {
         Files.createDirectories(dir.resolve(sub));
       }
-      Files.writeString(dir.resolve("config.xml"), configXml(dir, httpPort), StandardCharsets.UTF_8);
+      Files.writeString(
+          dir.resolve("config.xml"), configXml(dir, httpPort), StandardCharsets.UTF_8);
       Files.writeString(dir.resolve("users.xml"), USERS_XML, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the clickhouse-server config under " + dir, e);
@@ -362,26 +405,43 @@ public final class ManagedClickHouse implements AutoCloseable {
         + "<yandex>\n"
         + "  <logger>\n"
         + "    <level>warning</level>\n"
-        + "    <log>" + xml(dir.resolve("log/clickhouse-server.log")) + "</log>\n"
-        + "    <errorlog>" + xml(dir.resolve("log/clickhouse-server.err.log")) + "</errorlog>\n"
+        + "    <log>"
+        + xml(dir.resolve("log/clickhouse-server.log"))
+        + "</log>\n"
+        + "    <errorlog>"
+        + xml(dir.resolve("log/clickhouse-server.err.log"))
+        + "</errorlog>\n"
         + "    <size>100M</size>\n"
         + "    <count>3</count>\n"
         + "    <console>0</console>\n"
         + "  </logger>\n"
-        + "  <http_port>" + httpPort + "</http_port>\n"
+        + "  <http_port>"
+        + httpPort
+        + "</http_port>\n"
         + "  <listen_host>127.0.0.1</listen_host>\n"
-        + "  <path>" + xml(dir.resolve("data")) + "/</path>\n"
-        + "  <tmp_path>" + xml(dir.resolve("tmp")) + "/</tmp_path>\n"
-        + "  <user_files_path>" + xml(dir.resolve("user_files")) + "/</user_files_path>\n"
-        + "  <users_config>" + xml(dir.resolve("users.xml")) + "</users_config>\n"
+        + "  <path>"
+        + xml(dir.resolve("data"))
+        + "/</path>\n"
+        + "  <tmp_path>"
+        + xml(dir.resolve("tmp"))
+        + "/</tmp_path>\n"
+        + "  <user_files_path>"
+        + xml(dir.resolve("user_files"))
+        + "/</user_files_path>\n"
+        + "  <users_config>"
+        + xml(dir.resolve("users.xml"))
+        + "</users_config>\n"
         + "  <default_profile>default</default_profile>\n"
         + "  <default_database>default</default_database>\n"
-        + "  <mark_cache_size>" + MARK_CACHE_BYTES + "</mark_cache_size>\n"
+        + "  <mark_cache_size>"
+        + MARK_CACHE_BYTES
+        + "</mark_cache_size>\n"
         + "</yandex>\n";
   }
 
   /** One user, {@code default}, no password, reachable from loopback only. */
-  static final String USERS_XML = """
+  static final String USERS_XML =
+      """
       <?xml version="1.0"?>
       <!-- generated by loghaul; rewritten on every start -->
       <yandex>

@@ -14,15 +14,17 @@ import io.loghaul.schema.LogEntry;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Writes an OTLP {@code AnyValue} of a checked request into an entry's arena as docs/otlp.md stores it:
- * a string (or a value whose JSON form is a string: bytes as base64, NaN and the infinities) as its
- * text, anything else as compact JSON (kvlist → object, array → array, int and double → number, bool,
- * an unset value inside a list → {@code null}). Nesting deeper than the depth limit stops it. Reads
- * through the decoder's {@link OtlpWire}; allocates nothing but for double values. Not thread-safe.
+ * Writes an OTLP {@code AnyValue} of a checked request into an entry's arena as docs/otlp.md stores
+ * it: a string (or a value whose JSON form is a string: bytes as base64, NaN and the infinities) as
+ * its text, anything else as compact JSON (kvlist → object, array → array, int and double → number,
+ * bool, an unset value inside a list → {@code null}). Nesting deeper than the depth limit stops it.
+ * Reads through the decoder's {@link OtlpWire}; allocates nothing but for double values. Not
+ * thread-safe.
  */
 final class AnyValueWriter {
   private static final byte[] BASE64 =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".getBytes(StandardCharsets.US_ASCII);
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+          .getBytes(StandardCharsets.US_ASCII);
 
   private final OtlpWire wire;
   private final int maxDepth;
@@ -64,7 +66,7 @@ final class AnyValueWriter {
           appendDouble(into, d);
         }
       }
-      case 0 -> { }
+      case 0 -> {}
       default -> {
         return appendJson(start, end, depth);
       }
@@ -72,7 +74,10 @@ final class AnyValueWriter {
     return true;
   }
 
-  /** Appends the {@code AnyValue} {@code [start, end)} as compact JSON; false when nesting exceeds the depth limit. */
+  /**
+   * Appends the {@code AnyValue} {@code [start, end)} as compact JSON; false when nesting exceeds
+   * the depth limit.
+   */
   private boolean appendJson(int start, int end, int depth) {
     LogEntry e = into;
     OtlpWire w = wire;

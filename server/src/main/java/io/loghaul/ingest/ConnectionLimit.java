@@ -17,9 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The cap on open connections of one OTLP listener ({@code otlp.max-connections}), enforced where
  * connections are accepted: a connection over the cap is closed right after {@code accept()},
  * before Netty registers it, allocates buffers for it or reads a byte from it, so a flood of
- * connections costs little and never slows the accepted ones. Works for both listeners because
- * it is a server channel ({@link #channelFactory()}) rather than a handler, which grpc-java's
- * builder would not let us install.
+ * connections costs little and never slows the accepted ones. Works for both listeners because it
+ * is a server channel ({@link #channelFactory()}) rather than a handler, which grpc-java's builder
+ * would not let us install.
  *
  * <p>Thread-safe: accepts happen on the listener's boss thread, closes on any event loop.
  */

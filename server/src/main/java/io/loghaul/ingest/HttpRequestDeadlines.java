@@ -16,12 +16,12 @@ import java.util.concurrent.TimeUnit;
  * after {@code otlp.http.idle-timeout-ms}. These are deadlines, not read timeouts: a slow-loris
  * client that sends one byte a second still runs out of time.
  *
- * <p>Sits before the HTTP codec, where it sees the request's first byte; the request handler
- * behind the codec reports the rest ({@link #headersReceived()}, {@link #requestReceived()},
- * {@link #replySent()}). A missed header or body deadline is passed down the pipeline as a
- * {@link Expired} event so that the request handler can answer 408 and close; a missed idle
- * deadline closes the connection quietly. No deadline runs while a complete request waits for its
- * reply: that wait is bounded by the Kafka publish timeout.
+ * <p>Sits before the HTTP codec, where it sees the request's first byte; the request handler behind
+ * the codec reports the rest ({@link #headersReceived()}, {@link #requestReceived()}, {@link
+ * #replySent()}). A missed header or body deadline is passed down the pipeline as a {@link Expired}
+ * event so that the request handler can answer 408 and close; a missed idle deadline closes the
+ * connection quietly. No deadline runs while a complete request waits for its reply: that wait is
+ * bounded by the Kafka publish timeout.
  *
  * <p>Confined to the connection's event loop: every method must be called there.
  */
@@ -121,7 +121,8 @@ final class HttpRequestDeadlines extends ChannelInboundHandlerAdapter {
   private void arm(Duration timeout) {
     cancel();
     Phase armedFor = phase;
-    timer = ctx.executor().schedule(() -> expire(armedFor), timeout.toNanos(), TimeUnit.NANOSECONDS);
+    timer =
+        ctx.executor().schedule(() -> expire(armedFor), timeout.toNanos(), TimeUnit.NANOSECONDS);
   }
 
   private void cancel() {

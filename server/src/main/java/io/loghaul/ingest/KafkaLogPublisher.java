@@ -27,26 +27,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Produces OTLP-ingested records to {@code kafka.ingest-topic} (docs/otlp.md#records-in-kafka): acks=all, idempotent,
- * lz4, with the headers of the {@link RecordContract}: {@code content-type: application/x-protobuf}
- * plus {@code traceparent} / {@code tracestate} of the {@link TraceContext} it is given (the request's produce span, see
- * {@link IngestTracing}). A request's future completes only when Kafka
- * acknowledged every one of its records.
+ * Produces OTLP-ingested records to {@code kafka.ingest-topic} (docs/otlp.md#records-in-kafka):
+ * acks=all, idempotent, lz4, with the headers of the {@link RecordContract}: {@code content-type:
+ * application/x-protobuf} plus {@code traceparent} / {@code tracestate} of the {@link TraceContext}
+ * it is given (the request's produce span, see {@link IngestTracing}). A request's future completes
+ * only when Kafka acknowledged every one of its records.
  *
- * <p>Threading: {@link KafkaProducer#send} may block up to {@code max.block.ms}
- * (500 ms, see {@code io.loghaul.kafka.KafkaClients#otlpProducer}) waiting for metadata, so sends
- * run on one dedicated daemon thread ({@code loghaul-otlp-kafka-send}), never on the caller's (a Netty event loop).
+ * <p>Threading: {@link KafkaProducer#send} may block up to {@code max.block.ms} (500 ms, see {@code
+ * io.loghaul.kafka.KafkaClients#otlpProducer}) waiting for metadata, so sends run on one dedicated
+ * daemon thread ({@code loghaul-otlp-kafka-send}), never on the caller's (a Netty event loop).
  * Futures complete on the producer's I/O thread.
  *
- * <p>Back-pressure: an in-flight budget ({@code otlp.max-inflight-bytes}) counts the value bytes
- * of records handed over and not yet acknowledged; a request that does not fit fails at once with
+ * <p>Back-pressure: an in-flight budget ({@code otlp.max-inflight-bytes}) counts the value bytes of
+ * records handed over and not yet acknowledged; a request that does not fit fails at once with
  * {@link PublishException}. A request whose send or acknowledgement failed fails too, but only once
  * every one of its records resolved and gave its budget back (records after the failed one are not
  * sent; ones already handed to the producer are waited for, which the ingester bounds with its own
- * reply timeout). After a send failed (typically: no metadata within {@code max.block.ms} because Kafka is
- * down) requests fail at once for {@value #UNAVAILABLE_BACKOFF_MS} ms instead of queueing behind
- * more blocked sends. Records are sent with a {@code null} key so the producer batches them per
- * partition freely.
+ * reply timeout). After a send failed (typically: no metadata within {@code max.block.ms} because
+ * Kafka is down) requests fail at once for {@value #UNAVAILABLE_BACKOFF_MS} ms instead of queueing
+ * behind more blocked sends. Records are sent with a {@code null} key so the producer batches them
+ * per partition freely.
  */
 public final class KafkaLogPublisher implements LogPublisher, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaLogPublisher.class);
@@ -55,7 +55,8 @@ public final class KafkaLogPublisher implements LogPublisher, AutoCloseable {
   static final long UNAVAILABLE_BACKOFF_MS = 1000;
 
   private static final Header CONTENT_TYPE_RECORD_HEADER =
-      new RecordHeader(RecordContract.CONTENT_TYPE, RecordContract.PROTOBUF.getBytes(StandardCharsets.US_ASCII));
+      new RecordHeader(
+          RecordContract.CONTENT_TYPE, RecordContract.PROTOBUF.getBytes(StandardCharsets.US_ASCII));
 
   private final Producer<byte[], byte[]> producer;
   private final String topic;
@@ -68,28 +69,42 @@ public final class KafkaLogPublisher implements LogPublisher, AutoCloseable {
    * A publisher owning a new {@link KafkaProducer} with {@code producerConfig} (the OTLP producer
    * settings of {@code io.loghaul.kafka.KafkaClients}).
    */
-  public static KafkaLogPublisher create(Map<String, Object> producerConfig, String topic,
-      long maxInflightBytes) {
+  public static KafkaLogPublisher create(
+      Map<String, Object> producerConfig, String topic, long maxInflightBytes) {
     return new KafkaLogPublisher(
         new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer()),
-        topic, maxInflightBytes);
+        topic,
+        maxInflightBytes);
   }
 
   /** A publisher over {@code producer}, which it owns and closes. */
   public KafkaLogPublisher(Producer<byte[], byte[]> producer, String topic, long maxInflightBytes) {
-    this(producer, topic, maxInflightBytes, Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "loghaul-otlp-kafka-send");
-      t.setDaemon(true);
-      return t;
-    }));
+    this(
+        producer,
+        topic,
+        maxInflightBytes,
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "loghaul-otlp-kafka-send");
+              t.setDaemon(true);
+              return t;
+            }));
   }
 
-  /** For tests: {@code sender} runs the (possibly blocking) sends and is shut down by {@link #close()}. */
-  KafkaLogPublisher(Producer<byte[], byte[]> producer, String topic, long maxInflightBytes, ExecutorService sender) {
+  /**
+   * For tests: {@code sender} runs the (possibly blocking) sends and is shut down by {@link
+   * #close()}.
+   */
+  KafkaLogPublisher(
+      Producer<byte[], byte[]> producer,
+      String topic,
+      long maxInflightBytes,
+      ExecutorService sender) {
     this.producer = requireNonNull(producer, "producer");
     this.topic = requireNonNull(topic, "topic");
     if (maxInflightBytes <= 0) {
-      throw new IllegalArgumentException("maxInflightBytes: " + maxInflightBytes + " (expected: > 0)");
+      throw new IllegalArgumentException(
+          "maxInflightBytes: " + maxInflightBytes + " (expected: > 0)");
     }
     this.maxInflightBytes = maxInflightBytes;
     this.sender = requireNonNull(sender, "sender");
@@ -110,7 +125,8 @@ public final class KafkaLogPublisher implements LogPublisher, AutoCloseable {
       return result;
     }
     if (System.nanoTime() - unavailableUntilNanos < 0) {
-      result.completeExceptionally(new PublishException("Kafka unavailable (a send failed just now)"));
+      result.completeExceptionally(
+          new PublishException("Kafka unavailable (a send failed just now)"));
       return result;
     }
     long bytes = 0;
@@ -118,9 +134,15 @@ public final class KafkaLogPublisher implements LogPublisher, AutoCloseable {
       bytes += v.length;
     }
     if (!tryAcquire(bytes)) {
-      result.completeExceptionally(new PublishException(
-          "over the in-flight budget: " + bytes + " bytes requested, " + inflightBytes.get() + " of "
-              + maxInflightBytes + " in flight"));
+      result.completeExceptionally(
+          new PublishException(
+              "over the in-flight budget: "
+                  + bytes
+                  + " bytes requested, "
+                  + inflightBytes.get()
+                  + " of "
+                  + maxInflightBytes
+                  + " in flight"));
       return result;
     }
     List<Header> headers = headers(trace);
@@ -137,9 +159,13 @@ public final class KafkaLogPublisher implements LogPublisher, AutoCloseable {
     List<Header> headers = new ArrayList<>(3);
     headers.add(CONTENT_TYPE_RECORD_HEADER);
     if (trace.traceparent() != null) {
-      headers.add(new RecordHeader(RecordContract.TRACEPARENT, trace.traceparent().getBytes(StandardCharsets.US_ASCII)));
+      headers.add(
+          new RecordHeader(
+              RecordContract.TRACEPARENT, trace.traceparent().getBytes(StandardCharsets.US_ASCII)));
       if (trace.tracestate() != null) {
-        headers.add(new RecordHeader(RecordContract.TRACESTATE, trace.tracestate().getBytes(StandardCharsets.US_ASCII)));
+        headers.add(
+            new RecordHeader(
+                RecordContract.TRACESTATE, trace.tracestate().getBytes(StandardCharsets.US_ASCII)));
       }
     }
     return headers;
@@ -149,7 +175,8 @@ public final class KafkaLogPublisher implements LogPublisher, AutoCloseable {
     PendingRequest request = new PendingRequest(values.size(), result);
     if (System.nanoTime() - unavailableUntilNanos < 0) {
       // queued behind a send that just failed: do not block another max.block.ms on metadata
-      request.resolveUnsent(values, 0, new PublishException("Kafka unavailable (a send failed just now)"));
+      request.resolveUnsent(
+          values, 0, new PublishException("Kafka unavailable (a send failed just now)"));
       return;
     }
     for (int i = 0; i < values.size(); i++) {
@@ -159,28 +186,37 @@ public final class KafkaLogPublisher implements LogPublisher, AutoCloseable {
         request.resolveUnsent(values, i, null);
         return;
       }
-      ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null, null, null, value, headers);
+      ProducerRecord<byte[], byte[]> record =
+          new ProducerRecord<>(topic, null, null, null, value, headers);
       try {
-        producer.send(record, (metadata, error) -> {
-          if (error instanceof RetriableException) {
-            // send() reports a metadata timeout here too, not by throwing
-            markUnavailable();
-          }
-          request.resolve(value.length, error == null ? null
-              : new PublishException("Kafka did not accept a record: " + error, error));
-        });
+        producer.send(
+            record,
+            (metadata, error) -> {
+              if (error instanceof RetriableException) {
+                // send() reports a metadata timeout here too, not by throwing
+                markUnavailable();
+              }
+              request.resolve(
+                  value.length,
+                  error == null
+                      ? null
+                      : new PublishException("Kafka did not accept a record: " + error, error));
+            });
       } catch (RuntimeException e) {
-        // metadata not available within max.block.ms, producer closed, ...: the callback did not run
+        // metadata not available within max.block.ms, producer closed, ...: the callback did not
+        // run
         LOG.debug("Kafka send failed", e);
         markUnavailable();
-        request.resolveUnsent(values, i, new PublishException("Kafka unavailable: " + e.getMessage(), e));
+        request.resolveUnsent(
+            values, i, new PublishException("Kafka unavailable: " + e.getMessage(), e));
         return;
       }
     }
   }
 
   private void markUnavailable() {
-    unavailableUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(UNAVAILABLE_BACKOFF_MS);
+    unavailableUntilNanos =
+        System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(UNAVAILABLE_BACKOFF_MS);
   }
 
   /**
@@ -214,7 +250,10 @@ public final class KafkaLogPublisher implements LogPublisher, AutoCloseable {
       }
     }
 
-    /** Records {@code from} to the end will never be sent; {@code error} is null when an earlier one failed. */
+    /**
+     * Records {@code from} to the end will never be sent; {@code error} is null when an earlier one
+     * failed.
+     */
     void resolveUnsent(List<byte[]> values, int from, PublishException error) {
       long bytes = 0;
       for (int i = from; i < values.size(); i++) {
@@ -252,7 +291,10 @@ public final class KafkaLogPublisher implements LogPublisher, AutoCloseable {
     }
   }
 
-  /** Stops taking requests, sends what was queued, waits for acknowledgements, closes the producer. Idempotent. */
+  /**
+   * Stops taking requests, sends what was queued, waits for acknowledgements, closes the producer.
+   * Idempotent.
+   */
   @Override
   public void close() {
     sender.shutdown();

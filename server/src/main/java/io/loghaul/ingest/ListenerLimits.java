@@ -3,13 +3,13 @@ package io.loghaul.ingest;
 import java.time.Duration;
 
 /**
- * What one OTLP listener allows a client before it is refused or disconnected: the defences
- * against slow, idle, greedy and hostile clients. Values come from the {@code otlp.*} keys of the
+ * What one OTLP listener allows a client before it is refused or disconnected: the defences against
+ * slow, idle, greedy and hostile clients. Values come from the {@code otlp.*} keys of the
  * configuration (docs/configuration.md, "Listener limits"); {@link #DEFAULTS} are those keys'
  * defaults.
  *
- * @param maxConnections open connections per listener; a connection over it is closed as soon as
- *     it is accepted, before anything is read from it
+ * @param maxConnections open connections per listener; a connection over it is closed as soon as it
+ *     is accepted, before anything is read from it
  * @param maxHeaderBytes HTTP request headers (initial line included) / gRPC header list size
  * @param headerTimeout HTTP: from a request's first byte until its headers are complete
  * @param bodyTimeout HTTP: from the end of a request's headers until its body is complete
@@ -46,17 +46,18 @@ public record ListenerLimits(
   public static final Duration DEFAULT_MAX_CONNECTION_AGE_GRACE = Duration.ofSeconds(30);
 
   /** The defaults of every {@code otlp.*} limit key. */
-  public static final ListenerLimits DEFAULTS = new ListenerLimits(
-      DEFAULT_MAX_CONNECTIONS,
-      DEFAULT_MAX_HEADER_BYTES,
-      DEFAULT_HEADER_TIMEOUT,
-      DEFAULT_BODY_TIMEOUT,
-      DEFAULT_IDLE_TIMEOUT,
-      DEFAULT_MAX_CONCURRENT_STREAMS,
-      DEFAULT_MIN_PING_INTERVAL,
-      DEFAULT_MAX_CONNECTION_IDLE,
-      DEFAULT_MAX_CONNECTION_AGE,
-      DEFAULT_MAX_CONNECTION_AGE_GRACE);
+  public static final ListenerLimits DEFAULTS =
+      new ListenerLimits(
+          DEFAULT_MAX_CONNECTIONS,
+          DEFAULT_MAX_HEADER_BYTES,
+          DEFAULT_HEADER_TIMEOUT,
+          DEFAULT_BODY_TIMEOUT,
+          DEFAULT_IDLE_TIMEOUT,
+          DEFAULT_MAX_CONCURRENT_STREAMS,
+          DEFAULT_MIN_PING_INTERVAL,
+          DEFAULT_MAX_CONNECTION_IDLE,
+          DEFAULT_MAX_CONNECTION_AGE,
+          DEFAULT_MAX_CONNECTION_AGE_GRACE);
 
   public ListenerLimits {
     positive("maxConnections", maxConnections);
@@ -68,7 +69,8 @@ public record ListenerLimits(
     positive("minPingInterval", minPingInterval);
     positive("maxConnectionIdle", maxConnectionIdle);
     if (maxConnectionAge.isNegative()) {
-      throw new IllegalArgumentException("maxConnectionAge: " + maxConnectionAge + " (expected: >= 0, 0 = never)");
+      throw new IllegalArgumentException(
+          "maxConnectionAge: " + maxConnectionAge + " (expected: >= 0, 0 = never)");
     }
     positive("maxConnectionAgeGrace", maxConnectionAgeGrace);
   }

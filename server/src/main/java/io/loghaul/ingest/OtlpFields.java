@@ -40,6 +40,7 @@ final class OtlpFields {
   static final int ANY_ARRAY = 5 << 3 | LEN;
   static final int ANY_KVLIST = 6 << 3 | LEN;
   static final int ANY_BYTES = 7 << 3 | LEN;
+
   /** {@code ArrayValue.values} and {@code KeyValueList.values}. */
   static final int LIST_VALUES = 1 << 3 | LEN;
 

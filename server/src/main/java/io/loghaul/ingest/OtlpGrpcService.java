@@ -47,30 +47,30 @@ import org.slf4j.LoggerFactory;
  * {@code otlp.grpc.port} (grpc-netty), gzip or identity request compression.
  *
  * <p>Status codes (docs/otlp.md#status-codes, OTLP spec): an empty request → OK; a request over
- * {@code otlp.max-request-bytes} after decompression (gRPC enforces the limit while inflating, so
- * a gzip bomb is never inflated past it) → RESOURCE_EXHAUSTED without RetryInfo; bytes that are
- * not an {@code ExportLogsServiceRequest} → INVALID_ARGUMENT; Kafka unavailable or over budget →
- * UNAVAILABLE with {@code google.rpc.RetryInfo} in {@code grpc-status-details-bin}. Invalid
- * records are reported in {@code partial_success}.
+ * {@code otlp.max-request-bytes} after decompression (gRPC enforces the limit while inflating, so a
+ * gzip bomb is never inflated past it) → RESOURCE_EXHAUSTED without RetryInfo; bytes that are not
+ * an {@code ExportLogsServiceRequest} → INVALID_ARGUMENT; Kafka unavailable or over budget →
+ * UNAVAILABLE with {@code google.rpc.RetryInfo} in {@code grpc-status-details-bin}. Invalid records
+ * are reported in {@code partial_success}.
  *
  * <p>The request is read as raw bytes by our own marshaller, so that malformed bytes and the size
- * limit surface as the codes above rather than grpc-java's UNKNOWN for marshaller failures.
- * The bytes go to {@link OtlpLogDecoder} as they are (no protobuf message objects).
- * Reading, decompressing, decoding and mapping run on the {@link RequestWorkers} (grpc-java's
- * call executor), never on a Netty event loop; the reply is sent from the Kafka acknowledgement
+ * limit surface as the codes above rather than grpc-java's UNKNOWN for marshaller failures. The
+ * bytes go to {@link OtlpLogDecoder} as they are (no protobuf message objects). Reading,
+ * decompressing, decoding and mapping run on the {@link RequestWorkers} (grpc-java's call
+ * executor), never on a Netty event loop; the reply is sent from the Kafka acknowledgement
  * callback. W3C {@code traceparent}/{@code tracestate} metadata are the parent of the request's
  * {@code otlp.export} span and continue into the Kafka record headers ({@link IngestTracing}).
  *
  * <p>Hostile and broken clients ({@link ListenerLimits}, in HTTP/2 terms): at most {@code
  * otlp.max-connections} connections ({@link ConnectionLimit}) and {@code
  * otlp.grpc.max-concurrent-streams} calls per connection; header lists up to {@code
- * otlp.max-header-bytes}; keep-alive pings only while calls are open and not more often than
- * {@code otlp.grpc.min-ping-interval-ms} (else GOAWAY {@code ENHANCE_YOUR_CALM}); connections idle
- * for {@code otlp.grpc.max-connection-idle-ms} or older than {@code otlp.grpc.max-connection-age-ms}
+ * otlp.max-header-bytes}; keep-alive pings only while calls are open and not more often than {@code
+ * otlp.grpc.min-ping-interval-ms} (else GOAWAY {@code ENHANCE_YOUR_CALM}); connections idle for
+ * {@code otlp.grpc.max-connection-idle-ms} or older than {@code otlp.grpc.max-connection-age-ms}
  * are closed gracefully (GOAWAY, then {@code otlp.grpc.max-connection-age-grace-ms} for running
  * calls); and a client that resets more than {@link #MAX_RESETS_PER_WINDOW} streams in {@link
- * #RESET_WINDOW_SECONDS} seconds (the HTTP/2 "rapid reset" attack, CVE-2023-44487) gets GOAWAY.
- * A stream reset before its request message arrived costs no decoding at all.
+ * #RESET_WINDOW_SECONDS} seconds (the HTTP/2 "rapid reset" attack, CVE-2023-44487) gets GOAWAY. A
+ * stream reset before its request message arrived costs no decoding at all.
  *
  * <p>Lifecycle: {@link #start()} once, {@link #close()} stops accepting calls, lets in-flight ones
  * finish for up to {@link #SHUTDOWN_TIMEOUT}, then cancels the rest.
@@ -79,6 +79,7 @@ public final class OtlpGrpcService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OtlpGrpcService.class);
 
   static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+
   /** What clients are told to wait before retrying an UNAVAILABLE export. */
   static final Duration RETRY_DELAY = Duration.ofSeconds(1);
 
@@ -86,10 +87,12 @@ public final class OtlpGrpcService implements AutoCloseable {
       Metadata.Key.of(RecordContract.TRACEPARENT, Metadata.ASCII_STRING_MARSHALLER);
   private static final Metadata.Key<String> TRACESTATE =
       Metadata.Key.of(RecordContract.TRACESTATE, Metadata.ASCII_STRING_MARSHALLER);
-  private static final Context.Key<TraceContext> TRACE_CONTEXT = Context.key("loghaul-trace-context");
+  private static final Context.Key<TraceContext> TRACE_CONTEXT =
+      Context.key("loghaul-trace-context");
 
   /** Stream resets a connection may send per window before it is sent GOAWAY (rapid reset). */
   static final int MAX_RESETS_PER_WINDOW = 200;
+
   static final int RESET_WINDOW_SECONDS = 10;
 
   private final String host;
@@ -107,24 +110,31 @@ public final class OtlpGrpcService implements AutoCloseable {
    * A receiver on {@code host:port}; port 0 binds any free port ({@link #port()} tells which).
    *
    * @param maxRequestBytes {@code otlp.max-request-bytes}, after decompression
-   * @param workers where requests are read, decompressed and decoded (not owned: the caller
-   *     closes it)
+   * @param workers where requests are read, decompressed and decoded (not owned: the caller closes
+   *     it)
    */
-  public OtlpGrpcService(String host, int port, long maxRequestBytes, ListenerLimits limits,
-      OtlpLogsIngester ingester, Executor workers) {
+  public OtlpGrpcService(
+      String host,
+      int port,
+      long maxRequestBytes,
+      ListenerLimits limits,
+      OtlpLogsIngester ingester,
+      Executor workers) {
     this.host = requireNonNull(host, "host");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
     }
     if (maxRequestBytes <= 0) {
-      throw new IllegalArgumentException("maxRequestBytes: " + maxRequestBytes + " (expected: > 0)");
+      throw new IllegalArgumentException(
+          "maxRequestBytes: " + maxRequestBytes + " (expected: > 0)");
     }
     this.port = port;
     this.maxRequestBytes = (int) Math.min(maxRequestBytes, Integer.MAX_VALUE);
     this.limits = requireNonNull(limits, "limits");
     this.ingester = requireNonNull(ingester, "ingester");
     this.workers = requireNonNull(workers, "workers");
-    this.connections = new ConnectionLimit(limits.maxConnections(), IngestListener.GRPC, ingester.listener());
+    this.connections =
+        new ConnectionLimit(limits.maxConnections(), IngestListener.GRPC, ingester.listener());
   }
 
   /** Binds the port and starts serving. */
@@ -135,20 +145,22 @@ public final class OtlpGrpcService implements AutoCloseable {
     // our own NIO groups: a custom server channel (the connection cap) needs matching groups
     bossGroup = new NioEventLoopGroup(1);
     workerGroup = new NioEventLoopGroup(Runtime.getRuntime().availableProcessors());
-    NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
-        .channelFactory(connections.channelFactory())
-        .bossEventLoopGroup(bossGroup)
-        .workerEventLoopGroup(workerGroup)
-        .maxInboundMessageSize(maxRequestBytes)
-        .maxInboundMetadataSize(limits.maxHeaderBytes())
-        .maxConcurrentCallsPerConnection(limits.maxConcurrentStreams())
-        .permitKeepAliveWithoutCalls(false)
-        .permitKeepAliveTime(limits.minPingInterval().toNanos(), TimeUnit.NANOSECONDS)
-        .maxConnectionIdle(limits.maxConnectionIdle().toNanos(), TimeUnit.NANOSECONDS)
-        .maxConnectionAgeGrace(limits.maxConnectionAgeGrace().toNanos(), TimeUnit.NANOSECONDS)
-        .maxRstFramesPerWindow(MAX_RESETS_PER_WINDOW, RESET_WINDOW_SECONDS)
-        .executor(workers)
-        .addService(ServerInterceptors.intercept(serviceDefinition(), new TraceContextInterceptor()));
+    NettyServerBuilder builder =
+        NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+            .channelFactory(connections.channelFactory())
+            .bossEventLoopGroup(bossGroup)
+            .workerEventLoopGroup(workerGroup)
+            .maxInboundMessageSize(maxRequestBytes)
+            .maxInboundMetadataSize(limits.maxHeaderBytes())
+            .maxConcurrentCallsPerConnection(limits.maxConcurrentStreams())
+            .permitKeepAliveWithoutCalls(false)
+            .permitKeepAliveTime(limits.minPingInterval().toNanos(), TimeUnit.NANOSECONDS)
+            .maxConnectionIdle(limits.maxConnectionIdle().toNanos(), TimeUnit.NANOSECONDS)
+            .maxConnectionAgeGrace(limits.maxConnectionAgeGrace().toNanos(), TimeUnit.NANOSECONDS)
+            .maxRstFramesPerWindow(MAX_RESETS_PER_WINDOW, RESET_WINDOW_SECONDS)
+            .executor(workers)
+            .addService(
+                ServerInterceptors.intercept(serviceDefinition(), new TraceContextInterceptor()));
     if (!limits.maxConnectionAge().isZero()) {
       builder.maxConnectionAge(limits.maxConnectionAge().toNanos(), TimeUnit.NANOSECONDS);
     }
@@ -167,9 +179,11 @@ public final class OtlpGrpcService implements AutoCloseable {
   }
 
   private ServerServiceDefinition serviceDefinition() {
-    MethodDescriptor<RawRequest, ExportLogsServiceResponse> export = LogsServiceGrpc.getExportMethod()
-        .toBuilder(RawRequest.MARSHALLER, ProtoUtils.marshaller(ExportLogsServiceResponse.getDefaultInstance()))
-        .build();
+    MethodDescriptor<RawRequest, ExportLogsServiceResponse> export =
+        LogsServiceGrpc.getExportMethod().toBuilder(
+                RawRequest.MARSHALLER,
+                ProtoUtils.marshaller(ExportLogsServiceResponse.getDefaultInstance()))
+            .build();
     return ServerServiceDefinition.builder(LogsServiceGrpc.SERVICE_NAME)
         .addMethod(export, ServerCalls.asyncUnaryCall(this::export))
         .build();
@@ -178,10 +192,17 @@ public final class OtlpGrpcService implements AutoCloseable {
   private void export(RawRequest raw, StreamObserver<ExportLogsServiceResponse> responses) {
     long start = System.nanoTime();
     TraceContext trace = TRACE_CONTEXT.get();
-    Span span = ingester.tracing().startExport(trace == null ? TraceContext.NONE : trace, IngestListener.GRPC);
+    Span span =
+        ingester
+            .tracing()
+            .startExport(trace == null ? TraceContext.NONE : trace, IngestListener.GRPC);
     if (raw.error != null) {
       boolean tooLarge = raw.error.getCode() == Status.Code.RESOURCE_EXHAUSTED;
-      fail(responses, span, tooLarge ? IngestListener.TOO_LARGE : IngestListener.INVALID, raw.error.asRuntimeException(),
+      fail(
+          responses,
+          span,
+          tooLarge ? IngestListener.TOO_LARGE : IngestListener.INVALID,
+          raw.error.asRuntimeException(),
           start);
       return;
     }
@@ -189,26 +210,40 @@ public final class OtlpGrpcService implements AutoCloseable {
     try {
       reply = ingester.export(raw.bytes, 0, raw.bytes.length, span, IngestListener.GRPC);
     } catch (InvalidProtocolBufferException e) {
-      fail(responses, span, IngestListener.INVALID, Status.INVALID_ARGUMENT
-          .withDescription("request is not an ExportLogsServiceRequest: " + e.getMessage()).asRuntimeException(), start);
+      fail(
+          responses,
+          span,
+          IngestListener.INVALID,
+          Status.INVALID_ARGUMENT
+              .withDescription("request is not an ExportLogsServiceRequest: " + e.getMessage())
+              .asRuntimeException(),
+          start);
       return;
     } catch (RuntimeException e) {
       reply = CompletableFuture.failedFuture(e);
     }
-    reply.whenComplete((response, error) -> {
-      if (error != null) {
-        fail(responses, span, IngestListener.UNAVAILABLE, unavailable(error), start);
-        return;
-      }
-      String outcome = response.hasPartialSuccess() ? IngestListener.PARTIAL_SUCCESS : IngestListener.SUCCESS;
-      finish(span, outcome, Status.Code.OK, start);
-      responses.onNext(response);
-      responses.onCompleted();
-    });
+    reply.whenComplete(
+        (response, error) -> {
+          if (error != null) {
+            fail(responses, span, IngestListener.UNAVAILABLE, unavailable(error), start);
+            return;
+          }
+          String outcome =
+              response.hasPartialSuccess()
+                  ? IngestListener.PARTIAL_SUCCESS
+                  : IngestListener.SUCCESS;
+          finish(span, outcome, Status.Code.OK, start);
+          responses.onNext(response);
+          responses.onCompleted();
+        });
   }
 
-  private void fail(StreamObserver<ExportLogsServiceResponse> responses, Span span, String outcome,
-      StatusRuntimeException error, long start) {
+  private void fail(
+      StreamObserver<ExportLogsServiceResponse> responses,
+      Span span,
+      String outcome,
+      StatusRuntimeException error,
+      long start) {
     finish(span, outcome, error.getStatus().getCode(), start);
     responses.onError(error);
   }
@@ -220,14 +255,20 @@ public final class OtlpGrpcService implements AutoCloseable {
   }
 
   private static StatusRuntimeException unavailable(Throwable error) {
-    Throwable cause = error.getCause() != null && !(error instanceof PublishException) ? error.getCause() : error;
-    com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
-        .setCode(Code.UNAVAILABLE_VALUE)
-        .setMessage("logs not stored, retry later: " + cause.getMessage())
-        .addDetails(Any.pack(RetryInfo.newBuilder()
-            .setRetryDelay(com.google.protobuf.Duration.newBuilder().setSeconds(RETRY_DELAY.toSeconds()))
-            .build()))
-        .build();
+    Throwable cause =
+        error.getCause() != null && !(error instanceof PublishException) ? error.getCause() : error;
+    com.google.rpc.Status status =
+        com.google.rpc.Status.newBuilder()
+            .setCode(Code.UNAVAILABLE_VALUE)
+            .setMessage("logs not stored, retry later: " + cause.getMessage())
+            .addDetails(
+                Any.pack(
+                    RetryInfo.newBuilder()
+                        .setRetryDelay(
+                            com.google.protobuf.Duration.newBuilder()
+                                .setSeconds(RETRY_DELAY.toSeconds()))
+                        .build()))
+            .build();
     return StatusProto.toStatusRuntimeException(status);
   }
 
@@ -262,18 +303,19 @@ public final class OtlpGrpcService implements AutoCloseable {
   /** Puts the request's W3C trace context into the gRPC {@link Context}. */
   private static final class TraceContextInterceptor implements ServerInterceptor {
     @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-        ServerCallHandler<Q, R> next) {
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+        ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
       TraceContext trace = TraceContext.of(headers.get(TRACEPARENT), headers.get(TRACESTATE));
-      return Contexts.interceptCall(Context.current().withValue(TRACE_CONTEXT, trace), call, headers, next);
+      return Contexts.interceptCall(
+          Context.current().withValue(TRACE_CONTEXT, trace), call, headers, next);
     }
   }
 
   /**
    * The bytes of one gRPC message. An uncompressed message arrives as a {@link KnownLength} stream
-   * whose {@code available()} is its exact size: reading into an array of that size saves
-   * {@code readAllBytes()}'s 16 KiB scratch buffer and final copy on every request (a third of all
-   * bytes the server allocated under load). Other streams (decompressing ones) are read to the end.
+   * whose {@code available()} is its exact size: reading into an array of that size saves {@code
+   * readAllBytes()}'s 16 KiB scratch buffer and final copy on every request (a third of all bytes
+   * the server allocated under load). Other streams (decompressing ones) are read to the end.
    */
   static byte[] readMessage(InputStream stream) throws IOException {
     if (!(stream instanceof KnownLength)) {
@@ -298,23 +340,25 @@ public final class OtlpGrpcService implements AutoCloseable {
 
   /** The request bytes, or why they could not be read; parsing never throws into grpc-java. */
   private record RawRequest(byte[] bytes, Status error) {
-    static final MethodDescriptor.Marshaller<RawRequest> MARSHALLER = new MethodDescriptor.Marshaller<>() {
-      @Override
-      public InputStream stream(RawRequest value) {
-        return new ByteArrayInputStream(value.bytes);
-      }
+    static final MethodDescriptor.Marshaller<RawRequest> MARSHALLER =
+        new MethodDescriptor.Marshaller<>() {
+          @Override
+          public InputStream stream(RawRequest value) {
+            return new ByteArrayInputStream(value.bytes);
+          }
 
-      @Override
-      public RawRequest parse(InputStream stream) {
-        try {
-          // for compressed messages grpc-java's stream throws RESOURCE_EXHAUSTED past the limit
-          return new RawRequest(readMessage(stream), null);
-        } catch (StatusRuntimeException e) {
-          return new RawRequest(null, e.getStatus());
-        } catch (IOException | RuntimeException e) {
-          return new RawRequest(null, Status.INVALID_ARGUMENT.withDescription("unreadable request: " + e));
-        }
-      }
-    };
+          @Override
+          public RawRequest parse(InputStream stream) {
+            try {
+              // for compressed messages grpc-java's stream throws RESOURCE_EXHAUSTED past the limit
+              return new RawRequest(readMessage(stream), null);
+            } catch (StatusRuntimeException e) {
+              return new RawRequest(null, e.getStatus());
+            } catch (IOException | RuntimeException e) {
+              return new RawRequest(
+                  null, Status.INVALID_ARGUMENT.withDescription("unreadable request: " + e));
+            }
+          }
+        };
   }
 }

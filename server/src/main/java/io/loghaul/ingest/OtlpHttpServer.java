@@ -62,16 +62,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The OTLP/HTTP receiver: {@code POST /v1/logs} on {@code otlp.http.port} (plain Netty, HTTP/1.1),
- * bodies {@code application/x-protobuf} or {@code application/json} (OTLP/JSON, see
- * {@link OtlpJson}), optionally {@code Content-Encoding: gzip}. The reply has the request's
- * content type.
+ * bodies {@code application/x-protobuf} or {@code application/json} (OTLP/JSON, see {@link
+ * OtlpJson}), optionally {@code Content-Encoding: gzip}. The reply has the request's content type.
  *
- * <p>Statuses (docs/otlp.md#status-codes, OTLP spec): 200 with the {@code ExportLogsServiceResponse} (partial success
- * for invalid records, empty request included); 400 malformed body; 404 other paths; 405 other
- * methods; 413 over {@code otlp.max-request-bytes} on the wire or after decompression (inflating
- * stops at the limit); 415 other content types or encodings; 503 with {@code Retry-After} when Kafka
- * is unavailable or over budget. Error bodies are {@code google.rpc.Status}, protobuf or JSON like
- * the request (protobuf when the request's type is unsupported).
+ * <p>Statuses (docs/otlp.md#status-codes, OTLP spec): 200 with the {@code
+ * ExportLogsServiceResponse} (partial success for invalid records, empty request included); 400
+ * malformed body; 404 other paths; 405 other methods; 413 over {@code otlp.max-request-bytes} on
+ * the wire or after decompression (inflating stops at the limit); 415 other content types or
+ * encodings; 503 with {@code Retry-After} when Kafka is unavailable or over budget. Error bodies
+ * are {@code google.rpc.Status}, protobuf or JSON like the request (protobuf when the request's
+ * type is unsupported).
  *
  * <p>Hostile and broken clients ({@link ListenerLimits}): at most {@code otlp.max-connections}
  * connections ({@link ConnectionLimit}); a request's headers and body must arrive within their
@@ -88,11 +88,11 @@ import org.slf4j.LoggerFactory;
  * worker it was handed to.
  *
  * <p>Lifecycle: {@link #start()} once; {@link #close()} stops accepting connections, answers
- * requests that arrive meanwhile with 503, waits up to {@link #SHUTDOWN_TIMEOUT} for in-flight ones,
- * then closes everything.
+ * requests that arrive meanwhile with 503, waits up to {@link #SHUTDOWN_TIMEOUT} for in-flight
+ * ones, then closes everything.
  *
- * <p>Tracing: every request gets an {@code otlp.export} span whose parent is its W3C
- * {@code traceparent} header ({@link IngestTracing}).
+ * <p>Tracing: every request gets an {@code otlp.export} span whose parent is its W3C {@code
+ * traceparent} header ({@link IngestTracing}).
  */
 public final class OtlpHttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OtlpHttpServer.class);
@@ -102,10 +102,15 @@ public final class OtlpHttpServer implements AutoCloseable {
   static final String JSON = "application/json";
   static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
   static final int RETRY_AFTER_SECONDS = 1;
+
   /** Request line: {@code POST /v1/logs HTTP/1.1} and a query; longer is a 400. */
   static final int MAX_INITIAL_LINE_BYTES = 4096;
-  /** Body chunks as the codec hands them over; the body itself is limited by otlp.max-request-bytes. */
+
+  /**
+   * Body chunks as the codec hands them over; the body itself is limited by otlp.max-request-bytes.
+   */
   static final int MAX_CHUNK_BYTES = 64 * 1024;
+
   private static final String PLAIN_TEXT = "text/plain; charset=utf-8";
 
   private final String host;
@@ -128,14 +133,20 @@ public final class OtlpHttpServer implements AutoCloseable {
    * @param maxRequestBytes {@code otlp.max-request-bytes}, after decompression
    * @param workers where requests are decompressed and decoded (not owned: the caller closes it)
    */
-  public OtlpHttpServer(String host, int port, long maxRequestBytes, ListenerLimits limits, OtlpLogsIngester ingester,
+  public OtlpHttpServer(
+      String host,
+      int port,
+      long maxRequestBytes,
+      ListenerLimits limits,
+      OtlpLogsIngester ingester,
       Executor workers) {
     this.host = requireNonNull(host, "host");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
     }
     if (maxRequestBytes <= 0) {
-      throw new IllegalArgumentException("maxRequestBytes: " + maxRequestBytes + " (expected: > 0)");
+      throw new IllegalArgumentException(
+          "maxRequestBytes: " + maxRequestBytes + " (expected: > 0)");
     }
     this.port = port;
     // byte[] bodies: stay below the JVM's array limit
@@ -143,7 +154,8 @@ public final class OtlpHttpServer implements AutoCloseable {
     this.limits = requireNonNull(limits, "limits");
     this.ingester = requireNonNull(ingester, "ingester");
     this.workers = requireNonNull(workers, "workers");
-    this.connections = new ConnectionLimit(limits.maxConnections(), IngestListener.HTTP, ingester.listener());
+    this.connections =
+        new ConnectionLimit(limits.maxConnections(), IngestListener.HTTP, ingester.listener());
   }
 
   /** Binds the port and starts serving. */
@@ -153,34 +165,44 @@ public final class OtlpHttpServer implements AutoCloseable {
     }
     bossGroup = new NioEventLoopGroup(1);
     workerGroup = new NioEventLoopGroup(Runtime.getRuntime().availableProcessors());
-    serverChannel = new ServerBootstrap()
-        .group(bossGroup, workerGroup)
-        .channelFactory(connections.channelFactory())
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            channels.add(ch);
-            HttpRequestDeadlines deadlines = new HttpRequestDeadlines(limits);
-            ch.pipeline()
-                .addLast("deadlines", deadlines)
-                .addLast("http", new HttpServerCodec(MAX_INITIAL_LINE_BYTES, limits.maxHeaderBytes(), MAX_CHUNK_BYTES))
-                // the codec may decode a pipelined request from bytes already read while the
-                // previous one is in flight: hold it until reading is turned back on, so replies
-                // stay in request order
-                .addLast("flow", new FlowControlHandler())
-                .addLast("otlp", new OtlpLogsHandler(deadlines));
-          }
-        })
-        .bind(new InetSocketAddress(host, port))
-        .sync()
-        .channel();
-    LOG.info("OTLP/HTTP listening on {}", ListenAddress.describe(host,
-        ((InetSocketAddress) serverChannel.localAddress()).getPort()));
+    serverChannel =
+        new ServerBootstrap()
+            .group(bossGroup, workerGroup)
+            .channelFactory(connections.channelFactory())
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    channels.add(ch);
+                    HttpRequestDeadlines deadlines = new HttpRequestDeadlines(limits);
+                    ch.pipeline()
+                        .addLast("deadlines", deadlines)
+                        .addLast(
+                            "http",
+                            new HttpServerCodec(
+                                MAX_INITIAL_LINE_BYTES, limits.maxHeaderBytes(), MAX_CHUNK_BYTES))
+                        // the codec may decode a pipelined request from bytes already read while
+                        // the
+                        // previous one is in flight: hold it until reading is turned back on, so
+                        // replies
+                        // stay in request order
+                        .addLast("flow", new FlowControlHandler())
+                        .addLast("otlp", new OtlpLogsHandler(deadlines));
+                  }
+                })
+            .bind(new InetSocketAddress(host, port))
+            .sync()
+            .channel();
+    LOG.info(
+        "OTLP/HTTP listening on {}",
+        ListenAddress.describe(host, ((InetSocketAddress) serverChannel.localAddress()).getPort()));
   }
 
   /** The bound port, or -1 when not started. */
   public synchronized int port() {
-    return serverChannel == null ? -1 : ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    return serverChannel == null
+        ? -1
+        : ((InetSocketAddress) serverChannel.localAddress()).getPort();
   }
 
   /** Stops accepting, answers in-flight requests (bounded), then stops. Idempotent. */
@@ -197,7 +219,9 @@ public final class OtlpHttpServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
-      LOG.warn("OTLP/HTTP requests still in flight after {}, closing their connections", SHUTDOWN_TIMEOUT);
+      LOG.warn(
+          "OTLP/HTTP requests still in flight after {}, closing their connections",
+          SHUTDOWN_TIMEOUT);
     }
     channels.close().awaitUninterruptibly();
     workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
@@ -253,8 +277,8 @@ public final class OtlpHttpServer implements AutoCloseable {
   }
 
   /**
-   * How a reply is written: like the request, protobuf or JSON; plain text (the status message)
-   * to a request in neither format, such as {@code curl} without a content type.
+   * How a reply is written: like the request, protobuf or JSON; plain text (the status message) to
+   * a request in neither format, such as {@code curl} without a content type.
    */
   private enum Format {
     PROTOBUF,
@@ -298,39 +322,69 @@ public final class OtlpHttpServer implements AutoCloseable {
 
     private void onRequest(ChannelHandlerContext ctx, HttpRequest req) {
       deadlines.headersReceived();
-      Span span = ingester.tracing().startExport(
-          TraceContext.of(req.headers().get(RecordContract.TRACEPARENT), req.headers().get(RecordContract.TRACESTATE)), IngestListener.HTTP);
+      Span span =
+          ingester
+              .tracing()
+              .startExport(
+                  TraceContext.of(
+                      req.headers().get(RecordContract.TRACEPARENT),
+                      req.headers().get(RecordContract.TRACESTATE)),
+                  IngestListener.HTTP);
       String contentType = mediaType(req.headers().get(HttpHeaderNames.CONTENT_TYPE));
       Format format = Format.of(contentType);
       boolean malformed = req.decoderResult().isFailure();
-      exchange = new Exchange(format, !malformed && HttpUtil.isKeepAlive(req), System.nanoTime(), span);
+      exchange =
+          new Exchange(format, !malformed && HttpUtil.isKeepAlive(req), System.nanoTime(), span);
       discarding = true;
       if (malformed) {
-        fail(ctx, exchange, HttpResponseStatus.BAD_REQUEST, Code.INVALID_ARGUMENT,
+        fail(
+            ctx,
+            exchange,
+            HttpResponseStatus.BAD_REQUEST,
+            Code.INVALID_ARGUMENT,
             "malformed HTTP request: " + describe(req.decoderResult().cause()));
         return;
       }
       String uri = req.uri();
       int query = uri.indexOf('?');
       if (!PATH.equals(query < 0 ? uri : uri.substring(0, query))) {
-        fail(ctx, exchange, HttpResponseStatus.NOT_FOUND, Code.NOT_FOUND,
+        fail(
+            ctx,
+            exchange,
+            HttpResponseStatus.NOT_FOUND,
+            Code.NOT_FOUND,
             "no such path (expected: POST " + PATH + ")");
         return;
       }
       if (!HttpMethod.POST.equals(req.method())) {
-        fail(ctx, exchange, HttpResponseStatus.METHOD_NOT_ALLOWED, Code.UNIMPLEMENTED,
+        fail(
+            ctx,
+            exchange,
+            HttpResponseStatus.METHOD_NOT_ALLOWED,
+            Code.UNIMPLEMENTED,
             req.method() + " not allowed (expected: POST)");
         return;
       }
       if (format == Format.TEXT) {
-        fail(ctx, exchange, HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, Code.INVALID_ARGUMENT,
+        fail(
+            ctx,
+            exchange,
+            HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
+            Code.INVALID_ARGUMENT,
             "content type " + clip(contentType) + " (expected: " + PROTOBUF + " or " + JSON + ")");
         return;
       }
       String encoding = req.headers().get(HttpHeaderNames.CONTENT_ENCODING);
       gzip = encoding != null && encoding.trim().equalsIgnoreCase("gzip");
-      if (!gzip && encoding != null && !encoding.isBlank() && !encoding.trim().equalsIgnoreCase("identity")) {
-        fail(ctx, exchange, HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, Code.INVALID_ARGUMENT,
+      if (!gzip
+          && encoding != null
+          && !encoding.isBlank()
+          && !encoding.trim().equalsIgnoreCase("identity")) {
+        fail(
+            ctx,
+            exchange,
+            HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
+            Code.INVALID_ARGUMENT,
             "content encoding " + clip(encoding) + " (expected: gzip or identity)");
         return;
       }
@@ -344,7 +398,8 @@ public final class OtlpHttpServer implements AutoCloseable {
         return;
       }
       if (HttpUtil.is100ContinueExpected(req)) {
-        ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+        ctx.writeAndFlush(
+            new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
       }
       discarding = false;
       body = ctx.alloc().compositeBuffer(1024);
@@ -361,7 +416,11 @@ public final class OtlpHttpServer implements AutoCloseable {
         deadlines.requestReceived();
         if (!answered && exchange != null) {
           exchange = exchange.closing();
-          fail(ctx, exchange, HttpResponseStatus.BAD_REQUEST, Code.INVALID_ARGUMENT,
+          fail(
+              ctx,
+              exchange,
+              HttpResponseStatus.BAD_REQUEST,
+              Code.INVALID_ARGUMENT,
               "malformed HTTP request body: " + describe(content.decoderResult().cause()));
         } else {
           // close behind the reply already on its way (a close now would discard it when this
@@ -402,13 +461,14 @@ public final class OtlpHttpServer implements AutoCloseable {
     private void submit(ChannelHandlerContext ctx, Exchange ex, boolean gzipped, ByteBuf complete) {
       ctx.channel().config().setAutoRead(false);
       try {
-        workers.execute(() -> {
-          try {
-            process(ctx, ex, gzipped, complete);
-          } finally {
-            complete.release();
-          }
-        });
+        workers.execute(
+            () -> {
+              try {
+                process(ctx, ex, gzipped, complete);
+              } finally {
+                complete.release();
+              }
+            });
       } catch (RejectedExecutionException e) {
         complete.release();
         unavailable(ctx, ex, new PublishException("server is shutting down"));
@@ -425,21 +485,30 @@ public final class OtlpHttpServer implements AutoCloseable {
         releaseBody();
         discarding = true;
         Exchange ex = exchange.closing();
-        Status status = Status.newBuilder()
-            .setCode(Code.DEADLINE_EXCEEDED_VALUE)
-            .setMessage("request body not received within " + limits.bodyTimeout().toMillis()
-                + " ms (otlp.http.body-timeout-ms)")
-            .build();
+        Status status =
+            Status.newBuilder()
+                .setCode(Code.DEADLINE_EXCEEDED_VALUE)
+                .setMessage(
+                    "request body not received within "
+                        + limits.bodyTimeout().toMillis()
+                        + " ms (otlp.http.body-timeout-ms)")
+                .build();
         write(ctx, HttpResponseStatus.REQUEST_TIMEOUT, ex, status, IngestListener.TIMEOUT);
         return;
       }
       // no request yet, so no content type to answer in: plain text
       ingester.listener().requestTimedOut(IngestListener.HTTP);
-      ByteBuf text = Unpooled.copiedBuffer("request headers not received within " + limits.headerTimeout().toMillis()
-          + " ms (otlp.http.header-timeout-ms)\n", StandardCharsets.UTF_8);
-      FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.REQUEST_TIMEOUT,
-          text);
-      response.headers()
+      ByteBuf text =
+          Unpooled.copiedBuffer(
+              "request headers not received within "
+                  + limits.headerTimeout().toMillis()
+                  + " ms (otlp.http.header-timeout-ms)\n",
+              StandardCharsets.UTF_8);
+      FullHttpResponse response =
+          new DefaultFullHttpResponse(
+              HttpVersion.HTTP_1_1, HttpResponseStatus.REQUEST_TIMEOUT, text);
+      response
+          .headers()
           .set(HttpHeaderNames.CONTENT_TYPE, PLAIN_TEXT)
           .setInt(HttpHeaderNames.CONTENT_LENGTH, text.readableBytes())
           .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
@@ -456,7 +525,9 @@ public final class OtlpHttpServer implements AutoCloseable {
     /** The connection ends in the middle of a request body: no reply will end its span. */
     private void abandonRequest() {
       if (body != null) {
-        exchange.span().setStatus(StatusCode.ERROR, "connection closed before the request was complete");
+        exchange
+            .span()
+            .setStatus(StatusCode.ERROR, "connection closed before the request was complete");
         exchange.span().end();
         releaseBody();
       }
@@ -489,85 +560,135 @@ public final class OtlpHttpServer implements AutoCloseable {
         tooLarge(ctx, ex);
         return;
       } catch (OtlpJsonException e) {
-        fail(ctx, ex, HttpResponseStatus.BAD_REQUEST, Code.INVALID_ARGUMENT, "invalid OTLP/JSON request: " + e.getMessage());
+        fail(
+            ctx,
+            ex,
+            HttpResponseStatus.BAD_REQUEST,
+            Code.INVALID_ARGUMENT,
+            "invalid OTLP/JSON request: " + e.getMessage());
         return;
       } catch (InvalidProtocolBufferException e) {
-        fail(ctx, ex, HttpResponseStatus.BAD_REQUEST, Code.INVALID_ARGUMENT,
+        fail(
+            ctx,
+            ex,
+            HttpResponseStatus.BAD_REQUEST,
+            Code.INVALID_ARGUMENT,
             "request is not an ExportLogsServiceRequest: " + e.getMessage());
         return;
       } catch (IOException e) {
-        fail(ctx, ex, HttpResponseStatus.BAD_REQUEST, Code.INVALID_ARGUMENT, "malformed gzip body: " + e.getMessage());
+        fail(
+            ctx,
+            ex,
+            HttpResponseStatus.BAD_REQUEST,
+            Code.INVALID_ARGUMENT,
+            "malformed gzip body: " + e.getMessage());
         return;
       }
       try {
         reply = ingester.export(export, 0, export.length, ex.span(), IngestListener.HTTP);
       } catch (InvalidProtocolBufferException e) {
-        fail(ctx, ex, HttpResponseStatus.BAD_REQUEST, Code.INVALID_ARGUMENT,
+        fail(
+            ctx,
+            ex,
+            HttpResponseStatus.BAD_REQUEST,
+            Code.INVALID_ARGUMENT,
             "request is not an ExportLogsServiceRequest: " + e.getMessage());
         return;
       }
     } catch (RuntimeException | StackOverflowError e) {
       // a bug of ours, not the client's: still answer, and keep the worker alive
       LOG.warn("OTLP/HTTP request could not be processed", e);
-      fail(ctx, ex, HttpResponseStatus.INTERNAL_SERVER_ERROR, Code.INTERNAL, "request could not be processed");
+      fail(
+          ctx,
+          ex,
+          HttpResponseStatus.INTERNAL_SERVER_ERROR,
+          Code.INTERNAL,
+          "request could not be processed");
       return;
     }
     inflight.add(reply);
     CompletableFuture<ExportLogsServiceResponse> answered = reply;
-    reply.whenComplete((response, error) -> {
-      if (error != null) {
-        unavailable(ctx, ex, error);
-      } else {
-        String outcome = response.hasPartialSuccess() ? IngestListener.PARTIAL_SUCCESS : IngestListener.SUCCESS;
-        write(ctx, HttpResponseStatus.OK, ex, response, outcome);
-      }
-      inflight.remove(answered);
-    });
+    reply.whenComplete(
+        (response, error) -> {
+          if (error != null) {
+            unavailable(ctx, ex, error);
+          } else {
+            String outcome =
+                response.hasPartialSuccess()
+                    ? IngestListener.PARTIAL_SUCCESS
+                    : IngestListener.SUCCESS;
+            write(ctx, HttpResponseStatus.OK, ex, response, outcome);
+          }
+          inflight.remove(answered);
+        });
   }
 
   private void tooLarge(ChannelHandlerContext ctx, Exchange ex) {
-    fail(ctx, ex, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Code.RESOURCE_EXHAUSTED,
+    fail(
+        ctx,
+        ex,
+        HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+        Code.RESOURCE_EXHAUSTED,
         "request exceeds " + maxRequestBytes + " bytes");
   }
 
   private void unavailable(ChannelHandlerContext ctx, Exchange ex, Throwable error) {
-    Throwable cause = error.getCause() != null && !(error instanceof PublishException) ? error.getCause() : error;
-    Status status = Status.newBuilder()
-        .setCode(Code.UNAVAILABLE_VALUE)
-        .setMessage("logs not stored, retry later: " + cause.getMessage())
-        .addDetails(Any.pack(RetryInfo.newBuilder()
-            .setRetryDelay(com.google.protobuf.Duration.newBuilder().setSeconds(RETRY_AFTER_SECONDS))
-            .build()))
-        .build();
+    Throwable cause =
+        error.getCause() != null && !(error instanceof PublishException) ? error.getCause() : error;
+    Status status =
+        Status.newBuilder()
+            .setCode(Code.UNAVAILABLE_VALUE)
+            .setMessage("logs not stored, retry later: " + cause.getMessage())
+            .addDetails(
+                Any.pack(
+                    RetryInfo.newBuilder()
+                        .setRetryDelay(
+                            com.google.protobuf.Duration.newBuilder()
+                                .setSeconds(RETRY_AFTER_SECONDS))
+                        .build()))
+            .build();
     write(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, ex, status, IngestListener.UNAVAILABLE);
   }
 
-  private void fail(ChannelHandlerContext ctx, Exchange ex, HttpResponseStatus httpStatus, Code code, String message) {
-    Status status = Status.newBuilder()
-        .setCode(code.getNumber()).setMessage(message).build();
-    String outcome = code == Code.RESOURCE_EXHAUSTED ? IngestListener.TOO_LARGE : IngestListener.INVALID;
+  private void fail(
+      ChannelHandlerContext ctx,
+      Exchange ex,
+      HttpResponseStatus httpStatus,
+      Code code,
+      String message) {
+    Status status = Status.newBuilder().setCode(code.getNumber()).setMessage(message).build();
+    String outcome =
+        code == Code.RESOURCE_EXHAUSTED ? IngestListener.TOO_LARGE : IngestListener.INVALID;
     write(ctx, httpStatus, ex, status, outcome);
   }
 
   /**
    * Writes one reply and turns reading back on; thread-safe (Netty runs the write on the event
-   * loop). The connection is closed after it unless the request asked for keep-alive and the
-   * server is not closing.
+   * loop). The connection is closed after it unless the request asked for keep-alive and the server
+   * is not closing.
    */
-  private void write(ChannelHandlerContext ctx, HttpResponseStatus status, Exchange ex, Message message,
+  private void write(
+      ChannelHandlerContext ctx,
+      HttpResponseStatus status,
+      Exchange ex,
+      Message message,
       String outcome) {
-    ByteBuf content = switch (ex.format()) {
-      case JSON -> Unpooled.copiedBuffer(OtlpJson.print(message), StandardCharsets.UTF_8);
-      case PROTOBUF -> Unpooled.wrappedBuffer(message.toByteArray());
-      case TEXT -> Unpooled.copiedBuffer(text(message), StandardCharsets.UTF_8);
-    };
+    ByteBuf content =
+        switch (ex.format()) {
+          case JSON -> Unpooled.copiedBuffer(OtlpJson.print(message), StandardCharsets.UTF_8);
+          case PROTOBUF -> Unpooled.wrappedBuffer(message.toByteArray());
+          case TEXT -> Unpooled.copiedBuffer(text(message), StandardCharsets.UTF_8);
+        };
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
-    response.headers()
-        .set(HttpHeaderNames.CONTENT_TYPE, switch (ex.format()) {
-          case JSON -> JSON;
-          case PROTOBUF -> PROTOBUF;
-          case TEXT -> PLAIN_TEXT;
-        })
+    response
+        .headers()
+        .set(
+            HttpHeaderNames.CONTENT_TYPE,
+            switch (ex.format()) {
+              case JSON -> JSON;
+              case PROTOBUF -> PROTOBUF;
+              case TEXT -> PLAIN_TEXT;
+            })
         .setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
     if (status == HttpResponseStatus.SERVICE_UNAVAILABLE) {
       response.headers().setInt(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
@@ -578,20 +699,25 @@ public final class OtlpHttpServer implements AutoCloseable {
     if (!keepOpen) {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     }
-    ingester.listener().requestCompleted(IngestListener.HTTP, outcome, System.nanoTime() - ex.startNanos());
+    ingester
+        .listener()
+        .requestCompleted(IngestListener.HTTP, outcome, System.nanoTime() - ex.startNanos());
     ex.span().setAttribute(IngestTracing.HTTP_STATUS_CODE, (long) status.code());
     IngestTracing.endExport(ex.span(), outcome);
     HttpRequestDeadlines deadlines = ctx.pipeline().get(HttpRequestDeadlines.class);
-    ctx.writeAndFlush(response).addListener((ChannelFutureListener) written -> {
-      if (!keepOpen) {
-        written.channel().close();
-        return;
-      }
-      if (deadlines != null) {
-        deadlines.replySent();
-      }
-      written.channel().config().setAutoRead(true);
-    });
+    ctx.writeAndFlush(response)
+        .addListener(
+            (ChannelFutureListener)
+                written -> {
+                  if (!keepOpen) {
+                    written.channel().close();
+                    return;
+                  }
+                  if (deadlines != null) {
+                    deadlines.replySent();
+                  }
+                  written.channel().config().setAutoRead(true);
+                });
   }
 
   /** A reply for a client that sent neither protobuf nor JSON: the status's message, one line. */
@@ -614,7 +740,9 @@ public final class OtlpHttpServer implements AutoCloseable {
       return "";
     }
     int semicolon = contentType.indexOf(';');
-    return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+    return (semicolon < 0 ? contentType : contentType.substring(0, semicolon))
+        .trim()
+        .toLowerCase(Locale.ROOT);
   }
 
   private static String clip(String s) {

@@ -18,10 +18,12 @@ import java.io.StringWriter;
  * JsonFormat}. Thread-safe.
  */
 final class OtlpJson {
-  private static final ThreadLocal<OtlpJsonTranscoder> TRANSCODER = ThreadLocal.withInitial(OtlpJsonTranscoder::new);
-  private static final JsonFormat.Printer PRINTER = JsonFormat.printer()
-      .omittingInsignificantWhitespace()
-      .usingTypeRegistry(TypeRegistry.newBuilder().add(RetryInfo.getDescriptor()).build());
+  private static final ThreadLocal<OtlpJsonTranscoder> TRANSCODER =
+      ThreadLocal.withInitial(OtlpJsonTranscoder::new);
+  private static final JsonFormat.Printer PRINTER =
+      JsonFormat.printer()
+          .omittingInsignificantWhitespace()
+          .usingTypeRegistry(TypeRegistry.newBuilder().add(RetryInfo.getDescriptor()).build());
 
   private static final JsonFactory JSON = new JsonFactory();
 
@@ -30,17 +32,18 @@ final class OtlpJson {
   /**
    * The serialized {@code ExportLogsServiceRequest} of an OTLP/JSON request body.
    *
-   * @throws OtlpJsonException when the body is not an OTLP/JSON logs request; the message names the JSON path
+   * @throws OtlpJsonException when the body is not an OTLP/JSON logs request; the message names the
+   *     JSON path
    */
   static byte[] toProtobuf(byte[] body) throws OtlpJsonException {
     return TRANSCODER.get().transcode(body, 0, body.length);
   }
 
   /**
-   * {@code message} as compact proto3 JSON. {@link JsonFormat} escapes {@code < > & = '} as
-   * {@code \\uXXXX} (Gson's HTML-safe mode, which it does not let us turn off), so that a message
-   * such as {@code expected: <= 1024} would read {@code \\u003c\\u003d}; the printed text is
-   * copied through Jackson, which writes those characters as they are.
+   * {@code message} as compact proto3 JSON. {@link JsonFormat} escapes {@code < > & = '} as {@code
+   * \\uXXXX} (Gson's HTML-safe mode, which it does not let us turn off), so that a message such as
+   * {@code expected: <= 1024} would read {@code \\u003c\\u003d}; the printed text is copied through
+   * Jackson, which writes those characters as they are.
    */
   static String print(MessageOrBuilder message) {
     String printed;
@@ -50,11 +53,13 @@ final class OtlpJson {
       throw new IllegalStateException("cannot print " + message.getClass().getSimpleName(), e);
     }
     StringWriter out = new StringWriter(printed.length());
-    try (JsonParser parser = JSON.createParser(printed); JsonGenerator generator = JSON.createGenerator(out)) {
+    try (JsonParser parser = JSON.createParser(printed);
+        JsonGenerator generator = JSON.createGenerator(out)) {
       parser.nextToken();
       generator.copyCurrentStructure(parser);
     } catch (IOException e) {
-      throw new IllegalStateException("cannot copy the JSON of " + message.getClass().getSimpleName(), e);
+      throw new IllegalStateException(
+          "cannot copy the JSON of " + message.getClass().getSimpleName(), e);
     }
     return out.toString();
   }

@@ -2,9 +2,6 @@ package io.loghaul.ingest;
 
 import static java.util.Objects.requireNonNull;
 
-import io.loghaul.bytes.LittleEndian;
-import io.loghaul.bytes.Utf8;
-import io.loghaul.bytes.Varint;
 import com.fasterxml.jackson.core.ErrorReportConfiguration;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
@@ -18,6 +15,9 @@ import com.google.protobuf.Descriptors.EnumDescriptor;
 import com.google.protobuf.Descriptors.EnumValueDescriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Descriptors.OneofDescriptor;
+import io.loghaul.bytes.LittleEndian;
+import io.loghaul.bytes.Utf8;
+import io.loghaul.bytes.Varint;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.logs.v1.LogRecord;
 import java.io.IOException;
@@ -93,30 +93,41 @@ final class OtlpJsonTranscoder {
    * is read, before any work is spent on it.
    */
   static final int MAX_DEPTH = 2 * OtlpWireCheck.RECURSION_LIMIT + 1;
+
   /** The longest JSON number token; an int64 needs 20 characters, a double in full 25. */
   static final int MAX_NUMBER_LENGTH = 64;
+
   /** Payload bytes quoted in an error message at most. */
   static final int MAX_ECHO_BYTES = 64;
+
   /** Names in an error's JSON path at most. */
   static final int PATH_PARTS = 8;
+
   /** Output buffers larger than this are not kept for the next request. */
   static final int RETAINED_BYTES = 1 << 20;
 
-  private static final JsonFactory JSON = JsonFactory.builder()
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
-      // canonicalized names are enough for the lookups; interning would put hostile names in the JVM's table
-      .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
-      .streamReadConstraints(StreamReadConstraints.builder()
-          .maxNestingDepth(MAX_DEPTH)
-          .maxNumberLength(MAX_NUMBER_LENGTH)
-          // otlp.max-request-bytes bounds strings; a long one is the schema check's per-record field_overflow
-          .maxStringLength(Integer.MAX_VALUE)
-          .build())
-      // a token quoted in a Jackson message: 16 chars are at most 64 UTF-8 bytes
-      .errorReportConfiguration(ErrorReportConfiguration.builder().maxErrorTokenLength(16).maxRawContentLength(0)
-          .build())
-      .build();
+  private static final JsonFactory JSON =
+      JsonFactory.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+          // canonicalized names are enough for the lookups; interning would put hostile names in
+          // the JVM's table
+          .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
+          .streamReadConstraints(
+              StreamReadConstraints.builder()
+                  .maxNestingDepth(MAX_DEPTH)
+                  .maxNumberLength(MAX_NUMBER_LENGTH)
+                  // otlp.max-request-bytes bounds strings; a long one is the schema check's
+                  // per-record field_overflow
+                  .maxStringLength(Integer.MAX_VALUE)
+                  .build())
+          // a token quoted in a Jackson message: 16 chars are at most 64 UTF-8 bytes
+          .errorReportConfiguration(
+              ErrorReportConfiguration.builder()
+                  .maxErrorTokenLength(16)
+                  .maxRawContentLength(0)
+                  .build())
+          .build();
 
   // what a field holds
   private static final int MESSAGE = 0;
@@ -145,9 +156,11 @@ final class OtlpJsonTranscoder {
   private static final byte[] BASE64_VALUES = base64Values();
   private static final int INITIAL_BYTES = 4096;
   private static final int INITIAL_SLOTS = 256;
-  private static final byte[] ID_NOT_HEX_TAG = varintBytes(OtlpLogDecoder.JSON_ID_NOT_HEX_FIELD << 3);
+  private static final byte[] ID_NOT_HEX_TAG =
+      varintBytes(OtlpLogDecoder.JSON_ID_NOT_HEX_FIELD << 3);
 
-  private static final MessageType REQUEST = MessageType.of(ExportLogsServiceRequest.getDescriptor());
+  private static final MessageType REQUEST =
+      MessageType.of(ExportLogsServiceRequest.getDescriptor());
 
   // the output: the message bytes without the length prefixes of nested messages, which go in at
   // the end, one per slot; slots are in output order because messages open in input order
@@ -181,7 +194,8 @@ final class OtlpJsonTranscoder {
   byte[] transcode(byte[] json, int offset, int length) throws OtlpJsonException {
     requireNonNull(json, "json");
     Objects.checkFromIndexSize(offset, length, json.length);
-    // RFC 8259 §8.1; checked up front because Jackson decodes some invalid forms (overlong, surrogates)
+    // RFC 8259 §8.1; checked up front because Jackson decodes some invalid forms (overlong,
+    // surrogates)
     if (!Utf8.isValid(json, offset, offset + length)) {
       throw new OtlpJsonException("request body is not valid UTF-8");
     }
@@ -251,8 +265,11 @@ final class OtlpJsonTranscoder {
         }
         long bit = 1L << f.index;
         if ((frameSeen[d] & bit) != 0) {
-          throw new OtlpJsonException(at(name) + ": given twice (also as "
-              + (name.equals(f.jsonName) ? f.protoName : f.jsonName) + ")");
+          throw new OtlpJsonException(
+              at(name)
+                  + ": given twice (also as "
+                  + (name.equals(f.jsonName) ? f.protoName : f.jsonName)
+                  + ")");
         }
         frameSeen[d] |= bit;
         if (value == JsonToken.VALUE_NULL) {
@@ -261,7 +278,8 @@ final class OtlpJsonTranscoder {
         if (f.oneof >= 0) {
           long oneofBit = 1L << f.oneof;
           if ((frameOneofs[d] & oneofBit) != 0) {
-            throw new OtlpJsonException(at(name) + ": a second field of oneof " + f.oneofName + " (expected: one)");
+            throw new OtlpJsonException(
+                at(name) + ": a second field of oneof " + f.oneofName + " (expected: one)");
           }
           frameOneofs[d] |= oneofBit;
         }
@@ -326,8 +344,8 @@ final class OtlpJsonTranscoder {
   }
 
   /**
-   * Closes the innermost message: its length is what was written since it opened plus the
-   * prefixes of the messages inside it, and its own prefix counts for the enclosing one.
+   * Closes the innermost message: its length is what was written since it opened plus the prefixes
+   * of the messages inside it, and its own prefix counts for the enclosing one.
    */
   private void closeMessage() {
     int d = --depth;
@@ -384,7 +402,8 @@ final class OtlpJsonTranscoder {
         }
         int utf8 = utf8Length(c, o, n);
         if (utf8 < 0) {
-          throw new OtlpJsonException(at(name) + ": a string with an unpaired surrogate (expected: valid Unicode)");
+          throw new OtlpJsonException(
+              at(name) + ": a string with an unpaired surrogate (expected: valid Unicode)");
         }
         writeBytes(f.tag);
         writeVarint(utf8);
@@ -486,9 +505,11 @@ final class OtlpJsonTranscoder {
         writeBytes(f.tag);
         switch (f.encoding) {
           case VARINT -> writeVarint(f.range == U32 ? v & 0xFFFF_FFFFL : v);
-          case ZIGZAG -> writeVarint(f.range == S32
-              ? ((int) v << 1 ^ (int) v >> 31) & 0xFFFF_FFFFL
-              : v << 1 ^ v >> 63);
+          case ZIGZAG ->
+              writeVarint(
+                  f.range == S32
+                      ? ((int) v << 1 ^ (int) v >> 31) & 0xFFFF_FFFFL
+                      : v << 1 ^ v >> 63);
           case FIXED64 -> writeFixed64(v);
           case FIXED32 -> writeFixed32((int) v);
           default -> throw new IllegalStateException("encoding: " + f.encoding);
@@ -499,8 +520,8 @@ final class OtlpJsonTranscoder {
   }
 
   /**
-   * A double from a JSON number or string; {@link #parseFailed} when it is neither a number in
-   * the double range nor one of the strings proto3 JSON names for NaN and the infinities.
+   * A double from a JSON number or string; {@link #parseFailed} when it is neither a number in the
+   * double range nor one of the strings proto3 JSON names for NaN and the infinities.
    */
   private double parseDouble(JsonToken token) throws IOException {
     JsonParser p = parser;
@@ -535,9 +556,9 @@ final class OtlpJsonTranscoder {
   }
 
   /**
-   * Reads the current token (a JSON integer or a string) as a decimal integer of {@code range}
-   * into {@link #parsed}: 1 to 20 ASCII digits, {@code -} before them for signed ranges. The digit
-   * bound comes first, so the work is constant; no exponent or fraction, so no big-number maths.
+   * Reads the current token (a JSON integer or a string) as a decimal integer of {@code range} into
+   * {@link #parsed}: 1 to 20 ASCII digits, {@code -} before them for signed ranges. The digit bound
+   * comes first, so the work is constant; no exponent or fraction, so no big-number maths.
    */
   private boolean parseInteger(JsonParser p, int range) throws IOException {
     char[] c = p.getTextCharacters();
@@ -561,13 +582,14 @@ final class OtlpJsonTranscoder {
       }
       v = v * 10 + digit;
     }
-    long max = switch (range) {
-      case U64 -> -1L;
-      case S64 -> negative ? Long.MIN_VALUE : Long.MAX_VALUE;
-      case U32 -> 0xFFFF_FFFFL;
-      case S32 -> negative ? 0x8000_0000L : 0x7FFF_FFFFL;
-      default -> throw new IllegalStateException("range: " + range);
-    };
+    long max =
+        switch (range) {
+          case U64 -> -1L;
+          case S64 -> negative ? Long.MIN_VALUE : Long.MAX_VALUE;
+          case U32 -> 0xFFFF_FFFFL;
+          case S32 -> negative ? 0x8000_0000L : 0x7FFF_FFFFL;
+          default -> throw new IllegalStateException("range: " + range);
+        };
     if (Long.compareUnsigned(v, max) > 0) {
       return false;
     }
@@ -575,7 +597,10 @@ final class OtlpJsonTranscoder {
     return true;
   }
 
-  /** Whether {@code c[o, o + n)} is a JSON number (RFC 8259 §6), which Double.parseDouble reads exactly so. */
+  /**
+   * Whether {@code c[o, o + n)} is a JSON number (RFC 8259 §6), which Double.parseDouble reads
+   * exactly so.
+   */
   private static boolean isJsonNumber(char[] c, int o, int n) {
     int i = o;
     int end = o + n;
@@ -640,7 +665,8 @@ final class OtlpJsonTranscoder {
     }
     for (int i = o; i < o + n; i++) {
       if (Character.digit(c[i], 16) < 0 || c[i] > 'f') {
-        return false; // digit() also takes full-width and other Unicode digits; the bound keeps ASCII
+        return false; // digit() also takes full-width and other Unicode digits; the bound keeps
+        // ASCII
       }
     }
     return true;
@@ -658,7 +684,9 @@ final class OtlpJsonTranscoder {
         length += 1;
       } else if (!Character.isSurrogate(ch)) {
         length += 2;
-      } else if (Character.isHighSurrogate(ch) && i + 1 < end && Character.isLowSurrogate(c[i + 1])) {
+      } else if (Character.isHighSurrogate(ch)
+          && i + 1 < end
+          && Character.isLowSurrogate(c[i + 1])) {
         length += 2; // two chars, four bytes
         i++;
       } else {
@@ -773,7 +801,9 @@ final class OtlpJsonTranscoder {
       if (needed > Integer.MAX_VALUE - 8) {
         throw new OutOfMemoryError("OTLP/JSON output over 2 GiB");
       }
-      out = Arrays.copyOf(out, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(needed, 2L * out.length)));
+      out =
+          Arrays.copyOf(
+              out, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(needed, 2L * out.length)));
     }
   }
 
@@ -825,7 +855,10 @@ final class OtlpJsonTranscoder {
       String name = frameName[d];
       if (name != null) { // an element has none: its repeated field's frame names it
         // a repeated field before its first element is just its name
-        parts.add(frameType[d] == null && frameIndex[d] > 0 ? name + '[' + (frameIndex[d] - 1) + ']' : name);
+        parts.add(
+            frameType[d] == null && frameIndex[d] > 0
+                ? name + '[' + (frameIndex[d] - 1) + ']'
+                : name);
       }
     }
     if (leaf != null) {
@@ -835,14 +868,17 @@ final class OtlpJsonTranscoder {
       return "(root)";
     }
     if (parts.size() > PATH_PARTS) {
-      return String.join(".", parts.subList(0, 3)) + "..." + String.join(".", parts.subList(parts.size() - 4,
-          parts.size()));
+      return String.join(".", parts.subList(0, 3))
+          + "..."
+          + String.join(".", parts.subList(parts.size() - 4, parts.size()));
     }
     return String.join(".", parts);
   }
 
-  private OtlpJsonException typeError(String name, JsonToken token, String expected) throws IOException {
-    return new OtlpJsonException(at(name) + ": " + describe(token) + " (expected: " + expected + ")");
+  private OtlpJsonException typeError(String name, JsonToken token, String expected)
+      throws IOException {
+    return new OtlpJsonException(
+        at(name) + ": " + describe(token) + " (expected: " + expected + ")");
   }
 
   /** The token for a message: its text clipped to {@value #MAX_ECHO_BYTES} bytes, or its kind. */
@@ -853,20 +889,27 @@ final class OtlpJsonTranscoder {
       case VALUE_TRUE -> "true";
       case VALUE_FALSE -> "false";
       case VALUE_NULL -> "null";
-      case VALUE_STRING -> '"' + clip(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength()) + '"';
-      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> clip(parser.getTextCharacters(), parser.getTextOffset(),
-          parser.getTextLength());
+      case VALUE_STRING ->
+          '"'
+              + clip(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength())
+              + '"';
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT ->
+          clip(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
       default -> token.asString() != null ? token.asString() : token.name();
     };
   }
 
-  /** At most {@value #MAX_ECHO_BYTES} UTF-8 bytes of {@code c[o, o + n)}, control characters escaped. */
+  /**
+   * At most {@value #MAX_ECHO_BYTES} UTF-8 bytes of {@code c[o, o + n)}, control characters
+   * escaped.
+   */
   private static String clip(char[] c, int o, int n) {
     StringBuilder b = new StringBuilder();
     int bytes = 0;
     for (int i = o; i < o + n; i++) {
       char ch = c[i];
-      boolean pair = Character.isHighSurrogate(ch) && i + 1 < o + n && Character.isLowSurrogate(c[i + 1]);
+      boolean pair =
+          Character.isHighSurrogate(ch) && i + 1 < o + n && Character.isLowSurrogate(c[i + 1]);
       int width = ch < 0x80 ? 1 : ch < 0x800 ? 2 : pair ? 4 : 3;
       if (bytes + width > MAX_ECHO_BYTES) {
         return b.append("...").toString();
@@ -895,7 +938,8 @@ final class OtlpJsonTranscoder {
     if (message.startsWith(duplicate) && message.endsWith("'")) {
       // the one Jackson message that quotes unbounded payload: the key
       String key = message.substring(duplicate.length(), message.length() - 1);
-      message = "key \"" + clip(key.toCharArray(), 0, key.length()) + "\" given twice in one object";
+      message =
+          "key \"" + clip(key.toCharArray(), 0, key.length()) + "\" given twice in one object";
     } else {
       // no "(for Array starting at [Source: REDACTED; ...])": the path and offset say where
       int source = message.indexOf("[Source:");
@@ -903,10 +947,14 @@ final class OtlpJsonTranscoder {
         int open = message.lastIndexOf(" (", source);
         message = message.substring(0, open >= 0 ? open : source).strip();
       }
-      // Jackson's hints name its own settings (`StreamReadConstraints...`), which mean nothing to a client
+      // Jackson's hints name its own settings (`StreamReadConstraints...`), which mean nothing to a
+      // client
       int tick = message.indexOf('`');
       if (tick >= 0) {
-        message = message.substring(0, tick).replaceAll("[\\s,;:(]*(from|enable|to allow)?[\\s,;:(]*$", "");
+        message =
+            message
+                .substring(0, tick)
+                .replaceAll("[\\s,;:(]*(from|enable|to allow)?[\\s,;:(]*$", "");
         if (message.lastIndexOf('(') > message.lastIndexOf(')')) {
           message += ")";
         }
@@ -916,11 +964,13 @@ final class OtlpJsonTranscoder {
       }
     }
     // constraint violations carry no location; the parser stands where it stopped
-    JsonLocation location = e.getLocation() != null ? e.getLocation()
-        : parser != null ? parser.currentLocation() : null;
+    JsonLocation location =
+        e.getLocation() != null
+            ? e.getLocation()
+            : parser != null ? parser.currentLocation() : null;
     long offset = location != null ? location.getByteOffset() : -1;
-    return new OtlpJsonException(at(null) + ": malformed JSON" + (offset >= 0 ? " at byte " + offset : "") + ": "
-        + message);
+    return new OtlpJsonException(
+        at(null) + ": malformed JSON" + (offset >= 0 ? " at byte " + offset : "") + ": " + message);
   }
 
   // ---- the schema ------------------------------------------------------------------------------
@@ -929,7 +979,9 @@ final class OtlpJsonTranscoder {
   private static final class MessageType {
     final Map<String, Field> byName = new HashMap<>();
 
-    /** The types reachable from {@code root}, built once; AnyValue refers to itself through lists. */
+    /**
+     * The types reachable from {@code root}, built once; AnyValue refers to itself through lists.
+     */
     static MessageType of(Descriptor root) {
       Map<Descriptor, MessageType> types = new IdentityHashMap<>();
       MessageType type = build(root, types);
@@ -941,17 +993,23 @@ final class OtlpJsonTranscoder {
       if (existing != null) {
         return existing;
       }
-      if (descriptor.getFile().getPackage().equals("google.protobuf") || descriptor.getOptions().getMapEntry()) {
+      if (descriptor.getFile().getPackage().equals("google.protobuf")
+          || descriptor.getOptions().getMapEntry()) {
         throw new IllegalStateException("no OTLP/JSON mapping for " + descriptor.getFullName());
       }
       MessageType type = new MessageType();
       types.put(descriptor, type);
       if (descriptor.getFields().size() > 64 || descriptor.getOneofs().size() > 64) {
-        throw new IllegalStateException("more than 64 fields or oneofs in " + descriptor.getFullName());
+        throw new IllegalStateException(
+            "more than 64 fields or oneofs in " + descriptor.getFullName());
       }
       for (FieldDescriptor fd : descriptor.getFields()) {
-        Field f = new Field(fd, fd.getType() == FieldDescriptor.Type.MESSAGE ? build(fd.getMessageType(), types)
-            : null);
+        Field f =
+            new Field(
+                fd,
+                fd.getType() == FieldDescriptor.Type.MESSAGE
+                    ? build(fd.getMessageType(), types)
+                    : null);
         type.byName.put(fd.getJsonName(), f);
         type.byName.put(fd.getName(), f);
       }
@@ -990,8 +1048,10 @@ final class OtlpJsonTranscoder {
       this.oneofName = o == null ? null : o.getName();
       this.message = message;
       this.enumType = fd.getType() == FieldDescriptor.Type.ENUM ? fd.getEnumType() : null;
-      boolean id = fd.getContainingType() == LogRecord.getDescriptor()
-          && (fd.getNumber() == LogRecord.TRACE_ID_FIELD_NUMBER || fd.getNumber() == LogRecord.SPAN_ID_FIELD_NUMBER);
+      boolean id =
+          fd.getContainingType() == LogRecord.getDescriptor()
+              && (fd.getNumber() == LogRecord.TRACE_ID_FIELD_NUMBER
+                  || fd.getNumber() == LogRecord.SPAN_ID_FIELD_NUMBER);
       int wireType;
       switch (fd.getType()) {
         case MESSAGE -> {
@@ -1039,24 +1099,27 @@ final class OtlpJsonTranscoder {
         }
         case INT64, UINT64, INT32, UINT32, SINT64, SINT32, FIXED64, FIXED32, SFIXED64, SFIXED32 -> {
           kind = INTEGER;
-          range = switch (fd.getType()) {
-            case UINT64, FIXED64 -> U64;
-            case INT64, SINT64, SFIXED64 -> S64;
-            case UINT32, FIXED32 -> U32;
-            default -> S32;
-          };
-          encoding = switch (fd.getType()) {
-            case SINT64, SINT32 -> ZIGZAG;
-            case FIXED64, SFIXED64 -> FIXED64;
-            case FIXED32, SFIXED32 -> FIXED32;
-            default -> VARINT;
-          };
-          expected = switch (range) {
-            case U64 -> "an unsigned 64-bit integer";
-            case S64 -> "a signed 64-bit integer";
-            case U32 -> "an unsigned 32-bit integer";
-            default -> "a signed 32-bit integer";
-          };
+          range =
+              switch (fd.getType()) {
+                case UINT64, FIXED64 -> U64;
+                case INT64, SINT64, SFIXED64 -> S64;
+                case UINT32, FIXED32 -> U32;
+                default -> S32;
+              };
+          encoding =
+              switch (fd.getType()) {
+                case SINT64, SINT32 -> ZIGZAG;
+                case FIXED64, SFIXED64 -> FIXED64;
+                case FIXED32, SFIXED32 -> FIXED32;
+                default -> VARINT;
+              };
+          expected =
+              switch (range) {
+                case U64 -> "an unsigned 64-bit integer";
+                case S64 -> "a signed 64-bit integer";
+                case U32 -> "an unsigned 32-bit integer";
+                default -> "a signed 32-bit integer";
+              };
           wireType = encoding == FIXED64 ? 1 : encoding == FIXED32 ? 5 : 0;
         }
         default -> throw new IllegalStateException("no OTLP/JSON mapping for " + fd.getFullName());

@@ -12,8 +12,8 @@ import static io.loghaul.ingest.OtlpFields.REQUEST_RESOURCE_LOGS;
 import static io.loghaul.ingest.OtlpFields.RESOURCE_ATTRIBUTES;
 import static io.loghaul.ingest.OtlpFields.RESOURCE_LOGS_RESOURCE;
 import static io.loghaul.ingest.OtlpFields.RESOURCE_LOGS_SCOPE_LOGS;
-import static io.loghaul.ingest.OtlpFields.SCOPE_LOGS_LOG_RECORDS;
 import static io.loghaul.ingest.OtlpFields.SCOPE_ATTRIBUTES;
+import static io.loghaul.ingest.OtlpFields.SCOPE_LOGS_LOG_RECORDS;
 import static io.loghaul.ingest.OtlpFields.SCOPE_LOGS_SCOPE;
 import static io.loghaul.ingest.OtlpFields.SCOPE_NAME;
 import static io.loghaul.ingest.OtlpFields.SCOPE_VERSION;
@@ -37,8 +37,9 @@ import java.util.Objects;
 /**
  * Decodes a serialized OTLP {@code ExportLogsServiceRequest} (opentelemetry-proto 1.3.2) straight
  * from its protobuf wire bytes and maps every log record, with its resource and scope, to a {@link
- * LogEntry} as docs/otlp.md#mapping says, then checks it with {@link LogEntryValidator}. No message objects and
- * no {@link String}s are built: strings are copied from the request into the entry's arena.
+ * LogEntry} as docs/otlp.md#mapping says, then checks it with {@link LogEntryValidator}. No message
+ * objects and no {@link String}s are built: strings are copied from the request into the entry's
+ * arena.
  *
  * <ul>
  *   <li>resource attribute {@code service.name} (the last one when given twice) → service_name
@@ -46,13 +47,14 @@ import java.util.Objects;
  *       {@code resource.<key>} attributes;
  *   <li>{@code time_unix_nano}, else {@code observed_time_unix_nano}, else the receive time →
  *       timestamp;
- *   <li>{@code severity_number} 1..24 → level; 0 → {@code severity_text} read like the JSON
- *       {@code level} string, unknown or empty text → INFO; other numbers → {@code invalid_value};
+ *   <li>{@code severity_number} 1..24 → level; 0 → {@code severity_text} read like the JSON {@code
+ *       level} string, unknown or empty text → INFO; other numbers → {@code invalid_value};
  *   <li>body → message: a string as it is, other values as compact JSON (kvlist → object, array →
  *       array, bytes → base64 string, int and double → number, NaN and infinities → the strings
- *       {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}, bool, an unset value inside a list →
- *       {@code null}); a body that is a JSON string (bytes, NaN) is stored without the quotes, like
- *       a string attribute (docs/record-schema.md#stored-values); an unset body is the empty message;
+ *       {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}, bool, an unset value inside a list
+ *       → {@code null}); a body that is a JSON string (bytes, NaN) is stored without the quotes,
+ *       like a string attribute (docs/record-schema.md#stored-values); an unset body is the empty
+ *       message;
  *   <li>trace_id (16 bytes) and span_id (8 bytes) → lower-case hex; empty or all zero = absent;
  *       another length = {@code invalid_value}; so is a record with the private field {@link
  *       #JSON_ID_NOT_HEX_FIELD}, which stands for an OTLP/JSON id that was not hex;
@@ -70,10 +72,10 @@ import java.util.Objects;
  * skipped (well-nested groups included), a known field number with another wire type treated as
  * unknown, the last of a scalar field given twice winning. First {@link OtlpWireCheck} checks the
  * whole request: what protobuf-java rejects is an {@link InvalidProtocolBufferException} before any
- * record is mapped. A singular message field given twice
- * ({@code resource}, {@code scope}, {@code body}, a {@code KeyValue}'s value, more than one {@code
- * AnyValue} case) is merged by protobuf-java; such rare requests are parsed with protobuf-java once
- * and its canonical serialization is decoded instead, so there is one mapping, not two.
+ * record is mapped. A singular message field given twice ({@code resource}, {@code scope}, {@code
+ * body}, a {@code KeyValue}'s value, more than one {@code AnyValue} case) is merged by
+ * protobuf-java; such rare requests are parsed with protobuf-java once and its canonical
+ * serialization is decoded instead, so there is one mapping, not two.
  *
  * <p>Then this class maps the checked request, reading it through an {@link OtlpWire} cursor, with
  * an {@link AnyValueWriter} for bodies and attribute values. Allocates nothing per accepted record
@@ -88,8 +90,8 @@ public final class OtlpLogDecoder {
   @FunctionalInterface
   public interface RecordSink {
     /**
-     * One record: {@link Accepted#INSTANCE}, and then {@code entry} holds it until the next call, or
-     * why it was rejected.
+     * One record: {@link Accepted#INSTANCE}, and then {@code entry} holds it until the next call,
+     * or why it was rejected.
      */
     void accept(ParseResult result, LogEntry entry);
   }
@@ -105,7 +107,8 @@ public final class OtlpLogDecoder {
 
   private static final int RECORD_ID_NOT_HEX = JSON_ID_NOT_HEX_FIELD << 3 | OtlpFields.VARINT;
   private static final byte[] SERVICE_NAME_KEY = "service.name".getBytes(StandardCharsets.UTF_8);
-  private static final byte[] UNKNOWN_SERVICE_BYTES = UNKNOWN_SERVICE.getBytes(StandardCharsets.UTF_8);
+  private static final byte[] UNKNOWN_SERVICE_BYTES =
+      UNKNOWN_SERVICE.getBytes(StandardCharsets.UTF_8);
   private static final byte[] RESOURCE_PREFIX = "resource.".getBytes(StandardCharsets.UTF_8);
   private static final byte[] SCOPE_NAME_KEY = "scope.name".getBytes(StandardCharsets.UTF_8);
   private static final byte[] SCOPE_VERSION_KEY = "scope.version".getBytes(StandardCharsets.UTF_8);
@@ -151,8 +154,15 @@ public final class OtlpLogDecoder {
    * @throws InvalidProtocolBufferException when protobuf-java would not parse the bytes as an
    *     {@code ExportLogsServiceRequest}; {@code sink} has not been called then
    */
-  public void decode(byte[] request, int offset, int length, long receiveTimeNanos, long nowMillis, LogEntry into,
-      RecordSink sink) throws InvalidProtocolBufferException {
+  public void decode(
+      byte[] request,
+      int offset,
+      int length,
+      long receiveTimeNanos,
+      long nowMillis,
+      LogEntry into,
+      RecordSink sink)
+      throws InvalidProtocolBufferException {
     requireNonNull(request, "request");
     requireNonNull(into, "into");
     requireNonNull(sink, "sink");
@@ -166,7 +176,8 @@ public final class OtlpLogDecoder {
       start = 0;
       end = bytes.length;
       if (check.check(bytes, start, end)) {
-        throw new IllegalStateException("protobuf-java's serialization repeats a singular message field");
+        throw new IllegalStateException(
+            "protobuf-java's serialization repeats a singular message field");
       }
     }
     try {
@@ -245,7 +256,8 @@ public final class OtlpLogDecoder {
       int next = wire.pos + len;
       wire.readKeyValue(kv, next);
       if (wire.keyLen == SERVICE_NAME_KEY.length
-          && Arrays.equals(wire.buf, wire.keyOff, wire.keyOff + wire.keyLen, SERVICE_NAME_KEY, 0, wire.keyLen)) {
+          && Arrays.equals(
+              wire.buf, wire.keyOff, wire.keyOff + wire.keyLen, SERVICE_NAME_KEY, 0, wire.keyLen)) {
         serviceKeyValueOff = kv;
         int vo = wire.valueOff;
         int ve = wire.valueEnd;
@@ -364,14 +376,17 @@ public final class OtlpLogDecoder {
     } else {
       Level level = Level.ofSeverityNumber(severity);
       if (level == null) {
-        return new Rejected(ErrorType.INVALID_VALUE, "/level",
+        return new Rejected(
+            ErrorType.INVALID_VALUE,
+            "/level",
             "severity_number " + severity + " (expected: 0..24)");
       }
       e.setLevel(level);
     }
 
     if (serviceValueOff < 0) {
-      e.setServiceName(e.appendBytes(UNKNOWN_SERVICE_BYTES, 0, UNKNOWN_SERVICE_BYTES.length),
+      e.setServiceName(
+          e.appendBytes(UNKNOWN_SERVICE_BYTES, 0, UNKNOWN_SERVICE_BYTES.length),
           UNKNOWN_SERVICE_BYTES.length);
     } else {
       int serviceStart = e.arenaSize();
@@ -389,7 +404,9 @@ public final class OtlpLogDecoder {
 
     if (traceNotHex || spanNotHex) {
       String name = traceNotHex ? "trace_id" : "span_id";
-      return new Rejected(ErrorType.INVALID_VALUE, "/" + name,
+      return new Rejected(
+          ErrorType.INVALID_VALUE,
+          "/" + name,
           name + " is not hex (expected: " + (traceNotHex ? 32 : 16) + " hex digits)");
     }
     Rejected idError = mapId(wire.buf, traceOff, traceLen, 16, e.traceIdHex(), "trace_id");
@@ -405,8 +422,9 @@ public final class OtlpLogDecoder {
 
     Rejected attributeError = addAttributes(start, end, RECORD_ATTRIBUTES, null, -1);
     if (attributeError == null) {
-      attributeError = addAttributes(resourceOff, resourceEnd, RESOURCE_ATTRIBUTES, RESOURCE_PREFIX,
-          serviceKeyValueOff);
+      attributeError =
+          addAttributes(
+              resourceOff, resourceEnd, RESOURCE_ATTRIBUTES, RESOURCE_PREFIX, serviceKeyValueOff);
     }
     if (attributeError != null) {
       return attributeError;
@@ -427,8 +445,9 @@ public final class OtlpLogDecoder {
   }
 
   /**
-   * The level of an OTLP {@code severity_text} when the number is 0: the level names of docs/record-schema.md in
-   * any case (compared as {@link String#equalsIgnoreCase} does when the text is not ASCII), else INFO.
+   * The level of an OTLP {@code severity_text} when the number is 0: the level names of
+   * docs/record-schema.md in any case (compared as {@link String#equalsIgnoreCase} does when the
+   * text is not ASCII), else INFO.
    */
   static Level levelOfText(byte[] b, int off, int len) {
     Level level = Level.ofName(b, off, len);
@@ -436,7 +455,10 @@ public final class OtlpLogDecoder {
       for (int i = off; i < off + len; i++) {
         if (b[i] < 0) {
           // seven UTF-16 chars take at most 21 UTF-8 bytes, longer text is INFO anyway
-          level = len <= 21 ? Level.ofNameIgnoringCase(new String(b, off, len, StandardCharsets.UTF_8)) : null;
+          level =
+              len <= 21
+                  ? Level.ofNameIgnoringCase(new String(b, off, len, StandardCharsets.UTF_8))
+                  : null;
           break;
         }
       }
@@ -444,12 +466,15 @@ public final class OtlpLogDecoder {
     return level == null ? Level.INFO : level;
   }
 
-  private static Rejected mapId(byte[] b, int off, int size, int expected, byte[] hexOut, String name) {
+  private static Rejected mapId(
+      byte[] b, int off, int size, int expected, byte[] hexOut, String name) {
     if (size == 0) {
       return null;
     }
     if (size != expected) {
-      return new Rejected(ErrorType.INVALID_VALUE, "/" + name,
+      return new Rejected(
+          ErrorType.INVALID_VALUE,
+          "/" + name,
           name + " has " + size + " bytes (expected: " + expected + ")");
     }
     Hex.encode(b, off, size, hexOut, 0);
@@ -516,7 +541,9 @@ public final class OtlpLogDecoder {
       for (int j = 0; j < i; j++) {
         int jo = e.attributeKeyOffset(j);
         if (e.attributeKeyLength(j) == il && Arrays.equals(a, io, io + il, a, jo, jo + il)) {
-          return new Rejected(ErrorType.DUPLICATE_FIELD, "/attributes/" + clip(a, io, il),
+          return new Rejected(
+              ErrorType.DUPLICATE_FIELD,
+              "/attributes/" + clip(a, io, il),
               "attribute key appears twice");
         }
       }
@@ -525,11 +552,13 @@ public final class OtlpLogDecoder {
   }
 
   private Rejected depthOverflow(String field) {
-    return new Rejected(ErrorType.FIELD_OVERFLOW, field, "value nested deeper than " + maxDepth + " levels");
+    return new Rejected(
+        ErrorType.FIELD_OVERFLOW, field, "value nested deeper than " + maxDepth + " levels");
   }
 
   private static String clip(byte[] bytes, int offset, int length) {
-    // never echo more than 64 payload bytes (docs/dead-letters.md#headers); a cut UTF-8 sequence decodes as U+FFFD
+    // never echo more than 64 payload bytes (docs/dead-letters.md#headers); a cut UTF-8 sequence
+    // decodes as U+FFFD
     return new String(bytes, offset, Math.min(length, MAX_PAYLOAD_ECHO), StandardCharsets.UTF_8);
   }
 }

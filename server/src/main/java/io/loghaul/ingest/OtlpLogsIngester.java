@@ -33,14 +33,14 @@ import java.util.concurrent.TimeoutException;
  * builds the reply with {@code partial_success} for the rejected ones.
  *
  * <p>Thread-safe; {@link #export} does CPU work on the caller's thread and never waits for Kafka.
- * Each calling thread keeps one {@link OtlpLogDecoder} and one reused {@link LogEntry}.
- * The returned future fails with {@link PublishException} when the publisher fails or has not
+ * Each calling thread keeps one {@link OtlpLogDecoder} and one reused {@link LogEntry}. The
+ * returned future fails with {@link PublishException} when the publisher fails or has not
  * acknowledged within {@link #DEFAULT_PUBLISH_TIMEOUT} (so a client hears UNAVAILABLE within about
  * 1.5 s even while Kafka is down; the records may still arrive later, which at-least-once allows).
  *
  * <p>Tracing: the receivers start the request's {@code otlp.export} span ({@link IngestTracing});
- * the ingester adds a {@code kafka.produce} child span per publish and puts that span's W3C
- * context into the Kafka record headers.
+ * the ingester adds a {@code kafka.produce} child span per publish and puts that span's W3C context
+ * into the Kafka record headers.
  */
 public final class OtlpLogsIngester {
   /** How long a reply waits for Kafka before the request is answered as retryable. */
@@ -48,6 +48,7 @@ public final class OtlpLogsIngester {
 
   /** The largest entry arena a thread keeps between requests. */
   static final int MAX_RETAINED_ARENA_BYTES = 4 << 20;
+
   static final int MAX_REASONS = 3;
   static final int MAX_ERROR_MESSAGE_CHARS = 1024;
 
@@ -65,12 +66,17 @@ public final class OtlpLogsIngester {
    *
    * @param clock the receive time of records without one and the "now" of the timestamp window
    */
-  public OtlpLogsIngester(SchemaLimits limits, LogPublisher publisher, IngestListener listener, Clock clock) {
+  public OtlpLogsIngester(
+      SchemaLimits limits, LogPublisher publisher, IngestListener listener, Clock clock) {
     this(limits, publisher, listener, OpenTelemetry.noop(), clock, DEFAULT_PUBLISH_TIMEOUT);
   }
 
   /** An ingester with tracing off. */
-  public OtlpLogsIngester(SchemaLimits limits, LogPublisher publisher, IngestListener listener, Clock clock,
+  public OtlpLogsIngester(
+      SchemaLimits limits,
+      LogPublisher publisher,
+      IngestListener listener,
+      Clock clock,
       Duration publishTimeout) {
     this(limits, publisher, listener, OpenTelemetry.noop(), clock, publishTimeout);
   }
@@ -82,8 +88,12 @@ public final class OtlpLogsIngester {
    *     OpenTelemetry#noop()}: tracing off, client trace contexts still reach Kafka)
    * @param clock the receive time of records without one and the "now" of the timestamp window
    */
-  public OtlpLogsIngester(SchemaLimits limits, LogPublisher publisher, IngestListener listener,
-      OpenTelemetry openTelemetry, Clock clock) {
+  public OtlpLogsIngester(
+      SchemaLimits limits,
+      LogPublisher publisher,
+      IngestListener listener,
+      OpenTelemetry openTelemetry,
+      Clock clock) {
     this(limits, publisher, listener, openTelemetry, clock, DEFAULT_PUBLISH_TIMEOUT);
   }
 
@@ -92,8 +102,13 @@ public final class OtlpLogsIngester {
    *
    * @param publishTimeout how long a reply waits for Kafka before the request fails as retryable
    */
-  public OtlpLogsIngester(SchemaLimits limits, LogPublisher publisher, IngestListener listener,
-      OpenTelemetry openTelemetry, Clock clock, Duration publishTimeout) {
+  public OtlpLogsIngester(
+      SchemaLimits limits,
+      LogPublisher publisher,
+      IngestListener listener,
+      OpenTelemetry openTelemetry,
+      Clock clock,
+      Duration publishTimeout) {
     this(limits, publisher, listener, openTelemetry, clock, publishTimeout, RejectedRecords.NONE);
   }
 
@@ -101,11 +116,18 @@ public final class OtlpLogsIngester {
    * An ingester that also hands every rejected record to {@code rejectedRecords} (the dead-letter
    * topic), each as a one-record request with its resource and scope.
    */
-  public OtlpLogsIngester(SchemaLimits limits, LogPublisher publisher, IngestListener listener,
-      OpenTelemetry openTelemetry, Clock clock, Duration publishTimeout, RejectedRecords rejectedRecords) {
+  public OtlpLogsIngester(
+      SchemaLimits limits,
+      LogPublisher publisher,
+      IngestListener listener,
+      OpenTelemetry openTelemetry,
+      Clock clock,
+      Duration publishTimeout,
+      RejectedRecords rejectedRecords) {
     this.rejectedRecords = requireNonNull(rejectedRecords, "rejectedRecords");
     this.limits = requireNonNull(limits, "limits");
-    this.workers = ThreadLocal.withInitial(() -> new Worker(new OtlpLogDecoder(limits), new LogEntry()));
+    this.workers =
+        ThreadLocal.withInitial(() -> new Worker(new OtlpLogDecoder(limits), new LogEntry()));
     this.publisher = requireNonNull(publisher, "publisher");
     this.listener = requireNonNull(listener, "listener");
     this.tracing = new IngestTracing(requireNonNull(openTelemetry, "openTelemetry"));
@@ -137,8 +159,9 @@ public final class OtlpLogsIngester {
    * @throws InvalidProtocolBufferException when the bytes are not an {@code
    *     ExportLogsServiceRequest} (nothing was counted or published then)
    */
-  public CompletableFuture<ExportLogsServiceResponse> export(byte[] request, int offset, int length, Span exportSpan,
-      String transport) throws InvalidProtocolBufferException {
+  public CompletableFuture<ExportLogsServiceResponse> export(
+      byte[] request, int offset, int length, Span exportSpan, String transport)
+      throws InvalidProtocolBufferException {
     requireNonNull(request, "request");
     requireNonNull(exportSpan, "exportSpan");
     requireNonNull(transport, "transport");
@@ -166,13 +189,15 @@ public final class OtlpLogsIngester {
     if (rejections.count > 0) {
       exportSpan.setAttribute(IngestTracing.REJECTED_LOG_RECORDS, rejections.count);
     }
-    ExportLogsServiceResponse response = rejections.count == 0
-        ? ExportLogsServiceResponse.getDefaultInstance()
-        : ExportLogsServiceResponse.newBuilder()
-            .setPartialSuccess(ExportLogsPartialSuccess.newBuilder()
-                .setRejectedLogRecords(rejections.count)
-                .setErrorMessage(rejections.message(received)))
-            .build();
+    ExportLogsServiceResponse response =
+        rejections.count == 0
+            ? ExportLogsServiceResponse.getDefaultInstance()
+            : ExportLogsServiceResponse.newBuilder()
+                .setPartialSuccess(
+                    ExportLogsPartialSuccess.newBuilder()
+                        .setRejectedLogRecords(rejections.count)
+                        .setErrorMessage(rejections.message(received)))
+                .build();
     if (values.isEmpty()) {
       return CompletableFuture.completedFuture(response);
     }
@@ -185,31 +210,43 @@ public final class OtlpLogsIngester {
       published = CompletableFuture.failedFuture(e);
     }
     // ends with Kafka's real answer, also when the reply below gave up waiting
-    published.whenComplete((ok, error) -> {
-      if (error != null) {
-        produceSpan.recordException(error);
-        produceSpan.setStatus(StatusCode.ERROR, "Kafka did not acknowledge every record");
-      }
-      produceSpan.end();
-    });
-    // copy(): the timeout must not complete the publisher's own future
-    return published.copy()
-        .orTimeout(publishTimeoutNanos, TimeUnit.NANOSECONDS)
-        .handle((ok, error) -> {
+    published.whenComplete(
+        (ok, error) -> {
           if (error != null) {
-            throw asPublishException(error);
+            produceSpan.recordException(error);
+            produceSpan.setStatus(StatusCode.ERROR, "Kafka did not acknowledge every record");
           }
-          listener.accepted(accepted, transport);
-          return response;
+          produceSpan.end();
         });
+    // copy(): the timeout must not complete the publisher's own future
+    return published
+        .copy()
+        .orTimeout(publishTimeoutNanos, TimeUnit.NANOSECONDS)
+        .handle(
+            (ok, error) -> {
+              if (error != null) {
+                throw asPublishException(error);
+              }
+              listener.accepted(accepted, transport);
+              return response;
+            });
   }
 
-  /** Hands each rejected record, cut out with its resource and scope, to {@link #rejectedRecords}. */
-  private void deadLetter(byte[] request, int offset, int length, Rejections rejections, String transport,
+  /**
+   * Hands each rejected record, cut out with its resource and scope, to {@link #rejectedRecords}.
+   */
+  private void deadLetter(
+      byte[] request,
+      int offset,
+      int length,
+      Rejections rejections,
+      String transport,
       long nowMillis) {
     List<byte[]> letters;
     try {
-      letters = RejectedRecordSlicer.slice(request, offset, length, rejections.indices, (int) rejections.count);
+      letters =
+          RejectedRecordSlicer.slice(
+              request, offset, length, rejections.indices, (int) rejections.count);
     } catch (IOException e) {
       // the decoder accepted these bytes, so this is a bug; the client still hears the rejections
       throw new IllegalStateException("cannot cut rejected records out of a checked request", e);
@@ -220,7 +257,8 @@ public final class OtlpLogsIngester {
   }
 
   private static PublishException asPublishException(Throwable error) {
-    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    Throwable cause =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     if (cause instanceof PublishException p) {
       return p;
     }
@@ -230,7 +268,10 @@ public final class OtlpLogsIngester {
     return new PublishException("publishing to Kafka failed: " + cause, cause);
   }
 
-  /** A thread's decoder and the entry it reuses for every record (event loop threads are few and fixed). */
+  /**
+   * A thread's decoder and the entry it reuses for every record (event loop threads are few and
+   * fixed).
+   */
   private record Worker(OtlpLogDecoder decoder, LogEntry entry) {}
 
   /** The records of one request: encoded accepted ones and the rejections. */
@@ -257,8 +298,15 @@ public final class OtlpLogsIngester {
           return;
         }
         // the pipeline would dead-letter it; better the client hears it now
-        result = new Rejected(ErrorType.RECORD_TOO_LARGE, "",
-            "record has " + size + " bytes encoded (expected: <= " + limits.maxRecordBytes() + ")");
+        result =
+            new Rejected(
+                ErrorType.RECORD_TOO_LARGE,
+                "",
+                "record has "
+                    + size
+                    + " bytes encoded (expected: <= "
+                    + limits.maxRecordBytes()
+                    + ")");
       }
       Rejected rejected = (Rejected) result;
       listener.rejected(rejected.type(), transport);
@@ -270,8 +318,10 @@ public final class OtlpLogsIngester {
   private static final class Rejections {
     long count;
     final List<Rejected> reasons = new ArrayList<>(MAX_REASONS);
+
     /** With dead-lettering: every rejection and its record's index in the request. */
     final List<Rejected> all = new ArrayList<>();
+
     int[] indices = new int[0];
 
     void add(Rejected r, int index, boolean keep) {
@@ -294,8 +344,12 @@ public final class OtlpLogsIngester {
     }
 
     String message(int received) {
-      StringBuilder sb = new StringBuilder().append(count).append(" of ").append(received)
-          .append(" log records rejected: ");
+      StringBuilder sb =
+          new StringBuilder()
+              .append(count)
+              .append(" of ")
+              .append(received)
+              .append(" log records rejected: ");
       for (int i = 0; i < reasons.size(); i++) {
         Rejected r = reasons.get(i);
         sb.append(i == 0 ? "" : "; ").append(r.type().label());

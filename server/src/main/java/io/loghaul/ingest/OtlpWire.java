@@ -68,7 +68,8 @@ final class OtlpWire {
         }
       }
       case I32 -> pos += 4;
-      default -> throw new IllegalStateException("wire type " + (tag & 7) + " after the check pass");
+      default ->
+          throw new IllegalStateException("wire type " + (tag & 7) + " after the check pass");
     }
   }
 

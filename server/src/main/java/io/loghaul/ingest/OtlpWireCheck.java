@@ -36,13 +36,13 @@ import io.loghaul.bytes.Utf8;
 import io.loghaul.bytes.Varint;
 
 /**
- * The first pass of {@link OtlpLogDecoder}: checks a whole serialized {@code ExportLogsServiceRequest}
- * the way protobuf-java's generated parser would, without building anything. It rejects what
- * protobuf-java rejects (a truncated field, a varint longer than 10 bytes, a length past its message,
- * a zero field number, wire type 6 or 7, an unmatched end-group tag, nesting deeper than {@value
- * #RECURSION_LIMIT} levels, invalid UTF-8 in a proto3 {@code string} field) with the exception and
- * message protobuf-java throws, and notices a singular message field given twice (which protobuf-java
- * merges). Not thread-safe; one per decoder.
+ * The first pass of {@link OtlpLogDecoder}: checks a whole serialized {@code
+ * ExportLogsServiceRequest} the way protobuf-java's generated parser would, without building
+ * anything. It rejects what protobuf-java rejects (a truncated field, a varint longer than 10
+ * bytes, a length past its message, a zero field number, wire type 6 or 7, an unmatched end-group
+ * tag, nesting deeper than {@value #RECURSION_LIMIT} levels, invalid UTF-8 in a proto3 {@code
+ * string} field) with the exception and message protobuf-java throws, and notices a singular
+ * message field given twice (which protobuf-java merges). Not thread-safe; one per decoder.
  */
 final class OtlpWireCheck {
   /** protobuf-java's default recursion limit (CodedInputStream.DEFAULT_RECURSION_LIMIT). */
@@ -68,8 +68,8 @@ final class OtlpWireCheck {
   private boolean needsCanonical;
 
   /**
-   * Checks the request {@code bytes[start, end)}; returns true when it repeats a field protobuf-java
-   * merges (then only protobuf-java's canonical serialization of it is decoded).
+   * Checks the request {@code bytes[start, end)}; returns true when it repeats a field
+   * protobuf-java merges (then only protobuf-java's canonical serialization of it is decoded).
    *
    * @throws InvalidProtocolBufferException what protobuf-java would throw parsing it
    */
@@ -120,41 +120,47 @@ final class OtlpWireCheck {
   private static int fieldKind(int message, int tag) {
     return switch (message) {
       case REQUEST -> tag == REQUEST_RESOURCE_LOGS ? RESOURCE_LOGS : OTHER_FIELD;
-      case RESOURCE_LOGS -> switch (tag) {
-        case RESOURCE_LOGS_RESOURCE -> RESOURCE;
-        case RESOURCE_LOGS_SCOPE_LOGS -> SCOPE_LOGS;
-        case RESOURCE_LOGS_SCHEMA_URL -> STRING_FIELD;
-        default -> OTHER_FIELD;
-      };
+      case RESOURCE_LOGS ->
+          switch (tag) {
+            case RESOURCE_LOGS_RESOURCE -> RESOURCE;
+            case RESOURCE_LOGS_SCOPE_LOGS -> SCOPE_LOGS;
+            case RESOURCE_LOGS_SCHEMA_URL -> STRING_FIELD;
+            default -> OTHER_FIELD;
+          };
       case RESOURCE -> tag == RESOURCE_ATTRIBUTES ? KEY_VALUE : OTHER_FIELD;
-      case SCOPE_LOGS -> switch (tag) {
-        case SCOPE_LOGS_SCOPE -> SCOPE;
-        case SCOPE_LOGS_LOG_RECORDS -> LOG_RECORD;
-        case SCOPE_LOGS_SCHEMA_URL -> STRING_FIELD;
-        default -> OTHER_FIELD;
-      };
-      case SCOPE -> switch (tag) {
-        case SCOPE_NAME, SCOPE_VERSION -> STRING_FIELD;
-        case SCOPE_ATTRIBUTES -> KEY_VALUE;
-        default -> OTHER_FIELD;
-      };
-      case LOG_RECORD -> switch (tag) {
-        case RECORD_SEVERITY_TEXT -> STRING_FIELD;
-        case RECORD_BODY -> ANY_VALUE;
-        case RECORD_ATTRIBUTES -> KEY_VALUE;
-        default -> OTHER_FIELD;
-      };
-      case KEY_VALUE -> switch (tag) {
-        case KEY_VALUE_KEY -> STRING_FIELD;
-        case KEY_VALUE_VALUE -> ANY_VALUE;
-        default -> OTHER_FIELD;
-      };
-      case ANY_VALUE -> switch (tag) {
-        case ANY_STRING -> STRING_FIELD;
-        case ANY_ARRAY -> ARRAY_VALUE;
-        case ANY_KVLIST -> KEY_VALUE_LIST;
-        default -> OTHER_FIELD;
-      };
+      case SCOPE_LOGS ->
+          switch (tag) {
+            case SCOPE_LOGS_SCOPE -> SCOPE;
+            case SCOPE_LOGS_LOG_RECORDS -> LOG_RECORD;
+            case SCOPE_LOGS_SCHEMA_URL -> STRING_FIELD;
+            default -> OTHER_FIELD;
+          };
+      case SCOPE ->
+          switch (tag) {
+            case SCOPE_NAME, SCOPE_VERSION -> STRING_FIELD;
+            case SCOPE_ATTRIBUTES -> KEY_VALUE;
+            default -> OTHER_FIELD;
+          };
+      case LOG_RECORD ->
+          switch (tag) {
+            case RECORD_SEVERITY_TEXT -> STRING_FIELD;
+            case RECORD_BODY -> ANY_VALUE;
+            case RECORD_ATTRIBUTES -> KEY_VALUE;
+            default -> OTHER_FIELD;
+          };
+      case KEY_VALUE ->
+          switch (tag) {
+            case KEY_VALUE_KEY -> STRING_FIELD;
+            case KEY_VALUE_VALUE -> ANY_VALUE;
+            default -> OTHER_FIELD;
+          };
+      case ANY_VALUE ->
+          switch (tag) {
+            case ANY_STRING -> STRING_FIELD;
+            case ANY_ARRAY -> ARRAY_VALUE;
+            case ANY_KVLIST -> KEY_VALUE_LIST;
+            default -> OTHER_FIELD;
+          };
       case ARRAY_VALUE -> tag == LIST_VALUES ? ANY_VALUE : OTHER_FIELD;
       case KEY_VALUE_LIST -> tag == LIST_VALUES ? KEY_VALUE : OTHER_FIELD;
       default -> throw new IllegalArgumentException("message: " + message);
@@ -172,15 +178,19 @@ final class OtlpWireCheck {
       case SCOPE_LOGS -> tag == SCOPE_LOGS_SCOPE;
       case LOG_RECORD -> tag == RECORD_BODY;
       case KEY_VALUE -> tag == KEY_VALUE_VALUE;
-      case ANY_VALUE -> switch (tag) {
-        case ANY_STRING, ANY_BOOL, ANY_INT, ANY_DOUBLE, ANY_ARRAY, ANY_KVLIST, ANY_BYTES -> true;
-        default -> false;
-      };
+      case ANY_VALUE ->
+          switch (tag) {
+            case ANY_STRING, ANY_BOOL, ANY_INT, ANY_DOUBLE, ANY_ARRAY, ANY_KVLIST, ANY_BYTES ->
+                true;
+            default -> false;
+          };
       default -> false;
     };
   }
 
-  /** Skips a field that is not a message or string, as protobuf-java's unknown-field parser does. */
+  /**
+   * Skips a field that is not a message or string, as protobuf-java's unknown-field parser does.
+   */
   private void checkSkip(int tag, int limit) throws InvalidProtocolBufferException {
     switch (tag & 7) {
       case VARINT -> readVarint(limit);
@@ -204,11 +214,13 @@ final class OtlpWireCheck {
         }
         depth--;
       }
-      // outside its group (which ends above) an end-group tag stops the message where it cannot stop
+      // outside its group (which ends above) an end-group tag stops the message where it cannot
+      // stop
       case END_GROUP -> throw endGroupMismatch();
       case I32 -> pos = end(4, limit);
-      default -> throw new InvalidProtocolBufferException.InvalidWireTypeException(
-          "Protocol message tag had invalid wire type.");
+      default ->
+          throw new InvalidProtocolBufferException.InvalidWireTypeException(
+              "Protocol message tag had invalid wire type.");
     }
   }
 
@@ -247,17 +259,20 @@ final class OtlpWireCheck {
   }
 
   private static InvalidProtocolBufferException truncated() {
-    return new InvalidProtocolBufferException("While parsing a protocol message, the input ended unexpectedly "
-        + "in the middle of a field.  This could mean either that the input has been truncated or that an "
-        + "embedded message misreported its own length.");
+    return new InvalidProtocolBufferException(
+        "While parsing a protocol message, the input ended unexpectedly "
+            + "in the middle of a field.  This could mean either that the input has been truncated or that an "
+            + "embedded message misreported its own length.");
   }
 
   private static InvalidProtocolBufferException recursionLimitExceeded() {
-    return new InvalidProtocolBufferException("Protocol message had too many levels of nesting.  May be "
-        + "malicious.  Use setRecursionLimit() to increase the recursion depth limit.");
+    return new InvalidProtocolBufferException(
+        "Protocol message had too many levels of nesting.  May be "
+            + "malicious.  Use setRecursionLimit() to increase the recursion depth limit.");
   }
 
   private static InvalidProtocolBufferException endGroupMismatch() {
-    return new InvalidProtocolBufferException("Protocol message end-group tag did not match expected tag.");
+    return new InvalidProtocolBufferException(
+        "Protocol message end-group tag did not match expected tag.");
   }
 }

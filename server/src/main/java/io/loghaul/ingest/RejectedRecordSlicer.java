@@ -32,8 +32,8 @@ final class RejectedRecordSlicer {
    * One single-record request per index in {@code indices[0, count)} (ascending, as the decoder
    * counted the records), in that order.
    *
-   * @throws IOException (an {@code InvalidProtocolBufferException}) never for a request the
-   *     decoder accepted
+   * @throws IOException (an {@code InvalidProtocolBufferException}) never for a request the decoder
+   *     accepted
    */
   static List<byte[]> slice(byte[] buf, int offset, int length, int[] indices, int count)
       throws IOException {
@@ -48,7 +48,8 @@ final class RejectedRecordSlicer {
         for (int[] record : fields(buf, sl[0], sl[1], LIST)) {
           if (cursor[0] < count && indices[cursor[0]] == cursor[1]) {
             byte[] scopeLogs = message(buf, scope, record, scopeSchema);
-            byte[] resourceLogs = message(buf, resource, new int[] {-1, -1}, resourceSchema, scopeLogs);
+            byte[] resourceLogs =
+                message(buf, resource, new int[] {-1, -1}, resourceSchema, scopeLogs);
             ByteArrayOutputStream request = new ByteArrayOutputStream(resourceLogs.length + 6);
             field(request, REQUEST_RESOURCE_LOGS, resourceLogs, 0, resourceLogs.length);
             out.add(request.toByteArray());
@@ -61,7 +62,9 @@ final class RejectedRecordSlicer {
     return out;
   }
 
-  /** {@code [start, end)} of every length-delimited field {@code number} directly in the message. */
+  /**
+   * {@code [start, end)} of every length-delimited field {@code number} directly in the message.
+   */
   private static List<int[]> fields(byte[] buf, int start, int end, int number) throws IOException {
     List<int[]> ranges = new ArrayList<>();
     CodedInputStream in = CodedInputStream.newInstance(buf, start, end - start);
@@ -80,14 +83,21 @@ final class RejectedRecordSlicer {
     return ranges;
   }
 
-  /** The last occurrence of field {@code number} (protobuf's rule for a singular field), or {-1, -1}. */
+  /**
+   * The last occurrence of field {@code number} (protobuf's rule for a singular field), or {-1,
+   * -1}.
+   */
   private static int[] first(byte[] buf, int start, int end, int number) throws IOException {
     List<int[]> all = fields(buf, start, end, number);
     return all.isEmpty() ? new int[] {-1, -1} : all.get(all.size() - 1);
   }
 
-  /** A message of fields 1 ({@code outer}), 2 ({@code list} range or, if given, {@code listBytes}) and 3. */
-  private static byte[] message(byte[] buf, int[] outer, int[] list, int[] schemaUrl, byte[]... listBytes)
+  /**
+   * A message of fields 1 ({@code outer}), 2 ({@code list} range or, if given, {@code listBytes})
+   * and 3.
+   */
+  private static byte[] message(
+      byte[] buf, int[] outer, int[] list, int[] schemaUrl, byte[]... listBytes)
       throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     if (outer[0] >= 0) {

@@ -15,8 +15,8 @@ public interface RejectedRecords {
 
   /**
    * @param request a serialized {@code ExportLogsServiceRequest} holding only the rejected {@code
-   *     LogRecord}, inside its own {@code ResourceLogs} (resource, schema URL) and {@code ScopeLogs}
-   *     (scope, schema URL)
+   *     LogRecord}, inside its own {@code ResourceLogs} (resource, schema URL) and {@code
+   *     ScopeLogs} (scope, schema URL)
    * @param why the record's rejection (error type, field, message)
    * @param transport {@link IngestListener#GRPC} or {@link IngestListener#HTTP}
    * @param receivedAtMillis when the request arrived, epoch ms

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * letter is dropped, reported to {@code onDropped} (counted as a failed dead-letter produce) and
  * logged at WARN at most once a minute. The client was told about the record either way.
  *
- * <p>Thread-safe. {@link #close()} hands on what is queued, bounded by {@link #CLOSE_TIMEOUT_MILLIS}.
+ * <p>Thread-safe. {@link #close()} hands on what is queued, bounded by {@link
+ * #CLOSE_TIMEOUT_MILLIS}.
  */
 public final class RejectedRecordsQueue implements RejectedRecords, AutoCloseable {
   public static final int DEFAULT_CAPACITY = 1024;
@@ -53,7 +54,8 @@ public final class RejectedRecordsQueue implements RejectedRecords, AutoCloseabl
 
   @Override
   public void deadLetter(byte[] request, Rejected why, String transport, long receivedAtMillis) {
-    if (queue.remainingCapacity() > 1 && queue.offer(new Letter(request, why, transport, receivedAtMillis))) {
+    if (queue.remainingCapacity() > 1
+        && queue.offer(new Letter(request, why, transport, receivedAtMillis))) {
       return;
     }
     onDropped.run();
@@ -61,8 +63,11 @@ public final class RejectedRecordsQueue implements RejectedRecords, AutoCloseabl
       droppedSinceWarn++;
       long now = System.nanoTime();
       if (now - lastWarnNanos >= WARN_INTERVAL_NANOS) {
-        log.warn("Dropped {} rejected OTLP record(s) instead of dead-lettering them: {} are already"
-            + " waiting for the dead-letter topic (is Kafka reachable?)", droppedSinceWarn, queue.size());
+        log.warn(
+            "Dropped {} rejected OTLP record(s) instead of dead-lettering them: {} are already"
+                + " waiting for the dead-letter topic (is Kafka reachable?)",
+            droppedSinceWarn,
+            queue.size());
         lastWarnNanos = now;
         droppedSinceWarn = 0;
       }
@@ -77,7 +82,8 @@ public final class RejectedRecordsQueue implements RejectedRecords, AutoCloseabl
           return;
         }
         try {
-          target.deadLetter(letter.request(), letter.why(), letter.transport(), letter.receivedAtMillis());
+          target.deadLetter(
+              letter.request(), letter.why(), letter.transport(), letter.receivedAtMillis());
         } catch (RuntimeException e) {
           onDropped.run();
           log.warn("Dead-lettering a rejected OTLP record failed", e);

@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * <p>One thread per core by default. The queue is unbounded on purpose: what it can hold is bounded
  * elsewhere — an HTTP connection stops reading while its request is queued or in flight, gRPC by
  * {@code otlp.grpc.max-concurrent-streams} per connection and HTTP/2 flow control, both by {@code
- * otlp.max-connections} and {@code otlp.max-request-bytes} — and refusing a queued task would
- * leave grpc-java a call it cannot answer.
+ * otlp.max-connections} and {@code otlp.max-request-bytes} — and refusing a queued task would leave
+ * grpc-java a call it cannot answer.
  *
  * <p>Threads are daemons named {@code otlp-worker-N}. {@link #close()} lets queued requests finish
  * for up to {@link #SHUTDOWN_TIMEOUT}; the listeners close first, so nothing new arrives then.
@@ -34,16 +34,20 @@ public final class RequestWorkers implements Executor, AutoCloseable {
   /** {@code threads} workers; 0 means one per available core. */
   public RequestWorkers(int threads) {
     if (threads < 0) {
-      throw new IllegalArgumentException("threads: " + threads + " (expected: >= 0, 0 = one per core)");
+      throw new IllegalArgumentException(
+          "threads: " + threads + " (expected: >= 0, 0 = one per core)");
     }
     int n = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
     AtomicInteger next = new AtomicInteger();
-    ThreadFactory factory = r -> {
-      Thread t = new Thread(r, "otlp-worker-" + next.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
-    pool = new ThreadPoolExecutor(n, n, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), factory);
+    ThreadFactory factory =
+        r -> {
+          Thread t = new Thread(r, "otlp-worker-" + next.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        };
+    pool =
+        new ThreadPoolExecutor(
+            n, n, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), factory);
   }
 
   @Override

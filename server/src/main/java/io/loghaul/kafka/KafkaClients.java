@@ -24,12 +24,17 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class KafkaClients {
   /** How long the OTLP producer's {@code send} may block waiting for metadata. */
   public static final long OTLP_MAX_BLOCK_MS = 500;
-  /** Room for headers and batch framing above {@code schema.max-record-bytes} per produce request. */
+
+  /**
+   * Room for headers and batch framing above {@code schema.max-record-bytes} per produce request.
+   */
   static final int OTLP_REQUEST_OVERHEAD_BYTES = 64 * 1024;
 
   private final String bootstrapServers;
 
-  /** @param bootstrapServers {@code host:port[,host:port...]}: the external or embedded broker */
+  /**
+   * @param bootstrapServers {@code host:port[,host:port...]}: the external or embedded broker
+   */
   public KafkaClients(String bootstrapServers) {
     this.bootstrapServers = requireNonNull(bootstrapServers, "bootstrapServers");
   }
@@ -47,8 +52,8 @@ public final class KafkaClients {
   }
 
   /**
-   * The pipeline's consumer in {@code group}: manual commits, from the earliest offset,
-   * committed records only, cooperative rebalancing.
+   * The pipeline's consumer in {@code group}: manual commits, from the earliest offset, committed
+   * records only, cooperative rebalancing.
    *
    * @param batchMaxDelayMs {@code batch.max-delay-ms}, which bounds how long a fetch may wait
    */
@@ -66,9 +71,11 @@ public final class KafkaClients {
     // worthwhile fetch instead of answering every poll with a handful of records: at a trickle
     // of records, fetch.min.bytes=1 costs a fetch round trip (broker and consumer CPU) per poll.
     c.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 256 * 1024);
-    c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
+    c.put(
+        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
         (int) Math.max(10, Math.min(250, batchMaxDelayMs / 4)));
-    c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+    c.put(
+        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
         CooperativeStickyAssignor.class.getName());
     return c;
   }
@@ -89,7 +96,8 @@ public final class KafkaClients {
     c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     c.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, OTLP_MAX_BLOCK_MS);
     c.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-    // fewer, fuller produce requests: at thousands of small OTLP requests a second the default 16 KiB
+    // fewer, fuller produce requests: at thousands of small OTLP requests a second the default 16
+    // KiB
     // batches fill after ~13 records and each one costs a broker round trip
     c.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
     c.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
@@ -140,8 +148,8 @@ public final class KafkaClients {
   }
 
   /**
-   * The DLQ replay's producer: transactional, so a chunk of replayed letters and the replay
-   * group's new position are committed together (docs/dead-letters.md#progress-and-crashes); acks=all, lz4.
+   * The DLQ replay's producer: transactional, so a chunk of replayed letters and the replay group's
+   * new position are committed together (docs/dead-letters.md#progress-and-crashes); acks=all, lz4.
    *
    * @param transactionalId stable per replay group, so a second replay fences the first
    * @param maxRequestBytes the largest replayed record with its headers
@@ -150,7 +158,8 @@ public final class KafkaClients {
     Map<String, Object> c = base("loghaul-dlq-replay");
     c.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     c.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-    c.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, requireNonNull(transactionalId, "transactionalId"));
+    c.put(
+        ProducerConfig.TRANSACTIONAL_ID_CONFIG, requireNonNull(transactionalId, "transactionalId"));
     c.put(ProducerConfig.ACKS_CONFIG, "all");
     c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     c.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");

@@ -24,7 +24,8 @@ public final class AdminServer implements AutoCloseable {
   /**
    * @param readiness returns null when ready, else a short reason why not
    */
-  public AdminServer(String host, int port, PrometheusMeterRegistry registry, Supplier<String> readiness)
+  public AdminServer(
+      String host, int port, PrometheusMeterRegistry registry, Supplier<String> readiness)
       throws IOException {
     this(host, port, registry, readiness, () -> null);
   }
@@ -33,40 +34,57 @@ public final class AdminServer implements AutoCloseable {
    * @param readiness returns null when ready, else a short reason why not
    * @param readyNote returns null, or a remark {@code /readyz} adds to "ready" (e.g. no partitions)
    */
-  public AdminServer(String host, int port, PrometheusMeterRegistry registry, Supplier<String> readiness,
-      Supplier<String> readyNote) throws IOException {
+  public AdminServer(
+      String host,
+      int port,
+      PrometheusMeterRegistry registry,
+      Supplier<String> readiness,
+      Supplier<String> readyNote)
+      throws IOException {
     requireNonNull(readyNote, "readyNote");
     requireNonNull(registry, "registry");
     requireNonNull(readiness, "readiness");
     server = HttpServer.create(new InetSocketAddress(host, port), 64);
-    server.setExecutor(Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "loghaul-admin");
-      t.setDaemon(true);
-      return t;
-    }));
-    server.createContext("/metrics", ex -> {
-      if (!allowGet(ex)) {
-        return;
-      }
-      respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
-    });
-    server.createContext("/healthz", ex -> {
-      if (allowGet(ex)) {
-        respond(ex, 200, "text/plain; charset=utf-8", "ok\n");
-      }
-    });
-    server.createContext("/readyz", ex -> {
-      if (!allowGet(ex)) {
-        return;
-      }
-      String reason = readiness.get();
-      if (reason == null) {
-        String note = readyNote.get();
-        respond(ex, 200, "text/plain; charset=utf-8", note == null ? "ready\n" : "ready (" + note + ")\n");
-      } else {
-        respond(ex, 503, "text/plain; charset=utf-8", "not ready: " + reason + "\n");
-      }
-    });
+    server.setExecutor(
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "loghaul-admin");
+              t.setDaemon(true);
+              return t;
+            }));
+    server.createContext(
+        "/metrics",
+        ex -> {
+          if (!allowGet(ex)) {
+            return;
+          }
+          respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
+        });
+    server.createContext(
+        "/healthz",
+        ex -> {
+          if (allowGet(ex)) {
+            respond(ex, 200, "text/plain; charset=utf-8", "ok\n");
+          }
+        });
+    server.createContext(
+        "/readyz",
+        ex -> {
+          if (!allowGet(ex)) {
+            return;
+          }
+          String reason = readiness.get();
+          if (reason == null) {
+            String note = readyNote.get();
+            respond(
+                ex,
+                200,
+                "text/plain; charset=utf-8",
+                note == null ? "ready\n" : "ready (" + note + ")\n");
+          } else {
+            respond(ex, 503, "text/plain; charset=utf-8", "not ready: " + reason + "\n");
+          }
+        });
     server.start();
   }
 
@@ -85,7 +103,8 @@ public final class AdminServer implements AutoCloseable {
     return false;
   }
 
-  private static void respond(HttpExchange ex, int status, String type, String body) throws IOException {
+  private static void respond(HttpExchange ex, int status, String type, String body)
+      throws IOException {
     byte[] bytes = body.getBytes(UTF_8);
     ex.getResponseHeaders().add("Content-Type", type);
     boolean head = "HEAD".equals(ex.getRequestMethod());

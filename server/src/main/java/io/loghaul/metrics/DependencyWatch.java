@@ -41,21 +41,33 @@ final class DependencyWatch {
         return new Line(false, name + " answers " + failure);
       }
       if (!before) {
-        return new Line(false, name + " answers " + failure + " again after "
-            + seconds(nowNanos - downSinceNanos) + " s");
+        return new Line(
+            false,
+            name
+                + " answers "
+                + failure
+                + " again after "
+                + seconds(nowNanos - downSinceNanos)
+                + " s");
       }
       return null;
     }
     if (before == null || before) {
       downSinceNanos = nowNanos;
       lastWarnNanos = nowNanos;
-      return new Line(true, name + " does not answer " + failure
-          + ": /readyz answers 503 until it does");
+      return new Line(
+          true, name + " does not answer " + failure + ": /readyz answers 503 until it does");
     }
     if (nowNanos - lastWarnNanos >= REPEAT_NANOS) {
       lastWarnNanos = nowNanos;
-      return new Line(true, name + " still does not answer " + failure + " after "
-          + seconds(nowNanos - downSinceNanos) + " s");
+      return new Line(
+          true,
+          name
+              + " still does not answer "
+              + failure
+              + " after "
+              + seconds(nowNanos - downSinceNanos)
+              + " s");
     }
     return null;
   }

@@ -24,10 +24,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Background checks that must not run on the admin HTTP thread or the consumer thread: whether
  * Kafka answers ({@code describeCluster}) and ClickHouse answers ({@code GET /ping}), and the log
- * end offsets behind {@code kafka_consumer_lag_records}. Runs every {@link #DEFAULT_INTERVAL_MILLIS}
- * on one daemon thread; every remote call is bounded by {@link #DEFAULT_TIMEOUT_MILLIS}, so an
- * outage shows within interval + timeout (well under the 15 s readiness promise) and recovery is
- * noticed on the next turn by itself.
+ * end offsets behind {@code kafka_consumer_lag_records}. Runs every {@link
+ * #DEFAULT_INTERVAL_MILLIS} on one daemon thread; every remote call is bounded by {@link
+ * #DEFAULT_TIMEOUT_MILLIS}, so an outage shows within interval + timeout (well under the 15 s
+ * readiness promise) and recovery is noticed on the next turn by itself.
  *
  * <p>Results are volatile fields read by {@link #kafkaReachable()} and {@link
  * #clickhouseReachable()}; both start false until the first check ran. A dependency going away is
@@ -52,15 +52,22 @@ public final class HealthProbe implements AutoCloseable {
 
   /**
    * @param admin a Kafka admin client this probe owns and closes
-   * @param group the consumer group whose committed offsets fill in partitions not committed by us yet
+   * @param group the consumer group whose committed offsets fill in partitions not committed by us
+   *     yet
    * @param clickhousePing a bounded, non-throwing ClickHouse ping
    */
-  public HealthProbe(Admin admin, String group, BooleanSupplier clickhousePing, PipelineMetrics metrics) {
+  public HealthProbe(
+      Admin admin, String group, BooleanSupplier clickhousePing, PipelineMetrics metrics) {
     this(admin, group, clickhousePing, metrics, DEFAULT_INTERVAL_MILLIS, DEFAULT_TIMEOUT_MILLIS);
   }
 
-  HealthProbe(Admin admin, String group, BooleanSupplier clickhousePing, PipelineMetrics metrics,
-      long intervalMillis, long timeoutMillis) {
+  HealthProbe(
+      Admin admin,
+      String group,
+      BooleanSupplier clickhousePing,
+      PipelineMetrics metrics,
+      long intervalMillis,
+      long timeoutMillis) {
     this.admin = requireNonNull(admin, "admin");
     this.group = requireNonNull(group, "group");
     this.clickhousePing = requireNonNull(clickhousePing, "clickhousePing");
@@ -72,11 +79,13 @@ public final class HealthProbe implements AutoCloseable {
       throw new IllegalArgumentException("timeoutMillis: " + timeoutMillis + " (expected: > 0)");
     }
     this.timeoutMillis = timeoutMillis;
-    this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "loghaul-probe");
-      t.setDaemon(true);
-      return t;
-    });
+    this.thread =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "loghaul-probe");
+              t.setDaemon(true);
+              return t;
+            });
     thread.scheduleWithFixedDelay(this::checkSafely, 0, intervalMillis, TimeUnit.MILLISECONDS);
   }
 
@@ -106,8 +115,10 @@ public final class HealthProbe implements AutoCloseable {
 
     boolean kafka;
     try {
-      admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) timeoutMillis))
-          .clusterId().get(timeoutMillis, TimeUnit.MILLISECONDS);
+      admin
+          .describeCluster(new DescribeClusterOptions().timeoutMs((int) timeoutMillis))
+          .clusterId()
+          .get(timeoutMillis, TimeUnit.MILLISECONDS);
       kafka = true;
     } catch (Exception e) {
       if (e instanceof InterruptedException) {
@@ -134,7 +145,10 @@ public final class HealthProbe implements AutoCloseable {
     }
   }
 
-  /** Log end offsets (and, where we committed nothing yet, the group's offsets) of assigned partitions. */
+  /**
+   * Log end offsets (and, where we committed nothing yet, the group's offsets) of assigned
+   * partitions.
+   */
   private void refreshLag() {
     List<PartitionMeters> meters = metrics.partitionMeters();
     if (meters.isEmpty()) {
@@ -147,14 +161,19 @@ public final class HealthProbe implements AutoCloseable {
       needGroup |= m.committedOffset() < 0;
     }
     try {
-      Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin
-          .listOffsets(request, new ListOffsetsOptions().timeoutMs((int) timeoutMillis))
-          .all().get(timeoutMillis, TimeUnit.MILLISECONDS);
+      Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
+          admin
+              .listOffsets(request, new ListOffsetsOptions().timeoutMs((int) timeoutMillis))
+              .all()
+              .get(timeoutMillis, TimeUnit.MILLISECONDS);
       Map<TopicPartition, OffsetAndMetadata> committed = Map.of();
       if (needGroup) {
-        committed = admin.listConsumerGroupOffsets(group,
-                new ListConsumerGroupOffsetsOptions().timeoutMs((int) timeoutMillis))
-            .partitionsToOffsetAndMetadata().get(timeoutMillis, TimeUnit.MILLISECONDS);
+        committed =
+            admin
+                .listConsumerGroupOffsets(
+                    group, new ListConsumerGroupOffsetsOptions().timeoutMs((int) timeoutMillis))
+                .partitionsToOffsetAndMetadata()
+                .get(timeoutMillis, TimeUnit.MILLISECONDS);
       }
       for (PartitionMeters m : meters) {
         ListOffsetsResult.ListOffsetsResultInfo end = ends.get(m.partition());

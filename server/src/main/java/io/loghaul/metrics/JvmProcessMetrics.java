@@ -20,10 +20,11 @@ import java.nio.file.Path;
 
 /**
  * JVM and process meters: heap and buffer pools, GC pauses, threads, class loading, CPU, open
- * files, uptime (Micrometer's binders), plus {@code memory_mapped_files_bytes} (docs/metrics.md#metric-reference, the JVM's
- * "mapped" buffer pool) and {@code process_resident_memory_bytes} (VmRSS from {@code
- * /proc/self/status}; NaN where that file does not exist). Gauges are read at scrape time on the
- * admin thread. {@link #close()} unregisters the GC notification listener.
+ * files, uptime (Micrometer's binders), plus {@code memory_mapped_files_bytes}
+ * (docs/metrics.md#metric-reference, the JVM's "mapped" buffer pool) and {@code
+ * process_resident_memory_bytes} (VmRSS from {@code /proc/self/status}; NaN where that file does
+ * not exist). Gauges are read at scrape time on the admin thread. {@link #close()} unregisters the
+ * GC notification listener.
  */
 public final class JvmProcessMetrics implements AutoCloseable {
   private static final Path PROC_STATUS = Path.of("/proc/self/status");
@@ -73,7 +74,10 @@ public final class JvmProcessMetrics implements AutoCloseable {
     }
   }
 
-  /** The {@code VmRSS:   1234 kB} line of a {@code /proc/<pid>/status} text, in bytes; NaN when absent. */
+  /**
+   * The {@code VmRSS: 1234 kB} line of a {@code /proc/<pid>/status} text, in bytes; NaN when
+   * absent.
+   */
   static double parseVmRss(String status) {
     int i = status.indexOf("VmRSS:");
     if (i < 0) {

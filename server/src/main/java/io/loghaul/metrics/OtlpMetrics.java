@@ -13,12 +13,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The meters of docs/metrics.md#metric-reference that the OTLP receivers update: {@code logs_received_total} and
- * {@code log_parse_errors_total} with {@code source} = {@code otlp_grpc} / {@code otlp_http}
- * (shared with the pipeline's per-source meters), {@code otlp_requests_total{transport,outcome}}
- * and {@code otlp_request_duration_seconds{transport}}; and the listeners' connection meters
- * {@code otlp_connections{transport}} (open now) and {@code otlp_connections_refused_total{transport}}
- * (over {@code otlp.max-connections}).
+ * The meters of docs/metrics.md#metric-reference that the OTLP receivers update: {@code
+ * logs_received_total} and {@code log_parse_errors_total} with {@code source} = {@code otlp_grpc} /
+ * {@code otlp_http} (shared with the pipeline's per-source meters), {@code
+ * otlp_requests_total{transport,outcome}} and {@code otlp_request_duration_seconds{transport}}; and
+ * the listeners' connection meters {@code otlp_connections{transport}} (open now) and {@code
+ * otlp_connections_refused_total{transport}} (over {@code otlp.max-connections}).
  *
  * <p>Every meter is registered in the constructor (transports and outcomes are the closed sets of
  * {@link IngestListener}); the callbacks only pick a field and increment it. Thread-safe. An
@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class OtlpMetrics implements IngestListener {
   static final List<String> TRANSPORTS = List.of(GRPC, HTTP);
-  static final List<String> OUTCOMES = List.of(SUCCESS, PARTIAL_SUCCESS, INVALID, TOO_LARGE, UNAVAILABLE, TIMEOUT);
+  static final List<String> OUTCOMES =
+      List.of(SUCCESS, PARTIAL_SUCCESS, INVALID, TOO_LARGE, UNAVAILABLE, TIMEOUT);
 
   private final TopicMeters[] sources = new TopicMeters[TRANSPORTS.size()];
   private final Counter[][] requests = new Counter[TRANSPORTS.size()][OUTCOMES.size()];
@@ -42,26 +43,29 @@ public final class OtlpMetrics implements IngestListener {
       String transport = TRANSPORTS.get(t);
       sources[t] = metrics.source(transport);
       for (int o = 0; o < OUTCOMES.size(); o++) {
-        requests[t][o] = Counter.builder("otlp.requests")
-            .description("OTLP export requests answered, by outcome")
-            .tag("transport", transport)
-            .tag("outcome", OUTCOMES.get(o))
-            .register(registry);
+        requests[t][o] =
+            Counter.builder("otlp.requests")
+                .description("OTLP export requests answered, by outcome")
+                .tag("transport", transport)
+                .tag("outcome", OUTCOMES.get(o))
+                .register(registry);
       }
-      durations[t] = Timer.builder("otlp.request.duration")
-          .description("OTLP export request received to reply sent")
-          .tag("transport", transport)
-          .serviceLevelObjectives(HistogramBuckets.OTLP_REQUEST)
-          .register(registry);
+      durations[t] =
+          Timer.builder("otlp.request.duration")
+              .description("OTLP export request received to reply sent")
+              .tag("transport", transport)
+              .serviceLevelObjectives(HistogramBuckets.OTLP_REQUEST)
+              .register(registry);
       connections[t] = new AtomicInteger();
       Gauge.builder("otlp.connections", connections[t], AtomicInteger::get)
           .description("OTLP connections open now")
           .tag("transport", transport)
           .register(registry);
-      refused[t] = Counter.builder("otlp.connections.refused")
-          .description("OTLP connections closed at once because otlp.max-connections were open")
-          .tag("transport", transport)
-          .register(registry);
+      refused[t] =
+          Counter.builder("otlp.connections.refused")
+              .description("OTLP connections closed at once because otlp.max-connections were open")
+              .tag("transport", transport)
+              .register(registry);
     }
   }
 
@@ -106,7 +110,9 @@ public final class OtlpMetrics implements IngestListener {
     return switch (transport) {
       case GRPC -> 0;
       case HTTP -> 1;
-      default -> throw new IllegalArgumentException("transport: " + transport + " (expected: one of " + TRANSPORTS + ")");
+      default ->
+          throw new IllegalArgumentException(
+              "transport: " + transport + " (expected: one of " + TRANSPORTS + ")");
     };
   }
 
@@ -118,7 +124,9 @@ public final class OtlpMetrics implements IngestListener {
       case TOO_LARGE -> 3;
       case UNAVAILABLE -> 4;
       case TIMEOUT -> 5;
-      default -> throw new IllegalArgumentException("outcome: " + outcome + " (expected: one of " + OUTCOMES + ")");
+      default ->
+          throw new IllegalArgumentException(
+              "outcome: " + outcome + " (expected: one of " + OUTCOMES + ")");
     };
   }
 }

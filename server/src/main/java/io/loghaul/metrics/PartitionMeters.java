@@ -7,26 +7,33 @@ import java.util.List;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The two per-partition gauges of docs/metrics.md#metric-reference for one assigned partition: {@code
- * kafka_commit_lag_seconds} and {@code kafka_consumer_lag_records}. Registered when the partition is
- * assigned and removed when it is revoked, never touched per record.
+ * The two per-partition gauges of docs/metrics.md#metric-reference for one assigned partition:
+ * {@code kafka_commit_lag_seconds} and {@code kafka_consumer_lag_records}. Registered when the
+ * partition is assigned and removed when it is revoked, never touched per record.
  *
- * <p>The consumer thread publishes the Kafka timestamp of the oldest record not yet committed
- * (once per poll loop turn) and the offset committed; the {@link HealthProbe} publishes the log end
+ * <p>The consumer thread publishes the Kafka timestamp of the oldest record not yet committed (once
+ * per poll loop turn) and the offset committed; the {@link HealthProbe} publishes the log end
  * offset. The gauges compute their value from those volatile fields at scrape time, so the commit
- * lag keeps rising while nothing is committed (e.g. ClickHouse is down) even if the consumer
- * thread is quiet.
+ * lag keeps rising while nothing is committed (e.g. ClickHouse is down) even if the consumer thread
+ * is quiet.
  */
 public final class PartitionMeters {
   private final TopicPartition partition;
   private final Clock clock;
   private final List<Gauge> gauges;
+
   /** Epoch millis of the oldest record not yet committed, or -1 when caught up. */
   private volatile long oldestUncommittedMillis = -1;
-  /** The next offset to commit (what the group has, or will have once durable work is committed), -1 unknown. */
+
+  /**
+   * The next offset to commit (what the group has, or will have once durable work is committed), -1
+   * unknown.
+   */
   private volatile long committedOffset = -1;
+
   /** The group's committed offset as the probe last saw it; used until we committed ourselves. */
   private volatile long groupCommittedOffset = -1;
+
   /** Log end offset from the last probe, -1 unknown. */
   private volatile long endOffset = -1;
 
@@ -34,31 +41,38 @@ public final class PartitionMeters {
     this.partition = partition;
     this.clock = clock;
     String p = Integer.toString(partition.partition());
-    this.gauges = List.of(
-        Gauge.builder("kafka.commit.lag.seconds", this, PartitionMeters::commitLagSeconds)
-            .description("Age of the oldest record not yet committed (now - its Kafka timestamp); 0 when caught up")
-            .tag("topic", partition.topic())
-            .tag("partition", p)
-            .strongReference(true)
-            .register(registry),
-        Gauge.builder("kafka.consumer.lag.records", this, PartitionMeters::consumerLagRecords)
-            .description("Log end offset - committed offset")
-            .tag("topic", partition.topic())
-            .tag("partition", p)
-            .strongReference(true)
-            .register(registry));
+    this.gauges =
+        List.of(
+            Gauge.builder("kafka.commit.lag.seconds", this, PartitionMeters::commitLagSeconds)
+                .description(
+                    "Age of the oldest record not yet committed (now - its Kafka timestamp); 0 when caught up")
+                .tag("topic", partition.topic())
+                .tag("partition", p)
+                .strongReference(true)
+                .register(registry),
+            Gauge.builder("kafka.consumer.lag.records", this, PartitionMeters::consumerLagRecords)
+                .description("Log end offset - committed offset")
+                .tag("topic", partition.topic())
+                .tag("partition", p)
+                .strongReference(true)
+                .register(registry));
   }
 
   public TopicPartition partition() {
     return partition;
   }
 
-  /** Called by the consumer thread: the Kafka timestamp of the oldest uncommitted record, or -1 when none. */
+  /**
+   * Called by the consumer thread: the Kafka timestamp of the oldest uncommitted record, or -1 when
+   * none.
+   */
   public void oldestUncommitted(long epochMillis) {
     oldestUncommittedMillis = epochMillis;
   }
 
-  /** Called by the consumer thread after a commit (or with the first position when none exists yet). */
+  /**
+   * Called by the consumer thread after a commit (or with the first position when none exists yet).
+   */
   public void committed(long offset) {
     committedOffset = offset;
   }

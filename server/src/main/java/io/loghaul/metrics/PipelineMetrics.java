@@ -16,11 +16,11 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The meters of docs/metrics.md#metric-reference that the pipeline updates: received, parse errors, inserted, dead-lettered,
- * insert duration/rows/failures, DLQ produce failures, and the per-partition lag gauges. Every
- * counter is registered up front (tags come from closed sets: error types, configured topics, the
- * table); per-partition gauges are registered on assignment and removed on revocation. The record
- * path only increments fields. Thread-safe.
+ * The meters of docs/metrics.md#metric-reference that the pipeline updates: received, parse errors,
+ * inserted, dead-lettered, insert duration/rows/failures, DLQ produce failures, and the
+ * per-partition lag gauges. Every counter is registered up front (tags come from closed sets: error
+ * types, configured topics, the table); per-partition gauges are registered on assignment and
+ * removed on revocation. The record path only increments fields. Thread-safe.
  */
 public final class PipelineMetrics implements InsertObserver {
   private final MeterRegistry registry;
@@ -32,55 +32,69 @@ public final class PipelineMetrics implements InsertObserver {
   private final DistributionSummary insertRows;
   private final ConcurrentHashMap<String, Counter> insertFailures = new ConcurrentHashMap<>();
   private final Counter dlqFailures;
-  private final ConcurrentHashMap<TopicPartition, PartitionMeters> partitions = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<TopicPartition, PartitionMeters> partitions =
+      new ConcurrentHashMap<>();
   private final Clock clock;
 
   public PipelineMetrics(MeterRegistry registry, String table) {
     this(registry, table, Clock.systemUTC());
   }
 
-  /** @param clock the wall clock the commit-lag gauges measure record age against */
+  /**
+   * @param clock the wall clock the commit-lag gauges measure record age against
+   */
   public PipelineMetrics(MeterRegistry registry, String table, Clock clock) {
     this.registry = requireNonNull(registry, "registry");
     requireNonNull(table, "table");
     this.clock = requireNonNull(clock, "clock");
-    this.inserted = Counter.builder("logs.inserted")
-        .description("Rows acknowledged by ClickHouse")
-        .tag("table", table)
-        .register(registry);
-    this.replaySkipped = Counter.builder("logs.replay.skipped")
-        .description("Rows read again after a crash and not inserted because ClickHouse already held them")
-        .tag("table", table)
-        .register(registry);
+    this.inserted =
+        Counter.builder("logs.inserted")
+            .description("Rows acknowledged by ClickHouse")
+            .tag("table", table)
+            .register(registry);
+    this.replaySkipped =
+        Counter.builder("logs.replay.skipped")
+            .description(
+                "Rows read again after a crash and not inserted because ClickHouse already held them")
+            .tag("table", table)
+            .register(registry);
     ErrorType[] types = ErrorType.values();
     this.deadLettered = new Counter[types.length];
     for (ErrorType t : types) {
-      deadLettered[t.ordinal()] = Counter.builder("logs.dead.lettered")
-          .description("Records acknowledged by the dead-letter topic")
-          .tag("error_type", t.label())
-          .register(registry);
+      deadLettered[t.ordinal()] =
+          Counter.builder("logs.dead.lettered")
+              .description("Records acknowledged by the dead-letter topic")
+              .tag("error_type", t.label())
+              .register(registry);
     }
-    this.insertDuration = Timer.builder("clickhouse.insert.duration")
-        .description("One INSERT into ClickHouse, acknowledged")
-        .serviceLevelObjectives(HistogramBuckets.CLICKHOUSE_INSERT)
-        .register(registry);
-    this.insertRows = DistributionSummary.builder("clickhouse.insert.rows")
-        .description("Rows per INSERT")
-        .serviceLevelObjectives(HistogramBuckets.INSERT_ROWS)
-        .register(registry);
+    this.insertDuration =
+        Timer.builder("clickhouse.insert.duration")
+            .description("One INSERT into ClickHouse, acknowledged")
+            .serviceLevelObjectives(HistogramBuckets.CLICKHOUSE_INSERT)
+            .register(registry);
+    this.insertRows =
+        DistributionSummary.builder("clickhouse.insert.rows")
+            .description("Rows per INSERT")
+            .serviceLevelObjectives(HistogramBuckets.INSERT_ROWS)
+            .register(registry);
     for (String reason : ClickHouseFailureReasons.ALL) {
       insertFailures(reason);
     }
-    this.dlqFailures = Counter.builder("dlq.produce.failures")
-        .description("Failed produce attempts to the dead-letter topic (each is retried; source offsets wait)")
-        .register(registry);
+    this.dlqFailures =
+        Counter.builder("dlq.produce.failures")
+            .description(
+                "Failed produce attempts to the dead-letter topic (each is retried; source offsets wait)")
+            .register(registry);
   }
 
   public MeterRegistry registry() {
     return registry;
   }
 
-  /** The meters of one source (a Kafka topic, or otlp_grpc / otlp_http); call once per source, not per record. */
+  /**
+   * The meters of one source (a Kafka topic, or otlp_grpc / otlp_http); call once per source, not
+   * per record.
+   */
   public TopicMeters source(String source) {
     return sources.computeIfAbsent(source, s -> new TopicMeters(registry, s));
   }
@@ -135,9 +149,12 @@ public final class PipelineMetrics implements InsertObserver {
   }
 
   private Counter insertFailures(String reason) {
-    return insertFailures.computeIfAbsent(reason, r -> Counter.builder("clickhouse.insert.failures")
-        .description("Failed INSERT attempts")
-        .tag("reason", r)
-        .register(registry));
+    return insertFailures.computeIfAbsent(
+        reason,
+        r ->
+            Counter.builder("clickhouse.insert.failures")
+                .description("Failed INSERT attempts")
+                .tag("reason", r)
+                .register(registry));
   }
 }

@@ -9,10 +9,10 @@ import java.util.function.IntSupplier;
 
 /**
  * Whether this instance is ready to be sent work (docs/metrics.md, admin endpoints): the pipeline
- * is consuming (its consumer joined the group and got its assignment), ClickHouse answers and
- * Kafka answers. A member the group gave no partition (more members than partitions) is ready,
- * and {@link #readyNote()} says so. {@code GET /readyz} answers 200 or 503 with
- * {@link #notReadyReason()}, and the {@code loghaul.ready} gauge is 1 or 0, from the same check.
+ * is consuming (its consumer joined the group and got its assignment), ClickHouse answers and Kafka
+ * answers. A member the group gave no partition (more members than partitions) is ready, and {@link
+ * #readyNote()} says so. {@code GET /readyz} answers 200 or 503 with {@link #notReadyReason()}, and
+ * the {@code loghaul.ready} gauge is 1 or 0, from the same check.
  *
  * <p>Never blocks: the reachability answers come from the {@link HealthProbe}'s last results, the
  * pipeline's from a volatile flag. Thread-safe.
@@ -29,8 +29,12 @@ public final class Readiness {
    * @param clickhouseUrl where ClickHouse is, for the reason (never holds credentials)
    * @param kafkaBootstrap where Kafka is, for the reason
    */
-  public Readiness(BooleanSupplier pipelineConsuming, IntSupplier assignedPartitions,
-      BooleanSupplier clickhouseReachable, BooleanSupplier kafkaReachable, String clickhouseUrl,
+  public Readiness(
+      BooleanSupplier pipelineConsuming,
+      IntSupplier assignedPartitions,
+      BooleanSupplier clickhouseReachable,
+      BooleanSupplier kafkaReachable,
+      String clickhouseUrl,
       String kafkaBootstrap) {
     this.pipelineConsuming = requireNonNull(pipelineConsuming, "pipelineConsuming");
     this.assignedPartitions = requireNonNull(assignedPartitions, "assignedPartitions");
@@ -41,10 +45,19 @@ public final class Readiness {
   }
 
   /** Readiness as the probe last saw it: {@code probe}'s results for ClickHouse and Kafka. */
-  public static Readiness of(BooleanSupplier pipelineConsuming, IntSupplier assignedPartitions,
-      HealthProbe probe, String clickhouseUrl, String kafkaBootstrap) {
-    return new Readiness(pipelineConsuming, assignedPartitions, probe::clickhouseReachable,
-        probe::kafkaReachable, clickhouseUrl, kafkaBootstrap);
+  public static Readiness of(
+      BooleanSupplier pipelineConsuming,
+      IntSupplier assignedPartitions,
+      HealthProbe probe,
+      String clickhouseUrl,
+      String kafkaBootstrap) {
+    return new Readiness(
+        pipelineConsuming,
+        assignedPartitions,
+        probe::clickhouseReachable,
+        probe::kafkaReachable,
+        clickhouseUrl,
+        kafkaBootstrap);
   }
 
   /** Null when ready, else why not (the first of: pipeline, ClickHouse, Kafka). */
@@ -63,8 +76,8 @@ public final class Readiness {
 
   /**
    * What {@code /readyz} adds to "ready": null normally; a note when this instance is a group
-   * member without partitions (ready, but it takes no records from Kafka until a rebalance gives
-   * it some).
+   * member without partitions (ready, but it takes no records from Kafka until a rebalance gives it
+   * some).
    */
   public String readyNote() {
     if (notReadyReason() == null && assignedPartitions.getAsInt() == 0) {
@@ -77,8 +90,9 @@ public final class Readiness {
   /** Registers the {@code loghaul.ready} gauge (1 while ready, else 0) in {@code registry}. */
   public void register(MeterRegistry registry) {
     Gauge.builder("loghaul.ready", this, r -> r.notReadyReason() == null ? 1 : 0)
-        .description("1 while /readyz answers 200 (Kafka and ClickHouse reachable, pipeline "
-            + "joined its consumer group and got its partitions), else 0")
+        .description(
+            "1 while /readyz answers 200 (Kafka and ClickHouse reachable, pipeline "
+                + "joined its consumer group and got its partitions), else 0")
         .strongReference(true)
         .register(registry);
   }

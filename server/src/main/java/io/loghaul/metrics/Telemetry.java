@@ -35,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 public final class Telemetry implements AutoCloseable {
   /** The instrumentation scope name of every loghaul tracer. */
   public static final String INSTRUMENTATION_NAME = "io.loghaul";
+
   static final String HTTP_TRACES_PATH = "/v1/traces";
 
   private final OpenTelemetry openTelemetry;
@@ -66,12 +67,16 @@ public final class Telemetry implements AutoCloseable {
 
   /** An SDK exporting through {@code exporter} with loghaul's sampler and resource. */
   static OpenTelemetrySdk sdk(SpanExporter exporter, double sampleRatio) {
-    SdkTracerProvider tracerProvider = SdkTracerProvider.builder()
-        .setResource(Resource.getDefault().merge(Resource.create(
-            Attributes.of(AttributeKey.stringKey("service.name"), "loghaul"))))
-        .setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(sampleRatio)))
-        .addSpanProcessor(BatchSpanProcessor.builder(exporter).build())
-        .build();
+    SdkTracerProvider tracerProvider =
+        SdkTracerProvider.builder()
+            .setResource(
+                Resource.getDefault()
+                    .merge(
+                        Resource.create(
+                            Attributes.of(AttributeKey.stringKey("service.name"), "loghaul"))))
+            .setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(sampleRatio)))
+            .addSpanProcessor(BatchSpanProcessor.builder(exporter).build())
+            .build();
     return OpenTelemetrySdk.builder()
         .setTracerProvider(tracerProvider)
         .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
@@ -80,9 +85,15 @@ public final class Telemetry implements AutoCloseable {
 
   static SpanExporter exporter(String endpoint) {
     if (endpoint.endsWith(HTTP_TRACES_PATH)) {
-      return OtlpHttpSpanExporter.builder().setEndpoint(endpoint).setTimeout(Duration.ofSeconds(10)).build();
+      return OtlpHttpSpanExporter.builder()
+          .setEndpoint(endpoint)
+          .setTimeout(Duration.ofSeconds(10))
+          .build();
     }
-    return OtlpGrpcSpanExporter.builder().setEndpoint(endpoint).setTimeout(Duration.ofSeconds(10)).build();
+    return OtlpGrpcSpanExporter.builder()
+        .setEndpoint(endpoint)
+        .setTimeout(Duration.ofSeconds(10))
+        .build();
   }
 
   public OpenTelemetry openTelemetry() {

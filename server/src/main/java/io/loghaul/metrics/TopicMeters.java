@@ -13,18 +13,20 @@ public final class TopicMeters {
   private final Counter[] parseErrors;
 
   TopicMeters(MeterRegistry registry, String source) {
-    this.received = Counter.builder("logs.received")
-        .description("Records read from Kafka or OTLP")
-        .tag("source", source)
-        .register(registry);
+    this.received =
+        Counter.builder("logs.received")
+            .description("Records read from Kafka or OTLP")
+            .tag("source", source)
+            .register(registry);
     ErrorType[] types = ErrorType.values();
     this.parseErrors = new Counter[types.length];
     for (ErrorType t : types) {
-      parseErrors[t.ordinal()] = Counter.builder("log.parse.errors")
-          .description("Records rejected by the schema check")
-          .tag("error_type", t.label())
-          .tag("source", source)
-          .register(registry);
+      parseErrors[t.ordinal()] =
+          Counter.builder("log.parse.errors")
+              .description("Records rejected by the schema check")
+              .tag("error_type", t.label())
+              .tag("source", source)
+              .register(registry);
     }
   }
 

@@ -75,7 +75,9 @@ final class Batcher implements AutoCloseable {
     this.listener = requireNonNull(listener, "listener");
   }
 
-  /** Adds the row of {@code entry}, read from {@code source}; returns the work that now holds it. */
+  /**
+   * Adds the row of {@code entry}, read from {@code source}; returns the work that now holds it.
+   */
   Durable add(LogEntry entry, ConsumerRecord<byte[], byte[]> source) {
     if (closed) {
       throw new IllegalStateException("closed");
@@ -107,7 +109,10 @@ final class Batcher implements AutoCloseable {
     return inFlight != null;
   }
 
-  /** Hands the open batch over when its first row is {@code batch.max-delay-ms} old (and the sink is free). */
+  /**
+   * Hands the open batch over when its first row is {@code batch.max-delay-ms} old (and the sink is
+   * free).
+   */
   void flushIfDue() {
     if (open != null && clock.nanoTime() - open.batch.createdNanos() >= maxDelayNanos) {
       dispatch();

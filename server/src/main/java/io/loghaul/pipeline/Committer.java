@@ -29,8 +29,10 @@ import org.slf4j.LoggerFactory;
  */
 final class Committer {
   private static final Logger log = LoggerFactory.getLogger(Committer.class);
+
   /** Most time between two commits while records are being made durable. */
   static final long INTERVAL_MILLIS = 1_000;
+
   private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(10);
 
   private final Consumer<byte[], byte[]> consumer;
@@ -38,15 +40,23 @@ final class Committer {
   private final NanoClock clock;
   private long lastCommitNanos;
 
-  /** @param assigned the pipeline's partitions, read at each commit */
-  Committer(Consumer<byte[], byte[]> consumer, Map<TopicPartition, PartitionState> assigned, NanoClock clock) {
+  /**
+   * @param assigned the pipeline's partitions, read at each commit
+   */
+  Committer(
+      Consumer<byte[], byte[]> consumer,
+      Map<TopicPartition, PartitionState> assigned,
+      NanoClock clock) {
     this.consumer = requireNonNull(consumer, "consumer");
     this.assigned = requireNonNull(assigned, "assigned");
     this.clock = requireNonNull(clock, "clock");
     this.lastCommitNanos = clock.nanoTime();
   }
 
-  /** Commits every assigned partition asynchronously if the last commit is {@link #INTERVAL_MILLIS} old. */
+  /**
+   * Commits every assigned partition asynchronously if the last commit is {@link #INTERVAL_MILLIS}
+   * old.
+   */
   void commitIfDue() {
     if (clock.nanoTime() - lastCommitNanos >= TimeUnit.MILLISECONDS.toNanos(INTERVAL_MILLIS)) {
       commit(assigned.keySet(), false);
@@ -84,13 +94,15 @@ final class Committer {
         consumer.commitSync(offsets, SYNC_TIMEOUT);
         committed(offsets);
       } else {
-        consumer.commitAsync(offsets, (committed, e) -> {
-          if (e == null) {
-            committed(committed);
-          } else {
-            log.debug("Async commit failed; the next commit covers it", e);
-          }
-        });
+        consumer.commitAsync(
+            offsets,
+            (committed, e) -> {
+              if (e == null) {
+                committed(committed);
+              } else {
+                log.debug("Async commit failed; the next commit covers it", e);
+              }
+            });
       }
     } catch (WakeupException e) {
       throw e;

@@ -9,17 +9,17 @@ import java.util.List;
  * Offset bookkeeping for one assigned partition: which processed records are still waiting for
  * their {@link Durable} work, and so which offset may be committed.
  *
- * <p>Records are recorded in offset order as runs: consecutive records held by the same work
- * share one run, so a 100 000-row batch of one partition costs one run, not 100 000 entries. The
+ * <p>Records are recorded in offset order as runs: consecutive records held by the same work share
+ * one run, so a 100 000-row batch of one partition costs one run, not 100 000 entries. The
  * committable offset is the start of the oldest run whose work is not durable yet, or the offset
- * after the last processed record when every run is durable. Single-threaded (the consumer
- * thread).
+ * after the last processed record when every run is durable. Single-threaded (the consumer thread).
  */
 final class PartitionProgress {
   private static final class Run {
     final long start;
     long end; // exclusive
     final Durable work;
+
     /** Kafka timestamp of the run's first record, for the commit-lag gauge. */
     final long firstTimestamp;
 

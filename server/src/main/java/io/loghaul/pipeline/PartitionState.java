@@ -17,11 +17,14 @@ final class PartitionState {
   final PartitionProgress progress = new PartitionProgress();
   final TopicMeters meters;
   private final PartitionMeters lag;
+
   /** Accepted rows at or above the committed offset; -1 = none. */
   private long uncommittedFirst = -1;
+
   private long uncommittedLast;
   private long uncommittedMinTs;
   private long uncommittedMaxTs;
+
   /** The metadata of the last successful commit of this partition. */
   private String committedMetadata = "";
 
@@ -44,13 +47,20 @@ final class PartitionState {
     uncommittedLast = offset;
   }
 
-  /** The commit metadata describing the accepted rows at or above {@code committedOffset}, or "" when none. */
+  /**
+   * The commit metadata describing the accepted rows at or above {@code committedOffset}, or ""
+   * when none.
+   */
   String metadataFor(long committedOffset) {
     if (uncommittedFirst < 0 || uncommittedLast < committedOffset) {
       return "";
     }
-    return new UncommittedRows(Math.max(uncommittedFirst, committedOffset), uncommittedLast,
-        uncommittedMinTs, uncommittedMaxTs).toMetadata();
+    return new UncommittedRows(
+            Math.max(uncommittedFirst, committedOffset),
+            uncommittedLast,
+            uncommittedMinTs,
+            uncommittedMaxTs)
+        .toMetadata();
   }
 
   /** Whether committing {@code offset} with {@code metadata} would change what the group has. */

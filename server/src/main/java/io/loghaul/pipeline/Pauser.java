@@ -29,10 +29,13 @@ final class Pauser {
   }
 
   /**
-   * Pauses all of {@code assigned} when {@code backPressure}, else those {@code blocked} says
-   * wait for the DLQ; resumes the rest.
+   * Pauses all of {@code assigned} when {@code backPressure}, else those {@code blocked} says wait
+   * for the DLQ; resumes the rest.
    */
-  void update(Collection<TopicPartition> assigned, boolean backPressure, Predicate<TopicPartition> blocked) {
+  void update(
+      Collection<TopicPartition> assigned,
+      boolean backPressure,
+      Predicate<TopicPartition> blocked) {
     if (!backPressure && paused.isEmpty() && noneBlocked(assigned, blocked)) {
       return; // the common case: nothing paused, nothing to pause
     }
@@ -69,7 +72,8 @@ final class Pauser {
     paused.addAll(want);
   }
 
-  private static boolean noneBlocked(Collection<TopicPartition> assigned, Predicate<TopicPartition> blocked) {
+  private static boolean noneBlocked(
+      Collection<TopicPartition> assigned, Predicate<TopicPartition> blocked) {
     for (TopicPartition tp : assigned) {
       if (blocked.test(tp)) {
         return false;

@@ -45,9 +45,9 @@ import org.slf4j.LoggerFactory;
  * letter the DLQ refuses pauses only its own partition, whichever stage rejected the record. The
  * offsets made durable so far, and metadata naming the rows about to be written, are committed
  * synchronously before each batch is handed to the sink, so after a crash the next owner skips the
- * rows the sink already holds ({@link ReplayGuard}) instead of writing them twice. On revocation the
- * revoked partitions' pending rows are flushed and committed first; on {@link #close()} everything
- * pending is flushed and committed, so a clean stop duplicates nothing.
+ * rows the sink already holds ({@link ReplayGuard}) instead of writing them twice. On revocation
+ * the revoked partitions' pending rows are flushed and committed first; on {@link #close()}
+ * everything pending is flushed and committed, so a clean stop duplicates nothing.
  *
  * <p>Time comes from the injected clocks: wall-clock millis for the schema's timestamp window, a
  * monotonic {@link NanoClock} for batch age, commit interval, DLQ retries and drain deadlines.
@@ -106,20 +106,34 @@ public final class Pipeline implements AutoCloseable {
     this.pauser = new Pauser(consumer);
     this.deadLetters = new DeadLetterQueue(requireNonNull(deadLetters, "deadLetters"), nanoClock);
     this.committer = new Committer(consumer, assigned, nanoClock);
-    this.batcher = new Batcher(sink, limits, nanoClock, new Batcher.Listener() {
-      @Override
-      public void beforeInsert() {
-        committer.commitAll();
-      }
+    this.batcher =
+        new Batcher(
+            sink,
+            limits,
+            nanoClock,
+            new Batcher.Listener() {
+              @Override
+              public void beforeInsert() {
+                committer.commitAll();
+              }
 
-      @Override
-      public void refused(RefusedRow row) {
-        deadLetterRefused(row);
-      }
-    });
+              @Override
+              public void refused(RefusedRow row) {
+                deadLetterRefused(row);
+              }
+            });
     this.replay = new ReplayGuard(consumer, sink);
-    this.rebalance = new RebalanceDrain(assigned, metrics, replay, batcher, this.deadLetters, committer, backlog,
-        pauser, nanoClock);
+    this.rebalance =
+        new RebalanceDrain(
+            assigned,
+            metrics,
+            replay,
+            batcher,
+            this.deadLetters,
+            committer,
+            backlog,
+            pauser,
+            nanoClock);
   }
 
   /** Starts the consumer thread. */
@@ -140,10 +154,10 @@ public final class Pipeline implements AutoCloseable {
   }
 
   /**
-   * True while the consumer loop runs and the group has assigned this consumer its partitions
-   * (see {@link #assignedPartitions()}: possibly none, when the group has more members than the
-   * topics have partitions). False before the first assignment, after partitions were lost until
-   * the next one, and once stopped.
+   * True while the consumer loop runs and the group has assigned this consumer its partitions (see
+   * {@link #assignedPartitions()}: possibly none, when the group has more members than the topics
+   * have partitions). False before the first assignment, after partitions were lost until the next
+   * one, and once stopped.
    */
   public boolean consuming() {
     return consuming && running && rebalance.member();
@@ -194,7 +208,9 @@ public final class Pipeline implements AutoCloseable {
     step();
   }
 
-  /** Flushes and commits what is pending (bounded), and closes the consumer. The loop's last step. */
+  /**
+   * Flushes and commits what is pending (bounded), and closes the consumer. The loop's last step.
+   */
   void shutDown() {
     try {
       rebalance.drain(assigned.keySet(), RebalanceDrain.DRAIN_TIMEOUT_MILLIS);
@@ -258,7 +274,10 @@ public final class Pipeline implements AutoCloseable {
     batcher.flushIfFull();
   }
 
-  /** Routes one record: a row to the batcher, a rejection to the DLQ, a row stored before a crash nowhere. */
+  /**
+   * Routes one record: a row to the batcher, a rejection to the DLQ, a row stored before a crash
+   * nowhere.
+   */
   private void handle(ConsumerRecord<byte[], byte[]> record, PartitionState state, long nowMillis) {
     ParseResult result = decoder.decode(record.value(), record.headers(), nowMillis, entry);
     if (result == Accepted.INSTANCE) {
@@ -273,7 +292,8 @@ public final class Pipeline implements AutoCloseable {
     } else {
       Rejected rejected = (Rejected) result;
       state.meters.parseError(rejected.type());
-      DeadLetter letter = deadLetters.add(record, rejected.type(), rejected.field(), rejected.message());
+      DeadLetter letter =
+          deadLetters.add(record, rejected.type(), rejected.field(), rejected.message());
       state.progress.add(record.offset(), letter, record.timestamp());
     }
   }

@@ -60,7 +60,9 @@ final class PollBacklog {
     chunks.pollFirst();
   }
 
-  /** Kafka timestamp of the first unprocessed record of {@code partition}, or -1 when none waits. */
+  /**
+   * Kafka timestamp of the first unprocessed record of {@code partition}, or -1 when none waits.
+   */
   long oldestUnprocessed(TopicPartition partition) {
     for (Chunk c : chunks) {
       if (c.partition.equals(partition) && c.hasNext()) {

@@ -18,13 +18,14 @@ import org.slf4j.LoggerFactory;
  * revoked partitions' processed records durable (flushing the open batch if it holds any of them,
  * waiting for the sink and for their dead letters), bounded by {@link #DRAIN_TIMEOUT_MILLIS}, and
  * commits them; only then does it forget the partitions, so their new owner starts where this one
- * stopped. A lost partition is forgotten at once (its uncommitted records are read again by its
- * new owner).
+ * stopped. A lost partition is forgotten at once (its uncommitted records are read again by its new
+ * owner).
  *
  * <p>Single-threaded: Kafka calls it on the consumer thread, inside {@code poll}.
  */
 final class RebalanceDrain implements ConsumerRebalanceListener {
   private static final Logger log = LoggerFactory.getLogger(RebalanceDrain.class);
+
   /** How long a revocation or shutdown waits for pending work before giving up on committing it. */
   static final long DRAIN_TIMEOUT_MILLIS = 30_000;
 
@@ -38,12 +39,21 @@ final class RebalanceDrain implements ConsumerRebalanceListener {
   private final Pauser pauser;
   private final NanoClock clock;
   private volatile int rebalances;
+
   /** True from an assignment (even an empty one) until partitions are lost: the group has us. */
   private volatile boolean member;
+
   private volatile int owned;
 
-  RebalanceDrain(Map<TopicPartition, PartitionState> assigned, PipelineMetrics metrics, ReplayGuard replay,
-      Batcher batcher, DeadLetterQueue deadLetters, Committer committer, PollBacklog backlog, Pauser pauser,
+  RebalanceDrain(
+      Map<TopicPartition, PartitionState> assigned,
+      PipelineMetrics metrics,
+      ReplayGuard replay,
+      Batcher batcher,
+      DeadLetterQueue deadLetters,
+      Committer committer,
+      PollBacklog backlog,
+      Pauser pauser,
       NanoClock clock) {
     this.assigned = assigned;
     this.metrics = metrics;
@@ -74,8 +84,9 @@ final class RebalanceDrain implements ConsumerRebalanceListener {
     rebalances++;
     if (partitions.isEmpty()) {
       if (assigned.isEmpty()) {
-        log.info("Joined the consumer group with no partition assigned (the group has more members"
-            + " than the topics have partitions): idle until a rebalance gives it one");
+        log.info(
+            "Joined the consumer group with no partition assigned (the group has more members"
+                + " than the topics have partitions): idle until a rebalance gives it one");
       }
       joined();
       return;
@@ -119,7 +130,9 @@ final class RebalanceDrain implements ConsumerRebalanceListener {
   @Override
   public void onPartitionsLost(Collection<TopicPartition> partitions) {
     member = false; // out of the group until the next assignment
-    log.warn("Lost {} without a clean revocation; their uncommitted records will be read again", partitions);
+    log.warn(
+        "Lost {} without a clean revocation; their uncommitted records will be read again",
+        partitions);
     forget(partitions);
     owned = assigned.size();
     metrics.unassigned(partitions);
@@ -142,8 +155,10 @@ final class RebalanceDrain implements ConsumerRebalanceListener {
         Batcher.sleep();
       }
       if (anyPending(partitions)) {
-        log.warn("Gave up waiting for ClickHouse/DLQ after {} ms for {}; their uncommitted records will be read again",
-            timeoutMillis, partitions);
+        log.warn(
+            "Gave up waiting for ClickHouse/DLQ after {} ms for {}; their uncommitted records will be read again",
+            timeoutMillis,
+            partitions);
       }
     }
     batcher.collectFinished();

@@ -11,7 +11,6 @@ import io.loghaul.schema.LogEntryProtoCodec;
 import io.loghaul.schema.ParseResult;
 import io.loghaul.schema.Rejected;
 import io.loghaul.schema.SchemaLimits;
-import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
@@ -26,7 +25,8 @@ public final class RecordDecoder {
   private static final byte[] PROTOBUF = RecordContract.PROTOBUF.getBytes(US_ASCII);
   private static final byte[] JSON = RecordContract.JSON.getBytes(US_ASCII);
   private static final Rejected NULL_VALUE =
-      new Rejected(ErrorType.JSON_SYNTAX, "", "json_syntax: the record has no value (null or tombstone)");
+      new Rejected(
+          ErrorType.JSON_SYNTAX, "", "json_syntax: the record has no value (null or tombstone)");
 
   private final LogEntryParser json;
   private final LogEntryProtoCodec protobuf;
@@ -49,7 +49,9 @@ public final class RecordDecoder {
     if (startsWith(contentType.value(), PROTOBUF)) {
       return protobuf.decode(value, 0, value.length, nowMillis, into);
     }
-    return new Rejected(ErrorType.TYPE_MISMATCH, "",
+    return new Rejected(
+        ErrorType.TYPE_MISMATCH,
+        "",
         "type_mismatch: unsupported content-type header (expected: application/json or application/x-protobuf)");
   }
 
@@ -63,6 +65,8 @@ public final class RecordDecoder {
       }
     }
     // allow parameters such as "; charset=utf-8"
-    return value.length == prefix.length || value[prefix.length] == ';' || value[prefix.length] == ' ';
+    return value.length == prefix.length
+        || value[prefix.length] == ';'
+        || value[prefix.length] == ' ';
   }
 }

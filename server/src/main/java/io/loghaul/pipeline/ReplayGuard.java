@@ -19,13 +19,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps a crash between an INSERT and its commit from inserting rows twice. When partitions are
- * assigned it reads their commit metadata; where that names rows that may be stored already
- * ({@link UncommittedRows}), it asks the {@link RowSink} which of them are, and the pipeline then
- * skips exactly those as they are read again ({@link #alreadyStored}). Failing to read or to ask
- * only costs duplicates, never data.
+ * assigned it reads their commit metadata; where that names rows that may be stored already ({@link
+ * UncommittedRows}), it asks the {@link RowSink} which of them are, and the pipeline then skips
+ * exactly those as they are read again ({@link #alreadyStored}). Failing to read or to ask only
+ * costs duplicates, never data.
  *
- * <p>Single-threaded (the consumer thread). While nothing is armed, {@link #alreadyStored} costs one
- * emptiness check per record.
+ * <p>Single-threaded (the consumer thread). While nothing is armed, {@link #alreadyStored} costs
+ * one emptiness check per record.
  */
 final class ReplayGuard {
   private static final Logger log = LoggerFactory.getLogger(ReplayGuard.class);
@@ -54,8 +54,10 @@ final class ReplayGuard {
     try {
       committed = consumer.committed(new HashSet<>(partitions), COMMITTED_TIMEOUT);
     } catch (KafkaException e) {
-      log.warn("Could not read committed offsets of {}; rows of a crashed batch may be inserted twice: {}",
-          partitions, e.toString());
+      log.warn(
+          "Could not read committed offsets of {}; rows of a crashed batch may be inserted twice: {}",
+          partitions,
+          e.toString());
       return Map.of();
     }
     Map<TopicPartition, String> metadata = new HashMap<>();
@@ -77,12 +79,20 @@ final class ReplayGuard {
       long[] stored = sink.storedOffsets(partition, rows);
       if (stored.length > 0) {
         armed.put(partition, new Stored(stored, rows.lastOffset()));
-        log.info("{}: {} rows of offsets {}..{} are in ClickHouse from before a crash; skipping them",
-            partition, stored.length, rows.firstOffset(), rows.lastOffset());
+        log.info(
+            "{}: {} rows of offsets {}..{} are in ClickHouse from before a crash; skipping them",
+            partition,
+            stored.length,
+            rows.firstOffset(),
+            rows.lastOffset());
       }
     } catch (Exception ex) {
-      log.warn("{}: could not ask ClickHouse which of offsets {}..{} it holds; they may be inserted twice: {}",
-          partition, rows.firstOffset(), rows.lastOffset(), ex.toString());
+      log.warn(
+          "{}: could not ask ClickHouse which of offsets {}..{} it holds; they may be inserted twice: {}",
+          partition,
+          rows.firstOffset(),
+          rows.lastOffset(),
+          ex.toString());
     }
   }
 

@@ -35,16 +35,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class TopicProvisioner {
   private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
+
   /** Room for the DLQ headers and batch overhead on top of the largest source record. */
   static final int DLQ_HEADROOM_BYTES = 64 * 1024;
+
   private static final long TIMEOUT_SECONDS = 30;
 
   private final Admin admin;
 
   /**
    * The size a dead letter may reach when loghaul does not create the topics ({@code
-   * kafka.create-topics=false}) and so never looks at their limits: the largest accepted value,
-   * as much again for its key and headers, plus the DLQ header room.
+   * kafka.create-topics=false}) and so never looks at their limits: the largest accepted value, as
+   * much again for its key and headers, plus the DLQ header room.
    */
   public static int unprovisionedDlqMaxBytes(int maxRecordBytes) {
     return maxRecordBytes * 2 + DLQ_HEADROOM_BYTES;
@@ -82,32 +84,45 @@ public final class TopicProvisioner {
       List<NewTopic> missing = new ArrayList<>();
       for (String t : data) {
         if (!existing.contains(t)) {
-          missing.add(new NewTopic(t, partitions, replication)
-              .configs(Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInsync)));
+          missing.add(
+              new NewTopic(t, partitions, replication)
+                  .configs(Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInsync)));
         }
       }
       create(missing);
       int dlqMax = maxMessageBytes(data) + DLQ_HEADROOM_BYTES;
       if (!existing.contains(dlqTopic)) {
-        create(List.of(new NewTopic(dlqTopic, partitions, replication)
-            .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(dlqMax),
-                TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInsync))));
+        create(
+            List.of(
+                new NewTopic(dlqTopic, partitions, replication)
+                    .configs(
+                        Map.of(
+                            TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                            Integer.toString(dlqMax),
+                            TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
+                            minInsync))));
       }
       return dlqMax;
     } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("kafka.create-topics: could not create topics: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "kafka.create-topics: could not create topics: " + e.getMessage(), e);
     }
   }
 
-  private void create(List<NewTopic> topics) throws InterruptedException, TimeoutException, ExecutionException {
+  private void create(List<NewTopic> topics)
+      throws InterruptedException, TimeoutException, ExecutionException {
     if (topics.isEmpty()) {
       return;
     }
     try {
       admin.createTopics(topics).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
       for (NewTopic t : topics) {
-        log.info("Created topic {} ({} partitions, replication {}, min.insync.replicas {})", t.name(),
-            t.numPartitions(), t.replicationFactor(), t.configs().get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG));
+        log.info(
+            "Created topic {} ({} partitions, replication {}, min.insync.replicas {})",
+            t.name(),
+            t.numPartitions(),
+            t.replicationFactor(),
+            t.configs().get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG));
       }
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
@@ -135,32 +150,41 @@ public final class TopicProvisioner {
     while (true) {
       try {
         Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        admin.describeTopics(topics).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).forEach((name, d) -> {
-          for (TopicPartitionInfo p : d.partitions()) {
-            request.put(new TopicPartition(name, p.partition()), OffsetSpec.latest());
-          }
-        });
+        admin
+            .describeTopics(topics)
+            .allTopicNames()
+            .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+            .forEach(
+                (name, d) -> {
+                  for (TopicPartitionInfo p : d.partitions()) {
+                    request.put(new TopicPartition(name, p.partition()), OffsetSpec.latest());
+                  }
+                });
         admin.listOffsets(request).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         return;
       } catch (ExecutionException e) {
         // not known to, or not yet led by, the broker
       }
       if (System.nanoTime() > deadline) {
-        throw new TimeoutException("partitions of " + topics + " have no serving leader after " + timeoutMillis + " ms");
+        throw new TimeoutException(
+            "partitions of " + topics + " have no serving leader after " + timeoutMillis + " ms");
       }
       Thread.sleep(50);
     }
   }
 
-  /** The largest {@code max.message.bytes} among {@code topics} (topic config or broker default). */
+  /**
+   * The largest {@code max.message.bytes} among {@code topics} (topic config or broker default).
+   */
   private int maxMessageBytes(Collection<String> topics)
       throws InterruptedException, TimeoutException, ExecutionException {
     List<ConfigResource> resources = new ArrayList<>();
     for (String t : topics) {
       resources.add(new ConfigResource(ConfigResource.Type.TOPIC, t));
     }
-    Map<ConfigResource, Config> configs = new HashMap<>(
-        admin.describeConfigs(resources).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+    Map<ConfigResource, Config> configs =
+        new HashMap<>(
+            admin.describeConfigs(resources).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
     int max = 1_048_588; // Kafka's default message.max.bytes
     for (Config c : configs.values()) {
       ConfigEntry e = c.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);

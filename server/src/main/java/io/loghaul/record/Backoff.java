@@ -20,7 +20,8 @@ public final class Backoff {
       throw new IllegalArgumentException("initialMillis: " + initialMillis + " (expected: > 0)");
     }
     if (maxMillis < initialMillis) {
-      throw new IllegalArgumentException("maxMillis: " + maxMillis + " (expected: >= " + initialMillis + ")");
+      throw new IllegalArgumentException(
+          "maxMillis: " + maxMillis + " (expected: >= " + initialMillis + ")");
     }
     this.maxMillis = maxMillis;
     this.next = initialMillis;

@@ -29,6 +29,7 @@ import org.apache.kafka.common.record.TimestampType;
 public final class SourceRecords {
   /** Length written for a null key, value or header value. */
   private static final int NULL = -1;
+
   private static final TimestampType[] TIMESTAMP_TYPES = TimestampType.values();
 
   private byte[] bytes;
@@ -74,10 +75,14 @@ public final class SourceRecords {
     }
   }
 
-  /** The record at {@code index}, rebuilt: same topic, partition, offset, timestamp, key, value and headers. */
+  /**
+   * The record at {@code index}, rebuilt: same topic, partition, offset, timestamp, key, value and
+   * headers.
+   */
   public ConsumerRecord<byte[], byte[]> get(int index) {
     if (index < 0 || index >= count) {
-      throw new IndexOutOfBoundsException("index: " + index + " (expected: 0.." + (count - 1) + ")");
+      throw new IndexOutOfBoundsException(
+          "index: " + index + " (expected: 0.." + (count - 1) + ")");
     }
     Reader in = new Reader(bytes, starts[index]);
     String topic = topics.get(in.int32());
@@ -93,8 +98,18 @@ public final class SourceRecords {
       byte[] k = in.nullable();
       headers.add(new RecordHeader(new String(k, UTF_8), in.nullable()));
     }
-    return new ConsumerRecord<>(topic, partition, offset, timestamp, timestampType,
-        key == null ? -1 : key.length, value == null ? -1 : value.length, key, value, headers, Optional.empty());
+    return new ConsumerRecord<>(
+        topic,
+        partition,
+        offset,
+        timestamp,
+        timestampType,
+        key == null ? -1 : key.length,
+        value == null ? -1 : value.length,
+        key,
+        value,
+        headers,
+        Optional.empty());
   }
 
   /** Empties it; keeps the buffers. */
@@ -122,7 +137,9 @@ public final class SourceRecords {
       throw new OutOfMemoryError("SourceRecords over 2 GiB");
     }
     if (needed > bytes.length) {
-      bytes = Arrays.copyOf(bytes, Math.max(needed, (int) Math.min(Integer.MAX_VALUE - 8, bytes.length * 2L)));
+      bytes =
+          Arrays.copyOf(
+              bytes, Math.max(needed, (int) Math.min(Integer.MAX_VALUE - 8, bytes.length * 2L)));
     }
   }
 

@@ -18,7 +18,9 @@ final class AttributeKeys {
   static int hash(byte[] a, int off, int len) {
     long h;
     if (len >= 8) {
-      h = LittleEndian.getLong(a, off) * 0x9E37_79B9_7F4A_7C15L + LittleEndian.getLong(a, off + len - 8);
+      h =
+          LittleEndian.getLong(a, off) * 0x9E37_79B9_7F4A_7C15L
+              + LittleEndian.getLong(a, off + len - 8);
     } else {
       h = 0;
       for (int i = off; i < off + len; i++) {
@@ -30,8 +32,8 @@ final class AttributeKeys {
   }
 
   /**
-   * Whether the key {@code entry.arena()[off, off + len)} with {@code hash} is the key of one of the
-   * entry's first {@code n} attributes, whose hashes were {@link #set}.
+   * Whether the key {@code entry.arena()[off, off + len)} with {@code hash} is the key of one of
+   * the entry's first {@code n} attributes, whose hashes were {@link #set}.
    */
   boolean containsAmongFirst(int n, LogEntry entry, int off, int len, int hash) {
     byte[] a = entry.arena();

@@ -4,11 +4,11 @@ import java.util.Arrays;
 
 /**
  * Reads one JSON value of any depth without recursion, through a {@link JsonLexer}, and either only
- * checks its syntax ({@link #skip}) or also appends its compact JSON text to the entry's arena while
- * enforcing the rules of docs/record-schema.md for an attribute value that is an object, array or literal ({@link
- * #write}): nesting depth, no key twice in one object, total size. The first violation stops the
- * writing; reading goes on to the end of the value to find syntax errors. Not thread-safe; one per
- * parser.
+ * checks its syntax ({@link #skip}) or also appends its compact JSON text to the entry's arena
+ * while enforcing the rules of docs/record-schema.md for an attribute value that is an object,
+ * array or literal ({@link #write}): nesting depth, no key twice in one object, total size. The
+ * first violation stops the writing; reading goes on to the end of the value to find syntax errors.
+ * Not thread-safe; one per parser.
  */
 final class CompactJsonWriter {
   private static final byte OBJECT = 1;
@@ -60,7 +60,9 @@ final class CompactJsonWriter {
 
   /** The rejection of an attribute value longer than the limit. */
   static Rejected valueTooLong(LogEntry entry, int keyOffset, int keyLength, int maxValueBytes) {
-    return new Rejected(ErrorType.FIELD_OVERFLOW, Echo.attributePath(entry.arena(), keyOffset, keyLength),
+    return new Rejected(
+        ErrorType.FIELD_OVERFLOW,
+        Echo.attributePath(entry.arena(), keyOffset, keyLength),
         "attribute value is longer than " + maxValueBytes + " bytes");
   }
 
@@ -87,8 +89,11 @@ final class CompactJsonWriter {
           containers[depth++] = c == '{' ? OBJECT : ARRAY;
           if (emitting) {
             if (depth > maxDepth) {
-              stop(new Rejected(ErrorType.FIELD_OVERFLOW, attributePath(),
-                  "attribute value is nested deeper than " + maxDepth + " levels"));
+              stop(
+                  new Rejected(
+                      ErrorType.FIELD_OVERFLOW,
+                      attributePath(),
+                      "attribute value is nested deeper than " + maxDepth + " levels"));
             } else {
               entry.appendByte(c);
               if (depth >= keyBase.length) {
@@ -161,7 +166,8 @@ final class CompactJsonWriter {
           }
           depth--;
         } else {
-          throw in.syntax(in.pos - 1, kind == OBJECT ? "expected ',' or '}'" : "expected ',' or ']'");
+          throw in.syntax(
+              in.pos - 1, kind == OBJECT ? "expected ',' or '}'" : "expected ',' or ']'");
         }
       }
     }
@@ -185,10 +191,16 @@ final class CompactJsonWriter {
       // the re-escaped form is canonical, so equal bytes mean equal decoded keys
       for (int i = keyBase[depth]; i < nestedKeyTop; i += 3) {
         int o = nestedKeys[i];
-        if (nestedKeys[i + 2] == h && nestedKeys[i + 1] == len
+        if (nestedKeys[i + 2] == h
+            && nestedKeys[i + 1] == len
             && Arrays.equals(a, o, o + len, a, k, k + len)) {
-          stop(new Rejected(ErrorType.DUPLICATE_FIELD, attributePath(),
-              "attribute value has the key " + Echo.echo(a, k, len) + " more than once in one object"));
+          stop(
+              new Rejected(
+                  ErrorType.DUPLICATE_FIELD,
+                  attributePath(),
+                  "attribute value has the key "
+                      + Echo.echo(a, k, len)
+                      + " more than once in one object"));
           break;
         }
       }

@@ -3,8 +3,9 @@ package io.loghaul.schema;
 import java.nio.charset.StandardCharsets;
 
 /**
- * How rejection messages and field paths quote bytes of the payload (docs/dead-letters.md#headers): never more than
- * {@value #MAX_ECHO_BYTES} bytes, cut at a character boundary. Runs only when a record is rejected.
+ * How rejection messages and field paths quote bytes of the payload (docs/dead-letters.md#headers):
+ * never more than {@value #MAX_ECHO_BYTES} bytes, cut at a character boundary. Runs only when a
+ * record is rejected.
  */
 final class Echo {
   /** Most payload bytes a message or field path may echo (docs/dead-letters.md#headers). */

@@ -1,8 +1,8 @@
 package io.loghaul.schema;
 
 /**
- * Why a record was rejected: the closed set of docs/record-schema.md#error-types. Every rejected record gets exactly one.
- * {@link #label()} is the wire name used in DLQ headers and metric tags.
+ * Why a record was rejected: the closed set of docs/record-schema.md#error-types. Every rejected
+ * record gets exactly one. {@link #label()} is the wire name used in DLQ headers and metric tags.
  */
 public enum ErrorType {
   RECORD_TOO_LARGE("record_too_large"),
@@ -27,5 +27,4 @@ public enum ErrorType {
   public String label() {
     return label;
   }
-
 }

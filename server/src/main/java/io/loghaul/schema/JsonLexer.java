@@ -12,14 +12,17 @@ import java.util.Arrays;
  * #RAW}), or re-escaped minimally into it with its quotes ({@link #JSON}, for compact JSON).
  *
  * <p>Knows nothing of the schema. A syntax or UTF-8 error abandons the record by throwing the one
- * shared, stackless {@link Malformed}; {@link #malformed()} then builds the rejection docs/record-schema.md orders
- * first. Not thread-safe; one {@link LogEntryParser} reuses it for every record.
+ * shared, stackless {@link Malformed}; {@link #malformed()} then builds the rejection
+ * docs/record-schema.md orders first. Not thread-safe; one {@link LogEntryParser} reuses it for
+ * every record.
  */
 final class JsonLexer {
   /** {@link #string}: validate only. */
   static final int SKIP = 0;
+
   /** {@link #string}: append the decoded text to the arena. */
   static final int RAW = 1;
+
   /** {@link #string}: append it as a minimally escaped JSON string, quotes included. */
   static final int JSON = 2;
 
@@ -36,6 +39,7 @@ final class JsonLexer {
   int start;
   int pos;
   int end;
+
   /** The entry whose arena strings decode into. */
   LogEntry out;
 
@@ -48,7 +52,10 @@ final class JsonLexer {
   private String errorWhat;
   private boolean errorUtf8;
 
-  /** Starts reading {@code value[offset, offset + length)}, decoding strings into {@code out}'s arena. */
+  /**
+   * Starts reading {@code value[offset, offset + length)}, decoding strings into {@code out}'s
+   * arena.
+   */
   void reset(byte[] value, int offset, int length, LogEntry out) {
     this.buf = value;
     this.start = offset;
@@ -97,7 +104,10 @@ final class JsonLexer {
     return true;
   }
 
-  /** Reads the literal {@code lit} ({@link #TRUE}, {@link #FALSE}, {@link #NULL}); appends it when {@code emit}. */
+  /**
+   * Reads the literal {@code lit} ({@link #TRUE}, {@link #FALSE}, {@link #NULL}); appends it when
+   * {@code emit}.
+   */
   void literal(byte[] lit, boolean emit) {
     int n = lit.length;
     if (end - pos < n || !Arrays.equals(buf, pos, pos + n, lit, 0, n)) {
@@ -110,8 +120,8 @@ final class JsonLexer {
   }
 
   /**
-   * Reads a number per RFC 8259 §6. Sets {@link #numInteger}, and for integers {@link #numValue}
-   * or {@link #numOverflow}. When {@code emit}, appends its literal text.
+   * Reads a number per RFC 8259 §6. Sets {@link #numInteger}, and for integers {@link #numValue} or
+   * {@link #numOverflow}. When {@code emit}, appends its literal text.
    */
   void number(boolean emit) {
     byte[] b = buf;
@@ -206,9 +216,12 @@ final class JsonLexer {
     LogEntry e = out;
     int p = pos + 1;
     // Copies while it scans, 8 bytes at a time, writing each word before looking at it; the bytes
-    // written past the string's end are overwritten or lie beyond arenaSize. Room for the rest of the
-    // record (+ 16) covers every such write: a decoded or re-escaped escape is never longer than its
-    // source, so the output never gets more than one byte (JSON's opening quote) ahead of the input.
+    // written past the string's end are overwritten or lie beyond arenaSize. Room for the rest of
+    // the
+    // record (+ 16) covers every such write: a decoded or re-escaped escape is never longer than
+    // its
+    // source, so the output never gets more than one byte (JSON's opening quote) ahead of the
+    // input.
     e.ensureArenaCapacity(end - p + 16);
     byte[] a = e.arena();
     int d = e.arenaSize();
@@ -308,18 +321,20 @@ final class JsonLexer {
   }
 
   /**
-   * The high bit of each byte of the little-endian word {@code w} that is {@code '"'}, {@code '\\'},
-   * a control character (below 0x20) or not ASCII (0x80 and up), or 0 when it has none. Bytes above
-   * the lowest flagged one may be flagged wrongly (a borrow carries upward), so only the lowest flag
-   * is exact, and that is the only one the scanner uses.
+   * The high bit of each byte of the little-endian word {@code w} that is {@code '"'}, {@code
+   * '\\'}, a control character (below 0x20) or not ASCII (0x80 and up), or 0 when it has none.
+   * Bytes above the lowest flagged one may be flagged wrongly (a borrow carries upward), so only
+   * the lowest flag is exact, and that is the only one the scanner uses.
    */
   static long specialBytes(long w) {
-    // no "& ~x" terms (as in the classic has-zero-byte test): they only clear flags of bytes of 0x80
+    // no "& ~x" terms (as in the classic has-zero-byte test): they only clear flags of bytes of
+    // 0x80
     // and up, and "| w" flags those anyway. Below the first flagged byte no subtraction borrows.
     return ((w ^ 0x2222_2222_2222_2222L) - ONES
-        | (w ^ 0x5C5C_5C5C_5C5C_5C5CL) - ONES
-        | w - 0x2020_2020_2020_2020L
-        | w) & HIGH_BITS;
+            | (w ^ 0x5C5C_5C5C_5C5C_5C5CL) - ONES
+            | w - 0x2020_2020_2020_2020L
+            | w)
+        & HIGH_BITS;
   }
 
   /** Decodes the escape at {@code b[p] == '\\'}; returns the position after it. */
@@ -439,8 +454,8 @@ final class JsonLexer {
     if (errorUtf8) {
       throw new IllegalStateException("UTF-8 error reported at " + errorPos + " but none found");
     }
-    return new Rejected(ErrorType.JSON_SYNTAX, "",
-        "json_syntax: " + errorWhat + " at byte " + (errorPos - start));
+    return new Rejected(
+        ErrorType.JSON_SYNTAX, "", "json_syntax: " + errorWhat + " at byte " + (errorPos - start));
   }
 
   /** How a message names the type of the JSON value whose first byte is {@code first}. */

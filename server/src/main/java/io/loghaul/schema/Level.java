@@ -31,7 +31,8 @@ public enum Level {
 
   /**
    * The level named by the ASCII text {@code b[off, off + len)} in any case: TRACE, DEBUG, INFO,
-   * WARN, WARNING (= WARN), ERROR or FATAL; {@code null} for anything else, non-ASCII bytes included.
+   * WARN, WARNING (= WARN), ERROR or FATAL; {@code null} for anything else, non-ASCII bytes
+   * included.
    */
   public static Level ofName(byte[] b, int off, int len) {
     // b | 0x20 folds ASCII upper to lower case; it cannot turn a non-letter into a letter
@@ -56,33 +57,44 @@ public enum Level {
         }
         return null;
       case 7:
-        return is(b, off, 'w', 'a', 'r', 'n') && (b[off + 4] | 0x20) == 'i' && (b[off + 5] | 0x20) == 'n'
-            && (b[off + 6] | 0x20) == 'g' ? WARN : null;
+        return is(b, off, 'w', 'a', 'r', 'n')
+                && (b[off + 4] | 0x20) == 'i'
+                && (b[off + 5] | 0x20) == 'n'
+                && (b[off + 6] | 0x20) == 'g'
+            ? WARN
+            : null;
       default:
         return null;
     }
   }
 
   /**
-   * The level named by {@code name} as {@link String#equalsIgnoreCase} compares it with the names of
-   * {@link #ofName(byte[], int, int)}, or {@code null}. For ASCII text the two agree; for other text
-   * this one also matches the few non-ASCII letters Java case-folds to ASCII ones (e.g. dotless
-   * {@code ı} to {@code I}, so {@code "WARNıNG"} is WARN), which OTLP's {@code severity_text} follows.
+   * The level named by {@code name} as {@link String#equalsIgnoreCase} compares it with the names
+   * of {@link #ofName(byte[], int, int)}, or {@code null}. For ASCII text the two agree; for other
+   * text this one also matches the few non-ASCII letters Java case-folds to ASCII ones (e.g.
+   * dotless {@code ı} to {@code I}, so {@code "WARNıNG"} is WARN), which OTLP's {@code
+   * severity_text} follows.
    */
   public static Level ofNameIgnoringCase(String name) {
     return switch (name.length()) {
       case 4 -> name.equalsIgnoreCase("INFO") ? INFO : name.equalsIgnoreCase("WARN") ? WARN : null;
-      case 5 -> name.equalsIgnoreCase("TRACE") ? TRACE
-          : name.equalsIgnoreCase("DEBUG") ? DEBUG
-          : name.equalsIgnoreCase("ERROR") ? ERROR
-          : name.equalsIgnoreCase("FATAL") ? FATAL : null;
+      case 5 ->
+          name.equalsIgnoreCase("TRACE")
+              ? TRACE
+              : name.equalsIgnoreCase("DEBUG")
+                  ? DEBUG
+                  : name.equalsIgnoreCase("ERROR")
+                      ? ERROR
+                      : name.equalsIgnoreCase("FATAL") ? FATAL : null;
       case 7 -> name.equalsIgnoreCase("WARNING") ? WARN : null;
       default -> null;
     };
   }
 
   private static boolean is(byte[] b, int off, char c0, char c1, char c2, char c3) {
-    return (b[off] | 0x20) == c0 && (b[off + 1] | 0x20) == c1 && (b[off + 2] | 0x20) == c2
+    return (b[off] | 0x20) == c0
+        && (b[off + 1] | 0x20) == c1
+        && (b[off + 2] | 0x20) == c2
         && (b[off + 3] | 0x20) == c3;
   }
 

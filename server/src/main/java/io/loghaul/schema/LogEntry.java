@@ -174,7 +174,10 @@ public final class LogEntry {
     return traceId;
   }
 
-  /** Marks the trace id present; the caller has written 32 lower-case hex bytes into {@link #traceIdHex()}. */
+  /**
+   * Marks the trace id present; the caller has written 32 lower-case hex bytes into {@link
+   * #traceIdHex()}.
+   */
   public void setHasTraceId(boolean present) {
     this.hasTraceId = present;
   }
@@ -259,12 +262,18 @@ public final class LogEntry {
 
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder("LogEntry{timestampNanos=").append(timestampNanos)
-        .append(", level=").append(level)
-        .append(", serviceName=").append(serviceName())
-        .append(", traceId=").append(traceId())
-        .append(", spanId=").append(spanId())
-        .append(", attributes={");
+    StringBuilder sb =
+        new StringBuilder("LogEntry{timestampNanos=")
+            .append(timestampNanos)
+            .append(", level=")
+            .append(level)
+            .append(", serviceName=")
+            .append(serviceName())
+            .append(", traceId=")
+            .append(traceId())
+            .append(", spanId=")
+            .append(spanId())
+            .append(", attributes={");
     for (int i = 0; i < attributeCount; i++) {
       sb.append(i == 0 ? "" : ", ").append(attributeKey(i)).append('=').append(attributeValue(i));
     }

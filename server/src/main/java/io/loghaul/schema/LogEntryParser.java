@@ -9,21 +9,21 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * The strict parser of docs/record-schema.md: checks one JSON Kafka record value against the LogEntry schema and
- * fills a {@link LogEntry} in the same single pass over the bytes. This class holds the schema
- * rules (which fields, their types, limits and order of defects); the bytes are read by a {@link
- * JsonLexer}, and attribute values that are objects, arrays or literals are re-written as compact
- * JSON by a {@link CompactJsonWriter}.
+ * The strict parser of docs/record-schema.md: checks one JSON Kafka record value against the
+ * LogEntry schema and fills a {@link LogEntry} in the same single pass over the bytes. This class
+ * holds the schema rules (which fields, their types, limits and order of defects); the bytes are
+ * read by a {@link JsonLexer}, and attribute values that are objects, arrays or literals are
+ * re-written as compact JSON by a {@link CompactJsonWriter}.
  *
  * <p>Not thread-safe: use one instance per consumer thread. Reusable: {@link #parse} resets all
- * per-record state, and the accepted path allocates nothing (strings are unescaped straight into the
- * entry's arena; field names are recognised by comparing bytes).
+ * per-record state, and the accepted path allocates nothing (strings are unescaped straight into
+ * the entry's arena; field names are recognised by comparing bytes).
  *
  * <p>Never throws for bad input: every defect becomes a {@link Rejected} value. When a record has
- * several defects the order of docs/record-schema.md#precedence decides: size, then UTF-8, then JSON syntax of the whole document
- * (parsing continues after a field defect only to find syntax errors), then the first defective
- * field in document order, and missing required fields last. Byte positions in messages count from
- * the start of the value, from 0.
+ * several defects the order of docs/record-schema.md#precedence decides: size, then UTF-8, then
+ * JSON syntax of the whole document (parsing continues after a field defect only to find syntax
+ * errors), then the first defective field in document order, and missing required fields last. Byte
+ * positions in messages count from the start of the value, from 0.
  */
 public final class LogEntryParser {
   private static final int TIMESTAMP = 0;
@@ -34,7 +34,8 @@ public final class LogEntryParser {
   private static final int SPAN_ID = 5;
   private static final int ATTRIBUTES = 6;
   private static final int UNKNOWN = -1;
-  private static final int REQUIRED = 1 << TIMESTAMP | 1 << SERVICE_NAME | 1 << LEVEL | 1 << MESSAGE;
+  private static final int REQUIRED =
+      1 << TIMESTAMP | 1 << SERVICE_NAME | 1 << LEVEL | 1 << MESSAGE;
 
   private static final String[] NAMES = {
     "timestamp", "service_name", "level", "message", "trace_id", "span_id", "attributes"
@@ -43,7 +44,8 @@ public final class LogEntryParser {
     "/timestamp", "/service_name", "/level", "/message", "/trace_id", "/span_id", "/attributes"
   };
   private static final byte[][] NAME_BYTES = new byte[NAMES.length][];
-  // each name's first and last 8 bytes (4 for names shorter than 8), as little-endian reads see them;
+  // each name's first and last 8 bytes (4 for names shorter than 8), as little-endian reads see
+  // them;
   // the two overlap, so together they cover every byte of names up to 16 bytes long
   private static final long[] NAME_HEAD = new long[NAMES.length];
   private static final long[] NAME_TAIL = new long[NAMES.length];
@@ -80,8 +82,10 @@ public final class LogEntryParser {
   private LogEntry entry;
   private long windowLowMillis;
   private long windowHighMillis;
+
   /** The first field defect; later ones are ignored, but parsing goes on to find syntax errors. */
   private Rejected defect;
+
   private int seenFields;
   private int presentFields;
 
@@ -103,8 +107,8 @@ public final class LogEntryParser {
    * Checks {@code value[offset, offset + length)} and fills {@code into} with its fields.
    *
    * @param nowMillis the current time, epoch milliseconds; the timestamp window is relative to it
-   * @param into reset first; on {@link Accepted} it holds the record, on {@link Rejected} its content
-   *     is unspecified
+   * @param into reset first; on {@link Accepted} it holds the record, on {@link Rejected} its
+   *     content is unspecified
    * @return {@link Accepted#INSTANCE} or the first defect as a {@link Rejected}
    */
   public ParseResult parse(byte[] value, int offset, int length, long nowMillis, LogEntry into) {
@@ -113,7 +117,9 @@ public final class LogEntryParser {
     Objects.checkFromIndexSize(offset, length, value.length);
     into.reset();
     if (length > maxRecordBytes) {
-      return new Rejected(ErrorType.RECORD_TOO_LARGE, "",
+      return new Rejected(
+          ErrorType.RECORD_TOO_LARGE,
+          "",
           "record is " + length + " bytes (limit: " + maxRecordBytes + ")");
     }
     in.reset(value, offset, length, into);
@@ -156,8 +162,12 @@ public final class LogEntryParser {
     if ((presentFields & REQUIRED) != REQUIRED) {
       for (int f = TIMESTAMP; f <= MESSAGE; f++) {
         if ((presentFields & 1 << f) == 0) {
-          return new Rejected(ErrorType.MISSING_FIELD, PATHS[f],
-              "required field " + NAMES[f] + ((seenFields & 1 << f) == 0 ? " is missing" : " is null"));
+          return new Rejected(
+              ErrorType.MISSING_FIELD,
+              PATHS[f],
+              "required field "
+                  + NAMES[f]
+                  + ((seenFields & 1 << f) == 0 ? " is missing" : " is null"));
         }
       }
     }
@@ -176,7 +186,9 @@ public final class LogEntryParser {
     if (first == 'n') {
       throw in.syntax(valueStart, "the value is null, expected an object");
     }
-    return new Rejected(ErrorType.TYPE_MISMATCH, "",
+    return new Rejected(
+        ErrorType.TYPE_MISMATCH,
+        "",
         "the record is " + JsonLexer.jsonType(first) + ", expected an object");
   }
 
@@ -289,32 +301,40 @@ public final class LogEntryParser {
       return;
     }
     if (field == UNKNOWN) {
-      defect = new Rejected(ErrorType.UNKNOWN_FIELD, "/" + Echo.cap(key, off, len),
-          "unknown field (the schema has timestamp, service_name, level, message, trace_id, span_id,"
-              + " attributes)");
+      defect =
+          new Rejected(
+              ErrorType.UNKNOWN_FIELD,
+              "/" + Echo.cap(key, off, len),
+              "unknown field (the schema has timestamp, service_name, level, message, trace_id, span_id,"
+                  + " attributes)");
     } else {
-      defect = new Rejected(ErrorType.DUPLICATE_FIELD, PATHS[field],
-          "field " + NAMES[field] + " appears more than once");
+      defect =
+          new Rejected(
+              ErrorType.DUPLICATE_FIELD,
+              PATHS[field],
+              "field " + NAMES[field] + " appears more than once");
     }
   }
 
   /**
    * The field whose name, followed by its closing quote, starts at {@code b[s]} spelled without
-   * escapes, or {@link #UNKNOWN}: the common case, recognised without scanning the key byte by byte.
-   * {@link #UNKNOWN} only means "not recognised here"; the caller then decodes the key in full.
+   * escapes, or {@link #UNKNOWN}: the common case, recognised without scanning the key byte by
+   * byte. {@link #UNKNOWN} only means "not recognised here"; the caller then decodes the key in
+   * full.
    */
   private static int knownName(byte[] b, int s, int end) {
     if (end - s < 6) {
       return UNKNOWN;
     }
-    int candidate = switch (b[s]) {
-      case 't' -> b[s + 1] == 'i' ? TIMESTAMP : TRACE_ID;
-      case 's' -> b[s + 1] == 'e' ? SERVICE_NAME : SPAN_ID;
-      case 'l' -> LEVEL;
-      case 'm' -> MESSAGE;
-      case 'a' -> ATTRIBUTES;
-      default -> UNKNOWN;
-    };
+    int candidate =
+        switch (b[s]) {
+          case 't' -> b[s + 1] == 'i' ? TIMESTAMP : TRACE_ID;
+          case 's' -> b[s + 1] == 'e' ? SERVICE_NAME : SPAN_ID;
+          case 'l' -> LEVEL;
+          case 'm' -> MESSAGE;
+          case 'a' -> ATTRIBUTES;
+          default -> UNKNOWN;
+        };
     if (candidate == UNKNOWN) {
       return UNKNOWN;
     }
@@ -322,22 +342,26 @@ public final class LogEntryParser {
     if (end - s <= n || b[s + n] != '"') {
       return UNKNOWN;
     }
-    boolean same = n >= 8
-        ? LittleEndian.getLong(b, s) == NAME_HEAD[candidate] && LittleEndian.getLong(b, s + n - 8) == NAME_TAIL[candidate]
-        : LittleEndian.getInt(b, s) == NAME_HEAD[candidate] && LittleEndian.getInt(b, s + n - 4) == NAME_TAIL[candidate];
+    boolean same =
+        n >= 8
+            ? LittleEndian.getLong(b, s) == NAME_HEAD[candidate]
+                && LittleEndian.getLong(b, s + n - 8) == NAME_TAIL[candidate]
+            : LittleEndian.getInt(b, s) == NAME_HEAD[candidate]
+                && LittleEndian.getInt(b, s + n - 4) == NAME_TAIL[candidate];
     return same ? candidate : UNKNOWN;
   }
 
   private static int identify(byte[] b, int off, int len) {
-    int candidate = switch (len) {
-      case 5 -> LEVEL;
-      case 7 -> b[off] == 'm' ? MESSAGE : SPAN_ID;
-      case 8 -> TRACE_ID;
-      case 9 -> TIMESTAMP;
-      case 10 -> ATTRIBUTES;
-      case 12 -> SERVICE_NAME;
-      default -> UNKNOWN;
-    };
+    int candidate =
+        switch (len) {
+          case 5 -> LEVEL;
+          case 7 -> b[off] == 'm' ? MESSAGE : SPAN_ID;
+          case 8 -> TRACE_ID;
+          case 9 -> TIMESTAMP;
+          case 10 -> ATTRIBUTES;
+          case 12 -> SERVICE_NAME;
+          default -> UNKNOWN;
+        };
     if (candidate != UNKNOWN) {
       byte[] name = NAME_BYTES[candidate];
       if (!Arrays.equals(b, off, off + len, name, 0, name.length)) {
@@ -357,13 +381,19 @@ public final class LogEntryParser {
       int len = entry.arenaSize() - mark;
       long nanos = Rfc3339.parseEpochNanos(a, mark, len);
       if (nanos == Rfc3339.MALFORMED) {
-        setDefect(ErrorType.INVALID_VALUE, PATHS[TIMESTAMP], "timestamp \"" + Echo.echo(a, mark, len)
-            + "\" is not an RFC 3339 date-time with offset, e.g. 2026-11-22T02:53:00.123Z");
+        setDefect(
+            ErrorType.INVALID_VALUE,
+            PATHS[TIMESTAMP],
+            "timestamp \""
+                + Echo.echo(a, mark, len)
+                + "\" is not an RFC 3339 date-time with offset, e.g. 2026-11-22T02:53:00.123Z");
       } else {
         long millis = Math.floorDiv(nanos, 1_000_000L);
         if (nanos < TimestampWindow.saturatedMultiply(windowLowMillis, 1_000_000L)
             || nanos > TimestampWindow.saturatedMultiply(windowHighMillis, 1_000_000L)) {
-          setDefect(ErrorType.TIMESTAMP_OUT_OF_RANGE, PATHS[TIMESTAMP],
+          setDefect(
+              ErrorType.TIMESTAMP_OUT_OF_RANGE,
+              PATHS[TIMESTAMP],
               outOfWindow("timestamp \"" + Echo.echo(a, mark, len) + "\"", millis, false));
         } else {
           entry.setTimestampNanos(nanos);
@@ -376,20 +406,34 @@ public final class LogEntryParser {
       in.number(false);
       long millis = in.numValue;
       if (!in.numInteger) {
-        setDefect(ErrorType.TYPE_MISMATCH, PATHS[TIMESTAMP], "timestamp " + Echo.echo(in.buf, s, in.pos - s)
-            + " is not an integer (expected: epoch milliseconds or an RFC 3339 string)");
+        setDefect(
+            ErrorType.TYPE_MISMATCH,
+            PATHS[TIMESTAMP],
+            "timestamp "
+                + Echo.echo(in.buf, s, in.pos - s)
+                + " is not an integer (expected: epoch milliseconds or an RFC 3339 string)");
       } else if (in.numOverflow) {
-        setDefect(ErrorType.TIMESTAMP_OUT_OF_RANGE, PATHS[TIMESTAMP], "timestamp " + Echo.echo(in.buf, s, in.pos - s)
-            + " is too large for epoch milliseconds");
+        setDefect(
+            ErrorType.TIMESTAMP_OUT_OF_RANGE,
+            PATHS[TIMESTAMP],
+            "timestamp "
+                + Echo.echo(in.buf, s, in.pos - s)
+                + " is too large for epoch milliseconds");
       } else if (millis < windowLowMillis || millis > windowHighMillis) {
-        setDefect(ErrorType.TIMESTAMP_OUT_OF_RANGE, PATHS[TIMESTAMP],
+        setDefect(
+            ErrorType.TIMESTAMP_OUT_OF_RANGE,
+            PATHS[TIMESTAMP],
             outOfWindow("timestamp " + Echo.echo(in.buf, s, in.pos - s), millis, true));
       } else {
         long hi = Math.multiplyHigh(millis, 1_000_000L);
         long nanos = millis * 1_000_000L;
         if (hi != (nanos >> 63)) {
-          setDefect(ErrorType.TIMESTAMP_OUT_OF_RANGE, PATHS[TIMESTAMP], "timestamp "
-              + Echo.echo(in.buf, s, in.pos - s) + " is beyond the range of epoch nanoseconds");
+          setDefect(
+              ErrorType.TIMESTAMP_OUT_OF_RANGE,
+              PATHS[TIMESTAMP],
+              "timestamp "
+                  + Echo.echo(in.buf, s, in.pos - s)
+                  + " is beyond the range of epoch nanoseconds");
         } else {
           entry.setTimestampNanos(nanos);
           presentFields |= 1 << TIMESTAMP;
@@ -403,9 +447,11 @@ public final class LogEntryParser {
   private String outOfWindow(String what, long millis, boolean epochMillis) {
     StringBuilder sb = new StringBuilder(what).append(" is ");
     if (millis < windowLowMillis) {
-      sb.append(TimestampWindow.duration(windowLowMillis - millis)).append(" before the accepted window");
+      sb.append(TimestampWindow.duration(windowLowMillis - millis))
+          .append(" before the accepted window");
     } else {
-      sb.append(TimestampWindow.duration(millis - windowHighMillis)).append(" after the accepted window");
+      sb.append(TimestampWindow.duration(millis - windowHighMillis))
+          .append(" after the accepted window");
     }
     if (epochMillis) {
       if (inWindow(TimestampWindow.saturatedMultiply(millis, 1000))) {
@@ -431,7 +477,9 @@ public final class LogEntryParser {
       if (len == 0) {
         setDefect(ErrorType.INVALID_VALUE, PATHS[SERVICE_NAME], "service_name is empty");
       } else if (len > maxServiceNameBytes) {
-        setDefect(ErrorType.FIELD_OVERFLOW, PATHS[SERVICE_NAME],
+        setDefect(
+            ErrorType.FIELD_OVERFLOW,
+            PATHS[SERVICE_NAME],
             "service_name is " + len + " bytes (limit: " + maxServiceNameBytes + ")");
       } else {
         entry.setServiceName(mark, len);
@@ -448,7 +496,9 @@ public final class LogEntryParser {
       in.string(JsonLexer.RAW);
       int len = entry.arenaSize() - mark;
       if (len > maxMessageBytes) {
-        setDefect(ErrorType.FIELD_OVERFLOW, PATHS[MESSAGE],
+        setDefect(
+            ErrorType.FIELD_OVERFLOW,
+            PATHS[MESSAGE],
             "message is " + len + " bytes (limit: " + maxMessageBytes + ")");
       } else {
         entry.setMessage(mark, len);
@@ -468,8 +518,12 @@ public final class LogEntryParser {
       int len = entry.arenaSize() - mark;
       Level level = Level.ofName(entry.arena(), mark, len);
       if (level == null) {
-        setDefect(ErrorType.INVALID_VALUE, PATHS[LEVEL], "level \"" + Echo.echo(entry.arena(), mark, len)
-            + "\" is not one of TRACE, DEBUG, INFO, WARN, WARNING, ERROR, FATAL");
+        setDefect(
+            ErrorType.INVALID_VALUE,
+            PATHS[LEVEL],
+            "level \""
+                + Echo.echo(entry.arena(), mark, len)
+                + "\" is not one of TRACE, DEBUG, INFO, WARN, WARNING, ERROR, FATAL");
       } else {
         entry.setLevel(level);
         presentFields |= 1 << LEVEL;
@@ -480,10 +534,16 @@ public final class LogEntryParser {
       in.number(false);
       Level level = in.numInteger && !in.numOverflow ? Level.ofSeverityNumber(in.numValue) : null;
       if (!in.numInteger) {
-        setDefect(ErrorType.TYPE_MISMATCH, PATHS[LEVEL], "level " + Echo.echo(in.buf, s, in.pos - s)
-            + " is not an integer (expected: a level name or a severity number 1..24)");
+        setDefect(
+            ErrorType.TYPE_MISMATCH,
+            PATHS[LEVEL],
+            "level "
+                + Echo.echo(in.buf, s, in.pos - s)
+                + " is not an integer (expected: a level name or a severity number 1..24)");
       } else if (level == null) {
-        setDefect(ErrorType.INVALID_VALUE, PATHS[LEVEL],
+        setDefect(
+            ErrorType.INVALID_VALUE,
+            PATHS[LEVEL],
             "level " + Echo.echo(in.buf, s, in.pos - s) + " is not a severity number 1..24");
       } else {
         entry.setLevel(level);
@@ -504,8 +564,11 @@ public final class LogEntryParser {
     }
     int s = in.pos + 1;
     // the common case, read in place: exactly `digits` unescaped hex digits, not all zero, then the
-    // quote; anything else (escapes, wrong length, bad digits) takes the general path for its message
-    if (in.end - s > digits && in.buf[s + digits] == '"' && Hex.copyId(in.buf, s, digits, target) == Hex.ID) {
+    // quote; anything else (escapes, wrong length, bad digits) takes the general path for its
+    // message
+    if (in.end - s > digits
+        && in.buf[s + digits] == '"'
+        && Hex.copyId(in.buf, s, digits, target) == Hex.ID) {
       in.pos = s + digits + 1;
       setHasId(field);
       return;
@@ -515,13 +578,24 @@ public final class LogEntryParser {
     byte[] a = entry.arena();
     int len = entry.arenaSize() - mark;
     if (len != digits) {
-      setDefect(ErrorType.INVALID_VALUE, PATHS[field],
+      setDefect(
+          ErrorType.INVALID_VALUE,
+          PATHS[field],
           NAMES[field] + " is " + len + " bytes long (expected: " + digits + " hex digits)");
     } else {
       switch (Hex.copyId(a, mark, digits, target)) {
-        case Hex.NOT_HEX -> setDefect(ErrorType.INVALID_VALUE, PATHS[field],
-            NAMES[field] + " \"" + Echo.echo(a, mark, len) + "\" is not " + digits + " hex digits");
-        case Hex.ALL_ZEROS -> setDefect(ErrorType.INVALID_VALUE, PATHS[field], NAMES[field] + " is all zeros");
+        case Hex.NOT_HEX ->
+            setDefect(
+                ErrorType.INVALID_VALUE,
+                PATHS[field],
+                NAMES[field]
+                    + " \""
+                    + Echo.echo(a, mark, len)
+                    + "\" is not "
+                    + digits
+                    + " hex digits");
+        case Hex.ALL_ZEROS ->
+            setDefect(ErrorType.INVALID_VALUE, PATHS[field], NAMES[field] + " is all zeros");
         default -> setHasId(field);
       }
     }
@@ -568,15 +642,22 @@ public final class LogEntryParser {
         int hash = AttributeKeys.hash(entry.arena(), keyOffset, keyLength);
         count++;
         if (count > maxAttributes) {
-          setDefect(ErrorType.FIELD_OVERFLOW, PATHS[ATTRIBUTES],
+          setDefect(
+              ErrorType.FIELD_OVERFLOW,
+              PATHS[ATTRIBUTES],
               "attributes has more than " + maxAttributes + " keys");
         } else if (keyLength == 0) {
           setDefect(ErrorType.INVALID_VALUE, "/attributes/", "attribute key is empty");
         } else if (keyLength > maxAttributeKeyBytes) {
-          setDefect(ErrorType.FIELD_OVERFLOW, Echo.attributePath(entry.arena(), keyOffset, keyLength),
+          setDefect(
+              ErrorType.FIELD_OVERFLOW,
+              Echo.attributePath(entry.arena(), keyOffset, keyLength),
               "attribute key is " + keyLength + " bytes (limit: " + maxAttributeKeyBytes + ")");
-        } else if (attributeKeys.containsAmongFirst(entry.attributeCount(), entry, keyOffset, keyLength, hash)) {
-          setDefect(ErrorType.DUPLICATE_FIELD, Echo.attributePath(entry.arena(), keyOffset, keyLength),
+        } else if (attributeKeys.containsAmongFirst(
+            entry.attributeCount(), entry, keyOffset, keyLength, hash)) {
+          setDefect(
+              ErrorType.DUPLICATE_FIELD,
+              Echo.attributePath(entry.arena(), keyOffset, keyLength),
               "attribute key appears more than once");
         }
         in.skipWhitespace();
@@ -594,7 +675,10 @@ public final class LogEntryParser {
     } while (!endOfMember());
   }
 
-  /** Stores a string value as its decoded text, anything else as compact JSON (docs/record-schema.md). */
+  /**
+   * Stores a string value as its decoded text, anything else as compact JSON
+   * (docs/record-schema.md).
+   */
   private void attributeValue(int keyOffset, int keyLength, int hash) {
     JsonLexer in = this.in;
     int valueOffset = entry.arenaSize();
@@ -613,7 +697,8 @@ public final class LogEntryParser {
     }
     int valueLength = entry.arenaSize() - valueOffset;
     if (valueLength > maxAttributeValueBytes) {
-      setDefect(CompactJsonWriter.valueTooLong(entry, keyOffset, keyLength, maxAttributeValueBytes));
+      setDefect(
+          CompactJsonWriter.valueTooLong(entry, keyOffset, keyLength, maxAttributeValueBytes));
       return;
     }
     attributeKeys.set(entry.attributeCount(), hash);
@@ -623,7 +708,9 @@ public final class LogEntryParser {
   private void mismatch(int field, String expected) {
     int first = in.buf[in.pos];
     json.skip();
-    setDefect(ErrorType.TYPE_MISMATCH, PATHS[field],
+    setDefect(
+        ErrorType.TYPE_MISMATCH,
+        PATHS[field],
         NAMES[field] + " is " + JsonLexer.jsonType(first) + " (expected: " + expected + ")");
   }
 

@@ -10,23 +10,23 @@ import io.loghaul.bytes.Varint;
 /**
  * The protobuf wire format of {@code loghaul.v1.LogEntry} (proto/…/log_entry.proto), written from
  * and read into a {@link LogEntry} directly: no generated message objects, no allocation per
- * accepted record. OTLP ingest encodes with it; the pipeline decodes Kafka records whose
- * {@code content-type} header is {@code application/x-protobuf}.
+ * accepted record. OTLP ingest encodes with it; the pipeline decodes Kafka records whose {@code
+ * content-type} header is {@code application/x-protobuf}.
  *
  * <p>Encoding writes fields in number order and omits proto3 defaults (zero timestamp, empty
  * strings, absent ids), so its output is byte-for-byte what the generated code writes.
  *
- * <p>Decoding checks, in the order of docs/record-schema.md#precedence: size ({@code record_too_large}), then UTF-8 of the
- * string fields ({@code invalid_utf8}, reported only when the bytes before the defect are well
- * formed), then wire structure, then fields in wire order, then {@link LogEntryValidator}. Bytes that
- * are not a well-formed protobuf message (truncated, a malformed varint, a length past the end, a
- * group or unknown wire type, or a known field with the wrong wire type) are {@code type_mismatch}:
- * the value is not a {@code loghaul.v1.LogEntry}, just as a JSON array is not a JSON LogEntry.
- * {@code json_syntax} is kept for JSON text. Unknown field numbers are skipped, as protobuf
- * requires for forward compatibility. A non-repeated field given twice is {@code duplicate_field}
- * (the generated encoders never do that, so it means a hand-rolled producer), a level outside 1..6
- * or an id of the wrong length or all zeros is {@code invalid_value}, an absent timestamp or level
- * is {@code missing_field}.
+ * <p>Decoding checks, in the order of docs/record-schema.md#precedence: size ({@code
+ * record_too_large}), then UTF-8 of the string fields ({@code invalid_utf8}, reported only when the
+ * bytes before the defect are well formed), then wire structure, then fields in wire order, then
+ * {@link LogEntryValidator}. Bytes that are not a well-formed protobuf message (truncated, a
+ * malformed varint, a length past the end, a group or unknown wire type, or a known field with the
+ * wrong wire type) are {@code type_mismatch}: the value is not a {@code loghaul.v1.LogEntry}, just
+ * as a JSON array is not a JSON LogEntry. {@code json_syntax} is kept for JSON text. Unknown field
+ * numbers are skipped, as protobuf requires for forward compatibility. A non-repeated field given
+ * twice is {@code duplicate_field} (the generated encoders never do that, so it means a hand-rolled
+ * producer), a level outside 1..6 or an id of the wrong length or all zeros is {@code
+ * invalid_value}, an absent timestamp or level is {@code missing_field}.
  *
  * <p>Instances are immutable and thread-safe if the {@link LogEntryValidator} is; the static
  * encoders are thread-safe.
@@ -47,8 +47,9 @@ public final class LogEntryProtoCodec {
   private static final int WIRE_LEN = 2;
   private static final int WIRE_FIXED32 = 5;
 
-  private static final Rejected NOT_A_MESSAGE = new Rejected(ErrorType.TYPE_MISMATCH, "",
-      "value is not a well-formed protobuf loghaul.v1.LogEntry");
+  private static final Rejected NOT_A_MESSAGE =
+      new Rejected(
+          ErrorType.TYPE_MISMATCH, "", "value is not a well-formed protobuf loghaul.v1.LogEntry");
 
   private final SchemaLimits limits;
   private final LogEntryValidator validator;
@@ -99,7 +100,9 @@ public final class LogEntryProtoCodec {
       LittleEndian.putLong(out, p, entry.timestampNanos());
       p += 8;
     }
-    p = writeString(out, p, TAG_SERVICE_NAME, arena, entry.serviceNameOffset(), entry.serviceNameLength());
+    p =
+        writeString(
+            out, p, TAG_SERVICE_NAME, arena, entry.serviceNameOffset(), entry.serviceNameLength());
     if (entry.level() != null) {
       out[p++] = TAG_LEVEL;
       p = Varint.put(out, p, entry.level().code());
@@ -114,9 +117,22 @@ public final class LogEntryProtoCodec {
     for (int i = 0; i < entry.attributeCount(); i++) {
       out[p++] = TAG_ATTRIBUTE;
       p = Varint.put(out, p, attributeBodySize(entry, i));
-      p = writeString(out, p, TAG_ATTRIBUTE_KEY, arena, entry.attributeKeyOffset(i), entry.attributeKeyLength(i));
-      p = writeString(out, p, TAG_ATTRIBUTE_VALUE, arena, entry.attributeValueOffset(i),
-          entry.attributeValueLength(i));
+      p =
+          writeString(
+              out,
+              p,
+              TAG_ATTRIBUTE_KEY,
+              arena,
+              entry.attributeKeyOffset(i),
+              entry.attributeKeyLength(i));
+      p =
+          writeString(
+              out,
+              p,
+              TAG_ATTRIBUTE_VALUE,
+              arena,
+              entry.attributeValueOffset(i),
+              entry.attributeValueLength(i));
     }
     return p - offset;
   }
@@ -129,7 +145,8 @@ public final class LogEntryProtoCodec {
   }
 
   private static int attributeBodySize(LogEntry entry, int i) {
-    return lengthDelimitedSize(entry.attributeKeyLength(i)) + lengthDelimitedSize(entry.attributeValueLength(i));
+    return lengthDelimitedSize(entry.attributeKeyLength(i))
+        + lengthDelimitedSize(entry.attributeValueLength(i));
   }
 
   private static int lengthDelimitedSize(int length) {
@@ -162,7 +179,9 @@ public final class LogEntryProtoCodec {
    */
   public ParseResult decode(byte[] value, int offset, int length, long nowMillis, LogEntry into) {
     if (length > limits.maxRecordBytes()) {
-      return new Rejected(ErrorType.RECORD_TOO_LARGE, "",
+      return new Rejected(
+          ErrorType.RECORD_TOO_LARGE,
+          "",
           "record has " + length + " bytes (expected: <= " + limits.maxRecordBytes() + ")");
     }
     into.reset();
@@ -194,14 +213,25 @@ public final class LogEntryProtoCodec {
       }
       if (expectedWire != wireType) {
         // a known field of another type: not our message, unless the bytes are garbage anyway
-        return utf8Field != null ? invalidUtf8(utf8Field) : new Rejected(ErrorType.TYPE_MISMATCH,
-            fieldPath((int) number), fieldName((int) number) + " has protobuf wire type " + wireType
-                + " (expected: " + expectedWire + ")");
+        return utf8Field != null
+            ? invalidUtf8(utf8Field)
+            : new Rejected(
+                ErrorType.TYPE_MISMATCH,
+                fieldPath((int) number),
+                fieldName((int) number)
+                    + " has protobuf wire type "
+                    + wireType
+                    + " (expected: "
+                    + expectedWire
+                    + ")");
       }
       int bit = 1 << number;
       if ((seen & bit) != 0 && number != 7 && fieldError == null) {
-        fieldError = new Rejected(ErrorType.DUPLICATE_FIELD, fieldPath((int) number),
-            fieldName((int) number) + " appears twice");
+        fieldError =
+            new Rejected(
+                ErrorType.DUPLICATE_FIELD,
+                fieldPath((int) number),
+                fieldName((int) number) + " appears twice");
       }
       seen |= bit;
       if (wireType == WIRE_FIXED64) {
@@ -218,7 +248,9 @@ public final class LogEntryProtoCodec {
         if (wireType == WIRE_VARINT && next >= 0) {
           // a well-formed varint above 2^56, e.g. a negative enum value
           if (fieldError == null) {
-            fieldError = new Rejected(ErrorType.INVALID_VALUE, "/level", "level code out of range (expected: 1..6)");
+            fieldError =
+                new Rejected(
+                    ErrorType.INVALID_VALUE, "/level", "level code out of range (expected: 1..6)");
           }
           p = next;
           continue;
@@ -229,8 +261,9 @@ public final class LogEntryProtoCodec {
       if (wireType == WIRE_VARINT) {
         if (raw < 1 || raw > 6) {
           if (fieldError == null) {
-            fieldError = new Rejected(ErrorType.INVALID_VALUE, "/level",
-                "level code " + raw + " (expected: 1..6)");
+            fieldError =
+                new Rejected(
+                    ErrorType.INVALID_VALUE, "/level", "level code " + raw + " (expected: 1..6)");
           }
         } else {
           into.setLevel(Level.ofCode((int) raw));
@@ -257,9 +290,18 @@ public final class LogEntryProtoCodec {
           int expected = number == 5 ? 16 : 8;
           if (len != expected || Hex.isZeroId(value, p, len)) {
             if (fieldError == null) {
-              fieldError = new Rejected(ErrorType.INVALID_VALUE, fieldPath((int) number),
-                  fieldName((int) number) + " has " + len + " bytes" + (len == expected ? ", all zero" : "")
-                      + " (expected: " + expected + ", not all zero)");
+              fieldError =
+                  new Rejected(
+                      ErrorType.INVALID_VALUE,
+                      fieldPath((int) number),
+                      fieldName((int) number)
+                          + " has "
+                          + len
+                          + " bytes"
+                          + (len == expected ? ", all zero" : "")
+                          + " (expected: "
+                          + expected
+                          + ", not all zero)");
             }
           } else {
             Hex.encode(value, p, len, number == 5 ? into.traceIdHex() : into.spanIdHex(), 0);

@@ -6,8 +6,8 @@ package io.loghaul.schema;
  *
  * <p>Accepts {@code T}/{@code t} as the separator, {@code Z}/{@code z} or {@code ±HH:MM} as the
  * offset ({@code -00:00} means UTC, as RFC 3339 §4.3 allows), and an optional fraction of 1 to 9
- * digits. Rejects anything else: a space separator, missing offset, more than 9 fraction digits, the
- * leap second 60 (an epoch timestamp cannot represent it), or a day the month does not have.
+ * digits. Rejects anything else: a space separator, missing offset, more than 9 fraction digits,
+ * the leap second 60 (an epoch timestamp cannot represent it), or a day the month does not have.
  * Stateless and thread-safe.
  */
 final class Rfc3339 {
@@ -50,8 +50,13 @@ final class Rfc3339 {
         || b[off + 16] != ':') {
       return MALFORMED;
     }
-    if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)
-        || hour > 23 || minute > 59 || second > 59) {
+    if (month < 1
+        || month > 12
+        || day < 1
+        || day > daysInMonth(year, month)
+        || hour > 23
+        || minute > 59
+        || second > 59) {
       return MALFORMED;
     }
     int p = off + 19;
@@ -95,8 +100,12 @@ final class Rfc3339 {
     } else {
       return MALFORMED;
     }
-    long epochSecond = daysFromCivil(year, month, day) * 86_400L
-        + hour * 3600 + minute * 60 + second - offsetSeconds;
+    long epochSecond =
+        daysFromCivil(year, month, day) * 86_400L
+            + hour * 3600
+            + minute * 60
+            + second
+            - offsetSeconds;
     long hi = Math.multiplyHigh(epochSecond, 1_000_000_000L);
     long nanos = epochSecond * 1_000_000_000L;
     if (hi != (nanos >> 63)) {
@@ -106,7 +115,8 @@ final class Rfc3339 {
     if (((nanos ^ sum) & (fraction ^ sum)) < 0) {
       return AFTER_RANGE;
     }
-    // keep the sentinels unambiguous: the two instants they would alias are outside the window anyway
+    // keep the sentinels unambiguous: the two instants they would alias are outside the window
+    // anyway
     if (sum == MALFORMED) {
       return BEFORE_RANGE;
     }

@@ -1,8 +1,8 @@
 package io.loghaul.schema;
 
 /**
- * The size, count, depth and time limits of docs/record-schema.md#limits ({@code schema.*} keys), validated by the config
- * loader.
+ * The size, count, depth and time limits of docs/record-schema.md#limits ({@code schema.*} keys),
+ * validated by the config loader.
  */
 public record SchemaLimits(
     int maxRecordBytes,

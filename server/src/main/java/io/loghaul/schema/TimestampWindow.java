@@ -6,7 +6,9 @@ package io.loghaul.schema;
  * {@link Long#MAX_VALUE} never wrap around, and the rough durations rejection messages use.
  */
 final class TimestampWindow {
-  private static final long[] UNITS = {365L * 86_400_000, 7L * 86_400_000, 86_400_000, 3_600_000, 60_000, 1000};
+  private static final long[] UNITS = {
+    365L * 86_400_000, 7L * 86_400_000, 86_400_000, 3_600_000, 60_000, 1000
+  };
   private static final String[] UNIT_NAMES = {"year", "week", "day", "hour", "minute", "second"};
 
   private TimestampWindow() {}

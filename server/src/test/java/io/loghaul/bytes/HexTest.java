@@ -32,7 +32,9 @@ class HexTest {
     for (int c = -128; c < 256; c++) {
       int expected = c >= 0 && c < 128 ? Character.digit(c, 16) : -1;
       assertThat(Hex.value(c)).as("%d", c).isEqualTo(expected);
-      assertThat(Hex.value((byte) c)).as("byte %d", c).isEqualTo(c >= 0 && c < 128 || c >= 128 ? Character.digit((byte) c, 16) : -1);
+      assertThat(Hex.value((byte) c))
+          .as("byte %d", c)
+          .isEqualTo(c >= 0 && c < 128 || c >= 128 ? Character.digit((byte) c, 16) : -1);
     }
     for (int n = 0; n < 16; n++) {
       assertThat(Hex.value(Hex.digit(n))).isEqualTo(n);
@@ -56,8 +58,10 @@ class HexTest {
     assertThat(new String(dst, StandardCharsets.US_ASCII)).isEqualTo("0123456789abcdef");
     assertThat(Hex.copyId(ascii("0000000000000000"), 0, 16, dst)).isEqualTo(Hex.ALL_ZEROS);
     assertThat(Hex.copyId(ascii("000000000000000g"), 0, 16, dst)).isEqualTo(Hex.NOT_HEX);
-    assertThat(Hex.copyId(ascii("0000000000000000000000000000000G"), 0, 32, new byte[32])).isEqualTo(Hex.NOT_HEX);
-    assertThat(Hex.copyId("00000000é0000000".getBytes(StandardCharsets.UTF_8), 0, 16, dst)).isEqualTo(Hex.NOT_HEX);
+    assertThat(Hex.copyId(ascii("0000000000000000000000000000000G"), 0, 32, new byte[32]))
+        .isEqualTo(Hex.NOT_HEX);
+    assertThat(Hex.copyId("00000000é0000000".getBytes(StandardCharsets.UTF_8), 0, 16, dst))
+        .isEqualTo(Hex.NOT_HEX);
   }
 
   @Test
@@ -67,8 +71,12 @@ class HexTest {
         long w = 0x3030_3030_3030_3030L & ~(0xFFL << 8 * lane) | (long) c << 8 * lane;
         boolean hex = Character.digit(c, 16) >= 0 && c < 128;
         boolean letter = hex && c > '9';
-        assertThat(Hex.notHexDigits(w)).as("0x%02x in lane %d", c, lane).isEqualTo(hex ? 0 : 0x80L << 8 * lane);
-        assertThat(Hex.hexLetters(w)).as("0x%02x in lane %d", c, lane).isEqualTo(letter ? 0x80L << 8 * lane : 0);
+        assertThat(Hex.notHexDigits(w))
+            .as("0x%02x in lane %d", c, lane)
+            .isEqualTo(hex ? 0 : 0x80L << 8 * lane);
+        assertThat(Hex.hexLetters(w))
+            .as("0x%02x in lane %d", c, lane)
+            .isEqualTo(letter ? 0x80L << 8 * lane : 0);
       }
     }
   }

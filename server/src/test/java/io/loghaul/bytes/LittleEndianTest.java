@@ -34,12 +34,16 @@ class LittleEndianTest {
     LittleEndian.putLong(b, 0, 0x0807_0605_0403_0201L);
 
     assertThat(b).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
-    assertThat(LittleEndian.getInt(new byte[] {(byte) 0xFE, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF}, 0)).isEqualTo(-2);
+    assertThat(
+            LittleEndian.getInt(new byte[] {(byte) 0xFE, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF}, 0))
+        .isEqualTo(-2);
   }
 
   @Test
   void refusesToReachPastTheArray() {
-    assertThatThrownBy(() -> LittleEndian.getLong(new byte[10], 3)).isInstanceOf(IndexOutOfBoundsException.class);
-    assertThatThrownBy(() -> LittleEndian.putInt(new byte[4], 1, 0)).isInstanceOf(IndexOutOfBoundsException.class);
+    assertThatThrownBy(() -> LittleEndian.getLong(new byte[10], 3))
+        .isInstanceOf(IndexOutOfBoundsException.class);
+    assertThatThrownBy(() -> LittleEndian.putInt(new byte[4], 1, 0))
+        .isInstanceOf(IndexOutOfBoundsException.class);
   }
 }

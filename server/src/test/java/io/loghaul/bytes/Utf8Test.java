@@ -12,8 +12,11 @@ import org.junit.jupiter.api.Test;
 class Utf8Test {
   @Test
   void acceptsEveryEncodingLengthUpToU10FFFF() {
-    byte[] ok = ("a\u007f\u0080\u07ff\u0800\ud7ff\ue000\uffff" + new String(Character.toChars(0x10000))
-        + new String(Character.toChars(0x10FFFF))).getBytes(StandardCharsets.UTF_8);
+    byte[] ok =
+        ("a\u007f\u0080\u07ff\u0800\ud7ff\ue000\uffff"
+                + new String(Character.toChars(0x10000))
+                + new String(Character.toChars(0x10FFFF)))
+            .getBytes(StandardCharsets.UTF_8);
 
     assertThat(Utf8.isValid(ok, 0, ok.length)).isTrue();
     assertThat(Utf8.firstInvalid(ok, 0, ok.length)).isEqualTo(-1);
@@ -66,7 +69,9 @@ class Utf8Test {
       b[ascii + 2] = (byte) 0xFF; // invalid
       b[ascii + 3] = 'y';
 
-      assertThat(Utf8.firstInvalid(b, 0, b.length)).as("after %d ASCII bytes", ascii).isEqualTo(ascii + 2);
+      assertThat(Utf8.firstInvalid(b, 0, b.length))
+          .as("after %d ASCII bytes", ascii)
+          .isEqualTo(ascii + 2);
       assertThat(Utf8.firstInvalid(b, 0, ascii + 2)).isEqualTo(-1);
     }
   }
@@ -94,14 +99,22 @@ class Utf8Test {
   @Test
   void agreesWithTheJdkDecoderOnRandomBytes() {
     Random random = new Random(11);
-    int[] interesting = {0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0,
-        0xED, 0xEE, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF};
+    int[] interesting = {
+      0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xED,
+      0xEE, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF
+    };
     for (int i = 0; i < 100_000; i++) {
       byte[] b = new byte[random.nextInt(12)];
       for (int j = 0; j < b.length; j++) {
-        b[j] = (byte) (random.nextBoolean() ? interesting[random.nextInt(interesting.length)] : random.nextInt(256));
+        b[j] =
+            (byte)
+                (random.nextBoolean()
+                    ? interesting[random.nextInt(interesting.length)]
+                    : random.nextInt(256));
       }
-      assertThat(Utf8.isValid(b, 0, b.length)).as(HexFormat.of().formatHex(b)).isEqualTo(jdkValid(b));
+      assertThat(Utf8.isValid(b, 0, b.length))
+          .as(HexFormat.of().formatHex(b))
+          .isEqualTo(jdkValid(b));
     }
   }
 

@@ -11,8 +11,25 @@ import org.junit.jupiter.api.Test;
 
 class VarintTest {
   private static final long[] EDGES = {
-    0, 1, 127, 128, 16_383, 16_384, (1L << 21) - 1, 1L << 21, (1L << 28) - 1, 1L << 28, 1L << 35, 1L << 42,
-    1L << 49, (1L << 56) - 1, 1L << 56, 1L << 63 - 1, Long.MAX_VALUE, -1, Long.MIN_VALUE
+    0,
+    1,
+    127,
+    128,
+    16_383,
+    16_384,
+    (1L << 21) - 1,
+    1L << 21,
+    (1L << 28) - 1,
+    1L << 28,
+    1L << 35,
+    1L << 42,
+    1L << 49,
+    (1L << 56) - 1,
+    1L << 56,
+    1L << 63 - 1,
+    Long.MAX_VALUE,
+    -1,
+    Long.MIN_VALUE
   };
 
   @Test
@@ -21,7 +38,10 @@ class VarintTest {
       byte[] out = new byte[Varint.MAX_BYTES + 2];
       int end = Varint.put(out, 1, v);
 
-      assertThat(end - 1).as("size of %d", v).isEqualTo(Varint.size(v)).isEqualTo(CodedOutputStream.computeUInt64SizeNoTag(v));
+      assertThat(end - 1)
+          .as("size of %d", v)
+          .isEqualTo(Varint.size(v))
+          .isEqualTo(CodedOutputStream.computeUInt64SizeNoTag(v));
       assertThat(Varint.checkedEnd(out, 1, end)).isEqualTo(end);
       assertThat(Varint.end(out, 1)).isEqualTo(end);
       assertThat(Varint.value(out, 1)).isEqualTo(v);
@@ -48,7 +68,9 @@ class VarintTest {
     byte[] b = HexFormat.of().parseHex("ffffffffffffffffff7f");
 
     assertThat(Varint.checkedEnd(b, 0, b.length)).isEqualTo(10);
-    assertThat(Varint.value(b, 0)).isEqualTo(-1L).isEqualTo(CodedInputStream.newInstance(b).readRawVarint64());
+    assertThat(Varint.value(b, 0))
+        .isEqualTo(-1L)
+        .isEqualTo(CodedInputStream.newInstance(b).readRawVarint64());
   }
 
   @Test
@@ -57,7 +79,9 @@ class VarintTest {
 
     assertThat(Varint.value(b, 0)).isZero();
     // through a buffer too small for its fast path, protobuf-java reads it the same way
-    assertThat(CodedInputStream.newInstance(new java.io.ByteArrayInputStream(b), 1).readRawVarint64()).isZero();
+    assertThat(
+            CodedInputStream.newInstance(new java.io.ByteArrayInputStream(b), 1).readRawVarint64())
+        .isZero();
   }
 
   @Test
@@ -96,7 +120,8 @@ class VarintTest {
         }
       } catch (IOException e) {
         assertThat(end).as(HexFormat.of().formatHex(b)).isNegative();
-        assertThat(end).isEqualTo(e.getMessage().contains("malformed") ? Varint.TOO_LONG : Varint.TRUNCATED);
+        assertThat(end)
+            .isEqualTo(e.getMessage().contains("malformed") ? Varint.TOO_LONG : Varint.TRUNCATED);
       }
     }
   }

@@ -72,8 +72,10 @@ class ArrayBodyPublisherTest {
       p.subscribe(c);
       assertThat(c.completed).isTrue();
       assertThat(c.error).isNull();
-      assertThat(c.bytes.toByteArray()).isEqualTo(Arrays.copyOfRange(array, offset, offset + length));
-      assertThat(c.sizes).allSatisfy(size -> assertThat(size).isBetween(1, ArrayBodyPublisher.CHUNK_BYTES));
+      assertThat(c.bytes.toByteArray())
+          .isEqualTo(Arrays.copyOfRange(array, offset, offset + length));
+      assertThat(c.sizes)
+          .allSatisfy(size -> assertThat(size).isBetween(1, ArrayBodyPublisher.CHUNK_BYTES));
     }
   }
 
@@ -100,14 +102,16 @@ class ArrayBodyPublisherTest {
     assertThat(c.error).isInstanceOf(IllegalArgumentException.class);
     assertThat(c.completed).isFalse();
 
-    Collector cancelled = new Collector(1) {
-      @Override
-      public void onNext(ByteBuffer item) {
-        sizes.add(item.remaining());
-        subscription.cancel();
-      }
-    };
-    new ArrayBodyPublisher(data(3 * ArrayBodyPublisher.CHUNK_BYTES), 0, 3 * ArrayBodyPublisher.CHUNK_BYTES)
+    Collector cancelled =
+        new Collector(1) {
+          @Override
+          public void onNext(ByteBuffer item) {
+            sizes.add(item.remaining());
+            subscription.cancel();
+          }
+        };
+    new ArrayBodyPublisher(
+            data(3 * ArrayBodyPublisher.CHUNK_BYTES), 0, 3 * ArrayBodyPublisher.CHUNK_BYTES)
         .subscribe(cancelled);
     assertThat(cancelled.sizes).hasSize(1);
     assertThat(cancelled.completed).isFalse();

@@ -10,9 +10,9 @@ class CityHash128Test {
   /**
    * Vectors computed by clickhouse-server 18.16.1 itself: a compressed block with a zero checksum
    * and the given payload makes it reply "Checksum doesn't match ... Actual: <low><high>" (each
-   * half as a big-endian hex number). The hashed bytes are the 9-byte block header
-   * {@code 0x82, size (9 + n) LE, 1000 LE} followed by {@code n} bytes {@code (i * 31 + 7) & 0xFF}.
-   * The sizes cover every branch: 8..15, 16, 17..31, under 128, exactly 128, and 128+ with tails.
+   * half as a big-endian hex number). The hashed bytes are the 9-byte block header {@code 0x82,
+   * size (9 + n) LE, 1000 LE} followed by {@code n} bytes {@code (i * 31 + 7) & 0xFF}. The sizes
+   * cover every branch: 8..15, 16, 17..31, under 128, exactly 128, and 128+ with tails.
    */
   @ParameterizedTest
   @CsvSource({

@@ -91,15 +91,19 @@ class ClickHouseFailoverTest {
   }
 
   @Test
-  void anInsertThatFailedAfterItWasSentIsThrownAndTheRetryGoesToTheOtherEndpoint() throws Exception {
+  void anInsertThatFailedAfterItWasSentIsThrownAndTheRetryGoesToTheOtherEndpoint()
+      throws Exception {
     a = FakeClickHouse.start("a");
     a.dropRequests = true;
     b = FakeClickHouse.start("b");
     ClickHouseEndpoints endpoints = endpoints(a.url(), b.url());
     try (ClickHouseHttpClient client = client(endpoints)) {
       assertThatThrownBy(() -> client.insert(INSERT, new byte[] {1}, 0, 1))
-          .isInstanceOfSatisfying(ClickHouseException.class, e -> assertThat(e.retryable()).isTrue());
-      assertThat(b.inserts.get()).as("not sent twice in one call: ClickHouse may have stored it").isZero();
+          .isInstanceOfSatisfying(
+              ClickHouseException.class, e -> assertThat(e.retryable()).isTrue());
+      assertThat(b.inserts.get())
+          .as("not sent twice in one call: ClickHouse may have stored it")
+          .isZero();
       assertThat(endpoints.up(0)).isFalse();
 
       client.insert(INSERT, new byte[] {1}, 0, 1);
@@ -114,7 +118,8 @@ class ClickHouseFailoverTest {
     b = FakeClickHouse.start("b");
     ClickHouseEndpoints endpoints = endpoints(a.url(), b.url());
     try (ClickHouseHttpClient client = client(endpoints)) {
-      assertThatThrownBy(() -> client.query("SELECT x")).isInstanceOf(ClickHouseException.class)
+      assertThatThrownBy(() -> client.query("SELECT x"))
+          .isInstanceOf(ClickHouseException.class)
           .hasMessageContaining("Code: 47");
       assertThat(endpoints.up(0)).as("it answered").isTrue();
       assertThat(b.requests.get()).isZero();
@@ -134,13 +139,16 @@ class ClickHouseFailoverTest {
       assertThat(client.ping()).isTrue();
       assertThat(endpoints.up(0)).isFalse();
       assertThat(endpoints.up(1)).isTrue();
-      assertThat(client.query("SELECT 1")).as("the ping moved requests to the answering endpoint").isEqualTo("b");
+      assertThat(client.query("SELECT 1"))
+          .as("the ping moved requests to the answering endpoint")
+          .isEqualTo("b");
 
       b.stop();
       assertThat(client.ping()).isFalse();
       assertThat(endpoints.anyUp()).isFalse();
-      assertThatThrownBy(() -> client.query("SELECT 1")).isInstanceOfSatisfying(ClickHouseException.class,
-          e -> assertThat(e.retryable()).isTrue());
+      assertThatThrownBy(() -> client.query("SELECT 1"))
+          .isInstanceOfSatisfying(
+              ClickHouseException.class, e -> assertThat(e.retryable()).isTrue());
     }
   }
 
@@ -148,8 +156,10 @@ class ClickHouseFailoverTest {
   void parsesACommaSeparatedListAndRefusesAnEmptyOne() {
     assertThat(ClickHouseEndpoints.parse(" http://a:8123/ , https://b:8443").urls())
         .containsExactly("http://a:8123", "https://b:8443");
-    assertThatThrownBy(() -> ClickHouseEndpoints.parse(" , ")).hasMessageStartingWith("clickhouse.url");
-    assertThatThrownBy(() -> ClickHouseEndpoints.parse("a:8123")).hasMessageStartingWith("clickhouse.url");
+    assertThatThrownBy(() -> ClickHouseEndpoints.parse(" , "))
+        .hasMessageStartingWith("clickhouse.url");
+    assertThatThrownBy(() -> ClickHouseEndpoints.parse("a:8123"))
+        .hasMessageStartingWith("clickhouse.url");
   }
 
   private ClickHouseEndpoints endpoints(String... urls) {
@@ -179,7 +189,8 @@ class ClickHouseFailoverTest {
     }
 
     static FakeClickHouse start(String name, int port) throws IOException {
-      HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+      HttpServer server =
+          HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
       FakeClickHouse f = new FakeClickHouse(name, server);
       server.createContext("/", f::handle);
       server.start();

@@ -63,21 +63,25 @@ class ClickHouseIT {
         .contains("timestamp DateTime('UTC')")
         .contains("timestamp_ns UInt64")
         .contains("service_name String")
-        .contains("level Enum8('TRACE' = 1, 'DEBUG' = 2, 'INFO' = 3, 'WARN' = 4, 'ERROR' = 5, 'FATAL' = 6)")
+        .contains(
+            "level Enum8('TRACE' = 1, 'DEBUG' = 2, 'INFO' = 3, 'WARN' = 4, 'ERROR' = 5, 'FATAL' = 6)")
         .contains("`attributes.key` Array(String)")
         .contains("`attributes.value` Array(String)")
         .contains("kafka_topic String")
         .contains("kafka_partition UInt32")
         .contains("kafka_offset UInt64")
-        .contains("ENGINE = MergeTree PARTITION BY toDate(timestamp) ORDER BY (service_name, timestamp)");
+        .contains(
+            "ENGINE = MergeTree PARTITION BY toDate(timestamp) ORDER BY (service_name, timestamp)");
   }
 
   @Test
   void ensureIsIdempotentAndFindsAnExistingTable() throws Exception {
     ClickHouseTable.ensure(client, "default", table, true);
 
-    assertThat(ClickHouseTable.ensure(client, "default", table, true).profile()).isEqualTo(ServerProfile.LEGACY);
-    assertThat(ClickHouseTable.ensure(client, "default", table, false).profile()).isEqualTo(ServerProfile.LEGACY);
+    assertThat(ClickHouseTable.ensure(client, "default", table, true).profile())
+        .isEqualTo(ServerProfile.LEGACY);
+    assertThat(ClickHouseTable.ensure(client, "default", table, false).profile())
+        .isEqualTo(ServerProfile.LEGACY);
   }
 
   @Test
@@ -90,12 +94,16 @@ class ClickHouseIT {
 
   @Test
   void ensureRefusesATableWithoutTheExpectedColumns() throws Exception {
-    client.query("CREATE TABLE `default`.`" + table + "` (timestamp DateTime, `attributes.key` Array(String)) "
-        + "ENGINE = MergeTree PARTITION BY toDate(timestamp) ORDER BY timestamp");
+    client.query(
+        "CREATE TABLE `default`.`"
+            + table
+            + "` (timestamp DateTime, `attributes.key` Array(String)) "
+            + "ENGINE = MergeTree PARTITION BY toDate(timestamp) ORDER BY timestamp");
 
     assertThatThrownBy(() -> ClickHouseTable.ensure(client, "default", table, false))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("clickhouse.table: `default`.`" + table + "` has no column timestamp_ns");
+        .hasMessageContaining(
+            "clickhouse.table: `default`.`" + table + "` has no column timestamp_ns");
   }
 
   @Test
@@ -113,14 +121,19 @@ class ClickHouseIT {
 
     client.insert(t.insertSql(), rows.array(), 0, rows.size());
 
-    String tsv = client.query("SELECT toUnixTimestamp(timestamp), timestamp, timestamp_ns, service_name, level, "
-        + "message, trace_id, span_id, attributes.key, attributes.value, kafka_topic, kafka_partition, kafka_offset "
-        + "FROM " + t.qualifiedName() + " ORDER BY kafka_offset FORMAT TSV");
-    assertThat(tsv.split("\n")).containsExactly(
-        "1795316252\t2026-11-22 02:57:32\t1795316252123456789\tcheckout\tWARN\théllo ✓\t"
-            + "4bf92f3577b34da6a3ce929d0e0e4736\t00f067aa0ba902b7\t['http.status','user']\t['200','{\"tier\":\"gold\"}']\t"
-            + "logs\t3\t42",
-        "1795316253\t2026-11-22 02:57:33\t1795316253000000001\tboot\tTRACE\t\t\t\t[]\t[]\tlogs.other\t0\t43");
+    String tsv =
+        client.query(
+            "SELECT toUnixTimestamp(timestamp), timestamp, timestamp_ns, service_name, level, "
+                + "message, trace_id, span_id, attributes.key, attributes.value, kafka_topic, kafka_partition, kafka_offset "
+                + "FROM "
+                + t.qualifiedName()
+                + " ORDER BY kafka_offset FORMAT TSV");
+    assertThat(tsv.split("\n"))
+        .containsExactly(
+            "1795316252\t2026-11-22 02:57:32\t1795316252123456789\tcheckout\tWARN\théllo ✓\t"
+                + "4bf92f3577b34da6a3ce929d0e0e4736\t00f067aa0ba902b7\t['http.status','user']\t['200','{\"tier\":\"gold\"}']\t"
+                + "logs\t3\t42",
+            "1795316253\t2026-11-22 02:57:33\t1795316253000000001\tboot\tTRACE\t\t\t\t[]\t[]\tlogs.other\t0\t43");
   }
 
   @Test
@@ -138,8 +151,14 @@ class ClickHouseIT {
 
     client.insert(t.insertSql(), rows.array(), 0, rows.size());
 
-    assertThat(client.query("SELECT count(), sum(kafka_offset), max(timestamp_ns), uniqExact(kafka_partition), "
-        + "sum(length(attributes.key)) FROM " + t.qualifiedName() + " FORMAT TSV").strip())
+    assertThat(
+            client
+                .query(
+                    "SELECT count(), sum(kafka_offset), max(timestamp_ns), uniqExact(kafka_partition), "
+                        + "sum(length(attributes.key)) FROM "
+                        + t.qualifiedName()
+                        + " FORMAT TSV")
+                .strip())
         .isEqualTo("200000\t19999900000\t" + (base + 199_999 * 1_000_003L) + "\t8\t400000");
   }
 
@@ -166,8 +185,10 @@ class ClickHouseIT {
     rows.writeUInt32LE(0);
     rows.writeUInt64LE(2);
 
-    ClickHouseException failure = catchThrowableOfType(ClickHouseException.class,
-        () -> client.insert(t.insertSql(), rows.array(), 0, rows.size()));
+    ClickHouseException failure =
+        catchThrowableOfType(
+            ClickHouseException.class,
+            () -> client.insert(t.insertSql(), rows.array(), 0, rows.size()));
 
     assertThat(failure.code()).isEqualTo(190);
     assertThat(failure.badData()).as(failure.getMessage()).isTrue();
@@ -180,15 +201,21 @@ class ClickHouseIT {
   @Test
   void reportsRowsAViewRefusesWithThrowIfAsBadData() throws Exception {
     ClickHouseTable t = ClickHouseTable.ensure(client, "default", table, true);
-    client.query("CREATE MATERIALIZED VIEW `default`.`" + table + "_check` ENGINE = Memory AS "
-        + "SELECT throwIf(message = 'poison') AS refused FROM " + t.qualifiedName());
+    client.query(
+        "CREATE MATERIALIZED VIEW `default`.`"
+            + table
+            + "_check` ENGINE = Memory AS "
+            + "SELECT throwIf(message = 'poison') AS refused FROM "
+            + t.qualifiedName());
     LogEntry e = RowBinaryEncoderTest.fullEntry();
     e.setMessage(e.appendUtf8("poison"), 6);
     RowBuffer rows = new RowBuffer();
     new RowBinaryEncoder(t.profile()).encode(e, TOPIC, 0, 1, rows);
 
-    ClickHouseException failure = catchThrowableOfType(ClickHouseException.class,
-        () -> client.insert(t.insertSql(), rows.array(), 0, rows.size()));
+    ClickHouseException failure =
+        catchThrowableOfType(
+            ClickHouseException.class,
+            () -> client.insert(t.insertSql(), rows.array(), 0, rows.size()));
 
     assertThat(failure.code()).isEqualTo(395);
     assertThat(failure.badData()).isTrue();
@@ -198,10 +225,13 @@ class ClickHouseIT {
   void reportsAMissingTableAsRetryableNotBadData() {
     ClickHouseTable t = ClickHouseTable.of("default", table, ServerProfile.LEGACY);
     RowBuffer rows = new RowBuffer();
-    new RowBinaryEncoder(ServerProfile.LEGACY).encode(RowBinaryEncoderTest.fullEntry(), TOPIC, 0, 1, rows);
+    new RowBinaryEncoder(ServerProfile.LEGACY)
+        .encode(RowBinaryEncoderTest.fullEntry(), TOPIC, 0, 1, rows);
 
-    ClickHouseException failure = catchThrowableOfType(ClickHouseException.class,
-        () -> client.insert(t.insertSql(), rows.array(), 0, rows.size()));
+    ClickHouseException failure =
+        catchThrowableOfType(
+            ClickHouseException.class,
+            () -> client.insert(t.insertSql(), rows.array(), 0, rows.size()));
 
     assertThat(failure.code()).isEqualTo(60);
     assertThat(failure.badData()).isFalse();
@@ -221,8 +251,10 @@ class ClickHouseIT {
       server.stop(); // idempotent
 
       assertThat(client.ping()).isFalse();
-      ClickHouseException failure = catchThrowableOfType(ClickHouseException.class,
-          () -> client.insert(t.insertSql(), rows.array(), 0, rows.size()));
+      ClickHouseException failure =
+          catchThrowableOfType(
+              ClickHouseException.class,
+              () -> client.insert(t.insertSql(), rows.array(), 0, rows.size()));
       assertThat(failure.httpStatus()).isEqualTo(-1);
       assertThat(failure.retryable()).isTrue();
       assertThat(failure.badData()).isFalse();

@@ -24,7 +24,8 @@ class ClickHouseTableTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "x;y", "9logs", "my-logs", "a.b", "a`b", "a b", "naïve", "logs\n", "a'b"})
+  @ValueSource(
+      strings = {"", "x;y", "9logs", "my-logs", "a.b", "a`b", "a b", "naïve", "logs\n", "a'b"})
   void rejectsAnythingButPlainIdentifiers(String name) {
     assertThatThrownBy(() -> ClickHouseTable.of("default", name, ServerProfile.LEGACY))
         .isInstanceOf(IllegalArgumentException.class)
@@ -37,7 +38,8 @@ class ClickHouseTableTest {
   @Test
   void namesTheOffendingValue() {
     assertThatThrownBy(() -> ClickHouseTable.of("default", "x;y", ServerProfile.LEGACY))
-        .hasMessage("clickhouse.table: \"x;y\" (expected: [A-Za-z_][A-Za-z0-9_]*, at most 128 characters)");
+        .hasMessage(
+            "clickhouse.table: \"x;y\" (expected: [A-Za-z_][A-Za-z0-9_]*, at most 128 characters)");
   }
 
   @Test
@@ -49,8 +51,11 @@ class ClickHouseTableTest {
 
   @Test
   void writesLegacyDdl() {
-    assertThat(ClickHouseTable.of("default", "logs", ServerProfile.LEGACY).createTableSql(ServerProfile.LEGACY))
-        .isEqualTo("""
+    assertThat(
+            ClickHouseTable.of("default", "logs", ServerProfile.LEGACY)
+                .createTableSql(ServerProfile.LEGACY))
+        .isEqualTo(
+            """
             CREATE TABLE IF NOT EXISTS `default`.`logs` (
               timestamp DateTime('UTC'),
               timestamp_ns UInt64,
@@ -70,8 +75,11 @@ class ClickHouseTableTest {
 
   @Test
   void writesModernDdl() {
-    assertThat(ClickHouseTable.of("db", "logs", ServerProfile.LEGACY).createTableSql(ServerProfile.MODERN))
-        .isEqualTo("""
+    assertThat(
+            ClickHouseTable.of("db", "logs", ServerProfile.LEGACY)
+                .createTableSql(ServerProfile.MODERN))
+        .isEqualTo(
+            """
             CREATE TABLE IF NOT EXISTS `db`.`logs` (
               timestamp DateTime64(9, 'UTC'),
               timestamp_ns UInt64,
@@ -92,15 +100,17 @@ class ClickHouseTableTest {
   @Test
   void listsNestedSubcolumnsInLegacyInserts() {
     assertThat(ClickHouseTable.of("default", "logs", ServerProfile.LEGACY).insertSql())
-        .isEqualTo("INSERT INTO `default`.`logs` (`timestamp`, `timestamp_ns`, `service_name`, `level`, `message`, "
-            + "`trace_id`, `span_id`, `attributes.key`, `attributes.value`, `kafka_topic`, `kafka_partition`, "
-            + "`kafka_offset`) FORMAT RowBinary");
+        .isEqualTo(
+            "INSERT INTO `default`.`logs` (`timestamp`, `timestamp_ns`, `service_name`, `level`, `message`, "
+                + "`trace_id`, `span_id`, `attributes.key`, `attributes.value`, `kafka_topic`, `kafka_partition`, "
+                + "`kafka_offset`) FORMAT RowBinary");
   }
 
   @Test
   void listsTheMapColumnInModernInserts() {
     assertThat(ClickHouseTable.of("default", "logs", ServerProfile.MODERN).insertSql())
-        .isEqualTo("INSERT INTO `default`.`logs` (`timestamp`, `timestamp_ns`, `service_name`, `level`, `message`, "
-            + "`trace_id`, `span_id`, `attributes`, `kafka_topic`, `kafka_partition`, `kafka_offset`) FORMAT RowBinary");
+        .isEqualTo(
+            "INSERT INTO `default`.`logs` (`timestamp`, `timestamp_ns`, `service_name`, `level`, `message`, "
+                + "`trace_id`, `span_id`, `attributes`, `kafka_topic`, `kafka_partition`, `kafka_offset`) FORMAT RowBinary");
   }
 }

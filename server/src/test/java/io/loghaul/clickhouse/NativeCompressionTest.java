@@ -11,7 +11,8 @@ class NativeCompressionTest {
 
   @Test
   void roundTripsSmallInput() {
-    byte[] raw = "hello, hello, hello, clickhouse".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] raw =
+        "hello, hello, hello, clickhouse".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
     byte[] framed = compress(raw, 0, raw.length);
 
@@ -56,7 +57,10 @@ class NativeCompressionTest {
 
     byte[] framed = compress(raw, 2, 8);
 
-    assertThat(new String(NativeCompression.decompress(framed, 0, framed.length), java.nio.charset.StandardCharsets.US_ASCII))
+    assertThat(
+            new String(
+                NativeCompression.decompress(framed, 0, framed.length),
+                java.nio.charset.StandardCharsets.US_ASCII))
         .isEqualTo("ABCDEFGH");
   }
 
@@ -83,6 +87,9 @@ class NativeCompressionTest {
   }
 
   private static int intLE(byte[] b, int i) {
-    return (b[i] & 0xFF) | (b[i + 1] & 0xFF) << 8 | (b[i + 2] & 0xFF) << 16 | (b[i + 3] & 0xFF) << 24;
+    return (b[i] & 0xFF)
+        | (b[i + 1] & 0xFF) << 8
+        | (b[i + 2] & 0xFF) << 16
+        | (b[i + 3] & 0xFF) << 24;
   }
 }

@@ -18,13 +18,16 @@ class RowBinaryEncoderTest {
   private static final String SERVICE = "08" + "636865636b6f7574"; // "checkout"
   private static final String LEVEL_WARN = "04";
   private static final String MESSAGE = "0a" + "68c3a96c6c6f20e29c93"; // "héllo ✓", 10 bytes
-  private static final String TRACE = "20" + "3462663932663335373762333464613661336365393239643065306534373336";
+  private static final String TRACE =
+      "20" + "3462663932663335373762333464613661336365393239643065306534373336";
   private static final String SPAN = "10" + "30306630363761613062613930326237";
   private static final String KEY_HTTP_STATUS = "0b" + "687474702e737461747573";
   private static final String VALUE_200 = "03" + "323030";
   private static final String KEY_USER = "04" + "75736572";
-  private static final String VALUE_TIER = "0f" + "7b2274696572223a22676f6c64227d"; // {"tier":"gold"}
-  private static final String PROVENANCE = "04" + "6c6f6773" + "03000000" + "2a00000000000000"; // logs, 3, 42
+  private static final String VALUE_TIER =
+      "0f" + "7b2274696572223a22676f6c64227d"; // {"tier":"gold"}
+  private static final String PROVENANCE =
+      "04" + "6c6f6773" + "03000000" + "2a00000000000000"; // logs, 3, 42
 
   @Test
   void encodesAFullRowForModernServers() {
@@ -32,9 +35,21 @@ class RowBinaryEncoderTest {
 
     new RowBinaryEncoder(ServerProfile.MODERN).encode(fullEntry(), TOPIC, 3, 42, out);
 
-    assertThat(hex(out)).isEqualTo(NANOS_INT64 + NANOS_INT64 + SERVICE + LEVEL_WARN + MESSAGE + TRACE + SPAN
-        + "02" + KEY_HTTP_STATUS + VALUE_200 + KEY_USER + VALUE_TIER // Map: count, then pairs
-        + PROVENANCE);
+    assertThat(hex(out))
+        .isEqualTo(
+            NANOS_INT64
+                + NANOS_INT64
+                + SERVICE
+                + LEVEL_WARN
+                + MESSAGE
+                + TRACE
+                + SPAN
+                + "02"
+                + KEY_HTTP_STATUS
+                + VALUE_200
+                + KEY_USER
+                + VALUE_TIER // Map: count, then pairs
+                + PROVENANCE);
   }
 
   @Test
@@ -43,10 +58,22 @@ class RowBinaryEncoderTest {
 
     new RowBinaryEncoder(ServerProfile.LEGACY).encode(fullEntry(), TOPIC, 3, 42, out);
 
-    assertThat(hex(out)).isEqualTo(SECONDS_UINT32 + NANOS_INT64 + SERVICE + LEVEL_WARN + MESSAGE + TRACE + SPAN
-        + "02" + KEY_HTTP_STATUS + KEY_USER // attributes.key
-        + "02" + VALUE_200 + VALUE_TIER // attributes.value
-        + PROVENANCE);
+    assertThat(hex(out))
+        .isEqualTo(
+            SECONDS_UINT32
+                + NANOS_INT64
+                + SERVICE
+                + LEVEL_WARN
+                + MESSAGE
+                + TRACE
+                + SPAN
+                + "02"
+                + KEY_HTTP_STATUS
+                + KEY_USER // attributes.key
+                + "02"
+                + VALUE_200
+                + VALUE_TIER // attributes.value
+                + PROVENANCE);
   }
 
   @Test
@@ -58,7 +85,11 @@ class RowBinaryEncoderTest {
     e.setMessage(e.appendUtf8("ready"), 5);
     String tsNs = "00002a36fe9c9717"; // 1700000000000000000 as UInt64
     String middle = "04626f6f74" + "03" + "057265616479" + "00" + "00"; // boot, INFO, ready, '', ''
-    String provenance = "04" + "6c6f6773" + "ffffffff" + "0500000000000080"; // partition -1 as UInt32, offset 2^63+5
+    String provenance =
+        "04"
+            + "6c6f6773"
+            + "ffffffff"
+            + "0500000000000080"; // partition -1 as UInt32, offset 2^63+5
 
     RowBuffer modern = new RowBuffer();
     new RowBinaryEncoder(ServerProfile.MODERN).encode(e, TOPIC, -1, Long.MIN_VALUE + 5, modern);
@@ -82,7 +113,8 @@ class RowBinaryEncoderTest {
     new RowBinaryEncoder(ServerProfile.MODERN).encode(e, TOPIC, 0, 0, out);
 
     String h = hex(out);
-    assertThat(h).startsWith("0000000000000000" + "0000000000000000" + "0173" + "06" + "ac02" + "6d6d");
+    assertThat(h)
+        .startsWith("0000000000000000" + "0000000000000000" + "0173" + "06" + "ac02" + "6d6d");
     assertThat(out.size()).isEqualTo(8 + 8 + 2 + 1 + 2 + 300 + 1 + 1 + 1 + 5 + 4 + 8);
   }
 
@@ -102,7 +134,8 @@ class RowBinaryEncoderTest {
 
   @Test
   void allocatesNothingPerRow() {
-    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     RowBinaryEncoder modern = new RowBinaryEncoder(ServerProfile.MODERN);
     RowBinaryEncoder legacy = new RowBinaryEncoder(ServerProfile.LEGACY);
     LogEntry e = fullEntry();

@@ -24,7 +24,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class ConfigLoaderTest {
 
-  /** The keys of docs/configuration.md#keys (but clickhouse.password-file), with defaults as effective() shows them. */
+  /**
+   * The keys of docs/configuration.md#keys (but clickhouse.password-file), with defaults as
+   * effective() shows them.
+   */
   private static final Map<String, String> SPEC_DEFAULTS = new LinkedHashMap<>();
 
   static {
@@ -98,8 +101,11 @@ class ConfigLoaderTest {
     SAMPLES.put("kafka.create-topics", List.of("false", "false"));
     SAMPLES.put("clickhouse.insert-timeout-ms", List.of("30000", "30000"));
     SAMPLES.put("kafka.topic-partitions", List.of("3", "3"));
-    SAMPLES.put("clickhouse.url", List.of("https://ch.example:8443/, http://ch2:8123",
-        "https://ch.example:8443,http://ch2:8123"));
+    SAMPLES.put(
+        "clickhouse.url",
+        List.of(
+            "https://ch.example:8443/, http://ch2:8123",
+            "https://ch.example:8443,http://ch2:8123"));
     SAMPLES.put("clickhouse.managed.http-port", List.of("18123", "18123"));
     SAMPLES.put("clickhouse.user", List.of("writer", "writer"));
     SAMPLES.put("clickhouse.password", List.of("s3cret pass", "****"));
@@ -174,19 +180,29 @@ class ConfigLoaderTest {
     assertThat(ConfigLoader.effective(config)).containsExactlyEntriesOf(SPEC_DEFAULTS);
     assertThat(config.dataDir()).isEqualTo(Path.of("./data"));
     assertThat(config.kafka())
-        .isEqualTo(new LoghaulConfig.Kafka(null, 9092, null, List.of("logs"), "logs", "logs.dlq",
-            "loghaul", true, 8));
+        .isEqualTo(
+            new LoghaulConfig.Kafka(
+                null, 9092, null, List.of("logs"), "logs", "logs.dlq", "loghaul", true, 8));
     assertThat(config.kafka().embedded()).isTrue();
     assertThat(config.clickhouse())
-        .isEqualTo(new LoghaulConfig.ClickHouse(null, 8123, "default", "", "default", "logs",
-            true, null));
-    assertThat(config.clickhouse().insertTimeout(config.batch().maxBytes())).isEqualTo(Duration.ofSeconds(21));
+        .isEqualTo(
+            new LoghaulConfig.ClickHouse(null, 8123, "default", "", "default", "logs", true, null));
+    assertThat(config.clickhouse().insertTimeout(config.batch().maxBytes()))
+        .isEqualTo(Duration.ofSeconds(21));
     assertThat(config.clickhouse().managed()).isTrue();
     assertThat(config.batch()).isEqualTo(new LoghaulConfig.Batch(100_000, 16_777_216, 1000));
     assertThat(config.schema()).isEqualTo(SchemaLimits.defaults());
     assertThat(config.otlp())
-        .isEqualTo(new LoghaulConfig.Otlp("0.0.0.0", 4317, "0.0.0.0", 4318, 16_777_216, 67_108_864,
-            ListenerLimits.DEFAULTS, true));
+        .isEqualTo(
+            new LoghaulConfig.Otlp(
+                "0.0.0.0",
+                4317,
+                "0.0.0.0",
+                4318,
+                16_777_216,
+                67_108_864,
+                ListenerLimits.DEFAULTS,
+                true));
     assertThat(config.adminPort()).isEqualTo(9464);
     assertThat(config.tracing()).isEqualTo(new LoghaulConfig.Tracing(null, 1.0));
   }
@@ -211,8 +227,8 @@ class ConfigLoaderTest {
   @ParameterizedTest
   @MethodSource("shownKeys")
   void setsEveryKeyFromTheConfigFile(String key) throws Exception {
-    Path file = file("loghaul.properties", "# test\n" + key + " = " + SAMPLES.get(key).get(0)
-        + "\n");
+    Path file =
+        file("loghaul.properties", "# test\n" + key + " = " + SAMPLES.get(key).get(0) + "\n");
 
     LoghaulConfig config = load(List.of("--config=" + file), Map.of());
 
@@ -236,11 +252,13 @@ class ConfigLoaderTest {
 
   @Test
   void prefersCommandLineOverEnvironmentOverFileOverDefault() throws Exception {
-    Path file = file("p.properties", "batch.max-rows=1\nbatch.max-bytes=11\nbatch.max-delay-ms=111\n");
-    Map<String, String> env = Map.of(
-        "LOGHAUL_CONFIG", file.toString(),
-        "LOGHAUL_BATCH_MAX_ROWS", "2",
-        "LOGHAUL_BATCH_MAX_BYTES", "22");
+    Path file =
+        file("p.properties", "batch.max-rows=1\nbatch.max-bytes=11\nbatch.max-delay-ms=111\n");
+    Map<String, String> env =
+        Map.of(
+            "LOGHAUL_CONFIG", file.toString(),
+            "LOGHAUL_BATCH_MAX_ROWS", "2",
+            "LOGHAUL_BATCH_MAX_BYTES", "22");
 
     LoghaulConfig config = load(List.of("--batch.max-rows=3"), env);
 
@@ -262,8 +280,8 @@ class ConfigLoaderTest {
     Path fromEnv = file("env.properties", "kafka.group=env-file\n");
     Path fromArg = file("arg.properties", "kafka.group=arg-file\n");
 
-    LoghaulConfig config = load(List.of("--config=" + fromArg),
-        Map.of("LOGHAUL_CONFIG", fromEnv.toString()));
+    LoghaulConfig config =
+        load(List.of("--config=" + fromArg), Map.of("LOGHAUL_CONFIG", fromEnv.toString()));
 
     assertThat(config.kafka().group()).isEqualTo("arg-file");
   }
@@ -279,8 +297,10 @@ class ConfigLoaderTest {
   void treatsAnEmptyOptionalValueAsUnset() throws Exception {
     Path file = file("p.properties", "kafka.bootstrap=k:9092\nclickhouse.url=http://ch:8123\n");
 
-    LoghaulConfig config = load(List.of("--config=" + file, "--kafka.bootstrap="),
-        Map.of("LOGHAUL_CLICKHOUSE_URL", ""));
+    LoghaulConfig config =
+        load(
+            List.of("--config=" + file, "--kafka.bootstrap="),
+            Map.of("LOGHAUL_CLICKHOUSE_URL", ""));
 
     assertThat(config.kafka().embedded()).isTrue();
     assertThat(config.clickhouse().managed()).isTrue();
@@ -288,8 +308,8 @@ class ConfigLoaderTest {
 
   @Test
   void ignoresOtherEnvironmentVariablesAndTheLauncherOnes() throws Exception {
-    LoghaulConfig config = load(List.of(),
-        Map.of("PATH", "/usr/bin", "LOGHAUL_JAVA_OPTS", "-Xmx1g", "HOME", "/root"));
+    LoghaulConfig config =
+        load(List.of(), Map.of("PATH", "/usr/bin", "LOGHAUL_JAVA_OPTS", "-Xmx1g", "HOME", "/root"));
 
     assertThat(ConfigLoader.effective(config)).containsExactlyEntriesOf(SPEC_DEFAULTS);
   }
@@ -298,8 +318,9 @@ class ConfigLoaderTest {
   void rejectsAnUnknownKeyOnTheCommandLine() {
     assertThatThrownBy(() -> load(List.of("--batch.max-row=5"), Map.of()))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("batch.max-row: unknown key on the command line (expected: one of the keys "
-            + "listed by --help; did you mean batch.max-rows?)")
+        .hasMessage(
+            "batch.max-row: unknown key on the command line (expected: one of the keys "
+                + "listed by --help; did you mean batch.max-rows?)")
         .extracting(e -> ((ConfigException) e).key())
         .isEqualTo("batch.max-row");
   }
@@ -308,9 +329,10 @@ class ConfigLoaderTest {
   void rejectsAnUnknownEnvironmentVariable() {
     assertThatThrownBy(() -> load(List.of(), Map.of("LOGHAUL_BATCH_MAX_ROW", "5")))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("LOGHAUL_BATCH_MAX_ROW: unknown environment variable (expected: "
-            + "LOGHAUL_<KEY> for one of the keys listed by --help; did you mean "
-            + "LOGHAUL_BATCH_MAX_ROWS?)")
+        .hasMessage(
+            "LOGHAUL_BATCH_MAX_ROW: unknown environment variable (expected: "
+                + "LOGHAUL_<KEY> for one of the keys listed by --help; did you mean "
+                + "LOGHAUL_BATCH_MAX_ROWS?)")
         .extracting(e -> ((ConfigException) e).key())
         .isEqualTo("LOGHAUL_BATCH_MAX_ROW");
   }
@@ -321,8 +343,8 @@ class ConfigLoaderTest {
 
     assertThatThrownBy(() -> load(List.of("--config=" + file), Map.of()))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("whatever: unknown key in " + file
-            + " (expected: one of the keys listed by --help)")
+        .hasMessage(
+            "whatever: unknown key in " + file + " (expected: one of the keys listed by --help)")
         .extracting(e -> ((ConfigException) e).key())
         .isEqualTo("whatever");
   }
@@ -349,7 +371,11 @@ class ConfigLoaderTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', quoteCharacter = '\'', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '\'',
+      textBlock =
+          """
       batch.max-rows                  | -1          | batch.max-rows: -1 (expected: > 0)
       batch.max-rows                  | 0           | batch.max-rows: 0 (expected: > 0)
       batch.max-rows                  | ten         | batch.max-rows: ten (expected: an integer > 0)
@@ -421,8 +447,8 @@ class ConfigLoaderTest {
 
   @Test
   void trimsValuesButKeepsThePasswordAsGiven() throws Exception {
-    LoghaulConfig config = load(List.of("--batch.max-rows= 7 ", "--clickhouse.password= p w "),
-        Map.of());
+    LoghaulConfig config =
+        load(List.of("--batch.max-rows= 7 ", "--clickhouse.password= p w "), Map.of());
 
     assertThat(config.batch().maxRows()).isEqualTo(7);
     assertThat(config.clickhouse().password()).isEqualTo(" p w ");
@@ -432,24 +458,30 @@ class ConfigLoaderTest {
   void refusesEmbeddedServersWhenNotAllowed() {
     assertThatThrownBy(() -> load(List.of(), Map.of("LOGHAUL_EMBEDDED_ALLOWED", "false")))
         .isInstanceOf(ConfigException.class)
-        .hasMessageStartingWith("kafka.bootstrap, clickhouse.url: (unset) (expected: set;"
-            + " production mode needs both kafka.bootstrap and clickhouse.url")
+        .hasMessageStartingWith(
+            "kafka.bootstrap, clickhouse.url: (unset) (expected: set;"
+                + " production mode needs both kafka.bootstrap and clickhouse.url")
         .extracting(e -> ((ConfigException) e).key())
         .isEqualTo("kafka.bootstrap");
-    assertThatThrownBy(() -> load(List.of("--embedded.allowed=false", "--kafka.bootstrap=k:9092"),
-        Map.of()))
+    assertThatThrownBy(
+            () -> load(List.of("--embedded.allowed=false", "--kafka.bootstrap=k:9092"), Map.of()))
         .hasMessageStartingWith("clickhouse.url: (unset) (expected: set;")
         .extracting(e -> ((ConfigException) e).key())
         .isEqualTo("clickhouse.url");
-    assertThatThrownBy(() -> load(List.of("--embedded.allowed=false", "--clickhouse.url=http://c:8123"),
-        Map.of()))
+    assertThatThrownBy(
+            () ->
+                load(
+                    List.of("--embedded.allowed=false", "--clickhouse.url=http://c:8123"),
+                    Map.of()))
         .hasMessageStartingWith("kafka.bootstrap: (unset) (expected: set;");
   }
 
   @Test
   void acceptsExternalServersWhenEmbeddedIsNotAllowed() throws Exception {
-    LoghaulConfig config = load(List.of("--kafka.bootstrap=k:9092", "--clickhouse.url=http://c:8123"),
-        Map.of("LOGHAUL_EMBEDDED_ALLOWED", "false"));
+    LoghaulConfig config =
+        load(
+            List.of("--kafka.bootstrap=k:9092", "--clickhouse.url=http://c:8123"),
+            Map.of("LOGHAUL_EMBEDDED_ALLOWED", "false"));
 
     assertThat(config.embeddedAllowed()).isFalse();
     assertThat(ConfigLoader.effective(config)).containsEntry("embedded.allowed", "false");
@@ -459,41 +491,54 @@ class ConfigLoaderTest {
   void rejectsTwoListenersOnOnePort() {
     assertThatThrownBy(() -> load(List.of("--otlp.http.port=4317"), Map.of()))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("otlp.http.port: 4317 (expected: a port not already used by otlp.grpc.port,"
-            + " whose default is 4317)");
+        .hasMessage(
+            "otlp.http.port: 4317 (expected: a port not already used by otlp.grpc.port,"
+                + " whose default is 4317)");
   }
 
   @Test
   void aPortClashNamesTheKeyTheUserSetNotTheOneLeftAtItsDefault() {
     assertThatThrownBy(() -> load(List.of("--otlp.http.port=9464"), Map.of()))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("otlp.http.port: 9464 (expected: a port not already used by admin.port,"
-            + " whose default is 9464)");
+        .hasMessage(
+            "otlp.http.port: 9464 (expected: a port not already used by admin.port,"
+                + " whose default is 9464)");
     assertThatThrownBy(() -> load(List.of("--otlp.grpc.port=7000", "--admin.port=7000"), Map.of()))
-        .hasMessage("admin.port: 7000 (expected: a port not already used by otlp.grpc.port,"
-            + " also set to 7000)");
+        .hasMessage(
+            "admin.port: 7000 (expected: a port not already used by otlp.grpc.port,"
+                + " also set to 7000)");
   }
 
   @Test
   void theEmbeddedControllerPortIsTheClientPortPlusOneUnlessSetAndMustNotClash() throws Exception {
     assertThat(load(List.of(), Map.of()).kafka().embeddedControllerPort()).isEqualTo(9093);
-    assertThat(load(List.of("--kafka.embedded.port=19092"), Map.of()).kafka().embeddedControllerPort())
+    assertThat(
+            load(List.of("--kafka.embedded.port=19092"), Map.of()).kafka().embeddedControllerPort())
         .isEqualTo(19093);
-    assertThat(load(List.of("--kafka.embedded.controller-port=29000"), Map.of()).kafka()
-        .embeddedControllerPort()).isEqualTo(29000);
+    assertThat(
+            load(List.of("--kafka.embedded.controller-port=29000"), Map.of())
+                .kafka()
+                .embeddedControllerPort())
+        .isEqualTo(29000);
     assertThatThrownBy(() -> load(List.of("--kafka.embedded.port=9463"), Map.of()))
-        .hasMessage("kafka.embedded.controller-port: 9464 (expected: a port not already used by"
-            + " admin.port, whose default is 9464)");
+        .hasMessage(
+            "kafka.embedded.controller-port: 9464 (expected: a port not already used by"
+                + " admin.port, whose default is 9464)");
     assertThatThrownBy(() -> load(List.of("--kafka.embedded.port=65535"), Map.of()))
-        .hasMessageStartingWith("kafka.embedded.controller-port: (unset: kafka.embedded.port + 1 = 65536)");
+        .hasMessageStartingWith(
+            "kafka.embedded.controller-port: (unset: kafka.embedded.port + 1 = 65536)");
   }
 
   @Test
   void allowsAPortClashWithAServerThatIsNotStarted() throws Exception {
-    LoghaulConfig config = load(
-        List.of("--kafka.bootstrap=k:9092", "--kafka.embedded.port=9464", "--otlp.grpc.port=0",
-            "--otlp.http.port=0"),
-        Map.of());
+    LoghaulConfig config =
+        load(
+            List.of(
+                "--kafka.bootstrap=k:9092",
+                "--kafka.embedded.port=9464",
+                "--otlp.grpc.port=0",
+                "--otlp.http.port=0"),
+            Map.of());
 
     assertThat(config.adminPort()).isEqualTo(9464);
     assertThat(config.otlp().grpcPort()).isZero();
@@ -501,16 +546,20 @@ class ConfigLoaderTest {
 
   @Test
   void acceptsAutoForTheListenerPortsAndShowsItAsAuto() throws Exception {
-    LoghaulConfig config = load(
-        List.of("--otlp.grpc.port=auto", "--otlp.http.port=auto", "--admin.port=auto"), Map.of());
+    LoghaulConfig config =
+        load(
+            List.of("--otlp.grpc.port=auto", "--otlp.http.port=auto", "--admin.port=auto"),
+            Map.of());
 
     assertThat(config.otlp().grpcPort()).isEqualTo(LoghaulConfig.AUTO_PORT);
     assertThat(config.otlp().httpPort()).isEqualTo(LoghaulConfig.AUTO_PORT);
     assertThat(config.adminPort()).isEqualTo(LoghaulConfig.AUTO_PORT);
     assertThat(LoghaulConfig.bindPort(config.adminPort())).isZero();
     assertThat(LoghaulConfig.bindPort(9464)).isEqualTo(9464);
-    assertThat(ConfigLoader.effective(config)).containsEntry("otlp.grpc.port", "auto")
-        .containsEntry("otlp.http.port", "auto").containsEntry("admin.port", "auto");
+    assertThat(ConfigLoader.effective(config))
+        .containsEntry("otlp.grpc.port", "auto")
+        .containsEntry("otlp.http.port", "auto")
+        .containsEntry("admin.port", "auto");
   }
 
   @Test
@@ -525,11 +574,12 @@ class ConfigLoaderTest {
   void readsThePasswordFileStrippingTheTrailingNewline() throws Exception {
     Path secret = file("pw", "hunter2 \r\n");
 
-    LoghaulConfig config = load(List.of(),
-        Map.of("LOGHAUL_CLICKHOUSE_PASSWORD_FILE", secret.toString()));
+    LoghaulConfig config =
+        load(List.of(), Map.of("LOGHAUL_CLICKHOUSE_PASSWORD_FILE", secret.toString()));
 
     assertThat(config.clickhouse().password()).isEqualTo("hunter2 ");
-    assertThat(ConfigLoader.effective(config)).containsEntry("clickhouse.password", "****")
+    assertThat(ConfigLoader.effective(config))
+        .containsEntry("clickhouse.password", "****")
         .doesNotContainKey("clickhouse.password-file");
   }
 
@@ -537,12 +587,17 @@ class ConfigLoaderTest {
   void rejectsAPasswordTogetherWithAPasswordFile() throws Exception {
     Path secret = file("pw", "hunter2\n");
 
-    assertThatThrownBy(() -> load(
-            List.of("--clickhouse.password=topsecret", "--clickhouse.password-file=" + secret),
-            Map.of()))
+    assertThatThrownBy(
+            () ->
+                load(
+                    List.of(
+                        "--clickhouse.password=topsecret", "--clickhouse.password-file=" + secret),
+                    Map.of()))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("clickhouse.password-file: " + secret
-            + " (expected: not set together with clickhouse.password)")
+        .hasMessage(
+            "clickhouse.password-file: "
+                + secret
+                + " (expected: not set together with clickhouse.password)")
         .hasMessageNotContaining("topsecret")
         .hasMessageNotContaining("hunter2");
   }
@@ -553,8 +608,10 @@ class ConfigLoaderTest {
 
     assertThatThrownBy(() -> load(List.of("--clickhouse.password-file=" + missing), Map.of()))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("clickhouse.password-file: " + missing
-            + " (expected: a readable file; NoSuchFileException)");
+        .hasMessage(
+            "clickhouse.password-file: "
+                + missing
+                + " (expected: a readable file; NoSuchFileException)");
   }
 
   @Test
@@ -567,7 +624,8 @@ class ConfigLoaderTest {
         .hasMessageNotContaining("hunter2");
 
     LoghaulConfig config = load(List.of("--clickhouse.password=hunter2"), Map.of());
-    assertThat(ConfigLoader.render(config)).doesNotContain("hunter2")
+    assertThat(ConfigLoader.render(config))
+        .doesNotContain("hunter2")
         .contains("clickhouse.password=****");
     assertThat(config.clickhouse().toString()).doesNotContain("hunter2");
   }
@@ -576,10 +634,12 @@ class ConfigLoaderTest {
   void rendersTheEffectiveConfigOnOneLine() throws Exception {
     String line = ConfigLoader.render(load(List.of("--kafka.topics=a,b"), Map.of()));
 
-    assertThat(line).doesNotContain("\n")
-        .startsWith("data.dir=./data, embedded.allowed=true, kafka.bootstrap=(unset), "
-            + "kafka.embedded.port=9092, kafka.embedded.controller-port=(unset), "
-            + "kafka.topics=a,b, ")
+    assertThat(line)
+        .doesNotContain("\n")
+        .startsWith(
+            "data.dir=./data, embedded.allowed=true, kafka.bootstrap=(unset), "
+                + "kafka.embedded.port=9092, kafka.embedded.controller-port=(unset), "
+                + "kafka.topics=a,b, ")
         .endsWith("tracing.otlp-endpoint=(unset), tracing.sample-ratio=1.0");
   }
 
@@ -591,8 +651,9 @@ class ConfigLoaderTest {
     expected.put("clickhouse.password", "(empty)");
     expected.put("clickhouse.password-file", "(unset)");
     for (Map.Entry<String, String> e : expected.entrySet()) {
-      assertThat(usage).containsPattern("(?m)^" + Pattern.quote(e.getKey())
-          + " +" + Pattern.quote(e.getValue()) + " ");
+      assertThat(usage)
+          .containsPattern(
+              "(?m)^" + Pattern.quote(e.getKey()) + " +" + Pattern.quote(e.getValue()) + " ");
     }
     assertThat(usage).contains("LOGHAUL_<KEY>", "--config=FILE");
   }
@@ -600,10 +661,14 @@ class ConfigLoaderTest {
   @Test
   void theInsertTimeoutDefaultsToFiveSecondsPlusOnePerMibOfBatchAndTheKeyWins() throws Exception {
     assertThat(insertTimeout("--batch.max-bytes=1048576")).isEqualTo(Duration.ofSeconds(6));
-    assertThat(insertTimeout("--batch.max-bytes=1048577")).as("rounded up to whole MiB").isEqualTo(Duration.ofSeconds(7));
+    assertThat(insertTimeout("--batch.max-bytes=1048577"))
+        .as("rounded up to whole MiB")
+        .isEqualTo(Duration.ofSeconds(7));
     assertThat(insertTimeout("--batch.max-bytes=67108864")).isEqualTo(Duration.ofSeconds(69));
-    assertThat(insertTimeout("--clickhouse.insert-timeout-ms=2500")).isEqualTo(Duration.ofMillis(2500));
-    assertThatThrownBy(() -> ConfigLoader.load(List.of("--clickhouse.insert-timeout-ms=0"), Map.of()))
+    assertThat(insertTimeout("--clickhouse.insert-timeout-ms=2500"))
+        .isEqualTo(Duration.ofMillis(2500));
+    assertThatThrownBy(
+            () -> ConfigLoader.load(List.of("--clickhouse.insert-timeout-ms=0"), Map.of()))
         .hasMessageContaining("clickhouse.insert-timeout-ms");
   }
 

@@ -44,7 +44,8 @@ class ContainerImageIT {
 
   @BeforeAll
   static void buildImage() throws Exception {
-    Tools.require(List.of("podman", "runc", "debootstrap"),
+    Tools.require(
+        List.of("podman", "runc", "debootstrap"),
         List.of("podman", "buildah", "runc", "netavark", "aardvark-dns", "debootstrap"));
     root = Tools.repoRoot();
     // runc: crun refuses hybrid cgroup layouts; fixed ulimits: they cannot be raised on CI machines
@@ -52,12 +53,24 @@ class ContainerImageIT {
     podman(Duration.ofMinutes(15), List.of("bash", "deploy/local/base-images.sh"))
         .orFail("deploy/local/base-images.sh");
     long start = System.nanoTime();
-    podman(Duration.ofMinutes(20), List.of("podman", "build", "--network=host",
-        "-f", "deploy/Dockerfile",
-        "--build-arg", "BUILD_IMAGE=" + BUILD_BASE,
-        "--build-arg", "RUNTIME_IMAGE=" + RUNTIME_BASE,
-        "-t", IMAGE, ".")).orFail("podman build");
-    System.out.printf("podman build of deploy/Dockerfile took %d s%n",
+    podman(
+            Duration.ofMinutes(20),
+            List.of(
+                "podman",
+                "build",
+                "--network=host",
+                "-f",
+                "deploy/Dockerfile",
+                "--build-arg",
+                "BUILD_IMAGE=" + BUILD_BASE,
+                "--build-arg",
+                "RUNTIME_IMAGE=" + RUNTIME_BASE,
+                "-t",
+                IMAGE,
+                "."))
+        .orFail("podman build");
+    System.out.printf(
+        "podman build of deploy/Dockerfile took %d s%n",
         TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start));
   }
 
@@ -80,19 +93,40 @@ class ContainerImageIT {
 
   @Test
   void runsAsAFixedNonRootUserWithTheDocumentedPortsAndEntrypoint() throws Exception {
-    String inspect = podman(Duration.ofMinutes(1), List.of("podman", "image", "inspect",
-        "--format", "{{.Config.User}}|{{json .Config.ExposedPorts}}|{{json .Config.Entrypoint}}",
-        IMAGE)).orFail("podman image inspect").output().trim();
+    String inspect =
+        podman(
+                Duration.ofMinutes(1),
+                List.of(
+                    "podman",
+                    "image",
+                    "inspect",
+                    "--format",
+                    "{{.Config.User}}|{{json .Config.ExposedPorts}}|{{json .Config.Entrypoint}}",
+                    IMAGE))
+            .orFail("podman image inspect")
+            .output()
+            .trim();
 
-    assertThat(inspect).startsWith(IMAGE_UID + ":" + IMAGE_UID + "|")
+    assertThat(inspect)
+        .startsWith(IMAGE_UID + ":" + IMAGE_UID + "|")
         .contains("\"4317/tcp\"", "\"4318/tcp\"", "\"9464/tcp\"")
         .contains("\"-jar\",\"/opt/loghaul/loghaul-server.jar\",\"run\"]");
   }
 
   @Test
   void refusesTheEmbeddedModeWithoutKafkaAndClickHouse() throws Exception {
-    Tools.Result result = podman(Duration.ofMinutes(2), List.of("podman", "run", "--rm",
-        "--network=host", "--name", name("loghaul-noconfig"), IMAGE, "--admin.port=" + FreePorts.freePort()));
+    Tools.Result result =
+        podman(
+            Duration.ofMinutes(2),
+            List.of(
+                "podman",
+                "run",
+                "--rm",
+                "--network=host",
+                "--name",
+                name("loghaul-noconfig"),
+                IMAGE,
+                "--admin.port=" + FreePorts.freePort()));
 
     assertThat(result.exit()).as(result.output()).isEqualTo(2);
     assertThat(result.output())
@@ -109,78 +143,124 @@ class ContainerImageIT {
     int httpPort = FreePorts.freePort();
     int adminPort = FreePorts.freePort();
     String name = name("loghaul-it");
-    podman(Duration.ofMinutes(2), List.of("podman", "run", "-d", "--network=host", "--name", name,
-        "--memory=1g",
-        "-e", "LOGHAUL_KAFKA_BOOTSTRAP=" + servers.bootstrap(),
-        "-e", "LOGHAUL_CLICKHOUSE_URL=" + servers.clickhouse().url(),
-        IMAGE,
-        "--kafka.topics=" + topic, "--kafka.ingest-topic=" + topic,
-        "--kafka.dlq-topic=" + topic + ".dlq", "--kafka.group=" + group,
-        "--kafka.topic-partitions=2", "--clickhouse.table=" + table,
-        "--batch.max-delay-ms=200",
-        "--otlp.grpc.port=" + grpcPort, "--otlp.http.port=" + httpPort,
-        "--admin.port=" + adminPort)).orFail("podman run");
+    podman(
+            Duration.ofMinutes(2),
+            List.of(
+                "podman",
+                "run",
+                "-d",
+                "--network=host",
+                "--name",
+                name,
+                "--memory=1g",
+                "-e",
+                "LOGHAUL_KAFKA_BOOTSTRAP=" + servers.bootstrap(),
+                "-e",
+                "LOGHAUL_CLICKHOUSE_URL=" + servers.clickhouse().url(),
+                IMAGE,
+                "--kafka.topics=" + topic,
+                "--kafka.ingest-topic=" + topic,
+                "--kafka.dlq-topic=" + topic + ".dlq",
+                "--kafka.group=" + group,
+                "--kafka.topic-partitions=2",
+                "--clickhouse.table=" + table,
+                "--batch.max-delay-ms=200",
+                "--otlp.grpc.port=" + grpcPort,
+                "--otlp.http.port=" + httpPort,
+                "--admin.port=" + adminPort))
+        .orFail("podman run");
 
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofMillis(500))
         .ignoreExceptions()
-        .untilAsserted(() -> {
-          assertThat(running(name)).as(() -> logs(name)).isTrue();
-          assertThat(get(http, "http://127.0.0.1:" + adminPort + "/readyz").statusCode())
-              .isEqualTo(200);
-        });
+        .untilAsserted(
+            () -> {
+              assertThat(running(name)).as(() -> logs(name)).isTrue();
+              assertThat(get(http, "http://127.0.0.1:" + adminPort + "/readyz").statusCode())
+                  .isEqualTo(200);
+            });
 
     // the JVM (PID 1 of the container) runs as the image's non-root user
-    String pid = podman(Duration.ofMinutes(1), List.of("podman", "inspect", "--format",
-        "{{.State.Pid}}", name)).orFail("podman inspect").output().trim();
+    String pid =
+        podman(
+                Duration.ofMinutes(1),
+                List.of("podman", "inspect", "--format", "{{.State.Pid}}", name))
+            .orFail("podman inspect")
+            .output()
+            .trim();
     String status = Files.readString(Path.of("/proc", pid, "status"), UTF_8);
     assertThat(status).containsPattern("(?m)^Uid:\\s+" + IMAGE_UID + "\\s+" + IMAGE_UID + "\\s");
     assertThat(Files.readString(Path.of("/proc", pid, "cmdline"), UTF_8))
         .startsWith("/opt/loghaul/jre/bin/java");
 
     int records = 25;
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + httpPort + "/v1/logs"))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(otlpJson(records))).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/v1/logs"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(otlpJson(records)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 
-    await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(300)).ignoreExceptions()
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .pollInterval(Duration.ofMillis(300))
+        .ignoreExceptions()
         .untilAsserted(() -> assertThat(servers.count(table)).isEqualTo(records));
-    assertThat(servers.query("SELECT count() FROM " + table
-        + " WHERE service_name = 'container-it' AND message LIKE 'from the container %'"))
+    assertThat(
+            servers.query(
+                "SELECT count() FROM "
+                    + table
+                    + " WHERE service_name = 'container-it' AND message LIKE 'from the container %'"))
         .isEqualTo(String.valueOf(records));
 
     // podman stop sends SIGTERM (the image's default stop signal) and waits
-    podman(Duration.ofMinutes(2), List.of("podman", "stop", "-t", "60", name)).orFail("podman stop");
-    String exit = podman(Duration.ofMinutes(1), List.of("podman", "inspect", "--format",
-        "{{.State.ExitCode}}", name)).orFail("podman inspect").output().trim();
+    podman(Duration.ofMinutes(2), List.of("podman", "stop", "-t", "60", name))
+        .orFail("podman stop");
+    String exit =
+        podman(
+                Duration.ofMinutes(1),
+                List.of("podman", "inspect", "--format", "{{.State.ExitCode}}", name))
+            .orFail("podman inspect")
+            .output()
+            .trim();
     assertThat(exit).as(() -> logs(name)).isEqualTo("0");
 
     Map<TopicPartition, Long> committed = servers.kafkaClient().committed(group);
     Map<TopicPartition, Long> end = servers.kafkaClient().endOffsets(topic, 2);
     assertThat(end.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(records);
-    end.forEach((partition, offset) ->
-        assertThat(committed.getOrDefault(partition, 0L)).as("committed " + partition).isEqualTo(offset));
+    end.forEach(
+        (partition, offset) ->
+            assertThat(committed.getOrDefault(partition, 0L))
+                .as("committed " + partition)
+                .isEqualTo(offset));
     assertThat(logs(name)).contains("ready").doesNotContain("Kafka (embedded)");
   }
 
   private static boolean running(String name) throws Exception {
-    return podman(Duration.ofMinutes(1), List.of("podman", "inspect", "--format",
-        "{{.State.Running}}", name)).output().trim().equals("true");
+    return podman(
+            Duration.ofMinutes(1),
+            List.of("podman", "inspect", "--format", "{{.State.Running}}", name))
+        .output()
+        .trim()
+        .equals("true");
   }
 
   private static String logs(String name) {
     try {
-      return Tools.tail(podman(Duration.ofMinutes(1), List.of("podman", "logs", name)).output(), 6000);
+      return Tools.tail(
+          podman(Duration.ofMinutes(1), List.of("podman", "logs", name)).output(), 6000);
     } catch (Exception e) {
       return "(no logs: " + e + ")";
     }
   }
 
   private static HttpResponse<String> get(HttpClient http, String url) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -190,11 +270,17 @@ class ContainerImageIT {
     StringBuilder records = new StringBuilder();
     for (int i = 0; i < n; i++) {
       if (i > 0) records.append(',');
-      records.append("{\"timeUnixNano\":\"").append(now + i).append("\",\"severityText\":\"INFO\",")
-          .append("\"body\":{\"stringValue\":\"from the container ").append(i).append("\"}}");
+      records
+          .append("{\"timeUnixNano\":\"")
+          .append(now + i)
+          .append("\",\"severityText\":\"INFO\",")
+          .append("\"body\":{\"stringValue\":\"from the container ")
+          .append(i)
+          .append("\"}}");
     }
     return "{\"resourceLogs\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\","
         + "\"value\":{\"stringValue\":\"container-it\"}}]},\"scopeLogs\":[{\"logRecords\":["
-        + records + "]}]}]}";
+        + records
+        + "]}]}]}";
   }
 }

@@ -32,13 +32,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Helm chart (deploy/helm/loghaul) and the compose file (deploy/compose.yaml), checked without
- * a cluster or a registry: the chart is linted and rendered by Helm 3 (helm-java) with its
- * defaults and with every optional part on, every rendered manifest is validated offline against
- * Kubernetes' schemas (npm kubernetes-models, deploy/helm/validate), and the rendered properties
- * file, mounted secret files and container arguments are loaded by loghaul's own {@link
- * ConfigLoader} as {@code loghaul run} would. The compose file is parsed by podman-compose (dry
- * run), its Prometheus configuration checked by promtool, and its loghaul settings loaded the same
- * way.
+ * a cluster or a registry: the chart is linted and rendered by Helm 3 (helm-java) with its defaults
+ * and with every optional part on, every rendered manifest is validated offline against Kubernetes'
+ * schemas (npm kubernetes-models, deploy/helm/validate), and the rendered properties file, mounted
+ * secret files and container arguments are loaded by loghaul's own {@link ConfigLoader} as {@code
+ * loghaul run} would. The compose file is parsed by podman-compose (dry run), its Prometheus
+ * configuration checked by promtool, and its loghaul settings loaded the same way.
  */
 class DeployFilesIT {
   private static final ObjectMapper YAML = new YAMLMapper();
@@ -46,6 +45,7 @@ class DeployFilesIT {
 
   private static Path root;
   private static Path chart;
+
   /** Settings given in a values file: YAML numbers reach the templates as floats. */
   private static Path valuesFile;
 
@@ -56,11 +56,14 @@ class DeployFilesIT {
     root = Tools.repoRoot();
     chart = root.resolve("deploy/helm/loghaul");
     valuesFile = dir.resolve("values.yaml");
-    Files.writeString(valuesFile, """
+    Files.writeString(
+        valuesFile,
+        """
         config:
           batch.max-bytes: 33554432
           tracing.sample-ratio: 0.25
-        """, UTF_8);
+        """,
+        UTF_8);
   }
 
   /** Every value of values.yaml that switches something on, plus secrets and extra settings. */
@@ -81,8 +84,8 @@ class DeployFilesIT {
   }
 
   private static List<JsonNode> render(UnaryOperator<TemplateCommand> values) throws Exception {
-    String out = values.apply(new Helm(chart).template().withName("logs").withNamespace("obs"))
-        .call();
+    String out =
+        values.apply(new Helm(chart).template().withName("logs").withNamespace("obs")).call();
     List<JsonNode> manifests = new ArrayList<>();
     try (var parser = new YAMLFactory().createParser(out)) {
       for (var it = YAML.readValues(parser, JsonNode.class); it.hasNext(); ) {
@@ -94,7 +97,9 @@ class DeployFilesIT {
   }
 
   private static JsonNode find(List<JsonNode> manifests, String kind) {
-    return manifests.stream().filter(m -> m.path("kind").asText().equals(kind)).findFirst()
+    return manifests.stream()
+        .filter(m -> m.path("kind").asText().equals(kind))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no " + kind + " rendered"));
   }
 
@@ -114,11 +119,20 @@ class DeployFilesIT {
     List<JsonNode> defaults = render(t -> t);
     List<JsonNode> all = render(DeployFilesIT::everythingOn);
 
-    assertThat(kinds(defaults)).containsExactlyInAnyOrder("ServiceAccount", "ConfigMap",
-        "Service", "Deployment", "PodDisruptionBudget");
-    assertThat(kinds(all)).containsExactlyInAnyOrder("ServiceAccount", "ConfigMap", "ConfigMap",
-        "Service", "Deployment", "PodDisruptionBudget", "HorizontalPodAutoscaler",
-        "ServiceMonitor", "PrometheusRule");
+    assertThat(kinds(defaults))
+        .containsExactlyInAnyOrder(
+            "ServiceAccount", "ConfigMap", "Service", "Deployment", "PodDisruptionBudget");
+    assertThat(kinds(all))
+        .containsExactlyInAnyOrder(
+            "ServiceAccount",
+            "ConfigMap",
+            "ConfigMap",
+            "Service",
+            "Deployment",
+            "PodDisruptionBudget",
+            "HorizontalPodAutoscaler",
+            "ServiceMonitor",
+            "PrometheusRule");
 
     JsonNode pod = find(defaults, "Deployment").at("/spec/template/spec");
     JsonNode container = pod.at("/containers/0");
@@ -126,13 +140,15 @@ class DeployFilesIT {
     assertThat(pod.at("/securityContext/runAsUser").asInt()).isEqualTo(10001);
     assertThat(container.at("/securityContext/readOnlyRootFilesystem").asBoolean()).isTrue();
     assertThat(container.at("/securityContext/allowPrivilegeEscalation").asBoolean()).isFalse();
-    assertThat(container.at("/securityContext/capabilities/drop").toString()).isEqualTo("[\"ALL\"]");
+    assertThat(container.at("/securityContext/capabilities/drop").toString())
+        .isEqualTo("[\"ALL\"]");
     assertThat(container.at("/livenessProbe/httpGet/path").asText()).isEqualTo("/healthz");
     assertThat(container.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/readyz");
     assertThat(container.at("/resources/requests/memory"))
         .isEqualTo(container.at("/resources/limits/memory"));
     assertThat(container.at("/env/0/value").asText())
-        .isEqualTo("-XX:MaxRAMPercentage=50 -XX:MaxDirectMemorySize=512m -XX:+ExitOnOutOfMemoryError");
+        .isEqualTo(
+            "-XX:MaxRAMPercentage=50 -XX:MaxDirectMemorySize=512m -XX:+ExitOnOutOfMemoryError");
     assertThat(volumeMountPaths(container)).contains("/tmp");
 
     JsonNode allContainer = find(all, "Deployment").at("/spec/template/spec/containers/0");
@@ -141,26 +157,33 @@ class DeployFilesIT {
     // the rules and the dashboard are the repository's files, unchanged
     assertThat(YAML.readTree(root.resolve("deploy/prometheus/loghaul-rules.yml").toFile()))
         .isEqualTo(find(all, "PrometheusRule").get("spec"));
-    JsonNode dashboard = all.stream().filter(m -> m.at("/data/loghaul-dashboard.json").isTextual())
-        .findFirst().orElseThrow().at("/data/loghaul-dashboard.json");
+    JsonNode dashboard =
+        all.stream()
+            .filter(m -> m.at("/data/loghaul-dashboard.json").isTextual())
+            .findFirst()
+            .orElseThrow()
+            .at("/data/loghaul-dashboard.json");
     assertThat(JSON.readTree(dashboard.asText()))
         .isEqualTo(JSON.readTree(root.resolve("deploy/grafana/loghaul-dashboard.json").toFile()));
   }
 
   @Test
   void aConfigurationChangeRollsThePods() throws Exception {
-    String before = find(render(t -> t), "Deployment")
-        .at("/spec/template/metadata/annotations/checksum~1config").asText();
-    String after = find(render(t -> t.set("config.batch\\.max-rows", "7")), "Deployment")
-        .at("/spec/template/metadata/annotations/checksum~1config").asText();
+    String before =
+        find(render(t -> t), "Deployment")
+            .at("/spec/template/metadata/annotations/checksum~1config")
+            .asText();
+    String after =
+        find(render(t -> t.set("config.batch\\.max-rows", "7")), "Deployment")
+            .at("/spec/template/metadata/annotations/checksum~1config")
+            .asText();
 
     assertThat(before).hasSize(64).isNotEqualTo(after);
   }
 
   @Test
   void theSchemaRejectsUnknownAndMalformedValues() {
-    assertThatThrownBy(() -> render(t -> t.set("replicas", "3")))
-        .hasMessageContaining("replicas");
+    assertThatThrownBy(() -> render(t -> t.set("replicas", "3"))).hasMessageContaining("replicas");
     assertThatThrownBy(() -> render(t -> t.set("kafka.bootstrapServers", "k:9092")))
         .hasMessageContaining("bootstrapServers");
     assertThatThrownBy(() -> render(t -> t.set("resources.memoryMiB", "64")))
@@ -217,9 +240,9 @@ class DeployFilesIT {
   }
 
   /**
-   * Lays the pod's files out under the temporary directory (the ConfigMap and the Secrets at
-   * their mount paths), then loads the configuration from the container's arguments and
-   * environment, with what the image sets, as {@code loghaul run} in the pod would.
+   * Lays the pod's files out under the temporary directory (the ConfigMap and the Secrets at their
+   * mount paths), then loads the configuration from the container's arguments and environment, with
+   * what the image sets, as {@code loghaul run} in the pod would.
    */
   private LoghaulConfig loadAsThePodWould(List<JsonNode> manifests) throws Exception {
     JsonNode pod = find(manifests, "Deployment").at("/spec/template/spec");
@@ -230,17 +253,19 @@ class DeployFilesIT {
       JsonNode volume = byVolume.get(mount.get("name").asText());
       Path target = podPath(mount.get("mountPath").asText());
       if (volume.has("configMap")) {
-        String data = find(manifests, "ConfigMap").at("/data/" + mount.get("subPath").asText())
-            .asText();
+        String data =
+            find(manifests, "ConfigMap").at("/data/" + mount.get("subPath").asText()).asText();
         Files.createDirectories(target.getParent());
-        Files.writeString(target, data.replace("=/etc/loghaul/",
-            "=" + podPath("/etc/loghaul/") + "/"), UTF_8);
+        Files.writeString(
+            target, data.replace("=/etc/loghaul/", "=" + podPath("/etc/loghaul/") + "/"), UTF_8);
       } else if (volume.has("secret")) {
         Files.createDirectories(target);
         for (JsonNode item : volume.at("/secret/items")) {
-          Files.writeString(target.resolve(item.get("path").asText()),
-              secretValue(manifests, volume.at("/secret/secretName").asText(),
-                  item.get("key").asText()), UTF_8);
+          Files.writeString(
+              target.resolve(item.get("path").asText()),
+              secretValue(
+                  manifests, volume.at("/secret/secretName").asText(), item.get("key").asText()),
+              UTF_8);
         }
       }
     }
@@ -270,8 +295,10 @@ class DeployFilesIT {
   /** A Secret's value: from a rendered Secret, or a stand-in for one the user creates. */
   private static String secretValue(List<JsonNode> manifests, String name, String key) {
     return manifests.stream()
-        .filter(m -> m.path("kind").asText().equals("Secret")
-            && m.at("/metadata/name").asText().equals(name))
+        .filter(
+            m ->
+                m.path("kind").asText().equals("Secret")
+                    && m.at("/metadata/name").asText().equals(name))
         .findFirst()
         .map(s -> new String(Base64.getDecoder().decode(s.at("/data/" + key).asText()), UTF_8))
         .orElse("stand-in for " + name + "/" + key);
@@ -282,7 +309,8 @@ class DeployFilesIT {
     Path compose = root.resolve("deploy/compose.yaml");
     JsonNode file = YAML.readTree(compose.toFile());
     JsonNode services = file.get("services");
-    assertThat(services.fieldNames()).toIterable()
+    assertThat(services.fieldNames())
+        .toIterable()
         .containsExactlyInAnyOrder("kafka", "clickhouse", "loghaul", "prometheus", "grafana");
     assertThat(services.at("/kafka/image").asText()).contains("apache/kafka:");
     assertThat(services.at("/kafka/environment/KAFKA_PROCESS_ROLES").asText())
@@ -294,7 +322,9 @@ class DeployFilesIT {
 
     // loghaul's settings there are a configuration it accepts
     Map<String, String> env = new LinkedHashMap<>(Map.of("LOGHAUL_EMBEDDED_ALLOWED", "false"));
-    services.at("/loghaul/environment").fields()
+    services
+        .at("/loghaul/environment")
+        .fields()
         .forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
     LoghaulConfig config = ConfigLoader.load(List.of(), env);
     assertThat(config.kafka().bootstrap()).isEqualTo("kafka:9092");
@@ -309,18 +339,22 @@ class DeployFilesIT {
         mounts.add(parts[1]);
       }
     }
-    JsonNode provider = YAML.readTree(
-        root.resolve("deploy/grafana/provisioning/dashboards/loghaul.yml").toFile());
-    assertThat(mounts).contains(provider.at("/providers/0/options/path").asText()
-        + "/loghaul-dashboard.json");
+    JsonNode provider =
+        YAML.readTree(root.resolve("deploy/grafana/provisioning/dashboards/loghaul.yml").toFile());
+    assertThat(mounts)
+        .contains(provider.at("/providers/0/options/path").asText() + "/loghaul-dashboard.json");
     assertThat(services.at("/prometheus/command/0").asText())
         .isEqualTo("--config.file=/etc/prometheus/loghaul/prometheus.yml");
     assertThat(mounts).contains("/etc/prometheus/loghaul");
 
     // Prometheus loads the rules file next to its configuration (promtool is a suite tool)
     Tools.require(List.of("promtool"), List.of("prometheus"));
-    Tools.Result check = Tools.run(root, Map.of(), Duration.ofMinutes(2),
-        List.of("promtool", "check", "config", "deploy/prometheus/prometheus.yml"));
+    Tools.Result check =
+        Tools.run(
+            root,
+            Map.of(),
+            Duration.ofMinutes(2),
+            List.of("promtool", "check", "config", "deploy/prometheus/prometheus.yml"));
     assertThat(check.exit()).as(check.output()).isZero();
     assertThat(check.output()).contains("SUCCESS: 1 rule files found", "SUCCESS: 6 rules found");
   }
@@ -329,24 +363,49 @@ class DeployFilesIT {
   void podmanComposeAcceptsTheComposeFile() throws Exception {
     Tools.require(List.of("podman", "podman-compose"), List.of("podman", "podman-compose"));
     String project = "loghaul-dryrun-" + ProcessHandle.current().pid();
-    Map<String, String> env = Map.of("CONTAINERS_CONF",
-        root.resolve("deploy/local/containers.conf").toString());
+    Map<String, String> env =
+        Map.of("CONTAINERS_CONF", root.resolve("deploy/local/containers.conf").toString());
     try {
-      Tools.Result result = Tools.run(root, env, Duration.ofMinutes(2), List.of("podman-compose",
-          "--dry-run", "-p", project, "-f", "deploy/compose.yaml", "up", "-d", "--no-build"));
+      Tools.Result result =
+          Tools.run(
+              root,
+              env,
+              Duration.ofMinutes(2),
+              List.of(
+                  "podman-compose",
+                  "--dry-run",
+                  "-p",
+                  project,
+                  "-f",
+                  "deploy/compose.yaml",
+                  "up",
+                  "-d",
+                  "--no-build"));
       assertThat(result.exit()).as(result.output()).isZero();
       assertThat(result.output())
-          .contains("docker.io/apache/kafka:", "docker.io/clickhouse/clickhouse-server:",
-              "docker.io/prom/prometheus:", "docker.io/grafana/grafana:",
-              "-e LOGHAUL_KAFKA_BOOTSTRAP=kafka:9092", "-p 4317:4317", "-p 4318:4318",
-              "-p 9464:9464", "--config.file=/etc/prometheus/loghaul/prometheus.yml");
+          .contains(
+              "docker.io/apache/kafka:",
+              "docker.io/clickhouse/clickhouse-server:",
+              "docker.io/prom/prometheus:",
+              "docker.io/grafana/grafana:",
+              "-e LOGHAUL_KAFKA_BOOTSTRAP=kafka:9092",
+              "-p 4317:4317",
+              "-p 4318:4318",
+              "-p 9464:9464",
+              "--config.file=/etc/prometheus/loghaul/prometheus.yml");
     } finally {
       // a dry run still creates the project's volumes and network
       for (String volume : List.of("kafka-data", "clickhouse-data")) {
-        Tools.run(root, env, Duration.ofMinutes(1),
+        Tools.run(
+            root,
+            env,
+            Duration.ofMinutes(1),
             List.of("podman", "volume", "rm", "-f", project + "_" + volume));
       }
-      Tools.run(root, env, Duration.ofMinutes(1),
+      Tools.run(
+          root,
+          env,
+          Duration.ofMinutes(1),
           List.of("podman", "network", "rm", "-f", project + "_default"));
     }
   }
@@ -360,14 +419,21 @@ class DeployFilesIT {
       Files.createDirectories(dir);
       byte[] packageJson = Files.readAllBytes(source.resolve("package.json"));
       Path stamp = dir.resolve("package.json.sha256");
-      String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(packageJson));
-      Files.copy(source.resolve("validate.mjs"), dir.resolve("validate.mjs"),
+      String digest =
+          HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(packageJson));
+      Files.copy(
+          source.resolve("validate.mjs"),
+          dir.resolve("validate.mjs"),
           java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      if (!Files.exists(stamp) || !Files.readString(stamp).equals(digest)
+      if (!Files.exists(stamp)
+          || !Files.readString(stamp).equals(digest)
           || !Files.isDirectory(dir.resolve("node_modules/kubernetes-models"))) {
         Files.write(dir.resolve("package.json"), packageJson);
-        Tools.run(dir, Map.of(), Duration.ofMinutes(5),
-            List.of("npm", "install", "--no-audit", "--no-fund", "--loglevel=error"))
+        Tools.run(
+                dir,
+                Map.of(),
+                Duration.ofMinutes(5),
+                List.of("npm", "install", "--no-audit", "--no-fund", "--loglevel=error"))
             .orFail("npm install (deploy/helm/validate)");
         Files.writeString(stamp, digest);
       }
@@ -379,8 +445,8 @@ class DeployFilesIT {
       manifests.forEach(array::add);
       Path input = Files.createTempFile(tmp, "manifests", ".json");
       JSON.writeValue(input.toFile(), array);
-      return Tools.run(dir, Map.of(), Duration.ofMinutes(2),
-          List.of("node", "validate.mjs", input.toString()));
+      return Tools.run(
+          dir, Map.of(), Duration.ofMinutes(2), List.of("node", "validate.mjs", input.toString()));
     }
   }
 }

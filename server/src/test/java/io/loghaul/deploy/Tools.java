@@ -29,7 +29,8 @@ final class Tools {
       }
       dir = dir.getParent();
     }
-    throw new IllegalStateException("repository root not found above " + Path.of("").toAbsolutePath());
+    throw new IllegalStateException(
+        "repository root not found above " + Path.of("").toAbsolutePath());
   }
 
   /** Where tests keep what outlives one run (base images' root file system, npm packages). */
@@ -54,19 +55,29 @@ final class Tools {
     return text.length() <= chars ? text : "..." + text.substring(text.length() - chars);
   }
 
-  /** Runs {@code command} in {@code dir} with extra environment, output to a log file, until it ends. */
+  /**
+   * Runs {@code command} in {@code dir} with extra environment, output to a log file, until it
+   * ends.
+   */
   static Result run(Path dir, Map<String, String> env, Duration timeout, List<String> command)
       throws IOException, InterruptedException {
     Path log = Files.createTempFile("loghaul-tool-", ".log");
     try {
-      ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
-          .redirectErrorStream(true).redirectOutput(log.toFile());
+      ProcessBuilder builder =
+          new ProcessBuilder(command)
+              .directory(dir.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile());
       builder.environment().putAll(env);
       Process process = builder.start();
       if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
         process.destroyForcibly().waitFor();
-        throw new AssertionError(String.join(" ", command) + " did not finish within " + timeout
-            + ":\n" + tail(Files.readString(log, UTF_8), 4000));
+        throw new AssertionError(
+            String.join(" ", command)
+                + " did not finish within "
+                + timeout
+                + ":\n"
+                + tail(Files.readString(log, UTF_8), 4000));
       }
       return new Result(process.exitValue(), Files.readString(log, UTF_8));
     } finally {
@@ -87,12 +98,14 @@ final class Tools {
    */
   static void require(List<String> tools, List<String> packages) throws Exception {
     if (tools.stream().allMatch(Tools::onPath)) return;
-    Assumptions.assumeTrue(onPath("apt-get"),
+    Assumptions.assumeTrue(
+        onPath("apt-get"),
         () -> "skipped: " + tools + " missing and apt-get not found (install " + packages + ")");
-    Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+    Assumptions.assumeTrue(
+        "root".equals(System.getProperty("user.name")),
         () -> "skipped: " + tools + " missing and not root to apt-get install " + packages);
-    List<String> install = new ArrayList<>(List.of("apt-get", "install", "-y", "-q",
-        "--no-install-recommends"));
+    List<String> install =
+        new ArrayList<>(List.of("apt-get", "install", "-y", "-q", "--no-install-recommends"));
     install.addAll(packages);
     Map<String, String> env = Map.of("DEBIAN_FRONTEND", "noninteractive");
     Result result = run(Path.of("/"), env, Duration.ofMinutes(10), install);
@@ -101,7 +114,8 @@ final class Tools {
       result = run(Path.of("/"), env, Duration.ofMinutes(10), install);
     }
     Result installed = result;
-    Assumptions.assumeTrue(tools.stream().allMatch(Tools::onPath),
+    Assumptions.assumeTrue(
+        tools.stream().allMatch(Tools::onPath),
         () -> "skipped: could not install " + packages + ":\n" + tail(installed.output(), 2000));
   }
 }

@@ -24,9 +24,20 @@ class DeadLetterPublisherTest {
 
   private static ConsumerRecord<byte[], byte[]> source() {
     RecordHeaders headers = new RecordHeaders();
-    headers.add("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01".getBytes(UTF_8));
-    return new ConsumerRecord<>("logs", 3, 42L, 1_795_316_000_000L, TimestampType.CREATE_TIME, 1, 5,
-        "key".getBytes(UTF_8), new byte[] {'{', 0x00, (byte) 0xFF}, headers, Optional.empty());
+    headers.add(
+        "traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01".getBytes(UTF_8));
+    return new ConsumerRecord<>(
+        "logs",
+        3,
+        42L,
+        1_795_316_000_000L,
+        TimestampType.CREATE_TIME,
+        1,
+        5,
+        "key".getBytes(UTF_8),
+        new byte[] {'{', 0x00, (byte) 0xFF},
+        headers,
+        Optional.empty());
   }
 
   private static String header(ProducerRecord<byte[], byte[]> r, String name) {
@@ -35,10 +46,13 @@ class DeadLetterPublisherTest {
 
   @Test
   void keepsKeyValueAndHeadersAndAddsTheLoghaulHeaders() {
-    MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+    MockProducer<byte[], byte[]> producer =
+        new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
     List<DeadLetter> acked = new ArrayList<>();
-    DeadLetterPublisher publisher = new DeadLetterPublisher(producer, "logs.dlq", clock, acked::add);
-    DeadLetter letter = new DeadLetter(source(), ErrorType.INVALID_VALUE, "/level", "invalid_value: unknown level");
+    DeadLetterPublisher publisher =
+        new DeadLetterPublisher(producer, "logs.dlq", clock, acked::add);
+    DeadLetter letter =
+        new DeadLetter(source(), ErrorType.INVALID_VALUE, "/level", "invalid_value: unknown level");
     publisher.publish(letter);
 
     assertThat(letter.isDurable()).isTrue();
@@ -60,9 +74,11 @@ class DeadLetterPublisherTest {
 
   @Test
   void aFailedAttemptLeavesTheLetterPendingWithItsErrorAndARetryCanSucceed() {
-    MockProducer<byte[], byte[]> producer = new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
+    MockProducer<byte[], byte[]> producer =
+        new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
     DeadLetterPublisher publisher = new DeadLetterPublisher(producer, "logs.dlq", clock, l -> {});
-    DeadLetter letter = new DeadLetter(source(), ErrorType.JSON_SYNTAX, "", "json_syntax: truncated");
+    DeadLetter letter =
+        new DeadLetter(source(), ErrorType.JSON_SYNTAX, "", "json_syntax: truncated");
     publisher.publish(letter);
     assertThat(letter.inFlight()).isTrue();
     producer.errorNext(new RecordTooLargeException("too large"));
@@ -89,15 +105,22 @@ class DeadLetterPublisherTest {
   void reportsEveryFailedAttemptAndTracesEachAttemptLinkedToTheRecordsTrace() {
     io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter spans =
         io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter.create();
-    io.opentelemetry.sdk.OpenTelemetrySdk sdk = io.opentelemetry.sdk.OpenTelemetrySdk.builder()
-        .setTracerProvider(io.opentelemetry.sdk.trace.SdkTracerProvider.builder()
-            .addSpanProcessor(io.opentelemetry.sdk.trace.export.SimpleSpanProcessor.create(spans)).build())
-        .build();
-    MockProducer<byte[], byte[]> producer = new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
+    io.opentelemetry.sdk.OpenTelemetrySdk sdk =
+        io.opentelemetry.sdk.OpenTelemetrySdk.builder()
+            .setTracerProvider(
+                io.opentelemetry.sdk.trace.SdkTracerProvider.builder()
+                    .addSpanProcessor(
+                        io.opentelemetry.sdk.trace.export.SimpleSpanProcessor.create(spans))
+                    .build())
+            .build();
+    MockProducer<byte[], byte[]> producer =
+        new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
     List<DeadLetter> failed = new ArrayList<>();
     List<DeadLetter> acked = new ArrayList<>();
-    DeadLetterPublisher publisher = new DeadLetterPublisher(producer, "logs.dlq", clock, acked::add, failed::add, sdk);
-    DeadLetter letter = new DeadLetter(source(), ErrorType.JSON_SYNTAX, "", "json_syntax: truncated");
+    DeadLetterPublisher publisher =
+        new DeadLetterPublisher(producer, "logs.dlq", clock, acked::add, failed::add, sdk);
+    DeadLetter letter =
+        new DeadLetter(source(), ErrorType.JSON_SYNTAX, "", "json_syntax: truncated");
 
     publisher.publish(letter);
     producer.errorNext(new RecordTooLargeException("too large"));
@@ -107,12 +130,16 @@ class DeadLetterPublisherTest {
     assertThat(failed).containsExactly(letter);
     assertThat(acked).containsExactly(letter);
     List<io.opentelemetry.sdk.trace.data.SpanData> done = spans.getFinishedSpanItems();
-    assertThat(done).extracting(io.opentelemetry.sdk.trace.data.SpanData::getName)
+    assertThat(done)
+        .extracting(io.opentelemetry.sdk.trace.data.SpanData::getName)
         .containsExactly("dlq.produce", "dlq.produce");
-    assertThat(done.get(0).getStatus().getStatusCode()).isEqualTo(io.opentelemetry.api.trace.StatusCode.ERROR);
-    assertThat(done.get(1).getStatus().getStatusCode()).isEqualTo(io.opentelemetry.api.trace.StatusCode.UNSET);
+    assertThat(done.get(0).getStatus().getStatusCode())
+        .isEqualTo(io.opentelemetry.api.trace.StatusCode.ERROR);
+    assertThat(done.get(1).getStatus().getStatusCode())
+        .isEqualTo(io.opentelemetry.api.trace.StatusCode.UNSET);
     assertThat(done.get(1).getAttributes().get(DeadLetterPublisher.ATTEMPT)).isEqualTo(2L);
-    assertThat(done.get(0).getLinks()).extracting(l -> l.getSpanContext().getTraceId())
+    assertThat(done.get(0).getLinks())
+        .extracting(l -> l.getSpanContext().getTraceId())
         .containsExactly("4bf92f3577b34da6a3ce929d0e0e4736");
     sdk.close();
   }

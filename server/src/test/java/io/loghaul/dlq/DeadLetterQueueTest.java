@@ -31,9 +31,12 @@ class DeadLetterQueueTest {
   private final ManualClock clock = new ManualClock(1_795_316_252_000L);
   private final MockProducer<byte[], byte[]> producer =
       new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
+
   /** Backoff 100 ms doubling up to 400 ms (each ±20%). */
   private final DeadLetterQueue queue =
-      new DeadLetterQueue(new DeadLetterPublisher(producer, "logs.dlq", clock, l -> {}), clock, 100, 400);
+      new DeadLetterQueue(
+          new DeadLetterPublisher(producer, "logs.dlq", clock, l -> {}), clock, 100, 400);
+
   private final Logger logger = (Logger) LoggerFactory.getLogger(DeadLetterQueue.class);
   private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
 
@@ -49,11 +52,24 @@ class DeadLetterQueueTest {
   }
 
   private static ConsumerRecord<byte[], byte[]> record(TopicPartition tp, long offset) {
-    return new ConsumerRecord<>(tp.topic(), tp.partition(), offset, 0L, TimestampType.CREATE_TIME, -1, 3,
-        null, "bad".getBytes(UTF_8), new RecordHeaders(), Optional.empty());
+    return new ConsumerRecord<>(
+        tp.topic(),
+        tp.partition(),
+        offset,
+        0L,
+        TimestampType.CREATE_TIME,
+        -1,
+        3,
+        null,
+        "bad".getBytes(UTF_8),
+        new RecordHeaders(),
+        Optional.empty());
   }
 
-  /** Lets the letter's latest attempt fail, then runs turns until it is produced again; returns the wait. */
+  /**
+   * Lets the letter's latest attempt fail, then runs turns until it is produced again; returns the
+   * wait.
+   */
   private Duration failAndWaitForRetry() {
     int sent = producer.history().size();
     producer.errorNext(new RecordTooLargeException("too large"));
@@ -69,15 +85,22 @@ class DeadLetterQueueTest {
 
   @Test
   void retriesAFailedLetterWithCappedExponentialBackoffUntilItIsWritten() {
-    DeadLetter letter = queue.add(record(P0, 7), ErrorType.JSON_SYNTAX, "", "json_syntax: truncated");
+    DeadLetter letter =
+        queue.add(record(P0, 7), ErrorType.JSON_SYNTAX, "", "json_syntax: truncated");
     assertThat(producer.history()).hasSize(1);
 
-    List<Duration> waits = List.of(failAndWaitForRetry(), failAndWaitForRetry(), failAndWaitForRetry(),
-        failAndWaitForRetry(), failAndWaitForRetry());
+    List<Duration> waits =
+        List.of(
+            failAndWaitForRetry(),
+            failAndWaitForRetry(),
+            failAndWaitForRetry(),
+            failAndWaitForRetry(),
+            failAndWaitForRetry());
 
     assertThat(waits.get(0)).isBetween(Duration.ofMillis(80), Duration.ofMillis(130));
     assertThat(waits.get(1)).isBetween(Duration.ofMillis(160), Duration.ofMillis(250));
-    assertThat(waits.subList(2, 5)).allSatisfy(w -> assertThat(w).isBetween(Duration.ofMillis(320), Duration.ofMillis(490)));
+    assertThat(waits.subList(2, 5))
+        .allSatisfy(w -> assertThat(w).isBetween(Duration.ofMillis(320), Duration.ofMillis(490)));
     assertThat(letter.isDurable()).isFalse();
     producer.completeNext();
     queue.retryDue();
@@ -123,9 +146,13 @@ class DeadLetterQueueTest {
     producer.completeNext();
     queue.retryDue();
 
-    assertThat(logs.list).extracting(ILoggingEvent::getLevel).containsExactly(Level.WARN, Level.INFO);
-    assertThat(logs.list.get(0).getThrowableProxy().getClassName()).isEqualTo(RecordTooLargeException.class.getName());
-    assertThat(logs.list.get(1).getFormattedMessage()).contains("20 failed attempts", "2 waiting letters");
+    assertThat(logs.list)
+        .extracting(ILoggingEvent::getLevel)
+        .containsExactly(Level.WARN, Level.INFO);
+    assertThat(logs.list.get(0).getThrowableProxy().getClassName())
+        .isEqualTo(RecordTooLargeException.class.getName());
+    assertThat(logs.list.get(1).getFormattedMessage())
+        .contains("20 failed attempts", "2 waiting letters");
   }
 
   @Test

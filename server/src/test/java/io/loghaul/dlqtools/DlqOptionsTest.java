@@ -16,10 +16,19 @@ class DlqOptionsTest {
 
   @Test
   void separatesTheVerbsOptionsFromTheSettings() throws Exception {
-    DlqOptions o = parse("replay", "--type=field_overflow,record_too_large", "--kafka.bootstrap=k:9092",
-        "--since=2h", "--until=2026-12-01T11:30:00Z", "--to=logs.retry", "--dry-run",
-        "--max-records=50", "--max-replays=5", "--config=/etc/loghaul.properties",
-        "--schema.max-message-bytes=262144");
+    DlqOptions o =
+        parse(
+            "replay",
+            "--type=field_overflow,record_too_large",
+            "--kafka.bootstrap=k:9092",
+            "--since=2h",
+            "--until=2026-12-01T11:30:00Z",
+            "--to=logs.retry",
+            "--dry-run",
+            "--max-records=50",
+            "--max-replays=5",
+            "--config=/etc/loghaul.properties",
+            "--schema.max-message-bytes=262144");
 
     assertThat(o.verb()).isEqualTo(DlqOptions.Verb.REPLAY);
     assertThat(o.types()).containsExactlyInAnyOrder("field_overflow", "record_too_large");
@@ -29,8 +38,11 @@ class DlqOptionsTest {
     assertThat(o.dryRun()).isTrue();
     assertThat(o.maxRecords()).isEqualTo(50);
     assertThat(o.maxReplays()).isEqualTo(5);
-    assertThat(o.settings()).containsExactly("--kafka.bootstrap=k:9092",
-        "--config=/etc/loghaul.properties", "--schema.max-message-bytes=262144");
+    assertThat(o.settings())
+        .containsExactly(
+            "--kafka.bootstrap=k:9092",
+            "--config=/etc/loghaul.properties",
+            "--schema.max-message-bytes=262144");
   }
 
   @Test
@@ -63,18 +75,26 @@ class DlqOptionsTest {
     assertThatThrownBy(() -> parse()).hasMessageContaining("stats, show or replay");
     assertThatThrownBy(() -> parse("purge")).hasMessageContaining("unknown verb 'purge'");
     assertThatThrownBy(() -> parse("stats", "--type=json_syntax"))
-        .hasMessageContaining("unknown option --type").hasMessageContaining("--format");
-    assertThatThrownBy(() -> parse("show", "--dry-run")).hasMessageContaining("unknown option --dry-run");
-    assertThatThrownBy(() -> parse("replay", "--type=json")).hasMessageContaining("--type: 'json'")
+        .hasMessageContaining("unknown option --type")
+        .hasMessageContaining("--format");
+    assertThatThrownBy(() -> parse("show", "--dry-run"))
+        .hasMessageContaining("unknown option --dry-run");
+    assertThatThrownBy(() -> parse("replay", "--type=json"))
+        .hasMessageContaining("--type: 'json'")
         .hasMessageContaining("json_syntax");
-    assertThatThrownBy(() -> parse("replay", "--max-replays=0")).hasMessageContaining("--max-replays: '0'");
-    assertThatThrownBy(() -> parse("replay", "--max-records=x")).hasMessageContaining("--max-records: 'x'");
-    assertThatThrownBy(() -> parse("show", "--limit")).hasMessageContaining("--limit needs a value");
+    assertThatThrownBy(() -> parse("replay", "--max-replays=0"))
+        .hasMessageContaining("--max-replays: '0'");
+    assertThatThrownBy(() -> parse("replay", "--max-records=x"))
+        .hasMessageContaining("--max-records: 'x'");
+    assertThatThrownBy(() -> parse("show", "--limit"))
+        .hasMessageContaining("--limit needs a value");
     assertThatThrownBy(() -> parse("stats", "--format=yaml")).hasMessageContaining("table or json");
     assertThatThrownBy(() -> parse("replay", "--dry-run=yes")).hasMessageContaining("no value");
-    assertThatThrownBy(() -> parse("replay", "now")).hasMessageContaining("unexpected argument 'now'");
+    assertThatThrownBy(() -> parse("replay", "now"))
+        .hasMessageContaining("unexpected argument 'now'");
     assertThatThrownBy(() -> parse("replay", "--since=1h", "--until=2h"))
         .hasMessageContaining("--since is after --until");
-    assertThatThrownBy(() -> parse("replay", "--since=yesterday")).hasMessageContaining("--since: 'yesterday'");
+    assertThatThrownBy(() -> parse("replay", "--since=yesterday"))
+        .hasMessageContaining("--since: 'yesterday'");
   }
 }

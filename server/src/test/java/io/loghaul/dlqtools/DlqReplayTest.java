@@ -33,7 +33,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The replay's decisions and transactions against Kafka's mock clients; DlqToolsIT runs it for real. */
+/**
+ * The replay's decisions and transactions against Kafka's mock clients; DlqToolsIT runs it for
+ * real.
+ */
 class DlqReplayTest {
   private static final String DLQ = "logs.dlq";
   private static final String GROUP = "loghaul.dlq-replay";
@@ -42,7 +45,8 @@ class DlqReplayTest {
   private static final TopicPartition P1 = new TopicPartition(DLQ, 1);
 
   private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-  private final Progress quiet = new Progress(new PrintStream(OutputStream.nullOutputStream()), false);
+  private final Progress quiet =
+      new Progress(new PrintStream(OutputStream.nullOutputStream()), false);
   private MockConsumer<byte[], byte[]> consumer;
   private MockProducer<byte[], byte[]> producer;
   private final Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> letters = new HashMap<>();
@@ -50,8 +54,11 @@ class DlqReplayTest {
   @BeforeEach
   void setUp() {
     consumer = new MockConsumer<>("earliest");
-    consumer.updatePartitions(DLQ, List.of(new PartitionInfo(DLQ, 0, null, null, null),
-        new PartitionInfo(DLQ, 1, null, null, null)));
+    consumer.updatePartitions(
+        DLQ,
+        List.of(
+            new PartitionInfo(DLQ, 0, null, null, null),
+            new PartitionInfo(DLQ, 1, null, null, null)));
     consumer.updateBeginningOffsets(Map.of(P0, 0L, P1, 0L));
     producer = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
     producer.initTransactions();
@@ -69,8 +76,19 @@ class DlqReplayTest {
     h.add(DlqHeaders.ERROR_FIELD, "/message".getBytes(UTF_8));
     h.add(DlqHeaders.SOURCE_TOPIC, "logs".getBytes(UTF_8));
     h.add(DlqHeaders.FAILED_AT, Long.toString(NOW.toEpochMilli() - ageMillis).getBytes(UTF_8));
-    list.add(new ConsumerRecord<>(DLQ, p, list.size(), 0L, TimestampType.CREATE_TIME, 0, 0,
-        ("k" + list.size()).getBytes(UTF_8), value == null ? null : value.getBytes(UTF_8), h, Optional.empty()));
+    list.add(
+        new ConsumerRecord<>(
+            DLQ,
+            p,
+            list.size(),
+            0L,
+            TimestampType.CREATE_TIME,
+            0,
+            0,
+            ("k" + list.size()).getBytes(UTF_8),
+            value == null ? null : value.getBytes(UTF_8),
+            h,
+            Optional.empty()));
   }
 
   private static String valid(int id) {
@@ -84,12 +102,20 @@ class DlqReplayTest {
     Map<TopicPartition, Long> end = new HashMap<>(Map.of(P0, 0L, P1, 0L));
     letters.forEach((tp, l) -> end.put(tp, (long) l.size()));
     consumer.updateEndOffsets(end);
-    consumer.schedulePollTask(() -> letters.values().forEach(l -> l.forEach(r -> {
-      TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-      if (consumer.assignment().contains(tp) && r.offset() >= consumer.position(tp)) {
-        consumer.addRecord(r);
-      }
-    })));
+    consumer.schedulePollTask(
+        () ->
+            letters
+                .values()
+                .forEach(
+                    l ->
+                        l.forEach(
+                            r -> {
+                              TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+                              if (consumer.assignment().contains(tp)
+                                  && r.offset() >= consumer.position(tp)) {
+                                consumer.addRecord(r);
+                              }
+                            })));
     SchemaLimits limits = SchemaLimits.defaults();
     return new DlqReplay(options, new RecordDecoder(limits), clock)
         .run(consumer, options.dryRun() ? null : producer, DLQ, GROUP, quiet);
@@ -100,7 +126,8 @@ class DlqReplayTest {
   }
 
   @Test
-  void replaysWhatPassesToItsSourceTopicAndCommitsTheNewPositionInTheSameTransaction() throws Exception {
+  void replaysWhatPassesToItsSourceTopicAndCommitsTheNewPositionInTheSameTransaction()
+      throws Exception {
     letter(0, "field_overflow", valid(1), 1000);
     letter(0, "json_syntax", "{\"timestamp\":", 1000);
     letter(1, "clickhouse_rejected", valid(2), 1000, "content-type", "application/json");
@@ -119,8 +146,11 @@ class DlqReplayTest {
     assertThat(producer.transactionCommitted()).isTrue();
     Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>();
     producer.consumerGroupOffsetsHistory().forEach(m -> committed.putAll(m.get(GROUP)));
-    assertThat(committed).containsEntry(P0, new OffsetAndMetadata(2)).containsEntry(P1, new OffsetAndMetadata(1));
-    assertThat(DlqReplay.render(r)).contains("replayed 2 letters to their source topics")
+    assertThat(committed)
+        .containsEntry(P0, new OffsetAndMetadata(2))
+        .containsEntry(P1, new OffsetAndMetadata(1));
+    assertThat(DlqReplay.render(r))
+        .contains("replayed 2 letters to their source topics")
         .contains("consumer group " + GROUP);
   }
 
@@ -137,7 +167,9 @@ class DlqReplayTest {
     assertThat(r.byType().get("timestamp_out_of_range").fail).isEqualTo(1);
     assertThat(producer.history()).isEmpty();
     assertThat(producer.consumerGroupOffsetsHistory()).isEmpty();
-    assertThat(DlqReplay.render(r)).contains("would pass").contains("dry run: nothing was produced or committed");
+    assertThat(DlqReplay.render(r))
+        .contains("would pass")
+        .contains("dry run: nothing was produced or committed");
   }
 
   @Test
@@ -186,11 +218,12 @@ class DlqReplayTest {
   }
 
   @Test
-  void passesOverOtherTypesAndOlderLettersAndStopsAPartitionAtItsFirstLetterAfterUntil() throws Exception {
-    letter(0, "clickhouse_rejected", valid(1), 10 * 3_600_000L);  // before --since
-    letter(0, "json_syntax", valid(2), 3_600_000L);               // other type
-    letter(0, "clickhouse_rejected", valid(3), 3_600_000L);       // replayed
-    letter(0, "clickhouse_rejected", valid(4), 60_000L);          // after --until: stop here
+  void passesOverOtherTypesAndOlderLettersAndStopsAPartitionAtItsFirstLetterAfterUntil()
+      throws Exception {
+    letter(0, "clickhouse_rejected", valid(1), 10 * 3_600_000L); // before --since
+    letter(0, "json_syntax", valid(2), 3_600_000L); // other type
+    letter(0, "clickhouse_rejected", valid(3), 3_600_000L); // replayed
+    letter(0, "clickhouse_rejected", valid(4), 60_000L); // after --until: stop here
     letter(0, "clickhouse_rejected", valid(5), 50_000L);
 
     DlqReplay.Result r = run("--type=clickhouse_rejected", "--since=2h", "--until=10m");
@@ -221,15 +254,39 @@ class DlqReplayTest {
 
   @Test
   void checksProtobufLettersByTheirContentType() throws Exception {
-    byte[] proto = LogEntry.newBuilder()
-        .setTimestampUnixNano(NOW.toEpochMilli() * 1_000_000L).setServiceName("checkout")
-        .setLevel(Level.LEVEL_INFO).setMessage("from otlp").build().toByteArray();
-    letter(0, "clickhouse_rejected", new String(proto, ISO_8859_1), 1000,
-        "content-type", "application/x-protobuf");
+    byte[] proto =
+        LogEntry.newBuilder()
+            .setTimestampUnixNano(NOW.toEpochMilli() * 1_000_000L)
+            .setServiceName("checkout")
+            .setLevel(Level.LEVEL_INFO)
+            .setMessage("from otlp")
+            .build()
+            .toByteArray();
+    letter(
+        0,
+        "clickhouse_rejected",
+        new String(proto, ISO_8859_1),
+        1000,
+        "content-type",
+        "application/x-protobuf");
     // ISO-8859-1 round trip keeps the bytes; rebuild the record with the exact bytes
     ConsumerRecord<byte[], byte[]> l = letters.get(P0).get(0);
-    letters.get(P0).set(0, new ConsumerRecord<>(DLQ, 0, 0, 0L, TimestampType.CREATE_TIME, 0, 0, l.key(),
-        proto, l.headers(), Optional.empty()));
+    letters
+        .get(P0)
+        .set(
+            0,
+            new ConsumerRecord<>(
+                DLQ,
+                0,
+                0,
+                0L,
+                TimestampType.CREATE_TIME,
+                0,
+                0,
+                l.key(),
+                proto,
+                l.headers(),
+                Optional.empty()));
     letter(0, "clickhouse_rejected", valid(1), 1000, "content-type", "application/x-protobuf");
 
     DlqReplay.Result r = run("--dry-run");

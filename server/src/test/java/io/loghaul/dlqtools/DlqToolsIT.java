@@ -10,7 +10,6 @@ import io.loghaul.proto.v1.Level;
 import io.loghaul.proto.v1.LogEntry;
 import io.loghaul.record.RecordContract;
 import io.loghaul.testing.KafkaTestClient;
-import io.loghaul.testing.LogRecords;
 import io.loghaul.testing.RealServers;
 import io.loghaul.testing.TestLoghaul;
 import java.io.ByteArrayOutputStream;
@@ -49,8 +48,13 @@ class DlqToolsIT {
   private static Run dlq(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int exit = DlqCommand.run(List.of(args), Map.of(), new PrintStream(out, true, UTF_8),
-        new PrintStream(err, true, UTF_8), false);
+    int exit =
+        DlqCommand.run(
+            List.of(args),
+            Map.of(),
+            new PrintStream(out, true, UTF_8),
+            new PrintStream(err, true, UTF_8),
+            false);
     return new Run(exit, out.toString(UTF_8), err.toString(UTF_8));
   }
 
@@ -65,8 +69,16 @@ class DlqToolsIT {
   }
 
   private static long endOffsets(String topic) throws Exception {
-    int partitions = servers.kafkaClient().admin().describeTopics(List.of(topic)).allTopicNames()
-        .get(30, TimeUnit.SECONDS).get(topic).partitions().size();
+    int partitions =
+        servers
+            .kafkaClient()
+            .admin()
+            .describeTopics(List.of(topic))
+            .allTopicNames()
+            .get(30, TimeUnit.SECONDS)
+            .get(topic)
+            .partitions()
+            .size();
     return sum(servers.kafkaClient().endOffsets(topic, partitions));
   }
 
@@ -111,8 +123,11 @@ class DlqToolsIT {
   }
 
   private static String record(long now, String message) {
-    return "{\"timestamp\":" + now + ",\"service_name\":\"checkout\",\"level\":\"INFO\",\"message\":\""
-        + message + "\"}";
+    return "{\"timestamp\":"
+        + now
+        + ",\"service_name\":\"checkout\",\"level\":\"INFO\",\"message\":\""
+        + message
+        + "\"}";
   }
 
   /** The output shown in README.md after the command line that starts with {@code prompt}. */
@@ -129,9 +144,14 @@ class DlqToolsIT {
     String dlqTopic = topic + ".dlq";
     String table = KafkaTestClient.uniqueName("t");
     String group = KafkaTestClient.uniqueName("g");
-    List<String> settings = List.of("--kafka.bootstrap=" + servers.bootstrap(),
-        "--kafka.topics=" + topic, "--kafka.ingest-topic=" + topic, "--kafka.dlq-topic=" + dlqTopic,
-        "--kafka.group=" + group, "--clickhouse.table=" + table);
+    List<String> settings =
+        List.of(
+            "--kafka.bootstrap=" + servers.bootstrap(),
+            "--kafka.topics=" + topic,
+            "--kafka.ingest-topic=" + topic,
+            "--kafka.dlq-topic=" + dlqTopic,
+            "--kafka.group=" + group,
+            "--clickhouse.table=" + table);
     List<String> strict = new ArrayList<>(settings);
     strict.add("--schema.max-message-bytes=100");
     List<String> raised = new ArrayList<>(settings);
@@ -147,15 +167,27 @@ class DlqToolsIT {
       for (int i = 0; i < 5; i++) {
         RecordHeaders h = new RecordHeaders();
         h.add("x-origin", "checkout-7".getBytes(UTF_8));
-        kafka.send(topic, null, "key-" + i,
-            record(now, "mid-" + i + "-" + "m".repeat(144)).getBytes(UTF_8), h);
+        kafka.send(
+            topic,
+            null,
+            "key-" + i,
+            record(now, "mid-" + i + "-" + "m".repeat(144)).getBytes(UTF_8),
+            h);
       }
       RecordHeaders proto = new RecordHeaders();
       proto.add(RecordContract.CONTENT_TYPE, RecordContract.PROTOBUF.getBytes(UTF_8));
-      kafka.send(topic, null, "key-proto", LogEntry.newBuilder()
-          .setTimestampUnixNano(now * 1_000_000L).setServiceName("otlp-svc")
-          .setLevel(Level.LEVEL_WARN).setMessage("mid-proto-" + "p".repeat(140))
-          .build().toByteArray(), proto);
+      kafka.send(
+          topic,
+          null,
+          "key-proto",
+          LogEntry.newBuilder()
+              .setTimestampUnixNano(now * 1_000_000L)
+              .setServiceName("otlp-svc")
+              .setLevel(Level.LEVEL_WARN)
+              .setMessage("mid-proto-" + "p".repeat(140))
+              .build()
+              .toByteArray(),
+          proto);
       for (int i = 0; i < 3; i++) {
         kafka.send(topic, null, record(now, "big-" + i + "-" + "b".repeat(5000)));
       }
@@ -173,54 +205,78 @@ class DlqToolsIT {
     // stats, for scripts and for people
     Run stats = dlq(with(settings, "stats", "--format=json"));
     assertThat(stats.exit()).as(stats.err()).isZero();
-    assertThat(stats.out()).contains("\"letters\":13")
-        .contains("\"by_error_type\":{\"field_overflow\":9,\"json_syntax\":2,\"timestamp_out_of_range\":2}")
+    assertThat(stats.out())
+        .contains("\"letters\":13")
+        .contains(
+            "\"by_error_type\":{\"field_overflow\":9,\"json_syntax\":2,\"timestamp_out_of_range\":2}")
         .contains("\"by_field\":{\"/message\":9,\"(none)\":2,\"/timestamp\":2}")
         .contains("\"by_source_topic\":{\"" + topic + "\":13}")
-        .contains("\"oldest_failed_at_ms\":").contains("\"newest_failed_at\":\"");
+        .contains("\"oldest_failed_at_ms\":")
+        .contains("\"newest_failed_at\":\"");
     Run table1 = dlq(with(settings, "stats"));
-    assertThat(table1.out()).contains("dead letters in " + dlqTopic + ": 13")
-        .containsPattern("field_overflow +9\n").containsPattern(topic + " +13\n");
+    assertThat(table1.out())
+        .contains("dead letters in " + dlqTopic + ": 13")
+        .containsPattern("field_overflow +9\n")
+        .containsPattern(topic + " +13\n");
 
     // show: one json_syntax letter with its headers and value
     Run show = dlq(with(settings, "show", "--type=json_syntax", "--limit=1"));
     assertThat(show.exit()).as(show.err()).isZero();
-    assertThat(show.out()).containsOnlyOnce("loghaul.error.type: json_syntax")
-        .contains("loghaul.source.topic: " + topic).contains("value (");
-    assertThat(dlq(with(settings, "show", "--limit=13")).out().split("\nheaders:\n", -1)).hasSize(14);
+    assertThat(show.out())
+        .containsOnlyOnce("loghaul.error.type: json_syntax")
+        .contains("loghaul.source.topic: " + topic)
+        .contains("value (");
+    assertThat(dlq(with(settings, "show", "--limit=13")).out().split("\nheaders:\n", -1))
+        .hasSize(14);
 
     // dry run with the raised limit: exactly the six mid-sized letters would pass; nothing written
     Run dry = dlq(with(raised, "replay", "--dry-run"));
     assertThat(dry.exit()).as(dry.err()).isZero();
-    assertThat(dry.out()).containsPattern("field_overflow +6 +3 +0\n")
-        .containsPattern("json_syntax +0 +2 +0\n").containsPattern("timestamp_out_of_range +0 +2 +0\n")
-        .containsPattern("total +6 +7 +0\n").contains("dry run: nothing was produced or committed");
-    assertThat(dry.out()).as("the README's example").isEqualTo(readmeOutput("$ ./loghaul dlq replay --dry-run"));
+    assertThat(dry.out())
+        .containsPattern("field_overflow +6 +3 +0\n")
+        .containsPattern("json_syntax +0 +2 +0\n")
+        .containsPattern("timestamp_out_of_range +0 +2 +0\n")
+        .containsPattern("total +6 +7 +0\n")
+        .contains("dry run: nothing was produced or committed");
+    assertThat(dry.out())
+        .as("the README's example")
+        .isEqualTo(readmeOutput("$ ./loghaul dlq replay --dry-run"));
     assertThat(endOffsets(topic)).isEqualTo(sourceRecords);
     assertThat(kafka.committed(group + ".dlq-replay")).isEmpty();
 
     // the replay: those six go back to the source topic, once
     Run replay = dlq(with(raised, "replay"));
     assertThat(replay.exit()).as(replay.err()).isZero();
-    assertThat(replay.out()).containsPattern("field_overflow +6 +3 +0\n")
+    assertThat(replay.out())
+        .containsPattern("field_overflow +6 +3 +0\n")
         .contains("replayed 6 letters to their source topics");
-    assertThat(replay.out().replace(group + ".dlq-replay", "loghaul.dlq-replay")).as("the README's example")
+    assertThat(replay.out().replace(group + ".dlq-replay", "loghaul.dlq-replay"))
+        .as("the README's example")
         .isEqualTo(readmeOutput("$ ./loghaul dlq replay --schema"));
     // (end offsets count the transactions' commit markers too: count what a consumer reads)
     assertThat(readCommitted(topic)).hasSize(23 + 6);
     assertThat(sum(kafka.committed(group + ".dlq-replay"))).isEqualTo(13);
-    assertThat(endOffsets(dlqTopic)).as("the letters that still fail stay; none added").isEqualTo(13);
+    assertThat(endOffsets(dlqTopic))
+        .as("the letters that still fail stay; none added")
+        .isEqualTo(13);
 
-    List<ConsumerRecord<byte[], byte[]>> replayed = readCommitted(topic).stream()
-        .filter(r -> r.headers().lastHeader(Letters.REPLAY_COUNT) != null).toList();
-    assertThat(replayed).hasSize(6).allSatisfy(r -> {
-      assertThat(header(r, Letters.REPLAY_COUNT)).isEqualTo("1");
-      assertThat(r.headers().toArray()).noneMatch(h -> h.key().startsWith("loghaul.error."));
-      assertThat(header(r, DlqHeaders.SOURCE_TOPIC)).isEqualTo(topic);
-      assertThat(new String(r.key(), UTF_8)).startsWith("key-");
-    });
+    List<ConsumerRecord<byte[], byte[]>> replayed =
+        readCommitted(topic).stream()
+            .filter(r -> r.headers().lastHeader(Letters.REPLAY_COUNT) != null)
+            .toList();
+    assertThat(replayed)
+        .hasSize(6)
+        .allSatisfy(
+            r -> {
+              assertThat(header(r, Letters.REPLAY_COUNT)).isEqualTo("1");
+              assertThat(r.headers().toArray())
+                  .noneMatch(h -> h.key().startsWith("loghaul.error."));
+              assertThat(header(r, DlqHeaders.SOURCE_TOPIC)).isEqualTo(topic);
+              assertThat(new String(r.key(), UTF_8)).startsWith("key-");
+            });
     assertThat(replayed).filteredOn(r -> "checkout-7".equals(header(r, "x-origin"))).hasSize(5);
-    assertThat(replayed).filteredOn(r -> RecordContract.PROTOBUF.equals(header(r, RecordContract.CONTENT_TYPE)))
+    assertThat(replayed)
+        .filteredOn(r -> RecordContract.PROTOBUF.equals(header(r, RecordContract.CONTENT_TYPE)))
         .hasSize(1);
 
     // a rerun finds nothing more to do
@@ -233,7 +289,8 @@ class DlqToolsIT {
     try (LoghaulServer server = TestLoghaul.start(servers, raised.toArray(String[]::new))) {
       await().atMost(Duration.ofSeconds(60)).until(() -> servers.count(table) == 16);
     }
-    assertThat(servers.query("SELECT count() FROM " + table + " WHERE message LIKE 'mid-%'")).isEqualTo("6");
+    assertThat(servers.query("SELECT count() FROM " + table + " WHERE message LIKE 'mid-%'"))
+        .isEqualTo("6");
     assertThat(servers.query("SELECT uniqExact(message) FROM " + table)).isEqualTo("16");
     assertThat(servers.count(table)).isEqualTo(16);
     assertThat(endOffsets(dlqTopic)).isEqualTo(13);
@@ -250,32 +307,51 @@ class DlqToolsIT {
     int letters = 20_000;
     long now = System.currentTimeMillis();
     for (int i = 0; i < letters; i++) {
-      kafka.sendAsyncWithHeaders(dlqTopic, ("k" + i).getBytes(UTF_8),
-          record(now, "letter-" + i).getBytes(UTF_8), letterHeaders("clickhouse_rejected", target));
+      kafka.sendAsyncWithHeaders(
+          dlqTopic,
+          ("k" + i).getBytes(UTF_8),
+          record(now, "letter-" + i).getBytes(UTF_8),
+          letterHeaders("clickhouse_rejected", target));
     }
     kafka.flush();
-    List<String> settings = List.of("--kafka.bootstrap=" + servers.bootstrap(),
-        "--kafka.dlq-topic=" + dlqTopic, "--kafka.group=" + group);
+    List<String> settings =
+        List.of(
+            "--kafka.bootstrap=" + servers.bootstrap(),
+            "--kafka.dlq-topic=" + dlqTopic,
+            "--kafka.group=" + group);
 
     Path log = servers.dir().resolve("replay-killed.log");
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-        "-jar", Path.of("target", "loghaul-server.jar").toString(),
-        "dlq", "replay"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-jar",
+                Path.of("target", "loghaul-server.jar").toString(),
+                "dlq",
+                "replay"));
     command.addAll(settings);
-    Process child = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
+    Process child =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     try {
       // kill it once it committed a first chunk: later chunks are then in flight or not started
-      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5))
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(5))
           .until(() -> !child.isAlive() || sum(kafka.committed(group + ".dlq-replay")) > 0);
     } finally {
       child.destroyForcibly(); // SIGKILL
       child.waitFor(30, TimeUnit.SECONDS);
     }
     long committedAtKill = sum(kafka.committed(group + ".dlq-replay"));
-    System.out.println("DlqToolsIT: replay killed after committing " + committedAtKill + " of "
-        + letters + " letters (" + endOffsets(target) + " records written, committed or not)");
+    System.out.println(
+        "DlqToolsIT: replay killed after committing "
+            + committedAtKill
+            + " of "
+            + letters
+            + " letters ("
+            + endOffsets(target)
+            + " records written, committed or not)");
 
     Run rerun = dlq(with(settings, "replay"));
     assertThat(rerun.exit()).as(rerun.err()).isZero();
@@ -297,12 +373,23 @@ class DlqToolsIT {
     kafka.createTopic(target, 1, Map.of());
     kafka.createTopic(dlqTopic, 1, Map.of());
     long now = System.currentTimeMillis();
-    kafka.send(dlqTopic, 0, "k1", record(now, "twice").getBytes(UTF_8),
+    kafka.send(
+        dlqTopic,
+        0,
+        "k1",
+        record(now, "twice").getBytes(UTF_8),
         letterHeaders("clickhouse_rejected", target, Letters.REPLAY_COUNT, "2"));
-    kafka.send(dlqTopic, 0, "k2", record(now, "thrice").getBytes(UTF_8),
+    kafka.send(
+        dlqTopic,
+        0,
+        "k2",
+        record(now, "thrice").getBytes(UTF_8),
         letterHeaders("clickhouse_rejected", target, Letters.REPLAY_COUNT, "3"));
-    List<String> settings = List.of("--kafka.bootstrap=" + servers.bootstrap(),
-        "--kafka.dlq-topic=" + dlqTopic, "--kafka.group=" + KafkaTestClient.uniqueName("g"));
+    List<String> settings =
+        List.of(
+            "--kafka.bootstrap=" + servers.bootstrap(),
+            "--kafka.dlq-topic=" + dlqTopic,
+            "--kafka.group=" + KafkaTestClient.uniqueName("g"));
 
     Run replay = dlq(with(settings, "replay"));
 
@@ -314,9 +401,13 @@ class DlqToolsIT {
     assertThat(header(replayed.get(0), Letters.REPLAY_COUNT)).isEqualTo("3");
 
     // with a higher guard (and a fresh group, which starts from the beginning) both go back
-    List<String> fresh = List.of("--kafka.bootstrap=" + servers.bootstrap(),
-        "--kafka.dlq-topic=" + dlqTopic, "--kafka.group=" + KafkaTestClient.uniqueName("g"));
-    assertThat(dlq(with(fresh, "replay", "--max-replays=4")).out()).containsPattern("clickhouse_rejected +2 +0 +0\n");
+    List<String> fresh =
+        List.of(
+            "--kafka.bootstrap=" + servers.bootstrap(),
+            "--kafka.dlq-topic=" + dlqTopic,
+            "--kafka.group=" + KafkaTestClient.uniqueName("g"));
+    assertThat(dlq(with(fresh, "replay", "--max-replays=4")).out())
+        .containsPattern("clickhouse_rejected +2 +0 +0\n");
   }
 
   @Test
@@ -329,17 +420,28 @@ class DlqToolsIT {
     long now = System.currentTimeMillis();
     // one letter: a batch of several too large for the topic is split and retried until the
     // delivery timeout (30 s) instead
-    kafka.send(dlqTopic, 0, "k", record(now, "x".repeat(150)).getBytes(UTF_8),
+    kafka.send(
+        dlqTopic,
+        0,
+        "k",
+        record(now, "x".repeat(150)).getBytes(UTF_8),
         letterHeaders("clickhouse_rejected", target));
     String group = KafkaTestClient.uniqueName("g");
-    List<String> settings = List.of("--kafka.bootstrap=" + servers.bootstrap(),
-        "--kafka.dlq-topic=" + dlqTopic, "--kafka.group=" + group);
+    List<String> settings =
+        List.of(
+            "--kafka.bootstrap=" + servers.bootstrap(),
+            "--kafka.dlq-topic=" + dlqTopic,
+            "--kafka.group=" + group);
 
     Run refused = dlq(with(settings, "replay"));
 
     assertThat(refused.exit()).isEqualTo(1);
-    assertThat(refused.err()).contains("dlq replay stopped: could not replay the letter at " + dlqTopic
-        + " partition 0 offset 0").contains("RecordTooLargeException")
+    assertThat(refused.err())
+        .contains(
+            "dlq replay stopped: could not replay the letter at "
+                + dlqTopic
+                + " partition 0 offset 0")
+        .contains("RecordTooLargeException")
         .contains("nothing of this chunk was committed");
     assertThat(kafka.committed(group + ".dlq-replay")).isEmpty();
     assertThat(readCommitted(target)).isEmpty();
@@ -356,20 +458,37 @@ class DlqToolsIT {
   void thePackagedJarKeepsLogsOutOfTheJsonOnStdout() throws Exception {
     String dlqTopic = KafkaTestClient.uniqueName("logs") + ".dlq";
     servers.kafkaClient().createTopic(dlqTopic, 1, Map.of());
-    servers.kafkaClient().send(dlqTopic, 0, "k", record(System.currentTimeMillis(), "m").getBytes(UTF_8),
-        letterHeaders("json_syntax", "logs"));
+    servers
+        .kafkaClient()
+        .send(
+            dlqTopic,
+            0,
+            "k",
+            record(System.currentTimeMillis(), "m").getBytes(UTF_8),
+            letterHeaders("json_syntax", "logs"));
     Path stdout = servers.dir().resolve("stats.json");
     Path stderr = servers.dir().resolve("stats.err");
     // Kafka's clients log their whole configuration at INFO: that must land on stderr
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Dloghaul.kafka.log.level=INFO", "-jar", Path.of("target", "loghaul-server.jar").toString(),
-        "dlq", "stats", "--format=json", "--kafka.bootstrap=" + servers.bootstrap(),
-        "--kafka.dlq-topic=" + dlqTopic)
-        .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+    Process p =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dloghaul.kafka.log.level=INFO",
+                "-jar",
+                Path.of("target", "loghaul-server.jar").toString(),
+                "dlq",
+                "stats",
+                "--format=json",
+                "--kafka.bootstrap=" + servers.bootstrap(),
+                "--kafka.dlq-topic=" + dlqTopic)
+            .redirectOutput(stdout.toFile())
+            .redirectError(stderr.toFile())
+            .start();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
 
     assertThat(p.exitValue()).as(Files.readString(stderr)).isZero();
-    assertThat(Files.readAllLines(stdout)).singleElement().asString()
+    assertThat(Files.readAllLines(stdout))
+        .singleElement()
+        .asString()
         .startsWith("{\"topic\":\"" + dlqTopic + "\",\"letters\":1,");
     assertThat(Files.readString(stderr)).contains("ConsumerConfig values");
   }
@@ -384,8 +503,11 @@ class DlqToolsIT {
     assertThat(badKey.exit()).isEqualTo(2);
     assertThat(badKey.err()).contains("configuration error").contains("kafka.bootstrapp");
 
-    Run missing = dlq("stats", "--kafka.bootstrap=" + servers.bootstrap(),
-        "--kafka.dlq-topic=" + KafkaTestClient.uniqueName("absent"));
+    Run missing =
+        dlq(
+            "stats",
+            "--kafka.bootstrap=" + servers.bootstrap(),
+            "--kafka.dlq-topic=" + KafkaTestClient.uniqueName("absent"));
     assertThat(missing.exit()).isEqualTo(2);
     assertThat(missing.err()).contains("does not exist");
 

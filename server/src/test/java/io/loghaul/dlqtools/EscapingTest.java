@@ -12,12 +12,14 @@ class EscapingTest {
 
   @Test
   void showsPrintableUtf8AsIs() {
-    assertThat(escape("{\"message\": \"payment ✓ 🚀\"}")).isEqualTo("{\"message\": \"payment ✓ 🚀\"}");
+    assertThat(escape("{\"message\": \"payment ✓ 🚀\"}"))
+        .isEqualTo("{\"message\": \"payment ✓ 🚀\"}");
   }
 
   @Test
   void escapesLineBreaksTabsBackslashesAndControlCharacters() {
-    assertThat(escape("a\nb\r\tc\\d\u0000e\u001bf\u007f")).isEqualTo("a\\nb\\r\\tc\\\\d\\x00e\\x1bf\\x7f");
+    assertThat(escape("a\nb\r\tc\\d\u0000e\u001bf\u007f"))
+        .isEqualTo("a\\nb\\r\\tc\\\\d\\x00e\\x1bf\\x7f");
     assertThat(escape("x\u0085y\u2028z")).isEqualTo("x\\u0085y\\u2028z");
   }
 

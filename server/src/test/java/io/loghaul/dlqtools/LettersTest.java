@@ -23,7 +23,10 @@ class LettersTest {
   private static List<String> render(Headers h) {
     List<String> out = new ArrayList<>();
     for (Header header : h) {
-      out.add(header.key() + "=" + (header.value() == null ? "null" : new String(header.value(), UTF_8)));
+      out.add(
+          header.key()
+              + "="
+              + (header.value() == null ? "null" : new String(header.value(), UTF_8)));
     }
     return out;
   }
@@ -44,11 +47,16 @@ class LettersTest {
 
   @Test
   void aReplayKeepsEveryHeaderButTheErrorOnesAndCountsTheReplay() {
-    assertThat(render(Letters.replayHeaders(letter()))).containsExactly(
-        "content-type=application/json", "traceparent=00-abc-01", "loghaul.source.topic=logs",
-        "loghaul.source.partition=3", "loghaul.source.offset=17",
-        "loghaul.source.timestamp=1796084693782", "loghaul.failed.at=1796084693904",
-        "loghaul.replay.count=1");
+    assertThat(render(Letters.replayHeaders(letter())))
+        .containsExactly(
+            "content-type=application/json",
+            "traceparent=00-abc-01",
+            "loghaul.source.topic=logs",
+            "loghaul.source.partition=3",
+            "loghaul.source.offset=17",
+            "loghaul.source.timestamp=1796084693782",
+            "loghaul.failed.at=1796084693904",
+            "loghaul.replay.count=1");
   }
 
   @Test

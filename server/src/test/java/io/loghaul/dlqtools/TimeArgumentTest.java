@@ -46,10 +46,23 @@ class TimeArgumentTest {
 
   @Test
   void rejectsAnythingElseNamingTheOptionAndTheForms() {
-    for (String bad : new String[] {"", "yesterday", "2h30m", "-5m", "2026-12-01 08:30", "2026-13-01",
-        "2026-12-01T08:30:00", "1.5h", "12345678901234567890"}) {
-      assertThatThrownBy(() -> parse(bad)).as(bad).isInstanceOf(UsageException.class)
-          .hasMessageStartingWith("--since: '" + bad + "'").hasMessageContaining("RFC 3339");
+    for (String bad :
+        new String[] {
+          "",
+          "yesterday",
+          "2h30m",
+          "-5m",
+          "2026-12-01 08:30",
+          "2026-13-01",
+          "2026-12-01T08:30:00",
+          "1.5h",
+          "12345678901234567890"
+        }) {
+      assertThatThrownBy(() -> parse(bad))
+          .as(bad)
+          .isInstanceOf(UsageException.class)
+          .hasMessageStartingWith("--since: '" + bad + "'")
+          .hasMessageContaining("RFC 3339");
     }
   }
 }

@@ -20,8 +20,11 @@ class DataDirLockTest {
 
       assertThatThrownBy(() -> DataDirLock.acquire(data))
           .isInstanceOf(DataDirLock.InUseException.class)
-          .hasMessageStartingWith("data.dir: " + data + " is in use by another loghaul (pid "
-              + ProcessHandle.current().pid());
+          .hasMessageStartingWith(
+              "data.dir: "
+                  + data
+                  + " is in use by another loghaul (pid "
+                  + ProcessHandle.current().pid());
     }
   }
 
@@ -38,12 +41,19 @@ class DataDirLockTest {
   void anotherProcessCannotTakeItEither() throws Exception {
     try (DataDirLock held = DataDirLock.acquire(dir)) {
       String java = ProcessHandle.current().info().command().orElse("java");
-      Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-          DataDirLockTest.class.getName().replace("DataDirLockTest", "DataDirLockProbe"), dir.toString())
-          .redirectErrorStream(true).start();
+      Process child =
+          new ProcessBuilder(
+                  java,
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  DataDirLockTest.class.getName().replace("DataDirLockTest", "DataDirLockProbe"),
+                  dir.toString())
+              .redirectErrorStream(true)
+              .start();
       String out = new String(child.getInputStream().readAllBytes());
       assertThat(child.waitFor()).as(out).isEqualTo(3);
-      assertThat(out).contains("is in use by another loghaul (pid " + ProcessHandle.current().pid());
+      assertThat(out)
+          .contains("is in use by another loghaul (pid " + ProcessHandle.current().pid());
     }
   }
 }

@@ -10,7 +10,8 @@ class EmbeddedBrokerTest {
 
   @Test
   void aBuildWithoutTheBrokerAsksForKafkaBootstrap(@TempDir Path dir) {
-    assertThatThrownBy(() -> EmbeddedBroker.start("io.loghaul.embedded.kafka.Absent", dir, 9092, 9093))
+    assertThatThrownBy(
+            () -> EmbeddedBroker.start("io.loghaul.embedded.kafka.Absent", dir, 9092, 9093))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageStartingWith("kafka.bootstrap is not set and this build has no embedded Kafka")
         .hasMessageContaining("--kafka.bootstrap=");

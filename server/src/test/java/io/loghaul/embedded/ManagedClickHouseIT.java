@@ -21,13 +21,21 @@ class ManagedClickHouseIT {
   @Test
   void doesNotOutliveAJvmKilledWithSigkill() throws Exception {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process jvm = new ProcessBuilder(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
-        Child.class.getName(), dir.toString(), Integer.toString(FreePorts.freePort())))
-        .redirectErrorStream(true)
-        .start();
+    Process jvm =
+        new ProcessBuilder(
+                List.of(
+                    java.toString(),
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    Child.class.getName(),
+                    dir.toString(),
+                    Integer.toString(FreePorts.freePort())))
+            .redirectErrorStream(true)
+            .start();
     long serverPid = -1;
     try {
-      BufferedReader out = new BufferedReader(new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8));
+      BufferedReader out =
+          new BufferedReader(new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8));
       for (String line; (line = out.readLine()) != null; ) {
         if (line.startsWith("PID ")) {
           serverPid = Long.parseLong(line.substring(4).strip());
@@ -42,8 +50,10 @@ class ManagedClickHouseIT {
     }
 
     long pid = serverPid;
-    await().atMost(Duration.ofSeconds(60))
-        .until(() -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) == Boolean.FALSE);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) == Boolean.FALSE);
   }
 
   @Test

@@ -25,7 +25,8 @@ class ManagedClickHouseTest {
   void namesTheInstallCommandWhenTheBinaryPathIsBogus() {
     List<String> bogus = List.of(dir.resolve("no/such/clickhouse-server").toString());
 
-    assertThatThrownBy(() -> ManagedClickHouse.start(dir, FreePorts.freePort(), () -> Optional.of(bogus)))
+    assertThatThrownBy(
+            () -> ManagedClickHouse.start(dir, FreePorts.freePort(), () -> Optional.of(bogus)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("no/such/clickhouse-server")
         .hasMessageContaining("apt-get install -y clickhouse-server")
@@ -36,7 +37,8 @@ class ManagedClickHouseTest {
   void reportsTheLogTailWhenTheServerExitsDuringStartup() {
     List<String> failing = List.of("/bin/sh", "-c", "echo 'boom: cannot bind' >&2; exit 3");
 
-    assertThatThrownBy(() -> ManagedClickHouse.start(dir, FreePorts.freePort(), () -> Optional.of(failing)))
+    assertThatThrownBy(
+            () -> ManagedClickHouse.start(dir, FreePorts.freePort(), () -> Optional.of(failing)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("failed to start: it exited during startup")
         .hasMessageContaining("boom: cannot bind");

@@ -5,7 +5,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
-/** An {@link IngestListener} for receiver tests: counts outcomes and connection events per transport. */
+/**
+ * An {@link IngestListener} for receiver tests: counts outcomes and connection events per
+ * transport.
+ */
 final class CountingListener implements IngestListener {
   private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
   final AtomicInteger open = new AtomicInteger();

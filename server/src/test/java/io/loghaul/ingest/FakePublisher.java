@@ -6,7 +6,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A {@link LogPublisher} for receiver tests: records what it got and answers as told. */
 final class FakePublisher implements LogPublisher {
-  enum Mode { ACK, FAIL, HANG }
+  enum Mode {
+    ACK,
+    FAIL,
+    HANG
+  }
 
   record Call(List<byte[]> values, TraceContext trace) {}
 
@@ -18,7 +22,8 @@ final class FakePublisher implements LogPublisher {
     calls.add(new Call(List.copyOf(values), trace));
     return switch (mode) {
       case ACK -> CompletableFuture.completedFuture(null);
-      case FAIL -> CompletableFuture.failedFuture(new PublishException("over the in-flight budget"));
+      case FAIL ->
+          CompletableFuture.failedFuture(new PublishException("over the in-flight budget"));
       case HANG -> new CompletableFuture<>();
     };
   }

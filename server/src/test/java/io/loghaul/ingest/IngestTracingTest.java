@@ -54,11 +54,21 @@ class IngestTracingTest {
 
   @BeforeEach
   void start() throws Exception {
-    sdk = OpenTelemetrySdk.builder()
-        .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
-        .build();
-    OtlpLogsIngester ingester = new OtlpLogsIngester(SchemaLimits.defaults(), publisher, IngestListener.NOOP, sdk,
-        CLOCK, Duration.ofMillis(300));
+    sdk =
+        OpenTelemetrySdk.builder()
+            .setTracerProvider(
+                SdkTracerProvider.builder()
+                    .addSpanProcessor(SimpleSpanProcessor.create(spans))
+                    .build())
+            .build();
+    OtlpLogsIngester ingester =
+        new OtlpLogsIngester(
+            SchemaLimits.defaults(),
+            publisher,
+            IngestListener.NOOP,
+            sdk,
+            CLOCK,
+            Duration.ofMillis(300));
     grpc = TestListeners.grpc(0, 1 << 20, ingester);
     grpc.start();
     http = TestListeners.http(0, 1 << 20, ingester);
@@ -80,14 +90,19 @@ class IngestTracingTest {
     Metadata headers = new Metadata();
     headers.put(Metadata.Key.of("traceparent", Metadata.ASCII_STRING_MARSHALLER), traceparent);
     headers.put(Metadata.Key.of("tracestate", Metadata.ASCII_STRING_MARSHALLER), tracestate);
-    return LogsServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+    return LogsServiceGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(10, TimeUnit.SECONDS)
         .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
   }
 
   private SpanData span(String name) {
-    await().atMost(Duration.ofSeconds(10))
+    await()
+        .atMost(Duration.ofSeconds(10))
         .until(() -> spans.getFinishedSpanItems().stream().anyMatch(s -> s.getName().equals(name)));
-    return spans.getFinishedSpanItems().stream().filter(s -> s.getName().equals(name)).findFirst().orElseThrow();
+    return spans.getFinishedSpanItems().stream()
+        .filter(s -> s.getName().equals(name))
+        .findFirst()
+        .orElseThrow();
   }
 
   @Test
@@ -108,19 +123,27 @@ class IngestTracingTest {
     assertThat(produce.getParentSpanId()).isEqualTo(export.getSpanId());
     assertThat(produce.getAttributes().get(IngestTracing.MESSAGING_BATCH_COUNT)).isEqualTo(2L);
     // the Kafka headers continue the trace from the produce span, keeping the client's tracestate
-    assertThat(publisher.calls).singleElement().satisfies(call -> assertThat(call.trace())
-        .isEqualTo(new TraceContext("00-" + CLIENT_TRACE_ID + "-" + produce.getSpanId() + "-01", "vendor=1")));
+    assertThat(publisher.calls)
+        .singleElement()
+        .satisfies(
+            call ->
+                assertThat(call.trace())
+                    .isEqualTo(
+                        new TraceContext(
+                            "00-" + CLIENT_TRACE_ID + "-" + produce.getSpanId() + "-01",
+                            "vendor=1")));
   }
 
   @Test
   void httpExportSpanContinuesTheClientTraceAndParentsTheProduceSpan() throws Exception {
-    HttpResponse<byte[]> response = client.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + "/v1/logs"))
-            .header("Content-Type", "application/x-protobuf")
-            .header("traceparent", TRACEPARENT)
-            .POST(BodyPublishers.ofByteArray(request(record("one")).toByteArray()))
-            .build(),
-        BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> response =
+        client.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + "/v1/logs"))
+                .header("Content-Type", "application/x-protobuf")
+                .header("traceparent", TRACEPARENT)
+                .POST(BodyPublishers.ofByteArray(request(record("one")).toByteArray()))
+                .build(),
+            BodyHandlers.ofByteArray());
 
     assertThat(response.statusCode()).isEqualTo(200);
     SpanData export = span(IngestTracing.EXPORT_SPAN);
@@ -130,40 +153,56 @@ class IngestTracingTest {
     assertThat(export.getTraceId()).isEqualTo(CLIENT_TRACE_ID);
     assertThat(export.getAttributes().get(IngestTracing.HTTP_STATUS_CODE)).isEqualTo(200L);
     assertThat(produce.getParentSpanId()).isEqualTo(export.getSpanId());
-    assertThat(publisher.calls).singleElement().satisfies(call -> assertThat(call.trace())
-        .isEqualTo(new TraceContext("00-" + CLIENT_TRACE_ID + "-" + produce.getSpanId() + "-01", null)));
+    assertThat(publisher.calls)
+        .singleElement()
+        .satisfies(
+            call ->
+                assertThat(call.trace())
+                    .isEqualTo(
+                        new TraceContext(
+                            "00-" + CLIENT_TRACE_ID + "-" + produce.getSpanId() + "-01", null)));
   }
 
   @Test
   void startsANewTraceWithoutAClientTraceparent() throws Exception {
-    HttpResponse<byte[]> response = client.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + "/v1/logs"))
-            .header("Content-Type", "application/x-protobuf")
-            .header("traceparent", "00-00000000000000000000000000000000-00f067aa0ba902b7-01") // invalid: ignored
-            .POST(BodyPublishers.ofByteArray(request(record("one")).toByteArray()))
-            .build(),
-        BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> response =
+        client.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + "/v1/logs"))
+                .header("Content-Type", "application/x-protobuf")
+                .header(
+                    "traceparent",
+                    "00-00000000000000000000000000000000-00f067aa0ba902b7-01") // invalid: ignored
+                .POST(BodyPublishers.ofByteArray(request(record("one")).toByteArray()))
+                .build(),
+            BodyHandlers.ofByteArray());
 
     assertThat(response.statusCode()).isEqualTo(200);
     SpanData export = span(IngestTracing.EXPORT_SPAN);
     assertThat(export.getParentSpanContext().isValid()).isFalse();
     SpanData produce = span(IngestTracing.PRODUCE_SPAN);
     assertThat(produce.getTraceId()).isEqualTo(export.getTraceId());
-    assertThat(publisher.calls).singleElement().satisfies(call -> assertThat(call.trace().traceparent())
-        .isEqualTo("00-" + export.getTraceId() + "-" + produce.getSpanId() + "-01"));
+    assertThat(publisher.calls)
+        .singleElement()
+        .satisfies(
+            call ->
+                assertThat(call.trace().traceparent())
+                    .isEqualTo("00-" + export.getTraceId() + "-" + produce.getSpanId() + "-01"));
   }
 
   @Test
   void marksTheSpansOfUnavailableRepliesAsErrors() {
     publisher.mode = FakePublisher.Mode.FAIL;
 
-    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
-        () -> stub(TRACEPARENT, "vendor=1").export(request(record("one"))));
+    StatusRuntimeException e =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () -> stub(TRACEPARENT, "vendor=1").export(request(record("one"))));
 
     assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.UNAVAILABLE);
     SpanData export = span(IngestTracing.EXPORT_SPAN);
     assertThat(export.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
-    assertThat(export.getAttributes().get(IngestTracing.OUTCOME)).isEqualTo(IngestListener.UNAVAILABLE);
+    assertThat(export.getAttributes().get(IngestTracing.OUTCOME))
+        .isEqualTo(IngestListener.UNAVAILABLE);
     assertThat(export.getAttributes().get(IngestTracing.RPC_GRPC_STATUS_CODE)).isEqualTo(14L);
     SpanData produce = span(IngestTracing.PRODUCE_SPAN);
     assertThat(produce.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
@@ -172,20 +211,22 @@ class IngestTracingTest {
 
   @Test
   void givesMalformedRequestsAnErrorSpanToo() throws Exception {
-    HttpResponse<byte[]> response = client.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + "/v1/logs"))
-            .header("Content-Type", "application/x-protobuf")
-            .header("traceparent", TRACEPARENT)
-            .POST(BodyPublishers.ofByteArray(new byte[] {(byte) 0xff, 0x01}))
-            .build(),
-        BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> response =
+        client.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + "/v1/logs"))
+                .header("Content-Type", "application/x-protobuf")
+                .header("traceparent", TRACEPARENT)
+                .POST(BodyPublishers.ofByteArray(new byte[] {(byte) 0xff, 0x01}))
+                .build(),
+            BodyHandlers.ofByteArray());
 
     assertThat(response.statusCode()).isEqualTo(400);
     SpanData export = span(IngestTracing.EXPORT_SPAN);
     assertThat(export.getParentSpanId()).isEqualTo(CLIENT_SPAN_ID);
     assertThat(export.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
     assertThat(export.getAttributes().get(IngestTracing.OUTCOME)).isEqualTo(IngestListener.INVALID);
-    assertThat(spans.getFinishedSpanItems()).extracting(SpanData::getName)
+    assertThat(spans.getFinishedSpanItems())
+        .extracting(SpanData::getName)
         .doesNotContain(IngestTracing.PRODUCE_SPAN);
   }
 
@@ -198,7 +239,9 @@ class IngestTracingTest {
     var produce = off.startProduce(export, 1);
 
     assertThat(IngestTracing.propagated(produce)).isEqualTo(client);
-    assertThat(IngestTracing.propagated(off.startProduce(off.startExport(TraceContext.NONE, IngestListener.HTTP), 1)))
+    assertThat(
+            IngestTracing.propagated(
+                off.startProduce(off.startExport(TraceContext.NONE, IngestListener.HTTP), 1)))
         .isEqualTo(TraceContext.NONE);
     assertThat(List.of(export.isRecording(), produce.isRecording())).containsOnly(false);
   }

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
  * success path needs the embedded broker and comes with the Kafka integration tests).
  */
 class KafkaLogPublisherTest {
-  private static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+  private static final String TRACEPARENT =
+      "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
   private static String deadBootstrap() throws Exception {
     try (ServerSocket s = new ServerSocket(0)) {
@@ -41,20 +42,29 @@ class KafkaLogPublisherTest {
   void addsContentTypeAndTraceHeaders() {
     List<Header> headers = KafkaLogPublisher.headers(TraceContext.of(TRACEPARENT, "vendor=x"));
 
-    assertThat(headers).extracting(Header::key).containsExactly("content-type", "traceparent", "tracestate");
-    assertThat(headers).extracting(h -> new String(h.value(), StandardCharsets.US_ASCII))
+    assertThat(headers)
+        .extracting(Header::key)
+        .containsExactly("content-type", "traceparent", "tracestate");
+    assertThat(headers)
+        .extracting(h -> new String(h.value(), StandardCharsets.US_ASCII))
         .containsExactly("application/x-protobuf", TRACEPARENT, "vendor=x");
-    assertThat(KafkaLogPublisher.headers(TraceContext.NONE)).extracting(Header::key).containsExactly("content-type");
+    assertThat(KafkaLogPublisher.headers(TraceContext.NONE))
+        .extracting(Header::key)
+        .containsExactly("content-type");
   }
 
   @Test
   void failsRetryablyWhenKafkaIsUnreachableAndReleasesTheBudget() throws Exception {
-    try (KafkaLogPublisher publisher = new KafkaLogPublisher(producer(deadBootstrap()), "logs", 1 << 20)) {
-      CompletableFuture<Void> first = publisher.publish(List.of(new byte[10], new byte[20]), TraceContext.NONE);
+    try (KafkaLogPublisher publisher =
+        new KafkaLogPublisher(producer(deadBootstrap()), "logs", 1 << 20)) {
+      CompletableFuture<Void> first =
+          publisher.publish(List.of(new byte[10], new byte[20]), TraceContext.NONE);
 
       // bounded by max.block.ms; the minute is for a machine stalled by other work
       await().atMost(Duration.ofSeconds(60)).until(first::isDone);
-      assertThat(first).failsWithin(Duration.ZERO).withThrowableOfType(ExecutionException.class)
+      assertThat(first)
+          .failsWithin(Duration.ZERO)
+          .withThrowableOfType(ExecutionException.class)
           .withCauseInstanceOf(PublishException.class);
       assertThat(publisher.inflightBytes()).isZero();
       // right after a failed send, further requests fail without waiting for metadata again (not
@@ -71,22 +81,28 @@ class KafkaLogPublisherTest {
     Semaphore gate = new Semaphore(0);
     ExecutorService sender = Executors.newSingleThreadExecutor();
     sender.execute(gate::acquireUninterruptibly); // holds the first request's sends in the queue
-    try (KafkaLogPublisher publisher = new KafkaLogPublisher(producer(deadBootstrap()), "logs", 100, sender)) {
+    try (KafkaLogPublisher publisher =
+        new KafkaLogPublisher(producer(deadBootstrap()), "logs", 100, sender)) {
       CompletableFuture<Void> first = publisher.publish(List.of(new byte[80]), TraceContext.NONE);
 
       CompletableFuture<Void> second = publisher.publish(List.of(new byte[30]), TraceContext.NONE);
 
       assertThat(first).isNotDone();
       assertThat(publisher.inflightBytes()).isEqualTo(80);
-      assertThat(second).failsWithin(Duration.ZERO).withThrowableOfType(ExecutionException.class)
-          .havingCause().isInstanceOf(PublishException.class).withMessageContaining("in-flight budget");
+      assertThat(second)
+          .failsWithin(Duration.ZERO)
+          .withThrowableOfType(ExecutionException.class)
+          .havingCause()
+          .isInstanceOf(PublishException.class)
+          .withMessageContaining("in-flight budget");
       gate.release();
     }
   }
 
   @Test
   void completesEmptyPublishesAtOnce() throws Exception {
-    try (KafkaLogPublisher publisher = new KafkaLogPublisher(producer(deadBootstrap()), "logs", 100)) {
+    try (KafkaLogPublisher publisher =
+        new KafkaLogPublisher(producer(deadBootstrap()), "logs", 100)) {
       assertThat(publisher.publish(List.of(), TraceContext.NONE)).isCompleted();
     }
   }

@@ -37,16 +37,26 @@ class OtlpGrpcHostileClientsTest {
   private final List<AutoCloseable> closeables = new ArrayList<>();
   private OtlpGrpcService service;
 
-  private static ListenerLimits limits(int maxConnections, int maxHeaderBytes, int maxStreams, Duration idle,
-      Duration age) {
+  private static ListenerLimits limits(
+      int maxConnections, int maxHeaderBytes, int maxStreams, Duration idle, Duration age) {
     ListenerLimits d = ListenerLimits.DEFAULTS;
-    return new ListenerLimits(maxConnections, maxHeaderBytes, d.headerTimeout(), d.bodyTimeout(), d.idleTimeout(),
-        maxStreams, d.minPingInterval(), idle, age, Duration.ofMillis(300));
+    return new ListenerLimits(
+        maxConnections,
+        maxHeaderBytes,
+        d.headerTimeout(),
+        d.bodyTimeout(),
+        d.idleTimeout(),
+        maxStreams,
+        d.minPingInterval(),
+        idle,
+        age,
+        Duration.ofMillis(300));
   }
 
   private void start(ListenerLimits limits) throws Exception {
-    OtlpLogsIngester ingester = new OtlpLogsIngester(SchemaLimits.defaults(), publisher, listener, CLOCK,
-        Duration.ofMillis(300));
+    OtlpLogsIngester ingester =
+        new OtlpLogsIngester(
+            SchemaLimits.defaults(), publisher, listener, CLOCK, Duration.ofMillis(300));
     service = TestListeners.grpc(0, 1 << 20, limits, ingester);
     service.start();
   }
@@ -58,7 +68,8 @@ class OtlpGrpcHostileClientsTest {
   }
 
   private LogsServiceGrpc.LogsServiceBlockingStub stub() {
-    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", service.port()).usePlaintext().build();
+    ManagedChannel channel =
+        NettyChannelBuilder.forAddress("127.0.0.1", service.port()).usePlaintext().build();
     closeables.add(() -> channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
     return LogsServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS);
   }
@@ -159,9 +170,13 @@ class OtlpGrpcHostileClientsTest {
     Metadata big = new Metadata();
     big.put(Metadata.Key.of("x-padding", Metadata.ASCII_STRING_MARSHALLER), "x".repeat(4096));
 
-    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
-        () -> stub().withInterceptors(MetadataUtils.newAttachHeadersInterceptor(big))
-            .export(request(record("too many headers"))));
+    StatusRuntimeException e =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                stub()
+                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(big))
+                    .export(request(record("too many headers"))));
 
     assertThat(e).isNotNull();
     assertThat(e.getStatus().getCode()).isNotEqualTo(Status.Code.OK);

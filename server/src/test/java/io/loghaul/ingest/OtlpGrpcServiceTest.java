@@ -49,20 +49,22 @@ class OtlpGrpcServiceTest {
 
   private final FakePublisher publisher = new FakePublisher();
   private final Map<ErrorType, AtomicInteger> rejected = new ConcurrentHashMap<>();
-  private final IngestListener listener = new IngestListener() {
-    @Override
-    public void rejected(ErrorType type, String transport) {
-      rejected.computeIfAbsent(type, t -> new AtomicInteger()).incrementAndGet();
-    }
-  };
+  private final IngestListener listener =
+      new IngestListener() {
+        @Override
+        public void rejected(ErrorType type, String transport) {
+          rejected.computeIfAbsent(type, t -> new AtomicInteger()).incrementAndGet();
+        }
+      };
   private OtlpGrpcService service;
   private ManagedChannel channel;
   private LogsServiceGrpc.LogsServiceBlockingStub stub;
 
   @BeforeEach
   void start() throws IOException {
-    OtlpLogsIngester ingester = new OtlpLogsIngester(SchemaLimits.defaults(), publisher, listener, CLOCK,
-        Duration.ofMillis(300));
+    OtlpLogsIngester ingester =
+        new OtlpLogsIngester(
+            SchemaLimits.defaults(), publisher, listener, CLOCK, Duration.ofMillis(300));
     service = TestListeners.grpc(0, MAX_REQUEST_BYTES, ingester);
     service.start();
     channel = NettyChannelBuilder.forAddress("127.0.0.1", service.port()).usePlaintext().build();
@@ -81,8 +83,9 @@ class OtlpGrpcServiceTest {
     headers.put(Metadata.Key.of("traceparent", Metadata.ASCII_STRING_MARSHALLER), TRACEPARENT);
     headers.put(Metadata.Key.of("tracestate", Metadata.ASCII_STRING_MARSHALLER), "vendor=1");
 
-    ExportLogsServiceResponse response = stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
-        .export(request(record("one"), record("two")));
+    ExportLogsServiceResponse response =
+        stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+            .export(request(record("one"), record("two")));
 
     assertThat(response.hasPartialSuccess()).isFalse();
     assertThat(publisher.calls).hasSize(1);
@@ -90,7 +93,9 @@ class OtlpGrpcServiceTest {
     assertThat(call.trace()).isEqualTo(new TraceContext(TRACEPARENT, "vendor=1"));
     LogEntry entry = new LogEntry();
     byte[] first = call.values().get(0);
-    assertThat(new LogEntryProtoCodec(SchemaLimits.defaults()).decode(first, 0, first.length, NOW_MILLIS, entry))
+    assertThat(
+            new LogEntryProtoCodec(SchemaLimits.defaults())
+                .decode(first, 0, first.length, NOW_MILLIS, entry))
         .isEqualTo(Accepted.INSTANCE);
     assertThat(entry.message()).isEqualTo("one");
     assertThat(entry.serviceName()).isEqualTo("checkout");
@@ -106,7 +111,8 @@ class OtlpGrpcServiceTest {
     List<String> messages = new ArrayList<>();
     for (FakePublisher.Call call : publisher.calls) {
       for (byte[] value : call.values()) {
-        assertThat(codec.decode(value, 0, value.length, NOW_MILLIS, entry)).isEqualTo(Accepted.INSTANCE);
+        assertThat(codec.decode(value, 0, value.length, NOW_MILLIS, entry))
+            .isEqualTo(Accepted.INSTANCE);
         messages.add(entry.message());
       }
     }
@@ -119,14 +125,22 @@ class OtlpGrpcServiceTest {
     byte[] bytes = java.util.Arrays.copyOf(valid, valid.length + 2);
     bytes[valid.length] = 0x0A; // another resource_logs, 127 bytes long, in 0 bytes
     bytes[valid.length + 1] = 0x7F;
-    MethodDescriptor<byte[], byte[]> raw = LogsServiceGrpc.getExportMethod().toBuilder(BYTES, BYTES).build();
+    MethodDescriptor<byte[], byte[]> raw =
+        LogsServiceGrpc.getExportMethod().toBuilder(BYTES, BYTES).build();
 
-    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
-        () -> ClientCalls.blockingUnaryCall(channel, raw, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS),
-            bytes));
+    StatusRuntimeException e =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                ClientCalls.blockingUnaryCall(
+                    channel,
+                    raw,
+                    CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS),
+                    bytes));
 
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-    assertThat(e.getStatus().getDescription()).startsWith("request is not an ExportLogsServiceRequest: ");
+    assertThat(e.getStatus().getDescription())
+        .startsWith("request is not an ExportLogsServiceRequest: ");
     assertThat(publisher.calls).isEmpty();
     assertThat(rejected).isEmpty();
   }
@@ -141,18 +155,21 @@ class OtlpGrpcServiceTest {
 
   @Test
   void reportsInvalidRecordsAsPartialSuccess() {
-    ExportLogsServiceResponse response = stub.export(request(record("ok"), badRecord(), badRecord()));
+    ExportLogsServiceResponse response =
+        stub.export(request(record("ok"), badRecord(), badRecord()));
 
     assertThat(response.getPartialSuccess().getRejectedLogRecords()).isEqualTo(2);
     assertThat(response.getPartialSuccess().getErrorMessage())
-        .isEqualTo("2 of 3 log records rejected: invalid_value at /trace_id (trace_id has 3 bytes (expected: 16))");
+        .isEqualTo(
+            "2 of 3 log records rejected: invalid_value at /trace_id (trace_id has 3 bytes (expected: 16))");
     assertThat(publisher.calls).singleElement().satisfies(c -> assertThat(c.values()).hasSize(1));
     assertThat(rejected.get(ErrorType.INVALID_VALUE)).hasValue(2);
   }
 
   @Test
   void acceptsGzipRequests() {
-    ExportLogsServiceResponse response = stub.withCompression("gzip").export(request(record("zipped")));
+    ExportLogsServiceResponse response =
+        stub.withCompression("gzip").export(request(record("zipped")));
 
     assertThat(response.hasPartialSuccess()).isFalse();
     assertThat(publisher.calls).hasSize(1);
@@ -162,7 +179,8 @@ class OtlpGrpcServiceTest {
   void refusesOversizeRequestsWithoutRetryInfo() {
     ExportLogsServiceRequest big = request(record("x".repeat(MAX_REQUEST_BYTES)));
 
-    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> stub.export(big));
+    StatusRuntimeException e =
+        catchThrowableOfType(StatusRuntimeException.class, () -> stub.export(big));
 
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     assertThat(retryInfo(e)).isNull();
@@ -174,8 +192,9 @@ class OtlpGrpcServiceTest {
     // ~16 MiB inflated, a few KiB on the wire
     ExportLogsServiceRequest bomb = request(record("a".repeat(16 << 20)));
 
-    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
-        () -> stub.withCompression("gzip").export(bomb));
+    StatusRuntimeException e =
+        catchThrowableOfType(
+            StatusRuntimeException.class, () -> stub.withCompression("gzip").export(bomb));
 
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     assertThat(retryInfo(e)).isNull();
@@ -186,8 +205,9 @@ class OtlpGrpcServiceTest {
   void answersUnavailableWithRetryInfoWhenPublishingFails() {
     publisher.mode = FakePublisher.Mode.FAIL;
 
-    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
-        () -> stub.export(request(record("one"))));
+    StatusRuntimeException e =
+        catchThrowableOfType(
+            StatusRuntimeException.class, () -> stub.export(request(record("one"))));
 
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
     assertThat(e.getStatus().getDescription()).contains("in-flight budget");
@@ -199,8 +219,9 @@ class OtlpGrpcServiceTest {
   void answersUnavailableWhenKafkaDoesNotAcknowledgeInTime() {
     publisher.mode = FakePublisher.Mode.HANG;
 
-    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
-        () -> stub.export(request(record("one"))));
+    StatusRuntimeException e =
+        catchThrowableOfType(
+            StatusRuntimeException.class, () -> stub.export(request(record("one"))));
 
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
     assertThat(retryInfo(e)).isNotNull();
@@ -208,19 +229,29 @@ class OtlpGrpcServiceTest {
 
   @Test
   void answersInvalidArgumentForMalformedBytes() {
-    MethodDescriptor<byte[], byte[]> raw = LogsServiceGrpc.getExportMethod().toBuilder(BYTES, BYTES).build();
+    MethodDescriptor<byte[], byte[]> raw =
+        LogsServiceGrpc.getExportMethod().toBuilder(BYTES, BYTES).build();
 
-    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
-        () -> ClientCalls.blockingUnaryCall(channel, raw, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS),
-            new byte[] {0x0A, 0x7F, 0x01}));
+    StatusRuntimeException e =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                ClientCalls.blockingUnaryCall(
+                    channel,
+                    raw,
+                    CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS),
+                    new byte[] {0x0A, 0x7F, 0x01}));
 
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
   }
 
   @Test
   void portZeroBindsAnyFreePortAndReportsIt() throws IOException {
-    OtlpGrpcService other = TestListeners.grpc(0, MAX_REQUEST_BYTES,
-        new OtlpLogsIngester(SchemaLimits.defaults(), publisher, IngestListener.NOOP, CLOCK));
+    OtlpGrpcService other =
+        TestListeners.grpc(
+            0,
+            MAX_REQUEST_BYTES,
+            new OtlpLogsIngester(SchemaLimits.defaults(), publisher, IngestListener.NOOP, CLOCK));
     assertThat(other.port()).as("before start").isEqualTo(-1);
     other.start();
     try {
@@ -247,22 +278,22 @@ class OtlpGrpcServiceTest {
     return null;
   }
 
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
+  private static final MethodDescriptor.Marshaller<byte[]> BYTES =
+      new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(byte[] value) {
+          return new ByteArrayInputStream(value);
+        }
 
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-  };
-
+        @Override
+        public byte[] parse(InputStream stream) {
+          try {
+            return stream.readAllBytes();
+          } catch (IOException e) {
+            throw new IllegalStateException(e);
+          }
+        }
+      };
 
   @Test
   void readMessageReadsKnownLengthStreamsExactlyAndOthersToTheEnd() throws IOException {
@@ -270,7 +301,8 @@ class OtlpGrpcServiceTest {
     for (int i = 0; i < message.length; i++) {
       message[i] = (byte) (i * 31);
     }
-    assertThat(OtlpGrpcService.readMessage(new KnownLengthStream(message, message.length))).isEqualTo(message);
+    assertThat(OtlpGrpcService.readMessage(new KnownLengthStream(message, message.length)))
+        .isEqualTo(message);
     // a stream whose available() is short of the message: nothing may be lost
     assertThat(OtlpGrpcService.readMessage(new KnownLengthStream(message, 100))).isEqualTo(message);
     assertThat(OtlpGrpcService.readMessage(new KnownLengthStream(message, 0))).isEqualTo(message);

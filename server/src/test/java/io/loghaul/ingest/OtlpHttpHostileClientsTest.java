@@ -40,12 +40,21 @@ class OtlpHttpHostileClientsTest {
 
   @BeforeEach
   void start() throws Exception {
-    ListenerLimits limits = new ListenerLimits(MAX_CONNECTIONS, 8192, HEADER_TIMEOUT, BODY_TIMEOUT, IDLE_TIMEOUT,
-        ListenerLimits.DEFAULT_MAX_CONCURRENT_STREAMS, ListenerLimits.DEFAULT_MIN_PING_INTERVAL,
-        ListenerLimits.DEFAULT_MAX_CONNECTION_IDLE, ListenerLimits.DEFAULT_MAX_CONNECTION_AGE,
-        ListenerLimits.DEFAULT_MAX_CONNECTION_AGE_GRACE);
-    OtlpLogsIngester ingester = new OtlpLogsIngester(SchemaLimits.defaults(), publisher, listener, CLOCK,
-        Duration.ofMillis(300));
+    ListenerLimits limits =
+        new ListenerLimits(
+            MAX_CONNECTIONS,
+            8192,
+            HEADER_TIMEOUT,
+            BODY_TIMEOUT,
+            IDLE_TIMEOUT,
+            ListenerLimits.DEFAULT_MAX_CONCURRENT_STREAMS,
+            ListenerLimits.DEFAULT_MIN_PING_INTERVAL,
+            ListenerLimits.DEFAULT_MAX_CONNECTION_IDLE,
+            ListenerLimits.DEFAULT_MAX_CONNECTION_AGE,
+            ListenerLimits.DEFAULT_MAX_CONNECTION_AGE_GRACE);
+    OtlpLogsIngester ingester =
+        new OtlpLogsIngester(
+            SchemaLimits.defaults(), publisher, listener, CLOCK, Duration.ofMillis(300));
     server = TestListeners.http(0, 256 * 1024, limits, ingester);
     server.start();
   }
@@ -81,7 +90,8 @@ class OtlpHttpHostileClientsTest {
 
   private static String headers(int contentLength) {
     return "POST /v1/logs HTTP/1.1\r\nHost: loghaul\r\nContent-Type: application/x-protobuf\r\nContent-Length: "
-        + contentLength + "\r\n\r\n";
+        + contentLength
+        + "\r\n\r\n";
   }
 
   /** Reads one response (status line, headers, Content-Length body); null at end of stream. */
@@ -135,16 +145,19 @@ class OtlpHttpHostileClientsTest {
     long start = System.nanoTime();
     send(socket, "POST /v1/logs HTTP/1.1\r\nHost: loghaul\r\n");
     // one header line every 100 ms: each byte resets a read timeout, but not a deadline
-    Thread sender = Thread.ofVirtual().start(() -> {
-      try {
-        for (int i = 0; i < 50; i++) {
-          Thread.sleep(100);
-          send(socket, "X-Slow-" + i + ": 1\r\n");
-        }
-      } catch (IOException | InterruptedException e) {
-        // the server closed the connection: expected
-      }
-    });
+    Thread sender =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    for (int i = 0; i < 50; i++) {
+                      Thread.sleep(100);
+                      send(socket, "X-Slow-" + i + ": 1\r\n");
+                    }
+                  } catch (IOException | InterruptedException e) {
+                    // the server closed the connection: expected
+                  }
+                });
 
     Response response = readResponse(socket);
     Duration took = Duration.ofNanos(System.nanoTime() - start);
@@ -156,7 +169,11 @@ class OtlpHttpHostileClientsTest {
     assertThat(new String(response.body(), US_ASCII)).contains("otlp.http.header-timeout-ms");
     assertThat(took).isGreaterThanOrEqualTo(HEADER_TIMEOUT).isLessThan(Duration.ofSeconds(4));
     assertThat(closedByServer(socket)).isTrue();
-    await().untilAsserted(() -> assertThat(listener.count(IngestListener.HTTP, IngestListener.TIMEOUT)).isEqualTo(1));
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(listener.count(IngestListener.HTTP, IngestListener.TIMEOUT))
+                    .isEqualTo(1));
     assertThat(publisher.calls).isEmpty();
   }
 
@@ -196,7 +213,8 @@ class OtlpHttpHostileClientsTest {
     long start = System.nanoTime();
     socket.setSoTimeout((int) IDLE_TIMEOUT.toMillis() * 5);
     assertThat(closedByServer(socket)).isTrue();
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(IDLE_TIMEOUT.dividedBy(2));
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isGreaterThanOrEqualTo(IDLE_TIMEOUT.dividedBy(2));
     assertThat(listener.count(IngestListener.HTTP, IngestListener.TIMEOUT)).isZero();
     assertThat(publisher.calls).hasSize(2);
   }
@@ -232,14 +250,17 @@ class OtlpHttpHostileClientsTest {
   @Test
   void invalidChunkedEncodingIsAnswered400AndClosed() throws Exception {
     Socket socket = connect();
-    send(socket, "POST /v1/logs HTTP/1.1\r\nHost: loghaul\r\nContent-Type: application/x-protobuf\r\n"
-        + "Transfer-Encoding: chunked\r\n\r\nzz-not-a-size\r\nabc\r\n0\r\n\r\n");
+    send(
+        socket,
+        "POST /v1/logs HTTP/1.1\r\nHost: loghaul\r\nContent-Type: application/x-protobuf\r\n"
+            + "Transfer-Encoding: chunked\r\n\r\nzz-not-a-size\r\nabc\r\n0\r\n\r\n");
 
     Response response = readResponse(socket);
 
     assertThat(response.status()).isEqualTo(400);
     assertThat(response.closes()).isTrue();
-    assertThat(com.google.rpc.Status.parseFrom(response.body()).getMessage()).startsWith("malformed HTTP request");
+    assertThat(com.google.rpc.Status.parseFrom(response.body()).getMessage())
+        .startsWith("malformed HTTP request");
     assertThat(closedByServer(socket)).isTrue();
     assertThat(publisher.calls).isEmpty();
   }
@@ -249,12 +270,15 @@ class OtlpHttpHostileClientsTest {
     Socket socket = connect();
     byte[] body = validBody();
     ByteArrayOutputStream chunked = new ByteArrayOutputStream();
-    chunked.writeBytes(("POST /v1/logs HTTP/1.1\r\nHost: loghaul\r\nContent-Type: application/x-protobuf\r\n"
-        + "Transfer-Encoding: chunked\r\n\r\n").getBytes(US_ASCII));
+    chunked.writeBytes(
+        ("POST /v1/logs HTTP/1.1\r\nHost: loghaul\r\nContent-Type: application/x-protobuf\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n")
+            .getBytes(US_ASCII));
     int half = body.length / 2;
     chunked.writeBytes((Integer.toHexString(half) + "\r\n").getBytes(US_ASCII));
     chunked.write(body, 0, half);
-    chunked.writeBytes(("\r\n" + Integer.toHexString(body.length - half) + "\r\n").getBytes(US_ASCII));
+    chunked.writeBytes(
+        ("\r\n" + Integer.toHexString(body.length - half) + "\r\n").getBytes(US_ASCII));
     chunked.write(body, half, body.length - half);
     chunked.writeBytes("\r\n0\r\n\r\n".getBytes(US_ASCII));
     send(socket, chunked.toByteArray());

@@ -38,13 +38,15 @@ class OtlpHttpServerTest {
   private static final int MAX_REQUEST_BYTES = 256 * 1024;
 
   private final FakePublisher publisher = new FakePublisher();
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private OtlpHttpServer server;
 
   @BeforeEach
   void start() throws Exception {
-    OtlpLogsIngester ingester = new OtlpLogsIngester(SchemaLimits.defaults(), publisher, IngestListener.NOOP, CLOCK,
-        Duration.ofMillis(300));
+    OtlpLogsIngester ingester =
+        new OtlpLogsIngester(
+            SchemaLimits.defaults(), publisher, IngestListener.NOOP, CLOCK, Duration.ofMillis(300));
     server = TestListeners.http(0, MAX_REQUEST_BYTES, ingester);
     server.start();
   }
@@ -66,7 +68,8 @@ class OtlpHttpServerTest {
     return client.send(request, BodyHandlers.ofByteArray());
   }
 
-  private static com.google.rpc.Status protoStatus(HttpResponse<byte[]> response) throws IOException {
+  private static com.google.rpc.Status protoStatus(HttpResponse<byte[]> response)
+      throws IOException {
     assertThat(response.headers().firstValue("content-type")).hasValue("application/x-protobuf");
     return com.google.rpc.Status.parseFrom(response.body());
   }
@@ -82,14 +85,17 @@ class OtlpHttpServerTest {
   private LogEntry firstPublished() {
     byte[] value = publisher.calls.get(0).values().get(0);
     LogEntry entry = new LogEntry();
-    assertThat(new LogEntryProtoCodec(SchemaLimits.defaults()).decode(value, 0, value.length, NOW_MILLIS, entry))
+    assertThat(
+            new LogEntryProtoCodec(SchemaLimits.defaults())
+                .decode(value, 0, value.length, NOW_MILLIS, entry))
         .isEqualTo(Accepted.INSTANCE);
     return entry;
   }
 
   @Test
   void acceptsProtobuf() throws Exception {
-    HttpResponse<byte[]> response = send(post("application/x-protobuf", request(record("one")).toByteArray()).build());
+    HttpResponse<byte[]> response =
+        send(post("application/x-protobuf", request(record("one")).toByteArray()).build());
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("content-type")).hasValue("application/x-protobuf");
@@ -99,7 +105,8 @@ class OtlpHttpServerTest {
 
   @Test
   void acceptsOtlpJsonWithHexIdsAndIntegersAsStringsOrNumbers() throws Exception {
-    String json = """
+    String json =
+        """
         {"resourceLogs":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"checkout"}}]},
           "scopeLogs":[{"scope":{"name":"lib"},"logRecords":[
             {"timeUnixNano":"%d","severityNumber":17,"body":{"stringValue":"one"},
@@ -108,10 +115,12 @@ class OtlpHttpServerTest {
              "someFutureField":{"x":1}},
             {"observedTimeUnixNano":%d,"body":{"stringValue":"two"}}]}]}],
          "unknownTopLevel":true}
-        """.formatted(NOW_NANOS, NOW_NANOS);
+        """
+            .formatted(NOW_NANOS, NOW_NANOS);
 
-    HttpResponse<byte[]> response = send(post("application/json; charset=utf-8", json.getBytes(StandardCharsets.UTF_8))
-        .build());
+    HttpResponse<byte[]> response =
+        send(
+            post("application/json; charset=utf-8", json.getBytes(StandardCharsets.UTF_8)).build());
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("content-type")).hasValue("application/json");
@@ -134,7 +143,8 @@ class OtlpHttpServerTest {
     int start = readme.indexOf("-d '", section) + "-d '".length();
     String json = readme.substring(start, readme.indexOf("'\n", start));
 
-    HttpResponse<byte[]> response = send(post("application/json", json.getBytes(StandardCharsets.UTF_8)).build());
+    HttpResponse<byte[]> response =
+        send(post("application/json", json.getBytes(StandardCharsets.UTF_8)).build());
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo("{}");
@@ -149,7 +159,8 @@ class OtlpHttpServerTest {
   void answersPartialSuccessInJson() throws Exception {
     String json = JsonFormat.printer().print(request(record("ok"), badRecord()));
 
-    HttpResponse<byte[]> response = send(post("application/json", json.getBytes(StandardCharsets.UTF_8)).build());
+    HttpResponse<byte[]> response =
+        send(post("application/json", json.getBytes(StandardCharsets.UTF_8)).build());
 
     assertThat(response.statusCode()).isEqualTo(200);
     ExportLogsServiceResponse.Builder parsed = ExportLogsServiceResponse.newBuilder();
@@ -162,7 +173,8 @@ class OtlpHttpServerTest {
   void acceptsGzipBodies() throws Exception {
     byte[] body = gzip(request(record("zipped")).toByteArray());
 
-    HttpResponse<byte[]> response = send(post("application/x-protobuf", body).header("Content-Encoding", "gzip").build());
+    HttpResponse<byte[]> response =
+        send(post("application/x-protobuf", body).header("Content-Encoding", "gzip").build());
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(firstPublished().message()).isEqualTo("zipped");
@@ -178,23 +190,30 @@ class OtlpHttpServerTest {
 
   @Test
   void carriesTraceparentToThePublisher() throws Exception {
-    send(post("application/x-protobuf", request(record("one")).toByteArray())
-        .header("traceparent", TRACEPARENT).header("tracestate", "a=b").build());
+    send(
+        post("application/x-protobuf", request(record("one")).toByteArray())
+            .header("traceparent", TRACEPARENT)
+            .header("tracestate", "a=b")
+            .build());
 
     assertThat(publisher.calls.get(0).trace()).isEqualTo(new TraceContext(TRACEPARENT, "a=b"));
   }
 
   @Test
   void ignoresAMalformedTraceparent() throws Exception {
-    send(post("application/x-protobuf", request(record("one")).toByteArray())
-        .header("traceparent", "00-xyz").header("tracestate", "a=b").build());
+    send(
+        post("application/x-protobuf", request(record("one")).toByteArray())
+            .header("traceparent", "00-xyz")
+            .header("tracestate", "a=b")
+            .build());
 
     assertThat(publisher.calls.get(0).trace()).isEqualTo(TraceContext.NONE);
   }
 
   @Test
   void answers400ForMalformedProtobuf() throws Exception {
-    HttpResponse<byte[]> response = send(post("application/x-protobuf", new byte[] {0x0A, 0x7F, 1}).build());
+    HttpResponse<byte[]> response =
+        send(post("application/x-protobuf", new byte[] {0x0A, 0x7F, 1}).build());
 
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(protoStatus(response).getCode()).isEqualTo(Code.INVALID_ARGUMENT_VALUE);
@@ -202,8 +221,10 @@ class OtlpHttpServerTest {
 
   @Test
   void answers400WithAJsonStatusForMalformedJson() throws Exception {
-    HttpResponse<byte[]> response = send(post("application/json", "{\"resourceLogs\": [".getBytes(StandardCharsets.UTF_8))
-        .build());
+    HttpResponse<byte[]> response =
+        send(
+            post("application/json", "{\"resourceLogs\": [".getBytes(StandardCharsets.UTF_8))
+                .build());
 
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(response.headers().firstValue("content-type")).hasValue("application/json");
@@ -214,16 +235,20 @@ class OtlpHttpServerTest {
 
   @Test
   void rejectsOnlyTheRecordWhoseIdIsNotHex() throws Exception {
-    String json = ("{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"traceId\":\"zz\",\"timeUnixNano\":\"%d\"},"
-        + "{\"timeUnixNano\":\"%d\",\"body\":{\"stringValue\":\"kept\"}}]}]}]}").formatted(NOW_NANOS, NOW_NANOS);
+    String json =
+        ("{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"traceId\":\"zz\",\"timeUnixNano\":\"%d\"},"
+                + "{\"timeUnixNano\":\"%d\",\"body\":{\"stringValue\":\"kept\"}}]}]}]}")
+            .formatted(NOW_NANOS, NOW_NANOS);
 
-    HttpResponse<byte[]> response = send(post("application/json", json.getBytes(StandardCharsets.UTF_8)).build());
+    HttpResponse<byte[]> response =
+        send(post("application/json", json.getBytes(StandardCharsets.UTF_8)).build());
 
     assertThat(response.statusCode()).isEqualTo(200);
     ExportLogsServiceResponse.Builder parsed = ExportLogsServiceResponse.newBuilder();
     JsonFormat.parser().merge(new String(response.body(), StandardCharsets.UTF_8), parsed);
     assertThat(parsed.getPartialSuccess().getRejectedLogRecords()).isEqualTo(1);
-    assertThat(parsed.getPartialSuccess().getErrorMessage()).contains("invalid_value at /trace_id")
+    assertThat(parsed.getPartialSuccess().getErrorMessage())
+        .contains("invalid_value at /trace_id")
         .contains("trace_id is not hex");
     assertThat(publisher.calls.get(0).values()).hasSize(1);
     assertThat(firstPublished().message()).isEqualTo("kept");
@@ -231,16 +256,20 @@ class OtlpHttpServerTest {
 
   @Test
   void answers400WithTheJsonPathForATimestampWithAHugeExponent() throws Exception {
-    String json = "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"timeUnixNano\":\"179608245e157969341\"}]}]}]}";
+    String json =
+        "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"timeUnixNano\":\"179608245e157969341\"}]}]}]}";
 
-    HttpResponse<byte[]> response = send(post("application/json", json.getBytes(StandardCharsets.UTF_8)).build());
+    HttpResponse<byte[]> response =
+        send(post("application/json", json.getBytes(StandardCharsets.UTF_8)).build());
 
     assertThat(response.statusCode()).isEqualTo(400);
     com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder();
     JsonFormat.parser().merge(new String(response.body(), StandardCharsets.UTF_8), status);
     assertThat(status.getCode()).isEqualTo(Code.INVALID_ARGUMENT_VALUE);
-    assertThat(status.getMessage()).isEqualTo("invalid OTLP/JSON request: resourceLogs[0].scopeLogs[0].logRecords[0]"
-        + ".timeUnixNano: \"179608245e157969341\" (expected: an unsigned 64-bit integer)");
+    assertThat(status.getMessage())
+        .isEqualTo(
+            "invalid OTLP/JSON request: resourceLogs[0].scopeLogs[0].logRecords[0]"
+                + ".timeUnixNano: \"179608245e157969341\" (expected: an unsigned 64-bit integer)");
     assertThat(publisher.calls).isEmpty();
   }
 
@@ -248,7 +277,8 @@ class OtlpHttpServerTest {
   void answers400ToDeeplyNestedJson() throws Exception {
     String json = "{\"x\":" + "[".repeat(5_000) + "]".repeat(5_000) + "}";
 
-    HttpResponse<byte[]> response = send(post("application/json", json.getBytes(StandardCharsets.UTF_8)).build());
+    HttpResponse<byte[]> response =
+        send(post("application/json", json.getBytes(StandardCharsets.UTF_8)).build());
 
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(new String(response.body(), StandardCharsets.UTF_8)).contains("nesting depth");
@@ -256,9 +286,12 @@ class OtlpHttpServerTest {
 
   @Test
   void answers404ForOtherPaths() throws Exception {
-    HttpResponse<byte[]> response = send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + server.port() + "/v1/traces"))
-        .header("Content-Type", "application/x-protobuf").POST(BodyPublishers.ofByteArray(new byte[0])).build());
+    HttpResponse<byte[]> response =
+        send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/traces"))
+                .header("Content-Type", "application/x-protobuf")
+                .POST(BodyPublishers.ofByteArray(new byte[0]))
+                .build());
 
     assertThat(response.statusCode()).isEqualTo(404);
     assertThat(protoStatus(response).getCode()).isEqualTo(Code.NOT_FOUND_VALUE);
@@ -266,21 +299,28 @@ class OtlpHttpServerTest {
 
   @Test
   void answers405ForOtherMethods() throws Exception {
-    HttpResponse<byte[]> response = send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + server.port() + "/v1/logs")).GET().build());
+    HttpResponse<byte[]> response =
+        send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/logs"))
+                .GET()
+                .build());
 
     assertThat(response.statusCode()).isEqualTo(405);
     assertThat(response.headers().firstValue("allow")).hasValue("POST");
     // no content type to answer in: plain text, readable in a terminal
     assertThat(response.headers().firstValue("content-type")).hasValue("text/plain; charset=utf-8");
-    assertThat(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo("GET not allowed (expected: POST)\n");
+    assertThat(new String(response.body(), StandardCharsets.UTF_8))
+        .isEqualTo("GET not allowed (expected: POST)\n");
   }
 
   @Test
   void answersErrorsInJsonToJsonRequestsWithoutHtmlEscaping() throws Exception {
-    HttpResponse<byte[]> response = send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + server.port() + "/v1/traces"))
-        .header("Content-Type", "application/json").POST(BodyPublishers.ofString("{}")).build());
+    HttpResponse<byte[]> response =
+        send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/traces"))
+                .header("Content-Type", "application/json")
+                .POST(BodyPublishers.ofString("{}"))
+                .build());
 
     assertThat(response.statusCode()).isEqualTo(404);
     assertThat(response.headers().firstValue("content-type")).hasValue("application/json");
@@ -290,21 +330,30 @@ class OtlpHttpServerTest {
 
   @Test
   void printsJsonRepliesWithoutHtmlEscapes() {
-    String printed = OtlpJson.print(com.google.rpc.Status.newBuilder().setCode(3)
-        .setMessage("size <= 1024 & 'a' > b, \\u003c stays").build());
+    String printed =
+        OtlpJson.print(
+            com.google.rpc.Status.newBuilder()
+                .setCode(3)
+                .setMessage("size <= 1024 & 'a' > b, \\u003c stays")
+                .build());
 
-    assertThat(printed).isEqualTo("{\"code\":3,\"message\":\"size <= 1024 & 'a' > b, \\\\u003c stays\"}");
+    assertThat(printed)
+        .isEqualTo("{\"code\":3,\"message\":\"size <= 1024 & 'a' > b, \\\\u003c stays\"}");
   }
 
   @Test
   void answers415ForOtherContentTypesAndEncodings() throws Exception {
     HttpResponse<byte[]> type = send(post("text/plain", new byte[] {1}).build());
-    HttpResponse<byte[]> encoding = send(post("application/x-protobuf", new byte[] {1})
-        .header("Content-Encoding", "br").build());
+    HttpResponse<byte[]> encoding =
+        send(
+            post("application/x-protobuf", new byte[] {1})
+                .header("Content-Encoding", "br")
+                .build());
 
     assertThat(type.statusCode()).isEqualTo(415);
     assertThat(new String(type.body(), StandardCharsets.UTF_8))
-        .isEqualTo("content type \"text/plain\" (expected: application/x-protobuf or application/json)\n");
+        .isEqualTo(
+            "content type \"text/plain\" (expected: application/x-protobuf or application/json)\n");
     assertThat(protoStatus(encoding).getCode()).isEqualTo(Code.INVALID_ARGUMENT_VALUE);
     assertThat(encoding.statusCode()).isEqualTo(415);
   }
@@ -326,7 +375,8 @@ class OtlpHttpServerTest {
     byte[] bomb = gzip(request(record("a".repeat(16 << 20))).toByteArray());
     assertThat(bomb.length).isLessThan(MAX_REQUEST_BYTES);
 
-    HttpResponse<byte[]> response = send(post("application/x-protobuf", bomb).header("Content-Encoding", "gzip").build());
+    HttpResponse<byte[]> response =
+        send(post("application/x-protobuf", bomb).header("Content-Encoding", "gzip").build());
 
     assertThat(response.statusCode()).isEqualTo(413);
     assertThat(publisher.calls).isEmpty();
@@ -336,21 +386,28 @@ class OtlpHttpServerTest {
   void answers503WithRetryAfterWhenPublishingFails() throws Exception {
     publisher.mode = FakePublisher.Mode.FAIL;
 
-    HttpResponse<byte[]> response = send(post("application/x-protobuf", request(record("one")).toByteArray()).build());
+    HttpResponse<byte[]> response =
+        send(post("application/x-protobuf", request(record("one")).toByteArray()).build());
 
     assertThat(response.statusCode()).isEqualTo(503);
     assertThat(response.headers().firstValue("retry-after")).hasValue("1");
     com.google.rpc.Status status = protoStatus(response);
     assertThat(status.getCode()).isEqualTo(Code.UNAVAILABLE_VALUE);
-    assertThat(status.getDetails(0).unpack(RetryInfo.class).getRetryDelay().getSeconds()).isEqualTo(1);
+    assertThat(status.getDetails(0).unpack(RetryInfo.class).getRetryDelay().getSeconds())
+        .isEqualTo(1);
   }
 
   @Test
   void answers503WhenKafkaDoesNotAcknowledgeInTime() throws Exception {
     publisher.mode = FakePublisher.Mode.HANG;
 
-    HttpResponse<byte[]> response = send(post("application/json", "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"body\":{\"stringValue\":\"x\"}}]}]}]}"
-        .getBytes(StandardCharsets.UTF_8)).build());
+    HttpResponse<byte[]> response =
+        send(
+            post(
+                    "application/json",
+                    "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"body\":{\"stringValue\":\"x\"}}]}]}]}"
+                        .getBytes(StandardCharsets.UTF_8))
+                .build());
 
     assertThat(response.statusCode()).isEqualTo(503);
     assertThat(response.headers().firstValue("retry-after")).hasValue("1");
@@ -360,7 +417,9 @@ class OtlpHttpServerTest {
   @Test
   void servesSeveralRequestsOnOneConnection() throws Exception {
     for (int i = 0; i < 3; i++) {
-      assertThat(send(post("application/x-protobuf", request(record("r" + i)).toByteArray()).build()).statusCode())
+      assertThat(
+              send(post("application/x-protobuf", request(record("r" + i)).toByteArray()).build())
+                  .statusCode())
           .isEqualTo(200);
     }
 
@@ -370,9 +429,13 @@ class OtlpHttpServerTest {
   @Test
   void answersInFlightRequestsBeforeShuttingDown() throws Exception {
     publisher.mode = FakePublisher.Mode.HANG;
-    var pending = client.sendAsync(post("application/x-protobuf", request(record("one")).toByteArray()).build(),
-        BodyHandlers.ofByteArray());
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !publisher.calls.isEmpty());
+    var pending =
+        client.sendAsync(
+            post("application/x-protobuf", request(record("one")).toByteArray()).build(),
+            BodyHandlers.ofByteArray());
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> !publisher.calls.isEmpty());
 
     server.close();
 

@@ -25,8 +25,14 @@ import java.util.Set;
  */
 final class OtlpJsonForm {
   private static final Set<String> IDS = Set.of("traceId", "trace_id", "spanId", "span_id");
-  private static final Set<String> INT64S = Set.of("timeUnixNano", "time_unix_nano", "observedTimeUnixNano",
-      "observed_time_unix_nano", "intValue", "int_value");
+  private static final Set<String> INT64S =
+      Set.of(
+          "timeUnixNano",
+          "time_unix_nano",
+          "observedTimeUnixNano",
+          "observed_time_unix_nano",
+          "intValue",
+          "int_value");
   private static final Set<String> BYTES = Set.of("bytesValue", "bytes_value");
 
   private final boolean snakeCase;
@@ -36,8 +42,13 @@ final class OtlpJsonForm {
   private final boolean urlSafeBase64;
   private final Random random;
 
-  OtlpJsonForm(boolean snakeCase, boolean mixedNames, boolean numbersAsNumbers, boolean enumsAsInts,
-      boolean urlSafeBase64, Random random) {
+  OtlpJsonForm(
+      boolean snakeCase,
+      boolean mixedNames,
+      boolean numbersAsNumbers,
+      boolean enumsAsInts,
+      boolean urlSafeBase64,
+      Random random) {
     this.snakeCase = snakeCase;
     this.mixedNames = mixedNames;
     this.numbersAsNumbers = numbersAsNumbers;
@@ -46,13 +57,16 @@ final class OtlpJsonForm {
     this.random = random;
   }
 
-  /** The form the OpenTelemetry SDKs send: lowerCamelCase, integers as strings, enums as numbers. */
+  /**
+   * The form the OpenTelemetry SDKs send: lowerCamelCase, integers as strings, enums as numbers.
+   */
   static OtlpJsonForm standard() {
     return new OtlpJsonForm(false, false, false, true, false, new Random(1));
   }
 
   static OtlpJsonForm random(Random r) {
-    return new OtlpJsonForm(r.nextBoolean(), r.nextInt(4) == 0, r.nextBoolean(), r.nextBoolean(), r.nextBoolean(), r);
+    return new OtlpJsonForm(
+        r.nextBoolean(), r.nextInt(4) == 0, r.nextBoolean(), r.nextBoolean(), r.nextBoolean(), r);
   }
 
   String print(Message message) {
@@ -89,7 +103,9 @@ final class OtlpJsonForm {
       String key = field.getKey();
       JsonElement v = rewrite(field.getValue());
       if (IDS.contains(key)) {
-        v = new JsonPrimitive(HexFormat.of().formatHex(Base64.getDecoder().decode(v.getAsString())));
+        v =
+            new JsonPrimitive(
+                HexFormat.of().formatHex(Base64.getDecoder().decode(v.getAsString())));
       } else if (INT64S.contains(key) && numbersAsNumbers) {
         v = new JsonPrimitive(new BigInteger(v.getAsString()));
       } else if (BYTES.contains(key) && urlSafeBase64) {

@@ -10,8 +10,8 @@ import java.util.Arrays;
 import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
-import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.statistics.Statistics;
 
 /**
  * {@link OtlpJsonTranscoder} on random requests ({@link RandomOtlp}) in every OTLP/JSON spelling
@@ -20,7 +20,8 @@ import net.jqwik.api.constraints.IntRange;
  * typed exception, never anything else.
  */
 class OtlpJsonTranscoderProperties {
-  private static final byte[] INTERESTING = "0123456789eE.-+\"\\{}[],: nultrfaA/\u00e9".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] INTERESTING =
+      "0123456789eE.-+\"\\{}[],: nultrfaA/\u00e9".getBytes(StandardCharsets.UTF_8);
 
   private final OtlpJsonTranscoder transcoder = new OtlpJsonTranscoder();
 
@@ -37,8 +38,9 @@ class OtlpJsonTranscoderProperties {
   }
 
   @Property(tries = 3000)
-  void mutatedRequestsTranscodeOrFailWithTheTypedException(@ForAll long seed,
-      @ForAll @IntRange(min = 1, max = 4) int mutations) throws InvalidProtocolBufferException {
+  void mutatedRequestsTranscodeOrFailWithTheTypedException(
+      @ForAll long seed, @ForAll @IntRange(min = 1, max = 4) int mutations)
+      throws InvalidProtocolBufferException {
     Random r = new Random(seed);
     byte[] json = OtlpJsonForm.random(r).bytes(new RandomOtlp(r).request());
     for (int i = 0; i < mutations; i++) {
@@ -52,7 +54,9 @@ class OtlpJsonTranscoderProperties {
       Statistics.label("outcome").collect("rejected");
       assertThat(e.getMessage()).isNotBlank();
       // a path, a short problem, at most 64 bytes of payload quoted
-      assertThat(e.getMessage().getBytes(StandardCharsets.UTF_8).length).as(e.getMessage()).isLessThan(400);
+      assertThat(e.getMessage().getBytes(StandardCharsets.UTF_8).length)
+          .as(e.getMessage())
+          .isLessThan(400);
       return;
     }
     Statistics.label("outcome").collect("transcoded");
@@ -65,7 +69,8 @@ class OtlpJsonTranscoderProperties {
       return new byte[] {INTERESTING[r.nextInt(INTERESTING.length)]};
     }
     int at = r.nextInt(json.length);
-    byte value = r.nextInt(6) == 0 ? (byte) r.nextInt(256) : INTERESTING[r.nextInt(INTERESTING.length)];
+    byte value =
+        r.nextInt(6) == 0 ? (byte) r.nextInt(256) : INTERESTING[r.nextInt(INTERESTING.length)];
     return switch (r.nextInt(6)) {
       case 0 -> {
         byte[] m = json.clone();
@@ -97,8 +102,9 @@ class OtlpJsonTranscoderProperties {
       case 4 -> Arrays.copyOf(json, at);
       default -> {
         // a digit run made longer or an exponent put into it
-        byte[] insert = (r.nextBoolean() ? "e" + r.nextInt(1_000_000_000) : "9".repeat(1 + r.nextInt(30)))
-            .getBytes(StandardCharsets.US_ASCII);
+        byte[] insert =
+            (r.nextBoolean() ? "e" + r.nextInt(1_000_000_000) : "9".repeat(1 + r.nextInt(30)))
+                .getBytes(StandardCharsets.US_ASCII);
         byte[] m = new byte[json.length + insert.length];
         System.arraycopy(json, 0, m, 0, at);
         System.arraycopy(insert, 0, m, at, insert.length);

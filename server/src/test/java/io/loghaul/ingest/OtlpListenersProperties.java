@@ -48,8 +48,8 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
  * Random and randomly broken OTLP requests through the real gRPC and HTTP listeners: every request
- * gets a documented status within a few seconds, the listeners stay ready, and the valid records
- * of a partially valid request are stored (handed to the publisher) while the invalid ones are
+ * gets a documented status within a few seconds, the listeners stay ready, and the valid records of
+ * a partially valid request are stored (handed to the publisher) while the invalid ones are
  * reported.
  */
 class OtlpListenersProperties {
@@ -59,8 +59,9 @@ class OtlpListenersProperties {
       Set.of(Status.Code.OK, Status.Code.INVALID_ARGUMENT, Status.Code.RESOURCE_EXHAUSTED);
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private static final MethodDescriptor<byte[], byte[]> RAW_EXPORT = LogsServiceGrpc.getExportMethod().toBuilder(
-      new BytesMarshaller(), new BytesMarshaller()).build();
+  private static final MethodDescriptor<byte[], byte[]> RAW_EXPORT =
+      LogsServiceGrpc.getExportMethod().toBuilder(new BytesMarshaller(), new BytesMarshaller())
+          .build();
 
   private static FakePublisher publisher;
   private static OtlpGrpcService grpc;
@@ -71,8 +72,9 @@ class OtlpListenersProperties {
   @BeforeContainer
   static void start() throws Exception {
     publisher = new FakePublisher();
-    OtlpLogsIngester ingester = new OtlpLogsIngester(SchemaLimits.defaults(), publisher, IngestListener.NOOP, CLOCK,
-        Duration.ofSeconds(2));
+    OtlpLogsIngester ingester =
+        new OtlpLogsIngester(
+            SchemaLimits.defaults(), publisher, IngestListener.NOOP, CLOCK, Duration.ofSeconds(2));
     grpc = TestListeners.grpc(0, 1 << 20, ingester);
     grpc.start();
     http = TestListeners.http(0, 1 << 20, ingester);
@@ -89,12 +91,20 @@ class OtlpListenersProperties {
     http.close();
   }
 
-  enum Transport { GRPC, HTTP_PROTOBUF, HTTP_JSON }
+  enum Transport {
+    GRPC,
+    HTTP_PROTOBUF,
+    HTTP_JSON
+  }
 
   @Property(tries = 400)
-  void everyMutatedRequestGetsADocumentedStatusAndTheListenersStayReady(@ForAll long seed,
-      @ForAll Transport transport, @ForAll @IntRange(min = 0, max = 5) int kind,
-      @ForAll @IntRange(min = 0, max = 1_000_000) int where, @ForAll byte value) throws Exception {
+  void everyMutatedRequestGetsADocumentedStatusAndTheListenersStayReady(
+      @ForAll long seed,
+      @ForAll Transport transport,
+      @ForAll @IntRange(min = 0, max = 5) int kind,
+      @ForAll @IntRange(min = 0, max = 1_000_000) int where,
+      @ForAll byte value)
+      throws Exception {
     RandomOtlp gen = new RandomOtlp(new Random(seed));
     ExportLogsServiceRequest request = gen.request();
     byte[] valid = transport == Transport.HTTP_JSON ? otlpJson(request) : request.toByteArray();
@@ -103,14 +113,18 @@ class OtlpListenersProperties {
     answer(transport, body);
 
     // whatever that was, the listener still serves a valid request
-    assertThat(answer(transport, transport == Transport.HTTP_JSON
-        ? otlpJson(OtlpRequests.request(OtlpRequests.record("after"))) : OtlpRequests.request(
-            OtlpRequests.record("after")).toByteArray())).isEqualTo(200);
+    assertThat(
+            answer(
+                transport,
+                transport == Transport.HTTP_JSON
+                    ? otlpJson(OtlpRequests.request(OtlpRequests.record("after")))
+                    : OtlpRequests.request(OtlpRequests.record("after")).toByteArray()))
+        .isEqualTo(200);
   }
 
   @Property(tries = 100)
-  void storesTheValidRecordsOfAPartiallyValidRequestAndReportsTheOthers(@ForAll long seed,
-      @ForAll Transport transport) throws Exception {
+  void storesTheValidRecordsOfAPartiallyValidRequestAndReportsTheOthers(
+      @ForAll long seed, @ForAll Transport transport) throws Exception {
     Random r = new Random(seed);
     List<LogRecord> records = new ArrayList<>();
     int good = 0;
@@ -137,12 +151,17 @@ class OtlpListenersProperties {
     return publisher.calls.stream().mapToInt(c -> c.values().size()).sum();
   }
 
-  /** Sends the body; returns the HTTP status (gRPC: 200 for OK), having checked it is documented. */
+  /**
+   * Sends the body; returns the HTTP status (gRPC: 200 for OK), having checked it is documented.
+   */
   private static int answer(Transport transport, byte[] body) throws Exception {
     if (transport == Transport.GRPC) {
       try {
-        ClientCalls.blockingUnaryCall(channel, RAW_EXPORT,
-            CallOptions.DEFAULT.withDeadlineAfter(ANSWER_WITHIN.toMillis(), TimeUnit.MILLISECONDS), body);
+        ClientCalls.blockingUnaryCall(
+            channel,
+            RAW_EXPORT,
+            CallOptions.DEFAULT.withDeadlineAfter(ANSWER_WITHIN.toMillis(), TimeUnit.MILLISECONDS),
+            body);
         return 200;
       } catch (StatusRuntimeException e) {
         assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isIn(GRPC_CODES);
@@ -162,12 +181,16 @@ class OtlpListenersProperties {
     return response.statusCode();
   }
 
-  private static ExportLogsServiceResponse exportValid(Transport transport, ExportLogsServiceRequest request)
-      throws Exception {
+  private static ExportLogsServiceResponse exportValid(
+      Transport transport, ExportLogsServiceRequest request) throws Exception {
     if (transport == Transport.GRPC) {
-      return ExportLogsServiceResponse.parseFrom(ClientCalls.blockingUnaryCall(channel, RAW_EXPORT,
-          CallOptions.DEFAULT.withDeadlineAfter(ANSWER_WITHIN.toMillis(), TimeUnit.MILLISECONDS),
-          request.toByteArray()));
+      return ExportLogsServiceResponse.parseFrom(
+          ClientCalls.blockingUnaryCall(
+              channel,
+              RAW_EXPORT,
+              CallOptions.DEFAULT.withDeadlineAfter(
+                  ANSWER_WITHIN.toMillis(), TimeUnit.MILLISECONDS),
+              request.toByteArray()));
     }
     byte[] body = transport == Transport.HTTP_JSON ? otlpJson(request) : request.toByteArray();
     HttpResponse<byte[]> response = client.send(post(transport, body), BodyHandlers.ofByteArray());
@@ -183,7 +206,9 @@ class OtlpListenersProperties {
   private static HttpRequest post(Transport transport, byte[] body) {
     return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + "/v1/logs"))
         .timeout(ANSWER_WITHIN)
-        .header("Content-Type", transport == Transport.HTTP_JSON ? "application/json" : "application/x-protobuf")
+        .header(
+            "Content-Type",
+            transport == Transport.HTTP_JSON ? "application/json" : "application/x-protobuf")
         .POST(BodyPublishers.ofByteArray(body))
         .build();
   }
@@ -252,8 +277,12 @@ class OtlpListenersProperties {
         for (JsonNode record : sl.path("logRecords")) {
           for (String id : new String[] {"traceId", "spanId"}) {
             if (record.has(id)) {
-              ((ObjectNode) record).set(id, new TextNode(
-                  HexFormat.of().formatHex(Base64.getDecoder().decode(record.get(id).asText()))));
+              ((ObjectNode) record)
+                  .set(
+                      id,
+                      new TextNode(
+                          HexFormat.of()
+                              .formatHex(Base64.getDecoder().decode(record.get(id).asText()))));
             }
           }
         }

@@ -34,31 +34,62 @@ import net.jqwik.api.constraints.IntRange;
  */
 class OtlpLogDecoderProperties {
   static final long RECEIVE_NANOS = RandomOtlp.NOW_NANOS + 7;
-  static final SchemaLimits TIGHT = new SchemaLimits(SchemaLimits.DEFAULT_MAX_RECORD_BYTES, 20, 40, 5, 10, 24, 3,
-      SchemaLimits.DEFAULT_MAX_AGE_SECONDS, SchemaLimits.DEFAULT_MAX_FUTURE_SECONDS);
+  static final SchemaLimits TIGHT =
+      new SchemaLimits(
+          SchemaLimits.DEFAULT_MAX_RECORD_BYTES,
+          20,
+          40,
+          5,
+          10,
+          24,
+          3,
+          SchemaLimits.DEFAULT_MAX_AGE_SECONDS,
+          SchemaLimits.DEFAULT_MAX_FUTURE_SECONDS);
 
   /** What one record came out as: the result and everything the entry holds. */
-  record Mapped(ParseResult result, long timestampNanos, Level level, String serviceName, String message,
-      String traceId, String spanId, List<Map.Entry<String, String>> attributes) {
+  record Mapped(
+      ParseResult result,
+      long timestampNanos,
+      Level level,
+      String serviceName,
+      String message,
+      String traceId,
+      String spanId,
+      List<Map.Entry<String, String>> attributes) {
     static Mapped of(ParseResult result, LogEntry e) {
       List<Map.Entry<String, String>> attributes = new ArrayList<>();
       for (int i = 0; i < e.attributeCount(); i++) {
         attributes.add(Map.entry(e.attributeKey(i), e.attributeValue(i)));
       }
-      return new Mapped(result, e.timestampNanos(), e.level(), e.serviceName(), e.message(), e.traceId(),
-          e.spanId(), attributes);
+      return new Mapped(
+          result,
+          e.timestampNanos(),
+          e.level(),
+          e.serviceName(),
+          e.message(),
+          e.traceId(),
+          e.spanId(),
+          attributes);
     }
   }
 
-  static List<Mapped> decode(OtlpLogDecoder decoder, byte[] bytes) throws InvalidProtocolBufferException {
+  static List<Mapped> decode(OtlpLogDecoder decoder, byte[] bytes)
+      throws InvalidProtocolBufferException {
     List<Mapped> out = new ArrayList<>();
-    decoder.decode(bytes, 0, bytes.length, RECEIVE_NANOS, RandomOtlp.NOW_MILLIS, new LogEntry(),
+    decoder.decode(
+        bytes,
+        0,
+        bytes.length,
+        RECEIVE_NANOS,
+        RandomOtlp.NOW_MILLIS,
+        new LogEntry(),
         (result, e) -> out.add(Mapped.of(result, e)));
     return out;
   }
 
   @Property(tries = 3000)
-  void mapsEveryRecordAsTheSpecSays(@ForAll long seed, @ForAll boolean scramble, @ForAll boolean tight)
+  void mapsEveryRecordAsTheSpecSays(
+      @ForAll long seed, @ForAll boolean scramble, @ForAll boolean tight)
       throws InvalidProtocolBufferException {
     RandomOtlp gen = new RandomOtlp(new Random(seed));
     ExportLogsServiceRequest request = gen.request();
@@ -69,16 +100,19 @@ class OtlpLogDecoderProperties {
   }
 
   /**
-   * protobuf-java says what the bytes mean, {@link OtlpMappingModel} what that means as entries; the
-   * decoder, reading the bytes itself, must agree with both.
+   * protobuf-java says what the bytes mean, {@link OtlpMappingModel} what that means as entries;
+   * the decoder, reading the bytes itself, must agree with both.
    */
-  static void assertDecodesAsTheModelSays(byte[] bytes, SchemaLimits limits) throws InvalidProtocolBufferException {
+  static void assertDecodesAsTheModelSays(byte[] bytes, SchemaLimits limits)
+      throws InvalidProtocolBufferException {
     OtlpMappingModel model = new OtlpMappingModel(limits);
     List<OtlpMappingModel.Expected> expected = new ArrayList<>();
     for (ResourceLogs rl : ExportLogsServiceRequest.parseFrom(bytes).getResourceLogsList()) {
       for (ScopeLogs sl : rl.getScopeLogsList()) {
         for (LogRecord record : sl.getLogRecordsList()) {
-          expected.add(model.expect(rl.getResource(), sl.getScope(), record, RECEIVE_NANOS, RandomOtlp.NOW_MILLIS));
+          expected.add(
+              model.expect(
+                  rl.getResource(), sl.getScope(), record, RECEIVE_NANOS, RandomOtlp.NOW_MILLIS));
         }
       }
     }
@@ -93,7 +127,8 @@ class OtlpLogDecoderProperties {
         assertThat(a.result()).as("record %d", i).isInstanceOf(Rejected.class);
         Rejected ar = (Rejected) a.result();
         assertThat(ar.type()).as("record %d", i).isEqualTo(r.type());
-        if (r.field().getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= "/attributes/".length() + 64) {
+        if (r.field().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+            <= "/attributes/".length() + 64) {
           assertThat(ar.field()).as("record %d", i).isEqualTo(r.field());
         } else {
           // paths echo at most 64 bytes of a key; the model does not cut
@@ -107,14 +142,35 @@ class OtlpLogDecoderProperties {
         if (e.level() != null) {
           assertThat(a.level()).isEqualTo(e.level());
         }
-        assertThat(new Mapped(a.result(), a.timestampNanos(), null, a.serviceName(), a.message(), a.traceId(),
-            a.spanId(), a.attributes())).as("record %d", i).isEqualTo(new Mapped(e.result(), e.timestampNanos(),
-            null, e.serviceName(), e.message(), e.traceId(), e.spanId(), e.attributes()));
+        assertThat(
+                new Mapped(
+                    a.result(),
+                    a.timestampNanos(),
+                    null,
+                    a.serviceName(),
+                    a.message(),
+                    a.traceId(),
+                    a.spanId(),
+                    a.attributes()))
+            .as("record %d", i)
+            .isEqualTo(
+                new Mapped(
+                    e.result(),
+                    e.timestampNanos(),
+                    null,
+                    e.serviceName(),
+                    e.message(),
+                    e.traceId(),
+                    e.spanId(),
+                    e.attributes()));
       }
     }
   }
 
-  /** Found by the property below: a 10-byte varint ending in 0x00, which protobuf-java reads with bit 63 set. */
+  /**
+   * Found by the property below: a 10-byte varint ending in 0x00, which protobuf-java reads with
+   * bit 63 set.
+   */
   @Example
   void aNonCanonicalTenByteVarintIsDecodedOrRejectedCleanly()
       throws InvalidProtocolBufferException {
@@ -122,40 +178,45 @@ class OtlpLogDecoderProperties {
   }
 
   @Property(tries = 3000)
-  void rejectsExactlyTheBytesProtobufJavaRejects(@ForAll long seed, @ForAll @IntRange(min = 0, max = 4) int kind,
-      @ForAll @IntRange(min = 0, max = 100_000) int where, @ForAll byte value) throws InvalidProtocolBufferException {
+  void rejectsExactlyTheBytesProtobufJavaRejects(
+      @ForAll long seed,
+      @ForAll @IntRange(min = 0, max = 4) int kind,
+      @ForAll @IntRange(min = 0, max = 100_000) int where,
+      @ForAll byte value)
+      throws InvalidProtocolBufferException {
     RandomOtlp gen = new RandomOtlp(new Random(seed));
     byte[] valid = gen.scrambled(gen.request());
     if (valid.length == 0) {
       return;
     }
     int at = where % valid.length;
-    byte[] mutated = switch (kind) {
-      case 0 -> {
-        byte[] m = valid.clone();
-        m[at] ^= (byte) (value == 0 ? 1 : value);
-        yield m;
-      }
-      case 1 -> {
-        byte[] m = new byte[valid.length + 1];
-        System.arraycopy(valid, 0, m, 0, at);
-        m[at] = value;
-        System.arraycopy(valid, at, m, at + 1, valid.length - at);
-        yield m;
-      }
-      case 2 -> {
-        byte[] m = new byte[valid.length - 1];
-        System.arraycopy(valid, 0, m, 0, at);
-        System.arraycopy(valid, at + 1, m, at, valid.length - at - 1);
-        yield m;
-      }
-      case 3 -> {
-        byte[] m = valid.clone();
-        m[at] = value;
-        yield m;
-      }
-      default -> Arrays.copyOf(valid, at);
-    };
+    byte[] mutated =
+        switch (kind) {
+          case 0 -> {
+            byte[] m = valid.clone();
+            m[at] ^= (byte) (value == 0 ? 1 : value);
+            yield m;
+          }
+          case 1 -> {
+            byte[] m = new byte[valid.length + 1];
+            System.arraycopy(valid, 0, m, 0, at);
+            m[at] = value;
+            System.arraycopy(valid, at, m, at + 1, valid.length - at);
+            yield m;
+          }
+          case 2 -> {
+            byte[] m = new byte[valid.length - 1];
+            System.arraycopy(valid, 0, m, 0, at);
+            System.arraycopy(valid, at + 1, m, at, valid.length - at - 1);
+            yield m;
+          }
+          case 3 -> {
+            byte[] m = valid.clone();
+            m[at] = value;
+            yield m;
+          }
+          default -> Arrays.copyOf(valid, at);
+        };
     // protobuf-java gives no single answer for some inputs: its array and stream decoders disagree
     // on some mismatched end-group tags, and its fast varint path takes bit 63 of a 10-byte varint
     // from the 9th byte's continuation bit, ignoring the 10th byte (0x00 there reads as if 0x01),
@@ -177,7 +238,10 @@ class OtlpLogDecoderProperties {
     }
   }
 
-  /** Nine bytes with the continuation bit, then a last byte other than 0x01 (may also match inside strings). */
+  /**
+   * Nine bytes with the continuation bit, then a last byte other than 0x01 (may also match inside
+   * strings).
+   */
   private static boolean hasNonCanonicalTenByteVarint(byte[] b) {
     int run = 0;
     for (byte x : b) {
@@ -196,9 +260,11 @@ class OtlpLogDecoderProperties {
   private static ExportLogsServiceRequest parseOrNull(byte[] bytes, boolean stream) {
     try {
       return stream
-          ? ExportLogsServiceRequest.parseFrom(CodedInputStream.newInstance(new ByteArrayInputStream(bytes)))
+          ? ExportLogsServiceRequest.parseFrom(
+              CodedInputStream.newInstance(new ByteArrayInputStream(bytes)))
           : ExportLogsServiceRequest.parseFrom(bytes);
-    } catch (IOException e) { // InvalidProtocolBufferException; a ByteArrayInputStream throws no other
+    } catch (
+        IOException e) { // InvalidProtocolBufferException; a ByteArrayInputStream throws no other
       return null;
     }
   }

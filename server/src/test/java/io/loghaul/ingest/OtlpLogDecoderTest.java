@@ -54,13 +54,20 @@ class OtlpLogDecoderTest {
   }
 
   private static LogRecord.Builder record() {
-    return LogRecord.newBuilder().setTimeUnixNano(NOW_NANOS).setSeverityNumber(SeverityNumber.SEVERITY_NUMBER_INFO)
+    return LogRecord.newBuilder()
+        .setTimeUnixNano(NOW_NANOS)
+        .setSeverityNumber(SeverityNumber.SEVERITY_NUMBER_INFO)
         .setBody(str("hello"));
   }
 
   private ParseResult map(Resource resource, InstrumentationScope scope, LogRecord record) {
-    ExportLogsServiceRequest request = ExportLogsServiceRequest.newBuilder().addResourceLogs(ResourceLogs.newBuilder()
-        .setResource(resource).addScopeLogs(ScopeLogs.newBuilder().setScope(scope).addLogRecords(record))).build();
+    ExportLogsServiceRequest request =
+        ExportLogsServiceRequest.newBuilder()
+            .addResourceLogs(
+                ResourceLogs.newBuilder()
+                    .setResource(resource)
+                    .addScopeLogs(ScopeLogs.newBuilder().setScope(scope).addLogRecords(record)))
+            .build();
     List<ParseResult> results = decode(request.toByteArray());
     assertThat(results).hasSize(1);
     return results.get(0);
@@ -70,7 +77,14 @@ class OtlpLogDecoderTest {
   private List<ParseResult> decode(byte[] request) {
     List<ParseResult> results = new ArrayList<>();
     try {
-      decoder.decode(request, 0, request.length, RECEIVE_NANOS, NOW_MILLIS, entry, (result, e) -> results.add(result));
+      decoder.decode(
+          request,
+          0,
+          request.length,
+          RECEIVE_NANOS,
+          NOW_MILLIS,
+          entry,
+          (result, e) -> results.add(result));
     } catch (InvalidProtocolBufferException e) {
       throw new AssertionError("valid request rejected", e);
     }
@@ -78,7 +92,10 @@ class OtlpLogDecoderTest {
   }
 
   private ParseResult map(LogRecord record) {
-    return map(resource(kv("service.name", str("checkout"))), InstrumentationScope.getDefaultInstance(), record);
+    return map(
+        resource(kv("service.name", str("checkout"))),
+        InstrumentationScope.getDefaultInstance(),
+        record);
   }
 
   private Map<String, String> attributes() {
@@ -109,7 +126,11 @@ class OtlpLogDecoderTest {
 
   @Test
   void usesUnknownServiceWhenTheResourceHasNoServiceName() {
-    assertThat(map(Resource.getDefaultInstance(), InstrumentationScope.getDefaultInstance(), record().build()))
+    assertThat(
+            map(
+                Resource.getDefaultInstance(),
+                InstrumentationScope.getDefaultInstance(),
+                record().build()))
         .isEqualTo(Accepted.INSTANCE);
 
     assertThat(entry.serviceName()).isEqualTo("unknown_service");
@@ -128,8 +149,9 @@ class OtlpLogDecoderTest {
   void rejectsTimestampsOutsideTheWindow() {
     ParseResult result = map(record().setTimeUnixNano(NOW_MILLIS).build()); // millis sent as nanos
 
-    assertThat(result).isInstanceOfSatisfying(Rejected.class,
-        r -> assertThat(r.type()).isEqualTo(ErrorType.TIMESTAMP_OUT_OF_RANGE));
+    assertThat(result)
+        .isInstanceOfSatisfying(
+            Rejected.class, r -> assertThat(r.type()).isEqualTo(ErrorType.TIMESTAMP_OUT_OF_RANGE));
   }
 
   @Test
@@ -143,8 +165,17 @@ class OtlpLogDecoderTest {
 
   @Test
   void parsesSeverityTextWhenTheNumberIsZero() {
-    String[][] cases = {{"warning", "WARN"}, {"Error", "ERROR"}, {"TRACE", "TRACE"}, {"fatal", "FATAL"},
-        {"debug", "DEBUG"}, {"warn", "WARN"}, {"", "INFO"}, {"verbose", "INFO"}, {"info", "INFO"}};
+    String[][] cases = {
+      {"warning", "WARN"},
+      {"Error", "ERROR"},
+      {"TRACE", "TRACE"},
+      {"fatal", "FATAL"},
+      {"debug", "DEBUG"},
+      {"warn", "WARN"},
+      {"", "INFO"},
+      {"verbose", "INFO"},
+      {"info", "INFO"}
+    };
     for (String[] c : cases) {
       map(record().setSeverityNumberValue(0).setSeverityText(c[0]).build());
       assertThat(entry.level()).as("text %s", c[0]).isEqualTo(Level.valueOf(c[1]));
@@ -155,8 +186,14 @@ class OtlpLogDecoderTest {
   void foldsTheCaseOfNonAsciiSeverityTextLikeJavaStrings() {
     // String.equalsIgnoreCase folds the Turkish dotless and dotted i onto I: the object-tree
     // mapping read these as WARNING, and so must the byte-level one
-    String[][] cases = {{"WARN\u0131NG", "WARN"}, {"warn\u0130ng", "WARN"}, {"\u00e9rror", "INFO"},
-        {"ERROR\u00e9", "INFO"}, {"\u0131nfo", "INFO"}, {"WARN\u0131NG and much more text", "INFO"}};
+    String[][] cases = {
+      {"WARN\u0131NG", "WARN"},
+      {"warn\u0130ng", "WARN"},
+      {"\u00e9rror", "INFO"},
+      {"ERROR\u00e9", "INFO"},
+      {"\u0131nfo", "INFO"},
+      {"WARN\u0131NG and much more text", "INFO"}
+    };
     for (String[] c : cases) {
       map(record().setSeverityNumberValue(0).setSeverityText(c[0]).build());
       assertThat(entry.level()).as("text %s", c[0]).isEqualTo(Level.valueOf(c[1]));
@@ -166,36 +203,67 @@ class OtlpLogDecoderTest {
   @Test
   void rejectsSeverityNumbersAboveTwentyFour() {
     assertThat(map(record().setSeverityNumberValue(25).build()))
-        .isEqualTo(new Rejected(ErrorType.INVALID_VALUE, "/level", "severity_number 25 (expected: 0..24)"));
+        .isEqualTo(
+            new Rejected(
+                ErrorType.INVALID_VALUE, "/level", "severity_number 25 (expected: 0..24)"));
   }
 
   @Test
   void stringifiesEveryAnyValueType() {
-    AnyValue nested = AnyValue.newBuilder().setKvlistValue(KeyValueList.newBuilder()
-        .addValues(kv("s", str("a\"b\\c\n\u0001é")))
-        .addValues(kv("i", AnyValue.newBuilder().setIntValue(-42).build()))
-        .addValues(kv("d", AnyValue.newBuilder().setDoubleValue(1.5).build()))
-        .addValues(kv("whole", AnyValue.newBuilder().setDoubleValue(3).build()))
-        .addValues(kv("nan", AnyValue.newBuilder().setDoubleValue(Double.NaN).build()))
-        .addValues(kv("inf", AnyValue.newBuilder().setDoubleValue(Double.NEGATIVE_INFINITY).build()))
-        .addValues(kv("b", AnyValue.newBuilder().setBoolValue(true).build()))
-        .addValues(kv("bytes", AnyValue.newBuilder().setBytesValue(ByteString.copyFrom(new byte[] {1, 2, 3, 4})).build()))
-        .addValues(kv("none", AnyValue.getDefaultInstance()))
-        .addValues(kv("arr", AnyValue.newBuilder().setArrayValue(ArrayValue.newBuilder()
-            .addValues(AnyValue.newBuilder().setIntValue(1)).addValues(str("x"))).build())))
-        .build();
+    AnyValue nested =
+        AnyValue.newBuilder()
+            .setKvlistValue(
+                KeyValueList.newBuilder()
+                    .addValues(kv("s", str("a\"b\\c\n\u0001é")))
+                    .addValues(kv("i", AnyValue.newBuilder().setIntValue(-42).build()))
+                    .addValues(kv("d", AnyValue.newBuilder().setDoubleValue(1.5).build()))
+                    .addValues(kv("whole", AnyValue.newBuilder().setDoubleValue(3).build()))
+                    .addValues(kv("nan", AnyValue.newBuilder().setDoubleValue(Double.NaN).build()))
+                    .addValues(
+                        kv(
+                            "inf",
+                            AnyValue.newBuilder().setDoubleValue(Double.NEGATIVE_INFINITY).build()))
+                    .addValues(kv("b", AnyValue.newBuilder().setBoolValue(true).build()))
+                    .addValues(
+                        kv(
+                            "bytes",
+                            AnyValue.newBuilder()
+                                .setBytesValue(ByteString.copyFrom(new byte[] {1, 2, 3, 4}))
+                                .build()))
+                    .addValues(kv("none", AnyValue.getDefaultInstance()))
+                    .addValues(
+                        kv(
+                            "arr",
+                            AnyValue.newBuilder()
+                                .setArrayValue(
+                                    ArrayValue.newBuilder()
+                                        .addValues(AnyValue.newBuilder().setIntValue(1))
+                                        .addValues(str("x")))
+                                .build())))
+            .build();
 
-    assertThat(attributeOf(nested)).isEqualTo("{\"s\":\"a\\\"b\\\\c\\n\\u0001é\",\"i\":-42,\"d\":1.5,\"whole\":3.0,"
-        + "\"nan\":\"NaN\",\"inf\":\"-Infinity\",\"b\":true,\"bytes\":\"AQIDBA==\",\"none\":null,\"arr\":[1,\"x\"]}");
+    assertThat(attributeOf(nested))
+        .isEqualTo(
+            "{\"s\":\"a\\\"b\\\\c\\n\\u0001é\",\"i\":-42,\"d\":1.5,\"whole\":3.0,"
+                + "\"nan\":\"NaN\",\"inf\":\"-Infinity\",\"b\":true,\"bytes\":\"AQIDBA==\",\"none\":null,\"arr\":[1,\"x\"]}");
     assertThat(attributeOf(str("plain \"text\""))).isEqualTo("plain \"text\"");
-    assertThat(attributeOf(AnyValue.newBuilder().setIntValue(Long.MIN_VALUE).build())).isEqualTo("-9223372036854775808");
+    assertThat(attributeOf(AnyValue.newBuilder().setIntValue(Long.MIN_VALUE).build()))
+        .isEqualTo("-9223372036854775808");
     assertThat(attributeOf(AnyValue.newBuilder().setIntValue(0).build())).isEqualTo("0");
     assertThat(attributeOf(AnyValue.newBuilder().setDoubleValue(1e300).build())).isEqualTo("1e300");
-    assertThat(attributeOf(AnyValue.newBuilder().setDoubleValue(Double.POSITIVE_INFINITY).build())).isEqualTo("Infinity");
+    assertThat(attributeOf(AnyValue.newBuilder().setDoubleValue(Double.POSITIVE_INFINITY).build()))
+        .isEqualTo("Infinity");
     assertThat(attributeOf(AnyValue.newBuilder().setBoolValue(false).build())).isEqualTo("false");
-    assertThat(attributeOf(AnyValue.newBuilder().setBytesValue(ByteString.copyFrom(new byte[] {(byte) 0xFB, (byte) 0xFF})).build()))
+    assertThat(
+            attributeOf(
+                AnyValue.newBuilder()
+                    .setBytesValue(ByteString.copyFrom(new byte[] {(byte) 0xFB, (byte) 0xFF}))
+                    .build()))
         .isEqualTo("+/8=");
-    assertThat(attributeOf(AnyValue.newBuilder().setArrayValue(ArrayValue.getDefaultInstance()).build())).isEqualTo("[]");
+    assertThat(
+            attributeOf(
+                AnyValue.newBuilder().setArrayValue(ArrayValue.getDefaultInstance()).build()))
+        .isEqualTo("[]");
   }
 
   @Test
@@ -207,8 +275,15 @@ class OtlpLogDecoderTest {
 
   @Test
   void writesNonStringBodiesAsJson() {
-    map(record().setBody(AnyValue.newBuilder().setKvlistValue(KeyValueList.newBuilder()
-        .addValues(kv("event", str("login"))).addValues(kv("ok", AnyValue.newBuilder().setBoolValue(true).build())))).build());
+    map(
+        record()
+            .setBody(
+                AnyValue.newBuilder()
+                    .setKvlistValue(
+                        KeyValueList.newBuilder()
+                            .addValues(kv("event", str("login")))
+                            .addValues(kv("ok", AnyValue.newBuilder().setBoolValue(true).build()))))
+            .build());
     assertThat(entry.message()).isEqualTo("{\"event\":\"login\",\"ok\":true}");
 
     map(record().setBody(AnyValue.newBuilder().setIntValue(7)).build());
@@ -226,9 +301,12 @@ class OtlpLogDecoderTest {
     }
     assertThat(map(record().addAttributes(kv("ok", deep)).build())).isEqualTo(Accepted.INSTANCE);
 
-    AnyValue tooDeep = AnyValue.newBuilder().setArrayValue(ArrayValue.newBuilder().addValues(deep)).build();
+    AnyValue tooDeep =
+        AnyValue.newBuilder().setArrayValue(ArrayValue.newBuilder().addValues(deep)).build();
     assertThat(map(record().addAttributes(kv("deep", tooDeep)).build()))
-        .isEqualTo(new Rejected(ErrorType.FIELD_OVERFLOW, "/attributes/deep", "value nested deeper than 8 levels"));
+        .isEqualTo(
+            new Rejected(
+                ErrorType.FIELD_OVERFLOW, "/attributes/deep", "value nested deeper than 8 levels"));
     assertThat(map(record().setBody(tooDeep).build()))
         .isInstanceOfSatisfying(Rejected.class, r -> assertThat(r.field()).isEqualTo("/message"));
   }
@@ -240,7 +318,11 @@ class OtlpLogDecoderTest {
     trace[15] = 1;
     byte[] span = {0, 0, 0, 0, 0, 0, (byte) 0xFF, 2};
 
-    map(record().setTraceId(ByteString.copyFrom(trace)).setSpanId(ByteString.copyFrom(span)).build());
+    map(
+        record()
+            .setTraceId(ByteString.copyFrom(trace))
+            .setSpanId(ByteString.copyFrom(span))
+            .build());
 
     assertThat(entry.traceId()).isEqualTo("ab000000000000000000000000000001");
     assertThat(entry.spanId()).isEqualTo("000000000000ff02");
@@ -248,7 +330,11 @@ class OtlpLogDecoderTest {
 
   @Test
   void treatsEmptyAndAllZeroIdsAsAbsent() {
-    map(record().setTraceId(ByteString.copyFrom(new byte[16])).setSpanId(ByteString.copyFrom(new byte[8])).build());
+    map(
+        record()
+            .setTraceId(ByteString.copyFrom(new byte[16]))
+            .setSpanId(ByteString.copyFrom(new byte[8]))
+            .build());
 
     assertThat(entry.hasTraceId()).isFalse();
     assertThat(entry.hasSpanId()).isFalse();
@@ -257,86 +343,149 @@ class OtlpLogDecoderTest {
   @Test
   void rejectsIdsOfTheWrongLength() {
     assertThat(map(record().setTraceId(ByteString.copyFrom(new byte[8])).build()))
-        .isEqualTo(new Rejected(ErrorType.INVALID_VALUE, "/trace_id", "trace_id has 8 bytes (expected: 16)"));
+        .isEqualTo(
+            new Rejected(
+                ErrorType.INVALID_VALUE, "/trace_id", "trace_id has 8 bytes (expected: 16)"));
     assertThat(map(record().setSpanId(ByteString.copyFrom(new byte[16])).build()))
-        .isEqualTo(new Rejected(ErrorType.INVALID_VALUE, "/span_id", "span_id has 16 bytes (expected: 8)"));
+        .isEqualTo(
+            new Rejected(
+                ErrorType.INVALID_VALUE, "/span_id", "span_id has 16 bytes (expected: 8)"));
   }
 
   @Test
   void rejectsARecordMarkedAsHavingAnIdThatIsNotHex() {
-    LogRecord trace = record().setUnknownFields(UnknownFieldSet.newBuilder().addField(
-        OtlpLogDecoder.JSON_ID_NOT_HEX_FIELD, UnknownFieldSet.Field.newBuilder().addVarint(9).build()).build()).build();
-    LogRecord span = record().setUnknownFields(UnknownFieldSet.newBuilder().addField(
-        OtlpLogDecoder.JSON_ID_NOT_HEX_FIELD, UnknownFieldSet.Field.newBuilder().addVarint(10).build()).build()).build();
+    LogRecord trace =
+        record()
+            .setUnknownFields(
+                UnknownFieldSet.newBuilder()
+                    .addField(
+                        OtlpLogDecoder.JSON_ID_NOT_HEX_FIELD,
+                        UnknownFieldSet.Field.newBuilder().addVarint(9).build())
+                    .build())
+            .build();
+    LogRecord span =
+        record()
+            .setUnknownFields(
+                UnknownFieldSet.newBuilder()
+                    .addField(
+                        OtlpLogDecoder.JSON_ID_NOT_HEX_FIELD,
+                        UnknownFieldSet.Field.newBuilder().addVarint(10).build())
+                    .build())
+            .build();
 
     assertThat(map(trace))
-        .isEqualTo(new Rejected(ErrorType.INVALID_VALUE, "/trace_id", "trace_id is not hex (expected: 32 hex digits)"));
+        .isEqualTo(
+            new Rejected(
+                ErrorType.INVALID_VALUE,
+                "/trace_id",
+                "trace_id is not hex (expected: 32 hex digits)"));
     assertThat(map(span))
-        .isEqualTo(new Rejected(ErrorType.INVALID_VALUE, "/span_id", "span_id is not hex (expected: 16 hex digits)"));
+        .isEqualTo(
+            new Rejected(
+                ErrorType.INVALID_VALUE,
+                "/span_id",
+                "span_id is not hex (expected: 16 hex digits)"));
   }
 
   @Test
   void prefixesResourceAttributesAndAddsScopeNameAndVersion() {
-    Resource resource = resource(kv("host.name", str("web-1")), kv("service.name", str("checkout")),
-        kv("pid", AnyValue.newBuilder().setIntValue(42).build()));
-    InstrumentationScope scope = InstrumentationScope.newBuilder().setName("io.app.Payments").setVersion("1.2").build();
+    Resource resource =
+        resource(
+            kv("host.name", str("web-1")),
+            kv("service.name", str("checkout")),
+            kv("pid", AnyValue.newBuilder().setIntValue(42).build()));
+    InstrumentationScope scope =
+        InstrumentationScope.newBuilder().setName("io.app.Payments").setVersion("1.2").build();
 
     map(resource, scope, record().addAttributes(kv("user", str("u1"))).build());
 
     assertThat(entry.serviceName()).isEqualTo("checkout");
-    assertThat(attributes()).containsExactly(Map.entry("user", "u1"), Map.entry("resource.host.name", "web-1"),
-        Map.entry("resource.pid", "42"), Map.entry("scope.name", "io.app.Payments"), Map.entry("scope.version", "1.2"));
+    assertThat(attributes())
+        .containsExactly(
+            Map.entry("user", "u1"),
+            Map.entry("resource.host.name", "web-1"),
+            Map.entry("resource.pid", "42"),
+            Map.entry("scope.name", "io.app.Payments"),
+            Map.entry("scope.version", "1.2"));
   }
 
   @Test
   void storesEveryScopeAttributeAsScopeDotKey() {
     // the OTLP specification's example scope attribute, and values of other types
-    InstrumentationScope scope = InstrumentationScope.newBuilder().setName("io.app.Payments")
-        .addAttributes(kv("my.scope.attribute", str("some scope attribute")))
-        .addAttributes(kv("count", AnyValue.newBuilder().setIntValue(3).build()))
-        .addAttributes(kv("unset", AnyValue.getDefaultInstance()))
-        .build();
+    InstrumentationScope scope =
+        InstrumentationScope.newBuilder()
+            .setName("io.app.Payments")
+            .addAttributes(kv("my.scope.attribute", str("some scope attribute")))
+            .addAttributes(kv("count", AnyValue.newBuilder().setIntValue(3).build()))
+            .addAttributes(kv("unset", AnyValue.getDefaultInstance()))
+            .build();
 
     assertThat(map(resource(kv("service.name", str("checkout"))), scope, record().build()))
         .isEqualTo(Accepted.INSTANCE);
 
-    assertThat(attributes()).containsExactly(Map.entry("scope.name", "io.app.Payments"),
-        Map.entry("scope.my.scope.attribute", "some scope attribute"), Map.entry("scope.count", "3"));
+    assertThat(attributes())
+        .containsExactly(
+            Map.entry("scope.name", "io.app.Payments"),
+            Map.entry("scope.my.scope.attribute", "some scope attribute"),
+            Map.entry("scope.count", "3"));
   }
 
   @Test
   void aScopeAttributeNamedLikeTheScopeNameIsADuplicate() {
-    InstrumentationScope scope = InstrumentationScope.newBuilder().setName("lib")
-        .addAttributes(kv("name", str("other"))).build();
+    InstrumentationScope scope =
+        InstrumentationScope.newBuilder()
+            .setName("lib")
+            .addAttributes(kv("name", str("other")))
+            .build();
 
     assertThat(map(resource(), scope, record().build()))
-        .isEqualTo(new Rejected(ErrorType.DUPLICATE_FIELD, "/attributes/scope.name", "attribute key appears twice"));
+        .isEqualTo(
+            new Rejected(
+                ErrorType.DUPLICATE_FIELD,
+                "/attributes/scope.name",
+                "attribute key appears twice"));
   }
 
   @Test
   void rendersEveryNonStringKindAsValidJson() throws Exception {
-    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
     // top level: numbers are JSON numbers; a value whose JSON form is a string is stored as that
     // string's text, as a string attribute is
-    assertThat(attributeOf(AnyValue.newBuilder().setDoubleValue(1e-300).build())).isEqualTo("1e-300");
-    assertThat(attributeOf(AnyValue.newBuilder().setDoubleValue(-1.5e20).build())).isEqualTo("-1.5e20");
-    assertThat(attributeOf(AnyValue.newBuilder().setDoubleValue(1.5e-7).build())).isEqualTo("1.5e-7");
+    assertThat(attributeOf(AnyValue.newBuilder().setDoubleValue(1e-300).build()))
+        .isEqualTo("1e-300");
+    assertThat(attributeOf(AnyValue.newBuilder().setDoubleValue(-1.5e20).build()))
+        .isEqualTo("-1.5e20");
+    assertThat(attributeOf(AnyValue.newBuilder().setDoubleValue(1.5e-7).build()))
+        .isEqualTo("1.5e-7");
     assertThat(attributeOf(AnyValue.newBuilder().setDoubleValue(0.25).build())).isEqualTo("0.25");
     assertThat(json.readTree("1e-300").doubleValue()).isEqualTo(1e-300);
-    assertThat(attributeOf(AnyValue.newBuilder().setDoubleValue(Double.NaN).build())).isEqualTo("NaN");
+    assertThat(attributeOf(AnyValue.newBuilder().setDoubleValue(Double.NaN).build()))
+        .isEqualTo("NaN");
     assertThat(attributeOf(AnyValue.newBuilder().setDoubleValue(Double.NEGATIVE_INFINITY).build()))
         .isEqualTo("-Infinity");
-    assertThat(attributeOf(AnyValue.newBuilder().setBytesValue(ByteString.copyFrom(new byte[] {1, 2})).build()))
+    assertThat(
+            attributeOf(
+                AnyValue.newBuilder()
+                    .setBytesValue(ByteString.copyFrom(new byte[] {1, 2}))
+                    .build()))
         .isEqualTo("AQI=");
 
     // inside JSON: every kind parses as strict JSON (no bare NaN, no bare base64)
-    String nested = attributeOf(AnyValue.newBuilder().setArrayValue(ArrayValue.newBuilder()
-        .addValues(AnyValue.newBuilder().setDoubleValue(1e-300))
-        .addValues(AnyValue.newBuilder().setDoubleValue(Double.NaN))
-        .addValues(AnyValue.newBuilder().setDoubleValue(Double.POSITIVE_INFINITY))
-        .addValues(AnyValue.newBuilder().setDoubleValue(Double.NEGATIVE_INFINITY))
-        .addValues(AnyValue.newBuilder().setBytesValue(ByteString.copyFrom(new byte[] {1, 2})))
-        .addValues(AnyValue.newBuilder().setDoubleValue(3.0))).build());
+    String nested =
+        attributeOf(
+            AnyValue.newBuilder()
+                .setArrayValue(
+                    ArrayValue.newBuilder()
+                        .addValues(AnyValue.newBuilder().setDoubleValue(1e-300))
+                        .addValues(AnyValue.newBuilder().setDoubleValue(Double.NaN))
+                        .addValues(AnyValue.newBuilder().setDoubleValue(Double.POSITIVE_INFINITY))
+                        .addValues(AnyValue.newBuilder().setDoubleValue(Double.NEGATIVE_INFINITY))
+                        .addValues(
+                            AnyValue.newBuilder()
+                                .setBytesValue(ByteString.copyFrom(new byte[] {1, 2})))
+                        .addValues(AnyValue.newBuilder().setDoubleValue(3.0)))
+                .build());
     assertThat(nested).isEqualTo("[1e-300,\"NaN\",\"Infinity\",\"-Infinity\",\"AQI=\",3.0]");
     com.fasterxml.jackson.databind.JsonNode tree = json.readTree(nested);
     assertThat(tree.get(0).doubleValue()).isEqualTo(1e-300);
@@ -346,7 +495,10 @@ class OtlpLogDecoderTest {
     // a body of each kind: the same text
     map(record().setBody(AnyValue.newBuilder().setDoubleValue(1e-300)).build());
     assertThat(entry.message()).isEqualTo("1e-300");
-    map(record().setBody(AnyValue.newBuilder().setBytesValue(ByteString.copyFrom(new byte[] {1, 2}))).build());
+    map(
+        record()
+            .setBody(AnyValue.newBuilder().setBytesValue(ByteString.copyFrom(new byte[] {1, 2})))
+            .build());
     assertThat(entry.message()).isEqualTo("AQI=");
   }
 
@@ -359,17 +511,28 @@ class OtlpLogDecoderTest {
 
   @Test
   void rejectsAnAttributeKeyGivenTwice() {
-    assertThat(map(resource(kv("x", str("1"))), InstrumentationScope.getDefaultInstance(),
-        record().addAttributes(kv("resource.x", str("2"))).build()))
-        .isEqualTo(new Rejected(ErrorType.DUPLICATE_FIELD, "/attributes/resource.x", "attribute key appears twice"));
+    assertThat(
+            map(
+                resource(kv("x", str("1"))),
+                InstrumentationScope.getDefaultInstance(),
+                record().addAttributes(kv("resource.x", str("2"))).build()))
+        .isEqualTo(
+            new Rejected(
+                ErrorType.DUPLICATE_FIELD,
+                "/attributes/resource.x",
+                "attribute key appears twice"));
   }
 
   @Test
   void runsTheSchemaValidator() {
-    ParseResult result = map(resource(kv("service.name", str(""))), InstrumentationScope.getDefaultInstance(),
-        record().build());
+    ParseResult result =
+        map(
+            resource(kv("service.name", str(""))),
+            InstrumentationScope.getDefaultInstance(),
+            record().build());
 
-    assertThat(result).isInstanceOfSatisfying(Rejected.class,
-        r -> assertThat(r.field()).isEqualTo("/service_name"));
+    assertThat(result)
+        .isInstanceOfSatisfying(
+            Rejected.class, r -> assertThat(r.field()).isEqualTo("/service_name"));
   }
 }

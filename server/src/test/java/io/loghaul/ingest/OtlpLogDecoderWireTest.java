@@ -109,7 +109,13 @@ class OtlpLogDecoderWireTest {
       varint(field, 1L << 62);
       fixed64(field, -1);
       bytes(field, new byte[] {(byte) 0xFF, 0x00, (byte) 0xC0});
-      tag(field, 3).varint(1, 5).bytes(2, new byte[] {(byte) 0xFE}).tag(3, 3).fixed32(4, 7).tag(3, 4).tag(field, 4);
+      tag(field, 3)
+          .varint(1, 5)
+          .bytes(2, new byte[] {(byte) 0xFE})
+          .tag(3, 3)
+          .fixed32(4, 7)
+          .tag(3, 4)
+          .tag(field, 4);
       return fixed32(field, 42);
     }
 
@@ -131,51 +137,100 @@ class OtlpLogDecoderWireTest {
   }
 
   private static Wire resource(String serviceName) {
-    return new Wire().message(1, KeyValue.newBuilder().setKey("service.name")
-        .setValue(AnyValue.newBuilder().setStringValue(serviceName)).build());
+    return new Wire()
+        .message(
+            1,
+            KeyValue.newBuilder()
+                .setKey("service.name")
+                .setValue(AnyValue.newBuilder().setStringValue(serviceName))
+                .build());
   }
 
   private static LogRecord record(String body) {
-    return LogRecord.newBuilder().setTimeUnixNano(NOW_NANOS).setSeverityNumber(SeverityNumber.SEVERITY_NUMBER_WARN)
-        .setBody(AnyValue.newBuilder().setStringValue(body)).build();
+    return LogRecord.newBuilder()
+        .setTimeUnixNano(NOW_NANOS)
+        .setSeverityNumber(SeverityNumber.SEVERITY_NUMBER_WARN)
+        .setBody(AnyValue.newBuilder().setStringValue(body))
+        .build();
   }
 
-  /** A request with every kind of field the decoder reads, for the truncation and unknown-field tests. */
+  /**
+   * A request with every kind of field the decoder reads, for the truncation and unknown-field
+   * tests.
+   */
   private static ExportLogsServiceRequest fullRequest() {
-    AnyValue nested = AnyValue.newBuilder().setKvlistValue(KeyValueList.newBuilder()
-        .addValues(KeyValue.newBuilder().setKey("list").setValue(AnyValue.newBuilder().setArrayValue(
-            ArrayValue.newBuilder().addValues(AnyValue.newBuilder().setIntValue(-3))
-                .addValues(AnyValue.newBuilder().setDoubleValue(2.5))
-                .addValues(AnyValue.newBuilder().setBoolValue(true))
-                .addValues(AnyValue.newBuilder().setBytesValue(ByteString.copyFrom(new byte[] {1, 2})))
-                .addValues(AnyValue.getDefaultInstance()))))
-        .addValues(KeyValue.newBuilder().setKey("s").setValue(AnyValue.newBuilder().setStringValue("t\u00e9"))))
-        .build();
-    return ExportLogsServiceRequest.newBuilder().addResourceLogs(ResourceLogs.newBuilder()
-        .setResource(Resource.newBuilder()
-            .addAttributes(KeyValue.newBuilder().setKey("service.name").setValue(AnyValue.newBuilder().setStringValue("checkout")))
-            .addAttributes(KeyValue.newBuilder().setKey("host").setValue(nested))
-            .setDroppedAttributesCount(1))
-        .addScopeLogs(ScopeLogs.newBuilder()
-            .setScope(InstrumentationScope.newBuilder().setName("lib").setVersion("1.0")
-                .addAttributes(KeyValue.newBuilder().setKey("sa").setValue(AnyValue.newBuilder().setIntValue(1))))
-            .addLogRecords(record("one").toBuilder().setObservedTimeUnixNano(NOW_NANOS).setSeverityText("warn")
-                .setBody(nested).addAttributes(KeyValue.newBuilder().setKey("a").setValue(nested))
-                .setTraceId(ByteString.copyFrom(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}))
-                .setSpanId(ByteString.copyFrom(new byte[] {1, 2, 3, 4, 5, 6, 7, 8})).setFlags(1)
-                .setDroppedAttributesCount(2))
-            .addLogRecords(record("two"))
-            .setSchemaUrl("https://opentelemetry.io/schemas/1.21.0"))
-        .setSchemaUrl("https://opentelemetry.io/schemas/1.21.0"))
+    AnyValue nested =
+        AnyValue.newBuilder()
+            .setKvlistValue(
+                KeyValueList.newBuilder()
+                    .addValues(
+                        KeyValue.newBuilder()
+                            .setKey("list")
+                            .setValue(
+                                AnyValue.newBuilder()
+                                    .setArrayValue(
+                                        ArrayValue.newBuilder()
+                                            .addValues(AnyValue.newBuilder().setIntValue(-3))
+                                            .addValues(AnyValue.newBuilder().setDoubleValue(2.5))
+                                            .addValues(AnyValue.newBuilder().setBoolValue(true))
+                                            .addValues(
+                                                AnyValue.newBuilder()
+                                                    .setBytesValue(
+                                                        ByteString.copyFrom(new byte[] {1, 2})))
+                                            .addValues(AnyValue.getDefaultInstance()))))
+                    .addValues(
+                        KeyValue.newBuilder()
+                            .setKey("s")
+                            .setValue(AnyValue.newBuilder().setStringValue("t\u00e9"))))
+            .build();
+    return ExportLogsServiceRequest.newBuilder()
+        .addResourceLogs(
+            ResourceLogs.newBuilder()
+                .setResource(
+                    Resource.newBuilder()
+                        .addAttributes(
+                            KeyValue.newBuilder()
+                                .setKey("service.name")
+                                .setValue(AnyValue.newBuilder().setStringValue("checkout")))
+                        .addAttributes(KeyValue.newBuilder().setKey("host").setValue(nested))
+                        .setDroppedAttributesCount(1))
+                .addScopeLogs(
+                    ScopeLogs.newBuilder()
+                        .setScope(
+                            InstrumentationScope.newBuilder()
+                                .setName("lib")
+                                .setVersion("1.0")
+                                .addAttributes(
+                                    KeyValue.newBuilder()
+                                        .setKey("sa")
+                                        .setValue(AnyValue.newBuilder().setIntValue(1))))
+                        .addLogRecords(
+                            record("one").toBuilder()
+                                .setObservedTimeUnixNano(NOW_NANOS)
+                                .setSeverityText("warn")
+                                .setBody(nested)
+                                .addAttributes(KeyValue.newBuilder().setKey("a").setValue(nested))
+                                .setTraceId(
+                                    ByteString.copyFrom(
+                                        new byte[] {
+                                          1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16
+                                        }))
+                                .setSpanId(ByteString.copyFrom(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}))
+                                .setFlags(1)
+                                .setDroppedAttributesCount(2))
+                        .addLogRecords(record("two"))
+                        .setSchemaUrl("https://opentelemetry.io/schemas/1.21.0"))
+                .setSchemaUrl("https://opentelemetry.io/schemas/1.21.0"))
         .build();
   }
 
   @Test
   void readsAResourceThatComesAfterItsScopeLogs() throws Exception {
-    Wire resourceLogs = new Wire()
-        .message(2, new Wire().message(2, record("first")))
-        .message(1, resource("checkout"))
-        .message(2, new Wire().message(2, record("second")));
+    Wire resourceLogs =
+        new Wire()
+            .message(2, new Wire().message(2, record("first")))
+            .message(1, resource("checkout"))
+            .message(2, new Wire().message(2, record("second")));
 
     List<Mapped> mapped = decode(request(resourceLogs));
 
@@ -185,25 +240,45 @@ class OtlpLogDecoderWireTest {
 
   @Test
   void readsAScopeThatComesAfterItsLogRecords() throws Exception {
-    Wire scopeLogs = new Wire()
-        .message(2, record("one"))
-        .message(1, new Wire().string(1, "io.app").string(2, "2.0"))
-        .message(2, record("two"));
+    Wire scopeLogs =
+        new Wire()
+            .message(2, record("one"))
+            .message(1, new Wire().string(1, "io.app").string(2, "2.0"))
+            .message(2, record("two"));
 
-    List<Mapped> mapped = decode(request(new Wire().message(1, resource("svc")).message(2, scopeLogs)));
+    List<Mapped> mapped =
+        decode(request(new Wire().message(1, resource("svc")).message(2, scopeLogs)));
 
-    assertThat(mapped).extracting(Mapped::attributes).containsOnly(
-        List.of(Map.entry("scope.name", "io.app"), Map.entry("scope.version", "2.0")));
+    assertThat(mapped)
+        .extracting(Mapped::attributes)
+        .containsOnly(
+            List.of(Map.entry("scope.name", "io.app"), Map.entry("scope.version", "2.0")));
   }
 
   @Test
   void keepsTheOrderOfInterleavedRepeatedFields() throws Exception {
-    Wire logRecord = new Wire()
-        .message(6, KeyValue.newBuilder().setKey("a").setValue(AnyValue.newBuilder().setIntValue(1)).build())
-        .fixed64(1, NOW_NANOS)
-        .message(6, KeyValue.newBuilder().setKey("b").setValue(AnyValue.newBuilder().setIntValue(2)).build())
-        .varint(2, 9)
-        .message(6, KeyValue.newBuilder().setKey("c").setValue(AnyValue.newBuilder().setIntValue(3)).build());
+    Wire logRecord =
+        new Wire()
+            .message(
+                6,
+                KeyValue.newBuilder()
+                    .setKey("a")
+                    .setValue(AnyValue.newBuilder().setIntValue(1))
+                    .build())
+            .fixed64(1, NOW_NANOS)
+            .message(
+                6,
+                KeyValue.newBuilder()
+                    .setKey("b")
+                    .setValue(AnyValue.newBuilder().setIntValue(2))
+                    .build())
+            .varint(2, 9)
+            .message(
+                6,
+                KeyValue.newBuilder()
+                    .setKey("c")
+                    .setValue(AnyValue.newBuilder().setIntValue(3))
+                    .build());
 
     List<Mapped> mapped = decode(request(new Wire().message(2, new Wire().message(2, logRecord))));
 
@@ -217,13 +292,17 @@ class OtlpLogDecoderWireTest {
     byte[] withUnknowns = withUnknownFields(request);
 
     assertThat(withUnknowns.length).isGreaterThan(request.getSerializedSize() + 300);
-    assertThat(ExportLogsServiceRequest.parseFrom(withUnknowns)).isNotEqualTo(request); // unknown fields kept
+    assertThat(ExportLogsServiceRequest.parseFrom(withUnknowns))
+        .isNotEqualTo(request); // unknown fields kept
     List<Mapped> expected = decode(request.toByteArray());
     assertThat(expected).extracting(Mapped::result).containsOnly(Accepted.INSTANCE);
     assertThat(decode(withUnknowns)).isEqualTo(expected);
   }
 
-  /** {@code message} with unknown fields of every wire type before and after every field, at every level. */
+  /**
+   * {@code message} with unknown fields of every wire type before and after every field, at every
+   * level.
+   */
   private static byte[] withUnknownFields(Message message) {
     Wire w = new Wire().unknowns(99);
     for (Map.Entry<FieldDescriptor, Object> e : message.getAllFields().entrySet()) {
@@ -246,15 +325,27 @@ class OtlpLogDecoderWireTest {
 
   @Test
   void takesTheLastOfASingularScalarGivenTwice() throws Exception {
-    Wire logRecord = new Wire()
-        .fixed64(1, 1).fixed64(1, NOW_NANOS)
-        .varint(2, 99).varint(2, 17)
-        .string(3, "debug").string(3, "warn")
-        .bytes(9, new byte[3]).bytes(9, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16})
-        .message(6, new Wire().string(1, "first").string(1, "k").message(2, AnyValue.newBuilder().setIntValue(1).build()));
+    Wire logRecord =
+        new Wire()
+            .fixed64(1, 1)
+            .fixed64(1, NOW_NANOS)
+            .varint(2, 99)
+            .varint(2, 17)
+            .string(3, "debug")
+            .string(3, "warn")
+            .bytes(9, new byte[3])
+            .bytes(9, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16})
+            .message(
+                6,
+                new Wire()
+                    .string(1, "first")
+                    .string(1, "k")
+                    .message(2, AnyValue.newBuilder().setIntValue(1).build()));
     Wire scope = new Wire().string(1, "a").string(1, "b").string(2, "1").string(2, "");
 
-    Mapped m = decode(request(new Wire().message(2, new Wire().message(1, scope).message(2, logRecord)))).get(0);
+    Mapped m =
+        decode(request(new Wire().message(2, new Wire().message(1, scope).message(2, logRecord))))
+            .get(0);
 
     assertThat(m.result()).isEqualTo(Accepted.INSTANCE);
     assertThat(m.timestampNanos()).isEqualTo(NOW_NANOS);
@@ -265,11 +356,26 @@ class OtlpLogDecoderWireTest {
 
   @Test
   void takesTheLastServiceName() throws Exception {
-    Wire resource = new Wire()
-        .message(1, KeyValue.newBuilder().setKey("service.name").setValue(AnyValue.newBuilder().setStringValue("old")).build())
-        .message(1, KeyValue.newBuilder().setKey("service.name").setValue(AnyValue.newBuilder().setStringValue("new")).build());
+    Wire resource =
+        new Wire()
+            .message(
+                1,
+                KeyValue.newBuilder()
+                    .setKey("service.name")
+                    .setValue(AnyValue.newBuilder().setStringValue("old"))
+                    .build())
+            .message(
+                1,
+                KeyValue.newBuilder()
+                    .setKey("service.name")
+                    .setValue(AnyValue.newBuilder().setStringValue("new"))
+                    .build());
 
-    Mapped m = decode(request(new Wire().message(1, resource).message(2, new Wire().message(2, record("x"))))).get(0);
+    Mapped m =
+        decode(
+                request(
+                    new Wire().message(1, resource).message(2, new Wire().message(2, record("x")))))
+            .get(0);
 
     // the earlier one is an ordinary resource attribute, as it was with protobuf-java's object tree
     assertThat(m.serviceName()).isEqualTo("new");
@@ -279,39 +385,87 @@ class OtlpLogDecoderWireTest {
   @Test
   void mergesASingularMessageGivenTwiceLikeProtobufJava() throws Exception {
     // each request repeats one singular message field, so each one alone must take the merging path
-    Wire twoResources = new Wire()
-        .message(1, resource("checkout"))
-        .message(2, new Wire().message(2, record("x")))
-        .message(1, new Wire().message(1, KeyValue.newBuilder().setKey("host").setValue(
-            AnyValue.newBuilder().setStringValue("h1")).build()));
+    Wire twoResources =
+        new Wire()
+            .message(1, resource("checkout"))
+            .message(2, new Wire().message(2, record("x")))
+            .message(
+                1,
+                new Wire()
+                    .message(
+                        1,
+                        KeyValue.newBuilder()
+                            .setKey("host")
+                            .setValue(AnyValue.newBuilder().setStringValue("h1"))
+                            .build()));
     assertThat(decodeOne(twoResources).serviceName()).isEqualTo("checkout");
-    assertThat(decodeOne(twoResources).attributes()).containsExactly(Map.entry("resource.host", "h1"));
+    assertThat(decodeOne(twoResources).attributes())
+        .containsExactly(Map.entry("resource.host", "h1"));
 
-    Wire twoScopes = new Wire().message(2, new Wire()
-        .message(1, new Wire().string(1, "lib").message(3, new Wire().string(1, "k")))
-        .message(2, record("x"))
-        .message(1, new Wire().string(2, "3.1")));
+    Wire twoScopes =
+        new Wire()
+            .message(
+                2,
+                new Wire()
+                    .message(1, new Wire().string(1, "lib").message(3, new Wire().string(1, "k")))
+                    .message(2, record("x"))
+                    .message(1, new Wire().string(2, "3.1")));
     assertThat(decodeOne(twoScopes).attributes())
         .containsExactly(Map.entry("scope.name", "lib"), Map.entry("scope.version", "3.1"));
 
-    AnyValue list1 = AnyValue.newBuilder().setArrayValue(ArrayValue.newBuilder()
-        .addValues(AnyValue.newBuilder().setIntValue(1))).build();
-    AnyValue list2 = AnyValue.newBuilder().setArrayValue(ArrayValue.newBuilder()
-        .addValues(AnyValue.newBuilder().setIntValue(2))).build();
+    AnyValue list1 =
+        AnyValue.newBuilder()
+            .setArrayValue(ArrayValue.newBuilder().addValues(AnyValue.newBuilder().setIntValue(1)))
+            .build();
+    AnyValue list2 =
+        AnyValue.newBuilder()
+            .setArrayValue(ArrayValue.newBuilder().addValues(AnyValue.newBuilder().setIntValue(2)))
+            .build();
     // body twice: protobuf-java merges the two lists, even with another case in between
-    Wire twoBodies = new Wire().message(2, new Wire().message(2, new Wire().fixed64(1, NOW_NANOS)
-        .message(5, list1).message(5, AnyValue.newBuilder().setStringValue("between").build()).message(5, list2)));
+    Wire twoBodies =
+        new Wire()
+            .message(
+                2,
+                new Wire()
+                    .message(
+                        2,
+                        new Wire()
+                            .fixed64(1, NOW_NANOS)
+                            .message(5, list1)
+                            .message(5, AnyValue.newBuilder().setStringValue("between").build())
+                            .message(5, list2)));
     assertThat(decodeOne(twoBodies).message()).isEqualTo("[1,2]");
 
     // an attribute value given twice: a string then a bool, the later case wins
-    Wire twoValues = new Wire().message(2, new Wire().message(2, new Wire().fixed64(1, NOW_NANOS)
-        .message(6, new Wire().string(1, "v").message(2, AnyValue.newBuilder().setStringValue("s").build())
-            .message(2, AnyValue.newBuilder().setBoolValue(false).build()))));
+    Wire twoValues =
+        new Wire()
+            .message(
+                2,
+                new Wire()
+                    .message(
+                        2,
+                        new Wire()
+                            .fixed64(1, NOW_NANOS)
+                            .message(
+                                6,
+                                new Wire()
+                                    .string(1, "v")
+                                    .message(2, AnyValue.newBuilder().setStringValue("s").build())
+                                    .message(
+                                        2, AnyValue.newBuilder().setBoolValue(false).build()))));
     assertThat(decodeOne(twoValues).attributes()).containsExactly(Map.entry("v", "false"));
 
     // two cases inside one AnyValue: the last wins
-    Wire twoCases = new Wire().message(2, new Wire().message(2, new Wire().fixed64(1, NOW_NANOS)
-        .message(5, new Wire().string(1, "text").varint(3, 42))));
+    Wire twoCases =
+        new Wire()
+            .message(
+                2,
+                new Wire()
+                    .message(
+                        2,
+                        new Wire()
+                            .fixed64(1, NOW_NANOS)
+                            .message(5, new Wire().string(1, "text").varint(3, 42))));
     assertThat(decodeOne(twoCases).message()).isEqualTo("42");
   }
 
@@ -329,11 +483,14 @@ class OtlpLogDecoderWireTest {
     int rejected = 0;
     for (int n = 0; n < full.length; n++) {
       byte[] prefix = java.util.Arrays.copyOf(full, n);
-      boolean protobufRejects = catchThrowable(() -> ExportLogsServiceRequest.parseFrom(prefix)) != null;
+      boolean protobufRejects =
+          catchThrowable(() -> ExportLogsServiceRequest.parseFrom(prefix)) != null;
       Throwable thrown = catchThrowable(() -> decode(prefix));
       if (protobufRejects) {
         rejected++;
-        assertThat(thrown).as("prefix of %d bytes", n).isInstanceOf(InvalidProtocolBufferException.class);
+        assertThat(thrown)
+            .as("prefix of %d bytes", n)
+            .isInstanceOf(InvalidProtocolBufferException.class);
       } else {
         assertThat(thrown).as("prefix of %d bytes", n).isNull();
       }
@@ -348,62 +505,132 @@ class OtlpLogDecoderWireTest {
     byte[] padded = new byte[full.length + 10];
     System.arraycopy(full, 0, padded, 5, full.length);
 
-    assertThatThrownBy(() -> decoder.decode(padded, 5, full.length - 1, 0, 0, new io.loghaul.schema.LogEntry(),
-        (r, e) -> { })).isInstanceOf(InvalidProtocolBufferException.class);
+    assertThatThrownBy(
+            () ->
+                decoder.decode(
+                    padded,
+                    5,
+                    full.length - 1,
+                    0,
+                    0,
+                    new io.loghaul.schema.LogEntry(),
+                    (r, e) -> {}))
+        .isInstanceOf(InvalidProtocolBufferException.class);
   }
 
   @Test
   void rejectsInvalidUtf8InEveryStringField() {
     byte[] bad = {'o', 'k', (byte) 0xC0, (byte) 0x80};
-    List<Wire> requests = List.of(
-        request(new Wire().string(3, "u").raw(new Wire().bytes(3, bad).toByteArray())), // ResourceLogs.schema_url
-        request(new Wire().message(2, new Wire().bytes(3, bad))), // ScopeLogs.schema_url
-        request(new Wire().message(2, new Wire().message(1, new Wire().bytes(1, bad)))), // scope name
-        request(new Wire().message(2, new Wire().message(1, new Wire().bytes(2, bad)))), // scope version
-        request(new Wire().message(1, new Wire().message(1, new Wire().bytes(1, bad)))), // resource attribute key
-        request(new Wire().message(2, new Wire().message(2, new Wire().bytes(3, bad)))), // severity_text
-        request(new Wire().message(2, new Wire().message(2, new Wire().message(5, new Wire().bytes(1, bad))))),
-        request(new Wire().message(2, new Wire().message(2, new Wire().message(6,
-            new Wire().string(1, "k").message(2, new Wire().message(6,
-                new Wire().message(1, new Wire().bytes(1, bad))))))))); // key inside a kvlist
+    List<Wire> requests =
+        List.of(
+            request(
+                new Wire()
+                    .string(3, "u")
+                    .raw(new Wire().bytes(3, bad).toByteArray())), // ResourceLogs.schema_url
+            request(new Wire().message(2, new Wire().bytes(3, bad))), // ScopeLogs.schema_url
+            request(
+                new Wire()
+                    .message(2, new Wire().message(1, new Wire().bytes(1, bad)))), // scope name
+            request(
+                new Wire()
+                    .message(2, new Wire().message(1, new Wire().bytes(2, bad)))), // scope version
+            request(
+                new Wire()
+                    .message(
+                        1,
+                        new Wire().message(1, new Wire().bytes(1, bad)))), // resource attribute key
+            request(
+                new Wire()
+                    .message(2, new Wire().message(2, new Wire().bytes(3, bad)))), // severity_text
+            request(
+                new Wire()
+                    .message(
+                        2, new Wire().message(2, new Wire().message(5, new Wire().bytes(1, bad))))),
+            request(
+                new Wire()
+                    .message(
+                        2,
+                        new Wire()
+                            .message(
+                                2,
+                                new Wire()
+                                    .message(
+                                        6,
+                                        new Wire()
+                                            .string(1, "k")
+                                            .message(
+                                                2,
+                                                new Wire()
+                                                    .message(
+                                                        6,
+                                                        new Wire()
+                                                            .message(
+                                                                1,
+                                                                new Wire()
+                                                                    .bytes(
+                                                                        1,
+                                                                        bad))))))))); // key inside
+    // a kvlist
     for (Wire w : requests) {
       byte[] bytes = w.toByteArray();
-      assertThatThrownBy(() -> ExportLogsServiceRequest.parseFrom(bytes)).isInstanceOf(InvalidProtocolBufferException.class);
-      assertThatThrownBy(() -> decode(bytes)).isInstanceOf(InvalidProtocolBufferException.class)
+      assertThatThrownBy(() -> ExportLogsServiceRequest.parseFrom(bytes))
+          .isInstanceOf(InvalidProtocolBufferException.class);
+      assertThatThrownBy(() -> decode(bytes))
+          .isInstanceOf(InvalidProtocolBufferException.class)
           .hasMessage("Protocol message had invalid UTF-8.");
     }
   }
 
   @Test
   void rejectsSurrogatesOverlongFormsAndCodePointsPastUnicode() {
-    int[][] bad = {{0xED, 0xA0, 0x80}, {0xC1, 0xBF}, {0xE0, 0x9F, 0xBF}, {0xF0, 0x8F, 0xBF, 0xBF},
-        {0xF4, 0x90, 0x80, 0x80}, {0xF5, 0x80, 0x80, 0x80}, {0x80}, {0xE2, 0x82}};
+    int[][] bad = {
+      {0xED, 0xA0, 0x80},
+      {0xC1, 0xBF},
+      {0xE0, 0x9F, 0xBF},
+      {0xF0, 0x8F, 0xBF, 0xBF},
+      {0xF4, 0x90, 0x80, 0x80},
+      {0xF5, 0x80, 0x80, 0x80},
+      {0x80},
+      {0xE2, 0x82}
+    };
     for (int[] sequence : bad) {
       byte[] value = new byte[sequence.length];
       for (int i = 0; i < sequence.length; i++) {
         value[i] = (byte) sequence[i];
       }
-      byte[] bytes = request(new Wire().message(2, new Wire().message(2, new Wire().bytes(3, value)))).toByteArray();
-      assertThatThrownBy(() -> decode(bytes)).as("%s", java.util.Arrays.toString(sequence))
+      byte[] bytes =
+          request(new Wire().message(2, new Wire().message(2, new Wire().bytes(3, value))))
+              .toByteArray();
+      assertThatThrownBy(() -> decode(bytes))
+          .as("%s", java.util.Arrays.toString(sequence))
           .isInstanceOf(InvalidProtocolBufferException.class);
     }
   }
 
   @Test
   void checksUtf8ExactlyLikeProtobufJava() {
-    int[] alphabet = {0x00, 'a', 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1, 0xED,
-        0xEE, 0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFF};
+    int[] alphabet = {
+      0x00, 'a', 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1, 0xED,
+      0xEE, 0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFF
+    };
     java.util.Random random = new java.util.Random(7);
     for (int i = 0; i < 200_000; i++) {
       byte[] b = new byte[random.nextInt(4) == 0 ? 32 + random.nextInt(40) : random.nextInt(14)];
-      int asciiRun = random.nextInt(4) == 0 ? random.nextInt(80) : 0; // exercises the 32- and 8-byte ASCII steps
+      int asciiRun =
+          random.nextInt(4) == 0
+              ? random.nextInt(80)
+              : 0; // exercises the 32- and 8-byte ASCII steps
       byte[] text = new byte[asciiRun + b.length];
       java.util.Arrays.fill(text, 0, asciiRun, (byte) 'x');
       for (int j = 0; j < b.length; j++) {
-        text[asciiRun + j] = (byte) (b.length > 14 && random.nextInt(12) != 0
-            ? 'a' : alphabet[random.nextInt(alphabet.length)]);
+        text[asciiRun + j] =
+            (byte)
+                (b.length > 14 && random.nextInt(12) != 0
+                    ? 'a'
+                    : alphabet[random.nextInt(alphabet.length)]);
       }
-      assertThat(Utf8.isValid(text, 0, text.length)).as(java.util.HexFormat.of().formatHex(text))
+      assertThat(Utf8.isValid(text, 0, text.length))
+          .as(java.util.HexFormat.of().formatHex(text))
           .isEqualTo(ByteString.copyFrom(text).isValidUtf8());
     }
   }
@@ -411,10 +638,12 @@ class OtlpLogDecoderWireTest {
   @Test
   void acceptsAnyBytesInBytesFieldsAndUnknownFields() throws Exception {
     byte[] bad = {(byte) 0xFF, (byte) 0xC0, (byte) 0x80};
-    Wire logRecord = new Wire().fixed64(1, NOW_NANOS)
-        .message(6, new Wire().string(1, "b").message(2, new Wire().bytes(7, bad)))
-        .bytes(12, bad) // unknown field number
-        .message(5, new Wire().bytes(8, bad)); // unknown field of the body: the body is unset
+    Wire logRecord =
+        new Wire()
+            .fixed64(1, NOW_NANOS)
+            .message(6, new Wire().string(1, "b").message(2, new Wire().bytes(7, bad)))
+            .bytes(12, bad) // unknown field number
+            .message(5, new Wire().bytes(8, bad)); // unknown field of the body: the body is unset
 
     Mapped m = decode(request(new Wire().message(2, new Wire().message(2, logRecord)))).get(0);
 
@@ -426,39 +655,60 @@ class OtlpLogDecoderWireTest {
   @Test
   void rejectsMalformedWireLikeProtobufJava() {
     byte[] record = new Wire().fixed64(1, NOW_NANOS).toByteArray();
-    List<byte[]> malformed = List.of(
-        new Wire().raw(0x0A, 0x7F, 0x01).toByteArray(), // length past the end
-        new Wire().raw(0x10, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01).toByteArray(), // 11-byte varint
-        new Wire().raw(0x10, 0xFF).toByteArray(), // truncated varint
-        new Wire().raw(0x0A, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F).toByteArray(), // negative length
-        new Wire().raw(0x00).toByteArray(), // field number 0
-        new Wire().raw(0x01, 0, 0, 0, 0, 0, 0, 0, 0).toByteArray(), // field number 0, fixed64
-        new Wire().raw(0x16, 0x00).toByteArray(), // wire type 6
-        new Wire().raw(0x17, 0x00).toByteArray(), // wire type 7
-        new Wire().raw(0x11, 0, 0, 0).toByteArray(), // truncated fixed64
-        new Wire().raw(0x15, 0, 0).toByteArray(), // truncated fixed32
-        new Wire().raw(0x14).toByteArray(), // end group without a start
-        new Wire().raw(0x13, 0x08, 0x01, 0x1C).toByteArray(), // group 2 closed as group 3
-        new Wire().raw(0x13, 0x08, 0x01).toByteArray(), // group never closed
-        request(new Wire().message(2, new Wire().message(2, new Wire().raw(record).raw(0x6B, 0x08, 0x01)))).toByteArray(),
-        request(new Wire().message(2, new Wire().message(2, new Wire().raw(record).raw(0x34)))).toByteArray(),
-        request(new Wire().raw(0x12, 0x05, 0x12, 0x06, 0, 0, 0, 0)).toByteArray()); // nested length past its parent
+    List<byte[]> malformed =
+        List.of(
+            new Wire().raw(0x0A, 0x7F, 0x01).toByteArray(), // length past the end
+            new Wire()
+                .raw(0x10, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01)
+                .toByteArray(), // 11-byte varint
+            new Wire().raw(0x10, 0xFF).toByteArray(), // truncated varint
+            new Wire().raw(0x0A, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F).toByteArray(), // negative length
+            new Wire().raw(0x00).toByteArray(), // field number 0
+            new Wire().raw(0x01, 0, 0, 0, 0, 0, 0, 0, 0).toByteArray(), // field number 0, fixed64
+            new Wire().raw(0x16, 0x00).toByteArray(), // wire type 6
+            new Wire().raw(0x17, 0x00).toByteArray(), // wire type 7
+            new Wire().raw(0x11, 0, 0, 0).toByteArray(), // truncated fixed64
+            new Wire().raw(0x15, 0, 0).toByteArray(), // truncated fixed32
+            new Wire().raw(0x14).toByteArray(), // end group without a start
+            new Wire().raw(0x13, 0x08, 0x01, 0x1C).toByteArray(), // group 2 closed as group 3
+            new Wire().raw(0x13, 0x08, 0x01).toByteArray(), // group never closed
+            request(
+                    new Wire()
+                        .message(
+                            2, new Wire().message(2, new Wire().raw(record).raw(0x6B, 0x08, 0x01))))
+                .toByteArray(),
+            request(new Wire().message(2, new Wire().message(2, new Wire().raw(record).raw(0x34))))
+                .toByteArray(),
+            request(new Wire().raw(0x12, 0x05, 0x12, 0x06, 0, 0, 0, 0))
+                .toByteArray()); // nested length past its parent
     for (byte[] bytes : malformed) {
-      assertThatThrownBy(() -> ExportLogsServiceRequest.parseFrom(bytes)).as(java.util.Arrays.toString(bytes))
+      assertThatThrownBy(() -> ExportLogsServiceRequest.parseFrom(bytes))
+          .as(java.util.Arrays.toString(bytes))
           .isInstanceOf(InvalidProtocolBufferException.class);
-      assertThatThrownBy(() -> decode(bytes)).as(java.util.Arrays.toString(bytes))
+      assertThatThrownBy(() -> decode(bytes))
+          .as(java.util.Arrays.toString(bytes))
           .isInstanceOf(InvalidProtocolBufferException.class);
     }
   }
 
   @Test
   void skipsWellNestedUnknownGroupsAsProtobufJavaDoes() throws Exception {
-    Wire logRecord = new Wire().fixed64(1, NOW_NANOS).tag(20, 3).tag(1, 3).varint(2, 1).tag(1, 4).tag(20, 4)
-        .tag(6, 3).tag(6, 4); // a known number as a group: unknown too
+    Wire logRecord =
+        new Wire()
+            .fixed64(1, NOW_NANOS)
+            .tag(20, 3)
+            .tag(1, 3)
+            .varint(2, 1)
+            .tag(1, 4)
+            .tag(20, 4)
+            .tag(6, 3)
+            .tag(6, 4); // a known number as a group: unknown too
 
-    ExportLogsServiceRequest.parseFrom(request(new Wire().message(2, new Wire().message(2, logRecord))).toByteArray());
+    ExportLogsServiceRequest.parseFrom(
+        request(new Wire().message(2, new Wire().message(2, logRecord))).toByteArray());
     assertThat(decode(request(new Wire().message(2, new Wire().message(2, logRecord)))))
-        .extracting(Mapped::result).containsExactly(Accepted.INSTANCE);
+        .extracting(Mapped::result)
+        .containsExactly(Accepted.INSTANCE);
   }
 
   @Test
@@ -466,22 +716,28 @@ class OtlpLogDecoderWireTest {
     // request → resource_logs (1) → scope_logs (2) → log_records (3) → body (4), then pairs of
     // ArrayValue + AnyValue: 100 levels parse, 101 do not
     assertThat(catchThrowable(() -> ExportLogsServiceRequest.parseFrom(nested(100)))).isNull();
-    assertThat(decode(nested(100))).extracting(Mapped::result).containsExactly(
-        new Rejected(ErrorType.FIELD_OVERFLOW, "/message", "value nested deeper than 8 levels"));
+    assertThat(decode(nested(100)))
+        .extracting(Mapped::result)
+        .containsExactly(
+            new Rejected(
+                ErrorType.FIELD_OVERFLOW, "/message", "value nested deeper than 8 levels"));
     assertThatThrownBy(() -> ExportLogsServiceRequest.parseFrom(nested(101)))
         .isInstanceOf(InvalidProtocolBufferException.class);
-    assertThatThrownBy(() -> decode(nested(101))).isInstanceOf(InvalidProtocolBufferException.class)
+    assertThatThrownBy(() -> decode(nested(101)))
+        .isInstanceOf(InvalidProtocolBufferException.class)
         .hasMessageContaining("too many levels of nesting");
     // unknown groups count as levels too
     assertThat(catchThrowable(() -> decode(groups(100)))).isNull();
-    assertThatThrownBy(() -> decode(groups(101))).isInstanceOf(InvalidProtocolBufferException.class);
+    assertThatThrownBy(() -> decode(groups(101)))
+        .isInstanceOf(InvalidProtocolBufferException.class);
     assertThatThrownBy(() -> ExportLogsServiceRequest.parseFrom(groups(101)))
         .isInstanceOf(InvalidProtocolBufferException.class);
   }
 
   /** A request whose deepest message is {@code levels} below the request. */
   private static byte[] nested(int levels) {
-    // levels 4.. are the body's AnyValue and ArrayValue/AnyValue pairs; an odd count ends in an ArrayValue
+    // levels 4.. are the body's AnyValue and ArrayValue/AnyValue pairs; an odd count ends in an
+    // ArrayValue
     Wire inner = new Wire();
     boolean anyValue = levels % 2 == 0;
     for (int level = levels; level > 4; level--) {

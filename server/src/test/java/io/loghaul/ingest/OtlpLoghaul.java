@@ -12,11 +12,11 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * An in-process loghaul with both OTLP receivers on ports of their own choosing ({@code auto}), ingesting into a fresh topic and
- * table of {@link RealServers}, shared by one IT class; after the class it stops loghaul and fails
- * if Netty reported a leaked buffer. Register it after the servers it uses:
- * {@code @RegisterExtension @Order(1) static final RealServers servers = ...;
- * @RegisterExtension @Order(2) static final OtlpLoghaul otlp = new OtlpLoghaul(servers);}
+ * An in-process loghaul with both OTLP receivers on ports of their own choosing ({@code auto}),
+ * ingesting into a fresh topic and table of {@link RealServers}, shared by one IT class; after the
+ * class it stops loghaul and fails if Netty reported a leaked buffer. Register it after the servers
+ * it uses: {@code @RegisterExtension @Order(1) static final RealServers servers =
+ * ...; @RegisterExtension @Order(2) static final OtlpLoghaul otlp = new OtlpLoghaul(servers);}
  */
 final class OtlpLoghaul implements BeforeAllCallback, AfterAllCallback {
   private final RealServers servers;
@@ -33,8 +33,14 @@ final class OtlpLoghaul implements BeforeAllCallback, AfterAllCallback {
     leaks = new NettyLeakWatch();
     String topic = KafkaTestClient.uniqueName("otlp");
     table = KafkaTestClient.uniqueName("t");
-    loghaul = TestLoghaul.start(servers, "--kafka.topics=" + topic, "--kafka.ingest-topic=" + topic,
-        "--clickhouse.table=" + table, "--otlp.grpc.port=auto", "--otlp.http.port=auto");
+    loghaul =
+        TestLoghaul.start(
+            servers,
+            "--kafka.topics=" + topic,
+            "--kafka.ingest-topic=" + topic,
+            "--clickhouse.table=" + table,
+            "--otlp.grpc.port=auto",
+            "--otlp.http.port=auto");
   }
 
   @Override

@@ -26,37 +26,66 @@ import org.junit.jupiter.api.Test;
  * partial_success and the valid records are published.
  */
 class OtlpRejectedRecordsTest {
-  private record Letter(ExportLogsServiceRequest request, byte[] bytes, Rejected why, String transport,
+  private record Letter(
+      ExportLogsServiceRequest request,
+      byte[] bytes,
+      Rejected why,
+      String transport,
       long receivedAt) {}
 
   private final List<Letter> letters = new ArrayList<>();
   private final FakePublisher publisher = new FakePublisher();
 
   private OtlpLogsIngester ingester(RejectedRecords sink) {
-    return new OtlpLogsIngester(SchemaLimits.defaults(), publisher, new CountingListener(), OpenTelemetry.noop(),
-        OtlpRequests.CLOCK, OtlpLogsIngester.DEFAULT_PUBLISH_TIMEOUT, sink);
+    return new OtlpLogsIngester(
+        SchemaLimits.defaults(),
+        publisher,
+        new CountingListener(),
+        OpenTelemetry.noop(),
+        OtlpRequests.CLOCK,
+        OtlpLogsIngester.DEFAULT_PUBLISH_TIMEOUT,
+        sink);
   }
 
-  private final RejectedRecords capture = (request, why, transport, receivedAt) -> {
-    try {
-      letters.add(new Letter(ExportLogsServiceRequest.parseFrom(request), request, why, transport, receivedAt));
-    } catch (Exception e) {
-      letters.add(new Letter(null, request, why, transport, receivedAt));
-    }
-  };
+  private final RejectedRecords capture =
+      (request, why, transport, receivedAt) -> {
+        try {
+          letters.add(
+              new Letter(
+                  ExportLogsServiceRequest.parseFrom(request),
+                  request,
+                  why,
+                  transport,
+                  receivedAt));
+        } catch (Exception e) {
+          letters.add(new Letter(null, request, why, transport, receivedAt));
+        }
+      };
 
   private static ResourceLogs resource(String service, String scope, LogRecord... records) {
-    ScopeLogs.Builder s = ScopeLogs.newBuilder().setSchemaUrl("https://opentelemetry.io/schemas/1.21.0")
-        .setScope(InstrumentationScope.newBuilder().setName(scope).setVersion("1.2")
-            .addAttributes(KeyValue.newBuilder().setKey("my.scope.attribute")
-                .setValue(AnyValue.newBuilder().setStringValue("x"))));
+    ScopeLogs.Builder s =
+        ScopeLogs.newBuilder()
+            .setSchemaUrl("https://opentelemetry.io/schemas/1.21.0")
+            .setScope(
+                InstrumentationScope.newBuilder()
+                    .setName(scope)
+                    .setVersion("1.2")
+                    .addAttributes(
+                        KeyValue.newBuilder()
+                            .setKey("my.scope.attribute")
+                            .setValue(AnyValue.newBuilder().setStringValue("x"))));
     for (LogRecord r : records) {
       s.addLogRecords(r);
     }
     return ResourceLogs.newBuilder()
-        .setResource(Resource.newBuilder().addAttributes(KeyValue.newBuilder().setKey("service.name")
-            .setValue(AnyValue.newBuilder().setStringValue(service))))
-        .addScopeLogs(ScopeLogs.newBuilder().setScope(InstrumentationScope.newBuilder().setName("empty")))
+        .setResource(
+            Resource.newBuilder()
+                .addAttributes(
+                    KeyValue.newBuilder()
+                        .setKey("service.name")
+                        .setValue(AnyValue.newBuilder().setStringValue(service))))
+        .addScopeLogs(
+            ScopeLogs.newBuilder().setScope(InstrumentationScope.newBuilder().setName("empty")))
         .addScopeLogs(s)
         .build();
   }
@@ -65,15 +94,19 @@ class OtlpRejectedRecordsTest {
   void eachRejectedRecordBecomesAOneRecordRequestWithItsResourceAndScope() throws Exception {
     LogRecord good = OtlpRequests.record("fine");
     LogRecord badId = OtlpRequests.badRecord();
-    LogRecord badLevel = OtlpRequests.record("odd level").toBuilder().setSeverityNumberValue(99).build();
-    ExportLogsServiceRequest request = ExportLogsServiceRequest.newBuilder()
-        .addResourceLogs(resource("checkout", "scope-a", good, badId))
-        .addResourceLogs(resource("payments", "scope-b", good, good, badLevel))
-        .build();
+    LogRecord badLevel =
+        OtlpRequests.record("odd level").toBuilder().setSeverityNumberValue(99).build();
+    ExportLogsServiceRequest request =
+        ExportLogsServiceRequest.newBuilder()
+            .addResourceLogs(resource("checkout", "scope-a", good, badId))
+            .addResourceLogs(resource("payments", "scope-b", good, good, badLevel))
+            .build();
     byte[] bytes = request.toByteArray();
 
-    ExportLogsServiceResponse reply = ingester(capture)
-        .export(bytes, 0, bytes.length, Span.getInvalid(), IngestListener.HTTP).get();
+    ExportLogsServiceResponse reply =
+        ingester(capture)
+            .export(bytes, 0, bytes.length, Span.getInvalid(), IngestListener.HTTP)
+            .get();
 
     assertThat(reply.getPartialSuccess().getRejectedLogRecords()).isEqualTo(2);
     assertThat(publisher.calls).singleElement().satisfies(c -> assertThat(c.values()).hasSize(3));
@@ -84,41 +117,57 @@ class OtlpRejectedRecordsTest {
     assertThat(first.receivedAt()).isEqualTo(OtlpRequests.NOW_MILLIS);
     assertThat(first.why().type()).isEqualTo(ErrorType.INVALID_VALUE);
     assertThat(first.why().field()).isEqualTo("/trace_id");
-    assertThat(first.request()).isEqualTo(ExportLogsServiceRequest.newBuilder()
-        .addResourceLogs(ResourceLogs.newBuilder()
-            .setResource(request.getResourceLogs(0).getResource())
-            .addScopeLogs(request.getResourceLogs(0).getScopeLogs(1).toBuilder().clearLogRecords()
-                .addLogRecords(badId)))
-        .build());
+    assertThat(first.request())
+        .isEqualTo(
+            ExportLogsServiceRequest.newBuilder()
+                .addResourceLogs(
+                    ResourceLogs.newBuilder()
+                        .setResource(request.getResourceLogs(0).getResource())
+                        .addScopeLogs(
+                            request.getResourceLogs(0).getScopeLogs(1).toBuilder()
+                                .clearLogRecords()
+                                .addLogRecords(badId)))
+                .build());
 
     Letter second = letters.get(1);
     assertThat(second.transport()).isEqualTo("otlp_http");
     assertThat(second.request().getResourceLogs(0).getResource())
         .isEqualTo(request.getResourceLogs(1).getResource());
-    assertThat(second.request().getResourceLogs(0).getScopeLogs(0).getScope().getName()).isEqualTo("scope-b");
+    assertThat(second.request().getResourceLogs(0).getScopeLogs(0).getScope().getName())
+        .isEqualTo("scope-b");
     assertThat(second.request().getResourceLogs(0).getScopeLogs(0).getSchemaUrl())
         .isEqualTo("https://opentelemetry.io/schemas/1.21.0");
-    assertThat(second.request().getResourceLogs(0).getScopeLogs(0).getLogRecordsList()).containsExactly(badLevel);
+    assertThat(second.request().getResourceLogs(0).getScopeLogs(0).getLogRecordsList())
+        .containsExactly(badLevel);
   }
 
   @Test
   void theSlicerCutsOutARecordByteForByteEvenWithInvalidUtf8() throws Exception {
     // a body string with the bytes C3 28 (not UTF-8): protobuf-java refuses to build or parse it,
     // so the request is built with a placeholder that is patched on the wire
-    LogRecord bad = LogRecord.newBuilder().setTimeUnixNano(OtlpRequests.NOW_NANOS)
-        .setBody(AnyValue.newBuilder().setStringValue("okXY")).build();
-    ExportLogsServiceRequest valid = ExportLogsServiceRequest.newBuilder()
-        .addResourceLogs(resource("checkout", "scope-a", OtlpRequests.record("fine"), bad)).build();
+    LogRecord bad =
+        LogRecord.newBuilder()
+            .setTimeUnixNano(OtlpRequests.NOW_NANOS)
+            .setBody(AnyValue.newBuilder().setStringValue("okXY"))
+            .build();
+    ExportLogsServiceRequest valid =
+        ExportLogsServiceRequest.newBuilder()
+            .addResourceLogs(resource("checkout", "scope-a", OtlpRequests.record("fine"), bad))
+            .build();
     byte[] bytes = patch(valid.toByteArray());
 
     List<byte[]> cut = RejectedRecordSlicer.slice(bytes, 0, bytes.length, new int[] {1}, 1);
 
-    ExportLogsServiceRequest expected = ExportLogsServiceRequest.newBuilder()
-        .addResourceLogs(ResourceLogs.newBuilder()
-            .setResource(valid.getResourceLogs(0).getResource())
-            .addScopeLogs(valid.getResourceLogs(0).getScopeLogs(1).toBuilder().clearLogRecords()
-                .addLogRecords(bad)))
-        .build();
+    ExportLogsServiceRequest expected =
+        ExportLogsServiceRequest.newBuilder()
+            .addResourceLogs(
+                ResourceLogs.newBuilder()
+                    .setResource(valid.getResourceLogs(0).getResource())
+                    .addScopeLogs(
+                        valid.getResourceLogs(0).getScopeLogs(1).toBuilder()
+                            .clearLogRecords()
+                            .addLogRecords(bad)))
+            .build();
     assertThat(cut).singleElement().isEqualTo(patch(expected.toByteArray()));
   }
 
@@ -137,8 +186,10 @@ class OtlpRejectedRecordsTest {
   void withoutASinkNothingIsCutOut() throws Exception {
     byte[] bytes = OtlpRequests.request(OtlpRequests.badRecord()).toByteArray();
 
-    ExportLogsServiceResponse reply = ingester(RejectedRecords.NONE)
-        .export(bytes, 0, bytes.length, Span.getInvalid(), IngestListener.GRPC).get();
+    ExportLogsServiceResponse reply =
+        ingester(RejectedRecords.NONE)
+            .export(bytes, 0, bytes.length, Span.getInvalid(), IngestListener.GRPC)
+            .get();
 
     assertThat(reply.getPartialSuccess().getRejectedLogRecords()).isEqualTo(1);
     assertThat(letters).isEmpty();

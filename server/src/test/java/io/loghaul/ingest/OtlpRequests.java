@@ -23,8 +23,11 @@ final class OtlpRequests {
   private OtlpRequests() {}
 
   static LogRecord record(String message) {
-    return LogRecord.newBuilder().setTimeUnixNano(NOW_NANOS).setSeverityNumber(SeverityNumber.SEVERITY_NUMBER_WARN)
-        .setBody(AnyValue.newBuilder().setStringValue(message)).build();
+    return LogRecord.newBuilder()
+        .setTimeUnixNano(NOW_NANOS)
+        .setSeverityNumber(SeverityNumber.SEVERITY_NUMBER_WARN)
+        .setBody(AnyValue.newBuilder().setStringValue(message))
+        .build();
   }
 
   static LogRecord badRecord() {
@@ -36,9 +39,16 @@ final class OtlpRequests {
     for (LogRecord r : records) {
       scope.addLogRecords(r);
     }
-    return ExportLogsServiceRequest.newBuilder().addResourceLogs(ResourceLogs.newBuilder()
-        .setResource(Resource.newBuilder().addAttributes(KeyValue.newBuilder().setKey("service.name")
-            .setValue(AnyValue.newBuilder().setStringValue("checkout"))))
-        .addScopeLogs(scope)).build();
+    return ExportLogsServiceRequest.newBuilder()
+        .addResourceLogs(
+            ResourceLogs.newBuilder()
+                .setResource(
+                    Resource.newBuilder()
+                        .addAttributes(
+                            KeyValue.newBuilder()
+                                .setKey("service.name")
+                                .setValue(AnyValue.newBuilder().setStringValue("checkout"))))
+                .addScopeLogs(scope))
+        .build();
   }
 }

@@ -35,13 +35,59 @@ final class RandomOtlp {
   static final long NOW_MILLIS = OtlpRequests.NOW_MILLIS;
   static final long NOW_NANOS = OtlpRequests.NOW_NANOS;
 
-  private static final String[] KEYS = {"a", "b", "x", "resource.x", "service.name", "scope.name", "http.status",
-      "", "k\u00e9y", "\u65e5\u672c", "user.tier", "a\"b\\c"};
-  private static final String[] SEVERITY_TEXTS = {"", "warning", "WARNING", "Error", "TRACE", "fatal", "debug",
-      "warn", "verbose", "info", "INFO", "WARN\u0131NG", "warn\u0130ng", "\u0131nfo", "DEBUG\u0000", "\u00e9",
-      "Warn", "errors", "\ud83d\ude00"};
-  private static final double[] DOUBLES = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0.0, -0.0,
-      3.0, -7.0, 1.5, 1e300, 1e15, 1e15 - 1, 9.99e14, 1e-7, Double.MIN_VALUE, Double.MAX_VALUE, 0.1};
+  private static final String[] KEYS = {
+    "a",
+    "b",
+    "x",
+    "resource.x",
+    "service.name",
+    "scope.name",
+    "http.status",
+    "",
+    "k\u00e9y",
+    "\u65e5\u672c",
+    "user.tier",
+    "a\"b\\c"
+  };
+  private static final String[] SEVERITY_TEXTS = {
+    "",
+    "warning",
+    "WARNING",
+    "Error",
+    "TRACE",
+    "fatal",
+    "debug",
+    "warn",
+    "verbose",
+    "info",
+    "INFO",
+    "WARN\u0131NG",
+    "warn\u0130ng",
+    "\u0131nfo",
+    "DEBUG\u0000",
+    "\u00e9",
+    "Warn",
+    "errors",
+    "\ud83d\ude00"
+  };
+  private static final double[] DOUBLES = {
+    Double.NaN,
+    Double.POSITIVE_INFINITY,
+    Double.NEGATIVE_INFINITY,
+    0.0,
+    -0.0,
+    3.0,
+    -7.0,
+    1.5,
+    1e300,
+    1e15,
+    1e15 - 1,
+    9.99e14,
+    1e-7,
+    Double.MIN_VALUE,
+    Double.MAX_VALUE,
+    0.1
+  };
 
   private final Random r;
 
@@ -81,13 +127,16 @@ final class RandomOtlp {
     }
     if (r.nextInt(4) != 0) {
       // usually a service name, sometimes not a string, empty, unset or given twice
-      AnyValue name = switch (r.nextInt(10)) {
-        case 0 -> AnyValue.getDefaultInstance();
-        case 1 -> anyValue(0);
-        case 2 -> AnyValue.newBuilder().setStringValue("").build();
-        default -> AnyValue.newBuilder().setStringValue(r.nextBoolean() ? "checkout" : text()).build();
-      };
-      b.addAttributes(r.nextInt(b.getAttributesCount() + 1),
+      AnyValue name =
+          switch (r.nextInt(10)) {
+            case 0 -> AnyValue.getDefaultInstance();
+            case 1 -> anyValue(0);
+            case 2 -> AnyValue.newBuilder().setStringValue("").build();
+            default ->
+                AnyValue.newBuilder().setStringValue(r.nextBoolean() ? "checkout" : text()).build();
+          };
+      b.addAttributes(
+          r.nextInt(b.getAttributesCount() + 1),
           KeyValue.newBuilder().setKey("service.name").setValue(name).build());
     }
     if (r.nextInt(5) == 0) {
@@ -124,43 +173,50 @@ final class RandomOtlp {
   LogRecord logRecord() {
     LogRecord.Builder b = LogRecord.newBuilder();
     switch (r.nextInt(12)) {
-      case 0, 1 -> { }
+      case 0, 1 -> {}
       case 2 -> b.setTimeUnixNano(NOW_MILLIS); // millis sent as nanos: out of the window
       default -> b.setTimeUnixNano(NOW_NANOS - r.nextInt(1_000_000_000));
     }
     if (r.nextInt(3) == 0) {
       b.setObservedTimeUnixNano(r.nextInt(5) == 0 ? 1 : NOW_NANOS - 5);
     }
-    int severity = switch (r.nextInt(20)) {
-      case 0, 1, 2, 3, 4, 5 -> 0;
-      case 6 -> r.nextBoolean() ? 25 : r.nextBoolean() ? -1 : 1000;
-      default -> 1 + r.nextInt(24);
-    };
+    int severity =
+        switch (r.nextInt(20)) {
+          case 0, 1, 2, 3, 4, 5 -> 0;
+          case 6 -> r.nextBoolean() ? 25 : r.nextBoolean() ? -1 : 1000;
+          default -> 1 + r.nextInt(24);
+        };
     b.setSeverityNumberValue(severity);
     if (r.nextBoolean()) {
-      b.setSeverityText(r.nextInt(4) == 0 ? text() : SEVERITY_TEXTS[r.nextInt(SEVERITY_TEXTS.length)]);
+      b.setSeverityText(
+          r.nextInt(4) == 0 ? text() : SEVERITY_TEXTS[r.nextInt(SEVERITY_TEXTS.length)]);
     }
     if (r.nextInt(5) != 0) {
-      b.setBody(r.nextBoolean() ? AnyValue.newBuilder().setStringValue(text()).build() : anyValue(0));
+      b.setBody(
+          r.nextBoolean() ? AnyValue.newBuilder().setStringValue(text()).build() : anyValue(0));
     }
     int n = r.nextInt(5);
     for (int i = 0; i < n; i++) {
       b.addAttributes(keyValue(0));
     }
     if (r.nextInt(4) != 0) {
-      b.setTraceId(id(switch (r.nextInt(24)) {
-        case 0 -> 8;
-        case 1 -> 3;
-        case 2 -> 17;
-        default -> 16;
-      }));
+      b.setTraceId(
+          id(
+              switch (r.nextInt(24)) {
+                case 0 -> 8;
+                case 1 -> 3;
+                case 2 -> 17;
+                default -> 16;
+              }));
     }
     if (r.nextInt(4) != 0) {
-      b.setSpanId(id(switch (r.nextInt(24)) {
-        case 0 -> 16;
-        case 1 -> 4;
-        default -> 8;
-      }));
+      b.setSpanId(
+          id(
+              switch (r.nextInt(24)) {
+                case 0 -> 16;
+                case 1 -> 4;
+                default -> 8;
+              }));
     }
     if (r.nextInt(4) == 0) {
       b.setFlags(r.nextInt());
@@ -172,7 +228,8 @@ final class RandomOtlp {
   }
 
   KeyValue keyValue(int depth) {
-    KeyValue.Builder b = KeyValue.newBuilder().setKey(r.nextInt(3) == 0 ? text() : KEYS[r.nextInt(KEYS.length)]);
+    KeyValue.Builder b =
+        KeyValue.newBuilder().setKey(r.nextInt(3) == 0 ? text() : KEYS[r.nextInt(KEYS.length)]);
     if (r.nextInt(10) != 0) {
       b.setValue(anyValue(depth));
     }
@@ -186,18 +243,24 @@ final class RandomOtlp {
     AnyValue.Builder b = AnyValue.newBuilder();
     int kind = r.nextInt(depth > 4 ? 7 : 10);
     switch (kind) {
-      case 0 -> { } // unset
+      case 0 -> {} // unset
       case 1, 2 -> b.setStringValue(text());
       case 3 -> b.setBoolValue(r.nextBoolean());
-      case 4 -> b.setIntValue(switch (r.nextInt(5)) {
-        case 0 -> Long.MIN_VALUE;
-        case 1 -> Long.MAX_VALUE;
-        case 2 -> r.nextInt(1000) - 500;
-        default -> r.nextLong();
-      });
-      case 5 -> b.setDoubleValue(r.nextBoolean() ? DOUBLES[r.nextInt(DOUBLES.length)]
-          : r.nextBoolean() ? (r.nextDouble() - 0.5) * Math.pow(10, r.nextInt(40) - 20)
-          : Double.longBitsToDouble(r.nextLong()));
+      case 4 ->
+          b.setIntValue(
+              switch (r.nextInt(5)) {
+                case 0 -> Long.MIN_VALUE;
+                case 1 -> Long.MAX_VALUE;
+                case 2 -> r.nextInt(1000) - 500;
+                default -> r.nextLong();
+              });
+      case 5 ->
+          b.setDoubleValue(
+              r.nextBoolean()
+                  ? DOUBLES[r.nextInt(DOUBLES.length)]
+                  : r.nextBoolean()
+                      ? (r.nextDouble() - 0.5) * Math.pow(10, r.nextInt(40) - 20)
+                      : Double.longBitsToDouble(r.nextLong()));
       case 6 -> b.setBytesValue(bytes(r.nextInt(8)));
       case 7 -> {
         ArrayValue.Builder a = ArrayValue.newBuilder();
@@ -223,10 +286,14 @@ final class RandomOtlp {
   AnyValue deep(int levels) {
     AnyValue v = AnyValue.newBuilder().setStringValue("leaf").build();
     for (int i = 0; i < levels; i++) {
-      v = r.nextBoolean()
-          ? AnyValue.newBuilder().setArrayValue(ArrayValue.newBuilder().addValues(v)).build()
-          : AnyValue.newBuilder().setKvlistValue(KeyValueList.newBuilder()
-              .addValues(KeyValue.newBuilder().setKey("k").setValue(v))).build();
+      v =
+          r.nextBoolean()
+              ? AnyValue.newBuilder().setArrayValue(ArrayValue.newBuilder().addValues(v)).build()
+              : AnyValue.newBuilder()
+                  .setKvlistValue(
+                      KeyValueList.newBuilder()
+                          .addValues(KeyValue.newBuilder().setKey("k").setValue(v)))
+                  .build();
     }
     return v;
   }
@@ -322,7 +389,8 @@ final class RandomOtlp {
     maybeUnknown(message, out);
   }
 
-  private void writeDecoy(Message message, FieldDescriptor f, CodedOutputStream out) throws IOException {
+  private void writeDecoy(Message message, FieldDescriptor f, CodedOutputStream out)
+      throws IOException {
     if (f.getContainingOneof() != null && r.nextBoolean()) {
       // another case of the same oneof first
       List<FieldDescriptor> cases = f.getContainingOneof().getFields();
@@ -333,8 +401,12 @@ final class RandomOtlp {
     }
     if (f.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
       // merged by protobuf-java: an empty message changes nothing, the same one doubles its lists
-      writeValue(f, r.nextBoolean() ? ((Message) message.getField(f)).getDefaultInstanceForType()
-          : message.getField(f), out);
+      writeValue(
+          f,
+          r.nextBoolean()
+              ? ((Message) message.getField(f)).getDefaultInstanceForType()
+              : message.getField(f),
+          out);
       return;
     }
     writeValue(f, randomScalar(f), out);
@@ -405,7 +477,8 @@ final class RandomOtlp {
     }
   }
 
-  private void writeUnknown(int number, int wireType, CodedOutputStream out, int depth) throws IOException {
+  private void writeUnknown(int number, int wireType, CodedOutputStream out, int depth)
+      throws IOException {
     out.writeTag(number, wireType);
     switch (wireType) {
       case 0 -> out.writeUInt64NoTag(r.nextBoolean() ? r.nextInt(300) : r.nextLong());

@@ -9,10 +9,10 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
-import io.netty.handler.codec.http2.Http2ChannelDuplexHandler;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.DefaultHttp2PingFrame;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
+import io.netty.handler.codec.http2.Http2ChannelDuplexHandler;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Frame;
 import io.netty.handler.codec.http2.Http2FrameCodec;
@@ -41,30 +41,33 @@ final class RawHttp2Client implements AutoCloseable {
 
   RawHttp2Client(int port) throws InterruptedException {
     codec = Http2FrameCodecBuilder.forClient().autoAckPingFrame(true).build();
-    channel = new Bootstrap()
-        .group(group)
-        .channel(NioSocketChannel.class)
-        .handler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            ch.pipeline().addLast(codec).addLast(recorder);
-          }
-        })
-        .connect("127.0.0.1", port)
-        .sync()
-        .channel();
+    channel =
+        new Bootstrap()
+            .group(group)
+            .channel(NioSocketChannel.class)
+            .handler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    ch.pipeline().addLast(codec).addLast(recorder);
+                  }
+                })
+            .connect("127.0.0.1", port)
+            .sync()
+            .channel();
   }
 
   /** Opens a stream for an OTLP Export call: headers only, no message yet. */
   Http2FrameStream openExportStream() throws InterruptedException {
     Http2FrameStream stream = recorder.newStream();
-    Http2Headers headers = new DefaultHttp2Headers()
-        .method("POST")
-        .scheme("http")
-        .authority("127.0.0.1")
-        .path("/opentelemetry.proto.collector.logs.v1.LogsService/Export")
-        .set("content-type", "application/grpc")
-        .set("te", "trailers");
+    Http2Headers headers =
+        new DefaultHttp2Headers()
+            .method("POST")
+            .scheme("http")
+            .authority("127.0.0.1")
+            .path("/opentelemetry.proto.collector.logs.v1.LogsService/Export")
+            .set("content-type", "application/grpc")
+            .set("te", "trailers");
     channel.writeAndFlush(new DefaultHttp2HeadersFrame(headers, false).stream(stream)).sync();
     return stream;
   }
@@ -82,13 +85,19 @@ final class RawHttp2Client implements AutoCloseable {
   }
 
   Http2SettingsFrame settings() {
-    return received.stream().filter(Http2SettingsFrame.class::isInstance).map(Http2SettingsFrame.class::cast)
-        .findFirst().orElse(null);
+    return received.stream()
+        .filter(Http2SettingsFrame.class::isInstance)
+        .map(Http2SettingsFrame.class::cast)
+        .findFirst()
+        .orElse(null);
   }
 
   Http2GoAwayFrame goAway() {
-    return received.stream().filter(Http2GoAwayFrame.class::isInstance).map(Http2GoAwayFrame.class::cast)
-        .findFirst().orElse(null);
+    return received.stream()
+        .filter(Http2GoAwayFrame.class::isInstance)
+        .map(Http2GoAwayFrame.class::cast)
+        .findFirst()
+        .orElse(null);
   }
 
   long resets() {

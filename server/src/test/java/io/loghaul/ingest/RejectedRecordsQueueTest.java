@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class RejectedRecordsQueueTest {
-  private static final Rejected WHY = new Rejected(ErrorType.INVALID_VALUE, "/level", "severity_number 99");
+  private static final Rejected WHY =
+      new Rejected(ErrorType.INVALID_VALUE, "/level", "severity_number 99");
 
   @Test
   void handsLettersOnFromItsOwnThreadAndDropsWhenFullInsteadOfBlocking() throws Exception {
@@ -20,17 +21,20 @@ class RejectedRecordsQueueTest {
     List<String> delivered = new CopyOnWriteArrayList<>();
     List<String> threads = new CopyOnWriteArrayList<>();
     AtomicInteger dropped = new AtomicInteger();
-    RejectedRecords slowTarget = (request, why, transport, receivedAt) -> {
-      threads.add(Thread.currentThread().getName());
-      firstTaken.countDown();
-      try {
-        release.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      delivered.add(new String(request) + "/" + transport + "/" + why.field() + "/" + receivedAt);
-    };
-    try (RejectedRecordsQueue queue = new RejectedRecordsQueue(slowTarget, 2, dropped::incrementAndGet)) {
+    RejectedRecords slowTarget =
+        (request, why, transport, receivedAt) -> {
+          threads.add(Thread.currentThread().getName());
+          firstTaken.countDown();
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          delivered.add(
+              new String(request) + "/" + transport + "/" + why.field() + "/" + receivedAt);
+        };
+    try (RejectedRecordsQueue queue =
+        new RejectedRecordsQueue(slowTarget, 2, dropped::incrementAndGet)) {
       queue.deadLetter("r0".getBytes(), WHY, "otlp_grpc", 1);
       firstTaken.await(); // r0 is being handed on; the queue itself is empty again
       queue.deadLetter("r1".getBytes(), WHY, "otlp_grpc", 2);
@@ -40,7 +44,8 @@ class RejectedRecordsQueueTest {
       assertThat(dropped).hasValue(1);
       release.countDown();
     } // close() hands on what is queued
-    assertThat(delivered).containsExactly("r0/otlp_grpc//level/1", "r1/otlp_grpc//level/2", "r2/otlp_http//level/3");
+    assertThat(delivered)
+        .containsExactly("r0/otlp_grpc//level/1", "r1/otlp_grpc//level/2", "r2/otlp_http//level/3");
     assertThat(threads).containsOnly("loghaul-otlp-dead-letters");
   }
 }

@@ -2,8 +2,8 @@ package io.loghaul.ingest;
 
 /**
  * OTLP listeners for unit tests: loopback only, default {@link ListenerLimits} unless given, and
- * one shared pool of {@link RequestWorkers} (daemon threads, never closed) so tests need not
- * manage it.
+ * one shared pool of {@link RequestWorkers} (daemon threads, never closed) so tests need not manage
+ * it.
  */
 final class TestListeners {
   static final RequestWorkers WORKERS = new RequestWorkers(2);
@@ -14,7 +14,8 @@ final class TestListeners {
     return grpc(port, maxRequestBytes, ListenerLimits.DEFAULTS, ingester);
   }
 
-  static OtlpGrpcService grpc(int port, long maxRequestBytes, ListenerLimits limits, OtlpLogsIngester ingester) {
+  static OtlpGrpcService grpc(
+      int port, long maxRequestBytes, ListenerLimits limits, OtlpLogsIngester ingester) {
     return new OtlpGrpcService("127.0.0.1", port, maxRequestBytes, limits, ingester, WORKERS);
   }
 
@@ -22,7 +23,8 @@ final class TestListeners {
     return http(port, maxRequestBytes, ListenerLimits.DEFAULTS, ingester);
   }
 
-  static OtlpHttpServer http(int port, long maxRequestBytes, ListenerLimits limits, OtlpLogsIngester ingester) {
+  static OtlpHttpServer http(
+      int port, long maxRequestBytes, ListenerLimits limits, OtlpLogsIngester ingester) {
     return new OtlpHttpServer("127.0.0.1", port, maxRequestBytes, limits, ingester, WORKERS);
   }
 }

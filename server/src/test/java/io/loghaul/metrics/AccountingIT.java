@@ -24,8 +24,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class AccountingIT {
   @RegisterExtension static final RealServers servers = new RealServers();
 
-
-
   @Test
   void receivedEqualsInsertedPlusDeadLetteredAndParseErrorsMatchWhatWasSent() throws Exception {
     String topic = KafkaTestClient.uniqueName("logs");
@@ -33,9 +31,14 @@ class AccountingIT {
     String dlq = KafkaTestClient.uniqueName("dlq");
     int good = 2_000;
     Map<ErrorType, Integer> sentBad = new EnumMap<>(ErrorType.class);
-    try (LoghaulServer loghaul = TestLoghaul.start(servers, "--kafka.topics=" + topic,
-        "--clickhouse.table=" + table, "--kafka.dlq-topic=" + dlq, "--batch.max-rows=300",
-        "--schema.max-record-bytes=" + BadRecords.MAX_RECORD_BYTES)) {
+    try (LoghaulServer loghaul =
+        TestLoghaul.start(
+            servers,
+            "--kafka.topics=" + topic,
+            "--clickhouse.table=" + table,
+            "--kafka.dlq-topic=" + dlq,
+            "--batch.max-rows=300",
+            "--schema.max-record-bytes=" + BadRecords.MAX_RECORD_BYTES)) {
       long now = System.currentTimeMillis();
       int sent = 0;
       for (int i = 0; i < good; i++) {
@@ -44,7 +47,8 @@ class AccountingIT {
         // interleave the bad records with the good ones, a different count per type
         if (i % 50 == 0) {
           for (ErrorType t : ErrorType.values()) {
-            if (t != ErrorType.CLICKHOUSE_REJECTED && sentBad.getOrDefault(t, 0) < 3 + t.ordinal()) {
+            if (t != ErrorType.CLICKHOUSE_REJECTED
+                && sentBad.getOrDefault(t, 0) < 3 + t.ordinal()) {
               servers.kafkaClient().sendAsync(topic, null, BadRecords.of(t, now, i));
               sentBad.merge(t, 1, Integer::sum);
               sent++;
@@ -56,21 +60,28 @@ class AccountingIT {
       int total = sent;
       int bad = total - good;
 
-      await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> {
-        PrometheusText m = PrometheusText.scrape(loghaul.adminPort());
-        return m.sum("logs_received_total", "source", topic) == total
-            && m.sum("logs_inserted_total", "table", table) == good
-            && m.sum("logs_dead_lettered_total") == bad;
-      });
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofMillis(500))
+          .until(
+              () -> {
+                PrometheusText m = PrometheusText.scrape(loghaul.adminPort());
+                return m.sum("logs_received_total", "source", topic) == total
+                    && m.sum("logs_inserted_total", "table", table) == good
+                    && m.sum("logs_dead_lettered_total") == bad;
+              });
       PrometheusText m = PrometheusText.scrape(loghaul.adminPort());
       assertThat(m.sum("logs_received_total", "source", topic))
-          .isEqualTo(m.sum("logs_inserted_total", "table", table) + m.sum("logs_dead_lettered_total"));
+          .isEqualTo(
+              m.sum("logs_inserted_total", "table", table) + m.sum("logs_dead_lettered_total"));
       for (ErrorType t : ErrorType.values()) {
         int expected = sentBad.getOrDefault(t, 0);
         assertThat(m.sum("log_parse_errors_total", "error_type", t.label(), "source", topic))
-            .as("log_parse_errors_total{error_type=%s}", t.label()).isEqualTo(expected);
+            .as("log_parse_errors_total{error_type=%s}", t.label())
+            .isEqualTo(expected);
         assertThat(m.sum("logs_dead_lettered_total", "error_type", t.label()))
-            .as("logs_dead_lettered_total{error_type=%s}", t.label()).isEqualTo(expected);
+            .as("logs_dead_lettered_total{error_type=%s}", t.label())
+            .isEqualTo(expected);
       }
       assertThat(servers.count(table)).isEqualTo(good);
       assertThat(servers.kafkaClient().readAll(dlq, bad, Duration.ofSeconds(30))).hasSize(bad);

@@ -22,7 +22,9 @@ class ClickHouseEndpointGaugesTest {
     assertThat(m.sum("clickhouse_endpoint_up", "endpoint", "http://ch-2:8123")).isZero();
 
     endpoints.markUp(1);
-    assertThat(PrometheusText.parse(registry.scrape()).sum("clickhouse_endpoint_up", "endpoint", "http://ch-2:8123"))
+    assertThat(
+            PrometheusText.parse(registry.scrape())
+                .sum("clickhouse_endpoint_up", "endpoint", "http://ch-2:8123"))
         .isEqualTo(1);
   }
 }

@@ -11,12 +11,14 @@ class DependencyWatchTest {
 
   @Test
   void goingAwayIsAWarningAndComingBackIsInfoWithTheOutageLength() {
-    assertThat(watch.record(true, 0)).isEqualTo(new DependencyWatch.Line(false, "ClickHouse answers its ping"));
+    assertThat(watch.record(true, 0))
+        .isEqualTo(new DependencyWatch.Line(false, "ClickHouse answers its ping"));
     assertThat(watch.record(true, 2 * SECOND)).isNull();
 
     DependencyWatch.Line away = watch.record(false, 4 * SECOND);
     assertThat(away.warn()).isTrue();
-    assertThat(away.text()).isEqualTo("ClickHouse does not answer its ping: /readyz answers 503 until it does");
+    assertThat(away.text())
+        .isEqualTo("ClickHouse does not answer its ping: /readyz answers 503 until it does");
 
     DependencyWatch.Line back = watch.record(true, 47 * SECOND);
     assertThat(back.warn()).isFalse();

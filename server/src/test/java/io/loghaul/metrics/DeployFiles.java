@@ -16,6 +16,7 @@ final class DeployFiles {
       }
       dir = dir.getParent();
     }
-    throw new IllegalStateException("deploy/" + relative + " not found above " + Path.of("").toAbsolutePath());
+    throw new IllegalStateException(
+        "deploy/" + relative + " not found above " + Path.of("").toAbsolutePath());
   }
 }

@@ -18,7 +18,8 @@ final class GrafanaDashboard {
   }
 
   static GrafanaDashboard load() throws Exception {
-    return new GrafanaDashboard(new ObjectMapper().readTree(DeployFiles.path("grafana/loghaul-dashboard.json").toFile()));
+    return new GrafanaDashboard(
+        new ObjectMapper().readTree(DeployFiles.path("grafana/loghaul-dashboard.json").toFile()));
   }
 
   /** Every target expression, keyed by "panel title / refId". */
@@ -26,7 +27,9 @@ final class GrafanaDashboard {
     Map<String, String> out = new TreeMap<>();
     for (JsonNode panel : root.path("panels")) {
       for (JsonNode target : panel.path("targets")) {
-        out.put(panel.path("title").asText() + " / " + target.path("refId").asText(), target.path("expr").asText());
+        out.put(
+            panel.path("title").asText() + " / " + target.path("refId").asText(),
+            target.path("expr").asText());
       }
     }
     return out;

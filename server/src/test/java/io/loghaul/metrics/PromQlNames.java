@@ -13,9 +13,21 @@ final class PromQlNames {
   private static final Pattern GROUPING =
       Pattern.compile("\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)");
   private static final Pattern IDENT = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
-  private static final Set<String> KEYWORDS = Set.of(
-      "and", "or", "unless", "by", "without", "on", "ignoring", "group_left", "group_right", "offset", "bool",
-      "inf", "nan");
+  private static final Set<String> KEYWORDS =
+      Set.of(
+          "and",
+          "or",
+          "unless",
+          "by",
+          "without",
+          "on",
+          "ignoring",
+          "group_left",
+          "group_right",
+          "offset",
+          "bool",
+          "inf",
+          "nan");
 
   private PromQlNames() {}
 
@@ -33,7 +45,9 @@ final class PromQlNames {
         after++;
       }
       boolean function = after < s.length() && s.charAt(after) == '(';
-      boolean number = m.start() > 0 && (Character.isDigit(s.charAt(m.start() - 1)) || s.charAt(m.start() - 1) == '.');
+      boolean number =
+          m.start() > 0
+              && (Character.isDigit(s.charAt(m.start() - 1)) || s.charAt(m.start() - 1) == '.');
       if (!function && !number && !KEYWORDS.contains(id.toLowerCase())) {
         out.add(id);
       }

@@ -28,12 +28,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A real Prometheus server (Debian's package) scrapes a running loghaul every second and evaluates
- * deploy/prometheus/loghaul-rules.yml; sending bad records makes LoghaulParseErrorRateHigh fire,
- * as read back from Prometheus' HTTP API.
+ * deploy/prometheus/loghaul-rules.yml; sending bad records makes LoghaulParseErrorRateHigh fire, as
+ * read back from Prometheus' HTTP API.
  */
 class PrometheusAlertIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   @RegisterExtension static final RealServers servers = new RealServers();
   private static Process prometheus;
   private static Path dir;
@@ -65,10 +66,13 @@ class PrometheusAlertIT {
   private static void startPrometheus(int adminPort) throws Exception {
     // the real rules with every `for:` cut to 1s, so the test need not wait out 10 minutes;
     // the expressions and thresholds are the shipped ones
-    String rules = Files.readString(DeployFiles.path("prometheus/loghaul-rules.yml"), UTF_8)
-        .replaceAll("(?m)^(\\s+)for: \\S+$", "$1for: 1s");
+    String rules =
+        Files.readString(DeployFiles.path("prometheus/loghaul-rules.yml"), UTF_8)
+            .replaceAll("(?m)^(\\s+)for: \\S+$", "$1for: 1s");
     Files.writeString(dir.resolve("rules.yml"), rules, UTF_8);
-    Files.writeString(dir.resolve("prometheus.yml"), """
+    Files.writeString(
+        dir.resolve("prometheus.yml"),
+        """
         global:
           scrape_interval: 1s
           evaluation_interval: 1s
@@ -78,18 +82,25 @@ class PrometheusAlertIT {
           - job_name: loghaul
             static_configs:
               - targets: ['127.0.0.1:%d']
-        """.formatted(adminPort), UTF_8);
+        """
+            .formatted(adminPort),
+        UTF_8);
     prometheusPort = FreePorts.freePort();
-    prometheus = new ProcessBuilder(List.of(prometheusBinary(),
-        "--config.file=" + dir.resolve("prometheus.yml"),
-        "--storage.tsdb.path=" + dir.resolve("data"),
-        "--web.listen-address=127.0.0.1:" + prometheusPort,
-        "--log.level=warn"))
-        .directory(dir.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(dir.resolve("prometheus.log").toFile())
-        .start();
-    await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+    prometheus =
+        new ProcessBuilder(
+                List.of(
+                    prometheusBinary(),
+                    "--config.file=" + dir.resolve("prometheus.yml"),
+                    "--storage.tsdb.path=" + dir.resolve("data"),
+                    "--web.listen-address=127.0.0.1:" + prometheusPort,
+                    "--log.level=warn"))
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("prometheus.log").toFile())
+            .start();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
         .until(() -> get("/-/ready").statusCode() == 200);
   }
 
@@ -99,16 +110,22 @@ class PrometheusAlertIT {
         return Path.of(d, "prometheus").toString();
       }
     }
-    throw new AssertionError("prometheus not found on PATH: apt-get install prometheus (./loghaul test does)");
+    throw new AssertionError(
+        "prometheus not found on PATH: apt-get install prometheus (./loghaul test does)");
   }
 
   private static HttpResponse<String> get(String pathAndQuery) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + prometheusPort + pathAndQuery))
-        .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString(UTF_8));
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + prometheusPort + pathAndQuery))
+            .timeout(Duration.ofSeconds(10))
+            .GET()
+            .build(),
+        HttpResponse.BodyHandlers.ofString(UTF_8));
   }
 
   private static JsonNode query(String promql) throws Exception {
-    JsonNode r = JSON.readTree(get("/api/v1/query?query=" + URLEncoder.encode(promql, UTF_8)).body());
+    JsonNode r =
+        JSON.readTree(get("/api/v1/query?query=" + URLEncoder.encode(promql, UTF_8)).body());
     assertThat(r.path("status").asText()).as(r.toString()).isEqualTo("success");
     return r.path("data").path("result");
   }
@@ -128,13 +145,25 @@ class PrometheusAlertIT {
   @Test
   void badRecordsMakeTheParseErrorAlertFire() throws Exception {
     String topic = KafkaTestClient.uniqueName("logs");
-    try (LoghaulServer loghaul = TestLoghaul.start(servers, "--kafka.topics=" + topic,
-        "--clickhouse.table=" + KafkaTestClient.uniqueName("t"))) {
+    try (LoghaulServer loghaul =
+        TestLoghaul.start(
+            servers,
+            "--kafka.topics=" + topic,
+            "--clickhouse.table=" + KafkaTestClient.uniqueName("t"))) {
       startPrometheus(loghaul.adminPort());
       // the counters exist (at 0) once the partitions are assigned: Prometheus must see them
       // before the errors, or rate() has nothing to compare with
-      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
-          .until(() -> query("log_parse_errors_total{source=\"" + topic + "\",error_type=\"json_syntax\"}").size() == 1);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(500))
+          .until(
+              () ->
+                  query(
+                              "log_parse_errors_total{source=\""
+                                  + topic
+                                  + "\",error_type=\"json_syntax\"}")
+                          .size()
+                      == 1);
       assertThat(firingAlert("LoghaulParseErrorRateHigh", "json_syntax")).isNull();
 
       for (int i = 0; i < 200; i++) {
@@ -142,13 +171,19 @@ class PrometheusAlertIT {
       }
       servers.kafkaClient().flush();
 
-      await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofSeconds(1))
+      await()
+          .atMost(Duration.ofSeconds(45))
+          .pollInterval(Duration.ofSeconds(1))
           .until(() -> firingAlert("LoghaulParseErrorRateHigh", "json_syntax") != null);
       JsonNode alert = firingAlert("LoghaulParseErrorRateHigh", "json_syntax");
       assertThat(alert.path("labels").path("source").asText()).isEqualTo(topic);
       assertThat(alert.path("labels").path("severity").asText()).isEqualTo("warning");
-      assertThat(alert.path("annotations").path("summary").asText()).contains(topic).contains("json_syntax");
-      assertThat(firingAlert("LoghaulParseErrorRateHigh", "missing_field")).as("only the type that was sent").isNull();
+      assertThat(alert.path("annotations").path("summary").asText())
+          .contains(topic)
+          .contains("json_syntax");
+      assertThat(firingAlert("LoghaulParseErrorRateHigh", "missing_field"))
+          .as("only the type that was sent")
+          .isNull();
       assertThat(query("loghaul_ready{job=\"loghaul\"} == 1").size()).isEqualTo(1);
     }
   }

@@ -19,8 +19,14 @@ import org.junit.jupiter.api.Test;
  * missing promtool fails the test: skipping would hide broken alerts.
  */
 class PrometheusRulesTest {
-  static final Set<String> ALERTS = Set.of("LoghaulParseErrorRateHigh", "LoghaulCommitLagHigh",
-      "LoghaulDeadLetterProduceFailing", "LoghaulClickHouseInsertFailing", "LoghaulNotReady", "LoghaulDown");
+  static final Set<String> ALERTS =
+      Set.of(
+          "LoghaulParseErrorRateHigh",
+          "LoghaulCommitLagHigh",
+          "LoghaulDeadLetterProduceFailing",
+          "LoghaulClickHouseInsertFailing",
+          "LoghaulNotReady",
+          "LoghaulDown");
 
   @Test
   void promtoolAcceptsTheRules() throws Exception {
@@ -32,7 +38,8 @@ class PrometheusRulesTest {
   @Test
   void ruleUnitTestsPass() throws Exception {
     Path tests = DeployFiles.path("prometheus/loghaul-rules.test.yml");
-    assertThat(promtool(tests.getParent(), "test", "rules", tests.getFileName().toString())).contains("SUCCESS");
+    assertThat(promtool(tests.getParent(), "test", "rules", tests.getFileName().toString()))
+        .contains("SUCCESS");
   }
 
   @Test
@@ -74,7 +81,9 @@ class PrometheusRulesTest {
     byte[] out = p.getInputStream().readAllBytes();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("promtool finished").isTrue();
     String text = new String(out, UTF_8);
-    assertThat(p.exitValue()).as("promtool %s exit code; output:%n%s", String.join(" ", args), text).isZero();
+    assertThat(p.exitValue())
+        .as("promtool %s exit code; output:%n%s", String.join(" ", args), text)
+        .isZero();
     return text;
   }
 
@@ -84,7 +93,8 @@ class PrometheusRulesTest {
         return Path.of(dir, "promtool").toString();
       }
     }
-    throw new AssertionError("promtool not found on PATH: install Debian's prometheus package "
-        + "(apt-get install prometheus), or run ./loghaul test, which does");
+    throw new AssertionError(
+        "promtool not found on PATH: install Debian's prometheus package "
+            + "(apt-get install prometheus), or run ./loghaul test, which does");
   }
 }

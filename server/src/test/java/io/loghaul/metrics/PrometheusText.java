@@ -20,7 +20,8 @@ final class PrometheusText {
   /** One sample line: name, labels, value. */
   record Sample(String name, Map<String, String> labels, double value) {}
 
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   final Map<String, String> types = new HashMap<>();
   final List<Sample> samples = new ArrayList<>();
@@ -43,8 +44,12 @@ final class PrometheusText {
   }
 
   static HttpResponse<String> get(int port, String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString(UTF_8));
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(10))
+            .GET()
+            .build(),
+        HttpResponse.BodyHandlers.ofString(UTF_8));
   }
 
   private static Sample sample(String line) {
@@ -86,7 +91,10 @@ final class PrometheusText {
     }
   }
 
-  /** The family type of {@code name} ({@code counter}, {@code gauge}, {@code histogram}, ...), or null. */
+  /**
+   * The family type of {@code name} ({@code counter}, {@code gauge}, {@code histogram}, ...), or
+   * null.
+   */
   String type(String name) {
     return types.get(name);
   }
@@ -111,7 +119,9 @@ final class PrometheusText {
     return out;
   }
 
-  /** Sum of the samples of {@code name} whose labels include all of {@code match} (key, value, ...). */
+  /**
+   * Sum of the samples of {@code name} whose labels include all of {@code match} (key, value, ...).
+   */
   double sum(String name, String... match) {
     double total = 0;
     for (Sample s : samples) {

@@ -12,8 +12,9 @@ class ReadinessTest {
   private final AtomicBoolean clickhouse = new AtomicBoolean(true);
   private final AtomicBoolean kafka = new AtomicBoolean(true);
   private final AtomicInteger partitions = new AtomicInteger(3);
-  private final Readiness readiness = new Readiness(consuming::get, partitions::get, clickhouse::get, kafka::get,
-      "http://ch:8123", "k:9092");
+  private final Readiness readiness =
+      new Readiness(
+          consuming::get, partitions::get, clickhouse::get, kafka::get, "http://ch:8123", "k:9092");
 
   @Test
   void isReadyWhenThePipelineConsumesAndBothServersAnswer() {
@@ -28,7 +29,8 @@ class ReadinessTest {
     assertThat(readiness.notReadyReason()).isEqualTo("ClickHouse unreachable at http://ch:8123");
     consuming.set(false);
     assertThat(readiness.notReadyReason())
-        .isEqualTo("pipeline not consuming (waiting to join the consumer group and get its partitions)");
+        .isEqualTo(
+            "pipeline not consuming (waiting to join the consumer group and get its partitions)");
   }
 
   @Test
@@ -37,7 +39,8 @@ class ReadinessTest {
     partitions.set(0);
 
     assertThat(readiness.notReadyReason()).isNull();
-    assertThat(readiness.readyNote()).contains("no partition assigned")
+    assertThat(readiness.readyNote())
+        .contains("no partition assigned")
         .contains("more members than the topics have partitions");
     consuming.set(false);
     assertThat(readiness.readyNote()).as("only said while ready").isNull();

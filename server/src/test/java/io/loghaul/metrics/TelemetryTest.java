@@ -26,9 +26,10 @@ class TelemetryTest {
       assertThat(t.openTelemetry()).isInstanceOf(OpenTelemetrySdk.class);
       OpenTelemetrySdk sdk = (OpenTelemetrySdk) t.openTelemetry();
       assertThat(sdk.getSdkTracerProvider().getSampler().getDescription())
-          .isEqualTo("ParentBased{root:TraceIdRatioBased{0.250000},remoteParentSampled:AlwaysOnSampler,"
-              + "remoteParentNotSampled:AlwaysOffSampler,localParentSampled:AlwaysOnSampler,"
-              + "localParentNotSampled:AlwaysOffSampler}");
+          .isEqualTo(
+              "ParentBased{root:TraceIdRatioBased{0.250000},remoteParentSampled:AlwaysOnSampler,"
+                  + "remoteParentNotSampled:AlwaysOffSampler,localParentSampled:AlwaysOnSampler,"
+                  + "localParentNotSampled:AlwaysOffSampler}");
     }
   }
 

@@ -39,8 +39,6 @@ class TracingIT {
   private InMemorySpanExporter exporter;
   private OpenTelemetrySdk sdk;
 
-
-
   @BeforeEach
   void sdk() {
     exporter = InMemorySpanExporter.create();
@@ -82,15 +80,34 @@ class TracingIT {
     String topic = KafkaTestClient.uniqueName("logs");
     String table = KafkaTestClient.uniqueName("t");
     List<String> traceIds = List.of(randomHex(32), randomHex(32), randomHex(32));
-    try (LoghaulServer loghaul = LoghaulServer.start(TestLoghaul.config(servers, "--kafka.topics=" + topic,
-        "--clickhouse.table=" + table, "--batch.max-delay-ms=2000"), sdk)) {
+    try (LoghaulServer loghaul =
+        LoghaulServer.start(
+            TestLoghaul.config(
+                servers,
+                "--kafka.topics=" + topic,
+                "--clickhouse.table=" + table,
+                "--batch.max-delay-ms=2000"),
+            sdk)) {
       long now = System.currentTimeMillis();
       for (int i = 0; i < 30; i++) {
         // several records per trace, as one OTLP request produces
-        servers.kafkaClient().send(topic, 0, null,
-            LogRecords.valid(now, "svc", i).getBytes(UTF_8), traced(traceIds.get(i % 3)));
+        servers
+            .kafkaClient()
+            .send(
+                topic,
+                0,
+                null,
+                LogRecords.valid(now, "svc", i).getBytes(UTF_8),
+                traced(traceIds.get(i % 3)));
       }
-      servers.kafkaClient().send(topic, 0, null, LogRecords.valid(now, "svc", 99).getBytes(UTF_8), new RecordHeaders());
+      servers
+          .kafkaClient()
+          .send(
+              topic,
+              0,
+              null,
+              LogRecords.valid(now, "svc", 99).getBytes(UTF_8),
+              new RecordHeaders());
       await().atMost(Duration.ofSeconds(60)).until(() -> servers.count(table) == 31);
       await().atMost(Duration.ofSeconds(10)).until(() -> !spans("clickhouse.insert").isEmpty());
     }
@@ -118,11 +135,24 @@ class TracingIT {
     String topic = KafkaTestClient.uniqueName("logs");
     String table = KafkaTestClient.uniqueName("t");
     int records = Batch.MAX_TRACE_LINKS * 3;
-    try (LoghaulServer loghaul = LoghaulServer.start(TestLoghaul.config(servers, "--kafka.topics=" + topic,
-        "--clickhouse.table=" + table, "--batch.max-delay-ms=3000"), sdk)) {
+    try (LoghaulServer loghaul =
+        LoghaulServer.start(
+            TestLoghaul.config(
+                servers,
+                "--kafka.topics=" + topic,
+                "--clickhouse.table=" + table,
+                "--batch.max-delay-ms=3000"),
+            sdk)) {
       long now = System.currentTimeMillis();
       for (int i = 0; i < records; i++) {
-        servers.kafkaClient().send(topic, 0, null, LogRecords.valid(now, "svc", i).getBytes(UTF_8), traced(randomHex(32)));
+        servers
+            .kafkaClient()
+            .send(
+                topic,
+                0,
+                null,
+                LogRecords.valid(now, "svc", i).getBytes(UTF_8),
+                traced(randomHex(32)));
       }
       await().atMost(Duration.ofSeconds(60)).until(() -> servers.count(table) == records);
       await().atMost(Duration.ofSeconds(10)).until(() -> !spans("clickhouse.insert").isEmpty());
@@ -139,16 +169,26 @@ class TracingIT {
     String topic = KafkaTestClient.uniqueName("logs");
     String dlq = KafkaTestClient.uniqueName("dlq");
     String traceId = randomHex(32);
-    try (LoghaulServer loghaul = LoghaulServer.start(TestLoghaul.config(servers, "--kafka.topics=" + topic,
-        "--kafka.dlq-topic=" + dlq, "--clickhouse.table=" + KafkaTestClient.uniqueName("t")), sdk)) {
+    try (LoghaulServer loghaul =
+        LoghaulServer.start(
+            TestLoghaul.config(
+                servers,
+                "--kafka.topics=" + topic,
+                "--kafka.dlq-topic=" + dlq,
+                "--clickhouse.table=" + KafkaTestClient.uniqueName("t")),
+            sdk)) {
       servers.kafkaClient().send(topic, 0, null, "{\"broken\"".getBytes(UTF_8), traced(traceId));
       await().atMost(Duration.ofSeconds(60)).until(() -> !spans("dlq.produce").isEmpty());
     }
     SpanData s = spans("dlq.produce").get(0);
     assertThat(s.getKind()).isEqualTo(SpanKind.PRODUCER);
-    assertThat(s.getAttributes().get(AttributeKey.stringKey("error_type"))).isEqualTo("json_syntax");
-    assertThat(s.getAttributes().get(AttributeKey.stringKey("messaging.destination.name"))).isEqualTo(dlq);
+    assertThat(s.getAttributes().get(AttributeKey.stringKey("error_type")))
+        .isEqualTo("json_syntax");
+    assertThat(s.getAttributes().get(AttributeKey.stringKey("messaging.destination.name")))
+        .isEqualTo(dlq);
     assertThat(s.getStatus().getStatusCode()).isNotEqualTo(StatusCode.ERROR);
-    assertThat(s.getLinks()).extracting(l -> l.getSpanContext().getTraceId()).containsExactly(traceId);
+    assertThat(s.getLinks())
+        .extracting(l -> l.getSpanContext().getTraceId())
+        .containsExactly(traceId);
   }
 }

@@ -27,24 +27,29 @@ class BatcherTest {
   private final ManualClock clock = new ManualClock(NOW);
   private final MemorySink sink = new MemorySink();
   private final List<String> events = new ArrayList<>();
-  private final Batcher batcher = new Batcher(sink, new LoghaulConfig.Batch(3, 1 << 20, 1_000), clock,
-      new Batcher.Listener() {
-        @Override
-        public void beforeInsert() {
-          events.add("commit");
-        }
+  private final Batcher batcher =
+      new Batcher(
+          sink,
+          new LoghaulConfig.Batch(3, 1 << 20, 1_000),
+          clock,
+          new Batcher.Listener() {
+            @Override
+            public void beforeInsert() {
+              events.add("commit");
+            }
 
-        @Override
-        public void refused(RefusedRow row) {
-          events.add("refused " + row.source().offset());
-        }
-      });
+            @Override
+            public void refused(RefusedRow row) {
+              events.add("refused " + row.source().offset());
+            }
+          });
   private final LogEntry entry = new LogEntry();
   private long offset;
 
   private Durable add() {
     byte[] value = LogRecords.valid(NOW, "svc", offset).getBytes(UTF_8);
-    assertThat(new LogEntryParser(SchemaLimits.defaults()).parse(value, 0, value.length, NOW, entry))
+    assertThat(
+            new LogEntryParser(SchemaLimits.defaults()).parse(value, 0, value.length, NOW, entry))
         .isSameAs(Accepted.INSTANCE);
     return batcher.add(entry, new ConsumerRecord<>("logs", 0, offset++, null, value));
   }

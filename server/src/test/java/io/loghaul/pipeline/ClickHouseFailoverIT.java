@@ -28,11 +28,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Two real clickhouse-server processes as {@code clickhouse.url=A,B}: A is killed with SIGKILL while
- * records stream in; inserts move to B, /readyz stays ready, {@code clickhouse_endpoint_up} shows A
- * down, and after A's restart every record is stored, none twice on one server. The two servers
- * are independent (no replication), so the batch A stored without its reply reaching loghaul may
- * be on both: at most one batch.
+ * Two real clickhouse-server processes as {@code clickhouse.url=A,B}: A is killed with SIGKILL
+ * while records stream in; inserts move to B, /readyz stays ready, {@code clickhouse_endpoint_up}
+ * shows A down, and after A's restart every record is stored, none twice on one server. The two
+ * servers are independent (no replication), so the batch A stored without its reply reaching
+ * loghaul may be on both: at most one batch.
  */
 class ClickHouseFailoverIT {
   @RegisterExtension static final RealServers servers = new RealServers();
@@ -60,12 +60,18 @@ class ClickHouseFailoverIT {
     String b = second.url();
     int perPhase = 3_000;
     int batchRows = 300;
-    try (ClickHouseHttpClient clientB = new ClickHouseHttpClient(b, "default", "", Duration.ofSeconds(60))) {
+    try (ClickHouseHttpClient clientB =
+        new ClickHouseHttpClient(b, "default", "", Duration.ofSeconds(60))) {
       // independent servers: the table exists on each (on a cluster, ON CLUSTER DDL does this)
       ClickHouseTable.ensure(clientB, "default", table, true);
-      try (LoghaulServer loghaul = TestLoghaul.start(servers, "--clickhouse.url=" + a + "," + b,
-          "--kafka.topics=" + topic, "--clickhouse.table=" + table, "--kafka.group=" + group,
-          "--batch.max-rows=" + batchRows)) {
+      try (LoghaulServer loghaul =
+          TestLoghaul.start(
+              servers,
+              "--clickhouse.url=" + a + "," + b,
+              "--kafka.topics=" + topic,
+              "--clickhouse.table=" + table,
+              "--kafka.group=" + group,
+              "--batch.max-rows=" + batchRows)) {
         long now = System.currentTimeMillis();
         send(topic, now, 0, perPhase);
         await().atMost(Duration.ofSeconds(60)).until(() -> servers.count(table) == perPhase);
@@ -74,7 +80,9 @@ class ClickHouseFailoverIT {
 
         // mid-stream: the records are on their way when A dies
         for (int i = perPhase; i < 3 * perPhase; i++) {
-          servers.kafkaClient().sendAsync(topic, null, LogRecords.realistic(now, i).getBytes(UTF_8));
+          servers
+              .kafkaClient()
+              .sendAsync(topic, null, LogRecords.realistic(now, i).getBytes(UTF_8));
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> servers.count(table) > perPhase);
         first.kill();
@@ -101,9 +109,17 @@ class ClickHouseFailoverIT {
       // replicated tables behind the endpoints deduplicate it instead (docs/clusters.md).
       Set<String> both = new HashSet<>(onA);
       both.retainAll(new HashSet<>(onB));
-      System.out.println("ClickHouseFailoverIT: " + onA.size() + " rows on A, " + onB.size() + " on B, "
-          + both.size() + " on both");
-      assertThat(both).as("rows on both servers: at most the batch in flight when A died").hasSizeLessThanOrEqualTo(batchRows);
+      System.out.println(
+          "ClickHouseFailoverIT: "
+              + onA.size()
+              + " rows on A, "
+              + onB.size()
+              + " on B, "
+              + both.size()
+              + " on both");
+      assertThat(both)
+          .as("rows on both servers: at most the batch in flight when A died")
+          .hasSizeLessThanOrEqualTo(batchRows);
     }
   }
 
@@ -115,7 +131,9 @@ class ClickHouseFailoverIT {
   }
 
   private static long committed(String group) throws Exception {
-    return servers.kafkaClient().committed(group).values().stream().mapToLong(Long::longValue).sum();
+    return servers.kafkaClient().committed(group).values().stream()
+        .mapToLong(Long::longValue)
+        .sum();
   }
 
   private static double endpointUp(LoghaulServer loghaul, String url) {
@@ -124,12 +142,17 @@ class ClickHouseFailoverIT {
 
   private static int readyz(LoghaulServer loghaul) throws Exception {
     try (HttpClient http = HttpClient.newHttpClient()) {
-      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + loghaul.adminPort() + "/readyz"))
-          .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+      return http.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + loghaul.adminPort() + "/readyz"))
+                  .build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
     }
   }
 
-  private static List<String> positions(ClickHouseHttpClient client, String table) throws Exception {
+  private static List<String> positions(ClickHouseHttpClient client, String table)
+      throws Exception {
     String tsv = client.query("SELECT kafka_partition, kafka_offset FROM " + table + " FORMAT TSV");
     List<String> rows = new ArrayList<>();
     for (String line : tsv.split("\n")) {

@@ -17,28 +17,39 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** loghaul as a real process, killed with SIGKILL or stopped with SIGTERM mid-stream, then restarted. */
+/**
+ * loghaul as a real process, killed with SIGKILL or stopped with SIGTERM mid-stream, then
+ * restarted.
+ */
 class CrashRecoveryIT {
   private static final int MAX_ROWS = 500;
   @RegisterExtension static final RealServers servers = new RealServers();
 
   /** Produces {@code total} records at a steady pace on a background thread. */
   private static Thread produce(String topic, int total, AtomicBoolean failed) {
-    Thread t = new Thread(() -> {
-      try {
-        long now = System.currentTimeMillis();
-        for (int i = 0; i < total; i++) {
-          servers.kafkaClient().sendAsync(topic, null, LogRecords.realistic(now, i).getBytes(StandardCharsets.UTF_8));
-          if (i % 500 == 499) {
-            servers.kafkaClient().flush();
-            Thread.sleep(50);
-          }
-        }
-        servers.kafkaClient().flush();
-      } catch (Exception e) {
-        failed.set(true);
-      }
-    }, "producer");
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                long now = System.currentTimeMillis();
+                for (int i = 0; i < total; i++) {
+                  servers
+                      .kafkaClient()
+                      .sendAsync(
+                          topic,
+                          null,
+                          LogRecords.realistic(now, i).getBytes(StandardCharsets.UTF_8));
+                  if (i % 500 == 499) {
+                    servers.kafkaClient().flush();
+                    Thread.sleep(50);
+                  }
+                }
+                servers.kafkaClient().flush();
+              } catch (Exception e) {
+                failed.set(true);
+              }
+            },
+            "producer");
     t.start();
     return t;
   }
@@ -54,8 +65,12 @@ class CrashRecoveryIT {
 
   /** The packaged server as a child process, ready to take records. */
   private static LoghaulProcess start(String log, List<String> flags) throws Exception {
-    return LoghaulProcess.jar(Path.of("target", "loghaul-server.jar")).jvmOptions(List.of("-Xmx512m"))
-        .flags(flags).log(servers.dir().resolve(log)).start().awaitReady(Duration.ofSeconds(90));
+    return LoghaulProcess.jar(Path.of("target", "loghaul-server.jar"))
+        .jvmOptions(List.of("-Xmx512m"))
+        .flags(flags)
+        .log(servers.dir().resolve(log))
+        .start()
+        .awaitReady(Duration.ofSeconds(90));
   }
 
   @Test
@@ -74,8 +89,14 @@ class CrashRecoveryIT {
     }
     assertThat(failed).isFalse();
     try (LoghaulProcess second = start("kill-2.log", flags)) {
-      await().atMost(Duration.ofSeconds(120)).until(() -> Long.parseLong(
-          servers.query("SELECT uniqExact(kafka_partition, kafka_offset) FROM " + table)) == total);
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .until(
+              () ->
+                  Long.parseLong(
+                          servers.query(
+                              "SELECT uniqExact(kafka_partition, kafka_offset) FROM " + table))
+                      == total);
       assertThat(second.terminate(Duration.ofSeconds(60))).isZero();
     }
     long rows = servers.count(table);

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The state a crash between an INSERT and its commit leaves behind — rows in ClickHouse, the
- * group's offset still before them, the commit metadata naming them — and what the next owner
- * does with it: it skips exactly the rows ClickHouse holds and inserts the rest.
+ * group's offset still before them, the commit metadata naming them — and what the next owner does
+ * with it: it skips exactly the rows ClickHouse holds and inserts the rest.
  */
 class DuplicateWindowIT {
   @RegisterExtension static final RealServers servers = new RealServers();
@@ -29,18 +29,35 @@ class DuplicateWindowIT {
 
   /** Runs loghaul until every record is in {@code table} and committed, then stops it. */
   private static void ingestOnce(String topic, String table, String group) throws Exception {
-    try (LoghaulServer loghaul = TestLoghaul.start(servers, "--kafka.topics=" + topic,
-        "--clickhouse.table=" + table, "--kafka.group=" + group)) {
+    try (LoghaulServer loghaul =
+        TestLoghaul.start(
+            servers,
+            "--kafka.topics=" + topic,
+            "--clickhouse.table=" + table,
+            "--kafka.group=" + group)) {
       await().atMost(Duration.ofSeconds(60)).until(() -> servers.count(table) == RECORDS);
-      await().atMost(Duration.ofSeconds(30)).until(() ->
-          Long.valueOf(RECORDS).equals(servers.kafkaClient().committed(group).get(new TopicPartition(topic, 0))));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  Long.valueOf(RECORDS)
+                      .equals(
+                          servers
+                              .kafkaClient()
+                              .committed(group)
+                              .get(new TopicPartition(topic, 0))));
     }
   }
 
   /** Rewinds the (inactive) group to offset 0, as if the commit after the INSERT never happened. */
   private static void rewind(String topic, String group, String metadata) throws Exception {
-    servers.kafkaClient().admin().alterConsumerGroupOffsets(group,
-        Map.of(new TopicPartition(topic, 0), new OffsetAndMetadata(0, metadata))).all().get(30, TimeUnit.SECONDS);
+    servers
+        .kafkaClient()
+        .admin()
+        .alterConsumerGroupOffsets(
+            group, Map.of(new TopicPartition(topic, 0), new OffsetAndMetadata(0, metadata)))
+        .all()
+        .get(30, TimeUnit.SECONDS);
   }
 
   private static String prepare(String topic, long now) throws Exception {
@@ -65,17 +82,30 @@ class DuplicateWindowIT {
     long nanos = now * 1_000_000L;
     rewind(topic, group, new UncommittedRows(0, RECORDS - 1, nanos, nanos).toMetadata());
 
-    try (LoghaulServer loghaul = TestLoghaul.start(servers, "--kafka.topics=" + topic,
-        "--clickhouse.table=" + table, "--kafka.group=" + group)) {
+    try (LoghaulServer loghaul =
+        TestLoghaul.start(
+            servers,
+            "--kafka.topics=" + topic,
+            "--clickhouse.table=" + table,
+            "--kafka.group=" + group)) {
       await().atMost(Duration.ofSeconds(60)).until(() -> servers.count(table) == RECORDS);
-      await().atMost(Duration.ofSeconds(30)).until(() ->
-          Long.valueOf(RECORDS).equals(servers.kafkaClient().committed(group).get(new TopicPartition(topic, 0))));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  Long.valueOf(RECORDS)
+                      .equals(
+                          servers
+                              .kafkaClient()
+                              .committed(group)
+                              .get(new TopicPartition(topic, 0))));
       assertThat(loghaul.pipeline().replaySkipped()).isEqualTo(10);
       assertThat(loghaul.registry().get("logs.replay.skipped").counter().count()).isEqualTo(10.0);
       Thread.sleep(500); // a duplicate would be inserted within a batch delay
     }
     assertThat(servers.count(table)).isEqualTo(RECORDS);
-    assertThat(servers.query("SELECT uniqExact(kafka_offset) FROM " + table)).isEqualTo(Integer.toString(RECORDS));
+    assertThat(servers.query("SELECT uniqExact(kafka_offset) FROM " + table))
+        .isEqualTo(Integer.toString(RECORDS));
   }
 
   @Test
@@ -87,8 +117,12 @@ class DuplicateWindowIT {
     prepare(topic, System.currentTimeMillis());
     ingestOnce(topic, table, group);
     rewind(topic, group, "");
-    try (LoghaulServer loghaul = TestLoghaul.start(servers, "--kafka.topics=" + topic,
-        "--clickhouse.table=" + table, "--kafka.group=" + group)) {
+    try (LoghaulServer loghaul =
+        TestLoghaul.start(
+            servers,
+            "--kafka.topics=" + topic,
+            "--clickhouse.table=" + table,
+            "--kafka.group=" + group)) {
       await().atMost(Duration.ofSeconds(60)).until(() -> servers.count(table) == 2L * RECORDS);
       assertThat(loghaul.pipeline().replaySkipped()).isZero();
     }

@@ -16,7 +16,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code ./loghaul run} with no Kafka or ClickHouse configured: embedded broker, managed clickhouse-server. */
+/**
+ * {@code ./loghaul run} with no Kafka or ClickHouse configured: embedded broker, managed
+ * clickhouse-server.
+ */
 class EmbeddedDefaultsIT {
   @TempDir Path dir;
 
@@ -25,34 +28,44 @@ class EmbeddedDefaultsIT {
     int kafkaPort = FreePorts.freePort();
     int controllerPort = FreePorts.freePort();
     int chPort = FreePorts.freePort();
-    List<String> flags = List.of(
-        "--data.dir=" + dir.resolve("data"),
-        "--kafka.embedded.port=" + kafkaPort,
-        "--kafka.embedded.controller-port=" + controllerPort,
-        "--clickhouse.managed.http-port=" + chPort,
-        "--otlp.grpc.port=auto",
-        "--otlp.http.port=auto");
+    List<String> flags =
+        List.of(
+            "--data.dir=" + dir.resolve("data"),
+            "--kafka.embedded.port=" + kafkaPort,
+            "--kafka.embedded.controller-port=" + controllerPort,
+            "--clickhouse.managed.http-port=" + chPort,
+            "--otlp.grpc.port=auto",
+            "--otlp.http.port=auto");
     Path launcher = Path.of("").toAbsolutePath().getParent().resolve("loghaul");
     try (LoghaulProcess loghaul =
         LoghaulProcess.launcher(launcher).flags(flags).log(dir.resolve("loghaul.log")).start()) {
       loghaul.awaitReady(Duration.ofSeconds(120));
       assertThat(loghaul.port("otlp.grpc.port")).isPositive();
       assertThat(loghaul.port("otlp.http.port")).isPositive();
-      assertThat(loghaul.logText()).contains("127.0.0.1:" + kafkaPort).contains(":" + chPort)
+      assertThat(loghaul.logText())
+          .contains("127.0.0.1:" + kafkaPort)
+          .contains(":" + chPort)
           .contains("KRaft controller on 127.0.0.1:" + controllerPort)
-          .contains("OTLP/gRPC listening on 0.0.0.0:" + loghaul.port("otlp.grpc.port") + " (all interfaces)");
-      assertThat(listeningOnlyOnLoopback(controllerPort)).as("controller bound to 127.0.0.1 only").isTrue();
+          .contains(
+              "OTLP/gRPC listening on 0.0.0.0:"
+                  + loghaul.port("otlp.grpc.port")
+                  + " (all interfaces)");
+      assertThat(listeningOnlyOnLoopback(controllerPort))
+          .as("controller bound to 127.0.0.1 only")
+          .isTrue();
       assertQuietFirstRun(loghaul.logText());
       secondInstanceOnTheSameDataDirFailsAtOnce(loghaul);
       try (KafkaTestClient kafka = new KafkaTestClient("127.0.0.1:" + kafkaPort);
-          ClickHouseHttpClient ch = new ClickHouseHttpClient("http://127.0.0.1:" + chPort, "default", "",
-              Duration.ofSeconds(30))) {
+          ClickHouseHttpClient ch =
+              new ClickHouseHttpClient(
+                  "http://127.0.0.1:" + chPort, "default", "", Duration.ofSeconds(30))) {
         assertThat(kafka.topics()).contains("logs", "logs.dlq");
         long now = System.currentTimeMillis();
         for (int i = 0; i < 100; i++) {
           kafka.send("logs", null, LogRecords.valid(now, "embedded", i));
         }
-        await().atMost(Duration.ofSeconds(60))
+        await()
+            .atMost(Duration.ofSeconds(60))
             .until(() -> ch.query("SELECT count() FROM default.logs").trim().equals("100"));
       }
       assertThat(loghaul.terminate(Duration.ofSeconds(60))).as("exit code after SIGTERM").isZero();
@@ -69,12 +82,13 @@ class EmbeddedDefaultsIT {
    * metadata log; the first keeps serving (checked by the caller: ready, records land).
    */
   private void secondInstanceOnTheSameDataDirFailsAtOnce(LoghaulProcess first) throws Exception {
-    List<String> flags = List.of(
-        "--data.dir=" + dir.resolve("data"),
-        "--kafka.embedded.port=" + FreePorts.freePort(),
-        "--clickhouse.managed.http-port=" + FreePorts.freePort(),
-        "--otlp.grpc.port=auto",
-        "--otlp.http.port=auto");
+    List<String> flags =
+        List.of(
+            "--data.dir=" + dir.resolve("data"),
+            "--kafka.embedded.port=" + FreePorts.freePort(),
+            "--clickhouse.managed.http-port=" + FreePorts.freePort(),
+            "--otlp.grpc.port=auto",
+            "--otlp.http.port=auto");
     Path launcher = Path.of("").toAbsolutePath().getParent().resolve("loghaul");
     try (LoghaulProcess second =
         LoghaulProcess.launcher(launcher).flags(flags).log(dir.resolve("second.log")).start()) {
@@ -95,10 +109,16 @@ class EmbeddedDefaultsIT {
    * access), no WARN/ERROR from Kafka's bootstrap or anything else.
    */
   private static void assertQuietFirstRun(String log) {
-    List<String> noisy = log.lines()
-        .filter(l -> l.startsWith("WARNING:") || l.contains(" WARN ") || l.contains(" ERROR ")
-            || l.startsWith("\tat ") || l.contains("Exception"))
-        .toList();
+    List<String> noisy =
+        log.lines()
+            .filter(
+                l ->
+                    l.startsWith("WARNING:")
+                        || l.contains(" WARN ")
+                        || l.contains(" ERROR ")
+                        || l.startsWith("\tat ")
+                        || l.contains("Exception"))
+            .toList();
     assertThat(noisy).as("warnings or stack traces on a fresh first run").isEmpty();
   }
 
@@ -107,7 +127,8 @@ class EmbeddedDefaultsIT {
     if (!listening(port)) {
       return false;
     }
-    for (java.net.NetworkInterface nic : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+    for (java.net.NetworkInterface nic :
+        java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
       for (java.net.InetAddress address : java.util.Collections.list(nic.getInetAddresses())) {
         if (address.isLoopbackAddress() || address instanceof java.net.Inet6Address) {
           continue;

@@ -20,8 +20,8 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * A {@link RowSink} in memory, for pipeline tests: keeps every submitted batch; a batch finishes at
  * once ({@link #finishAtOnce}) or when the test calls {@link #finishWriting()}, refusing the rows
- * the test named ({@link #refuse}). Answers the crash-replay question from {@link #holdBefore}.
- * Not thread-safe: tests drive the pipeline on their own thread.
+ * the test named ({@link #refuse}). Answers the crash-replay question from {@link #holdBefore}. Not
+ * thread-safe: tests drive the pipeline on their own thread.
  */
 final class MemorySink implements RowSink {
   /** One row as the sink saw it. */
@@ -42,8 +42,11 @@ final class MemorySink implements RowSink {
 
     @Override
     public void add(LogEntry entry, ConsumerRecord<byte[], byte[]> source) {
-      rows.add(new Row(new TopicPartition(source.topic(), source.partition()), source.offset(),
-          new String(entry.arena(), entry.messageOffset(), entry.messageLength(), UTF_8)));
+      rows.add(
+          new Row(
+              new TopicPartition(source.topic(), source.partition()),
+              source.offset(),
+              new String(entry.arena(), entry.messageOffset(), entry.messageLength(), UTF_8)));
       sources.add(source);
       bytes += source.serializedValueSize();
     }
@@ -75,8 +78,10 @@ final class MemorySink implements RowSink {
   }
 
   final List<Batch> submitted = new ArrayList<>();
+
   /** Every crash-replay question asked: partition and the rows named. */
   final List<Map.Entry<TopicPartition, UncommittedRows>> asked = new ArrayList<>();
+
   private final Set<Row> toRefuse = new HashSet<>();
   private final Map<TopicPartition, long[]> held = new HashMap<>();
   private boolean finishAtOnce;
@@ -148,7 +153,10 @@ final class MemorySink implements RowSink {
     b.finished = true;
   }
 
-  /** Offsets of {@code partition} stored by finished batches (refused rows excluded), in write order. */
+  /**
+   * Offsets of {@code partition} stored by finished batches (refused rows excluded), in write
+   * order.
+   */
   List<Long> stored(TopicPartition partition) {
     List<Long> out = new ArrayList<>();
     for (Batch b : submitted) {
@@ -170,6 +178,9 @@ final class MemorySink implements RowSink {
   public long[] storedOffsets(TopicPartition partition, UncommittedRows rows) {
     asked.add(Map.entry(partition, rows));
     long[] offsets = held.getOrDefault(partition, new long[0]);
-    return Arrays.stream(offsets).filter(o -> o >= rows.firstOffset() && o <= rows.lastOffset()).sorted().toArray();
+    return Arrays.stream(offsets)
+        .filter(o -> o >= rows.firstOffset() && o <= rows.lastOffset())
+        .sorted()
+        .toArray();
   }
 }

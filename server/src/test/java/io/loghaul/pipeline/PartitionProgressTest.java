@@ -3,7 +3,6 @@ package io.loghaul.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.loghaul.record.Durable;
-
 import org.junit.jupiter.api.Test;
 
 class PartitionProgressTest {

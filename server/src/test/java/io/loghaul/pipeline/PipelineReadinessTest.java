@@ -27,12 +27,21 @@ class PipelineReadinessTest {
 
   private final TestConsumer consumer = new TestConsumer();
   private final ManualClock clock = new ManualClock(1_795_316_252_000L);
-  private final Pipeline pipeline = new Pipeline(consumer, List.of("logs"),
-      new RecordDecoder(SchemaLimits.defaults()), new MemorySink(),
-      new DeadLetterPublisher(new MockProducer<>(true, null, new ByteArraySerializer(),
-          new ByteArraySerializer()), "logs.dlq", clock, l -> {}),
-      new PipelineMetrics(new SimpleMeterRegistry(), "logs", clock),
-      new LoghaulConfig.Batch(100, 16 << 20, 1_000), clock, clock);
+  private final Pipeline pipeline =
+      new Pipeline(
+          consumer,
+          List.of("logs"),
+          new RecordDecoder(SchemaLimits.defaults()),
+          new MemorySink(),
+          new DeadLetterPublisher(
+              new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer()),
+              "logs.dlq",
+              clock,
+              l -> {}),
+          new PipelineMetrics(new SimpleMeterRegistry(), "logs", clock),
+          new LoghaulConfig.Batch(100, 16 << 20, 1_000),
+          clock,
+          clock);
 
   @Test
   void isNotConsumingWhilePollingBeforeTheGroupAssignedPartitions() {

@@ -31,9 +31,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The consumer loop driven by hand, one {@code pollOnce()} at a time, against Kafka's own test
- * doubles ({@link TestConsumer}, {@link MockProducer} for the DLQ), an in-memory {@link
- * MemorySink} and a {@link ManualClock}: pausing, commit order, revocation drain, DLQ blocking and
- * crash replay, without servers and without sleeping.
+ * doubles ({@link TestConsumer}, {@link MockProducer} for the DLQ), an in-memory {@link MemorySink}
+ * and a {@link ManualClock}: pausing, commit order, revocation drain, DLQ blocking and crash
+ * replay, without servers and without sleeping.
  */
 class PipelineTest {
   private static final String TOPIC = "logs";
@@ -41,6 +41,7 @@ class PipelineTest {
   private static final TopicPartition P1 = new TopicPartition(TOPIC, 1);
   private static final long NOW = 1_795_316_252_000L;
   private static final long NOW_NANOS = NOW * 1_000_000L;
+
   /** Past {@code batch.max-delay-ms} (1 s here) and past the commit interval. */
   private static final Duration A_WHILE = Duration.ofMillis(1_500);
 
@@ -52,14 +53,23 @@ class PipelineTest {
   private MockProducer<byte[], byte[]> dlq = producer(true);
 
   private static MockProducer<byte[], byte[]> producer(boolean autoComplete) {
-    return new MockProducer<>(autoComplete, null, new ByteArraySerializer(), new ByteArraySerializer());
+    return new MockProducer<>(
+        autoComplete, null, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
   /** A pipeline batching up to {@code maxRows} rows, subscribed and assigned P0 and P1. */
   private Pipeline pipeline(int maxRows) {
-    Pipeline pipeline = new Pipeline(consumer, List.of(TOPIC), new RecordDecoder(SchemaLimits.defaults()), sink,
-        new DeadLetterPublisher(dlq, "logs.dlq", clock, l -> {}), new PipelineMetrics(registry, "logs", clock),
-        new LoghaulConfig.Batch(maxRows, 16 << 20, 1_000), clock, clock);
+    Pipeline pipeline =
+        new Pipeline(
+            consumer,
+            List.of(TOPIC),
+            new RecordDecoder(SchemaLimits.defaults()),
+            sink,
+            new DeadLetterPublisher(dlq, "logs.dlq", clock, l -> {}),
+            new PipelineMetrics(registry, "logs", clock),
+            new LoghaulConfig.Batch(maxRows, 16 << 20, 1_000),
+            clock,
+            clock);
     pipeline.subscribe();
     consumer.updateBeginningOffsets(Map.of(P0, 0L, P1, 0L));
     consumer.rebalance(List.of(P0, P1));
@@ -68,8 +78,19 @@ class PipelineTest {
 
   private long send(TopicPartition tp, byte[] value) {
     long offset = nextOffset.merge(tp, 1L, Long::sum) - 1;
-    consumer.addRecord(new ConsumerRecord<>(tp.topic(), tp.partition(), offset, NOW, TimestampType.CREATE_TIME,
-        -1, value.length, ("k" + offset).getBytes(UTF_8), value, new RecordHeaders(), Optional.empty()));
+    consumer.addRecord(
+        new ConsumerRecord<>(
+            tp.topic(),
+            tp.partition(),
+            offset,
+            NOW,
+            TimestampType.CREATE_TIME,
+            -1,
+            value.length,
+            ("k" + offset).getBytes(UTF_8),
+            value,
+            new RecordHeaders(),
+            Optional.empty()));
     return offset;
   }
 
@@ -136,7 +157,8 @@ class PipelineTest {
 
     pipeline.pollOnce();
     assertThat(sink.submitted).hasSize(1);
-    assertThat(committedAtSubmit).as("committed before the insert started")
+    assertThat(committedAtSubmit)
+        .as("committed before the insert started")
         .containsExactly(new OffsetAndMetadata(0, metadata(0, 2)));
 
     send(P0, "{\"junk\"".getBytes(UTF_8)); // 3: dead-lettered at once
@@ -152,8 +174,11 @@ class PipelineTest {
     sink.finishWriting();
     pipeline.pollOnce();
     assertThat(consumer.lastCommitted(P0)).isEqualTo(new OffsetAndMetadata(5, ""));
-    assertThat(consumer.commits).extracting(c -> c.get(P0)).filteredOn(o -> o != null)
-        .extracting(OffsetAndMetadata::offset).isSorted();
+    assertThat(consumer.commits)
+        .extracting(c -> c.get(P0))
+        .filteredOn(o -> o != null)
+        .extracting(OffsetAndMetadata::offset)
+        .isSorted();
   }
 
   @Test
@@ -266,7 +291,8 @@ class PipelineTest {
     consumer.committedBefore(P0, new OffsetAndMetadata(0, metadata(0, 4)));
     sink.finishAtOnce().holdBefore(P0, 0, 1, 2);
     Pipeline pipeline = pipeline(100);
-    assertThat(sink.asked).containsExactly(Map.entry(P0, new UncommittedRows(0, 4, NOW_NANOS, NOW_NANOS)));
+    assertThat(sink.asked)
+        .containsExactly(Map.entry(P0, new UncommittedRows(0, 4, NOW_NANOS, NOW_NANOS)));
     for (int i = 0; i < 6; i++) {
       good(P0);
     }

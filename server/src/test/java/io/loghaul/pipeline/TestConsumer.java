@@ -21,9 +21,11 @@ import org.apache.kafka.common.TopicPartition;
 final class TestConsumer extends MockConsumer<byte[], byte[]> {
   /** Every commit, in order. */
   final List<Map<TopicPartition, OffsetAndMetadata>> commits = new ArrayList<>();
+
   private final Map<TopicPartition, OffsetAndMetadata> previousOwner = new HashMap<>();
   private final Map<TopicPartition, OffsetAndMetadata> latest = new HashMap<>();
   private boolean inSync;
+
   /** The pipeline's rebalance listener, once it subscribed (for callbacks the mock never makes). */
   ConsumerRebalanceListener listener;
 
@@ -32,7 +34,8 @@ final class TestConsumer extends MockConsumer<byte[], byte[]> {
   }
 
   @Override
-  public synchronized void subscribe(Collection<String> topics, ConsumerRebalanceListener callback) {
+  public synchronized void subscribe(
+      Collection<String> topics, ConsumerRebalanceListener callback) {
     listener = callback;
     super.subscribe(topics, callback);
   }
@@ -43,7 +46,8 @@ final class TestConsumer extends MockConsumer<byte[], byte[]> {
   }
 
   @Override
-  public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets, Duration timeout) {
+  public synchronized void commitSync(
+      Map<TopicPartition, OffsetAndMetadata> offsets, Duration timeout) {
     record(offsets);
     inSync = true; // the mock may implement one commit with the other
     try {
@@ -54,7 +58,8 @@ final class TestConsumer extends MockConsumer<byte[], byte[]> {
   }
 
   @Override
-  public synchronized void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets, OffsetCommitCallback callback) {
+  public synchronized void commitAsync(
+      Map<TopicPartition, OffsetAndMetadata> offsets, OffsetCommitCallback callback) {
     if (!inSync) {
       record(offsets);
     }
@@ -72,8 +77,8 @@ final class TestConsumer extends MockConsumer<byte[], byte[]> {
   }
 
   @Override
-  public synchronized Map<TopicPartition, OffsetAndMetadata> committed(Set<TopicPartition> partitions,
-      Duration timeout) {
+  public synchronized Map<TopicPartition, OffsetAndMetadata> committed(
+      Set<TopicPartition> partitions, Duration timeout) {
     Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
     for (TopicPartition tp : partitions) {
       OffsetAndMetadata o = latest.containsKey(tp) ? latest.get(tp) : previousOwner.get(tp);

@@ -27,16 +27,24 @@ class TopicProvisionerTest {
 
   @ParameterizedTest
   @CsvSource({"1, 1, 1", "2, 2, 2", "3, 3, 2", "5, 3, 2"})
-  void createdTopicsGetReplicationAndMinInsyncFromTheBrokerCount(int brokers, short replication, int minInsync)
-      throws Exception {
-    try (MockAdminClient admin = new EmptyTopicsAdmin(nodes(brokers), new Node(0, "127.0.0.1", 9092))) {
-      int dlqMax = new TopicProvisioner(admin).ensure(List.of("logs", "more"), "ingest", "logs.dlq", 4);
+  void createdTopicsGetReplicationAndMinInsyncFromTheBrokerCount(
+      int brokers, short replication, int minInsync) throws Exception {
+    try (MockAdminClient admin =
+        new EmptyTopicsAdmin(nodes(brokers), new Node(0, "127.0.0.1", 9092))) {
+      int dlqMax =
+          new TopicProvisioner(admin).ensure(List.of("logs", "more"), "ingest", "logs.dlq", 4);
 
       for (String topic : List.of("logs", "more", "ingest", "logs.dlq")) {
-        TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic);
+        TopicDescription d =
+            admin
+                .describeTopics(List.of(topic))
+                .allTopicNames()
+                .get(10, TimeUnit.SECONDS)
+                .get(topic);
         assertThat(d.partitions()).hasSize(4);
         assertThat(d.partitions().get(0).replicas()).as(topic).hasSize(replication);
-        assertThat(topicConfig(admin, topic, TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG)).as(topic)
+        assertThat(topicConfig(admin, topic, TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG))
+            .as(topic)
             .isEqualTo(Integer.toString(minInsync));
       }
       assertThat(topicConfig(admin, "logs.dlq", TopicConfig.MAX_MESSAGE_BYTES_CONFIG))
@@ -47,11 +55,19 @@ class TopicProvisionerTest {
   @Test
   void leavesExistingTopicsAsTheyAre() throws Exception {
     try (MockAdminClient admin = new EmptyTopicsAdmin(nodes(3), new Node(0, "127.0.0.1", 9092))) {
-      admin.createTopics(List.of(new NewTopic("logs", 2, (short) 1))).all().get(10, TimeUnit.SECONDS);
+      admin
+          .createTopics(List.of(new NewTopic("logs", 2, (short) 1)))
+          .all()
+          .get(10, TimeUnit.SECONDS);
 
       new TopicProvisioner(admin).ensure(List.of("logs"), "logs", "logs.dlq", 8);
 
-      TopicDescription d = admin.describeTopics(List.of("logs")).allTopicNames().get(10, TimeUnit.SECONDS).get("logs");
+      TopicDescription d =
+          admin
+              .describeTopics(List.of("logs"))
+              .allTopicNames()
+              .get(10, TimeUnit.SECONDS)
+              .get("logs");
       assertThat(d.partitions()).hasSize(2);
       assertThat(d.partitions().get(0).replicas()).hasSize(1);
       assertThat(topicConfig(admin, "logs", TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG)).isNull();
@@ -66,9 +82,11 @@ class TopicProvisionerTest {
     assertThat(TopicProvisioner.minInsyncReplicas(9)).isEqualTo(2);
   }
 
-  private static String topicConfig(MockAdminClient admin, String topic, String name) throws Exception {
+  private static String topicConfig(MockAdminClient admin, String topic, String name)
+      throws Exception {
     ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-    Map<ConfigResource, Config> configs = admin.describeConfigs(List.of(r)).all().get(10, TimeUnit.SECONDS);
+    Map<ConfigResource, Config> configs =
+        admin.describeConfigs(List.of(r)).all().get(10, TimeUnit.SECONDS);
     ConfigEntry e = configs.get(r).get(name);
     return e == null ? null : e.value();
   }
@@ -80,8 +98,8 @@ class TopicProvisionerTest {
     }
 
     @Override
-    public synchronized ListOffsetsResult listOffsets(Map<TopicPartition, OffsetSpec> partitions,
-        ListOffsetsOptions options) {
+    public synchronized ListOffsetsResult listOffsets(
+        Map<TopicPartition, OffsetSpec> partitions, ListOffsetsOptions options) {
       Map<TopicPartition, Long> zero = new HashMap<>();
       for (TopicPartition p : partitions.keySet()) {
         zero.put(p, 0L);

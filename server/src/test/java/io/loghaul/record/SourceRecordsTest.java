@@ -14,13 +14,31 @@ import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 
 class SourceRecordsTest {
-  private static ConsumerRecord<byte[], byte[]> record(String topic, int partition, long offset, long timestamp,
-      TimestampType type, byte[] key, byte[] value, RecordHeader... headers) {
-    return new ConsumerRecord<>(topic, partition, offset, timestamp, type, key == null ? -1 : key.length,
-        value == null ? -1 : value.length, key, value, new RecordHeaders(headers), Optional.empty());
+  private static ConsumerRecord<byte[], byte[]> record(
+      String topic,
+      int partition,
+      long offset,
+      long timestamp,
+      TimestampType type,
+      byte[] key,
+      byte[] value,
+      RecordHeader... headers) {
+    return new ConsumerRecord<>(
+        topic,
+        partition,
+        offset,
+        timestamp,
+        type,
+        key == null ? -1 : key.length,
+        value == null ? -1 : value.length,
+        key,
+        value,
+        new RecordHeaders(headers),
+        Optional.empty());
   }
 
-  private static void assertSame(ConsumerRecord<byte[], byte[]> actual, ConsumerRecord<byte[], byte[]> expected) {
+  private static void assertSame(
+      ConsumerRecord<byte[], byte[]> actual, ConsumerRecord<byte[], byte[]> expected) {
     assertThat(actual.topic()).isEqualTo(expected.topic());
     assertThat(actual.partition()).isEqualTo(expected.partition());
     assertThat(actual.offset()).isEqualTo(expected.offset());
@@ -30,29 +48,62 @@ class SourceRecordsTest {
     assertThat(actual.value()).isEqualTo(expected.value());
     assertThat(actual.headers().toArray()).hasSameSizeAs(expected.headers().toArray());
     for (int i = 0; i < expected.headers().toArray().length; i++) {
-      assertThat(actual.headers().toArray()[i].key()).isEqualTo(expected.headers().toArray()[i].key());
-      assertThat(actual.headers().toArray()[i].value()).isEqualTo(expected.headers().toArray()[i].value());
+      assertThat(actual.headers().toArray()[i].key())
+          .isEqualTo(expected.headers().toArray()[i].key());
+      assertThat(actual.headers().toArray()[i].value())
+          .isEqualTo(expected.headers().toArray()[i].value());
     }
   }
 
   @Test
   void rebuildsEveryPartOfEveryRecord() {
-    List<ConsumerRecord<byte[], byte[]>> records = List.of(
-        record("logs", 0, 0, 1_700_000_000_000L, TimestampType.CREATE_TIME, null, "{\"a\":1}".getBytes(UTF_8)),
-        record("logs", 7, Long.MAX_VALUE - 1, -1, TimestampType.LOG_APPEND_TIME, new byte[0], new byte[0],
-            new RecordHeader("content-type", "application/json".getBytes(UTF_8)),
-            new RecordHeader("traceparent", null),
-            new RecordHeader("clé-ünïcode", new byte[] {0, (byte) 0xFF})),
-        record("other.topic", Integer.MAX_VALUE, 42, 5, TimestampType.NO_TIMESTAMP_TYPE, "k".getBytes(UTF_8), null),
-        record("logs", 3, 1L << 40, 0, TimestampType.CREATE_TIME, "key".getBytes(UTF_8), new byte[] {1, 2, 3},
-            new RecordHeader("dup", "1".getBytes(UTF_8)), new RecordHeader("dup", "2".getBytes(UTF_8))));
+    List<ConsumerRecord<byte[], byte[]>> records =
+        List.of(
+            record(
+                "logs",
+                0,
+                0,
+                1_700_000_000_000L,
+                TimestampType.CREATE_TIME,
+                null,
+                "{\"a\":1}".getBytes(UTF_8)),
+            record(
+                "logs",
+                7,
+                Long.MAX_VALUE - 1,
+                -1,
+                TimestampType.LOG_APPEND_TIME,
+                new byte[0],
+                new byte[0],
+                new RecordHeader("content-type", "application/json".getBytes(UTF_8)),
+                new RecordHeader("traceparent", null),
+                new RecordHeader("clé-ünïcode", new byte[] {0, (byte) 0xFF})),
+            record(
+                "other.topic",
+                Integer.MAX_VALUE,
+                42,
+                5,
+                TimestampType.NO_TIMESTAMP_TYPE,
+                "k".getBytes(UTF_8),
+                null),
+            record(
+                "logs",
+                3,
+                1L << 40,
+                0,
+                TimestampType.CREATE_TIME,
+                "key".getBytes(UTF_8),
+                new byte[] {1, 2, 3},
+                new RecordHeader("dup", "1".getBytes(UTF_8)),
+                new RecordHeader("dup", "2".getBytes(UTF_8))));
     SourceRecords sources = new SourceRecords(16, 2);
     records.forEach(sources::add);
     assertThat(sources.size()).isEqualTo(records.size());
     for (int i = 0; i < records.size(); i++) {
       assertSame(sources.get(i), records.get(i));
     }
-    assertThatThrownBy(() -> sources.get(records.size())).isInstanceOf(IndexOutOfBoundsException.class);
+    assertThatThrownBy(() -> sources.get(records.size()))
+        .isInstanceOf(IndexOutOfBoundsException.class);
   }
 
   @Test
@@ -64,8 +115,16 @@ class SourceRecordsTest {
       if (value.length > 0) {
         value[value.length - 1] = (byte) i;
       }
-      records.add(record("t" + (i % 3), i % 5, i, i * 1000L, TimestampType.CREATE_TIME, null, value,
-          new RecordHeader("n", Integer.toString(i).getBytes(UTF_8))));
+      records.add(
+          record(
+              "t" + (i % 3),
+              i % 5,
+              i,
+              i * 1000L,
+              TimestampType.CREATE_TIME,
+              null,
+              value,
+              new RecordHeader("n", Integer.toString(i).getBytes(UTF_8))));
     }
     for (int round = 0; round < 2; round++) {
       records.forEach(sources::add);

@@ -14,13 +14,17 @@ class TraceparentTest {
   @Test
   void acceptsW3cTraceparentsAndRejectsEverythingElse() {
     assertThat(Traceparent.isValid(VALID)).isTrue();
-    assertThat(Traceparent.isValid("01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-later")).as("later version").isTrue();
+    assertThat(Traceparent.isValid("01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-later"))
+        .as("later version")
+        .isTrue();
     assertThat(Traceparent.isValid(null)).isFalse();
     assertThat(Traceparent.isValid(VALID + "-x")).as("version 00 is exactly 55 chars").isFalse();
     assertThat(Traceparent.isValid("ff" + VALID.substring(2))).as("version ff").isFalse();
     assertThat(Traceparent.isValid(VALID.toUpperCase())).as("upper-case hex").isFalse();
-    assertThat(Traceparent.isValid("00-00000000000000000000000000000000-00f067aa0ba902b7-01")).isFalse();
-    assertThat(Traceparent.isValid("00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01")).isFalse();
+    assertThat(Traceparent.isValid("00-00000000000000000000000000000000-00f067aa0ba902b7-01"))
+        .isFalse();
+    assertThat(Traceparent.isValid("00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01"))
+        .isFalse();
     assertThat(Traceparent.isValid(VALID.replace('-', '_'))).isFalse();
   }
 
@@ -40,7 +44,8 @@ class TraceparentTest {
   @Test
   void comparesTraceIdsOnly() {
     byte[] a = VALID.getBytes(US_ASCII);
-    byte[] sameTraceOtherSpan = VALID.replace("00f067aa0ba902b7", "1111111111111111").getBytes(US_ASCII);
+    byte[] sameTraceOtherSpan =
+        VALID.replace("00f067aa0ba902b7", "1111111111111111").getBytes(US_ASCII);
     byte[] otherTrace = VALID.replace("4bf92f35", "5bf92f35").getBytes(US_ASCII);
     assertThat(Traceparent.sameTrace(a, sameTraceOtherSpan)).isTrue();
     assertThat(Traceparent.sameTrace(a, otherTrace)).isFalse();
@@ -60,13 +65,15 @@ class TraceparentTest {
     assertThat(context.getSpanId()).isEqualTo(SPAN);
     assertThat(context.isSampled()).isTrue();
     assertThat(context.isRemote()).isTrue();
-    assertThat(Traceparent.spanContext(OTEL_VALID.getBytes(StandardCharsets.US_ASCII))).isEqualTo(context);
+    assertThat(Traceparent.spanContext(OTEL_VALID.getBytes(StandardCharsets.US_ASCII)))
+        .isEqualTo(context);
   }
 
   @Test
   void readsTheFlagsByte() {
     assertThat(Traceparent.parse("00-" + TRACE + "-" + SPAN + "-00").isSampled()).isFalse();
-    assertThat(Traceparent.parse("00-" + TRACE + "-" + SPAN + "-ff").getTraceFlags().asByte()).isEqualTo((byte) 0xff);
+    assertThat(Traceparent.parse("00-" + TRACE + "-" + SPAN + "-ff").getTraceFlags().asByte())
+        .isEqualTo((byte) 0xff);
   }
 
   @Test
@@ -107,14 +114,19 @@ class TraceparentTest {
     assertThat(Traceparent.isValid(OTEL_VALID.substring(0, 54))).isFalse();
     assertThat(Traceparent.isValid(OTEL_VALID.replace('-', '_'))).isFalse();
     assertThat(Traceparent.isValid("00-" + TRACE + SPAN + "--01")).isFalse();
-    assertThat(Traceparent.spanContext(("00-" + TRACE + "-" + SPAN + "-0\u00e9").getBytes(StandardCharsets.UTF_8))).isNull();
+    assertThat(
+            Traceparent.spanContext(
+                ("00-" + TRACE + "-" + SPAN + "-0\u00e9").getBytes(StandardCharsets.UTF_8)))
+        .isNull();
   }
 
   @Test
   void comparesTraceIdsOfRawValues() {
     byte[] a = OTEL_VALID.getBytes(StandardCharsets.US_ASCII);
-    byte[] sameTraceOtherSpan = ("00-" + TRACE + "-" + "1".repeat(16) + "-00").getBytes(StandardCharsets.US_ASCII);
-    byte[] otherTrace = ("00-" + "1".repeat(32) + "-" + SPAN + "-01").getBytes(StandardCharsets.US_ASCII);
+    byte[] sameTraceOtherSpan =
+        ("00-" + TRACE + "-" + "1".repeat(16) + "-00").getBytes(StandardCharsets.US_ASCII);
+    byte[] otherTrace =
+        ("00-" + "1".repeat(32) + "-" + SPAN + "-01").getBytes(StandardCharsets.US_ASCII);
 
     assertThat(Traceparent.sameTrace(a, sameTraceOtherSpan)).isTrue();
     assertThat(Traceparent.sameTrace(a, otherTrace)).isFalse();

@@ -8,7 +8,9 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class LevelTest {
-  private static final String[] NAMES = {"TRACE", "DEBUG", "INFO", "WARN", "WARNING", "ERROR", "FATAL"};
+  private static final String[] NAMES = {
+    "TRACE", "DEBUG", "INFO", "WARN", "WARNING", "ERROR", "FATAL"
+  };
 
   @Test
   void readsEveryLevelNameInAnyCase() {

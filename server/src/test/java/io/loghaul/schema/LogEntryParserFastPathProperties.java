@@ -35,7 +35,11 @@ class LogEntryParserFastPathProperties {
     Random random = new Random(seed);
     byte[] b = new byte[8];
     for (int i = 0; i < 8; i++) {
-      b[i] = (byte) (random.nextInt(3) == 0 ? random.nextInt(256) : INTERESTING[random.nextInt(INTERESTING.length)]);
+      b[i] =
+          (byte)
+              (random.nextInt(3) == 0
+                  ? random.nextInt(256)
+                  : INTERESTING[random.nextInt(INTERESTING.length)]);
     }
     long w = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getLong();
 
@@ -61,7 +65,11 @@ class LogEntryParserFastPathProperties {
     byte[] b = new byte[8];
     String hexish = "0123456789abcdefABCDEF/:@G`gxX" + (char) 0x7F;
     for (int i = 0; i < 8; i++) {
-      b[i] = (byte) (random.nextInt(4) == 0 ? random.nextInt(256) : hexish.charAt(random.nextInt(hexish.length())));
+      b[i] =
+          (byte)
+              (random.nextInt(4) == 0
+                  ? random.nextInt(256)
+                  : hexish.charAt(random.nextInt(hexish.length())));
     }
     long w = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getLong();
 
@@ -72,7 +80,9 @@ class LogEntryParserFastPathProperties {
       int c = b[i] & 0xFF;
       boolean digit = c >= '0' && c <= '9';
       boolean letter = (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-      assertThat((notHex >>> (8 * i)) & 0xFF).as("byte %02x", c).isEqualTo(digit || letter ? 0L : 0x80L);
+      assertThat((notHex >>> (8 * i)) & 0xFF)
+          .as("byte %02x", c)
+          .isEqualTo(digit || letter ? 0L : 0x80L);
       assertThat((letters >>> (8 * i)) & 0xFF).as("byte %02x", c).isEqualTo(letter ? 0x80L : 0L);
     }
   }
@@ -85,7 +95,12 @@ class LogEntryParserFastPathProperties {
     StringBuilder id = new StringBuilder();
     for (int i = 0; i < digits; i++) {
       int r = random.nextInt(10);
-      id.append(r == 0 ? '0' : r == 1 ? "gG/:@`xz~ ".charAt(random.nextInt(10)) : alphabet.charAt(random.nextInt(alphabet.length())));
+      id.append(
+          r == 0
+              ? '0'
+              : r == 1
+                  ? "gG/:@`xz~ ".charAt(random.nextInt(10))
+                  : alphabet.charAt(random.nextInt(alphabet.length())));
     }
     if (random.nextInt(4) == 0) {
       id.setLength(0);
@@ -95,27 +110,40 @@ class LogEntryParserFastPathProperties {
       }
     }
     String field = span ? "span_id" : "trace_id";
-    byte[] record = ("{\"timestamp\":" + NOW + ",\"service_name\":\"s\",\"level\":\"INFO\",\"message\":\"m\",\""
-        + field + "\":\"" + id + "\"}").getBytes(UTF_8);
+    byte[] record =
+        ("{\"timestamp\":"
+                + NOW
+                + ",\"service_name\":\"s\",\"level\":\"INFO\",\"message\":\"m\",\""
+                + field
+                + "\":\""
+                + id
+                + "\"}")
+            .getBytes(UTF_8);
 
     ParseResult result = parser.parse(record, 0, record.length, NOW, entry);
 
     boolean hex = id.chars().allMatch(c -> alphabet.indexOf(c) >= 0);
     boolean zero = id.chars().allMatch(c -> c == '0');
     if (!hex) {
-      assertThat(result).isEqualTo(new Rejected(ErrorType.INVALID_VALUE, "/" + field,
-          field + " \"" + id + "\" is not " + digits + " hex digits"));
+      assertThat(result)
+          .isEqualTo(
+              new Rejected(
+                  ErrorType.INVALID_VALUE,
+                  "/" + field,
+                  field + " \"" + id + "\" is not " + digits + " hex digits"));
     } else if (zero) {
-      assertThat(result).isEqualTo(new Rejected(ErrorType.INVALID_VALUE, "/" + field, field + " is all zeros"));
+      assertThat(result)
+          .isEqualTo(new Rejected(ErrorType.INVALID_VALUE, "/" + field, field + " is all zeros"));
     } else {
       assertThat(result).isSameAs(Accepted.INSTANCE);
-      assertThat(span ? entry.spanId() : entry.traceId()).isEqualTo(id.toString().toLowerCase(java.util.Locale.ROOT));
+      assertThat(span ? entry.spanId() : entry.traceId())
+          .isEqualTo(id.toString().toLowerCase(java.util.Locale.ROOT));
     }
   }
 
   @Property(tries = 3000)
-  void stringsAreDecodedTheSameWhereverTheirSpecialBytesFall(@ForAll long seed,
-      @ForAll @IntRange(min = 0, max = 40) int length) {
+  void stringsAreDecodedTheSameWhereverTheirSpecialBytesFall(
+      @ForAll long seed, @ForAll @IntRange(min = 0, max = 40) int length) {
     Random random = new Random(seed);
     StringBuilder json = new StringBuilder();
     StringBuilder decoded = new StringBuilder();
@@ -126,8 +154,15 @@ class LogEntryParserFastPathProperties {
       json.append(pieces[k]);
       decoded.append(meaning[k]);
     }
-    byte[] record = ("{\"timestamp\":" + NOW + ",\"service_name\":\"s\",\"level\":\"INFO\",\"message\":\""
-        + json + "\",\"attributes\":{\"k\":\"" + json + "\"}}").getBytes(UTF_8);
+    byte[] record =
+        ("{\"timestamp\":"
+                + NOW
+                + ",\"service_name\":\"s\",\"level\":\"INFO\",\"message\":\""
+                + json
+                + "\",\"attributes\":{\"k\":\""
+                + json
+                + "\"}}")
+            .getBytes(UTF_8);
 
     assertThat(parser.parse(record, 0, record.length, NOW, entry)).isSameAs(Accepted.INSTANCE);
     assertThat(entry.message()).isEqualTo(decoded.toString());
@@ -135,11 +170,16 @@ class LogEntryParserFastPathProperties {
   }
 
   @Property(tries = 3000)
-  void aRawControlCharacterOrABadUtf8ByteIsFoundAtAnyOffset(@ForAll @IntRange(min = 0, max = 30) int at,
-      @ForAll boolean control) {
+  void aRawControlCharacterOrABadUtf8ByteIsFoundAtAnyOffset(
+      @ForAll @IntRange(min = 0, max = 30) int at, @ForAll boolean control) {
     String message = "x".repeat(31);
-    byte[] record = ("{\"timestamp\":" + NOW + ",\"service_name\":\"s\",\"level\":\"INFO\",\"message\":\""
-        + message + "\"}").getBytes(UTF_8);
+    byte[] record =
+        ("{\"timestamp\":"
+                + NOW
+                + ",\"service_name\":\"s\",\"level\":\"INFO\",\"message\":\""
+                + message
+                + "\"}")
+            .getBytes(UTF_8);
     int messageStart = new String(record, UTF_8).indexOf("xxx");
     record[messageStart + at] = control ? (byte) 0x1F : (byte) 0xC0;
 
@@ -155,8 +195,20 @@ class LogEntryParserFastPathProperties {
   void longAttributeKeysThatShareTheirFirstAndLastBytesAreNotDuplicates() {
     String a = "aaaaaaaaaXbbbbbbbbb";
     String b = "aaaaaaaaaYbbbbbbbbb";
-    byte[] record = ("{\"timestamp\":" + NOW + ",\"service_name\":\"s\",\"level\":\"INFO\",\"message\":\"m\","
-        + "\"attributes\":{\"" + a + "\":1,\"" + b + "\":{\"" + a + "\":1,\"" + b + "\":2}}}").getBytes(UTF_8);
+    byte[] record =
+        ("{\"timestamp\":"
+                + NOW
+                + ",\"service_name\":\"s\",\"level\":\"INFO\",\"message\":\"m\","
+                + "\"attributes\":{\""
+                + a
+                + "\":1,\""
+                + b
+                + "\":{\""
+                + a
+                + "\":1,\""
+                + b
+                + "\":2}}}")
+            .getBytes(UTF_8);
 
     assertThat(parser.parse(record, 0, record.length, NOW, entry)).isSameAs(Accepted.INSTANCE);
     assertThat(entry.attributeKey(0)).isEqualTo(a);
@@ -166,8 +218,16 @@ class LogEntryParserFastPathProperties {
   @Test
   void rejectsADuplicateLongAttributeKey() {
     String a = "aaaaaaaaaXbbbbbbbbb";
-    byte[] record = ("{\"timestamp\":" + NOW + ",\"service_name\":\"s\",\"level\":\"INFO\",\"message\":\"m\","
-        + "\"attributes\":{\"" + a + "\":1,\"x\":2,\"" + a + "\":3}}").getBytes(UTF_8);
+    byte[] record =
+        ("{\"timestamp\":"
+                + NOW
+                + ",\"service_name\":\"s\",\"level\":\"INFO\",\"message\":\"m\","
+                + "\"attributes\":{\""
+                + a
+                + "\":1,\"x\":2,\""
+                + a
+                + "\":3}}")
+            .getBytes(UTF_8);
 
     ParseResult result = parser.parse(record, 0, record.length, NOW, entry);
 
@@ -178,7 +238,10 @@ class LogEntryParserFastPathProperties {
 
   @Test
   void fieldNamesThatOnlyStartLikeSchemaNamesAreUnknown() {
-    for (String name : new String[] {"timestamps", "levels", "messag", "trace_ie", "span", "attributez", "t", "s"}) {
+    for (String name :
+        new String[] {
+          "timestamps", "levels", "messag", "trace_ie", "span", "attributez", "t", "s"
+        }) {
       byte[] record = ("{\"" + name + "\":1}").getBytes(UTF_8);
 
       ParseResult result = parser.parse(record, 0, record.length, NOW, entry);
@@ -192,13 +255,18 @@ class LogEntryParserFastPathProperties {
   @Test
   void acceptedProtobufRecordsAllocateNothing() {
     LogEntryProtoCodec codec = new LogEntryProtoCodec(SchemaLimits.defaults());
-    byte[] json = ("{\"timestamp\":" + NOW + ",\"service_name\":\"checkout\",\"level\":\"INFO\","
-        + "\"message\":\"payment accepted\",\"trace_id\":\"4bf92f3577b34da6a3ce929d0e0e4736\","
-        + "\"span_id\":\"00f067aa0ba902b7\",\"attributes\":{\"http.route\":\"/api/cart\",\"http.status\":200,"
-        + "\"user\":{\"tier\":\"gold\"}}}").getBytes(UTF_8);
+    byte[] json =
+        ("{\"timestamp\":"
+                + NOW
+                + ",\"service_name\":\"checkout\",\"level\":\"INFO\","
+                + "\"message\":\"payment accepted\",\"trace_id\":\"4bf92f3577b34da6a3ce929d0e0e4736\","
+                + "\"span_id\":\"00f067aa0ba902b7\",\"attributes\":{\"http.route\":\"/api/cart\",\"http.status\":200,"
+                + "\"user\":{\"tier\":\"gold\"}}}")
+            .getBytes(UTF_8);
     assertThat(parser.parse(json, 0, json.length, NOW, entry)).isSameAs(Accepted.INSTANCE);
     byte[] proto = LogEntryProtoCodec.encode(entry);
-    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     for (int i = 0; i < 1000; i++) {
       assertThat(codec.decode(proto, 0, proto.length, NOW, entry)).isSameAs(Accepted.INSTANCE);
     }

@@ -59,8 +59,10 @@ class LogEntryParserFuzzTest {
       assertThat(e.spanId()).matches("[0-9a-f]{16}").isNotEqualTo("0".repeat(16));
     }
     long nowNanos = NOW * 1_000_000;
-    assertThat(e.timestampNanos()).isBetween(nowNanos - limits.maxAgeSeconds() * 1_000_000_000,
-        nowNanos + limits.maxFutureSeconds() * 1_000_000_000);
+    assertThat(e.timestampNanos())
+        .isBetween(
+            nowNanos - limits.maxAgeSeconds() * 1_000_000_000,
+            nowNanos + limits.maxFutureSeconds() * 1_000_000_000);
     // the other way in must agree with the parser
     assertThat(new LogEntryValidator(limits).validate(e, NOW)).isSameAs(Accepted.INSTANCE);
   }

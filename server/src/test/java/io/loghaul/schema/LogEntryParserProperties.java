@@ -17,10 +17,10 @@ import java.util.Map;
 import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.constraints.CharRange;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.constraints.StringLength;
-import net.jqwik.api.constraints.CharRange;
 
 class LogEntryParserProperties {
   static final long NOW = 1_795_316_252_000L;
@@ -30,8 +30,15 @@ class LogEntryParserProperties {
   final LogEntry entry = new LogEntry();
 
   /** One generated valid record: its JSON text and the values the parser must produce. */
-  record Generated(String json, long nanos, Level level, String service, String message, String traceId,
-      String spanId, Map<String, String> attributes) {}
+  record Generated(
+      String json,
+      long nanos,
+      Level level,
+      String service,
+      String message,
+      String traceId,
+      String spanId,
+      Map<String, String> attributes) {}
 
   @Property(tries = 2000)
   void acceptsRandomValidRecordsAndRoundTripsThemExactly(@ForAll long seed) {
@@ -53,31 +60,35 @@ class LogEntryParserProperties {
   }
 
   @Property(tries = 3000)
-  void mutatedRecordsNeverThrow(@ForAll long seed, @ForAll @IntRange(min = 0, max = 3) int kind,
-      @ForAll @IntRange(min = 0, max = 100_000) int where, @ForAll byte value) {
+  void mutatedRecordsNeverThrow(
+      @ForAll long seed,
+      @ForAll @IntRange(min = 0, max = 3) int kind,
+      @ForAll @IntRange(min = 0, max = 100_000) int where,
+      @ForAll byte value) {
     byte[] json = generate(new Random(seed)).json().getBytes(UTF_8);
     int at = where % json.length;
-    byte[] mutated = switch (kind) {
-      case 0 -> {
-        byte[] m = json.clone();
-        m[at] ^= (byte) (value == 0 ? 1 : value);
-        yield m;
-      }
-      case 1 -> {
-        byte[] m = new byte[json.length + 1];
-        System.arraycopy(json, 0, m, 0, at);
-        m[at] = value;
-        System.arraycopy(json, at, m, at + 1, json.length - at);
-        yield m;
-      }
-      case 2 -> {
-        byte[] m = new byte[json.length - 1];
-        System.arraycopy(json, 0, m, 0, at);
-        System.arraycopy(json, at + 1, m, at, json.length - at - 1);
-        yield m;
-      }
-      default -> Arrays.copyOf(json, at);
-    };
+    byte[] mutated =
+        switch (kind) {
+          case 0 -> {
+            byte[] m = json.clone();
+            m[at] ^= (byte) (value == 0 ? 1 : value);
+            yield m;
+          }
+          case 1 -> {
+            byte[] m = new byte[json.length + 1];
+            System.arraycopy(json, 0, m, 0, at);
+            m[at] = value;
+            System.arraycopy(json, at, m, at + 1, json.length - at);
+            yield m;
+          }
+          case 2 -> {
+            byte[] m = new byte[json.length - 1];
+            System.arraycopy(json, 0, m, 0, at);
+            System.arraycopy(json, at + 1, m, at, json.length - at - 1);
+            yield m;
+          }
+          default -> Arrays.copyOf(json, at);
+        };
     ParseResult result = parser.parse(mutated, 0, mutated.length, NOW, entry);
     assertThat(result).isNotNull();
     if (result instanceof Rejected r) {
@@ -89,7 +100,8 @@ class LogEntryParserProperties {
   }
 
   @Property(tries = 1000)
-  void trailingGarbageIsASyntaxError(@ForAll long seed,
+  void trailingGarbageIsASyntaxError(
+      @ForAll long seed,
       @ForAll @StringLength(min = 1, max = 8) @CharRange(from = '!', to = '~') String garbage) {
     String json = generate(new Random(seed)).json() + (seed % 2 == 0 ? " " : "") + garbage;
     byte[] b = json.getBytes(UTF_8);
@@ -112,14 +124,26 @@ class LogEntryParserProperties {
     assertThat(Rfc3339.parseEpochNanos(b, 0, b.length)).as(text).isEqualTo(expected);
   }
 
-  static final int[] POW10 = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000};
+  static final int[] POW10 = {
+    1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000
+  };
 
   static String format(Instant instant, int digits, int offsetMinutes) {
     OffsetDateTime t = instant.atOffset(ZoneOffset.ofTotalSeconds(offsetMinutes * 60));
     String base = t.format(DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss", Locale.ROOT));
-    String fraction = digits == 0 ? "" : "." + String.format(Locale.ROOT, "%09d", t.getNano()).substring(0, digits);
-    String offset = offsetMinutes == 0 ? "Z" : String.format(Locale.ROOT, "%s%02d:%02d",
-        offsetMinutes < 0 ? "-" : "+", Math.abs(offsetMinutes) / 60, Math.abs(offsetMinutes) % 60);
+    String fraction =
+        digits == 0
+            ? ""
+            : "." + String.format(Locale.ROOT, "%09d", t.getNano()).substring(0, digits);
+    String offset =
+        offsetMinutes == 0
+            ? "Z"
+            : String.format(
+                Locale.ROOT,
+                "%s%02d:%02d",
+                offsetMinutes < 0 ? "-" : "+",
+                Math.abs(offsetMinutes) / 60,
+                Math.abs(offsetMinutes) % 60);
     return base + fraction + offset;
   }
 
@@ -129,7 +153,11 @@ class LogEntryParserProperties {
     List<String[]> fields = new ArrayList<>();
     long nanos;
     if (r.nextBoolean()) {
-      long ms = NOW - LIMITS.maxAgeSeconds() * 1000 + (long) (r.nextDouble() * (LIMITS.maxAgeSeconds() + LIMITS.maxFutureSeconds()) * 1000);
+      long ms =
+          NOW
+              - LIMITS.maxAgeSeconds() * 1000
+              + (long)
+                  (r.nextDouble() * (LIMITS.maxAgeSeconds() + LIMITS.maxFutureSeconds()) * 1000);
       nanos = ms * 1_000_000;
       fields.add(new String[] {"timestamp", Long.toString(ms)});
     } else {
@@ -140,8 +168,12 @@ class LogEntryParserProperties {
       int digits = r.nextInt(10);
       ns = Math.floorDiv(ns, POW10[9 - digits]) * POW10[9 - digits];
       nanos = ns;
-      String text = format(Instant.ofEpochSecond(Math.floorDiv(ns, 1_000_000_000L), Math.floorMod(ns, 1_000_000_000L)),
-          digits, r.nextInt(3) == 0 ? 0 : r.nextInt(2 * 18 * 60 + 1) - 18 * 60);
+      String text =
+          format(
+              Instant.ofEpochSecond(
+                  Math.floorDiv(ns, 1_000_000_000L), Math.floorMod(ns, 1_000_000_000L)),
+              digits,
+              r.nextInt(3) == 0 ? 0 : r.nextInt(2 * 18 * 60 + 1) - 18 * 60);
       if (r.nextBoolean()) {
         text = text.replace('T', 't').replace('Z', 'z');
       }
@@ -204,7 +236,12 @@ class LogEntryParserProperties {
         if (obj.length() > 1) {
           obj.append(ws(r)).append(',');
         }
-        obj.append(ws(r)).append(quote(r, key)).append(ws(r)).append(':').append(ws(r)).append(valueJson);
+        obj.append(ws(r))
+            .append(quote(r, key))
+            .append(ws(r))
+            .append(':')
+            .append(ws(r))
+            .append(valueJson);
       }
       fields.add(new String[] {"attributes", obj.append(ws(r)).append('}').toString()});
     } else if (r.nextBoolean()) {
@@ -213,14 +250,23 @@ class LogEntryParserProperties {
     Collections.shuffle(fields, r);
     StringBuilder json = new StringBuilder(ws(r)).append('{');
     for (int i = 0; i < fields.size(); i++) {
-      json.append(ws(r)).append(i == 0 ? "" : ",").append(ws(r)).append(quote(r, fields.get(i)[0]))
-          .append(ws(r)).append(':').append(ws(r)).append(fields.get(i)[1]);
+      json.append(ws(r))
+          .append(i == 0 ? "" : ",")
+          .append(ws(r))
+          .append(quote(r, fields.get(i)[0]))
+          .append(ws(r))
+          .append(':')
+          .append(ws(r))
+          .append(fields.get(i)[1]);
     }
     json.append(ws(r)).append('}').append(ws(r));
-    return new Generated(json.toString(), nanos, level, service, message, traceId, spanId, attributes);
+    return new Generated(
+        json.toString(), nanos, level, service, message, traceId, spanId, attributes);
   }
 
-  /** A random non-string JSON value; appends the parser's expected compact form to {@code compact}. */
+  /**
+   * A random non-string JSON value; appends the parser's expected compact form to {@code compact}.
+   */
   static String jsonValue(Random r, int depth, StringBuilder compact) {
     int kind = r.nextInt(depth >= 3 ? 4 : 6);
     if (kind == 3 && depth == 0) {
@@ -228,7 +274,17 @@ class LogEntryParserProperties {
     }
     switch (kind) {
       case 0 -> {
-        String[] numbers = {"0", "-0", "42", "-17", "3.25", "1e10", "-2.5E-3", "1E+2", "123456789012345678901234567890"};
+        String[] numbers = {
+          "0",
+          "-0",
+          "42",
+          "-17",
+          "3.25",
+          "1e10",
+          "-2.5E-3",
+          "1E+2",
+          "123456789012345678901234567890"
+        };
         String n = numbers[r.nextInt(numbers.length)];
         compact.append(n);
         return n;
@@ -277,7 +333,11 @@ class LogEntryParserProperties {
           }
           keys.add(key);
           compact.append(minimalJson(key)).append(':');
-          out.append(ws(r)).append(quote(r, key)).append(ws(r)).append(':').append(ws(r))
+          out.append(ws(r))
+              .append(quote(r, key))
+              .append(ws(r))
+              .append(':')
+              .append(ws(r))
               .append(jsonValue(r, depth + 1, compact));
         }
         compact.append('}');
@@ -310,22 +370,25 @@ class LogEntryParserProperties {
     return sb.append('"').toString();
   }
 
-  /** Random text of valid code points (ASCII-heavy, with controls, quotes, multi-byte and astral). */
+  /**
+   * Random text of valid code points (ASCII-heavy, with controls, quotes, multi-byte and astral).
+   */
   static String text(Random r, int minChars, int maxChars, int maxBytes) {
     StringBuilder sb = new StringBuilder();
     int n = minChars + r.nextInt(maxChars - minChars + 1);
     for (int i = 0; i < n; i++) {
-      int cp = switch (r.nextInt(10)) {
-        case 0 -> r.nextInt(0x20);
-        case 1 -> "\"\\/".charAt(r.nextInt(3));
-        case 2 -> 0x80 + r.nextInt(0x800 - 0x80);
-        case 3 -> {
-          int c = 0x800 + r.nextInt(0x10000 - 0x800);
-          yield c >= 0xD800 && c <= 0xDFFF ? 0xFFFD : c;
-        }
-        case 4 -> 0x10000 + r.nextInt(0x110000 - 0x10000);
-        default -> 0x20 + r.nextInt(0x5F);
-      };
+      int cp =
+          switch (r.nextInt(10)) {
+            case 0 -> r.nextInt(0x20);
+            case 1 -> "\"\\/".charAt(r.nextInt(3));
+            case 2 -> 0x80 + r.nextInt(0x800 - 0x80);
+            case 3 -> {
+              int c = 0x800 + r.nextInt(0x10000 - 0x800);
+              yield c >= 0xD800 && c <= 0xDFFF ? 0xFFFD : c;
+            }
+            case 4 -> 0x10000 + r.nextInt(0x110000 - 0x10000);
+            default -> 0x20 + r.nextInt(0x5F);
+          };
       sb.appendCodePoint(cp);
       if (sb.toString().getBytes(UTF_8).length > maxBytes) {
         sb.setLength(sb.length() - Character.charCount(cp));
@@ -335,34 +398,41 @@ class LogEntryParserProperties {
     return sb.toString();
   }
 
-  /** A JSON string literal for {@code s}, escaping what must be escaped and a random share of the rest. */
+  /**
+   * A JSON string literal for {@code s}, escaping what must be escaped and a random share of the
+   * rest.
+   */
   static String quote(Random r, String s) {
     StringBuilder sb = new StringBuilder("\"");
-    s.codePoints().forEach(cp -> {
-      boolean must = cp < 0x20 || cp == '"' || cp == '\\';
-      if (!must && r.nextInt(8) != 0) {
-        sb.appendCodePoint(cp);
-        return;
-      }
-      String shortForm = switch (cp) {
-        case '"' -> "\\\"";
-        case '\\' -> "\\\\";
-        case '/' -> "\\/";
-        case '\b' -> "\\b";
-        case '\f' -> "\\f";
-        case '\n' -> "\\n";
-        case '\r' -> "\\r";
-        case '\t' -> "\\t";
-        default -> null;
-      };
-      if (shortForm != null && r.nextBoolean()) {
-        sb.append(shortForm);
-      } else {
-        for (char c : Character.toChars(cp)) {
-          sb.append(String.format(Locale.ROOT, r.nextBoolean() ? "\\u%04x" : "\\u%04X", (int) c));
-        }
-      }
-    });
+    s.codePoints()
+        .forEach(
+            cp -> {
+              boolean must = cp < 0x20 || cp == '"' || cp == '\\';
+              if (!must && r.nextInt(8) != 0) {
+                sb.appendCodePoint(cp);
+                return;
+              }
+              String shortForm =
+                  switch (cp) {
+                    case '"' -> "\\\"";
+                    case '\\' -> "\\\\";
+                    case '/' -> "\\/";
+                    case '\b' -> "\\b";
+                    case '\f' -> "\\f";
+                    case '\n' -> "\\n";
+                    case '\r' -> "\\r";
+                    case '\t' -> "\\t";
+                    default -> null;
+                  };
+              if (shortForm != null && r.nextBoolean()) {
+                sb.append(shortForm);
+              } else {
+                for (char c : Character.toChars(cp)) {
+                  sb.append(
+                      String.format(Locale.ROOT, r.nextBoolean() ? "\\u%04x" : "\\u%04X", (int) c));
+                }
+              }
+            });
     return sb.append('"').toString();
   }
 

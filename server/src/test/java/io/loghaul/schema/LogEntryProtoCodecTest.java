@@ -70,7 +70,8 @@ class LogEntryProtoCodecTest {
 
   @Test
   void generatedCodeParsesWhatWeEncode() throws Exception {
-    io.loghaul.proto.v1.LogEntry parsed = io.loghaul.proto.v1.LogEntry.parseFrom(LogEntryProtoCodec.encode(sampleEntry()));
+    io.loghaul.proto.v1.LogEntry parsed =
+        io.loghaul.proto.v1.LogEntry.parseFrom(LogEntryProtoCodec.encode(sampleEntry()));
 
     assertThat(parsed).isEqualTo(sampleMessage());
   }
@@ -109,8 +110,13 @@ class LogEntryProtoCodecTest {
 
   @Test
   void roundTripsAnEntryWithoutOptionalFields() {
-    byte[] bytes = io.loghaul.proto.v1.LogEntry.newBuilder().setTimestampUnixNano(TS_NANOS)
-        .setServiceName("a").setLevel(io.loghaul.proto.v1.Level.LEVEL_INFO).build().toByteArray();
+    byte[] bytes =
+        io.loghaul.proto.v1.LogEntry.newBuilder()
+            .setTimestampUnixNano(TS_NANOS)
+            .setServiceName("a")
+            .setLevel(io.loghaul.proto.v1.Level.LEVEL_INFO)
+            .build()
+            .toByteArray();
     LogEntry into = new LogEntry();
 
     assertThat(codec.decode(bytes, 0, bytes.length, NOW_MILLIS, into)).isEqualTo(Accepted.INSTANCE);
@@ -132,16 +138,19 @@ class LogEntryProtoCodecTest {
     cos.flush();
     byte[] bytes = concat(out.toByteArray(), sampleMessage().toByteArray());
 
-    assertThat(codec.decode(bytes, 0, bytes.length, NOW_MILLIS, new LogEntry())).isEqualTo(Accepted.INSTANCE);
+    assertThat(codec.decode(bytes, 0, bytes.length, NOW_MILLIS, new LogEntry()))
+        .isEqualTo(Accepted.INSTANCE);
   }
 
   @Test
   void rejectsRecordsOverTheSizeLimitBeforeDecoding() {
-    LogEntryProtoCodec small = new LogEntryProtoCodec(new SchemaLimits(10, 256, 65536, 128, 256, 16384, 8, 604800, 900));
+    LogEntryProtoCodec small =
+        new LogEntryProtoCodec(new SchemaLimits(10, 256, 65536, 128, 256, 16384, 8, 604800, 900));
     byte[] bytes = sampleMessage().toByteArray();
 
     assertThat(small.decode(bytes, 0, bytes.length, NOW_MILLIS, new LogEntry()))
-        .isInstanceOfSatisfying(Rejected.class, r -> assertThat(r.type()).isEqualTo(ErrorType.RECORD_TOO_LARGE));
+        .isInstanceOfSatisfying(
+            Rejected.class, r -> assertThat(r.type()).isEqualTo(ErrorType.RECORD_TOO_LARGE));
   }
 
   @Test
@@ -151,7 +160,8 @@ class LogEntryProtoCodecTest {
     for (int cut : new int[] {1, 5, 12, bytes.length - 1}) {
       assertThat(codec.decode(bytes, 0, cut, NOW_MILLIS, new LogEntry()))
           .as("cut at %d", cut)
-          .isInstanceOfSatisfying(Rejected.class, r -> assertThat(r.type()).isEqualTo(ErrorType.TYPE_MISMATCH));
+          .isInstanceOfSatisfying(
+              Rejected.class, r -> assertThat(r.type()).isEqualTo(ErrorType.TYPE_MISMATCH));
     }
   }
 
@@ -160,7 +170,8 @@ class LogEntryProtoCodecTest {
     byte[] json = "{\"timestamp\":1}".getBytes(StandardCharsets.UTF_8);
 
     assertThat(codec.decode(json, 0, json.length, NOW_MILLIS, new LogEntry()))
-        .isInstanceOfSatisfying(Rejected.class, r -> assertThat(r.type()).isEqualTo(ErrorType.TYPE_MISMATCH));
+        .isInstanceOfSatisfying(
+            Rejected.class, r -> assertThat(r.type()).isEqualTo(ErrorType.TYPE_MISMATCH));
   }
 
   @Test
@@ -169,23 +180,31 @@ class LogEntryProtoCodecTest {
     byte[] bytes = concat(sampleMessage().toByteArray(), new byte[] {0x10, 0x01});
 
     assertThat(codec.decode(bytes, 0, bytes.length, NOW_MILLIS, new LogEntry()))
-        .isEqualTo(new Rejected(ErrorType.TYPE_MISMATCH, "/service_name",
-            "service_name has protobuf wire type 0 (expected: 2)"));
+        .isEqualTo(
+            new Rejected(
+                ErrorType.TYPE_MISMATCH,
+                "/service_name",
+                "service_name has protobuf wire type 0 (expected: 2)"));
   }
 
   @Test
   void rejectsInvalidUtf8InStringFields() {
     byte[] bytes = sampleMessage().toBuilder().setMessage("").build().toByteArray();
     byte[] badMessage = concat(bytes, new byte[] {0x22, 0x02, (byte) 0xC3, 0x28});
-    byte[] badAttribute = concat(bytes, new byte[] {0x3A, 0x06, 0x0A, 0x01, 'k', 0x12, 0x01, (byte) 0xFF});
-    byte[] surrogate = concat(bytes, new byte[] {0x22, 0x03, (byte) 0xED, (byte) 0xA0, (byte) 0x80});
+    byte[] badAttribute =
+        concat(bytes, new byte[] {0x3A, 0x06, 0x0A, 0x01, 'k', 0x12, 0x01, (byte) 0xFF});
+    byte[] surrogate =
+        concat(bytes, new byte[] {0x22, 0x03, (byte) 0xED, (byte) 0xA0, (byte) 0x80});
 
     assertThat(codec.decode(badMessage, 0, badMessage.length, NOW_MILLIS, new LogEntry()))
-        .isEqualTo(new Rejected(ErrorType.INVALID_UTF8, "/message", "string field is not valid UTF-8"));
+        .isEqualTo(
+            new Rejected(ErrorType.INVALID_UTF8, "/message", "string field is not valid UTF-8"));
     assertThat(codec.decode(badAttribute, 0, badAttribute.length, NOW_MILLIS, new LogEntry()))
-        .isInstanceOfSatisfying(Rejected.class, r -> assertThat(r.type()).isEqualTo(ErrorType.INVALID_UTF8));
+        .isInstanceOfSatisfying(
+            Rejected.class, r -> assertThat(r.type()).isEqualTo(ErrorType.INVALID_UTF8));
     assertThat(codec.decode(surrogate, 0, surrogate.length, NOW_MILLIS, new LogEntry()))
-        .isInstanceOfSatisfying(Rejected.class, r -> assertThat(r.type()).isEqualTo(ErrorType.INVALID_UTF8));
+        .isInstanceOfSatisfying(
+            Rejected.class, r -> assertThat(r.type()).isEqualTo(ErrorType.INVALID_UTF8));
   }
 
   @Test
@@ -193,7 +212,8 @@ class LogEntryProtoCodecTest {
     byte[] bytes = concat(new byte[] {0x22, 0x01, (byte) 0xFF}, new byte[] {0x12, 0x7F});
 
     assertThat(codec.decode(bytes, 0, bytes.length, NOW_MILLIS, new LogEntry()))
-        .isInstanceOfSatisfying(Rejected.class, r -> assertThat(r.type()).isEqualTo(ErrorType.INVALID_UTF8));
+        .isInstanceOfSatisfying(
+            Rejected.class, r -> assertThat(r.type()).isEqualTo(ErrorType.INVALID_UTF8));
   }
 
   @Test
@@ -201,7 +221,8 @@ class LogEntryProtoCodecTest {
     byte[] bytes = concat(sampleMessage().toByteArray(), new byte[] {0x12, 0x01, 'x'});
 
     assertThat(codec.decode(bytes, 0, bytes.length, NOW_MILLIS, new LogEntry()))
-        .isEqualTo(new Rejected(ErrorType.DUPLICATE_FIELD, "/service_name", "service_name appears twice"));
+        .isEqualTo(
+            new Rejected(ErrorType.DUPLICATE_FIELD, "/service_name", "service_name appears twice"));
   }
 
   @Test
@@ -210,20 +231,32 @@ class LogEntryProtoCodecTest {
     byte[] negative = sampleMessage().toBuilder().setLevelValue(-1).build().toByteArray();
 
     assertThat(codec.decode(bytes, 0, bytes.length, NOW_MILLIS, new LogEntry()))
-        .isInstanceOfSatisfying(Rejected.class, r -> assertThat(r.type()).isEqualTo(ErrorType.INVALID_VALUE));
+        .isInstanceOfSatisfying(
+            Rejected.class, r -> assertThat(r.type()).isEqualTo(ErrorType.INVALID_VALUE));
     assertThat(codec.decode(negative, 0, negative.length, NOW_MILLIS, new LogEntry()))
-        .isInstanceOfSatisfying(Rejected.class, r -> assertThat(r.type()).isEqualTo(ErrorType.INVALID_VALUE));
+        .isInstanceOfSatisfying(
+            Rejected.class, r -> assertThat(r.type()).isEqualTo(ErrorType.INVALID_VALUE));
   }
 
   @Test
   void rejectsIdsOfTheWrongLengthOrAllZero() {
-    byte[] shortTrace = sampleMessage().toBuilder().setTraceId(ByteString.copyFrom(new byte[] {1, 2, 3})).build()
-        .toByteArray();
-    byte[] zeroSpan = sampleMessage().toBuilder().setSpanId(ByteString.copyFrom(new byte[8])).build().toByteArray();
+    byte[] shortTrace =
+        sampleMessage().toBuilder()
+            .setTraceId(ByteString.copyFrom(new byte[] {1, 2, 3}))
+            .build()
+            .toByteArray();
+    byte[] zeroSpan =
+        sampleMessage().toBuilder()
+            .setSpanId(ByteString.copyFrom(new byte[8]))
+            .build()
+            .toByteArray();
 
     assertThat(codec.decode(shortTrace, 0, shortTrace.length, NOW_MILLIS, new LogEntry()))
-        .isEqualTo(new Rejected(ErrorType.INVALID_VALUE, "/trace_id",
-            "trace_id has 3 bytes (expected: 16, not all zero)"));
+        .isEqualTo(
+            new Rejected(
+                ErrorType.INVALID_VALUE,
+                "/trace_id",
+                "trace_id has 3 bytes (expected: 16, not all zero)"));
     assertThat(codec.decode(zeroSpan, 0, zeroSpan.length, NOW_MILLIS, new LogEntry()))
         .isInstanceOfSatisfying(Rejected.class, r -> assertThat(r.field()).isEqualTo("/span_id"));
   }
@@ -244,8 +277,8 @@ class LogEntryProtoCodecTest {
     byte[] old = sampleMessage().toBuilder().setTimestampUnixNano(1_000_000L).build().toByteArray();
 
     assertThat(codec.decode(old, 0, old.length, NOW_MILLIS, new LogEntry()))
-        .isInstanceOfSatisfying(Rejected.class,
-            r -> assertThat(r.type()).isEqualTo(ErrorType.TIMESTAMP_OUT_OF_RANGE));
+        .isInstanceOfSatisfying(
+            Rejected.class, r -> assertThat(r.type()).isEqualTo(ErrorType.TIMESTAMP_OUT_OF_RANGE));
   }
 
   @Test

@@ -46,9 +46,15 @@ class LogEntryValidatorTest {
     e.setLevel(Level.FATAL);
     e.setServiceName(e.appendUtf8("abcde"), 5);
     e.setMessage(e.appendUtf8("0123456789"), 10);
-    System.arraycopy("4bf92f3577b34da6a3ce929d0e0e4736".getBytes(StandardCharsets.US_ASCII), 0, e.traceIdHex(), 0, 32);
+    System.arraycopy(
+        "4bf92f3577b34da6a3ce929d0e0e4736".getBytes(StandardCharsets.US_ASCII),
+        0,
+        e.traceIdHex(),
+        0,
+        32);
     e.setHasTraceId(true);
-    System.arraycopy("00f067aa0ba902b7".getBytes(StandardCharsets.US_ASCII), 0, e.spanIdHex(), 0, 16);
+    System.arraycopy(
+        "00f067aa0ba902b7".getBytes(StandardCharsets.US_ASCII), 0, e.spanIdHex(), 0, 16);
     e.setHasSpanId(true);
     attribute(e, "abc", "12345678");
     attribute(e, "é", "{\"a\":1}");
@@ -109,7 +115,12 @@ class LogEntryValidatorTest {
   @Test
   void rejectsBadHexIds() {
     LogEntry e = valid();
-    System.arraycopy("4BF92F3577B34DA6A3CE929D0E0E4736".getBytes(StandardCharsets.US_ASCII), 0, e.traceIdHex(), 0, 32);
+    System.arraycopy(
+        "4BF92F3577B34DA6A3CE929D0E0E4736".getBytes(StandardCharsets.US_ASCII),
+        0,
+        e.traceIdHex(),
+        0,
+        32);
     e.setHasTraceId(true);
     rejected(e, ErrorType.INVALID_VALUE, "/trace_id");
     java.util.Arrays.fill(e.traceIdHex(), (byte) '0');
@@ -162,9 +173,12 @@ class LogEntryValidatorTest {
   void agreesWithTheParserOnParsedEntries() {
     LogEntryParser parser = new LogEntryParser(SMALL);
     LogEntry e = new LogEntry();
-    byte[] json = ("{\"timestamp\":" + NOW + ",\"service_name\":\"abcde\",\"level\":\"warn\",\"message\":\"m\","
-        + "\"trace_id\":\"4BF92F3577B34DA6A3CE929D0E0E4736\",\"attributes\":{\"a\":[1,2],\"é\":\"x\"}}")
-        .getBytes(StandardCharsets.UTF_8);
+    byte[] json =
+        ("{\"timestamp\":"
+                + NOW
+                + ",\"service_name\":\"abcde\",\"level\":\"warn\",\"message\":\"m\","
+                + "\"trace_id\":\"4BF92F3577B34DA6A3CE929D0E0E4736\",\"attributes\":{\"a\":[1,2],\"é\":\"x\"}}")
+            .getBytes(StandardCharsets.UTF_8);
     assertThat(parser.parse(json, 0, json.length, NOW, e)).isSameAs(Accepted.INSTANCE);
     assertThat(validator.validate(e, NOW)).isSameAs(Accepted.INSTANCE);
   }

@@ -31,9 +31,9 @@ import org.apache.kafka.common.utils.Time;
  * A real Apache Kafka KRaft cluster of several nodes inside this JVM, on loopback, for integration
  * tests of loghaul on a multi-broker cluster. Every node is a combined broker and controller; the
  * controllers form a static quorum ({@code controller.quorum.voters}), so the cluster keeps working
- * while a majority of nodes runs. Internal topics are replicated to every node with
- * {@code min.insync.replicas} 2; the broker-wide {@code min.insync.replicas} stays Kafka's default
- * (1) so what a test sees on a topic is what loghaul set on it.
+ * while a majority of nodes runs. Internal topics are replicated to every node with {@code
+ * min.insync.replicas} 2; the broker-wide {@code min.insync.replicas} stays Kafka's default (1) so
+ * what a test sees on a topic is what loghaul set on it.
  *
  * <p>Nodes start in parallel (a node's startup waits for the controller quorum). {@link #stop(int)}
  * shuts one node down cleanly; {@link #close()} stops all and deletes the data.
@@ -58,15 +58,24 @@ public final class KafkaCluster implements AutoCloseable {
       voters.add((i + 1) + "@" + HOST + ":" + controllerPorts.get(i));
     }
     for (int i = 0; i < nodes; i++) {
-      nodeProperties.add(properties(i + 1, ports.get(i), controllerPorts.get(i), voters.toString(),
-          dir.resolve("node-" + (i + 1)), Math.min(nodes, 3)));
+      nodeProperties.add(
+          properties(
+              i + 1,
+              ports.get(i),
+              controllerPorts.get(i),
+              voters.toString(),
+              dir.resolve("node-" + (i + 1)),
+              Math.min(nodes, 3)));
       servers.add(null);
     }
   }
 
-  /** Formats and starts {@code nodes} nodes under a new temporary directory; returns when all serve. */
+  /**
+   * Formats and starts {@code nodes} nodes under a new temporary directory; returns when all serve.
+   */
   public static KafkaCluster start(int nodes) throws Exception {
-    KafkaCluster cluster = new KafkaCluster(Files.createTempDirectory("loghaul-kafka-cluster-"), nodes);
+    KafkaCluster cluster =
+        new KafkaCluster(Files.createTempDirectory("loghaul-kafka-cluster-"), nodes);
     try {
       cluster.format();
       List<CompletableFuture<Void>> starts = new ArrayList<>();
@@ -116,18 +125,22 @@ public final class KafkaCluster implements AutoCloseable {
       ByteArrayOutputStream output = new ByteArrayOutputStream();
       int status;
       try (PrintStream print = new PrintStream(output, true, UTF_8)) {
-        status = StorageTool.execute(new String[] {"format", "-t", clusterId, "-c", file.toString()}, print);
+        status =
+            StorageTool.execute(
+                new String[] {"format", "-t", clusterId, "-c", file.toString()}, print);
       } catch (Exception e) {
         throw new IllegalStateException("format failed: " + output.toString(UTF_8), e);
       }
       if (status != 0) {
-        throw new IllegalStateException("format failed (" + status + "): " + output.toString(UTF_8));
+        throw new IllegalStateException(
+            "format failed (" + status + "): " + output.toString(UTF_8));
       }
     }
   }
 
   private void startNode(int index) {
-    KafkaRaftServer s = new KafkaRaftServer(KafkaConfig.fromProps(nodeProperties.get(index), false), Time.SYSTEM);
+    KafkaRaftServer s =
+        new KafkaRaftServer(KafkaConfig.fromProps(nodeProperties.get(index), false), Time.SYSTEM);
     synchronized (this) {
       servers.set(index, s);
     }
@@ -135,7 +148,8 @@ public final class KafkaCluster implements AutoCloseable {
   }
 
   private void awaitBrokers(int nodes) throws Exception {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size() < nodes) {
         if (System.nanoTime() > deadline) {
@@ -146,13 +160,20 @@ public final class KafkaCluster implements AutoCloseable {
     }
   }
 
-  private static Properties properties(int nodeId, int port, int controllerPort, String voters, Path logDir,
+  private static Properties properties(
+      int nodeId,
+      int port,
+      int controllerPort,
+      String voters,
+      Path logDir,
       int internalReplication) {
     Map<String, String> p = new TreeMap<>();
     p.put("process.roles", "broker,controller");
     p.put("node.id", Integer.toString(nodeId));
     p.put("controller.quorum.voters", voters);
-    p.put("listeners", "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
+    p.put(
+        "listeners",
+        "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
     p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port);
     p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
     p.put("controller.listener.names", "CONTROLLER");

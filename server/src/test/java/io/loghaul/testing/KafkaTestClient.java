@@ -50,16 +50,23 @@ public final class KafkaTestClient implements AutoCloseable {
     return prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
   }
 
-  public void createTopic(String name, int partitions, Map<String, String> configs) throws Exception {
-    admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs)))
-        .all().get(30, TimeUnit.SECONDS);
+  public void createTopic(String name, int partitions, Map<String, String> configs)
+      throws Exception {
+    admin
+        .createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs)))
+        .all()
+        .get(30, TimeUnit.SECONDS);
     io.loghaul.pipeline.TopicProvisioner.awaitLeaders(admin, List.of(name), 30_000);
   }
 
-  public RecordMetadata send(String topic, Integer partition, String key, byte[] value, RecordHeaders headers)
+  public RecordMetadata send(
+      String topic, Integer partition, String key, byte[] value, RecordHeaders headers)
       throws Exception {
-    return producer.send(new ProducerRecord<>(topic, partition, null,
-        key == null ? null : key.getBytes(UTF_8), value, headers)).get(30, TimeUnit.SECONDS);
+    return producer
+        .send(
+            new ProducerRecord<>(
+                topic, partition, null, key == null ? null : key.getBytes(UTF_8), value, headers))
+        .get(30, TimeUnit.SECONDS);
   }
 
   public RecordMetadata send(String topic, Integer partition, String json) throws Exception {
@@ -80,8 +87,12 @@ public final class KafkaTestClient implements AutoCloseable {
     producer.flush();
   }
 
-  /** Reads every record of {@code topic} from the beginning until {@code expected} arrived or the timeout. */
-  public List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int expected, Duration timeout) {
+  /**
+   * Reads every record of {@code topic} from the beginning until {@code expected} arrived or the
+   * timeout.
+   */
+  public List<ConsumerRecord<byte[], byte[]>> readAll(
+      String topic, int expected, Duration timeout) {
     Map<String, Object> c = new HashMap<>();
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     c.put(ConsumerConfig.GROUP_ID_CONFIG, uniqueName("reader"));
@@ -103,13 +114,17 @@ public final class KafkaTestClient implements AutoCloseable {
   /** Committed offsets of {@code group} (absent partitions have none). */
   public Map<TopicPartition, Long> committed(String group) throws Exception {
     Map<TopicPartition, OffsetAndMetadata> m =
-        admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+        admin
+            .listConsumerGroupOffsets(group)
+            .partitionsToOffsetAndMetadata()
+            .get(30, TimeUnit.SECONDS);
     Map<TopicPartition, Long> out = new HashMap<>();
-    m.forEach((tp, om) -> {
-      if (om != null) {
-        out.put(tp, om.offset());
-      }
-    });
+    m.forEach(
+        (tp, om) -> {
+          if (om != null) {
+            out.put(tp, om.offset());
+          }
+        });
     return out;
   }
 
@@ -120,7 +135,11 @@ public final class KafkaTestClient implements AutoCloseable {
       req.put(new TopicPartition(topic, p), OffsetSpec.latest());
     }
     Map<TopicPartition, Long> out = new HashMap<>();
-    admin.listOffsets(req).all().get(30, TimeUnit.SECONDS).forEach((tp, info) -> out.put(tp, info.offset()));
+    admin
+        .listOffsets(req)
+        .all()
+        .get(30, TimeUnit.SECONDS)
+        .forEach((tp, info) -> out.put(tp, info.offset()));
     return out;
   }
 

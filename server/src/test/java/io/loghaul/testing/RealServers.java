@@ -1,8 +1,8 @@
 package io.loghaul.testing;
 
 import io.loghaul.clickhouse.ClickHouseHttpClient;
-import io.loghaul.embedded.kafka.EmbeddedKafka;
 import io.loghaul.embedded.ManagedClickHouse;
+import io.loghaul.embedded.kafka.EmbeddedKafka;
 import io.loghaul.testkit.FreePorts;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,8 +18,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * A real Kafka broker (in-process KRaft) and a real clickhouse-server child process on free ports
  * in a temporary directory, shared by one integration-test class. Use it as a JUnit extension —
  * {@code @RegisterExtension static final RealServers servers = new RealServers();} starts them
- * before the class's first test and stops them after its last — or call {@link #start()} and
- * {@link #close()} yourself.
+ * before the class's first test and stops them after its last — or call {@link #start()} and {@link
+ * #close()} yourself.
  */
 public final class RealServers implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
   private Path dir;

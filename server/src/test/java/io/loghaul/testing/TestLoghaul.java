@@ -11,7 +11,9 @@ import java.util.Map;
 public final class TestLoghaul {
   private TestLoghaul() {}
 
-  /** The command-line flags that point loghaul at {@code servers} (no OTLP, any free admin port). */
+  /**
+   * The command-line flags that point loghaul at {@code servers} (no OTLP, any free admin port).
+   */
   public static List<String> flags(RealServers servers, String... overrides) {
     List<String> args = new ArrayList<>();
     args.add("--kafka.bootstrap=" + servers.bootstrap());

@@ -15,8 +15,8 @@ public final class FreePorts {
 
   /**
    * A port that was free on 127.0.0.1 a moment ago, picked by the OS from the ephemeral range.
-   * Another process could take it before the caller binds it; that window is small enough for
-   * the few servers that need it.
+   * Another process could take it before the caller binds it; that window is small enough for the
+   * few servers that need it.
    */
   public static int freePort() {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -36,14 +36,14 @@ import java.util.concurrent.TimeUnit;
 public final class LoghaulProcess implements AutoCloseable {
   /** Short: benchmarks start their clock when ready, and a poll costs next to nothing. */
   private static final Duration POLL_INTERVAL = Duration.ofMillis(20);
+
   private static final Duration READYZ_TIMEOUT = Duration.ofSeconds(2);
   private static final int TAIL_LINES = 40;
 
   private final Process process;
   private final Path log;
   private final Path portsFile;
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(READYZ_TIMEOUT).build();
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(READYZ_TIMEOUT).build();
   private Map<String, Integer> ports;
 
   private LoghaulProcess(Process process, Path log, Path portsFile) {
@@ -77,7 +77,10 @@ public final class LoghaulProcess implements AutoCloseable {
       this.launcher = launcher;
     }
 
-    /** JVM options before {@code -jar} (only for {@link #jar}; the launcher reads {@code LOGHAUL_JAVA_OPTS}). */
+    /**
+     * JVM options before {@code -jar} (only for {@link #jar}; the launcher reads {@code
+     * LOGHAUL_JAVA_OPTS}).
+     */
     public Builder jvmOptions(List<String> options) {
       if (jar == null) {
         throw new IllegalStateException("jvmOptions: only for a jar (the launcher has its own)");
@@ -92,7 +95,10 @@ public final class LoghaulProcess implements AutoCloseable {
       return this;
     }
 
-    /** Where stdout and stderr go (a new file each start); the ports file is written next to it. Required. */
+    /**
+     * Where stdout and stderr go (a new file each start); the ports file is written next to it.
+     * Required.
+     */
     public Builder log(Path file) {
       this.log = requireNonNull(file, "file");
       return this;
@@ -121,8 +127,8 @@ public final class LoghaulProcess implements AutoCloseable {
         cmd.add("--admin.port=auto");
       }
       cmd.add("--admin.ports-file=" + portsFile);
-      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-          .redirectOutput(log.toFile());
+      ProcessBuilder pb =
+          new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
       pb.environment().keySet().removeIf(k -> k.startsWith("LOGHAUL_"));
       return new LoghaulProcess(pb.start(), log, portsFile);
     }
@@ -131,8 +137,8 @@ public final class LoghaulProcess implements AutoCloseable {
   /**
    * Waits until every listener is bound and {@code /readyz} answers 200; returns this.
    *
-   * @throws IllegalStateException with the log's tail when the process exits first or is not
-   *     ready in time (it keeps running then; {@link #close()} kills it)
+   * @throws IllegalStateException with the log's tail when the process exits first or is not ready
+   *     in time (it keeps running then; {@link #close()} kills it)
    */
   public LoghaulProcess awaitReady(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -177,9 +183,11 @@ public final class LoghaulProcess implements AutoCloseable {
 
   /** {@code GET /readyz} as "status body", or why it could not be asked. */
   private String readyz() throws InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + adminPort() + "/readyz"))
-        .timeout(READYZ_TIMEOUT).GET().build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort() + "/readyz"))
+            .timeout(READYZ_TIMEOUT)
+            .GET()
+            .build();
     try {
       HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
       return r.statusCode() + " " + r.body().trim();

@@ -31,17 +31,22 @@ class LoghaulProcessTest {
   @Test
   void waitsForThePortsFileAndThenForReadyzToAnswer200() throws Exception {
     AtomicInteger asked = new AtomicInteger();
-    HttpServer admin = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    admin.createContext("/readyz", ex -> {
-      boolean ready = asked.incrementAndGet() >= 3;
-      byte[] body = (ready ? "ready\n" : "not ready: pipeline not consuming\n").getBytes(UTF_8);
-      ex.sendResponseHeaders(ready ? 200 : 503, body.length);
-      ex.getResponseBody().write(body);
-      ex.close();
-    });
+    HttpServer admin =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    admin.createContext(
+        "/readyz",
+        ex -> {
+          boolean ready = asked.incrementAndGet() >= 3;
+          byte[] body = (ready ? "ready\n" : "not ready: pipeline not consuming\n").getBytes(UTF_8);
+          ex.sendResponseHeaders(ready ? 200 : 503, body.length);
+          ex.getResponseBody().write(body);
+          ex.close();
+        });
     admin.start();
     // writes the ports file as loghaul does (atomically), naming the test's admin server
-    Path fake = script("""
+    Path fake =
+        script(
+            """
         for a in "$@"; do
           case "$a" in
             --admin.ports-file=*) f="${a#--admin.ports-file=}" ;;
@@ -53,17 +58,23 @@ class LoghaulProcessTest {
         printf 'otlp.grpc.port=4317\\nadmin.port=%s\\n' "$p" > "$f.tmp" && mv "$f.tmp" "$f"
         exec sleep 60
         """);
-    try (LoghaulProcess p = LoghaulProcess.launcher(fake)
-        .flags(List.of("--fake.admin=" + admin.getAddress().getPort(), "--otlp.grpc.port=auto"))
-        .log(dir.resolve("loghaul.log")).start()) {
+    try (LoghaulProcess p =
+        LoghaulProcess.launcher(fake)
+            .flags(List.of("--fake.admin=" + admin.getAddress().getPort(), "--otlp.grpc.port=auto"))
+            .log(dir.resolve("loghaul.log"))
+            .start()) {
       p.awaitReady(Duration.ofSeconds(30));
 
       assertThat(asked).hasValue(3);
       assertThat(p.adminPort()).isEqualTo(admin.getAddress().getPort());
       assertThat(p.port("otlp.grpc.port")).isEqualTo(4317);
-      assertThat(p.logText()).contains("args: run --fake.admin=", "--admin.port=auto",
-          "--admin.ports-file=" + dir.resolve("loghaul.log.ports"));
-      assertThatThrownBy(() -> p.port("otlp.http.port")).isInstanceOf(IllegalStateException.class)
+      assertThat(p.logText())
+          .contains(
+              "args: run --fake.admin=",
+              "--admin.port=auto",
+              "--admin.ports-file=" + dir.resolve("loghaul.log.ports"));
+      assertThatThrownBy(() -> p.port("otlp.http.port"))
+          .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("otlp.http.port");
     } finally {
       admin.stop(0);
@@ -72,7 +83,8 @@ class LoghaulProcessTest {
 
   @Test
   void failsWithTheExitCodeAndTheLogWhenTheProcessDiesFirst() throws Exception {
-    Path fake = script("echo 'loghaul: configuration error: batch.max-rows: -1 (expected: > 0)'\nexit 2\n");
+    Path fake =
+        script("echo 'loghaul: configuration error: batch.max-rows: -1 (expected: > 0)'\nexit 2\n");
 
     try (LoghaulProcess p = LoghaulProcess.launcher(fake).log(dir.resolve("dead.log")).start()) {
       assertThatThrownBy(() -> p.awaitReady(Duration.ofSeconds(30)))

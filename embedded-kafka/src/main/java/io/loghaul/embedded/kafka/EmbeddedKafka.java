@@ -32,24 +32,27 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A real single-node Apache Kafka 4.1 broker in KRaft mode (combined broker and controller) running
- * inside this JVM, used when {@code kafka.bootstrap} is unset (docs/configuration.md#embedded-mode) and by integration tests.
+ * inside this JVM, used when {@code kafka.bootstrap} is unset (docs/configuration.md#embedded-mode)
+ * and by integration tests.
  *
  * <p>Clients connect over PLAINTEXT to {@code 127.0.0.1:port}; the KRaft controller listens on
  * {@code 127.0.0.1:controllerPort} (the server passes {@code kafka.embedded.controller-port},
- * default client port + 1; tests may let it pick a free one). The data directory is formatted on first use and reused
- * afterwards, so topics, records and committed offsets survive {@link #stop()}/{@link #restart()}
- * and a restart of the process. Topics are never auto-created (the pipeline creates what it needs);
- * {@code message.max.bytes} keeps Kafka's default (about 1 MiB).
+ * default client port + 1; tests may let it pick a free one). The data directory is formatted on
+ * first use and reused afterwards, so topics, records and committed offsets survive {@link
+ * #stop()}/{@link #restart()} and a restart of the process. Topics are never auto-created (the
+ * pipeline creates what it needs); {@code message.max.bytes} keeps Kafka's default (about 1 MiB).
  *
  * <p>Thread-safe: lifecycle methods are synchronized. {@link #start} returns once an admin client
- * can describe the cluster; {@link #close()} is idempotent and bounded in time. Kafka's own
- * logging is left to the logging configuration ({@code logback.xml} keeps it at WARN).
+ * can describe the cluster; {@link #close()} is idempotent and bounded in time. Kafka's own logging
+ * is left to the logging configuration ({@code logback.xml} keeps it at WARN).
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
 
-  /** How long {@link #start} and {@link #restart()} wait for the broker to answer an admin client. */
+  /**
+   * How long {@link #start} and {@link #restart()} wait for the broker to answer an admin client.
+   */
   static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
   /** How long {@link #stop()} waits for a clean shutdown before giving up on it. */
@@ -96,15 +99,21 @@ public final class EmbeddedKafka implements AutoCloseable {
     if (port < 1 || port > 65535) {
       throw new IllegalArgumentException("port: " + port + " (expected: 1..65535)");
     }
-    if (controllerPort != -1 && (controllerPort < 1 || controllerPort > 65535 || controllerPort == port)) {
-      throw new IllegalArgumentException("controllerPort: " + controllerPort
-          + " (expected: 1..65535, not the client port " + port + ")");
+    if (controllerPort != -1
+        && (controllerPort < 1 || controllerPort > 65535 || controllerPort == port)) {
+      throw new IllegalArgumentException(
+          "controllerPort: "
+              + controllerPort
+              + " (expected: 1..65535, not the client port "
+              + port
+              + ")");
     }
     if (controllerPort != -1) {
       checkFree(controllerPort);
     }
     Path dir = dataDir.toAbsolutePath().normalize();
-    EmbeddedKafka kafka = new EmbeddedKafka(dir, port, controllerPort == -1 ? freePort() : controllerPort);
+    EmbeddedKafka kafka =
+        new EmbeddedKafka(dir, port, controllerPort == -1 ? freePort() : controllerPort);
     try {
       kafka.format();
       kafka.startServer();
@@ -132,14 +141,17 @@ public final class EmbeddedKafka implements AutoCloseable {
     server = null;
     long startNanos = System.nanoTime();
     // Kafka's shutdown blocks on its own threads; a helper thread lets us bound the wait.
-    Thread shutdown = new Thread(() -> {
-      try {
-        stopping.shutdown();
-        stopping.awaitShutdown();
-      } catch (RuntimeException e) {
-        LOG.warn("embedded Kafka shutdown failed", e);
-      }
-    }, "embedded-kafka-shutdown");
+    Thread shutdown =
+        new Thread(
+            () -> {
+              try {
+                stopping.shutdown();
+                stopping.awaitShutdown();
+              } catch (RuntimeException e) {
+                LOG.warn("embedded Kafka shutdown failed", e);
+              }
+            },
+            "embedded-kafka-shutdown");
     shutdown.setDaemon(true);
     shutdown.start();
     try {
@@ -148,10 +160,12 @@ public final class EmbeddedKafka implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     if (shutdown.isAlive()) {
-      LOG.warn("embedded Kafka did not stop within {} s; continuing without waiting",
+      LOG.warn(
+          "embedded Kafka did not stop within {} s; continuing without waiting",
           SHUTDOWN_TIMEOUT.toSeconds());
     } else {
-      LOG.info("embedded Kafka stopped in {} ms",
+      LOG.info(
+          "embedded Kafka stopped in {} ms",
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
     }
   }
@@ -200,15 +214,25 @@ public final class EmbeddedKafka implements AutoCloseable {
     ByteArrayOutputStream output = new ByteArrayOutputStream();
     int status;
     try (PrintStream print = new PrintStream(output, true, UTF_8)) {
-      status = StorageTool.execute(
-          new String[] {"format", "-t", clusterId, "-c", propertiesFile.toString()}, print);
+      status =
+          StorageTool.execute(
+              new String[] {"format", "-t", clusterId, "-c", propertiesFile.toString()}, print);
     } catch (Exception e) {
-      throw new IllegalStateException("formatting embedded Kafka log dir " + logDir + " failed: "
-          + output.toString(UTF_8).strip(), e);
+      throw new IllegalStateException(
+          "formatting embedded Kafka log dir "
+              + logDir
+              + " failed: "
+              + output.toString(UTF_8).strip(),
+          e);
     }
     if (status != 0) {
-      throw new IllegalStateException("formatting embedded Kafka log dir " + logDir
-          + " failed (status " + status + "): " + output.toString(UTF_8).strip());
+      throw new IllegalStateException(
+          "formatting embedded Kafka log dir "
+              + logDir
+              + " failed (status "
+              + status
+              + "): "
+              + output.toString(UTF_8).strip());
     }
     LOG.info("formatted embedded Kafka log dir {} (cluster id {})", logDir, clusterId);
   }
@@ -221,31 +245,43 @@ public final class EmbeddedKafka implements AutoCloseable {
       started.startup();
     } catch (RuntimeException e) {
       shutdownQuietly(started);
-      throw new IllegalStateException("embedded Kafka failed to start on " + bootstrapServers(),
-          e);
+      throw new IllegalStateException("embedded Kafka failed to start on " + bootstrapServers(), e);
     }
     server = started;
     awaitReady();
-    LOG.info("embedded Kafka ready on {} in {} ms (data {})", bootstrapServers(),
-        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), dataDir);
+    LOG.info(
+        "embedded Kafka ready on {} in {} ms (data {})",
+        bootstrapServers(),
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos),
+        dataDir);
   }
 
   private void awaitReady() {
-    Map<String, Object> config = Map.of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-        AdminClientConfig.CLIENT_ID_CONFIG, "loghaul-embedded-kafka-check");
+    Map<String, Object> config =
+        Map.of(
+            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers(),
+            AdminClientConfig.CLIENT_ID_CONFIG,
+            "loghaul-embedded-kafka-check");
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     try (Admin admin = Admin.create(config)) {
       while (true) {
         long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
         if (remainingMs <= 0) {
-          throw new IllegalStateException("embedded Kafka on " + bootstrapServers()
-              + " not ready within " + READY_TIMEOUT.toSeconds() + " s");
+          throw new IllegalStateException(
+              "embedded Kafka on "
+                  + bootstrapServers()
+                  + " not ready within "
+                  + READY_TIMEOUT.toSeconds()
+                  + " s");
         }
         try {
           int attemptMs = (int) Math.min(remainingMs, 5_000);
-          if (!admin.describeCluster(new DescribeClusterOptions().timeoutMs(attemptMs))
-              .nodes().get(attemptMs, TimeUnit.MILLISECONDS).isEmpty()) {
+          if (!admin
+              .describeCluster(new DescribeClusterOptions().timeoutMs(attemptMs))
+              .nodes()
+              .get(attemptMs, TimeUnit.MILLISECONDS)
+              .isEmpty()) {
             return;
           }
         } catch (ExecutionException | TimeoutException e) {
@@ -274,8 +310,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("process.roles", "broker,controller");
     p.put("node.id", Integer.toString(NODE_ID));
     p.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
-    p.put("listeners", "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":"
-        + controllerPort);
+    p.put(
+        "listeners",
+        "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
     p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port);
     p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
     p.put("controller.listener.names", "CONTROLLER");
@@ -306,8 +343,13 @@ public final class EmbeddedKafka implements AutoCloseable {
     try (ServerSocket socket = new ServerSocket(controllerPort, 1, InetAddress.getByName(HOST))) {
       socket.setReuseAddress(true);
     } catch (IOException e) {
-      throw new IllegalStateException("kafka.embedded.controller-port: " + controllerPort
-          + " is in use on " + HOST + " (expected: a free port; unset, it is kafka.embedded.port + 1)", e);
+      throw new IllegalStateException(
+          "kafka.embedded.controller-port: "
+              + controllerPort
+              + " is in use on "
+              + HOST
+              + " (expected: a free port; unset, it is kafka.embedded.port + 1)",
+          e);
     }
   }
 

@@ -129,37 +129,48 @@ class EmbeddedKafkaIT {
   }
 
   private static Admin admin(EmbeddedKafka broker) {
-    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-        broker.bootstrapServers()));
+    return Admin.create(
+        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
   }
 
   private static void createTopic(EmbeddedKafka broker, String topic, int partitions)
       throws Exception {
     try (Admin admin = admin(broker)) {
-      admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all()
+      admin
+          .createTopics(List.of(new NewTopic(topic, partitions, (short) 1)))
+          .all()
           .get(30, TimeUnit.SECONDS);
     }
   }
 
   private static RecordMetadata produce(EmbeddedKafka broker, String topic, String value)
       throws Exception {
-    Map<String, Object> config = Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-        ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    Map<String, Object> config =
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            broker.bootstrapServers(),
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            true);
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
       // Always partition 0, so records written in a row are read back in that order.
-      return producer.send(new ProducerRecord<>(topic, 0, null, value.getBytes(UTF_8)))
+      return producer
+          .send(new ProducerRecord<>(topic, 0, null, value.getBytes(UTF_8)))
           .get(30, TimeUnit.SECONDS);
     }
   }
 
   private static List<String> consumeAll(EmbeddedKafka broker, String topic, int expected) {
-    Map<String, Object> config = Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-        ConsumerConfig.GROUP_ID_CONFIG, "g-" + UUID.randomUUID(),
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    Map<String, Object> config =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            broker.bootstrapServers(),
+            ConsumerConfig.GROUP_ID_CONFIG,
+            "g-" + UUID.randomUUID(),
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+            "earliest");
     List<String> values = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
