@@ -68,6 +68,9 @@ public final class Loghaul {
     try {
       config = ConfigLoader.load(rest, System.getenv());
       checkBatchesFitHeap(config.batch().maxBytes(), Runtime.getRuntime().maxMemory());
+      try (var rules = LoghaulServer.readRedaction(config.redaction())) {
+        // checked here so that a bad rules file is a configuration error (exit 2) like the others
+      }
     } catch (ConfigException e) {
       System.err.println("loghaul: configuration error: " + e.getMessage());
       System.exit(2);

@@ -10,6 +10,7 @@ import io.loghaul.clickhouse.ClickHouseHttpClient;
 import io.loghaul.clickhouse.ClickHouseStoredRows;
 import io.loghaul.clickhouse.ClickHouseTable;
 import io.loghaul.clickhouse.RowBinaryEncoder;
+import io.loghaul.config.ConfigException;
 import io.loghaul.config.ConfigLoader;
 import io.loghaul.config.LoghaulConfig;
 import io.loghaul.dlq.DeadLetterPublisher;
@@ -32,11 +33,16 @@ import io.loghaul.metrics.JvmProcessMetrics;
 import io.loghaul.metrics.OtlpMetrics;
 import io.loghaul.metrics.PipelineMetrics;
 import io.loghaul.metrics.Readiness;
+import io.loghaul.metrics.RedactionMeters;
 import io.loghaul.metrics.Telemetry;
 import io.loghaul.pipeline.Pipeline;
 import io.loghaul.pipeline.RecordDecoder;
 import io.loghaul.pipeline.TopicProvisioner;
 import io.loghaul.record.NanoClock;
+import io.loghaul.redaction.RedactionObserver;
+import io.loghaul.redaction.RedactionRules;
+import io.loghaul.redaction.Redactor;
+import io.loghaul.redaction.RulesFileException;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
@@ -124,6 +130,9 @@ public final class LoghaulServer implements AutoCloseable {
     }
     OpenTelemetry otel = telemetry.openTelemetry();
     Clock clock = Clock.systemUTC();
+    // read before anything starts: a bad rules file is a startup error naming file, line and
+    // problem
+    RedactionRules redaction = loadRedaction(config.redaction(), closer);
 
     lockDataDir(config, closer);
     KafkaClients kafkaClients = new KafkaClients(startKafka(config, closer));
@@ -158,15 +167,27 @@ public final class LoghaulServer implements AutoCloseable {
     PipelineMetrics metrics = new PipelineMetrics(registry, ch.table(), clock);
 
     LoghaulConfig.Kafka kafka = config.kafka();
+    if (redaction != null) {
+      redaction.attach(new RedactionMeters(registry));
+    }
     DeadLetterPublisher deadLetters =
         closer.add(
-            new DeadLetterPublisher(
-                new KafkaProducer<>(kafkaClients.dlqProducer(dlqMaxBytes)),
-                kafka.dlqTopic(),
-                clock,
-                letter -> metrics.deadLettered(letter.type()),
-                letter -> metrics.deadLetterFailed(),
-                otel));
+            redaction != null && config.redaction().deadLetters()
+                ? new DeadLetterPublisher(
+                    new KafkaProducer<>(kafkaClients.dlqProducer(dlqMaxBytes)),
+                    kafka.dlqTopic(),
+                    clock,
+                    letter -> metrics.deadLettered(letter.type()),
+                    letter -> metrics.deadLetterFailed(),
+                    otel,
+                    redaction::redactDeadLetter)
+                : new DeadLetterPublisher(
+                    new KafkaProducer<>(kafkaClients.dlqProducer(dlqMaxBytes)),
+                    kafka.dlqTopic(),
+                    clock,
+                    letter -> metrics.deadLettered(letter.type()),
+                    letter -> metrics.deadLetterFailed(),
+                    otel));
     BatchPool pool =
         BatchMemory.pool(
             new RowBinaryEncoder(table.profile()),
@@ -189,6 +210,7 @@ public final class LoghaulServer implements AutoCloseable {
                     kafkaClients.pipelineConsumer(kafka.group(), config.batch().maxDelayMs())),
                 kafka.topics(),
                 new RecordDecoder(config.schema()),
+                redaction == null ? null : new Redactor(redaction, config.schema()),
                 inserter,
                 deadLetters,
                 metrics,
@@ -247,6 +269,42 @@ public final class LoghaulServer implements AutoCloseable {
     }
     log.info("ready");
     return server;
+  }
+
+  /** The rules of {@code redaction.rules-file}, watched for changes; null when it is unset. */
+  private static RedactionRules loadRedaction(LoghaulConfig.Redaction config, Closer closer)
+      throws ConfigException {
+    RedactionRules rules = readRedaction(config);
+    if (rules == null) {
+      return null;
+    }
+    closer.add(rules);
+    rules.startWatching(RedactionRules.DEFAULT_POLL_MILLIS);
+    log.info(
+        "Redaction: {} rule(s) from {}{}",
+        rules.ruleNames().size(),
+        config.rulesFile(),
+        config.deadLetters() ? ", dead letters too" : "");
+    return rules;
+  }
+
+  /**
+   * Reads {@code redaction.rules-file} once (not watched yet); null when it is unset. A bad file is
+   * a {@link ConfigException} naming the key, the file, the line and the problem.
+   */
+  static RedactionRules readRedaction(LoghaulConfig.Redaction config) throws ConfigException {
+    if (config.rulesFile() == null) {
+      return null;
+    }
+    try {
+      return RedactionRules.load(config.rulesFile(), config.hashKeyFile(), RedactionObserver.NONE);
+    } catch (RulesFileException e) {
+      String key =
+          e.getMessage().contains("redaction.hash-key-file")
+              ? "redaction.hash-key-file"
+              : "redaction.rules-file";
+      throw new ConfigException(key, key + ": " + e.getMessage());
+    }
   }
 
   /**

@@ -18,12 +18,12 @@ import io.loghaul.clickhouse.RowSink;
 import java.util.Arrays;
 
 /**
- * The package tree is the data flow (ingest → schema → pipeline → dlq → clickhouse), and the build
- * keeps it so: no cycle between packages, and each package imports only the packages below it.
- * {@code bytes} (UTF-8, varints, hex ids, little-endian access) is below everything: any package
- * may use it and it uses nothing of ours. {@code record} and {@code schema} come next: they depend
- * on nothing of ours but {@code bytes}. The root package ({@code Loghaul}, {@code LoghaulServer})
- * wires everything and may use anything.
+ * The package tree is the data flow (ingest → schema → pipeline [→ redaction] → dlq → clickhouse),
+ * and the build keeps it so: no cycle between packages, and each package imports only the packages
+ * below it. {@code bytes} (UTF-8, varints, hex ids, little-endian access) is below everything: any
+ * package may use it and it uses nothing of ours. {@code record} and {@code schema} come next: they
+ * depend on nothing of ours but {@code bytes}. The root package ({@code Loghaul}, {@code
+ * LoghaulServer}) wires everything and may use anything.
  *
  * <p>Compile-time constants are inlined by javac, so a use of only a constant is invisible here.
  */
@@ -56,9 +56,15 @@ class PackageDependenciesTest {
   @ArchTest
   static final ArchRule clickhouseUsesSchemaAndRecord = only("clickhouse", "schema", "record");
 
+  /**
+   * Redaction rewrites checked records ({@code schema.LogEntry}) and nothing else: the pipeline
+   * calls it, the DLQ sees it only as a function on values, metrics implement its observer.
+   */
+  @ArchTest static final ArchRule redactionUsesSchemaOnly = only("redaction", "schema");
+
   @ArchTest
   static final ArchRule pipelineUsesTheStagesBelowIt =
-      only("pipeline", "schema", "record", "dlq", "clickhouse", "metrics", "config");
+      only("pipeline", "schema", "record", "dlq", "clickhouse", "metrics", "config", "redaction");
 
   /**
    * The pipeline sees ClickHouse only as a sink of rows, so it can be tested with an in-memory one.
@@ -76,7 +82,7 @@ class PackageDependenciesTest {
   /** Meters and the admin endpoint; they implement the stages' observer interfaces. */
   @ArchTest
   static final ArchRule metricsUsesObserverInterfacesOnly =
-      only("metrics", "schema", "record", "config", "ingest", "clickhouse");
+      only("metrics", "schema", "record", "config", "ingest", "clickhouse", "redaction");
 
   /** Typed configuration; {@code ingest.ListenerLimits} is the listeners' own limits type. */
   @ArchTest static final ArchRule configUsesSchemaOnly = only("config", "schema", "ingest");

@@ -43,6 +43,8 @@ public final class JmhSuite {
       Map.of(
           "strictParse", "jacksonDatabind",
           "decodeAndEncode", "jacksonBaseline",
+          "decodeRedactEncodeNoRules", "decodeAndEncode",
+          "decodeRedactEncodePresets", "decodeAndEncode",
           "decodeAndMap", "protobufJavaParse",
           "decodeAndMapOneRecordRequest", "protobufJavaParseOneRecordRequest",
           "transcode", "gsonJsonFormat",

@@ -5,13 +5,20 @@ import io.loghaul.clickhouse.RowBuffer;
 import io.loghaul.clickhouse.ServerProfile;
 import io.loghaul.loadtest.LogRecordGenerator;
 import io.loghaul.record.RecordContract;
+import io.loghaul.redaction.RedactionObserver;
+import io.loghaul.redaction.RedactionRules;
+import io.loghaul.redaction.Redactor;
+import io.loghaul.redaction.RulesFileException;
 import io.loghaul.schema.Accepted;
 import io.loghaul.schema.JacksonBaseline;
 import io.loghaul.schema.LogEntry;
 import io.loghaul.schema.LogEntryProtoCodec;
 import io.loghaul.schema.ParseResult;
 import io.loghaul.schema.SchemaLimits;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -25,12 +32,18 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The whole per-record path of the pipeline: the bytes of a Kafka record value (JSON, or the
  * protobuf written by OTLP ingest) → {@link RecordDecoder} → {@link RowBinaryEncoder} into the
  * batch buffer. The baseline does the same with Jackson databind and {@code String.getBytes}. One
  * operation = one record; the realistic 150 B–2 KB mix.
+ *
+ * <p>Redaction (docs/redaction.md) is measured against {@link #decodeAndEncode} in the same run:
+ * {@link #decodeRedactEncodeNoRules} is the pipeline's path with no rules file (a null redactor),
+ * {@link #decodeRedactEncodePresets} the path with the seven presets, one rule each, on the same
+ * mixed records (which hold nothing they match).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -51,6 +64,21 @@ public class RecordPathBenchmark {
   private final RowBuffer buffer = new RowBuffer(16 << 20);
   private long nowMillis;
   private int next;
+  private Redactor noRules;
+  private Redactor presets;
+  private Path rulesDir;
+
+  static final String SEVEN_PRESETS =
+      """
+      rules:
+        - {name: cards, preset: credit_card}
+        - {name: mails, preset: email}
+        - {name: v4, preset: ipv4}
+        - {name: v6, preset: ipv6}
+        - {name: jwts, preset: jwt}
+        - {name: bearer, preset: bearer_token}
+        - {name: aws, preset: aws_access_key_id}
+      """;
 
   @Setup
   public void setUp() {
@@ -64,6 +92,16 @@ public class RecordPathBenchmark {
       }
       values[i] = "json".equals(format) ? jsonValues[i] : LogEntryProtoCodec.encode(entry);
     }
+    try {
+      rulesDir = Files.createTempDirectory("loghaul-jmh");
+      Path rules = Files.writeString(rulesDir.resolve("rules.yaml"), SEVEN_PRESETS);
+      presets =
+          new Redactor(
+              RedactionRules.load(rules, null, RedactionObserver.NONE), SchemaLimits.defaults());
+    } catch (IOException | RulesFileException e) {
+      throw new IllegalStateException(e);
+    }
+    noRules = null;
     headers = new RecordHeaders();
     if ("protobuf".equals(format)) {
       headers.add(
@@ -79,6 +117,39 @@ public class RecordPathBenchmark {
     int i = next++;
     ParseResult r = decoder.decode(values[i & (RECORDS - 1)], headers, nowMillis, entry);
     if (r instanceof Accepted) {
+      encoder.encode(entry, TOPIC, 0, i, buffer);
+    }
+    return buffer.size();
+  }
+
+  @TearDown
+  public void tearDown() throws IOException {
+    Files.deleteIfExists(rulesDir.resolve("rules.yaml"));
+    Files.deleteIfExists(rulesDir);
+  }
+
+  /** The pipeline's record path without a rules file: the redactor is null. */
+  @Benchmark
+  public int decodeRedactEncodeNoRules() {
+    return redactAndEncode(noRules);
+  }
+
+  /** The pipeline's record path with the seven presets. */
+  @Benchmark
+  public int decodeRedactEncodePresets() {
+    return redactAndEncode(presets);
+  }
+
+  private int redactAndEncode(Redactor redactor) {
+    if (buffer.size() > (15 << 20)) {
+      buffer.reset();
+    }
+    int i = next++;
+    ParseResult r = decoder.decode(values[i & (RECORDS - 1)], headers, nowMillis, entry);
+    if (r instanceof Accepted) {
+      if (redactor != null) {
+        redactor.redact(entry);
+      }
       encoder.encode(entry, TOPIC, 0, i, buffer);
     }
     return buffer.size();

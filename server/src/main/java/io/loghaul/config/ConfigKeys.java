@@ -406,6 +406,26 @@ final class ConfigKeys {
           "share of loghaul's own traces sampled, 0..1",
           c -> c.tracing().sampleRatio());
 
+  static final Key<Path> REDACTION_RULES_FILE =
+      Key.optional(
+          "redaction.rules-file",
+          PATH,
+          "YAML redaction rules applied to accepted records (re-read when it changes); unset = none",
+          c -> c.redaction().rulesFile());
+  static final Key<Path> REDACTION_HASH_KEY_FILE =
+      Key.optional(
+          "redaction.hash-key-file",
+          PATH,
+          "file holding the HMAC-SHA256 key of the rules' hash action (16+ bytes)",
+          c -> c.redaction().hashKeyFile());
+  static final Key<Boolean> REDACTION_DEAD_LETTERS =
+      Key.of(
+          "redaction.dead-letters",
+          false,
+          BOOLEAN,
+          "also apply the pattern and preset rules to dead letters' raw values",
+          c -> c.redaction().deadLetters());
+
   /** Every key in the order of {@code --help} and the effective configuration; no families yet. */
   static final KeyTable TABLE =
       new KeyTable(
@@ -463,6 +483,9 @@ final class ConfigKeys {
               ADMIN_HOST,
               ADMIN_PORTS_FILE,
               TRACING_OTLP_ENDPOINT,
-              TRACING_SAMPLE_RATIO),
+              TRACING_SAMPLE_RATIO,
+              REDACTION_RULES_FILE,
+              REDACTION_HASH_KEY_FILE,
+              REDACTION_DEAD_LETTERS),
           List.of());
 }

@@ -45,6 +45,9 @@ import static io.loghaul.config.ConfigKeys.OTLP_MAX_CONNECTIONS;
 import static io.loghaul.config.ConfigKeys.OTLP_MAX_HEADER_BYTES;
 import static io.loghaul.config.ConfigKeys.OTLP_MAX_INFLIGHT_BYTES;
 import static io.loghaul.config.ConfigKeys.OTLP_MAX_REQUEST_BYTES;
+import static io.loghaul.config.ConfigKeys.REDACTION_DEAD_LETTERS;
+import static io.loghaul.config.ConfigKeys.REDACTION_HASH_KEY_FILE;
+import static io.loghaul.config.ConfigKeys.REDACTION_RULES_FILE;
 import static io.loghaul.config.ConfigKeys.SCHEMA_MAX_AGE_SECONDS;
 import static io.loghaul.config.ConfigKeys.SCHEMA_MAX_ATTRIBUTES;
 import static io.loghaul.config.ConfigKeys.SCHEMA_MAX_ATTRIBUTE_KEY_BYTES;
@@ -200,6 +203,11 @@ public final class ConfigLoader {
             v.get(OTLP_DEAD_LETTER_REJECTED));
     LoghaulConfig.Tracing tracing =
         new LoghaulConfig.Tracing(v.get(TRACING_OTLP_ENDPOINT), v.get(TRACING_SAMPLE_RATIO));
+    LoghaulConfig.Redaction redaction =
+        new LoghaulConfig.Redaction(
+            v.get(REDACTION_RULES_FILE),
+            v.get(REDACTION_HASH_KEY_FILE),
+            v.get(REDACTION_DEAD_LETTERS));
     return new LoghaulConfig(
         v.get(DATA_DIR),
         kafka,
@@ -211,6 +219,7 @@ public final class ConfigLoader {
         v.get(ADMIN_PORT),
         v.get(ADMIN_PORTS_FILE),
         tracing,
+        redaction,
         v.get(EMBEDDED_ALLOWED));
   }
 

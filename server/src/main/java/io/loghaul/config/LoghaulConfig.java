@@ -28,6 +28,7 @@ public record LoghaulConfig(
     int adminPort,
     Path portsFile,
     Tracing tracing,
+    Redaction redaction,
     boolean embeddedAllowed) {
 
   /**
@@ -46,6 +47,7 @@ public record LoghaulConfig(
     requireNonNull(otlp, "otlp");
     requireNonNull(adminHost, "adminHost");
     requireNonNull(tracing, "tracing");
+    requireNonNull(redaction, "redaction");
   }
 
   /** The port to bind for a listener port value: {@link #AUTO_PORT} becomes 0 (any free port). */
@@ -206,4 +208,13 @@ public record LoghaulConfig(
    * @param otlpEndpoint OTLP endpoint to export to, or {@code null} for off
    */
   public record Tracing(String otlpEndpoint, double sampleRatio) {}
+
+  /**
+   * Redaction of sensitive data (docs/redaction.md).
+   *
+   * @param rulesFile the YAML rules, or {@code null} for no redaction at all
+   * @param hashKeyFile the HMAC key of {@code hash} actions, or {@code null}
+   * @param deadLetters whether dead letters' raw values are redacted too
+   */
+  public record Redaction(Path rulesFile, Path hashKeyFile, boolean deadLetters) {}
 }

@@ -17,6 +17,7 @@ import io.opentelemetry.api.trace.Tracer;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -46,7 +47,9 @@ public final class DeadLetterPublisher implements AutoCloseable {
   private final Consumer<DeadLetter> onFailed;
   private final Tracer tracer;
   private final boolean tracing;
+  private final UnaryOperator<byte[]> valueRedaction;
 
+  private static final byte[] TRUE = "true".getBytes(UTF_8);
   static final String SPAN_NAME = "dlq.produce";
   static final AttributeKey<String> DESTINATION =
       AttributeKey.stringKey("messaging.destination.name");
@@ -85,6 +88,30 @@ public final class DeadLetterPublisher implements AutoCloseable {
     this.onFailed = requireNonNull(onFailed, "onFailed");
     this.tracer = requireNonNull(openTelemetry, "openTelemetry").getTracer("io.loghaul");
     this.tracing = openTelemetry != OpenTelemetry.noop();
+    this.valueRedaction = null;
+  }
+
+  /**
+   * As above, with {@code valueRedaction} rewriting each letter's value before it is produced
+   * ({@code redaction.dead-letters=true}): it returns the value itself when nothing changed, must
+   * be thread-safe, and every letter then carries {@link DlqHeaders#REDACTED}.
+   */
+  public DeadLetterPublisher(
+      Producer<byte[], byte[]> producer,
+      String topic,
+      Clock clock,
+      Consumer<DeadLetter> onAcknowledged,
+      Consumer<DeadLetter> onFailed,
+      OpenTelemetry openTelemetry,
+      UnaryOperator<byte[]> valueRedaction) {
+    this.producer = requireNonNull(producer, "producer");
+    this.topic = requireNonNull(topic, "topic");
+    this.clock = requireNonNull(clock, "clock");
+    this.onAcknowledged = requireNonNull(onAcknowledged, "onAcknowledged");
+    this.onFailed = requireNonNull(onFailed, "onFailed");
+    this.tracer = requireNonNull(openTelemetry, "openTelemetry").getTracer("io.loghaul");
+    this.tracing = openTelemetry != OpenTelemetry.noop();
+    this.valueRedaction = requireNonNull(valueRedaction, "valueRedaction");
   }
 
   public String topic() {
@@ -148,8 +175,13 @@ public final class DeadLetterPublisher implements AutoCloseable {
     headers.add(DlqHeaders.SOURCE_OFFSET, Long.toString(src.offset()).getBytes(UTF_8));
     headers.add(DlqHeaders.SOURCE_TIMESTAMP, Long.toString(src.timestamp()).getBytes(UTF_8));
     headers.add(DlqHeaders.FAILED_AT, Long.toString(clock.millis()).getBytes(UTF_8));
+    byte[] value = src.value();
+    if (valueRedaction != null) {
+      value = valueRedaction.apply(value);
+      headers.add(DlqHeaders.REDACTED, TRUE);
+    }
     ProducerRecord<byte[], byte[]> out =
-        new ProducerRecord<>(topic, null, null, src.key(), src.value(), headers);
+        new ProducerRecord<>(topic, null, null, src.key(), value, headers);
     Span span = startSpan(letter);
     try {
       producer.send(

@@ -11,6 +11,12 @@ public final class DlqHeaders {
   public static final String SOURCE_TIMESTAMP = "loghaul.source.timestamp";
   public static final String FAILED_AT = "loghaul.failed.at";
 
+  /**
+   * {@code true} on every letter whose value went through redaction ({@code
+   * redaction.dead-letters=true}).
+   */
+  public static final String REDACTED = "loghaul.redacted";
+
   /** Upper bound of {@link #ERROR_MESSAGE} in UTF-8 bytes. */
   public static final int MAX_MESSAGE_BYTES = 1024;
 

@@ -1,5 +1,23 @@
 package io.loghaul.ingest;
 
+import static io.loghaul.ingest.OtlpJsonSchema.BOOL;
+import static io.loghaul.ingest.OtlpJsonSchema.BYTES;
+import static io.loghaul.ingest.OtlpJsonSchema.DOUBLE;
+import static io.loghaul.ingest.OtlpJsonSchema.ENUM;
+import static io.loghaul.ingest.OtlpJsonSchema.FIXED32;
+import static io.loghaul.ingest.OtlpJsonSchema.FIXED64;
+import static io.loghaul.ingest.OtlpJsonSchema.FLOAT;
+import static io.loghaul.ingest.OtlpJsonSchema.HEX_ID;
+import static io.loghaul.ingest.OtlpJsonSchema.INTEGER;
+import static io.loghaul.ingest.OtlpJsonSchema.MESSAGE;
+import static io.loghaul.ingest.OtlpJsonSchema.S32;
+import static io.loghaul.ingest.OtlpJsonSchema.S64;
+import static io.loghaul.ingest.OtlpJsonSchema.STRING;
+import static io.loghaul.ingest.OtlpJsonSchema.U32;
+import static io.loghaul.ingest.OtlpJsonSchema.U64;
+import static io.loghaul.ingest.OtlpJsonSchema.VARINT;
+import static io.loghaul.ingest.OtlpJsonSchema.ZIGZAG;
+import static io.loghaul.ingest.OtlpJsonSchema.varintBytes;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.ErrorReportConfiguration;
@@ -10,23 +28,17 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.google.protobuf.Descriptors.Descriptor;
-import com.google.protobuf.Descriptors.EnumDescriptor;
 import com.google.protobuf.Descriptors.EnumValueDescriptor;
-import com.google.protobuf.Descriptors.FieldDescriptor;
-import com.google.protobuf.Descriptors.OneofDescriptor;
 import io.loghaul.bytes.LittleEndian;
 import io.loghaul.bytes.Utf8;
 import io.loghaul.bytes.Varint;
+import io.loghaul.ingest.OtlpJsonSchema.Field;
+import io.loghaul.ingest.OtlpJsonSchema.MessageType;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
-import io.opentelemetry.proto.logs.v1.LogRecord;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -129,31 +141,7 @@ final class OtlpJsonTranscoder {
                   .build())
           .build();
 
-  // what a field holds
-  private static final int MESSAGE = 0;
-  private static final int STRING = 1;
-  private static final int BYTES = 2;
-  private static final int HEX_ID = 3;
-  private static final int BOOL = 4;
-  private static final int DOUBLE = 5;
-  private static final int FLOAT = 6;
-  private static final int ENUM = 7;
-  private static final int INTEGER = 8;
-
-  // integer ranges
-  private static final int U64 = 0;
-  private static final int S64 = 1;
-  private static final int U32 = 2;
-  private static final int S32 = 3;
-
-  // integer encodings
-  private static final int VARINT = 0;
-  private static final int ZIGZAG = 1;
-  private static final int FIXED64 = 2;
-  private static final int FIXED32 = 3;
-
   private static final long MAX_U64_DIV_10 = Long.divideUnsigned(-1L, 10);
-  private static final byte[] BASE64_VALUES = base64Values();
   private static final int INITIAL_BYTES = 4096;
   private static final int INITIAL_SLOTS = 256;
   private static final byte[] ID_NOT_HEX_TAG =
@@ -400,7 +388,7 @@ final class OtlpJsonTranscoder {
         if (n == 0 && !always) {
           return;
         }
-        int utf8 = utf8Length(c, o, n);
+        int utf8 = JsonChars.utf8Length(c, o, n);
         if (utf8 < 0) {
           throw new OtlpJsonException(
               at(name) + ": a string with an unpaired surrogate (expected: valid Unicode)");
@@ -416,7 +404,7 @@ final class OtlpJsonTranscoder {
         char[] c = p.getTextCharacters();
         int o = p.getTextOffset();
         int n = p.getTextLength();
-        int decoded = base64Length(c, o, n);
+        int decoded = JsonChars.base64Length(c, o, n);
         if (decoded < 0) {
           throw typeError(name, token, f.expected);
         }
@@ -434,7 +422,7 @@ final class OtlpJsonTranscoder {
         char[] c = p.getTextCharacters();
         int o = p.getTextOffset();
         int n = p.getTextLength();
-        if (!isHex(c, o, n)) {
+        if (!JsonChars.isHex(c, o, n)) {
           // a defect of this record only: the decoder rejects it and keeps its neighbours
           writeBytes(ID_NOT_HEX_TAG);
           writeVarint(f.number);
@@ -534,13 +522,13 @@ final class OtlpJsonTranscoder {
       char[] c = p.getTextCharacters();
       int o = p.getTextOffset();
       int n = p.getTextLength();
-      if (equals(c, o, n, "NaN")) {
+      if (JsonChars.equals(c, o, n, "NaN")) {
         return Double.NaN;
-      } else if (equals(c, o, n, "Infinity")) {
+      } else if (JsonChars.equals(c, o, n, "Infinity")) {
         return Double.POSITIVE_INFINITY;
-      } else if (equals(c, o, n, "-Infinity")) {
+      } else if (JsonChars.equals(c, o, n, "-Infinity")) {
         return Double.NEGATIVE_INFINITY;
-      } else if (n > MAX_NUMBER_LENGTH || !isJsonNumber(c, o, n)) {
+      } else if (n > MAX_NUMBER_LENGTH || !JsonChars.isJsonNumber(c, o, n)) {
         parseFailed = true;
         return 0;
       }
@@ -597,105 +585,6 @@ final class OtlpJsonTranscoder {
     return true;
   }
 
-  /**
-   * Whether {@code c[o, o + n)} is a JSON number (RFC 8259 §6), which Double.parseDouble reads
-   * exactly so.
-   */
-  private static boolean isJsonNumber(char[] c, int o, int n) {
-    int i = o;
-    int end = o + n;
-    if (i < end && c[i] == '-') {
-      i++;
-    }
-    if (i >= end) {
-      return false;
-    }
-    if (c[i] == '0') {
-      i++;
-    } else {
-      int from = i;
-      i = skipDigits(c, i, end);
-      if (i == from) {
-        return false;
-      }
-    }
-    if (i < end && c[i] == '.') {
-      int from = ++i;
-      i = skipDigits(c, i, end);
-      if (i == from) {
-        return false;
-      }
-    }
-    if (i < end && (c[i] == 'e' || c[i] == 'E')) {
-      i++;
-      if (i < end && (c[i] == '+' || c[i] == '-')) {
-        i++;
-      }
-      int from = i;
-      i = skipDigits(c, i, end);
-      if (i == from) {
-        return false;
-      }
-    }
-    return i == end;
-  }
-
-  private static int skipDigits(char[] c, int i, int end) {
-    while (i < end && c[i] >= '0' && c[i] <= '9') {
-      i++;
-    }
-    return i;
-  }
-
-  private static boolean equals(char[] c, int o, int n, String s) {
-    if (n != s.length()) {
-      return false;
-    }
-    for (int i = 0; i < n; i++) {
-      if (c[o + i] != s.charAt(i)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static boolean isHex(char[] c, int o, int n) {
-    if ((n & 1) != 0) {
-      return false;
-    }
-    for (int i = o; i < o + n; i++) {
-      if (Character.digit(c[i], 16) < 0 || c[i] > 'f') {
-        return false; // digit() also takes full-width and other Unicode digits; the bound keeps
-        // ASCII
-      }
-    }
-    return true;
-  }
-
-  /** The UTF-8 length of {@code c[o, o + n)}, -1 when it has an unpaired surrogate. */
-  private static int utf8Length(char[] c, int o, int n) {
-    int length = n;
-    for (int i = o, end = o + n; i < end; i++) {
-      char ch = c[i];
-      if (ch < 0x80) {
-        continue;
-      }
-      if (ch < 0x800) {
-        length += 1;
-      } else if (!Character.isSurrogate(ch)) {
-        length += 2;
-      } else if (Character.isHighSurrogate(ch)
-          && i + 1 < end
-          && Character.isLowSurrogate(c[i + 1])) {
-        length += 2; // two chars, four bytes
-        i++;
-      } else {
-        return -1;
-      }
-    }
-    return length;
-  }
-
   private void writeUtf8(char[] c, int o, int n, int utf8Length) {
     ensure(utf8Length);
     byte[] b = out;
@@ -730,39 +619,6 @@ final class OtlpJsonTranscoder {
     size = p;
   }
 
-  /**
-   * The decoded length of base64 text {@code c[o, o + n)}, -1 when it is not base64: one alphabet
-   * (standard or URL-safe, as proto3 JSON allows), no padding or the padding that completes the
-   * last group of four.
-   */
-  private static int base64Length(char[] c, int o, int n) {
-    int padding = 0;
-    while (padding < 2 && n - padding > 0 && c[o + n - padding - 1] == '=') {
-      padding++;
-    }
-    int m = n - padding;
-    if (padding > 0 && n % 4 != 0 || m % 4 == 1) {
-      return -1;
-    }
-    int alphabets = 0; // 1: standard-only characters seen, 2: URL-safe-only ones
-    for (int i = o; i < o + m; i++) {
-      char ch = c[i];
-      int v = ch < 128 ? BASE64_VALUES[ch] : -1;
-      if (v < 0) {
-        return -1;
-      }
-      if (ch == '+' || ch == '/') {
-        alphabets |= 1;
-      } else if (ch == '-' || ch == '_') {
-        alphabets |= 2;
-      }
-    }
-    if (alphabets == 3) {
-      return -1;
-    }
-    return m / 4 * 3 + (m % 4 == 0 ? 0 : m % 4 - 1);
-  }
-
   private void writeBase64(char[] c, int o, int decoded) {
     ensure(decoded);
     byte[] b = out;
@@ -771,7 +627,7 @@ final class OtlpJsonTranscoder {
     int bits = 0;
     int count = 0;
     for (int i = o; p < end; i++) {
-      bits = bits << 6 | BASE64_VALUES[c[i]];
+      bits = bits << 6 | JsonChars.BASE64_VALUES[c[i]];
       count += 6;
       if (count >= 8) {
         count -= 8;
@@ -779,18 +635,6 @@ final class OtlpJsonTranscoder {
       }
     }
     size = p;
-  }
-
-  private static byte[] base64Values() {
-    byte[] values = new byte[128];
-    Arrays.fill(values, (byte) -1);
-    String std = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    for (int i = 0; i < std.length(); i++) {
-      values[std.charAt(i)] = (byte) i;
-    }
-    values['-'] = 62;
-    values['_'] = 63;
-    return values;
   }
 
   // ---- output ----------------------------------------------------------------------------------
@@ -833,12 +677,6 @@ final class OtlpJsonTranscoder {
     ensure(4);
     LittleEndian.putInt(out, size, v);
     size += 4;
-  }
-
-  /** A tag or length as a varint (as unsigned: a 32-bit value takes at most 5 bytes). */
-  private static byte[] varintBytes(int v) {
-    byte[] b = new byte[Varint.MAX_BYTES];
-    return Arrays.copyOf(b, Varint.put(b, 0, v & 0xFFFF_FFFFL));
   }
 
   // ---- errors ----------------------------------------------------------------------------------
@@ -971,160 +809,5 @@ final class OtlpJsonTranscoder {
     long offset = location != null ? location.getByteOffset() : -1;
     return new OtlpJsonException(
         at(null) + ": malformed JSON" + (offset >= 0 ? " at byte " + offset : "") + ": " + message);
-  }
-
-  // ---- the schema ------------------------------------------------------------------------------
-
-  /** A message type's fields by JSON name and proto name. */
-  private static final class MessageType {
-    final Map<String, Field> byName = new HashMap<>();
-
-    /**
-     * The types reachable from {@code root}, built once; AnyValue refers to itself through lists.
-     */
-    static MessageType of(Descriptor root) {
-      Map<Descriptor, MessageType> types = new IdentityHashMap<>();
-      MessageType type = build(root, types);
-      return type;
-    }
-
-    private static MessageType build(Descriptor descriptor, Map<Descriptor, MessageType> types) {
-      MessageType existing = types.get(descriptor);
-      if (existing != null) {
-        return existing;
-      }
-      if (descriptor.getFile().getPackage().equals("google.protobuf")
-          || descriptor.getOptions().getMapEntry()) {
-        throw new IllegalStateException("no OTLP/JSON mapping for " + descriptor.getFullName());
-      }
-      MessageType type = new MessageType();
-      types.put(descriptor, type);
-      if (descriptor.getFields().size() > 64 || descriptor.getOneofs().size() > 64) {
-        throw new IllegalStateException(
-            "more than 64 fields or oneofs in " + descriptor.getFullName());
-      }
-      for (FieldDescriptor fd : descriptor.getFields()) {
-        Field f =
-            new Field(
-                fd,
-                fd.getType() == FieldDescriptor.Type.MESSAGE
-                    ? build(fd.getMessageType(), types)
-                    : null);
-        type.byName.put(fd.getJsonName(), f);
-        type.byName.put(fd.getName(), f);
-      }
-      return type;
-    }
-  }
-
-  /** One field: how its JSON value is read and written. */
-  private static final class Field {
-    final int index;
-    final int number;
-    final String jsonName;
-    final String protoName;
-    final byte[] tag;
-    final boolean repeated;
-    final boolean presence;
-    final int oneof;
-    final String oneofName;
-    final int kind;
-    final int range;
-    final int encoding;
-    final String expected;
-    final MessageType message;
-    final EnumDescriptor enumType;
-
-    Field(FieldDescriptor fd, MessageType message) {
-      this.index = fd.getIndex();
-      this.number = fd.getNumber();
-      this.jsonName = fd.getJsonName();
-      this.protoName = fd.getName();
-      this.repeated = fd.isRepeated();
-      // oneof cases (and proto3 optional) are written even when they hold the default
-      this.presence = fd.hasPresence();
-      OneofDescriptor o = fd.getRealContainingOneof();
-      this.oneof = o == null ? -1 : o.getIndex();
-      this.oneofName = o == null ? null : o.getName();
-      this.message = message;
-      this.enumType = fd.getType() == FieldDescriptor.Type.ENUM ? fd.getEnumType() : null;
-      boolean id =
-          fd.getContainingType() == LogRecord.getDescriptor()
-              && (fd.getNumber() == LogRecord.TRACE_ID_FIELD_NUMBER
-                  || fd.getNumber() == LogRecord.SPAN_ID_FIELD_NUMBER);
-      int wireType;
-      switch (fd.getType()) {
-        case MESSAGE -> {
-          kind = MESSAGE;
-          range = encoding = -1;
-          expected = "an object";
-          wireType = 2;
-        }
-        case STRING -> {
-          kind = STRING;
-          range = encoding = -1;
-          expected = "a string";
-          wireType = 2;
-        }
-        case BYTES -> {
-          kind = id ? HEX_ID : BYTES;
-          range = encoding = -1;
-          expected = id ? "a string of hex digits" : "a base64 string";
-          wireType = 2;
-        }
-        case BOOL -> {
-          kind = BOOL;
-          range = encoding = -1;
-          expected = "true or false";
-          wireType = 0;
-        }
-        case DOUBLE -> {
-          kind = DOUBLE;
-          range = encoding = -1;
-          expected = "a double: a number, \"NaN\", \"Infinity\" or \"-Infinity\"";
-          wireType = 1;
-        }
-        case FLOAT -> {
-          kind = FLOAT;
-          range = encoding = -1;
-          expected = "a float: a number, \"NaN\", \"Infinity\" or \"-Infinity\"";
-          wireType = 5;
-        }
-        case ENUM -> {
-          kind = ENUM;
-          range = S32;
-          encoding = VARINT;
-          expected = "a " + fd.getEnumType().getName() + " name or a 32-bit integer";
-          wireType = 0;
-        }
-        case INT64, UINT64, INT32, UINT32, SINT64, SINT32, FIXED64, FIXED32, SFIXED64, SFIXED32 -> {
-          kind = INTEGER;
-          range =
-              switch (fd.getType()) {
-                case UINT64, FIXED64 -> U64;
-                case INT64, SINT64, SFIXED64 -> S64;
-                case UINT32, FIXED32 -> U32;
-                default -> S32;
-              };
-          encoding =
-              switch (fd.getType()) {
-                case SINT64, SINT32 -> ZIGZAG;
-                case FIXED64, SFIXED64 -> FIXED64;
-                case FIXED32, SFIXED32 -> FIXED32;
-                default -> VARINT;
-              };
-          expected =
-              switch (range) {
-                case U64 -> "an unsigned 64-bit integer";
-                case S64 -> "a signed 64-bit integer";
-                case U32 -> "an unsigned 32-bit integer";
-                default -> "a signed 32-bit integer";
-              };
-          wireType = encoding == FIXED64 ? 1 : encoding == FIXED32 ? 5 : 0;
-        }
-        default -> throw new IllegalStateException("no OTLP/JSON mapping for " + fd.getFullName());
-      }
-      this.tag = varintBytes(fd.getNumber() << 3 | wireType);
-    }
   }
 }

@@ -11,6 +11,7 @@ import io.loghaul.dlq.DeadLetterQueue;
 import io.loghaul.metrics.PipelineMetrics;
 import io.loghaul.record.Durable;
 import io.loghaul.record.NanoClock;
+import io.loghaul.redaction.Redactor;
 import io.loghaul.schema.Accepted;
 import io.loghaul.schema.ErrorType;
 import io.loghaul.schema.LogEntry;
@@ -71,6 +72,7 @@ public final class Pipeline implements AutoCloseable {
   private final ReplayGuard replay;
   private final RebalanceDrain rebalance;
   private final LogEntry entry = new LogEntry();
+  private final Redactor redactor;
 
   private volatile boolean running = true;
   private volatile boolean consuming;
@@ -95,6 +97,25 @@ public final class Pipeline implements AutoCloseable {
       LoghaulConfig.Batch limits,
       Clock clock,
       NanoClock nanoClock) {
+    this(consumer, topics, decoder, null, sink, deadLetters, metrics, limits, clock, nanoClock);
+  }
+
+  /**
+   * As above, with {@code redactor} (null: none) applied to every accepted record after the schema
+   * check and before it becomes a row.
+   */
+  public Pipeline(
+      Consumer<byte[], byte[]> consumer,
+      List<String> topics,
+      RecordDecoder decoder,
+      Redactor redactor,
+      RowSink sink,
+      DeadLetterPublisher deadLetters,
+      PipelineMetrics metrics,
+      LoghaulConfig.Batch limits,
+      Clock clock,
+      NanoClock nanoClock) {
+    this.redactor = redactor;
     this.consumer = requireNonNull(consumer, "consumer");
     this.topics = List.copyOf(topics);
     this.decoder = requireNonNull(decoder, "decoder");
@@ -287,6 +308,9 @@ public final class Pipeline implements AutoCloseable {
         state.progress.add(record.offset(), ALREADY_STORED, record.timestamp());
         metrics.replaySkipped();
         return;
+      }
+      if (redactor != null) {
+        redactor.redact(entry);
       }
       state.progress.add(record.offset(), batcher.add(entry, record), record.timestamp());
     } else {

@@ -212,6 +212,23 @@ public final class LogEntry {
     attributeCount++;
   }
 
+  /**
+   * Points attribute {@code i}'s value at arena bytes {@code [valueOffset, valueOffset +
+   * valueLength)}.
+   */
+  public void setAttributeValue(int i, int valueOffset, int valueLength) {
+    attributes[i * ATTR_SLOTS + 2] = valueOffset;
+    attributes[i * ATTR_SLOTS + 3] = valueLength;
+  }
+
+  /** Removes attribute {@code i}; the ones after it move down by one, keeping their order. */
+  public void removeAttribute(int i) {
+    int base = i * ATTR_SLOTS;
+    System.arraycopy(
+        attributes, base + ATTR_SLOTS, attributes, base, (attributeCount - i - 1) * ATTR_SLOTS);
+    attributeCount--;
+  }
+
   public int attributeKeyOffset(int i) {
     return attributes[i * ATTR_SLOTS];
   }

@@ -84,6 +84,9 @@ class ConfigLoaderTest {
     SPEC_DEFAULTS.put("admin.ports-file", "(unset)");
     SPEC_DEFAULTS.put("tracing.otlp-endpoint", "(unset)");
     SPEC_DEFAULTS.put("tracing.sample-ratio", "1.0");
+    SPEC_DEFAULTS.put("redaction.rules-file", "(unset)");
+    SPEC_DEFAULTS.put("redaction.hash-key-file", "(unset)");
+    SPEC_DEFAULTS.put("redaction.dead-letters", "false");
   }
 
   /** A non-default value for every key, and how effective() shows it once loaded. */
@@ -146,6 +149,12 @@ class ConfigLoaderTest {
     SAMPLES.put("admin.ports-file", List.of("/run/loghaul/ports", "/run/loghaul/ports"));
     SAMPLES.put("tracing.otlp-endpoint", List.of("http://collector:4318", "http://collector:4318"));
     SAMPLES.put("tracing.sample-ratio", List.of("0.25", "0.25"));
+    SAMPLES.put(
+        "redaction.rules-file",
+        List.of("/etc/loghaul/redaction.yaml", "/etc/loghaul/redaction.yaml"));
+    SAMPLES.put(
+        "redaction.hash-key-file", List.of("/run/secrets/hash-key", "/run/secrets/hash-key"));
+    SAMPLES.put("redaction.dead-letters", List.of("true", "true"));
   }
 
   @TempDir Path dir;
@@ -423,6 +432,7 @@ class ConfigLoaderTest {
       tracing.sample-ratio            | -0.1        | tracing.sample-ratio: -0.1 (expected: a number in [0, 1])
       tracing.sample-ratio            | NaN         | tracing.sample-ratio: NaN (expected: a number in [0, 1])
       tracing.sample-ratio            | half        | tracing.sample-ratio: half (expected: a number in [0, 1])
+      redaction.dead-letters          | yes         | redaction.dead-letters: yes (expected: true or false)
       kafka.bootstrap                 | broker      | kafka.bootstrap: broker (expected: host:port[,host:port...])
       kafka.bootstrap                 | 'b:9092,c:x' | kafka.bootstrap: b:9092,c:x (expected: host:port[,host:port...])
       kafka.bootstrap                 | 'b:0'       | kafka.bootstrap: b:0 (expected: host:port[,host:port...])
@@ -640,7 +650,9 @@ class ConfigLoaderTest {
             "data.dir=./data, embedded.allowed=true, kafka.bootstrap=(unset), "
                 + "kafka.embedded.port=9092, kafka.embedded.controller-port=(unset), "
                 + "kafka.topics=a,b, ")
-        .endsWith("tracing.otlp-endpoint=(unset), tracing.sample-ratio=1.0");
+        .endsWith(
+            "tracing.otlp-endpoint=(unset), tracing.sample-ratio=1.0, "
+                + "redaction.rules-file=(unset), redaction.hash-key-file=(unset), redaction.dead-letters=false");
   }
 
   @Test

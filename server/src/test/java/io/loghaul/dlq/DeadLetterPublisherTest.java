@@ -73,6 +73,37 @@ class DeadLetterPublisherTest {
   }
 
   @Test
+  void rewritesTheValueAndMarksTheLetterWhenRedactionIsOn() {
+    MockProducer<byte[], byte[]> producer =
+        new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+    DeadLetterPublisher publisher =
+        new DeadLetterPublisher(
+            producer,
+            "logs.dlq",
+            clock,
+            l -> {},
+            l -> {},
+            io.opentelemetry.api.OpenTelemetry.noop(),
+            v -> "redacted".getBytes(UTF_8));
+    publisher.publish(
+        new DeadLetter(source(), ErrorType.JSON_SYNTAX, "", "json_syntax: truncated"));
+
+    ProducerRecord<byte[], byte[]> out = producer.history().get(0);
+    assertThat(out.value()).isEqualTo("redacted".getBytes(UTF_8));
+    assertThat(header(out, DlqHeaders.REDACTED)).isEqualTo("true");
+    assertThat(header(out, DlqHeaders.ERROR_TYPE)).isEqualTo("json_syntax");
+  }
+
+  @Test
+  void addsNoRedactedHeaderWhenRedactionIsOff() {
+    MockProducer<byte[], byte[]> producer =
+        new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+    new DeadLetterPublisher(producer, "logs.dlq", clock, l -> {})
+        .publish(new DeadLetter(source(), ErrorType.JSON_SYNTAX, "", "json_syntax: truncated"));
+    assertThat(producer.history().get(0).headers().lastHeader(DlqHeaders.REDACTED)).isNull();
+  }
+
+  @Test
   void aFailedAttemptLeavesTheLetterPendingWithItsErrorAndARetryCanSucceed() {
     MockProducer<byte[], byte[]> producer =
         new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());

@@ -112,6 +112,46 @@ class PipelineTest {
   }
 
   @Test
+  void redactsAcceptedRecordsBeforeTheyBecomeRows(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path rulesFile =
+        java.nio.file.Files.writeString(
+            dir.resolve("rules.yaml"), "rules:\n  - {name: cards, preset: credit_card}\n");
+    io.loghaul.redaction.RedactionRules rules =
+        io.loghaul.redaction.RedactionRules.load(
+            rulesFile, null, io.loghaul.redaction.RedactionObserver.NONE);
+    Pipeline pipeline =
+        new Pipeline(
+            consumer,
+            List.of(TOPIC),
+            new RecordDecoder(SchemaLimits.defaults()),
+            new io.loghaul.redaction.Redactor(rules, SchemaLimits.defaults()),
+            sink,
+            new DeadLetterPublisher(dlq, "logs.dlq", clock, l -> {}),
+            new PipelineMetrics(registry, "logs", clock),
+            new LoghaulConfig.Batch(1, 16 << 20, 1_000),
+            clock,
+            clock);
+    pipeline.subscribe();
+    consumer.updateBeginningOffsets(Map.of(P0, 0L, P1, 0L));
+    consumer.rebalance(List.of(P0, P1));
+    send(
+        P0,
+        ("{\"timestamp\":"
+                + NOW
+                + ",\"service_name\":\"s\",\"level\":\"INFO\","
+                + "\"message\":\"card 4111 1111 1111 1111\"}")
+            .getBytes(UTF_8));
+
+    pipeline.pollOnce();
+
+    assertThat(sink.submitted).hasSize(1);
+    assertThat(sink.submitted.get(0).rows)
+        .extracting(MemorySink.Row::message)
+        .containsExactly("card ****");
+  }
+
+  @Test
   void pausesEveryPartitionWhileTheSinkIsBusyAndResumesByItselfWithoutARebalance() {
     Pipeline pipeline = pipeline(2);
     for (int i = 0; i < 6; i++) {
