@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.loghaul.clickhouse.BatchInserter;
 import io.loghaul.clickhouse.BatchMemory;
 import io.loghaul.clickhouse.BatchPool;
+import io.loghaul.clickhouse.ClickHouseEndpoints;
 import io.loghaul.clickhouse.ClickHouseException;
 import io.loghaul.clickhouse.ClickHouseHttpClient;
 import io.loghaul.clickhouse.ClickHouseStoredRows;
@@ -31,6 +32,7 @@ import io.loghaul.ingest.TenantTokens;
 import io.loghaul.ingest.TlsCredentials;
 import io.loghaul.kafka.KafkaClients;
 import io.loghaul.metrics.AdminServer;
+import io.loghaul.metrics.ClickHouseEndpointGauges;
 import io.loghaul.metrics.HealthProbe;
 import io.loghaul.metrics.JvmProcessMetrics;
 import io.loghaul.metrics.OtlpMetrics;
@@ -155,6 +157,10 @@ public final class LoghaulServer implements AutoCloseable {
     }
     String clickhouseUrl = startClickHouse(config, closer);
     LoghaulConfig.ClickHouse ch = config.clickhouse();
+    ClickHouseEndpoints endpoints = ClickHouseEndpoints.parse(clickhouseUrl);
+    if (endpoints.size() > 1) {
+      log.info("ClickHouse endpoints: {}", endpoints.urls());
+    }
     // clickhouse.insert-timeout-ms bounds every request of this client (INSERTs, DDL, the replay
     // check)
     Duration insertTimeout = ch.insertTimeout(config.batch().maxBytes());
@@ -162,12 +168,7 @@ public final class LoghaulServer implements AutoCloseable {
     ClickHouseHttpClient clickhouse =
         closer.add(
             new ClickHouseHttpClient(
-                clickhouseUrl,
-                ch.user(),
-                ch.password(),
-                insertTimeout,
-                clickhouseTls,
-                ch.settings()));
+                endpoints, ch.user(), ch.password(), insertTimeout, clickhouseTls, ch.settings()));
     checkClickHouseSettings(clickhouse, ch);
     log.info(
         "ClickHouse INSERT timeout {} ms ({})",
@@ -185,6 +186,7 @@ public final class LoghaulServer implements AutoCloseable {
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     closer.add(new JvmProcessMetrics(registry));
+    ClickHouseEndpointGauges.register(registry, endpoints);
     PipelineMetrics metrics = new PipelineMetrics(registry, ch.table(), clock);
 
     LoghaulConfig.Kafka kafka = config.kafka();
@@ -243,11 +245,13 @@ public final class LoghaulServer implements AutoCloseable {
     // registered after the pipeline, so closed before it
     Otlp otlp = startOtlp(config, kafkaClients, metrics, clock, otel, deadLetters, closer);
 
-    // its own short-timeout client: a readiness ping must not wait out the insert timeout
+    // its own short-timeout client: a readiness ping must not wait out the insert timeout; it
+    // shares
+    // the endpoints' state, so pings also bring an endpoint marked down back into use
     ClickHouseHttpClient pingClient =
         closer.add(
             new ClickHouseHttpClient(
-                clickhouseUrl,
+                endpoints,
                 ch.user(),
                 ch.password(),
                 Duration.ofMillis(HealthProbe.DEFAULT_TIMEOUT_MILLIS),

@@ -3,14 +3,17 @@ package io.loghaul.clickhouse;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -23,11 +26,19 @@ import javax.net.ssl.SSLContext;
  * and {@code X-ClickHouse-Key} headers, never in the URL, and the password is never logged or put
  * in an exception message. Only INSERTs carry settings, those of {@code clickhouse.settings.*}.
  * Failures are thrown as {@link ClickHouseException}, classified for retry or batch splitting.
+ *
+ * <p>Several endpoints ({@code clickhouse.url=http://a:8123,http://b:8123}, see {@link
+ * ClickHouseEndpoints}): a request goes to the endpoint that answered last; one that cannot be
+ * reached is marked down and skipped until it is probed again. A query, and an INSERT whose
+ * connection could not even be opened, moves on to the next endpoint at once; an INSERT that failed
+ * after it was sent (reset, timeout: ClickHouse may have stored it) is thrown to the caller, whose
+ * retry then goes to another endpoint. An error reply means the endpoint answered: it is thrown as
+ * it is, with no failover.
  */
 public final class ClickHouseHttpClient implements AutoCloseable {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
-  private final String url;
+  private final ClickHouseEndpoints endpoints;
   private final String user;
   private final String password;
   private final Duration requestTimeout;
@@ -36,7 +47,8 @@ public final class ClickHouseHttpClient implements AutoCloseable {
   private final ThreadLocal<byte[]> compressionBuffers = new ThreadLocal<>();
 
   /**
-   * @param url base URL such as {@code http://127.0.0.1:8123} (a trailing slash is ignored)
+   * @param url base URL such as {@code http://127.0.0.1:8123} (a trailing slash is ignored), or
+   *     several, comma-separated
    * @param user ClickHouse user, e.g. {@code default}
    * @param password the user's password; empty for none
    * @param requestTimeout the longest one request may take, reply included
@@ -60,20 +72,40 @@ public final class ClickHouseHttpClient implements AutoCloseable {
       Duration requestTimeout,
       SSLContext tls,
       Map<String, String> settings) {
-    requireNonNull(url, "url");
+    this(
+        ClickHouseEndpoints.parse(requireNonNull(url, "url")),
+        user,
+        password,
+        requestTimeout,
+        tls,
+        settings);
+  }
+
+  /**
+   * A client of {@code endpoints}, sharing what is known about them with every other client of the
+   * same instance (e.g. a short-timeout client for pings next to the insert client).
+   */
+  public ClickHouseHttpClient(
+      ClickHouseEndpoints endpoints, String user, String password, Duration requestTimeout) {
+    this(endpoints, user, password, requestTimeout, null, Map.of());
+  }
+
+  /** A client of {@code endpoints} with its own TLS context and INSERT settings (see above). */
+  public ClickHouseHttpClient(
+      ClickHouseEndpoints endpoints,
+      String user,
+      String password,
+      Duration requestTimeout,
+      SSLContext tls,
+      Map<String, String> settings) {
+    requireNonNull(endpoints, "endpoints");
     requireNonNull(user, "user");
     requireNonNull(password, "password");
     requireNonNull(requestTimeout, "requestTimeout");
-    if (!url.startsWith("http://") && !url.startsWith("https://")) {
-      throw new IllegalArgumentException(
-          "clickhouse.url: " + url + " (expected: http://host:port or https://host:port)");
-    }
     if (requestTimeout.isNegative() || requestTimeout.isZero()) {
       throw new IllegalArgumentException("requestTimeout: " + requestTimeout + " (expected: > 0)");
     }
-    this.url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-    URI.create(
-        this.url); // fail here, with the URL in the message, rather than on the first request
+    this.endpoints = endpoints;
     this.user = user;
     this.password = password;
     this.requestTimeout = requestTimeout;
@@ -99,9 +131,14 @@ public final class ClickHouseHttpClient implements AutoCloseable {
             .build();
   }
 
-  /** The base URL requests go to. */
+  /** The base URL requests go to first (the endpoint that answered last). */
   public String url() {
-    return url;
+    return endpoints.preferredUrl();
+  }
+
+  /** The endpoints and what is known about them. */
+  public ClickHouseEndpoints endpoints() {
+    return endpoints;
   }
 
   /**
@@ -111,11 +148,14 @@ public final class ClickHouseHttpClient implements AutoCloseable {
    */
   public String query(String sql) throws ClickHouseException {
     requireNonNull(sql, "sql");
-    HttpRequest request =
-        request(URI.create(url + "/"))
-            .POST(HttpRequest.BodyPublishers.ofString(sql, StandardCharsets.UTF_8))
-            .build();
-    HttpResponse<byte[]> response = send(request, "query");
+    HttpResponse<byte[]> response =
+        send(
+            url ->
+                request(URI.create(url + "/"))
+                    .POST(HttpRequest.BodyPublishers.ofString(sql, StandardCharsets.UTF_8))
+                    .build(),
+            "query",
+            true);
     return new String(response.body(), StandardCharsets.UTF_8);
   }
 
@@ -124,20 +164,39 @@ public final class ClickHouseHttpClient implements AutoCloseable {
    * fails with the server's message when the server does not know the setting or refuses the value.
    */
   public void checkSetting(String name, String value) throws ClickHouseException {
-    URI uri =
-        URI.create(
-            url
-                + "/?"
-                + URLEncoder.encode(name, StandardCharsets.UTF_8)
-                + "="
-                + URLEncoder.encode(value, StandardCharsets.UTF_8));
+    String params =
+        "/?"
+            + URLEncoder.encode(name, StandardCharsets.UTF_8)
+            + "="
+            + URLEncoder.encode(value, StandardCharsets.UTF_8);
     send(
-        request(uri).POST(HttpRequest.BodyPublishers.ofString("SELECT 1")).build(),
-        "setting check");
+        url ->
+            request(URI.create(url + params))
+                .POST(HttpRequest.BodyPublishers.ofString("SELECT 1"))
+                .build(),
+        "setting check",
+        true);
   }
 
-  /** Whether {@code GET /ping} answers {@code Ok.}; never throws. */
+  /**
+   * Pings every endpoint ({@code GET /ping}), marks each up or down accordingly, and returns
+   * whether at least one answered; never throws.
+   */
   public boolean ping() {
+    boolean any = false;
+    for (int i = 0; i < endpoints.size(); i++) {
+      if (ping(endpoints.url(i))) {
+        endpoints.markUp(i);
+        any = true;
+      } else {
+        endpoints.markDown(i);
+      }
+    }
+    return any;
+  }
+
+  /** Whether {@code GET /ping} at {@code url} answers {@code Ok.}; never throws. */
+  private boolean ping(String url) {
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(url + "/ping")).timeout(requestTimeout).GET().build();
     try {
@@ -175,19 +234,19 @@ public final class ClickHouseHttpClient implements AutoCloseable {
     }
     byte[] compressed = compressionBuffer(NativeCompression.maxCompressedLength(length));
     int n = NativeCompression.compress(body, offset, length, compressed);
-    URI uri =
-        URI.create(
-            url
-                + "/?decompress=1"
-                + settingsParams
-                + "&query="
-                + URLEncoder.encode(insertSql, StandardCharsets.UTF_8));
-    HttpRequest request =
-        request(uri)
-            .header("Content-Type", "application/octet-stream")
-            .POST(new ArrayBodyPublisher(compressed, 0, n))
-            .build();
-    send(request, "insert");
+    String query =
+        "/?decompress=1"
+            + settingsParams
+            + "&query="
+            + URLEncoder.encode(insertSql, StandardCharsets.UTF_8);
+    send(
+        url ->
+            request(URI.create(url + query))
+                .header("Content-Type", "application/octet-stream")
+                .POST(new ArrayBodyPublisher(compressed, 0, n))
+                .build(),
+        "insert",
+        false);
   }
 
   /**
@@ -213,23 +272,52 @@ public final class ClickHouseHttpClient implements AutoCloseable {
     return b;
   }
 
-  private HttpResponse<byte[]> send(HttpRequest request, String what) throws ClickHouseException {
-    HttpResponse<byte[]> response;
-    try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-    } catch (IOException e) {
-      throw ClickHouseException.io("ClickHouse " + what + " at " + url, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw ClickHouseException.io("ClickHouse " + what + " at " + url, e);
+  /**
+   * Sends the request built for each endpoint in {@link ClickHouseEndpoints#order()} until one
+   * answers. {@code idempotent}: whether a request that failed after it was sent may be sent to the
+   * next endpoint at once (a query) or must go back to the caller (an INSERT).
+   */
+  private HttpResponse<byte[]> send(
+      Function<String, HttpRequest> build, String what, boolean idempotent)
+      throws ClickHouseException {
+    ClickHouseException failure = null;
+    for (int i : endpoints.order()) {
+      String url = endpoints.url(i);
+      HttpResponse<byte[]> response;
+      try {
+        response = http.send(build.apply(url), HttpResponse.BodyHandlers.ofByteArray());
+      } catch (IOException e) {
+        endpoints.markDown(i);
+        ClickHouseException io = ClickHouseException.io("ClickHouse " + what + " at " + url, e);
+        if (failure != null) {
+          io.addSuppressed(failure);
+        }
+        failure = io;
+        if (idempotent || notSent(e)) {
+          continue;
+        }
+        throw failure;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw ClickHouseException.io("ClickHouse " + what + " at " + url, e);
+      }
+      endpoints.markUp(i);
+      if (response.statusCode() != 200) {
+        throw ClickHouseException.fromResponse(
+            "ClickHouse " + what + " at " + url,
+            response.statusCode(),
+            new String(response.body(), StandardCharsets.UTF_8));
+      }
+      return response;
     }
-    if (response.statusCode() != 200) {
-      throw ClickHouseException.fromResponse(
-          "ClickHouse " + what + " at " + url,
-          response.statusCode(),
-          new String(response.body(), StandardCharsets.UTF_8));
-    }
-    return response;
+    throw requireNonNull(failure, "failure");
+  }
+
+  /** Whether the connection could not be opened, so the server saw nothing of the request. */
+  static boolean notSent(IOException e) {
+    return e instanceof ConnectException
+        || e instanceof HttpConnectTimeoutException
+        || e.getCause() instanceof ConnectException;
   }
 
   /** Releases the HTTP client's connections and threads; idempotent. */

@@ -18,6 +18,7 @@ import static io.loghaul.config.Parsers.RATIO;
 import static io.loghaul.config.Parsers.TOPIC;
 import static io.loghaul.config.Parsers.TOPIC_LIST;
 import static io.loghaul.config.Parsers.URL;
+import static io.loghaul.config.Parsers.URL_LIST;
 
 import io.loghaul.ingest.ListenerLimits;
 import io.loghaul.ingest.OtlpTls;
@@ -173,8 +174,9 @@ final class ConfigKeys {
   static final Key<String> CLICKHOUSE_URL =
       Key.optional(
           "clickhouse.url",
-          URL,
-          "e.g. http://host:8123; unset = managed local server",
+          URL_LIST,
+          "e.g. http://host:8123, or several comma-separated (inserts and queries go to one that "
+              + "answers); unset = managed local server",
           c -> c.clickhouse().url());
   static final Key<Integer> CLICKHOUSE_MANAGED_HTTP_PORT =
       Key.of(

@@ -225,6 +225,25 @@ final class Parsers {
         return url;
       };
 
+  /** One {@link #URL} or several, comma-separated; blanks around entries dropped. */
+  static final Parser<String> URL_LIST =
+      text -> {
+        List<String> urls = new ArrayList<>();
+        for (String part : text.split(",")) {
+          String url = part.trim();
+          if (url.isEmpty()) {
+            throw InvalidValue.expected(
+                "one http:// or https:// URL, or several separated by commas");
+          }
+          urls.add(URL.parse(url));
+        }
+        if (urls.isEmpty()) {
+          throw InvalidValue.expected(
+              "one http:// or https:// URL, or several separated by commas");
+        }
+        return String.join(",", urls);
+      };
+
   private static Parser<Duration> millis(Parser<Long> millis) {
     return new Parser<>() {
       @Override

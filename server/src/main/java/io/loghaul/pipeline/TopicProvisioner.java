@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * Creates the topics loghaul needs when they are missing ({@code kafka.create-topics}): the
  * consumed topics and the ingest topic with {@code kafka.topic-partitions} partitions, and the
  * dead-letter topic sized so it accepts records as large as its sources accept (plus room for the
- * {@code loghaul.*} headers). Replication is min(3, brokers). Existing topics are left as they are.
+ * {@code loghaul.*} headers). On a cluster a created topic gets replication min(3, brokers) and
+ * {@code min.insync.replicas} min(2, brokers), so an acks=all produce survives the loss of one
+ * broker (SPEC §11). Existing topics are left as they are.
  */
 public final class TopicProvisioner {
   private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
@@ -50,6 +52,16 @@ public final class TopicProvisioner {
     return maxRecordBytes * 2 + DLQ_HEADROOM_BYTES;
   }
 
+  /** Replication of a topic loghaul creates on a cluster of {@code brokers}: min(3, brokers). */
+  static short replicationFactor(int brokers) {
+    return (short) Math.max(1, Math.min(3, brokers));
+  }
+
+  /** {@code min.insync.replicas} of a topic loghaul creates: min(2, brokers). */
+  static int minInsyncReplicas(int brokers) {
+    return Math.max(1, Math.min(2, brokers));
+  }
+
   public TopicProvisioner(Admin admin) {
     this.admin = requireNonNull(admin, "admin");
   }
@@ -63,7 +75,8 @@ public final class TopicProvisioner {
       throws InterruptedException {
     try {
       int brokers = admin.describeCluster().nodes().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).size();
-      short replication = (short) Math.max(1, Math.min(3, brokers));
+      short replication = replicationFactor(brokers);
+      String minInsync = Integer.toString(minInsyncReplicas(brokers));
       Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
       Set<String> data = new LinkedHashSet<>(sources);
       data.add(ingestTopic);
@@ -71,7 +84,9 @@ public final class TopicProvisioner {
       List<NewTopic> missing = new ArrayList<>();
       for (String t : data) {
         if (!existing.contains(t)) {
-          missing.add(new NewTopic(t, partitions, replication));
+          missing.add(
+              new NewTopic(t, partitions, replication)
+                  .configs(Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInsync)));
         }
       }
       create(missing);
@@ -81,7 +96,11 @@ public final class TopicProvisioner {
             List.of(
                 new NewTopic(dlqTopic, partitions, replication)
                     .configs(
-                        Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(dlqMax)))));
+                        Map.of(
+                            TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                            Integer.toString(dlqMax),
+                            TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
+                            minInsync))));
       }
       return dlqMax;
     } catch (ExecutionException | TimeoutException e) {
@@ -99,10 +118,11 @@ public final class TopicProvisioner {
       admin.createTopics(topics).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
       for (NewTopic t : topics) {
         log.info(
-            "Created topic {} ({} partitions, replication {})",
+            "Created topic {} ({} partitions, replication {}, min.insync.replicas {})",
             t.name(),
             t.numPartitions(),
-            t.replicationFactor());
+            t.replicationFactor(),
+            t.configs().get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG));
       }
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {

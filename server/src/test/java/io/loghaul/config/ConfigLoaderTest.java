@@ -120,7 +120,11 @@ class ConfigLoaderTest {
     SAMPLES.put("kafka.create-topics", List.of("false", "false"));
     SAMPLES.put("clickhouse.insert-timeout-ms", List.of("30000", "30000"));
     SAMPLES.put("kafka.topic-partitions", List.of("3", "3"));
-    SAMPLES.put("clickhouse.url", List.of("https://ch.example:8443/", "https://ch.example:8443"));
+    SAMPLES.put(
+        "clickhouse.url",
+        List.of(
+            "https://ch.example:8443/, http://ch2:8123",
+            "https://ch.example:8443,http://ch2:8123"));
     SAMPLES.put("clickhouse.managed.http-port", List.of("18123", "18123"));
     SAMPLES.put("clickhouse.user", List.of("writer", "writer"));
     SAMPLES.put("clickhouse.password", List.of("s3cret pass", "****"));
@@ -451,6 +455,8 @@ class ConfigLoaderTest {
       clickhouse.url                  | ftp://ch:21 | clickhouse.url: ftp://ch:21 (expected: an http:// or https:// URL)
       clickhouse.url                  | localhost:8123 | clickhouse.url: localhost:8123 (expected: an http:// or https:// URL)
       clickhouse.url                  | 'http://'   | clickhouse.url: http:// (expected: an http:// or https:// URL)
+      clickhouse.url                  | 'http://a:8123,ftp://b:21' | clickhouse.url: http://a:8123,ftp://b:21 (expected: an http:// or https:// URL)
+      clickhouse.url                  | 'http://a:8123,,http://b:8123' | clickhouse.url: http://a:8123,,http://b:8123 (expected: one http:// or https:// URL, or several separated by commas)
       tracing.otlp-endpoint           | collector   | tracing.otlp-endpoint: collector (expected: an http:// or https:// URL)
       tracing.sample-ratio            | 1.5         | tracing.sample-ratio: 1.5 (expected: a number in [0, 1])
       tracing.sample-ratio            | -0.1        | tracing.sample-ratio: -0.1 (expected: a number in [0, 1])

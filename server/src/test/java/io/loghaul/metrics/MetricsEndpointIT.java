@@ -79,6 +79,7 @@ class MetricsEndpointIT {
           Map.entry("clickhouse_insert_duration_seconds", new Spec("histogram", Set.of())),
           Map.entry("clickhouse_insert_rows", new Spec("histogram", Set.of())),
           Map.entry("clickhouse_insert_failures_total", new Spec("counter", Set.of("reason"))),
+          Map.entry("clickhouse_endpoint_up", new Spec("gauge", Set.of("endpoint"))),
           Map.entry("memory_mapped_files_bytes", new Spec("gauge", Set.of())),
           Map.entry("otlp_requests_total", new Spec("counter", Set.of("transport", "outcome"))),
           Map.entry("otlp_request_duration_seconds", new Spec("histogram", Set.of("transport"))),
