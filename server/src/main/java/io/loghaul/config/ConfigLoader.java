@@ -436,21 +436,7 @@ public final class ConfigLoader {
         }
       }
     }
-    if ((cert == null) != (key == null)) {
-      Key<Path> missing = cert == null ? KAFKA_TLS_CERT_FILE : KAFKA_TLS_KEY_FILE;
-      Key<Path> other = cert == null ? KAFKA_TLS_KEY_FILE : KAFKA_TLS_CERT_FILE;
-      throw new ConfigException(
-          missing.name(),
-          missing.name() + ": unset (expected: set together with " + other.name() + ")");
-    }
-    checkPem(KAFKA_TLS_CA_FILE, ca, "-----BEGIN CERTIFICATE-----", "PEM certificates");
-    checkPem(KAFKA_TLS_CERT_FILE, cert, "-----BEGIN CERTIFICATE-----", "a PEM certificate chain");
-    checkPem(
-        KAFKA_TLS_KEY_FILE,
-        key,
-        "-----BEGIN PRIVATE KEY-----",
-        "an unencrypted PKCS#8 PEM key (BEGIN PRIVATE KEY); convert with "
-            + "openssl pkcs8 -topk8 -nocrypt");
+    checkPemFiles(KAFKA_TLS_CA_FILE, ca, KAFKA_TLS_CERT_FILE, cert, KAFKA_TLS_KEY_FILE, key);
     return new LoghaulConfig.KafkaSecurity(
         protocol, mechanism, username, password, passwordKey, ca, cert, key, client);
   }
@@ -482,27 +468,13 @@ public final class ConfigLoader {
                 + " (expected: unset unless clickhouse.url is https://...)");
       }
     }
-    if ((ch.certFile() == null) != (ch.keyFile() == null)) {
-      Key<Path> missing =
-          ch.certFile() == null ? CLICKHOUSE_TLS_CERT_FILE : CLICKHOUSE_TLS_KEY_FILE;
-      Key<Path> other = ch.certFile() == null ? CLICKHOUSE_TLS_KEY_FILE : CLICKHOUSE_TLS_CERT_FILE;
-      throw new ConfigException(
-          missing.name(),
-          missing.name() + ": unset (expected: set together with " + other.name() + ")");
-    }
-    checkPem(
-        CLICKHOUSE_TLS_CA_FILE, ch.caFile(), "-----BEGIN CERTIFICATE-----", "PEM certificates");
-    checkPem(
+    checkPemFiles(
+        CLICKHOUSE_TLS_CA_FILE,
+        ch.caFile(),
         CLICKHOUSE_TLS_CERT_FILE,
         ch.certFile(),
-        "-----BEGIN CERTIFICATE-----",
-        "a PEM certificate chain");
-    checkPem(
         CLICKHOUSE_TLS_KEY_FILE,
-        ch.keyFile(),
-        "-----BEGIN PRIVATE KEY-----",
-        "an unencrypted PKCS#8 PEM key (BEGIN PRIVATE KEY); convert with "
-            + "openssl pkcs8 -topk8 -nocrypt");
+        ch.keyFile());
   }
 
   /** {@code otlp.tls.*}: null when no certificate is given. */
@@ -510,13 +482,7 @@ public final class ConfigLoader {
     Path cert = v.get(OTLP_TLS_CERT_FILE);
     Path key = v.get(OTLP_TLS_KEY_FILE);
     Path clientCa = v.get(OTLP_TLS_CLIENT_CA_FILE);
-    if ((cert == null) != (key == null)) {
-      Key<Path> missing = cert == null ? OTLP_TLS_CERT_FILE : OTLP_TLS_KEY_FILE;
-      Key<Path> other = cert == null ? OTLP_TLS_KEY_FILE : OTLP_TLS_CERT_FILE;
-      throw new ConfigException(
-          missing.name(),
-          missing.name() + ": unset (expected: set together with " + other.name() + ")");
-    }
+    checkPair(OTLP_TLS_CERT_FILE, cert, OTLP_TLS_KEY_FILE, key);
     if (cert == null) {
       if (clientCa != null) {
         throw new ConfigException(
@@ -544,14 +510,8 @@ public final class ConfigLoader {
       }
       return null;
     }
-    checkPem(OTLP_TLS_CERT_FILE, cert, "-----BEGIN CERTIFICATE-----", "a PEM certificate chain");
-    checkPem(
-        OTLP_TLS_KEY_FILE,
-        key,
-        "-----BEGIN PRIVATE KEY-----",
-        "an unencrypted PKCS#8 PEM key (BEGIN PRIVATE KEY); convert with "
-            + "openssl pkcs8 -topk8 -nocrypt");
-    checkPem(OTLP_TLS_CLIENT_CA_FILE, clientCa, "-----BEGIN CERTIFICATE-----", "PEM certificates");
+    checkPemFiles(
+        OTLP_TLS_CLIENT_CA_FILE, clientCa, OTLP_TLS_CERT_FILE, cert, OTLP_TLS_KEY_FILE, key);
     return new OtlpTls(cert, key, clientCa, v.get(OTLP_TLS_MIN_VERSION));
   }
 
@@ -587,6 +547,36 @@ public final class ConfigLoader {
                   + " only)");
         }
       }
+    }
+  }
+
+  /**
+   * A CA file, and a certificate chain with its key (given together or not at all), each a readable
+   * PEM file of its kind when given.
+   */
+  private static void checkPemFiles(
+      Key<Path> caKey, Path ca, Key<Path> certKey, Path cert, Key<Path> keyKey, Path key)
+      throws ConfigException {
+    checkPair(certKey, cert, keyKey, key);
+    checkPem(caKey, ca, "-----BEGIN CERTIFICATE-----", "PEM certificates");
+    checkPem(certKey, cert, "-----BEGIN CERTIFICATE-----", "a PEM certificate chain");
+    checkPem(
+        keyKey,
+        key,
+        "-----BEGIN PRIVATE KEY-----",
+        "an unencrypted PKCS#8 PEM key (BEGIN PRIVATE KEY); convert with "
+            + "openssl pkcs8 -topk8 -nocrypt");
+  }
+
+  /** A certificate and its key: both given, or neither. */
+  private static void checkPair(Key<Path> certKey, Path cert, Key<Path> keyKey, Path key)
+      throws ConfigException {
+    if ((cert == null) != (key == null)) {
+      Key<Path> missing = cert == null ? certKey : keyKey;
+      Key<Path> other = cert == null ? keyKey : certKey;
+      throw new ConfigException(
+          missing.name(),
+          missing.name() + ": unset (expected: set together with " + other.name() + ")");
     }
   }
 
