@@ -78,7 +78,10 @@ import org.slf4j.LoggerFactory;
 public final class LoghaulServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LoghaulServer.class);
 
-  /** How long external brokers get to answer the first contact (SPEC §10: under 60 s). */
+  /**
+   * How long external brokers get to answer the first contact
+   * (docs/configuration.md#securing-kafka: under 60 s).
+   */
   private static final Duration KAFKA_CHECK_TIMEOUT = Duration.ofSeconds(30);
 
   private final Pipeline pipeline;

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * dead-letter topic sized so it accepts records as large as its sources accept (plus room for the
  * {@code loghaul.*} headers). On a cluster a created topic gets replication min(3, brokers) and
  * {@code min.insync.replicas} min(2, brokers), so an acks=all produce survives the loss of one
- * broker (SPEC §11). Existing topics are left as they are.
+ * broker (docs/clusters.md). Existing topics are left as they are.
  */
 public final class TopicProvisioner {
   private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * loghaul against a real clickhouse-server serving HTTPS with a certificate this test made (its
  * {@code openSSL} config section), and with {@code clickhouse.settings.*} sent on every INSERT
- * (SPEC §10).
+ * (docs/configuration.md#securing-clickhouse).
  */
 class ClickHouseSecurityIT {
   @RegisterExtension static final RealServers servers = new RealServers();

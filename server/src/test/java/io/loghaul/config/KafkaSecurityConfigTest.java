@@ -13,7 +13,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The Kafka security keys (SPEC §10): combinations, conflicts with kafka.client.*, secrets. */
+/**
+ * The Kafka security keys (docs/configuration.md#securing-kafka): combinations, conflicts with
+ * kafka.client.*, secrets.
+ */
 class KafkaSecurityConfigTest {
   private static final String CERT =
       "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";

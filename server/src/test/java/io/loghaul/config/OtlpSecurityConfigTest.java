@@ -11,7 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The OTLP TLS, token and tenant-rate keys (SPEC §10). */
+/** The OTLP TLS, token and tenant-rate keys (docs/configuration.md#otlp-tls). */
 class OtlpSecurityConfigTest {
   private static final String CERT =
       "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";

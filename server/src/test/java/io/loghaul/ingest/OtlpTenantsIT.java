@@ -44,11 +44,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * OTLP with TLS and bearer tokens against real Kafka and ClickHouse (SPEC §10), driven by the
- * OpenTelemetry Java SDK's own exporters configured as a service would configure them: rows land
- * exactly once with their tenant, missing and unknown tokens are refused as UNAUTHENTICATED / 401,
- * a tenant over its rate is throttled while another is not and the exporters' retries still deliver
- * everything, and a token removed from the file stops working without a restart.
+ * OTLP with TLS and bearer tokens against real Kafka and ClickHouse (docs/otlp.md,
+ * docs/configuration.md#otlp-authentication-and-tenants), driven by the OpenTelemetry Java SDK's
+ * own exporters configured as a service would configure them: rows land exactly once with their
+ * tenant, missing and unknown tokens are refused as UNAUTHENTICATED / 401, a tenant over its rate
+ * is throttled while another is not and the exporters' retries still deliver everything, and a
+ * token removed from the file stops working without a restart.
  */
 class OtlpTenantsIT {
   private static final String SHOP_TOKEN = "shop-token-0123456789abcdef";

@@ -47,9 +47,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * TLS on both OTLP listeners (SPEC §10) with the OpenTelemetry SDK's own exporters configured as a
- * service would configure them, certificate rotation under a running server, client certificates,
- * and plaintext clients refused at once.
+ * TLS on both OTLP listeners (docs/configuration.md#otlp-tls) with the OpenTelemetry SDK's own
+ * exporters configured as a service would configure them, certificate rotation under a running
+ * server, client certificates, and plaintext clients refused at once.
  */
 class OtlpTlsTest {
   private static TestPki ca;

@@ -45,12 +45,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * loghaul against a real broker with secured listeners (SPEC §10): SASL_SSL with SCRAM-SHA-512
- * users created through the Admin API, SSL requiring client certificates, and SASL_PLAINTEXT with
- * PLAIN, all signed by a CA this test makes. Through each, records sent over OTLP and straight into
- * Kafka land in ClickHouse, a bad one in the DLQ, and the offsets are committed; a wrong password,
- * an unknown CA or a missing client certificate stops startup naming the key. The test's own
- * clients use the broker's plaintext listener.
+ * loghaul against a real broker with secured listeners (docs/configuration.md#securing-kafka):
+ * SASL_SSL with SCRAM-SHA-512 users created through the Admin API, SSL requiring client
+ * certificates, and SASL_PLAINTEXT with PLAIN, all signed by a CA this test makes. Through each,
+ * records sent over OTLP and straight into Kafka land in ClickHouse, a bad one in the DLQ, and the
+ * offsets are committed; a wrong password, an unknown CA or a missing client certificate stops
+ * startup naming the key. The test's own clients use the broker's plaintext listener.
  */
 class KafkaSecurityIT {
   private static final String SCRAM_USER = "loghaul";

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Topic provisioning on a real three-broker KRaft cluster (SPEC §11). */
+/** Topic provisioning on a real three-broker KRaft cluster (docs/clusters.md). */
 class KafkaClusterIT {
   private static KafkaCluster cluster;
 
