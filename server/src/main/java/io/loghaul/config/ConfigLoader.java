@@ -584,20 +584,7 @@ public final class ConfigLoader {
   private static void checkPem(Key<Path> key, Path file, String marker, String expected)
       throws ConfigException {
     if (file == null) return;
-    String content;
-    try {
-      content = Files.readString(file, UTF_8);
-    } catch (IOException e) {
-      throw new ConfigException(
-          key.name(),
-          key.name()
-              + ": "
-              + echo(file.toString())
-              + " (expected: a readable file; "
-              + e.getClass().getSimpleName()
-              + ")",
-          e);
-    }
+    String content = readText(key, file);
     if (!content.contains(marker)) {
       throw invalid(key.name(), file.toString(), expected);
     }
@@ -625,9 +612,16 @@ public final class ConfigLoader {
 
   /** The content of {@code file} without trailing line breaks. */
   private static String readSecret(Key<Path> key, Path file) throws ConfigException {
-    String content;
+    String content = readText(key, file);
+    int end = content.length();
+    while (end > 0 && (content.charAt(end - 1) == '\n' || content.charAt(end - 1) == '\r')) end--;
+    return content.substring(0, end);
+  }
+
+  /** The UTF-8 text of the file {@code key} names; a startup error naming the key otherwise. */
+  private static String readText(Key<Path> key, Path file) throws ConfigException {
     try {
-      content = Files.readString(file, UTF_8);
+      return Files.readString(file, UTF_8);
     } catch (CharacterCodingException e) {
       throw invalid(key.name(), file.toString(), "a UTF-8 text file");
     } catch (IOException e) {
@@ -641,9 +635,6 @@ public final class ConfigLoader {
               + ")",
           e);
     }
-    int end = content.length();
-    while (end > 0 && (content.charAt(end - 1) == '\n' || content.charAt(end - 1) == '\r')) end--;
-    return content.substring(0, end);
   }
 
   /**
