@@ -179,8 +179,13 @@ public final class LoghaulServer implements AutoCloseable {
         ch.insertTimeoutSetting() != null
             ? "clickhouse.insert-timeout-ms"
             : "5 s + 1 s per MiB of batch.max-bytes; set clickhouse.insert-timeout-ms to change it");
-    ClickHouseTable table =
-        ClickHouseTable.ensure(clickhouse, ch.database(), ch.table(), ch.createTable());
+    ClickHouseTable table;
+    try {
+      table = ClickHouseTable.ensure(clickhouse, ch.database(), ch.table(), ch.createTable());
+    } catch (ClickHouseException e) {
+      ConfigException tls = tlsFailure(e, ch);
+      throw tls != null ? tls : e;
+    }
     log.info(
         "ClickHouse table {} ready, column types for {}",
         table.qualifiedName(),
@@ -406,39 +411,59 @@ public final class LoghaulServer implements AutoCloseable {
   }
 
   /**
+   * The {@code clickhouse.tls.*} key to blame for a failed TLS handshake in {@code e}, as a config
+   * error, or null when {@code e} is not a TLS failure.
+   */
+  private static ConfigException tlsFailure(ClickHouseException e, LoghaulConfig.ClickHouse ch) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof SSLException) {
+        // an alert from the server is about our certificate; a local failure is about theirs
+        String message = String.valueOf(c.getMessage());
+        // (the JDK writes an alert it raised itself as "(certificate_unknown) PKIX ...")
+        String key =
+            message.contains("Received fatal alert")
+                    && CLIENT_CERTIFICATE_ALERTS.stream().anyMatch(message::contains)
+                ? "clickhouse.tls.cert-file"
+                : "clickhouse.tls.ca-file";
+        return new ConfigException(
+            key,
+            key
+                + ": the TLS handshake with "
+                + ch.url()
+                + " failed (expected: "
+                + (key.equals("clickhouse.tls.ca-file")
+                    ? "the CA that signed the server's certificate"
+                    : "a client certificate the server accepts")
+                + "; TLS said: "
+                + c.getMessage()
+                + ")");
+      }
+    }
+    return null;
+  }
+
+  /**
    * A TLS handshake with ClickHouse that fails names {@code clickhouse.tls.*}; every {@code
    * clickhouse.settings.*} member is one the server knows and accepts.
    */
   private static void checkClickHouseSettings(
       ClickHouseHttpClient clickhouse, LoghaulConfig.ClickHouse ch) throws ConfigException {
-    try {
-      clickhouse.query("SELECT 1");
-    } catch (ClickHouseException e) {
-      for (Throwable c = e; c != null; c = c.getCause()) {
-        if (c instanceof SSLException) {
-          // an alert from the server is about our certificate; a local failure is about theirs
-          String message = String.valueOf(c.getMessage());
-          // (the JDK writes an alert it raised itself as "(certificate_unknown) PKIX ...")
-          String key =
-              message.contains("Received fatal alert")
-                      && CLIENT_CERTIFICATE_ALERTS.stream().anyMatch(message::contains)
-                  ? "clickhouse.tls.cert-file"
-                  : "clickhouse.tls.ca-file";
-          throw new ConfigException(
-              key,
-              key
-                  + ": the TLS handshake with "
-                  + ch.url()
-                  + " failed (expected: "
-                  + (key.equals("clickhouse.tls.ca-file")
-                      ? "the CA that signed the server's certificate"
-                      : "a client certificate the server accepts")
-                  + "; TLS said: "
-                  + c.getMessage()
-                  + ")");
+    // With TLS 1.3 a server checks the client certificate after the client finished its side of
+    // the handshake, so the refusal may reach the first request as a reset connection instead of
+    // the alert; one more request reads the alert itself.
+    for (int attempt = 1; attempt <= 2; attempt++) {
+      try {
+        clickhouse.query("SELECT 1");
+        break;
+      } catch (ClickHouseException e) {
+        ConfigException tls = tlsFailure(e, ch);
+        if (tls != null) {
+          throw tls;
+        }
+        if (!e.serverMessage().isEmpty() || ch.certFile() == null) {
+          break; // other failures (server down, auth) surface from the table check
         }
       }
-      // other failures (server down, auth) surface from the table check with their own message
     }
     for (Map.Entry<String, String> s : ch.settings().entrySet()) {
       try {
