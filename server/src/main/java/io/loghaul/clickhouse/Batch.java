@@ -13,10 +13,14 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * Rows on their way into one ClickHouse INSERT: the RowBinary bytes, where each row ends, and a
- * copy of the Kafka record each row came from ({@link SourceRecords}, so a row ClickHouse refuses
- * can be reported with its original bytes). It is {@link #finished() finished} once ClickHouse
- * acknowledged every row or refused it as bad data ({@link #refused()}).
+ * Rows on their way into one ClickHouse INSERT, held compressed: the RowBinary rows in ClickHouse's
+ * native LZ4 blocks ({@link CompressedBlocks}: the INSERT body, ready to send), where each row
+ * ends, and a compressed copy of the Kafka record each row came from ({@link SourceRecords}, so a
+ * row ClickHouse refuses can be reported with its original bytes). Rows are encoded into a raw
+ * block of about {@value #BLOCK_BYTES} bytes that is compressed once full, so a batch's memory
+ * ({@link #byteSize()}, what {@code batch.max-bytes} bounds) is a fraction of its rows' size and
+ * the rows per INSERT (ClickHouse's parts) no longer grow with the heap. It is {@link #finished()
+ * finished} once ClickHouse acknowledged every row or refused it as bad data ({@link #refused()}).
  *
  * <p>When built with trace links on, it also keeps the {@code traceparent} headers of up to {@link
  * #MAX_TRACE_LINKS} distinct traces among its records (the raw header bytes; parsed only when the
@@ -34,14 +38,29 @@ public final class Batch implements RowBatch {
    */
   public static final int MAX_TRACE_LINKS = 32;
 
+  /** The raw block of rows is compressed once it holds this many bytes. */
+  static final int BLOCK_BYTES = NativeCompression.MAX_BLOCK_BYTES;
+
+  /**
+   * A batch is full at this many uncompressed bytes whatever it holds: RowBinary offsets are ints,
+   * and very compressible rows must not make an INSERT of gigabytes.
+   */
+  static final long MAX_RAW_BYTES = 1L << 30;
+
+  /** An INSERT body: {@code array[offset, offset + length)}, {@code rawBytes} uncompressed. */
+  record Body(byte[] array, int offset, int length, long rawBytes) {}
+
   private final RowBinaryEncoder encoder;
   private final Map<String, byte[]> topicNames;
-  private final RowBuffer rows;
+  private final RowBuffer rows; // the raw block being filled
+  private final CompressedBlocks blocks;
   private final SourceRecords sources;
+  private int blockFirstRow; // the first row of the raw block
+  private long sealedRawBytes; // uncompressed bytes of the compressed blocks
   private final boolean traceLinks;
   private byte[][] traceparents;
   private int traceCount;
-  private int[] rowEnds;
+  private int[] rowEnds; // where each row ends in its block
   private int rowCount;
   private final long createdNanos;
   private String lastTopic;
@@ -56,6 +75,7 @@ public final class Batch implements RowBatch {
       RowBinaryEncoder encoder,
       Map<String, byte[]> topicNames,
       RowBuffer rows,
+      CompressedBlocks blocks,
       SourceRecords sources,
       int expectedRows,
       long createdNanos,
@@ -63,6 +83,7 @@ public final class Batch implements RowBatch {
     this.encoder = encoder;
     this.topicNames = topicNames;
     this.rows = rows;
+    this.blocks = blocks;
     this.sources = sources;
     this.traceLinks = traceLinks;
     this.rowEnds = new int[Math.max(16, Math.min(expectedRows, 1 << 16))];
@@ -94,6 +115,19 @@ public final class Batch implements RowBatch {
     rowCount++;
     if (traceLinks && traceCount < MAX_TRACE_LINKS) {
       noteTrace(record);
+    }
+    if (rows.size() >= BLOCK_BYTES) {
+      seal();
+    }
+  }
+
+  /** Compresses the raw block's rows onto the compressed ones; the raw block starts empty again. */
+  void seal() {
+    if (rowCount > blockFirstRow) {
+      blocks.add(rows.array(), rows.size(), blockFirstRow);
+      sealedRawBytes += rows.size();
+      rows.reset();
+      blockFirstRow = rowCount;
     }
   }
 
@@ -134,9 +168,21 @@ public final class Batch implements RowBatch {
     return rowCount;
   }
 
+  /** Bytes the batch holds: compressed rows and source copies, and the raw blocks being filled. */
   @Override
   public int byteSize() {
-    return rows.size();
+    return (int)
+        Math.min(Integer.MAX_VALUE, (long) blocks.size() + rows.size() + sources.heldBytes());
+  }
+
+  /** Uncompressed RowBinary bytes of the rows. */
+  long rawBytes() {
+    return sealedRawBytes + rows.size();
+  }
+
+  @Override
+  public boolean overfull() {
+    return rawBytes() >= MAX_RAW_BYTES;
   }
 
   @Override
@@ -144,12 +190,58 @@ public final class Batch implements RowBatch {
     return createdNanos;
   }
 
-  int rowStart(int row) {
-    return row == 0 ? 0 : rowEnds[row - 1];
+  /**
+   * The compressed INSERT body of rows {@code [from, to)}, once {@link #seal() sealed}: the batch's
+   * own blocks when that is every row; otherwise blocks wholly in the range are copied as they are
+   * and the rows of the others are decompressed and compressed again (the bad-row split, rare).
+   */
+  Body body(int from, int to) {
+    if (from < 0 || to > rowCount || from >= to || rows.size() > 0) {
+      throw new IllegalStateException(
+          "rows " + from + ".." + to + " of " + rowCount + ", unsealed: " + rows.size());
+    }
+    if (from == 0 && to == rowCount) {
+      return new Body(blocks.array(), 0, blocks.size(), sealedRawBytes);
+    }
+    int first = blocks.blockOf(from);
+    int last = blocks.blockOf(to - 1);
+    int bound = 0;
+    for (int b = first; b <= last; b++) {
+      if (from <= blocks.firstRow(b) && to >= endRow(b)) {
+        bound += blocks.end(b) - blocks.start(b);
+      } else {
+        bound += NativeCompression.maxCompressedLength(rowEnds[endRow(b) - 1]);
+      }
+    }
+    byte[] out = new byte[bound];
+    int length = 0;
+    long raw = 0;
+    for (int b = first; b <= last; b++) {
+      int firstRow = blocks.firstRow(b);
+      int endRow = endRow(b);
+      int blockRaw = rowEnds[endRow - 1];
+      if (from <= firstRow && to >= endRow) {
+        int n = blocks.end(b) - blocks.start(b);
+        System.arraycopy(blocks.array(), blocks.start(b), out, length, n);
+        length += n;
+        raw += blockRaw;
+      } else {
+        byte[] block =
+            NativeCompression.decompress(
+                blocks.array(), blocks.start(b), blocks.end(b) - blocks.start(b));
+        int a = Math.max(from, firstRow);
+        int start = a == firstRow ? 0 : rowEnds[a - 1];
+        int end = rowEnds[Math.min(to, endRow) - 1];
+        length += NativeCompression.compress(block, start, end - start, out, length);
+        raw += end - start;
+      }
+    }
+    return new Body(out, 0, length, raw);
   }
 
-  byte[] bytes() {
-    return rows.array();
+  /** The row after the last of block {@code b}. */
+  private int endRow(int b) {
+    return b + 1 == blocks.blockCount() ? rowCount : blocks.firstRow(b + 1);
   }
 
   /** Notes that ClickHouse refused row {@code row}; inserter thread, before {@link #finish()}. */
@@ -177,7 +269,11 @@ public final class Batch implements RowBatch {
     rowCount = 0;
     traceparents = null;
     traceCount = 0;
+    rows.reset();
+    blocks.reset();
+    blockFirstRow = 0;
+    sealedRawBytes = 0;
     sources.reset();
-    pool.recycle(rows, sources);
+    pool.recycle(rows, blocks, sources);
   }
 }

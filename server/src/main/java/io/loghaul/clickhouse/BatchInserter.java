@@ -22,13 +22,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ClickHouse {@link RowSink}: inserts {@link Batch}es, one at a time, on its own thread, and
- * never gives up on one: outages and overload (connection refused, timeouts, retryable error codes)
- * are retried with capped exponential {@link Backoff}; a batch ClickHouse refuses as bad data is
- * split in halves until the bad rows are isolated, those are reported on the batch as {@link
- * RefusedRow}s (what becomes of them is the caller's business), and the rest is inserted. A batch
- * is {@link Batch#finished() finished} once every row is inserted or refused. Asks the table which
- * rows it already holds through {@link ClickHouseStoredRows}.
+ * The ClickHouse {@link RowSink}: inserts {@link Batch}es, one at a time, on its own thread, each
+ * as one INSERT whose body is the batch's own compressed blocks (so one part per batch), and never
+ * gives up on one: outages and overload (connection refused, timeouts, retryable error codes) are
+ * retried with capped exponential {@link Backoff}; a batch ClickHouse refuses as bad data is split
+ * in halves until the bad rows are isolated, those are reported on the batch as {@link RefusedRow}s
+ * (what becomes of them is the caller's business), and the rest is inserted. A batch is {@link
+ * Batch#finished() finished} once every row is inserted or refused. Asks the table which rows it
+ * already holds through {@link ClickHouseStoredRows}.
  *
  * <p>The consumer thread hands over a batch with {@link #submit} only when {@link #idle()}; it
  * learns of completion through {@link Batch#finished()}. {@link #close()} abandons a batch that
@@ -116,6 +117,7 @@ public final class BatchInserter implements RowSink, AutoCloseable {
     thread.execute(
         () -> {
           try {
+            batch.seal();
             List<SpanContext> links = batch.traceLinks();
             insertRange(batch, 0, batch.rowCount(), links, Backoff.create());
             batch.finish();
@@ -137,12 +139,12 @@ public final class BatchInserter implements RowSink, AutoCloseable {
       if (closed) {
         throw new InterruptedException("closed");
       }
-      int start = batch.rowStart(from);
-      int length = batch.rowStart(to) - start;
+      Batch.Body body = batch.body(from, to);
+      int length = (int) body.rawBytes();
       Span span = startSpan(to - from, length, failures + 1, links);
       long t0 = System.nanoTime();
       try {
-        client.insert(insertSql, batch.bytes(), start, length);
+        client.insertCompressed(insertSql, body.array(), body.offset(), body.length());
         span.end();
         observer.inserted(to - from, length, System.nanoTime() - t0);
         if (failing) {
@@ -155,6 +157,7 @@ public final class BatchInserter implements RowSink, AutoCloseable {
         span.setStatus(StatusCode.ERROR, e.reason());
         span.end();
         observer.failed(e.reason(), System.nanoTime() - t0);
+        body = null; // a split's halves are cut out anew: hold no copy of this range meanwhile
         if (e.badData()) {
           if (to - from == 1) {
             batch.refuse(from, refusal(e));

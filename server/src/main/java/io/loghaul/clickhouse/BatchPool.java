@@ -8,13 +8,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * Opens {@link Batch}es and recycles the large buffers of finished ones (rows and their source
- * records) so steady-state batching allocates no new multi-megabyte arrays; at most two sets are
- * kept (one batch filling, one inserting). Thread-safe: the inserter returns buffers, the consumer
- * takes them.
+ * Opens {@link Batch}es and recycles the large buffers of finished ones (rows, compressed rows and
+ * their source records) so steady-state batching allocates no new multi-megabyte arrays; at most
+ * two sets are kept (one batch filling, one inserting). Thread-safe: the inserter returns buffers,
+ * the consumer takes them.
  */
 public final class BatchPool {
-  private record Buffers(RowBuffer rows, SourceRecords sources) {}
+  private record Buffers(RowBuffer rows, CompressedBlocks blocks, SourceRecords sources) {}
 
   private final ConcurrentLinkedQueue<Buffers> free = new ConcurrentLinkedQueue<>();
   private final Map<String, byte[]> topicNames = new ConcurrentHashMap<>();
@@ -26,7 +26,7 @@ public final class BatchPool {
   /**
    * @param encoder how rows are written, for the table's server profile
    * @param expectedRows rows a batch makes room for up front
-   * @param initialBytes size of a new row buffer (and of its source copies)
+   * @param initialBytes size of a new batch's compressed rows (and of its compressed source copies)
    * @param traceLinks whether batches keep their records' traceparents for the insert span's links
    */
   public BatchPool(
@@ -42,20 +42,24 @@ public final class BatchPool {
     Buffers b = free.poll();
     if (b == null) {
       // the source copies are about as large as the rows
-      b = new Buffers(new RowBuffer(initialBytes), new SourceRecords(initialBytes, expectedRows));
+      b =
+          new Buffers(
+              new RowBuffer(Batch.BLOCK_BYTES + (64 << 10)),
+              new CompressedBlocks(initialBytes),
+              new SourceRecords(initialBytes, expectedRows));
     }
     b.rows().reset();
     return new Batch(
-        encoder, topicNames, b.rows(), b.sources(), expectedRows, nowNanos, traceLinks);
+        encoder, topicNames, b.rows(), b.blocks(), b.sources(), expectedRows, nowNanos, traceLinks);
   }
 
   void recycle(Batch batch) {
     batch.release(this);
   }
 
-  void recycle(RowBuffer rows, SourceRecords sources) {
+  void recycle(RowBuffer rows, CompressedBlocks blocks, SourceRecords sources) {
     if (free.size() < 2) {
-      free.add(new Buffers(rows, sources));
+      free.add(new Buffers(rows, blocks, sources));
     }
   }
 }

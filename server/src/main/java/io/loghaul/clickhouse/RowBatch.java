@@ -16,8 +16,16 @@ public interface RowBatch {
 
   int rowCount();
 
-  /** Size of the encoded rows, for {@code batch.max-bytes}. */
+  /**
+   * Bytes the batch holds in memory (its rows and what it keeps of them), for {@code
+   * batch.max-bytes}.
+   */
   int byteSize();
+
+  /** True when the batch must be written whatever its size, e.g. its rows reached a hard limit. */
+  default boolean overfull() {
+    return false;
+  }
 
   /** {@link System#nanoTime()} (or the injected clock's) when the batch was opened. */
   long createdNanos();

@@ -91,7 +91,10 @@ final class Batcher implements AutoCloseable {
 
   /** Whether the open batch reached {@code batch.max-rows} or {@code batch.max-bytes}. */
   boolean full() {
-    return open != null && (open.batch.rowCount() >= maxRows || open.batch.byteSize() >= maxBytes);
+    return open != null
+        && (open.batch.rowCount() >= maxRows
+            || open.batch.byteSize() >= maxBytes
+            || open.batch.overfull());
   }
 
   /** Whether rows wait in the open batch. */

@@ -7,6 +7,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import net.jpountz.lz4.LZ4Compressor;
+import net.jpountz.lz4.LZ4Factory;
+import net.jpountz.lz4.LZ4FastDecompressor;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -22,7 +25,13 @@ import org.apache.kafka.common.record.TimestampType;
  * OTLP rates; copied here they die young. Refusals are rare, so a record is only rebuilt then
  * ({@link #get}).
  *
- * <p>The buffer grows by doubling and never shrinks, so a reused instance stops allocating once it
+ * <p>The copies are compressed as they accumulate: records are written into a raw block of about
+ * {@value #BLOCK_BYTES} bytes, and a full block is LZ4-compressed onto the end of one growable
+ * array, so a batch holds its sources in a fraction of their size ({@link #heldBytes}); {@link
+ * #get} decompresses the block it needs (the last one stays decompressed, as refusals come in row
+ * order).
+ *
+ * <p>The buffers grow by doubling and never shrink, so a reused instance stops allocating once it
  * has seen the largest batch. Not thread-safe: filled by one thread, read by another only after a
  * hand-over that orders memory (an executor, a volatile write).
  */
@@ -32,19 +41,59 @@ public final class SourceRecords {
 
   private static final TimestampType[] TIMESTAMP_TYPES = TimestampType.values();
 
+  /** A raw block is compressed once it holds this many bytes. */
+  public static final int BLOCK_BYTES = 1 << 20;
+
+  private static final LZ4Factory LZ4 = LZ4Factory.fastestInstance();
+  private static final LZ4Compressor COMPRESSOR = LZ4.fastCompressor();
+  private static final LZ4FastDecompressor DECOMPRESSOR = LZ4.fastDecompressor();
+
+  /** The raw block being filled; {@code [0, size)} is content. */
   private byte[] bytes;
+
   private int size;
+
+  /** Where each record starts in its block. */
   private int[] starts;
+
   private final List<String> topics = new ArrayList<>(2);
   private int count;
 
+  /** Compressed blocks, one after the other. */
+  private byte[] packed;
+
+  private int packedSize;
+  private int[] blockStarts = new int[16];
+  private int[] blockRawLengths = new int[16];
+  private int[] blockFirstRecords = new int[16];
+  private int blocks;
+
+  /** The first record of the raw block. */
+  private int firstRaw;
+
+  /** The last block {@link #get} decompressed, and which one it was (-1: none). */
+  private byte[] unpacked;
+
+  private int unpackedBlock = -1;
+
   /**
-   * @param initialBytes buffer size to start with (at least 16)
+   * @param initialBytes size of the compressed buffer to start with (at least 16)
    * @param expectedRows records to make room for without growing (at least 16)
    */
   public SourceRecords(int initialBytes, int expectedRows) {
-    this.bytes = new byte[Math.max(16, initialBytes)];
+    this.bytes = new byte[BLOCK_BYTES + (64 << 10)];
+    this.packed = new byte[Math.max(16, initialBytes)];
     this.starts = new int[Math.max(16, expectedRows)];
+  }
+
+  /** Bytes held: the compressed blocks and the raw block being filled. */
+  public int heldBytes() {
+    return packedSize + size;
+  }
+
+  /** Bytes allocated by this instance's buffers, whether used or not. */
+  public long capacityBytes() {
+    return (long) packed.length + bytes.length + (unpacked == null ? 0 : unpacked.length);
   }
 
   /** Number of records held. */
@@ -73,6 +122,36 @@ public final class SourceRecords {
       writeKey(h.key());
       writeNullable(h.value());
     }
+    if (size >= BLOCK_BYTES) {
+      seal();
+    }
+  }
+
+  /** Compresses the raw block onto the packed ones and starts a new raw block. */
+  private void seal() {
+    int max = COMPRESSOR.maxCompressedLength(size);
+    long needed = (long) packedSize + max;
+    if (needed > Integer.MAX_VALUE - 8) {
+      throw new OutOfMemoryError("SourceRecords over 2 GiB");
+    }
+    if (needed > packed.length) {
+      packed =
+          Arrays.copyOf(
+              packed, (int) Math.max(needed, Math.min(Integer.MAX_VALUE - 8, packed.length * 2L)));
+    }
+    if (blocks == blockStarts.length) {
+      blockStarts = Arrays.copyOf(blockStarts, blocks * 2);
+      blockRawLengths = Arrays.copyOf(blockRawLengths, blocks * 2);
+      blockFirstRecords = Arrays.copyOf(blockFirstRecords, blocks * 2);
+    }
+    blockStarts[blocks] = packedSize;
+    blockRawLengths[blocks] = size;
+    blockFirstRecords[blocks] = firstRaw;
+    blocks++;
+    packedSize +=
+        COMPRESSOR.compress(bytes, 0, size, packed, packedSize, packed.length - packedSize);
+    size = 0;
+    firstRaw = count;
   }
 
   /**
@@ -84,7 +163,7 @@ public final class SourceRecords {
       throw new IndexOutOfBoundsException(
           "index: " + index + " (expected: 0.." + (count - 1) + ")");
     }
-    Reader in = new Reader(bytes, starts[index]);
+    Reader in = new Reader(index >= firstRaw ? bytes : unpack(index), starts[index]);
     String topic = topics.get(in.int32());
     int partition = in.int32();
     long offset = in.int64();
@@ -112,10 +191,30 @@ public final class SourceRecords {
         Optional.empty());
   }
 
-  /** Empties it; keeps the buffers. */
+  /** The decompressed block holding record {@code index}, which is in a compressed one. */
+  private byte[] unpack(int index) {
+    int i = Arrays.binarySearch(blockFirstRecords, 0, blocks, index);
+    int block = i >= 0 ? i : -i - 2;
+    if (block != unpackedBlock) {
+      int n = blockRawLengths[block];
+      if (unpacked == null || unpacked.length < n) {
+        unpacked = new byte[n];
+      }
+      DECOMPRESSOR.decompress(packed, blockStarts[block], unpacked, 0, n);
+      unpackedBlock = block;
+    }
+    return unpacked;
+  }
+
+  /** Empties it; keeps the buffers (but not the one {@link #get} decompressed into). */
   public void reset() {
     size = 0;
     count = 0;
+    packedSize = 0;
+    blocks = 0;
+    firstRaw = 0;
+    unpacked = null;
+    unpackedBlock = -1;
     topics.clear();
   }
 
