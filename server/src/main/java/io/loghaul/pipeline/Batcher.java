@@ -31,6 +31,9 @@ import org.apache.kafka.common.errors.WakeupException;
 final class Batcher implements AutoCloseable {
   private static final long WAIT_STEP_MILLIS = 5;
 
+  /** Most times {@code batch.max-delay-ms} an age-due batch waits for a backlog to fill it. */
+  static final int BACKLOG_DELAY_FACTOR = 10;
+
   /** What the batcher tells its owner. Called on the consumer thread. */
   interface Listener {
     /** A batch is about to be handed to the sink: commit what is durable, with the new metadata. */
@@ -117,9 +120,31 @@ final class Batcher implements AutoCloseable {
    * free).
    */
   void flushIfDue() {
-    if (open != null && clock.nanoTime() - open.batch.createdNanos() >= maxDelayNanos) {
-      dispatch();
+    flushIfDue(0);
+  }
+
+  /**
+   * Hands the open batch over when its first row is {@code batch.max-delay-ms} old (and the sink is
+   * free), unless {@code waitingRecords} — records in Kafka or already polled that this consumer
+   * has not processed yet — are enough to fill it: under a backlog the rows are late anyway, and a
+   * full batch is one ClickHouse part where age-cut batches make many small ones that ClickHouse
+   * then merges. Then it waits for them, but not past {@value #BACKLOG_DELAY_FACTOR} times {@code
+   * batch.max-delay-ms} (some of those records may be rejected, or on a paused partition). A
+   * trickle has nothing waiting, so it lands within {@code batch.max-delay-ms} as before.
+   */
+  void flushIfDue(long waitingRecords) {
+    if (open == null) {
+      return;
     }
+    long age = clock.nanoTime() - open.batch.createdNanos();
+    if (age < maxDelayNanos) {
+      return;
+    }
+    if (waitingRecords >= maxRows - open.batch.rowCount()
+        && age < maxDelayNanos * BACKLOG_DELAY_FACTOR) {
+      return;
+    }
+    dispatch();
   }
 
   /** Hands the open batch over when it is full (and the sink is free). */
