@@ -2,6 +2,7 @@ package io.loghaul.clickhouse;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import io.loghaul.bytes.BlockCompressor;
 import io.loghaul.record.SourceRecords;
 import io.loghaul.record.Traceparent;
 import io.loghaul.schema.LogEntry;
@@ -10,17 +11,22 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.errors.InterruptException;
 
 /**
  * Rows on their way into one ClickHouse INSERT, held compressed: the RowBinary rows in ClickHouse's
  * native LZ4 blocks ({@link CompressedBlocks}: the INSERT body, ready to send), where each row
  * ends, and a compressed copy of the Kafka record each row came from ({@link SourceRecords}, so a
  * row ClickHouse refuses can be reported with its original bytes). Rows are encoded into a raw
- * block of about {@value #BLOCK_BYTES} bytes that is compressed once full, so a batch's memory
- * ({@link #byteSize()}, what {@code batch.max-bytes} bounds) is a fraction of its rows' size and
- * the rows per INSERT (ClickHouse's parts) no longer grow with the heap. It is {@link #finished()
- * finished} once ClickHouse acknowledged every row or refused it as bad data ({@link #refused()}).
+ * block of about {@value #BLOCK_BYTES} bytes that, once full, is handed to a {@link
+ * BlockCompressor} (compressed on its thread, in order, so the consumer thread only encodes), so a
+ * batch's memory ({@link #byteSize()}, what {@code batch.max-bytes} bounds) is a fraction of its
+ * rows' size and the rows per INSERT (ClickHouse's parts) no longer grow with the heap. It is
+ * {@link #finished() finished} once ClickHouse acknowledged every row or refused it as bad data
+ * ({@link #refused()}).
  *
  * <p>When built with trace links on, it also keeps the {@code traceparent} headers of up to {@link
  * #MAX_TRACE_LINKS} distinct traces among its records (the raw header bytes; parsed only when the
@@ -29,7 +35,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * <p>Filled by the consumer thread, then handed to the {@link BatchInserter} and never touched by
  * the consumer again except for {@link #finished()} and {@link #refused()}; the handover goes
  * through the inserter's executor, and the outcome is published by the volatile write of {@link
- * #finished()}.
+ * #finished()}. The compressed blocks are written by the compressor's thread and read only after
+ * {@link #seal()} waited for every one.
  */
 public final class Batch implements RowBatch {
   /**
@@ -52,8 +59,11 @@ public final class Batch implements RowBatch {
 
   private final RowBinaryEncoder encoder;
   private final Map<String, byte[]> topicNames;
-  private final RowBuffer rows; // the raw block being filled
-  private final CompressedBlocks blocks;
+  private final BlockCompressor<RowBuffer> compressor;
+  private RowBuffer rows; // the raw block being filled; null once sealed
+  private final CompressedBlocks blocks; // written by the compressor
+  private CompletableFuture<Void> compressed = BlockCompressor.none(); // the last block handed over
+  private final AtomicLong held = new AtomicLong(); // compressed + waiting raw bytes
   private final SourceRecords sources;
   private int blockFirstRow; // the first row of the raw block
   private long sealedRawBytes; // uncompressed bytes of the compressed blocks
@@ -74,7 +84,7 @@ public final class Batch implements RowBatch {
   Batch(
       RowBinaryEncoder encoder,
       Map<String, byte[]> topicNames,
-      RowBuffer rows,
+      BlockCompressor<RowBuffer> compressor,
       CompressedBlocks blocks,
       SourceRecords sources,
       int expectedRows,
@@ -82,7 +92,9 @@ public final class Batch implements RowBatch {
       boolean traceLinks) {
     this.encoder = encoder;
     this.topicNames = topicNames;
-    this.rows = rows;
+    this.compressor = compressor;
+    this.rows = compressor.buffer();
+    rows.reset();
     this.blocks = blocks;
     this.sources = sources;
     this.traceLinks = traceLinks;
@@ -117,18 +129,53 @@ public final class Batch implements RowBatch {
       noteTrace(record);
     }
     if (rows.size() >= BLOCK_BYTES) {
-      seal();
+      try {
+        handOver();
+      } catch (InterruptedException e) {
+        throw new InterruptException(e);
+      }
+      rows = compressor.buffer();
+      rows.reset();
     }
   }
 
-  /** Compresses the raw block's rows onto the compressed ones; the raw block starts empty again. */
-  void seal() {
-    if (rowCount > blockFirstRow) {
-      blocks.add(rows.array(), rows.size(), blockFirstRow);
-      sealedRawBytes += rows.size();
-      rows.reset();
-      blockFirstRow = rowCount;
+  /** Hands the raw block to the compressor, which appends it to {@link #blocks}. */
+  private void handOver() throws InterruptedException {
+    RowBuffer full = rows;
+    int length = full.size();
+    int firstRow = blockFirstRow;
+    compressed =
+        compressor.handOver(
+            compressed,
+            full,
+            b -> {
+              int before = blocks.size();
+              blocks.add(b.array(), length, firstRow);
+              held.addAndGet(blocks.size() - before - length);
+            });
+    rows = null;
+    held.addAndGet(length);
+    sealedRawBytes += length;
+    blockFirstRow = rowCount;
+  }
+
+  /**
+   * Compresses the rest of the rows and waits until every block is compressed: the batch is then
+   * complete, ready for {@link #body}. Once only, on the inserter thread.
+   *
+   * @throws IllegalStateException if compressing a block failed (rows or source copies)
+   */
+  void seal() throws InterruptedException {
+    if (rows != null) {
+      if (rowCount > blockFirstRow) {
+        handOver();
+      } else {
+        compressor.recycle(rows);
+        rows = null;
+      }
     }
+    BlockCompressor.await(compressed);
+    sources.awaitCompressed();
   }
 
   private void noteTrace(ConsumerRecord<byte[], byte[]> record) {
@@ -171,13 +218,16 @@ public final class Batch implements RowBatch {
   /** Bytes the batch holds: compressed rows and source copies, and the raw blocks being filled. */
   @Override
   public int byteSize() {
-    return (int)
-        Math.min(Integer.MAX_VALUE, (long) blocks.size() + rows.size() + sources.heldBytes());
+    return (int) Math.min(Integer.MAX_VALUE, held.get() + rawBlockBytes() + sources.heldBytes());
   }
 
   /** Uncompressed RowBinary bytes of the rows. */
   long rawBytes() {
-    return sealedRawBytes + rows.size();
+    return sealedRawBytes + rawBlockBytes();
+  }
+
+  private int rawBlockBytes() {
+    return rows == null ? 0 : rows.size();
   }
 
   @Override
@@ -196,9 +246,9 @@ public final class Batch implements RowBatch {
    * and the rows of the others are decompressed and compressed again (the bad-row split, rare).
    */
   Body body(int from, int to) {
-    if (from < 0 || to > rowCount || from >= to || rows.size() > 0) {
+    if (from < 0 || to > rowCount || from >= to || rows != null || !compressed.isDone()) {
       throw new IllegalStateException(
-          "rows " + from + ".." + to + " of " + rowCount + ", unsealed: " + rows.size());
+          "rows " + from + ".." + to + " of " + rowCount + ", sealed: " + (rows == null));
     }
     if (from == 0 && to == rowCount) {
       return new Body(blocks.array(), 0, blocks.size(), sealedRawBytes);
@@ -264,16 +314,24 @@ public final class Batch implements RowBatch {
     return finished ? List.copyOf(refused) : List.of();
   }
 
-  /** Empties the batch and returns its buffers for reuse; what {@link #refused()} reports stays. */
+  /**
+   * Empties the batch and returns its buffers for reuse, once blocks still being compressed are
+   * (whatever the outcome); what {@link #refused()} reports stays.
+   */
   void release(BatchPool pool) {
+    compressed.exceptionally(e -> null).join();
+    if (rows != null) {
+      compressor.recycle(rows);
+      rows = null;
+    }
     rowCount = 0;
     traceparents = null;
     traceCount = 0;
-    rows.reset();
     blocks.reset();
+    held.set(0);
     blockFirstRow = 0;
     sealedRawBytes = 0;
     sources.reset();
-    pool.recycle(rows, blocks, sources);
+    pool.recycle(blocks, sources);
   }
 }

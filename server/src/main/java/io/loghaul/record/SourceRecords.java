@@ -2,15 +2,19 @@ package io.loghaul.record;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import io.loghaul.bytes.BlockCompressor;
 import io.loghaul.bytes.LittleEndian;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.lz4.LZ4Factory;
 import net.jpountz.lz4.LZ4FastDecompressor;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -26,14 +30,16 @@ import org.apache.kafka.common.record.TimestampType;
  * ({@link #get}).
  *
  * <p>The copies are compressed as they accumulate: records are written into a raw block of about
- * {@value #BLOCK_BYTES} bytes, and a full block is LZ4-compressed onto the end of one growable
- * array, so a batch holds its sources in a fraction of their size ({@link #heldBytes}); {@link
- * #get} decompresses the block it needs (the last one stays decompressed, as refusals come in row
- * order).
+ * {@value #BLOCK_BYTES} bytes, and a full block is handed to a {@link BlockCompressor} that
+ * LZ4-compresses it onto the end of one growable array on its own thread, so a batch holds its
+ * sources in a fraction of their size ({@link #heldBytes}) and the filling thread only copies
+ * bytes; {@link #get} waits for the compressions and decompresses the block it needs (the last one
+ * stays decompressed, as refusals come in row order).
  *
  * <p>The buffers grow by doubling and never shrink, so a reused instance stops allocating once it
  * has seen the largest batch. Not thread-safe: filled by one thread, read by another only after a
- * hand-over that orders memory (an executor, a volatile write).
+ * hand-over that orders memory (an executor, a volatile write); the compressed blocks are written
+ * by the compressor's thread and read only after waiting for it ({@link #awaitCompressed}).
  */
 public final class SourceRecords {
   /** Length written for a null key, value or header value. */
@@ -48,6 +54,14 @@ public final class SourceRecords {
   private static final LZ4Compressor COMPRESSOR = LZ4.fastCompressor();
   private static final LZ4FastDecompressor DECOMPRESSOR = LZ4.fastDecompressor();
 
+  private final BlockCompressor<byte[]> compressor;
+
+  /** The last block handed to the compressor (done: every block is compressed). */
+  private CompletableFuture<Void> compressed = BlockCompressor.none();
+
+  /** Compressed bytes, plus the raw bytes of blocks handed over and not compressed yet. */
+  private final AtomicLong held = new AtomicLong();
+
   /** The raw block being filled; {@code [0, size)} is content. */
   private byte[] bytes;
 
@@ -59,7 +73,7 @@ public final class SourceRecords {
   private final List<String> topics = new ArrayList<>(2);
   private int count;
 
-  /** Compressed blocks, one after the other. */
+  /** Compressed blocks, one after the other (written by the compressor). */
   private byte[] packed;
 
   private int packedSize;
@@ -81,19 +95,32 @@ public final class SourceRecords {
    * @param expectedRows records to make room for without growing (at least 16)
    */
   public SourceRecords(int initialBytes, int expectedRows) {
-    this.bytes = new byte[BLOCK_BYTES + (64 << 10)];
+    this(initialBytes, expectedRows, newCompressor());
+  }
+
+  /**
+   * @param initialBytes size of the compressed buffer to start with (at least 16)
+   * @param expectedRows records to make room for without growing (at least 16)
+   * @param compressor compresses full blocks, from {@link #newCompressor()}; may be shared
+   */
+  public SourceRecords(int initialBytes, int expectedRows, BlockCompressor<byte[]> compressor) {
+    this.compressor = compressor;
+    this.bytes = compressor.buffer();
     this.packed = new byte[Math.max(16, initialBytes)];
     this.starts = new int[Math.max(16, expectedRows)];
   }
 
-  /** Bytes held: the compressed blocks and the raw block being filled. */
-  public int heldBytes() {
-    return packedSize + size;
+  /** A compressor for the raw blocks of {@code SourceRecords}, with its own thread. */
+  public static BlockCompressor<byte[]> newCompressor() {
+    return new BlockCompressor<>(
+        "loghaul-compress-sources", () -> new byte[BLOCK_BYTES + (64 << 10)]);
   }
 
-  /** Bytes allocated by this instance's buffers, whether used or not. */
-  public long capacityBytes() {
-    return (long) packed.length + bytes.length + (unpacked == null ? 0 : unpacked.length);
+  /**
+   * Bytes held: the compressed blocks, the raw ones waiting for the compressor and the filling one.
+   */
+  public int heldBytes() {
+    return (int) Math.min(Integer.MAX_VALUE, held.get() + size);
   }
 
   /** Number of records held. */
@@ -123,12 +150,33 @@ public final class SourceRecords {
       writeNullable(h.value());
     }
     if (size >= BLOCK_BYTES) {
-      seal();
+      handOver();
     }
   }
 
-  /** Compresses the raw block onto the packed ones and starts a new raw block. */
-  private void seal() {
+  /** Hands the raw block to the compressor and starts a new one. */
+  private void handOver() {
+    byte[] full = bytes;
+    int length = size;
+    int first = firstRaw;
+    try {
+      compressed = compressor.handOver(compressed, full, b -> pack(b, length, first));
+    } catch (InterruptedException e) {
+      throw new InterruptException(e);
+    }
+    held.addAndGet(length);
+    bytes = compressor.buffer();
+    size = 0;
+    firstRaw = count;
+  }
+
+  /** Waits until every full block is compressed. */
+  public void awaitCompressed() throws InterruptedException {
+    BlockCompressor.await(compressed);
+  }
+
+  /** Compresses {@code raw[0, size)}, records {@code first} on, onto the packed blocks. */
+  private void pack(byte[] raw, int size, int first) {
     int max = COMPRESSOR.maxCompressedLength(size);
     long needed = (long) packedSize + max;
     if (needed > Integer.MAX_VALUE - 8) {
@@ -146,12 +194,11 @@ public final class SourceRecords {
     }
     blockStarts[blocks] = packedSize;
     blockRawLengths[blocks] = size;
-    blockFirstRecords[blocks] = firstRaw;
+    blockFirstRecords[blocks] = first;
     blocks++;
-    packedSize +=
-        COMPRESSOR.compress(bytes, 0, size, packed, packedSize, packed.length - packedSize);
-    size = 0;
-    firstRaw = count;
+    int n = COMPRESSOR.compress(raw, 0, size, packed, packedSize, packed.length - packedSize);
+    packedSize += n;
+    held.addAndGet(n - size);
   }
 
   /**
@@ -193,6 +240,7 @@ public final class SourceRecords {
 
   /** The decompressed block holding record {@code index}, which is in a compressed one. */
   private byte[] unpack(int index) {
+    compressed.join(); // throws a compression failure; orders the compressor's writes before ours
     int i = Arrays.binarySearch(blockFirstRecords, 0, blocks, index);
     int block = i >= 0 ? i : -i - 2;
     if (block != unpackedBlock) {
@@ -206,8 +254,15 @@ public final class SourceRecords {
     return unpacked;
   }
 
-  /** Empties it; keeps the buffers (but not the one {@link #get} decompressed into). */
+  /**
+   * Empties it; keeps the buffers (but not the one {@link #get} decompressed into). Waits first for
+   * blocks still being compressed (whatever the outcome), which would write into the emptied
+   * buffers.
+   */
   public void reset() {
+    compressed.exceptionally(e -> null).join();
+    compressed = BlockCompressor.none();
+    held.set(0);
     size = 0;
     count = 0;
     packedSize = 0;

@@ -13,7 +13,7 @@ class BatchTest {
   private static final byte[] TOPIC = "logs".getBytes(StandardCharsets.UTF_8);
 
   @Test
-  void holdsRowsCompressedAndCutsAnyRangeOfRowsBackOutOfTheBlocks() {
+  void holdsRowsCompressedAndCutsAnyRangeOfRowsBackOutOfTheBlocks() throws Exception {
     BatchPool pool =
         BatchMemory.pool(new RowBinaryEncoder(ServerProfile.LEGACY), 100_000, 48L << 20, false);
     Batch batch = CompressedBatchIT.fill(pool, 9_000, Set.of());
@@ -29,6 +29,22 @@ class BatchTest {
     assertThat(batch.rawBytes()).isEqualTo(plain.size()).isGreaterThan(3L * Batch.BLOCK_BYTES);
 
     batch.seal();
+
+    // byte for byte what compressing the blocks one after the other on this thread gives
+    byte[] sequential = new byte[NativeCompression.maxCompressedLength(plain.size()) * 2];
+    int length = 0;
+    int blockStart = 0;
+    for (int i = 1; i <= 9_000; i++) {
+      if (starts[i] - blockStart >= Batch.BLOCK_BYTES || i == 9_000) {
+        length +=
+            NativeCompression.compress(
+                plain.array(), blockStart, starts[i] - blockStart, sequential, length);
+        blockStart = starts[i];
+      }
+    }
+    Batch.Body whole = batch.body(0, 9_000);
+    assertThat(Arrays.copyOfRange(whole.array(), whole.offset(), whole.offset() + whole.length()))
+        .isEqualTo(Arrays.copyOf(sequential, length));
 
     Random random = new Random(7);
     int[][] ranges = new int[40][];
@@ -54,7 +70,7 @@ class BatchTest {
   }
 
   @Test
-  void holdsLogLikeRowsAndTheirSourcesInAFractionOfTheRowsSize() {
+  void holdsLogLikeRowsAndTheirSourcesInAFractionOfTheRowsSize() throws Exception {
     BatchPool pool =
         BatchMemory.pool(new RowBinaryEncoder(ServerProfile.LEGACY), 100_000, 48L << 20, false);
     Batch batch = pool.open(0);
@@ -63,13 +79,14 @@ class BatchTest {
       batch.add(CompressedBatchIT.entry(m), CompressedBatchIT.source(i, m));
     }
     assertThat(batch.rawBytes()).isGreaterThan(5L * Batch.BLOCK_BYTES);
+    batch.seal(); // no raw blocks waiting for the compressor any more
     // rows and source copies together, compressed: under a quarter of the rows alone
     assertThat((long) batch.byteSize()).isLessThan(batch.rawBytes() / 4);
     assertThat(batch.overfull()).isFalse();
   }
 
   @Test
-  void refusesToCutRowsBeforeItIsSealed() {
+  void refusesToCutRowsBeforeItIsSealed() throws Exception {
     BatchPool pool =
         BatchMemory.pool(new RowBinaryEncoder(ServerProfile.LEGACY), 100_000, 48L << 20, false);
     Batch batch = CompressedBatchIT.fill(pool, 3, Set.of());
@@ -81,7 +98,7 @@ class BatchTest {
   }
 
   @Test
-  void aRecycledBatchStartsEmpty() {
+  void aRecycledBatchStartsEmpty() throws Exception {
     BatchPool pool =
         BatchMemory.pool(new RowBinaryEncoder(ServerProfile.LEGACY), 100_000, 48L << 20, false);
     Batch first = CompressedBatchIT.fill(pool, 5_000, Set.of());
