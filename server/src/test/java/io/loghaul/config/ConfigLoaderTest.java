@@ -203,6 +203,27 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void lowersTheDefaultBatchMaxBytesToWhatTheHeapHoldsButKeepsAGivenValue() throws Exception {
+    // a 256 MiB heap holds batches of 25794969 bytes
+    assertThat(ConfigLoader.load(List.of(), Map.of(), 25_794_969).batch().maxBytes())
+        .isEqualTo(25_794_969);
+    assertThat(ConfigLoader.load(List.of(), Map.of(), 1L << 30).batch().maxBytes())
+        .isEqualTo(LoghaulConfig.Batch.DEFAULT_MAX_BYTES);
+    assertThat(ConfigLoader.load(List.of(), Map.of(), 0).batch().maxBytes()).isEqualTo(1L << 20);
+    // given: kept as it is, for the heap check to refuse
+    assertThat(
+            ConfigLoader.load(List.of("--batch.max-bytes=33554432"), Map.of(), 25_794_969)
+                .batch()
+                .maxBytes())
+        .isEqualTo(33_554_432);
+    assertThat(
+            ConfigLoader.load(List.of(), Map.of("LOGHAUL_BATCH_MAX_BYTES", "50331648"), 1 << 20)
+                .batch()
+                .maxBytes())
+        .isEqualTo(50_331_648);
+  }
+
+  @Test
   void usesTheSpecDefaultsWhenNothingIsGiven() throws Exception {
     LoghaulConfig config = load(List.of(), Map.of());
 
