@@ -22,6 +22,11 @@ import org.openjdk.jmh.annotations.State;
  * records, with a batch recycled every {@value #ROWS_PER_BATCH} rows as the pipeline does. One
  * operation = one record. The records are decoded once in setup: decoding is {@code
  * RecordPathBenchmark}'s business.
+ *
+ * <p>Full blocks are compressed on the pool's background threads; the score is what the adding
+ * thread achieves, waiting for them when they fall behind, so on a machine without a spare core it
+ * measures the compression too. The consumer thread's own CPU per record is the figure that matters
+ * for the pipeline (BENCHMARKS.md).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
