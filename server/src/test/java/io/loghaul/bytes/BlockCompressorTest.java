@@ -79,14 +79,17 @@ class BlockCompressorTest {
               allocated.incrementAndGet();
               return new Object();
             });
+    CountDownLatch release = new CountDownLatch(1);
     CompletableFuture<Void> failed =
         compressor.handOver(
             BlockCompressor.none(),
             compressor.buffer(),
             b -> {
+              awaitQuietly(release); // still running when the next block is handed over
               throw new IllegalArgumentException("boom");
             });
     CompletableFuture<Void> after = compressor.handOver(failed, compressor.buffer(), b -> {});
+    release.countDown();
     assertThatThrownBy(() -> BlockCompressor.await(after))
         .isInstanceOf(IllegalStateException.class)
         .hasRootCauseMessage("boom");
