@@ -36,7 +36,10 @@ import org.apache.kafka.common.utils.Time;
  * what a test sees on a topic is what loghaul set on it.
  *
  * <p>Nodes start in parallel (a node's startup waits for the controller quorum). {@link #stop(int)}
- * shuts one node down cleanly; {@link #close()} stops all and deletes the data.
+ * takes one node away without a controlled shutdown (its partitions lose their leader until the
+ * controller notices, as after a crash; the JVM stays, so its sockets close at once rather than
+ * time out); {@link #restart(int)} brings it back on its data; {@link #close()} stops all and
+ * deletes the data.
  */
 public final class KafkaCluster implements AutoCloseable {
   private static final String HOST = "127.0.0.1";
@@ -111,6 +114,25 @@ public final class KafkaCluster implements AutoCloseable {
       s.shutdown();
       s.awaitShutdown();
     }
+  }
+
+  /**
+   * Starts node {@code index} (0-based) again on the data it kept; returns when every node is
+   * registered with the controller again.
+   */
+  public void restart(int index) throws Exception {
+    synchronized (this) {
+      if (servers.get(index) != null) {
+        throw new IllegalStateException("node " + (index + 1) + " still runs");
+      }
+    }
+    startNode(index);
+    awaitBrokers(servers.size());
+  }
+
+  /** The node id of node {@code index} (0-based): {@code index + 1}. */
+  public static int nodeId(int index) {
+    return index + 1;
   }
 
   private void format() throws IOException {
