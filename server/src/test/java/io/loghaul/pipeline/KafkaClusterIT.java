@@ -81,7 +81,7 @@ class KafkaClusterIT {
   @BeforeAll
   static void startServers() throws Exception {
     dir = Files.createTempDirectory("loghaul-kafka-cluster-it-");
-    cluster = KafkaCluster.start(3);
+    cluster = KafkaCluster.startProcesses(3);
     clickhouse = ManagedClickHouse.start(dir.resolve("clickhouse"), FreePorts.freePort());
     ch = new ClickHouseHttpClient(clickhouse.url(), "default", "", Duration.ofSeconds(60));
     admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap()));
@@ -157,9 +157,9 @@ class KafkaClusterIT {
 
   /**
    * The broker coordinating loghaul's consumer group (and leading some of the topic's partitions)
-   * is taken away while two gRPC and two HTTP clients keep sending: every request gets a success or
-   * a retryable answer, every record of a successful request is in ClickHouse exactly once, and the
-   * pipeline keeps committing up to the end of the topic with the broker still gone.
+   * is killed with SIGKILL while two gRPC and two HTTP clients keep sending: every request gets a
+   * success or a retryable answer, every record of a successful request is in ClickHouse exactly
+   * once, and the pipeline keeps committing up to the end of the topic with the broker still gone.
    */
   @Test
   void otlpRequestsAcknowledgedWhileABrokerIsLostAreStoredExactlyOnceAndCommitsGoOn()
@@ -209,7 +209,7 @@ class KafkaClusterIT {
         killed = g.coordinator().id() - 1;
         long committedBefore = committed(group, topic);
         long killedAt = System.nanoTime();
-        cluster.stop(killed);
+        cluster.kill(killed);
 
         // keep sending through the failover until both transports succeeded again a few times
         await()
@@ -234,7 +234,7 @@ class KafkaClusterIT {
         List<String> notOk =
             attempts.stream().filter(a -> !a.ok()).map(Attempt::answer).distinct().toList();
         System.out.printf(
-            "KafkaClusterIT: node %d (group coordinator) stopped; %d requests, %d ok, %d"
+            "KafkaClusterIT: node %d (group coordinator) killed; %d requests, %d ok, %d"
                 + " retryable, %d after the loss; answers other than success: %s%n",
             KafkaCluster.nodeId(killed),
             attempts.size(),
