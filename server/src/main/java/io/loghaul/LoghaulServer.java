@@ -20,6 +20,7 @@ import io.loghaul.embedded.EmbeddedBroker;
 import io.loghaul.embedded.ManagedClickHouse;
 import io.loghaul.ingest.KafkaLogPublisher;
 import io.loghaul.ingest.ListenAddress;
+import io.loghaul.ingest.ListenerOptions;
 import io.loghaul.ingest.OtlpGrpcService;
 import io.loghaul.ingest.OtlpHttpServer;
 import io.loghaul.ingest.OtlpLogsIngester;
@@ -585,14 +586,15 @@ public final class LoghaulServer implements AutoCloseable {
       grpc =
           closer.add(
               new OtlpGrpcService(
-                  otlp.grpcHost(),
-                  LoghaulConfig.bindPort(otlp.grpcPort()),
-                  otlp.maxRequestBytes(),
-                  otlp.limits(),
+                  ListenerOptions.plain(
+                          otlp.grpcHost(),
+                          LoghaulConfig.bindPort(otlp.grpcPort()),
+                          otlp.maxRequestBytes(),
+                          otlp.limits())
+                      .withTls(grpcTls)
+                      .withTokens(tokens),
                   ingester,
-                  workers,
-                  grpcTls,
-                  tokens));
+                  workers));
       grpc.start(); // logs "OTLP/gRPC listening on ..."
     }
     OtlpHttpServer http = null;
@@ -600,14 +602,15 @@ public final class LoghaulServer implements AutoCloseable {
       http =
           closer.add(
               new OtlpHttpServer(
-                  otlp.httpHost(),
-                  LoghaulConfig.bindPort(otlp.httpPort()),
-                  otlp.maxRequestBytes(),
-                  otlp.limits(),
+                  ListenerOptions.plain(
+                          otlp.httpHost(),
+                          LoghaulConfig.bindPort(otlp.httpPort()),
+                          otlp.maxRequestBytes(),
+                          otlp.limits())
+                      .withTls(httpTls)
+                      .withTokens(tokens),
                   ingester,
-                  workers,
-                  httpTls,
-                  tokens));
+                  workers));
       http.start(); // logs "OTLP/HTTP listening on ..."
     }
     return new Otlp(grpc, http);

@@ -668,8 +668,7 @@ final class CompareSuite {
    * rows they rewrote, from system.part_log), then waits for its background merges to end and drops
    * it, so that the next trial's CPU counters see none of this trial's work.
    */
-  private static Map<String, Object> settle(ClickHouseHttpClient client, String table)
-      throws Exception {
+  static Map<String, Object> settle(ClickHouseHttpClient client, String table) throws Exception {
     client.query("SYSTEM FLUSH LOGS");
     Map<String, Object> parts = new LinkedHashMap<>();
     String rows =
@@ -702,11 +701,11 @@ final class CompareSuite {
     return parts;
   }
 
-  private static long count(ClickHouseHttpClient client, String table) throws Exception {
+  static long count(ClickHouseHttpClient client, String table) throws Exception {
     return Long.parseLong(client.query("SELECT count() FROM default." + table).trim());
   }
 
-  private static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) throws Exception {
+  static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) throws Exception {
     var desc =
         admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
     Map<TopicPartition, OffsetSpec> q = new HashMap<>();

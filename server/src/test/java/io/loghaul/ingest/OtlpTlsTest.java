@@ -84,23 +84,17 @@ class OtlpTlsTest {
             SchemaLimits.defaults(), publisher, IngestListener.NOOP, CLOCK, Duration.ofMillis(300));
     grpc =
         new OtlpGrpcService(
-            "127.0.0.1",
-            0,
-            1 << 20,
-            ListenerLimits.DEFAULTS,
+            ListenerOptions.plain("127.0.0.1", 0, 1 << 20, ListenerLimits.DEFAULTS)
+                .withTls(OtlpSslContexts.grpc(credentials)),
             ingester,
-            TestListeners.WORKERS,
-            OtlpSslContexts.grpc(credentials));
+            TestListeners.WORKERS);
     grpc.start();
     http =
         new OtlpHttpServer(
-            "127.0.0.1",
-            0,
-            1 << 20,
-            ListenerLimits.DEFAULTS,
+            ListenerOptions.plain("127.0.0.1", 0, 1 << 20, ListenerLimits.DEFAULTS)
+                .withTls(OtlpSslContexts.http(credentials)),
             ingester,
-            TestListeners.WORKERS,
-            OtlpSslContexts.http(credentials));
+            TestListeners.WORKERS);
     http.start();
   }
 
