@@ -57,7 +57,8 @@ final class CompareSuite {
           "timeout",
           "engine-configs",
           "flush-interval-ms",
-          "loghaul-configs");
+          "loghaul-configs",
+          "steady-warmup");
   static final String TOPIC = "bench";
 
   /**
@@ -77,11 +78,12 @@ final class CompareSuite {
   private final Path out;
   private final int partitions;
   private final Path serverJar;
-  private final String jvmOpts;
+  private final List<String> jvmOpts;
   private final Duration timeout;
   private final List<int[]> engineConfigs;
   private final long flushIntervalMs;
   private final List<String> loghaulConfigs;
+  private final double steadyWarmupSeconds;
 
   CompareSuite(Options o) {
     if (!o.has("records")) {
@@ -95,12 +97,25 @@ final class CompareSuite {
             .normalize();
     this.partitions = o.positiveInt("partitions", 4);
     this.serverJar = Path.of(o.string("server-jar", "server/target/loghaul-server.jar"));
-    this.jvmOpts = o.string("loghaul-jvm-opts", "-Xms1g -Xmx1g");
+    this.jvmOpts = parseJvmOpts(o.string("loghaul-jvm-opts", "-Xms1g -Xmx1g"));
     this.timeout = o.duration("timeout", Duration.ofSeconds(120 + records / 5_000));
     this.engineConfigs =
         parseEngineConfigs(o.string("engine-configs", "1x65536,2x65536,2x1048576"));
     this.flushIntervalMs = o.positiveLong("flush-interval-ms", 1000);
     this.loghaulConfigs = parseLoghaulConfigs(o.string("loghaul-configs", DEFAULT_LOGHAUL_CONFIGS));
+    this.steadyWarmupSeconds = o.duration("steady-warmup", Duration.ofSeconds(5)).toMillis() / 1e3;
+  }
+
+  /**
+   * "OPTS;OPTS;..." → the JVM options of each loghaul trial, tried in this order with every
+   * --loghaul-configs entry (e.g. an AOT cache's training run, then without and with the cache).
+   */
+  static List<String> parseJvmOpts(String s) {
+    List<String> list = new ArrayList<>();
+    for (String part : s.split(";")) {
+      list.add(part.trim().replaceAll("\\s+", " "));
+    }
+    return list;
   }
 
   /**
@@ -204,10 +219,13 @@ final class CompareSuite {
               .max(Comparator.comparingDouble(t -> (double) t.get("records_per_s")))
               .orElseThrow();
       List<Map<String, Object>> loghaulTrials = new ArrayList<>();
-      for (int i = 0; i < loghaulConfigs.size(); i++) {
-        loghaulTrials.add(
-            runLoghaul(
-                i, loghaulConfigs.get(i), kafka.bootstrapServers(), admin, client, ch, ends, work));
+      int trial = 0;
+      for (String jvm : jvmOpts) {
+        for (String config : loghaulConfigs) {
+          loghaulTrials.add(
+              runLoghaul(
+                  trial++, jvm, config, kafka.bootstrapServers(), admin, client, ch, ends, work));
+        }
       }
       Map<String, Object> loghaul =
           loghaulTrials.stream()
@@ -291,7 +309,8 @@ final class CompareSuite {
             "records_per_s",
             "cpu_seconds",
             "cpu_us_per_record",
-            "bad_records_handled")) {
+            "bad_records_handled",
+            "steady_state")) {
       m.put(k, r.get(k));
     }
     return m;
@@ -400,13 +419,24 @@ final class CompareSuite {
             + "' AS kafka_topic, toUInt32(0) AS kafka_partition, toUInt64(0) AS kafka_offset"
             + " FROM default."
             + queue);
-    Done done = awaitDone(admin, group, ends, client, target, t0);
+    Done done =
+        awaitDone(
+            admin,
+            group,
+            ends,
+            client,
+            target,
+            t0,
+            (seconds, rows) ->
+                new SteadyState.Sample(
+                    seconds, rows, ProcStat.cpuSeconds(ch.pid()), Double.NaN, Map.of()));
     double cpu = ProcStat.cpuSeconds(ch.pid()) - cpu0;
     Map<String, Object> bystanderCpu = bystanders.stop(cpu);
     client.query("DROP TABLE default." + view);
     client.query("DROP TABLE default." + queue);
     long landed = count(client, target);
     Map<String, Object> r = result("clickhouse-kafka-engine", done, landed, cpu);
+    r.put("steady_state", steady(done));
     r.putAll(bystanderCpu);
     r.put("parts", settle(client, target));
     r.put(
@@ -428,6 +458,7 @@ final class CompareSuite {
 
   private Map<String, Object> runLoghaul(
       int trial,
+      String jvmOptions,
       String extraArgs,
       String bootstrap,
       Admin admin,
@@ -460,7 +491,7 @@ final class CompareSuite {
       }
     }
     List<String> jvm =
-        Arrays.stream(jvmOpts.trim().split("\\s+")).filter(o -> !o.isEmpty()).toList();
+        Arrays.stream(jvmOptions.trim().split("\\s+")).filter(o -> !o.isEmpty()).toList();
     long launch = System.nanoTime();
     try (LoghaulProcess p =
         LoghaulProcess.jar(serverJar)
@@ -472,9 +503,28 @@ final class CompareSuite {
       p.awaitReady(Duration.ofSeconds(120));
       double chCpu0 = ProcStat.cpuSeconds(ch.pid());
       double jvmCpu0 = ProcStat.cpuSeconds(p.pid());
+      double jit0 = jitCpuSeconds(p.pid());
       Bystanders bystanders = Bystanders.start();
       long t0 = System.nanoTime();
-      Done done = awaitDone(admin, group, ends, client, table, t0);
+      double startupSeconds = (t0 - launch) / 1e9;
+      Done done =
+          awaitDone(
+              admin,
+              group,
+              ends,
+              client,
+              table,
+              t0,
+              (seconds, rows) -> {
+                double loghaulCpu = ProcStat.cpuSeconds(p.pid());
+                return new SteadyState.Sample(
+                    seconds,
+                    rows,
+                    loghaulCpu + ProcStat.cpuSeconds(ch.pid()),
+                    loghaulCpu,
+                    ProcStat.cpuSecondsByThread(p.pid()));
+              });
+      double jit = jitCpuSeconds(p.pid()) - jit0;
       double jvmCpu = ProcStat.cpuSeconds(p.pid()) - jvmCpu0;
       double chCpu = ProcStat.cpuSeconds(ch.pid()) - chCpu0;
       Map<String, Object> bystanderCpu = bystanders.stop(jvmCpu + chCpu);
@@ -490,10 +540,14 @@ final class CompareSuite {
       r.putAll(bystanderCpu);
       r.put("cpu_seconds_loghaul_jvm", round(jvmCpu));
       r.put("cpu_seconds_clickhouse", round(chCpu));
-      r.put("startup_seconds", round((t0 - launch) / 1e9));
+      r.put("steady_state", steady(done));
+      r.put("jit_cpu_seconds", round(jit));
+      r.put("startup_seconds", round(startupSeconds));
+      r.put("startup_cpu_seconds", round(jvmCpu0));
+      r.put("startup_jit_cpu_seconds", round(jit0));
       r.put("rss_bytes_at_end", rss);
       r.put("cpu_seconds_by_thread_whole_life", threads);
-      r.put("jvm_opts", jvmOpts);
+      r.put("jvm_opts", jvmOptions);
       r.put("settings", extraArgs.isEmpty() ? "default" : extraArgs);
       try {
         p.terminate(Duration.ofSeconds(60));
@@ -519,7 +573,24 @@ final class CompareSuite {
     return r;
   }
 
-  record Done(double seconds, boolean completed) {}
+  /** The steady-state figures of a trial, or null when the run was too short for them. */
+  private Map<String, Object> steady(Done done) {
+    return SteadyState.of(done.samples(), steadyWarmupSeconds)
+        .map(SteadyState.Window::toMap)
+        .orElse(null);
+  }
+
+  /** CPU seconds of the JIT compiler threads of a JVM so far. */
+  private static double jitCpuSeconds(long pid) {
+    return ProcStat.cpuSecondsByThread(pid).getOrDefault(SteadyState.JIT_THREADS, 0.0);
+  }
+
+  record Done(double seconds, boolean completed, List<SteadyState.Sample> samples) {}
+
+  /** Reads the counted CPU at a moment of a trial. */
+  interface Meter {
+    SteadyState.Sample read(double seconds, long rows);
+  }
 
   /**
    * CPU used during a trial by what it does not count: this JVM (the Kafka broker serving the
@@ -553,8 +624,11 @@ final class CompareSuite {
       Map<TopicPartition, Long> ends,
       ClickHouseHttpClient client,
       String table,
-      long t0)
+      long t0,
+      Meter meter)
       throws Exception {
+    List<SteadyState.Sample> samples = new ArrayList<>();
+    samples.add(meter.read(0, 0));
     long deadline = t0 + timeout.toNanos();
     long lastCount = -1;
     long lastChange = t0;
@@ -563,6 +637,7 @@ final class CompareSuite {
       Thread.sleep(200);
       long now = System.nanoTime();
       long n = count(client, table);
+      samples.add(meter.read((now - t0) / 1e9, n));
       if (n != lastCount) {
         lastCount = n;
         lastChange = now;
@@ -582,10 +657,10 @@ final class CompareSuite {
         }
       }
       if (committed && now - lastChange >= TimeUnit.SECONDS.toNanos(1)) {
-        return new Done((lastChange - t0) / 1e9, true);
+        return new Done((lastChange - t0) / 1e9, true, samples);
       }
     }
-    return new Done(timeout.toNanos() / 1e9, false);
+    return new Done(timeout.toNanos() / 1e9, false, samples);
   }
 
   /**
@@ -645,6 +720,61 @@ final class CompareSuite {
     return ends;
   }
 
+  /**
+   * The steady-state lines of the summary: both systems' rate and CPU per record after the warm-up,
+   * their ratios, and where loghaul's JVM spent its CPU meanwhile.
+   */
+  @SuppressWarnings({"FormatString", "unchecked"})
+  String steadyMarkdown(Map<String, Object> loghaul, Map<String, Object> engine) {
+    Map<String, Object> l = (Map<String, Object>) loghaul.get("steady_state");
+    Map<String, Object> e = (Map<String, Object>) engine.get("steady_state");
+    if (l == null || e == null) {
+      return String.format(
+          Locale.ROOT,
+          "Steady state: not measured (a trial landed 95 %% of its rows less than %.0f s after"
+              + " the %.0f s warm-up; use more --records).%n%n",
+          SteadyState.MIN_SECONDS,
+          steadyWarmupSeconds);
+    }
+    StringBuilder sb = new StringBuilder();
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "Steady state (from the first rows landing after a %.0f s warm-up until 95 %% of the"
+                + " rows landed; the whole-run figures above include the start and the tail):%n%n",
+            steadyWarmupSeconds));
+    sb.append("| system | window s | rows | records/s | CPU µs/record | JVM CPU µs/record |\n");
+    sb.append("|---|---:|---:|---:|---:|---:|\n");
+    for (Map.Entry<String, Map<String, Object>> r :
+        List.of(Map.entry("loghaul", l), Map.entry("clickhouse-kafka-engine", e))) {
+      Map<String, Object> w = r.getValue();
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %.1f–%.1f | %,d | %,.0f | %.2f | %s |%n",
+              r.getKey(),
+              w.get("from_s"),
+              w.get("to_s"),
+              w.get("rows"),
+              w.get("records_per_s"),
+              w.get("cpu_us_per_record"),
+              w.containsKey("jvm_cpu_us_per_record")
+                  ? String.format(Locale.ROOT, "%.2f", w.get("jvm_cpu_us_per_record"))
+                  : "–"));
+    }
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "%nloghaul / engine in the steady state: %.2f× the records/s, %.2f× the CPU per"
+                + " record. loghaul JVM CPU-s by thread in the window: %s (JIT %.2f CPU-s).%n%n",
+            (double) l.get("records_per_s") / Math.max(1e-9, (double) e.get("records_per_s")),
+            (double) l.get("cpu_us_per_record")
+                / Math.max(1e-9, (double) e.get("cpu_us_per_record")),
+            l.get("jvm_cpu_seconds_by_thread"),
+            l.get("jit_cpu_seconds")));
+    return sb.toString();
+  }
+
   // The values come from Map<String, Object> result maps, which Error Prone cannot check against
   // %d/%f; this class puts in them whole numbers for %d and doubles for %f.
   @SuppressWarnings("FormatString")
@@ -694,14 +824,19 @@ final class CompareSuite {
             "%nloghaul / engine: %.2f× the records/s, %.2f× the CPU per record.%n%n",
             ratio,
             cpuRatio));
+    sb.append(steadyMarkdown(loghaul, engine));
     sb.append(
         String.format(
             Locale.ROOT,
-            "loghaul CPU: JVM %.2f s + clickhouse-server %.2f s; startup (excluded) %.1f s;"
+            "loghaul CPU: JVM %.2f s (of which JIT compiler threads %.2f s) + clickhouse-server"
+                + " %.2f s; start-up (excluded) %.1f s to ready using %.2f CPU-s (JIT %.2f);"
                 + " RSS at end %,d MB; JVM options %s. Bad records went to the DLQ topic.%n%n",
             loghaul.get("cpu_seconds_loghaul_jvm"),
+            loghaul.get("jit_cpu_seconds"),
             loghaul.get("cpu_seconds_clickhouse"),
             loghaul.get("startup_seconds"),
+            loghaul.get("startup_cpu_seconds"),
+            loghaul.get("startup_jit_cpu_seconds"),
             ((Number) loghaul.get("rss_bytes_at_end")).longValue() >> 20,
             loghaul.get("jvm_opts")));
     sb.append("loghaul JVM CPU-s by thread over its whole life (start-up included): ")
@@ -727,19 +862,32 @@ final class CompareSuite {
     sb.append(
         "loghaul settings tried (the best is the row above; CPU = loghaul's JVM + clickhouse-server):\n\n");
     sb.append(
-        "| settings | seconds | records/s | CPU µs/record | JVM CPU-s | clickhouse-server CPU-s | ClickHouse parts |\n");
-    sb.append("|---|---:|---:|---:|---:|---:|---|\n");
+        "| JVM options | settings | seconds | records/s | CPU µs/record | JVM CPU-s | JIT CPU-s"
+            + " | clickhouse-server CPU-s | start-up s | start-up CPU-s | steady records/s"
+            + " | steady CPU µs/record | steady JVM µs/record | ClickHouse parts |\n");
+    sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (Map<String, Object> t : loghaulTrials) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> st = (Map<String, Object>) t.get("steady_state");
       sb.append(
           String.format(
               Locale.ROOT,
-              "| %s | %.2f | %,.0f | %.2f | %.2f | %.2f | %s |%n",
+              "| %s | %s | %.2f | %,.0f | %.2f | %.2f | %.2f | %.2f | %.1f | %.2f | %s | %s | %s | %s |%n",
+              t.get("jvm_opts"),
               t.get("settings"),
               t.get("seconds"),
               t.get("records_per_s"),
               t.get("cpu_us_per_record"),
               t.get("cpu_seconds_loghaul_jvm"),
+              t.get("jit_cpu_seconds"),
               t.get("cpu_seconds_clickhouse"),
+              t.get("startup_seconds"),
+              t.get("startup_cpu_seconds"),
+              st == null ? "–" : String.format(Locale.ROOT, "%,.0f", st.get("records_per_s")),
+              st == null ? "–" : String.format(Locale.ROOT, "%.2f", st.get("cpu_us_per_record")),
+              st == null
+                  ? "–"
+                  : String.format(Locale.ROOT, "%.2f", st.get("jvm_cpu_us_per_record")),
               t.get("parts")));
     }
     sb.append("\n");

@@ -84,4 +84,13 @@ class OptionsTest {
     assertThatThrownBy(() -> CompareSuite.parseLoghaulConfigs("default;batch.max-rows=5"))
         .hasMessageContaining("--loghaul-configs: default;batch.max-rows=5");
   }
+
+  @Test
+  void parsesOneJvmOptionSetPerTrial() {
+    assertThat(
+            CompareSuite.parseJvmOpts(
+                "-Xmx1g -XX:AOTCacheOutput=a.aot ; -Xmx1g;-Xmx1g   -XX:AOTCache=a.aot"))
+        .containsExactly("-Xmx1g -XX:AOTCacheOutput=a.aot", "-Xmx1g", "-Xmx1g -XX:AOTCache=a.aot");
+    assertThat(CompareSuite.parseJvmOpts("-Xms1g -Xmx1g")).containsExactly("-Xms1g -Xmx1g");
+  }
 }

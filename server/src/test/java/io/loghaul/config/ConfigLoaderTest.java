@@ -348,7 +348,17 @@ class ConfigLoaderTest {
   @Test
   void ignoresOtherEnvironmentVariablesAndTheLauncherOnes() throws Exception {
     LoghaulConfig config =
-        load(List.of(), Map.of("PATH", "/usr/bin", "LOGHAUL_JAVA_OPTS", "-Xmx1g", "HOME", "/root"));
+        load(
+            List.of(),
+            Map.of(
+                "PATH",
+                "/usr/bin",
+                "LOGHAUL_JAVA_OPTS",
+                "-Xmx1g",
+                "LOGHAUL_AOT_CACHE",
+                "loghaul.aot",
+                "HOME",
+                "/root"));
 
     assertThat(ConfigLoader.effective(config)).containsExactlyEntriesOf(SPEC_DEFAULTS);
   }
