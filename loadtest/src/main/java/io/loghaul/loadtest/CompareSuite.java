@@ -58,7 +58,8 @@ final class CompareSuite {
           "engine-configs",
           "flush-interval-ms",
           "loghaul-configs",
-          "steady-warmup");
+          "steady-warmup",
+          "kafka-security");
   static final String TOPIC = "bench";
 
   /**
@@ -85,6 +86,14 @@ final class CompareSuite {
   private final List<String> loghaulConfigs;
   private final double steadyWarmupSeconds;
 
+  private final List<KafkaSecurity> kafkaSecurity;
+
+  /** How loghaul's trials reach the broker: its plaintext listener or a SASL_SSL/SCRAM one. */
+  enum KafkaSecurity {
+    PLAINTEXT,
+    SASL_SSL
+  }
+
   CompareSuite(Options o) {
     if (!o.has("records")) {
       throw new IllegalArgumentException("compare: --records=N is required");
@@ -104,6 +113,7 @@ final class CompareSuite {
     this.flushIntervalMs = o.positiveLong("flush-interval-ms", 1000);
     this.loghaulConfigs = parseLoghaulConfigs(o.string("loghaul-configs", DEFAULT_LOGHAUL_CONFIGS));
     this.steadyWarmupSeconds = o.duration("steady-warmup", Duration.ofSeconds(5)).toMillis() / 1e3;
+    this.kafkaSecurity = parseKafkaSecurity(o.string("kafka-security", "plaintext"));
   }
 
   /**
@@ -116,6 +126,21 @@ final class CompareSuite {
       list.add(part.trim().replaceAll("\\s+", " "));
     }
     return list;
+  }
+
+  /**
+   * "plaintext", "sasl_ssl" or "both" (plaintext then SASL_SSL, each loghaul trial twice on the
+   * same records).
+   */
+  static List<KafkaSecurity> parseKafkaSecurity(String s) {
+    return switch (s) {
+      case "plaintext" -> List.of(KafkaSecurity.PLAINTEXT);
+      case "sasl_ssl" -> List.of(KafkaSecurity.SASL_SSL);
+      case "both" -> List.of(KafkaSecurity.PLAINTEXT, KafkaSecurity.SASL_SSL);
+      default ->
+          throw new IllegalArgumentException(
+              "compare: --kafka-security: " + s + " (expected: plaintext, sasl_ssl or both)");
+    };
   }
 
   /**
@@ -141,9 +166,12 @@ final class CompareSuite {
     return list;
   }
 
-  /** "CONSUMERSxBLOCK,..." → [consumers, blockSize] pairs. */
+  /** "CONSUMERSxBLOCK,..." → [consumers, blockSize] pairs; "none": no engine trials. */
   static List<int[]> parseEngineConfigs(String s) {
     List<int[]> list = new ArrayList<>();
+    if (s.equals("none")) {
+      return list;
+    }
     for (String part : s.split(",")) {
       String[] cb = part.trim().split("x");
       try {
@@ -159,7 +187,7 @@ final class CompareSuite {
       throw new IllegalArgumentException(
           "compare: --engine-configs: "
               + s
-              + " (expected: CONSUMERSxBLOCK_SIZE pairs, e.g. 1x65536,2x1048576)");
+              + " (expected: CONSUMERSxBLOCK_SIZE pairs, e.g. 1x65536,2x1048576, or none)");
     }
     return list;
   }
@@ -185,7 +213,15 @@ final class CompareSuite {
             + badRecords()
             + " bad; machine: "
             + Machine.oneLine(machine));
-    try (EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("kafka"), FreePorts.freePort());
+    SecureListener secure =
+        kafkaSecurity.contains(KafkaSecurity.SASL_SSL)
+            ? SecureListener.create(work.resolve("pki"))
+            : null;
+    try (EmbeddedKafka kafka =
+            EmbeddedKafka.start(
+                work.resolve("kafka"),
+                FreePorts.freePort(),
+                secure == null ? Map.of() : secure.brokerOverrides());
         BenchClickHouse ch =
             BenchClickHouse.start(
                 work.resolve("clickhouse"), FreePorts.freePort(), flushIntervalMs);
@@ -198,6 +234,9 @@ final class CompareSuite {
           .createTopics(List.of(new NewTopic(TOPIC, partitions, (short) 1)))
           .all()
           .get(30, TimeUnit.SECONDS);
+      if (secure != null) {
+        secure.createUser(admin);
+      }
       long loadStart = System.nanoTime();
       produce(kafka.bootstrapServers());
       System.out.printf(
@@ -214,53 +253,35 @@ final class CompareSuite {
         trials.add(
             runEngine(i, engineConfigs.get(i), kafka.bootstrapServers(), admin, client, ch, ends));
       }
-      Map<String, Object> bestEngine =
-          trials.stream()
-              .max(Comparator.comparingDouble(t -> (double) t.get("records_per_s")))
-              .orElseThrow();
       List<Map<String, Object>> loghaulTrials = new ArrayList<>();
-      int trial = 0;
       for (String jvm : jvmOpts) {
         for (String config : loghaulConfigs) {
-          loghaulTrials.add(
-              runLoghaul(
-                  trial++, jvm, config, kafka.bootstrapServers(), admin, client, ch, ends, work));
+          // the same settings over each listener back to back
+          for (KafkaSecurity protocol : kafkaSecurity) {
+            List<String> connection =
+                protocol == KafkaSecurity.PLAINTEXT
+                    ? List.of("--kafka.bootstrap=" + kafka.bootstrapServers())
+                    : secure.loghaulFlags();
+            Map<String, Object> r =
+                runLoghaul(
+                    loghaulTrials.size(), jvm, config, connection, admin, client, ch, ends, work);
+            r.put("kafka_security", protocol.name());
+            if (protocol != KafkaSecurity.PLAINTEXT) {
+              r.put("settings", r.get("settings") + " over " + protocol.name());
+            }
+            loghaulTrials.add(r);
+          }
         }
       }
-      Map<String, Object> loghaul =
-          loghaulTrials.stream()
-              .max(Comparator.comparingDouble(t -> (double) t.get("records_per_s")))
-              .orElseThrow();
-
-      Map<String, Object> json = new LinkedHashMap<>();
-      json.put("machine", machine);
-      json.put("rows", List.of(row(loghaul), row(bestEngine)));
-      json.put("engine_trials", trials);
-      json.put("loghaul_details", loghaul);
-      json.put("loghaul_trials", loghaulTrials);
-      Summary.write(out, json, markdown(machine, loghaul, bestEngine, trials, loghaulTrials));
-      Charts.bars(
-          "loghaul vs ClickHouse Kafka engine, "
-              + records
-              + " records ("
-              + Machine.oneLine(machine).split(",")[0]
-              + ")",
-          List.of(
-              new Charts.Panel(
-                  "throughput",
-                  "records/s",
-                  List.of("loghaul", "kafka engine"),
-                  List.of(
-                      (double) loghaul.get("records_per_s"),
-                      (double) bestEngine.get("records_per_s"))),
-              new Charts.Panel(
-                  "CPU per record",
-                  "µs",
-                  List.of("loghaul", "kafka engine"),
-                  List.of(
-                      (double) loghaul.get("cpu_us_per_record"),
-                      (double) bestEngine.get("cpu_us_per_record")))),
-          out.resolve("compare.png"));
+      if (trials.isEmpty()) {
+        // --engine-configs=none: loghaul's trials only (e.g. PLAINTEXT vs SASL_SSL)
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("machine", machine);
+        json.put("loghaul_trials", loghaulTrials);
+        Summary.write(out, json, loghaulOnlyMarkdown(machine, loghaulTrials));
+      } else {
+        engineAndLoghaul(machine, trials, loghaulTrials);
+      }
       System.out.println(Files.readString(out.resolve("summary.md")));
       System.out.println("results in " + out);
     } catch (Exception e) {
@@ -269,6 +290,57 @@ final class CompareSuite {
       throw failed(e, work);
     }
     deleteTree(work); // after the try: the broker and clickhouse-server have stopped
+  }
+
+  /** The summary of a run with engine trials: the best of each side, then every trial. */
+  private void engineAndLoghaul(
+      Map<String, Object> machine,
+      List<Map<String, Object>> trials,
+      List<Map<String, Object>> loghaulTrials) {
+    Map<String, Object> bestEngine =
+        trials.stream()
+            .max(Comparator.comparingDouble(t -> (double) t.get("records_per_s")))
+            .orElseThrow();
+    // the engine reads the plaintext listener: compare it with loghaul's plaintext trials
+    Map<String, Object> loghaul =
+        loghaulTrials.stream()
+            .filter(t -> KafkaSecurity.PLAINTEXT.name().equals(t.get("kafka_security")))
+            .max(Comparator.comparingDouble(t -> (double) t.get("records_per_s")))
+            .orElseGet(
+                () ->
+                    loghaulTrials.stream()
+                        .max(Comparator.comparingDouble(t -> (double) t.get("records_per_s")))
+                        .orElseThrow());
+
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("machine", machine);
+    json.put("rows", List.of(row(loghaul), row(bestEngine)));
+    json.put("engine_trials", trials);
+    json.put("loghaul_details", loghaul);
+    json.put("loghaul_trials", loghaulTrials);
+    Summary.write(out, json, markdown(machine, loghaul, bestEngine, trials, loghaulTrials));
+    Charts.bars(
+        "loghaul vs ClickHouse Kafka engine, "
+            + records
+            + " records ("
+            + Machine.oneLine(machine).split(",")[0]
+            + ")",
+        List.of(
+            new Charts.Panel(
+                "throughput",
+                "records/s",
+                List.of("loghaul", "kafka engine"),
+                List.of(
+                    (double) loghaul.get("records_per_s"),
+                    (double) bestEngine.get("records_per_s"))),
+            new Charts.Panel(
+                "CPU per record",
+                "µs",
+                List.of("loghaul", "kafka engine"),
+                List.of(
+                    (double) loghaul.get("cpu_us_per_record"),
+                    (double) bestEngine.get("cpu_us_per_record")))),
+        out.resolve("compare.png"));
   }
 
   /**
@@ -460,7 +532,7 @@ final class CompareSuite {
       int trial,
       String jvmOptions,
       String extraArgs,
-      String bootstrap,
+      List<String> connection,
       Admin admin,
       ClickHouseHttpClient client,
       BenchClickHouse ch,
@@ -474,7 +546,6 @@ final class CompareSuite {
         new ArrayList<>(
             List.of(
                 "--data.dir=" + work.resolve("loghaul"),
-                "--kafka.bootstrap=" + bootstrap,
                 "--kafka.topics=" + TOPIC,
                 "--kafka.ingest-topic=" + TOPIC,
                 "--kafka.dlq-topic=" + dlq,
@@ -485,6 +556,7 @@ final class CompareSuite {
                 "--schema.max-record-bytes=65536",
                 "--otlp.grpc.port=0",
                 "--otlp.http.port=0"));
+    flags.addAll(connection);
     for (String arg : extraArgs.split("\\s+")) {
       if (!arg.isEmpty()) {
         flags.add(arg);
@@ -772,6 +844,65 @@ final class CompareSuite {
                 / Math.max(1e-9, (double) e.get("cpu_us_per_record")),
             l.get("jvm_cpu_seconds_by_thread"),
             l.get("jit_cpu_seconds")));
+    return sb.toString();
+  }
+
+  /**
+   * The summary of a run without engine trials: each loghaul trial with its listener, and for each
+   * settings tried over both listeners the SASL_SSL / PLAINTEXT ratios.
+   */
+  // the values are doubles for %f and whole numbers for %d (see markdown)
+  @SuppressWarnings("FormatString")
+  String loghaulOnlyMarkdown(Map<String, Object> machine, List<Map<String, Object>> trials) {
+    StringBuilder sb = new StringBuilder("# bench compare: loghaul over Kafka listeners\n\n");
+    sb.append("Machine: ").append(Machine.oneLine(machine)).append("  \n");
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "Records: %,d good + %,d bad JSON LogEntry records, topic with %d partitions, loaded"
+                + " once; each trial a fresh loghaul (own consumer group and table) from the start"
+                + " of the topic, one after the other. SASL_SSL: SCRAM-SHA-512 over TLS"
+                + " (throwaway CA, EC P-256 broker certificate).%n%n",
+            records,
+            badRecords(),
+            partitions));
+    sb.append(
+        "| listener | settings | records | landed | seconds | records/s | CPU-s (JVM + clickhouse) |"
+            + " CPU µs/record | JVM CPU-s | broker + harness CPU-s | other processes CPU-s |\n");
+    sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (Map<String, Object> t : trials) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %s%s | %,d | %,d | %.2f | %,.0f | %.2f | %.2f | %.2f | %s | %s |%n",
+              t.get("kafka_security"),
+              t.get("settings"),
+              Boolean.TRUE.equals(t.get("completed")) ? "" : " (timed out)",
+              t.get("records"),
+              t.get("records_landed"),
+              t.get("seconds"),
+              t.get("records_per_s"),
+              t.get("cpu_seconds"),
+              t.get("cpu_us_per_record"),
+              t.get("cpu_seconds_loghaul_jvm"),
+              t.get("cpu_seconds_broker_and_harness"),
+              t.get("cpu_seconds_other_processes")));
+    }
+    for (int i = 0; i + 1 < trials.size(); i++) {
+      Map<String, Object> a = trials.get(i);
+      Map<String, Object> b = trials.get(i + 1);
+      if (KafkaSecurity.PLAINTEXT.name().equals(a.get("kafka_security"))
+          && KafkaSecurity.SASL_SSL.name().equals(b.get("kafka_security"))) {
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "%nSASL_SSL / PLAINTEXT (%s): %.3f× the records/s, %.3f× the CPU per record.%n",
+                a.get("settings"),
+                (double) b.get("records_per_s") / Math.max(1e-9, (double) a.get("records_per_s")),
+                (double) b.get("cpu_us_per_record")
+                    / Math.max(1e-9, (double) a.get("cpu_us_per_record"))));
+      }
+    }
     return sb.toString();
   }
 

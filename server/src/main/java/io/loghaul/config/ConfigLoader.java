@@ -139,7 +139,7 @@ public final class ConfigLoader {
 
   /**
    * The effective value of every key, in table order, as text: unset optional keys are {@code
-   * (unset)}, a non-empty password is {@code ****}; {@code clickhouse.password-file} is not listed
+   * (unset)}, a non-empty password is {@code ***}; {@code clickhouse.password-file} is not listed
    * (its content is the password).
    */
   public static Map<String, String> effective(LoghaulConfig config) {

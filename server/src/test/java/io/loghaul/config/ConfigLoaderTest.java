@@ -127,7 +127,7 @@ class ConfigLoaderTest {
             "https://ch.example:8443,http://ch2:8123"));
     SAMPLES.put("clickhouse.managed.http-port", List.of("18123", "18123"));
     SAMPLES.put("clickhouse.user", List.of("writer", "writer"));
-    SAMPLES.put("clickhouse.password", List.of("s3cret pass", "****"));
+    SAMPLES.put("clickhouse.password", List.of("s3cret pass", "***"));
     SAMPLES.put("clickhouse.database", List.of("obs_2", "obs_2"));
     SAMPLES.put("clickhouse.table", List.of("_app_logs", "_app_logs"));
     SAMPLES.put("clickhouse.create-table", List.of("false", "false"));
@@ -629,7 +629,7 @@ class ConfigLoaderTest {
 
     assertThat(config.clickhouse().password()).isEqualTo("hunter2 ");
     assertThat(ConfigLoader.effective(config))
-        .containsEntry("clickhouse.password", "****")
+        .containsEntry("clickhouse.password", "***")
         .doesNotContainKey("clickhouse.password-file");
   }
 
@@ -676,7 +676,7 @@ class ConfigLoaderTest {
     LoghaulConfig config = load(List.of("--clickhouse.password=hunter2"), Map.of());
     assertThat(ConfigLoader.render(config))
         .doesNotContain("hunter2")
-        .contains("clickhouse.password=****");
+        .contains("clickhouse.password=***");
     assertThat(config.clickhouse().toString()).doesNotContain("hunter2");
   }
 

@@ -8,7 +8,7 @@ import io.loghaul.LoghaulServer;
 import io.loghaul.testing.KafkaTestClient;
 import io.loghaul.testing.RealServers;
 import io.loghaul.testing.TestLoghaul;
-import io.loghaul.testing.TestPki;
+import io.loghaul.testkit.TestPki;
 import io.micrometer.core.instrument.Counter;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;

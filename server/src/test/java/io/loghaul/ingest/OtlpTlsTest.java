@@ -12,7 +12,7 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.loghaul.schema.SchemaLimits;
-import io.loghaul.testing.TestPki;
+import io.loghaul.testkit.TestPki;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.logs.Severity;
 import io.opentelemetry.exporter.otlp.http.logs.OtlpHttpLogRecordExporter;
