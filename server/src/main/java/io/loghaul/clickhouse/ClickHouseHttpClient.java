@@ -43,6 +43,7 @@ public final class ClickHouseHttpClient implements AutoCloseable {
   private final String password;
   private final Duration requestTimeout;
   private final String settingsParams; // "&name=value..." for every INSERT
+  private volatile boolean deduplicationTokens;
   private final HttpClient http;
   private final ThreadLocal<byte[]> compressionBuffers = new ThreadLocal<>();
 
@@ -132,6 +133,29 @@ public final class ClickHouseHttpClient implements AutoCloseable {
   }
 
   /** The base URL requests go to first (the endpoint that answered last). */
+  /**
+   * Whether INSERTs should carry an {@code insert_deduplication_token}: set at startup when the
+   * server knows the setting ({@link #hasSetting}); off by default (ClickHouse 18.16 refuses
+   * unknown settings).
+   */
+  public boolean sendsDeduplicationTokens() {
+    return deduplicationTokens;
+  }
+
+  /** See {@link #sendsDeduplicationTokens()}. */
+  public void sendDeduplicationTokens(boolean on) {
+    this.deduplicationTokens = on;
+  }
+
+  /** Whether the server knows setting {@code name} (a validated identifier). */
+  public boolean hasSetting(String name) throws ClickHouseException {
+    if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+      throw new IllegalArgumentException("name: " + name + " (expected: an identifier)");
+    }
+    return !query("SELECT name FROM system.settings WHERE name = '" + name + "' FORMAT TSV")
+        .isBlank();
+  }
+
   public String url() {
     return endpoints.preferredUrl();
   }
@@ -220,6 +244,16 @@ public final class ClickHouseHttpClient implements AutoCloseable {
    */
   public void insert(String insertSql, byte[] body, int offset, int length)
       throws ClickHouseException {
+    insert(insertSql, null, body, offset, length);
+  }
+
+  /**
+   * {@link #insert(String, byte[], int, int)} with an {@code insert_deduplication_token} (when not
+   * null) among its settings; see {@link #sendsDeduplicationTokens()}.
+   */
+  public void insert(
+      String insertSql, String deduplicationToken, byte[] body, int offset, int length)
+      throws ClickHouseException {
     requireNonNull(insertSql, "insertSql");
     requireNonNull(body, "body");
     if (offset < 0 || length < 0 || offset > body.length - length) {
@@ -237,6 +271,10 @@ public final class ClickHouseHttpClient implements AutoCloseable {
     String query =
         "/?decompress=1"
             + settingsParams
+            + (deduplicationToken == null
+                ? ""
+                : "&insert_deduplication_token="
+                    + URLEncoder.encode(deduplicationToken, StandardCharsets.UTF_8))
             + "&query="
             + URLEncoder.encode(insertSql, StandardCharsets.UTF_8);
     send(
