@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 
@@ -171,11 +172,31 @@ public final class ClickHouseHttpClient implements AutoCloseable {
    * @throws ClickHouseException on an error reply or when the server cannot be reached
    */
   public String query(String sql) throws ClickHouseException {
+    return query(sql, Map.of());
+  }
+
+  /**
+   * {@link #query(String)} with ClickHouse settings for this query only, sent as URL parameters
+   * (names must be identifiers).
+   */
+  public String query(String sql, Map<String, String> settings) throws ClickHouseException {
     requireNonNull(sql, "sql");
+    StringBuilder params = new StringBuilder("/");
+    for (Map.Entry<String, String> s : new TreeMap<>(settings).entrySet()) {
+      if (!s.getKey().matches("[A-Za-z_][A-Za-z0-9_]*")) {
+        throw new IllegalArgumentException("setting: " + s.getKey() + " (expected: an identifier)");
+      }
+      params
+          .append(params.length() == 1 ? '?' : '&')
+          .append(s.getKey())
+          .append('=')
+          .append(URLEncoder.encode(s.getValue(), StandardCharsets.UTF_8));
+    }
+    String path = params.toString();
     HttpResponse<byte[]> response =
         send(
             url ->
-                request(URI.create(url + "/"))
+                request(URI.create(url + path))
                     .POST(HttpRequest.BodyPublishers.ofString(sql, StandardCharsets.UTF_8))
                     .build(),
             "query",

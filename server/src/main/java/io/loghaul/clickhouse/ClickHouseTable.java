@@ -47,12 +47,19 @@ public final class ClickHouseTable {
   private final String table;
   private final ServerProfile profile;
   private final String cluster; // null: one server
+  private final List<String> replicas; // host:tcp-port of every replica of the cluster
 
   private ClickHouseTable(String database, String table, ServerProfile profile, String cluster) {
+    this(database, table, profile, cluster, List.of());
+  }
+
+  private ClickHouseTable(
+      String database, String table, ServerProfile profile, String cluster, List<String> replicas) {
     this.database = checkIdentifier("clickhouse.database", database);
     this.table = checkIdentifier("clickhouse.table", table);
     this.profile = requireNonNull(profile, "profile");
     this.cluster = cluster == null ? null : checkIdentifier("clickhouse.cluster", cluster);
+    this.replicas = List.copyOf(replicas);
   }
 
   /**
@@ -171,7 +178,31 @@ public final class ClickHouseTable {
               + timestampType
               + " (expected: DateTime('UTC') with a Nested attributes column)");
     }
-    return new ClickHouseTable(wanted.database, wanted.table, layout, cluster);
+    return new ClickHouseTable(
+        wanted.database,
+        wanted.table,
+        layout,
+        cluster,
+        cluster == null ? List.of() : replicas(client, cluster));
+  }
+
+  /** {@code host:port} (native protocol) of every replica of every shard of {@code cluster}. */
+  private static List<String> replicas(ClickHouseHttpClient client, String cluster)
+      throws ClickHouseException {
+    List<String> out = new ArrayList<>();
+    for (String line :
+        client
+            .query(
+                "SELECT host_name, port FROM system.clusters WHERE cluster = '"
+                    + cluster
+                    + "' ORDER BY shard_num, replica_num FORMAT TSV")
+            .split("\n")) {
+      int tab = line.indexOf('\t');
+      if (tab > 0) {
+        out.add(line.substring(0, tab) + ':' + line.substring(tab + 1).strip());
+      }
+    }
+    return out;
   }
 
   private static void checkCluster(ClickHouseHttpClient client, String cluster)
@@ -238,6 +269,27 @@ public final class ClickHouseTable {
   /** {@code `database`.`table`}: the table inserted into and queried (Distributed on a cluster). */
   public String qualifiedName() {
     return '`' + database + "`.`" + table + '`';
+  }
+
+  /**
+   * What the crash duplicate check reads ({@link ClickHouseStoredRows}): the table itself on one
+   * server; on a cluster {@code remote()} over every replica's {@code <table>_local}, each as a
+   * shard of its own. Not the Distributed table: it reads one replica per shard, and the replica
+   * that did not receive an INSERT fetches it a moment later, so a question asked in between would
+   * miss rows that are stored.
+   */
+  public String storedRowsSource() {
+    if (cluster == null || replicas.isEmpty()) {
+      return qualifiedName();
+    }
+    return "remote("
+        + ClickHouseStoredRows.quote(String.join(",", replicas))
+        + ", "
+        + database
+        + ", "
+        + table
+        + LOCAL_SUFFIX
+        + ")";
   }
 
   /** {@code `database`.`table_local`}: the replicated table on every node of the cluster. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.loghaul.LoghaulServer;
+import io.loghaul.record.UncommittedRows;
 import io.loghaul.schema.LogEntry;
 import io.loghaul.testing.ClickHouseCluster;
 import io.loghaul.testing.KafkaTestClient;
@@ -18,7 +19,9 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -37,6 +40,11 @@ class ClickHouseClusterIT {
   @BeforeAll
   static void startCluster() throws Exception {
     cluster = ClickHouseCluster.start(servers.dir().resolve("cluster"), 2, 2);
+  }
+
+  @AfterEach
+  void restartWhatATestStopped() {
+    cluster.restartStopped();
   }
 
   @AfterAll
@@ -88,7 +96,8 @@ class ClickHouseClusterIT {
     ClickHouseTable again =
         ClickHouseTable.ensure(cluster.client(3), "default", table, true, ClickHouseCluster.NAME);
     assertThat(again.profile()).isEqualTo(t.profile());
-    assertThat(cluster.query(3, "SELECT count() FROM " + table)).isEqualTo("10");
+    awaitReplicasInSync(table);
+    assertThat(count(3, table)).isEqualTo(10);
   }
 
   @Test
@@ -120,11 +129,34 @@ class ClickHouseClusterIT {
       sync.insert(t.insertSql(), rows.array(), 0, rows.size());
     }
 
-    assertThat(cluster.query(1, "SELECT count() FROM " + table)).isEqualTo("2000");
+    // the replica that did not receive a block fetches it a moment later
+    awaitReplicasInSync(table);
+    assertThat(localCount(0, table) + localCount(2, table)).isEqualTo(2000);
+    assertThat(count(1, table)).isEqualTo(2000);
     assertThat(
             cluster.query(
                 1, "SELECT uniqExact(kafka_partition, kafka_offset) FROM " + t.qualifiedName()))
         .isEqualTo("2000");
+  }
+
+  @Test
+  void theCrashDuplicateCheckSeesTheRowsOfEveryShard() throws Exception {
+    String table = KafkaTestClient.uniqueName("t");
+    ClickHouseTable t = ensure(table);
+    insertRows(t, 0, 600); // partition i % 6, offset i: partition 1 lives on shard 2
+    long base = RowBinaryEncoderTest.fullEntry().timestampNanos();
+    UncommittedRows window = new UncommittedRows(0, 599, base, base + 600 * 1_000_003L);
+
+    // asked through a node of shard 1, which holds none of partition 1's rows itself
+    long[] stored =
+        new ClickHouseStoredRows(cluster.client(0), t)
+            .storedOffsets(new TopicPartition("logs", 1), window);
+
+    assertThat(stored).hasSize(100).contains(1L, 7L, 595L);
+    assertThat(
+            cluster.query(
+                0, "SELECT count() FROM default." + table + "_local WHERE kafka_partition = 1"))
+        .isEqualTo("0");
   }
 
   @Test
@@ -143,8 +175,9 @@ class ClickHouseClusterIT {
   void aReplicaKilledMidStreamLosesNothingDoublesNothingAndCatchesUp() throws Exception {
     String topic = KafkaTestClient.uniqueName("logs");
     String table = KafkaTestClient.uniqueName("t");
+    String group = KafkaTestClient.uniqueName("g");
     int records = 6_000;
-    try (LoghaulServer loghaul = start(topic, table, KafkaTestClient.uniqueName("g"))) {
+    try (LoghaulServer loghaul = start(topic, table, group)) {
       send(topic, 0, records / 3);
       await().atMost(Duration.ofSeconds(120)).until(() -> count(1, table) > 0);
       // records keep coming while replica 1 of shard 1 dies
@@ -155,11 +188,12 @@ class ClickHouseClusterIT {
       }
       cluster.server(0, 0).kill();
       servers.kafkaClient().flush();
-      await().atMost(Duration.ofSeconds(180)).until(() -> count(3, table) == records);
+      // every record acknowledged by ClickHouse; a block only the dead replica held when it died
+      // (its sibling had not fetched it yet, and drops the re-sent copy as a duplicate) comes back
+      // with it
+      await().atMost(Duration.ofSeconds(180)).until(() -> committed(group) == records);
       cluster.server(0, 0).restart();
-      await()
-          .atMost(Duration.ofSeconds(120))
-          .until(() -> localCount(0, table) == localCount(1, table));
+      await().atMost(Duration.ofSeconds(120)).until(() -> count(3, table) == records);
     }
     assertExactlyOnce(table, records);
   }
@@ -211,6 +245,12 @@ class ClickHouseClusterIT {
         "--batch.max-rows=250");
   }
 
+  private static long committed(String group) throws Exception {
+    return servers.kafkaClient().committed(group).values().stream()
+        .mapToLong(Long::longValue)
+        .sum();
+  }
+
   private static long now() {
     return System.currentTimeMillis();
   }
@@ -233,13 +273,17 @@ class ClickHouseClusterIT {
     return Long.parseLong(cluster.query(i, "SELECT count() FROM default." + table + "_local"));
   }
 
-  private static void assertExactlyOnce(String table, int records) throws Exception {
+  private static void awaitReplicasInSync(String table) {
     await()
         .atMost(Duration.ofSeconds(120))
         .until(
             () ->
                 localCount(0, table) == localCount(1, table)
                     && localCount(2, table) == localCount(3, table));
+  }
+
+  private static void assertExactlyOnce(String table, int records) throws Exception {
+    awaitReplicasInSync(table);
     long shard1 = localCount(0, table);
     long shard2 = localCount(2, table);
     System.out.println(

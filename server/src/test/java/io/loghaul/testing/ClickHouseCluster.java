@@ -135,6 +135,15 @@ public final class ClickHouseCluster implements AutoCloseable {
     return servers.stream().map(ManagedClickHouse::url).collect(Collectors.joining(","));
   }
 
+  /** Starts every server that was stopped or killed, so the next test finds the whole cluster. */
+  public void restartStopped() {
+    for (ManagedClickHouse s : servers) {
+      if (!s.isRunning()) {
+        s.restart();
+      }
+    }
+  }
+
   /** {@code sql}'s answer from server {@code i}, trimmed. */
   public String query(int i, String sql) throws Exception {
     return clients.get(i).query(sql).trim();
