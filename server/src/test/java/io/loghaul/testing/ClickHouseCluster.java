@@ -9,8 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 import org.apache.zookeeper.server.ServerCnxnFactory;
 import org.apache.zookeeper.server.ZooKeeperServer;
@@ -49,8 +52,24 @@ public final class ClickHouseCluster implements AutoCloseable {
     }
   }
 
-  /** Starts ZooKeeper and the servers under {@code dir}. */
+  /**
+   * Starts ZooKeeper and the servers under {@code dir}. Ports are picked free but may be taken by
+   * another process before a server binds them (this machine runs several builds at once), so a
+   * start that fails with "Address already in use" is tried again, twice, on fresh ports.
+   */
   public static ClickHouseCluster start(Path dir, int shards, int replicas) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return startOnce(dir.resolve("attempt-" + attempt), shards, replicas);
+      } catch (RuntimeException e) {
+        if (attempt == 3 || !String.valueOf(e.getMessage()).contains("Address already in use")) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static ClickHouseCluster startOnce(Path dir, int shards, int replicas) throws Exception {
     Files.createDirectories(dir);
     ZooKeeperServer zk =
         new ZooKeeperServer(
@@ -61,9 +80,10 @@ public final class ClickHouseCluster implements AutoCloseable {
     String zkAddress = "127.0.0.1:" + listener.getLocalPort();
 
     int n = shards * replicas;
+    Set<Integer> taken = new HashSet<>();
     int[] tcpPorts = new int[n];
     for (int i = 0; i < n; i++) {
-      tcpPorts[i] = FreePorts.freePort();
+      tcpPorts[i] = distinctFreePort(taken);
     }
     List<List<String>> layout = new ArrayList<>();
     for (int s = 0; s < shards; s++) {
@@ -79,9 +99,9 @@ public final class ClickHouseCluster implements AutoCloseable {
       int replica = i % replicas + 1;
       ClickHouseConfig config =
           ClickHouseConfig.builder(
-                  dir.resolve("clickhouse-s" + shard + "r" + replica), FreePorts.freePort())
+                  dir.resolve("clickhouse-s" + shard + "r" + replica), distinctFreePort(taken))
               .tcpPort(tcpPorts[i])
-              .interserverHttpPort(FreePorts.freePort())
+              .interserverHttpPort(distinctFreePort(taken))
               .cluster(NAME, layout)
               .macro("shard", String.format("%02d", shard))
               .macro("replica", String.format("s%02dr%d", shard, replica))
@@ -98,6 +118,10 @@ public final class ClickHouseCluster implements AutoCloseable {
         failure = failure == null ? e : failure;
       }
     }
+    if (failure instanceof CompletionException
+        && failure.getCause() instanceof RuntimeException c) {
+      failure = c;
+    }
     if (failure != null) {
       servers.forEach(ManagedClickHouse::close);
       listener.shutdown();
@@ -105,6 +129,15 @@ public final class ClickHouseCluster implements AutoCloseable {
       throw failure;
     }
     return new ClickHouseCluster(shards, replicas, zk, listener, List.copyOf(servers));
+  }
+
+  private static int distinctFreePort(Set<Integer> taken) {
+    while (true) {
+      int port = FreePorts.freePort();
+      if (taken.add(port)) {
+        return port;
+      }
+    }
   }
 
   public int shards() {
