@@ -142,7 +142,12 @@ public final class BatchInserter implements RowSink, AutoCloseable {
       Span span = startSpan(to - from, length, failures + 1, links);
       long t0 = System.nanoTime();
       try {
-        client.insert(insertSql, batch.bytes(), start, length);
+        client.insert(
+            insertSql,
+            client.sendsDeduplicationTokens() ? batch.deduplicationToken(from, to) : null,
+            batch.bytes(),
+            start,
+            length);
         span.end();
         observer.inserted(to - from, length, System.nanoTime() - t0);
         if (failing) {

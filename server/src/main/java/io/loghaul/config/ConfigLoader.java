@@ -8,6 +8,7 @@ import static io.loghaul.config.ConfigKeys.ADMIN_PORTS_FILE;
 import static io.loghaul.config.ConfigKeys.BATCH_MAX_BYTES;
 import static io.loghaul.config.ConfigKeys.BATCH_MAX_DELAY_MS;
 import static io.loghaul.config.ConfigKeys.BATCH_MAX_ROWS;
+import static io.loghaul.config.ConfigKeys.CLICKHOUSE_CLUSTER;
 import static io.loghaul.config.ConfigKeys.CLICKHOUSE_CREATE_TABLE;
 import static io.loghaul.config.ConfigKeys.CLICKHOUSE_DATABASE;
 import static io.loghaul.config.ConfigKeys.CLICKHOUSE_INSERT_TIMEOUT;
@@ -193,7 +194,8 @@ public final class ConfigLoader {
             v.get(CLICKHOUSE_TLS_CA_FILE),
             v.get(CLICKHOUSE_TLS_CERT_FILE),
             v.get(CLICKHOUSE_TLS_KEY_FILE),
-            v.get(CLICKHOUSE_SETTINGS));
+            v.get(CLICKHOUSE_SETTINGS),
+            v.get(CLICKHOUSE_CLUSTER));
     checkClickHouseSecurity(clickhouse);
     SchemaLimits schema =
         new SchemaLimits(

@@ -75,6 +75,31 @@ public final class SourceRecords {
     }
   }
 
+  /** The topic of the record at {@code index}, without rebuilding it. */
+  public String topic(int index) {
+    return topics.get(new Reader(bytes, start(index)).int32());
+  }
+
+  /** The partition of the record at {@code index}, without rebuilding it. */
+  public int partition(int index) {
+    Reader in = new Reader(bytes, start(index) + 4);
+    return in.int32();
+  }
+
+  /** The offset of the record at {@code index}, without rebuilding it. */
+  public long offset(int index) {
+    Reader in = new Reader(bytes, start(index) + 8);
+    return in.int64();
+  }
+
+  private int start(int index) {
+    if (index < 0 || index >= count) {
+      throw new IndexOutOfBoundsException(
+          "index: " + index + " (expected: 0.." + (count - 1) + ")");
+    }
+    return starts[index];
+  }
+
   /**
    * The record at {@code index}, rebuilt: same topic, partition, offset, timestamp, key, value and
    * headers.

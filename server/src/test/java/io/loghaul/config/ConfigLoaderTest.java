@@ -55,6 +55,7 @@ class ConfigLoaderTest {
     SPEC_DEFAULTS.put("clickhouse.password", "");
     SPEC_DEFAULTS.put("clickhouse.database", "default");
     SPEC_DEFAULTS.put("clickhouse.table", "logs");
+    SPEC_DEFAULTS.put("clickhouse.cluster", "(unset)");
     SPEC_DEFAULTS.put("clickhouse.create-table", "true");
     SPEC_DEFAULTS.put("clickhouse.insert-timeout-ms", "(unset)");
     SPEC_DEFAULTS.put("clickhouse.tls.ca-file", "(unset)");
@@ -131,6 +132,7 @@ class ConfigLoaderTest {
     SAMPLES.put("clickhouse.database", List.of("obs_2", "obs_2"));
     SAMPLES.put("clickhouse.table", List.of("_app_logs", "_app_logs"));
     SAMPLES.put("clickhouse.create-table", List.of("false", "false"));
+    SAMPLES.put("clickhouse.cluster", List.of("logs_cluster", "logs_cluster"));
     SAMPLES.put("batch.max-rows", List.of("5000", "5000"));
     SAMPLES.put("batch.max-bytes", List.of("4294967296", "4294967296"));
     SAMPLES.put("batch.max-delay-ms", List.of("250", "250"));
@@ -462,6 +464,7 @@ class ConfigLoaderTest {
       clickhouse.database             | 1db         | clickhouse.database: 1db (expected: an identifier matching [A-Za-z_][A-Za-z0-9_]*)
       clickhouse.table                | 'logs; DROP TABLE x' | clickhouse.table: logs; DROP TABLE x (expected: an identifier matching [A-Za-z_][A-Za-z0-9_]*)
       clickhouse.table                | my-logs     | clickhouse.table: my-logs (expected: an identifier matching [A-Za-z_][A-Za-z0-9_]*)
+      clickhouse.cluster              | my-cluster  | clickhouse.cluster: my-cluster (expected: an identifier matching [A-Za-z_][A-Za-z0-9_]*)
       clickhouse.url                  | ftp://ch:21 | clickhouse.url: ftp://ch:21 (expected: an http:// or https:// URL)
       clickhouse.url                  | localhost:8123 | clickhouse.url: localhost:8123 (expected: an http:// or https:// URL)
       clickhouse.url                  | 'http://'   | clickhouse.url: http:// (expected: an http:// or https:// URL)

@@ -136,4 +136,19 @@ class SourceRecordsTest {
       assertThat(sources.size()).isZero();
     }
   }
+
+  @Test
+  void readsTopicPartitionAndOffsetWithoutRebuildingTheRecord() {
+    SourceRecords sources = new SourceRecords(16, 2);
+    sources.add(record("a", 3, 77L, 1L, TimestampType.CREATE_TIME, null, new byte[] {1}));
+    sources.add(record("b.c", 0, Long.MAX_VALUE, 2L, TimestampType.LOG_APPEND_TIME, null, null));
+
+    assertThat(sources.topic(0)).isEqualTo("a");
+    assertThat(sources.partition(0)).isEqualTo(3);
+    assertThat(sources.offset(0)).isEqualTo(77L);
+    assertThat(sources.topic(1)).isEqualTo("b.c");
+    assertThat(sources.partition(1)).isZero();
+    assertThat(sources.offset(1)).isEqualTo(Long.MAX_VALUE);
+    assertThatThrownBy(() -> sources.offset(2)).isInstanceOf(IndexOutOfBoundsException.class);
+  }
 }
