@@ -414,21 +414,27 @@ final class CompareSuite {
           value = g.next();
           good++;
         }
-        CompletableFuture<Void> f = new CompletableFuture<>();
-        p.send(
-            new ProducerRecord<>(TOPIC, (int) (i % partitions), null, value),
-            (md, e) -> {
-              if (e != null) {
-                f.completeExceptionally(e);
-              } else {
-                f.complete(null);
-              }
-            });
-        last = f;
+        last = send(p, new ProducerRecord<>(TOPIC, (int) (i % partitions), null, value));
       }
       p.flush();
       last.get(60, TimeUnit.SECONDS);
     }
+  }
+
+  /** Sends {@code record}; the future completes with Kafka's acknowledgement or its error. */
+  static CompletableFuture<Void> send(
+      KafkaProducer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> record) {
+    CompletableFuture<Void> acked = new CompletableFuture<>();
+    producer.send(
+        record,
+        (md, e) -> {
+          if (e != null) {
+            acked.completeExceptionally(e);
+          } else {
+            acked.complete(null);
+          }
+        });
+    return acked;
   }
 
   private Map<String, Object> runEngine(

@@ -223,17 +223,9 @@ final class ScaleSuite {
     try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(c)) {
       CompletableFuture<Void> last = CompletableFuture.completedFuture(null);
       for (long i = 0; i < records; i++) {
-        CompletableFuture<Void> f = new CompletableFuture<>();
-        p.send(
-            new ProducerRecord<>(TOPIC, (int) (i % partitions), null, g.next()),
-            (md, e) -> {
-              if (e != null) {
-                f.completeExceptionally(e);
-              } else {
-                f.complete(null);
-              }
-            });
-        last = f;
+        last =
+            CompareSuite.send(
+                p, new ProducerRecord<>(TOPIC, (int) (i % partitions), null, g.next()));
       }
       p.flush();
       last.get(60, TimeUnit.SECONDS);
