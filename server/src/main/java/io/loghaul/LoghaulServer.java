@@ -20,6 +20,7 @@ import io.loghaul.embedded.EmbeddedBroker;
 import io.loghaul.embedded.ManagedClickHouse;
 import io.loghaul.ingest.KafkaLogPublisher;
 import io.loghaul.ingest.ListenAddress;
+import io.loghaul.ingest.ListenerOptions;
 import io.loghaul.ingest.OtlpGrpcService;
 import io.loghaul.ingest.OtlpHttpServer;
 import io.loghaul.ingest.OtlpLogsIngester;
@@ -60,6 +61,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import org.apache.kafka.clients.admin.Admin;
@@ -83,6 +85,12 @@ public final class LoghaulServer implements AutoCloseable {
    * (docs/configuration.md#securing-kafka: under 60 s).
    */
   private static final Duration KAFKA_CHECK_TIMEOUT = Duration.ofSeconds(30);
+
+  /** ClickHouse setting that makes an INSERT into a Distributed table wait for its shards. */
+  static final String DISTRIBUTED_SYNC = "insert_distributed_sync";
+
+  /** ClickHouse setting (22.2 and later) naming an INSERT for deduplication. */
+  static final String DEDUPLICATION_TOKEN = "insert_deduplication_token";
 
   private final Pipeline pipeline;
   private final PrometheusMeterRegistry registry;
@@ -171,7 +179,12 @@ public final class LoghaulServer implements AutoCloseable {
     ClickHouseHttpClient clickhouse =
         closer.add(
             new ClickHouseHttpClient(
-                endpoints, ch.user(), ch.password(), insertTimeout, clickhouseTls, ch.settings()));
+                endpoints,
+                ch.user(),
+                ch.password(),
+                insertTimeout,
+                clickhouseTls,
+                insertSettings(ch)));
     checkClickHouseSettings(clickhouse, ch);
     log.info(
         "ClickHouse INSERT timeout {} ms ({})",
@@ -181,15 +194,25 @@ public final class LoghaulServer implements AutoCloseable {
             : "5 s + 1 s per MiB of batch.max-bytes; set clickhouse.insert-timeout-ms to change it");
     ClickHouseTable table;
     try {
-      table = ClickHouseTable.ensure(clickhouse, ch.database(), ch.table(), ch.createTable());
+      table =
+          ClickHouseTable.ensure(
+              clickhouse, ch.database(), ch.table(), ch.createTable(), ch.cluster());
+      // a re-sent batch carries the same token (docs/clusters.md#deduplication); 18.16 lacks it
+      clickhouse.sendDeduplicationTokens(clickhouse.hasSetting(DEDUPLICATION_TOKEN));
     } catch (ClickHouseException e) {
       ConfigException tls = tlsFailure(e, ch);
       throw tls != null ? tls : e;
     }
     log.info(
-        "ClickHouse table {} ready, column types for {}",
+        "ClickHouse table {} ready{}, column types for {}; {}",
         table.qualifiedName(),
-        table.profile().describe());
+        table.cluster() == null
+            ? ""
+            : " (Distributed over " + table.localName() + " on cluster " + table.cluster() + ")",
+        table.profile().describe(),
+        clickhouse.sendsDeduplicationTokens()
+            ? "INSERTs carry insert_deduplication_token"
+            : "the server has no insert_deduplication_token: re-sent batches are byte-identical");
     int dlqMaxBytes = provisionTopics(config, kafkaClients);
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -446,6 +469,20 @@ public final class LoghaulServer implements AutoCloseable {
    * A TLS handshake with ClickHouse that fails names {@code clickhouse.tls.*}; every {@code
    * clickhouse.settings.*} member is one the server knows and accepts.
    */
+  /**
+   * The settings sent with every INSERT: {@code clickhouse.settings.*}, and on a cluster {@code
+   * insert_distributed_sync=1} (unless set there), so an acknowledged INSERT into the Distributed
+   * table is written on every shard it touches (docs/clusters.md).
+   */
+  static Map<String, String> insertSettings(LoghaulConfig.ClickHouse ch) {
+    if (ch.cluster() == null || ch.settings().containsKey(DISTRIBUTED_SYNC)) {
+      return ch.settings();
+    }
+    Map<String, String> settings = new TreeMap<>(ch.settings());
+    settings.put(DISTRIBUTED_SYNC, "1");
+    return settings;
+  }
+
   private static void checkClickHouseSettings(
       ClickHouseHttpClient clickhouse, LoghaulConfig.ClickHouse ch) throws ConfigException {
     // With TLS 1.3 a server checks the client certificate after the client finished its side of
@@ -585,14 +622,15 @@ public final class LoghaulServer implements AutoCloseable {
       grpc =
           closer.add(
               new OtlpGrpcService(
-                  otlp.grpcHost(),
-                  LoghaulConfig.bindPort(otlp.grpcPort()),
-                  otlp.maxRequestBytes(),
-                  otlp.limits(),
+                  ListenerOptions.plain(
+                          otlp.grpcHost(),
+                          LoghaulConfig.bindPort(otlp.grpcPort()),
+                          otlp.maxRequestBytes(),
+                          otlp.limits())
+                      .withTls(grpcTls)
+                      .withTokens(tokens),
                   ingester,
-                  workers,
-                  grpcTls,
-                  tokens));
+                  workers));
       grpc.start(); // logs "OTLP/gRPC listening on ..."
     }
     OtlpHttpServer http = null;
@@ -600,14 +638,15 @@ public final class LoghaulServer implements AutoCloseable {
       http =
           closer.add(
               new OtlpHttpServer(
-                  otlp.httpHost(),
-                  LoghaulConfig.bindPort(otlp.httpPort()),
-                  otlp.maxRequestBytes(),
-                  otlp.limits(),
+                  ListenerOptions.plain(
+                          otlp.httpHost(),
+                          LoghaulConfig.bindPort(otlp.httpPort()),
+                          otlp.maxRequestBytes(),
+                          otlp.limits())
+                      .withTls(httpTls)
+                      .withTokens(tokens),
                   ingester,
-                  workers,
-                  httpTls,
-                  tokens));
+                  workers));
       http.start(); // logs "OTLP/HTTP listening on ..."
     }
     return new Otlp(grpc, http);

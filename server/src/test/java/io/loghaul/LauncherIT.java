@@ -1,6 +1,7 @@
 package io.loghaul;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The {@code ./loghaul} launcher as a user runs it: usage, verbs, and startup errors naming the
@@ -64,6 +66,26 @@ class LauncherIT {
     Result r = launch(Map.of(), "run", "--batch.max-rows=-1");
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.output()).contains("batch.max-rows: -1 (expected: > 0)");
+  }
+
+  @Test
+  void anAotCacheIsWrittenByOneRunAndUsedByTheNext(@TempDir Path dir) throws Exception {
+    assumeTrue(Runtime.version().feature() >= 25, "the AOT cache options need a JDK >= 25");
+    Path cache = dir.resolve("loghaul.aot");
+    // a run that stops (here: on a configuration error) trains the cache on its way out
+    Result training =
+        launch(Map.of("LOGHAUL_AOT_CACHE", cache.toString()), "run", "--batch.max-rows=-1");
+    assertThat(training.exit()).isEqualTo(2);
+    assertThat(training.output()).contains("batch.max-rows: -1 (expected: > 0)");
+    assertThat(cache).isNotEmptyFile();
+    // AOTMode=on: the JVM refuses to start unless it can use the cache
+    Result using =
+        launch(
+            Map.of("LOGHAUL_AOT_CACHE", cache.toString(), "LOGHAUL_JAVA_OPTS", "-XX:AOTMode=on"),
+            "run",
+            "--batch.max-rows=-1");
+    assertThat(using.exit()).isEqualTo(2);
+    assertThat(using.output()).contains("batch.max-rows: -1 (expected: > 0)");
   }
 
   @Test

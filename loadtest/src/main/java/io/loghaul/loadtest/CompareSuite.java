@@ -57,7 +57,9 @@ final class CompareSuite {
           "timeout",
           "engine-configs",
           "flush-interval-ms",
-          "loghaul-configs");
+          "loghaul-configs",
+          "steady-warmup",
+          "kafka-security");
   static final String TOPIC = "bench";
 
   /**
@@ -77,11 +79,20 @@ final class CompareSuite {
   private final Path out;
   private final int partitions;
   private final Path serverJar;
-  private final String jvmOpts;
+  private final List<String> jvmOpts;
   private final Duration timeout;
   private final List<int[]> engineConfigs;
   private final long flushIntervalMs;
   private final List<String> loghaulConfigs;
+  private final double steadyWarmupSeconds;
+
+  private final List<KafkaSecurity> kafkaSecurity;
+
+  /** How loghaul's trials reach the broker: its plaintext listener or a SASL_SSL/SCRAM one. */
+  enum KafkaSecurity {
+    PLAINTEXT,
+    SASL_SSL
+  }
 
   CompareSuite(Options o) {
     if (!o.has("records")) {
@@ -95,12 +106,41 @@ final class CompareSuite {
             .normalize();
     this.partitions = o.positiveInt("partitions", 4);
     this.serverJar = Path.of(o.string("server-jar", "server/target/loghaul-server.jar"));
-    this.jvmOpts = o.string("loghaul-jvm-opts", "-Xms1g -Xmx1g");
+    this.jvmOpts = parseJvmOpts(o.string("loghaul-jvm-opts", "-Xms1g -Xmx1g"));
     this.timeout = o.duration("timeout", Duration.ofSeconds(120 + records / 5_000));
     this.engineConfigs =
         parseEngineConfigs(o.string("engine-configs", "1x65536,2x65536,2x1048576"));
     this.flushIntervalMs = o.positiveLong("flush-interval-ms", 1000);
     this.loghaulConfigs = parseLoghaulConfigs(o.string("loghaul-configs", DEFAULT_LOGHAUL_CONFIGS));
+    this.steadyWarmupSeconds = o.duration("steady-warmup", Duration.ofSeconds(5)).toMillis() / 1e3;
+    this.kafkaSecurity = parseKafkaSecurity(o.string("kafka-security", "plaintext"));
+  }
+
+  /**
+   * "OPTS;OPTS;..." → the JVM options of each loghaul trial, tried in this order with every
+   * --loghaul-configs entry (e.g. an AOT cache's training run, then without and with the cache).
+   */
+  static List<String> parseJvmOpts(String s) {
+    List<String> list = new ArrayList<>();
+    for (String part : s.split(";")) {
+      list.add(part.trim().replaceAll("\\s+", " "));
+    }
+    return list;
+  }
+
+  /**
+   * "plaintext", "sasl_ssl" or "both" (plaintext then SASL_SSL, each loghaul trial twice on the
+   * same records).
+   */
+  static List<KafkaSecurity> parseKafkaSecurity(String s) {
+    return switch (s) {
+      case "plaintext" -> List.of(KafkaSecurity.PLAINTEXT);
+      case "sasl_ssl" -> List.of(KafkaSecurity.SASL_SSL);
+      case "both" -> List.of(KafkaSecurity.PLAINTEXT, KafkaSecurity.SASL_SSL);
+      default ->
+          throw new IllegalArgumentException(
+              "compare: --kafka-security: " + s + " (expected: plaintext, sasl_ssl or both)");
+    };
   }
 
   /**
@@ -126,9 +166,12 @@ final class CompareSuite {
     return list;
   }
 
-  /** "CONSUMERSxBLOCK,..." → [consumers, blockSize] pairs. */
+  /** "CONSUMERSxBLOCK,..." → [consumers, blockSize] pairs; "none": no engine trials. */
   static List<int[]> parseEngineConfigs(String s) {
     List<int[]> list = new ArrayList<>();
+    if (s.equals("none")) {
+      return list;
+    }
     for (String part : s.split(",")) {
       String[] cb = part.trim().split("x");
       try {
@@ -144,7 +187,7 @@ final class CompareSuite {
       throw new IllegalArgumentException(
           "compare: --engine-configs: "
               + s
-              + " (expected: CONSUMERSxBLOCK_SIZE pairs, e.g. 1x65536,2x1048576)");
+              + " (expected: CONSUMERSxBLOCK_SIZE pairs, e.g. 1x65536,2x1048576, or none)");
     }
     return list;
   }
@@ -170,7 +213,15 @@ final class CompareSuite {
             + badRecords()
             + " bad; machine: "
             + Machine.oneLine(machine));
-    try (EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("kafka"), FreePorts.freePort());
+    SecureListener secure =
+        kafkaSecurity.contains(KafkaSecurity.SASL_SSL)
+            ? SecureListener.create(work.resolve("pki"))
+            : null;
+    try (EmbeddedKafka kafka =
+            EmbeddedKafka.start(
+                work.resolve("kafka"),
+                FreePorts.freePort(),
+                secure == null ? Map.of() : secure.brokerOverrides());
         BenchClickHouse ch =
             BenchClickHouse.start(
                 work.resolve("clickhouse"), FreePorts.freePort(), flushIntervalMs);
@@ -183,6 +234,9 @@ final class CompareSuite {
           .createTopics(List.of(new NewTopic(TOPIC, partitions, (short) 1)))
           .all()
           .get(30, TimeUnit.SECONDS);
+      if (secure != null) {
+        secure.createUser(admin);
+      }
       long loadStart = System.nanoTime();
       produce(kafka.bootstrapServers());
       System.out.printf(
@@ -199,50 +253,35 @@ final class CompareSuite {
         trials.add(
             runEngine(i, engineConfigs.get(i), kafka.bootstrapServers(), admin, client, ch, ends));
       }
-      Map<String, Object> bestEngine =
-          trials.stream()
-              .max(Comparator.comparingDouble(t -> (double) t.get("records_per_s")))
-              .orElseThrow();
       List<Map<String, Object>> loghaulTrials = new ArrayList<>();
-      for (int i = 0; i < loghaulConfigs.size(); i++) {
-        loghaulTrials.add(
-            runLoghaul(
-                i, loghaulConfigs.get(i), kafka.bootstrapServers(), admin, client, ch, ends, work));
+      for (String jvm : jvmOpts) {
+        for (String config : loghaulConfigs) {
+          // the same settings over each listener back to back
+          for (KafkaSecurity protocol : kafkaSecurity) {
+            List<String> connection =
+                protocol == KafkaSecurity.PLAINTEXT
+                    ? List.of("--kafka.bootstrap=" + kafka.bootstrapServers())
+                    : secure.loghaulFlags();
+            Map<String, Object> r =
+                runLoghaul(
+                    loghaulTrials.size(), jvm, config, connection, admin, client, ch, ends, work);
+            r.put("kafka_security", protocol.name());
+            if (protocol != KafkaSecurity.PLAINTEXT) {
+              r.put("settings", r.get("settings") + " over " + protocol.name());
+            }
+            loghaulTrials.add(r);
+          }
+        }
       }
-      Map<String, Object> loghaul =
-          loghaulTrials.stream()
-              .max(Comparator.comparingDouble(t -> (double) t.get("records_per_s")))
-              .orElseThrow();
-
-      Map<String, Object> json = new LinkedHashMap<>();
-      json.put("machine", machine);
-      json.put("rows", List.of(row(loghaul), row(bestEngine)));
-      json.put("engine_trials", trials);
-      json.put("loghaul_details", loghaul);
-      json.put("loghaul_trials", loghaulTrials);
-      Summary.write(out, json, markdown(machine, loghaul, bestEngine, trials, loghaulTrials));
-      Charts.bars(
-          "loghaul vs ClickHouse Kafka engine, "
-              + records
-              + " records ("
-              + Machine.oneLine(machine).split(",")[0]
-              + ")",
-          List.of(
-              new Charts.Panel(
-                  "throughput",
-                  "records/s",
-                  List.of("loghaul", "kafka engine"),
-                  List.of(
-                      (double) loghaul.get("records_per_s"),
-                      (double) bestEngine.get("records_per_s"))),
-              new Charts.Panel(
-                  "CPU per record",
-                  "µs",
-                  List.of("loghaul", "kafka engine"),
-                  List.of(
-                      (double) loghaul.get("cpu_us_per_record"),
-                      (double) bestEngine.get("cpu_us_per_record")))),
-          out.resolve("compare.png"));
+      if (trials.isEmpty()) {
+        // --engine-configs=none: loghaul's trials only (e.g. PLAINTEXT vs SASL_SSL)
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("machine", machine);
+        json.put("loghaul_trials", loghaulTrials);
+        Summary.write(out, json, loghaulOnlyMarkdown(machine, loghaulTrials));
+      } else {
+        engineAndLoghaul(machine, trials, loghaulTrials);
+      }
       System.out.println(Files.readString(out.resolve("summary.md")));
       System.out.println("results in " + out);
     } catch (Exception e) {
@@ -251,6 +290,57 @@ final class CompareSuite {
       throw failed(e, work);
     }
     deleteTree(work); // after the try: the broker and clickhouse-server have stopped
+  }
+
+  /** The summary of a run with engine trials: the best of each side, then every trial. */
+  private void engineAndLoghaul(
+      Map<String, Object> machine,
+      List<Map<String, Object>> trials,
+      List<Map<String, Object>> loghaulTrials) {
+    Map<String, Object> bestEngine =
+        trials.stream()
+            .max(Comparator.comparingDouble(t -> (double) t.get("records_per_s")))
+            .orElseThrow();
+    // the engine reads the plaintext listener: compare it with loghaul's plaintext trials
+    Map<String, Object> loghaul =
+        loghaulTrials.stream()
+            .filter(t -> KafkaSecurity.PLAINTEXT.name().equals(t.get("kafka_security")))
+            .max(Comparator.comparingDouble(t -> (double) t.get("records_per_s")))
+            .orElseGet(
+                () ->
+                    loghaulTrials.stream()
+                        .max(Comparator.comparingDouble(t -> (double) t.get("records_per_s")))
+                        .orElseThrow());
+
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("machine", machine);
+    json.put("rows", List.of(row(loghaul), row(bestEngine)));
+    json.put("engine_trials", trials);
+    json.put("loghaul_details", loghaul);
+    json.put("loghaul_trials", loghaulTrials);
+    Summary.write(out, json, markdown(machine, loghaul, bestEngine, trials, loghaulTrials));
+    Charts.bars(
+        "loghaul vs ClickHouse Kafka engine, "
+            + records
+            + " records ("
+            + Machine.oneLine(machine).split(",")[0]
+            + ")",
+        List.of(
+            new Charts.Panel(
+                "throughput",
+                "records/s",
+                List.of("loghaul", "kafka engine"),
+                List.of(
+                    (double) loghaul.get("records_per_s"),
+                    (double) bestEngine.get("records_per_s"))),
+            new Charts.Panel(
+                "CPU per record",
+                "µs",
+                List.of("loghaul", "kafka engine"),
+                List.of(
+                    (double) loghaul.get("cpu_us_per_record"),
+                    (double) bestEngine.get("cpu_us_per_record")))),
+        out.resolve("compare.png"));
   }
 
   /**
@@ -291,7 +381,8 @@ final class CompareSuite {
             "records_per_s",
             "cpu_seconds",
             "cpu_us_per_record",
-            "bad_records_handled")) {
+            "bad_records_handled",
+            "steady_state")) {
       m.put(k, r.get(k));
     }
     return m;
@@ -323,21 +414,27 @@ final class CompareSuite {
           value = g.next();
           good++;
         }
-        CompletableFuture<Void> f = new CompletableFuture<>();
-        p.send(
-            new ProducerRecord<>(TOPIC, (int) (i % partitions), null, value),
-            (md, e) -> {
-              if (e != null) {
-                f.completeExceptionally(e);
-              } else {
-                f.complete(null);
-              }
-            });
-        last = f;
+        last = send(p, new ProducerRecord<>(TOPIC, (int) (i % partitions), null, value));
       }
       p.flush();
       last.get(60, TimeUnit.SECONDS);
     }
+  }
+
+  /** Sends {@code record}; the future completes with Kafka's acknowledgement or its error. */
+  static CompletableFuture<Void> send(
+      KafkaProducer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> record) {
+    CompletableFuture<Void> acked = new CompletableFuture<>();
+    producer.send(
+        record,
+        (md, e) -> {
+          if (e != null) {
+            acked.completeExceptionally(e);
+          } else {
+            acked.complete(null);
+          }
+        });
+    return acked;
   }
 
   private Map<String, Object> runEngine(
@@ -400,13 +497,24 @@ final class CompareSuite {
             + "' AS kafka_topic, toUInt32(0) AS kafka_partition, toUInt64(0) AS kafka_offset"
             + " FROM default."
             + queue);
-    Done done = awaitDone(admin, group, ends, client, target, t0);
+    Done done =
+        awaitDone(
+            admin,
+            group,
+            ends,
+            client,
+            target,
+            t0,
+            (seconds, rows) ->
+                new SteadyState.Sample(
+                    seconds, rows, ProcStat.cpuSeconds(ch.pid()), Double.NaN, Map.of()));
     double cpu = ProcStat.cpuSeconds(ch.pid()) - cpu0;
     Map<String, Object> bystanderCpu = bystanders.stop(cpu);
     client.query("DROP TABLE default." + view);
     client.query("DROP TABLE default." + queue);
     long landed = count(client, target);
     Map<String, Object> r = result("clickhouse-kafka-engine", done, landed, cpu);
+    r.put("steady_state", steady(done));
     r.putAll(bystanderCpu);
     r.put("parts", settle(client, target));
     r.put(
@@ -428,8 +536,9 @@ final class CompareSuite {
 
   private Map<String, Object> runLoghaul(
       int trial,
+      String jvmOptions,
       String extraArgs,
-      String bootstrap,
+      List<String> connection,
       Admin admin,
       ClickHouseHttpClient client,
       BenchClickHouse ch,
@@ -443,7 +552,6 @@ final class CompareSuite {
         new ArrayList<>(
             List.of(
                 "--data.dir=" + work.resolve("loghaul"),
-                "--kafka.bootstrap=" + bootstrap,
                 "--kafka.topics=" + TOPIC,
                 "--kafka.ingest-topic=" + TOPIC,
                 "--kafka.dlq-topic=" + dlq,
@@ -454,13 +562,14 @@ final class CompareSuite {
                 "--schema.max-record-bytes=65536",
                 "--otlp.grpc.port=0",
                 "--otlp.http.port=0"));
+    flags.addAll(connection);
     for (String arg : extraArgs.split("\\s+")) {
       if (!arg.isEmpty()) {
         flags.add(arg);
       }
     }
     List<String> jvm =
-        Arrays.stream(jvmOpts.trim().split("\\s+")).filter(o -> !o.isEmpty()).toList();
+        Arrays.stream(jvmOptions.trim().split("\\s+")).filter(o -> !o.isEmpty()).toList();
     long launch = System.nanoTime();
     try (LoghaulProcess p =
         LoghaulProcess.jar(serverJar)
@@ -472,9 +581,28 @@ final class CompareSuite {
       p.awaitReady(Duration.ofSeconds(120));
       double chCpu0 = ProcStat.cpuSeconds(ch.pid());
       double jvmCpu0 = ProcStat.cpuSeconds(p.pid());
+      double jit0 = jitCpuSeconds(p.pid());
       Bystanders bystanders = Bystanders.start();
       long t0 = System.nanoTime();
-      Done done = awaitDone(admin, group, ends, client, table, t0);
+      double startupSeconds = (t0 - launch) / 1e9;
+      Done done =
+          awaitDone(
+              admin,
+              group,
+              ends,
+              client,
+              table,
+              t0,
+              (seconds, rows) -> {
+                double loghaulCpu = ProcStat.cpuSeconds(p.pid());
+                return new SteadyState.Sample(
+                    seconds,
+                    rows,
+                    loghaulCpu + ProcStat.cpuSeconds(ch.pid()),
+                    loghaulCpu,
+                    ProcStat.cpuSecondsByThread(p.pid()));
+              });
+      double jit = jitCpuSeconds(p.pid()) - jit0;
       double jvmCpu = ProcStat.cpuSeconds(p.pid()) - jvmCpu0;
       double chCpu = ProcStat.cpuSeconds(ch.pid()) - chCpu0;
       Map<String, Object> bystanderCpu = bystanders.stop(jvmCpu + chCpu);
@@ -490,10 +618,14 @@ final class CompareSuite {
       r.putAll(bystanderCpu);
       r.put("cpu_seconds_loghaul_jvm", round(jvmCpu));
       r.put("cpu_seconds_clickhouse", round(chCpu));
-      r.put("startup_seconds", round((t0 - launch) / 1e9));
+      r.put("steady_state", steady(done));
+      r.put("jit_cpu_seconds", round(jit));
+      r.put("startup_seconds", round(startupSeconds));
+      r.put("startup_cpu_seconds", round(jvmCpu0));
+      r.put("startup_jit_cpu_seconds", round(jit0));
       r.put("rss_bytes_at_end", rss);
       r.put("cpu_seconds_by_thread_whole_life", threads);
-      r.put("jvm_opts", jvmOpts);
+      r.put("jvm_opts", jvmOptions);
       r.put("settings", extraArgs.isEmpty() ? "default" : extraArgs);
       try {
         p.terminate(Duration.ofSeconds(60));
@@ -519,7 +651,24 @@ final class CompareSuite {
     return r;
   }
 
-  record Done(double seconds, boolean completed) {}
+  /** The steady-state figures of a trial, or null when the run was too short for them. */
+  private Map<String, Object> steady(Done done) {
+    return SteadyState.of(done.samples(), steadyWarmupSeconds)
+        .map(SteadyState.Window::toMap)
+        .orElse(null);
+  }
+
+  /** CPU seconds of the JIT compiler threads of a JVM so far. */
+  private static double jitCpuSeconds(long pid) {
+    return ProcStat.cpuSecondsByThread(pid).getOrDefault(SteadyState.JIT_THREADS, 0.0);
+  }
+
+  record Done(double seconds, boolean completed, List<SteadyState.Sample> samples) {}
+
+  /** Reads the counted CPU at a moment of a trial. */
+  interface Meter {
+    SteadyState.Sample read(double seconds, long rows);
+  }
 
   /**
    * CPU used during a trial by what it does not count: this JVM (the Kafka broker serving the
@@ -553,8 +702,11 @@ final class CompareSuite {
       Map<TopicPartition, Long> ends,
       ClickHouseHttpClient client,
       String table,
-      long t0)
+      long t0,
+      Meter meter)
       throws Exception {
+    List<SteadyState.Sample> samples = new ArrayList<>();
+    samples.add(meter.read(0, 0));
     long deadline = t0 + timeout.toNanos();
     long lastCount = -1;
     long lastChange = t0;
@@ -563,6 +715,7 @@ final class CompareSuite {
       Thread.sleep(200);
       long now = System.nanoTime();
       long n = count(client, table);
+      samples.add(meter.read((now - t0) / 1e9, n));
       if (n != lastCount) {
         lastCount = n;
         lastChange = now;
@@ -582,10 +735,10 @@ final class CompareSuite {
         }
       }
       if (committed && now - lastChange >= TimeUnit.SECONDS.toNanos(1)) {
-        return new Done((lastChange - t0) / 1e9, true);
+        return new Done((lastChange - t0) / 1e9, true, samples);
       }
     }
-    return new Done(timeout.toNanos() / 1e9, false);
+    return new Done(timeout.toNanos() / 1e9, false, samples);
   }
 
   /**
@@ -593,8 +746,7 @@ final class CompareSuite {
    * rows they rewrote, from system.part_log), then waits for its background merges to end and drops
    * it, so that the next trial's CPU counters see none of this trial's work.
    */
-  private static Map<String, Object> settle(ClickHouseHttpClient client, String table)
-      throws Exception {
+  static Map<String, Object> settle(ClickHouseHttpClient client, String table) throws Exception {
     client.query("SYSTEM FLUSH LOGS");
     Map<String, Object> parts = new LinkedHashMap<>();
     String rows =
@@ -627,11 +779,11 @@ final class CompareSuite {
     return parts;
   }
 
-  private static long count(ClickHouseHttpClient client, String table) throws Exception {
+  static long count(ClickHouseHttpClient client, String table) throws Exception {
     return Long.parseLong(client.query("SELECT count() FROM default." + table).trim());
   }
 
-  private static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) throws Exception {
+  static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) throws Exception {
     var desc =
         admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
     Map<TopicPartition, OffsetSpec> q = new HashMap<>();
@@ -644,6 +796,120 @@ final class CompareSuite {
         .get(30, TimeUnit.SECONDS)
         .forEach((tp, info) -> ends.put(tp, info.offset()));
     return ends;
+  }
+
+  /**
+   * The steady-state lines of the summary: both systems' rate and CPU per record after the warm-up,
+   * their ratios, and where loghaul's JVM spent its CPU meanwhile.
+   */
+  @SuppressWarnings({"FormatString", "unchecked"})
+  String steadyMarkdown(Map<String, Object> loghaul, Map<String, Object> engine) {
+    Map<String, Object> l = (Map<String, Object>) loghaul.get("steady_state");
+    Map<String, Object> e = (Map<String, Object>) engine.get("steady_state");
+    if (l == null || e == null) {
+      return String.format(
+          Locale.ROOT,
+          "Steady state: not measured (a trial landed 95 %% of its rows less than %.0f s after"
+              + " the %.0f s warm-up; use more --records).%n%n",
+          SteadyState.MIN_SECONDS,
+          steadyWarmupSeconds);
+    }
+    StringBuilder sb = new StringBuilder();
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "Steady state (from the first rows landing after a %.0f s warm-up until 95 %% of the"
+                + " rows landed; the whole-run figures above include the start and the tail):%n%n",
+            steadyWarmupSeconds));
+    sb.append("| system | window s | rows | records/s | CPU µs/record | JVM CPU µs/record |\n");
+    sb.append("|---|---:|---:|---:|---:|---:|\n");
+    for (Map.Entry<String, Map<String, Object>> r :
+        List.of(Map.entry("loghaul", l), Map.entry("clickhouse-kafka-engine", e))) {
+      Map<String, Object> w = r.getValue();
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %.1f–%.1f | %,d | %,.0f | %.2f | %s |%n",
+              r.getKey(),
+              w.get("from_s"),
+              w.get("to_s"),
+              w.get("rows"),
+              w.get("records_per_s"),
+              w.get("cpu_us_per_record"),
+              w.containsKey("jvm_cpu_us_per_record")
+                  ? String.format(Locale.ROOT, "%.2f", w.get("jvm_cpu_us_per_record"))
+                  : "–"));
+    }
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "%nloghaul / engine in the steady state: %.2f× the records/s, %.2f× the CPU per"
+                + " record. loghaul JVM CPU-s by thread in the window: %s (JIT %.2f CPU-s).%n%n",
+            (double) l.get("records_per_s") / Math.max(1e-9, (double) e.get("records_per_s")),
+            (double) l.get("cpu_us_per_record")
+                / Math.max(1e-9, (double) e.get("cpu_us_per_record")),
+            l.get("jvm_cpu_seconds_by_thread"),
+            l.get("jit_cpu_seconds")));
+    return sb.toString();
+  }
+
+  /**
+   * The summary of a run without engine trials: each loghaul trial with its listener, and for each
+   * settings tried over both listeners the SASL_SSL / PLAINTEXT ratios.
+   */
+  // the values are doubles for %f and whole numbers for %d (see markdown)
+  @SuppressWarnings("FormatString")
+  String loghaulOnlyMarkdown(Map<String, Object> machine, List<Map<String, Object>> trials) {
+    StringBuilder sb = new StringBuilder("# bench compare: loghaul over Kafka listeners\n\n");
+    sb.append("Machine: ").append(Machine.oneLine(machine)).append("  \n");
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "Records: %,d good + %,d bad JSON LogEntry records, topic with %d partitions, loaded"
+                + " once; each trial a fresh loghaul (own consumer group and table) from the start"
+                + " of the topic, one after the other. SASL_SSL: SCRAM-SHA-512 over TLS"
+                + " (throwaway CA, EC P-256 broker certificate).%n%n",
+            records,
+            badRecords(),
+            partitions));
+    sb.append(
+        "| listener | settings | records | landed | seconds | records/s | CPU-s (JVM + clickhouse) |"
+            + " CPU µs/record | JVM CPU-s | broker + harness CPU-s | other processes CPU-s |\n");
+    sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (Map<String, Object> t : trials) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %s%s | %,d | %,d | %.2f | %,.0f | %.2f | %.2f | %.2f | %s | %s |%n",
+              t.get("kafka_security"),
+              t.get("settings"),
+              Boolean.TRUE.equals(t.get("completed")) ? "" : " (timed out)",
+              t.get("records"),
+              t.get("records_landed"),
+              t.get("seconds"),
+              t.get("records_per_s"),
+              t.get("cpu_seconds"),
+              t.get("cpu_us_per_record"),
+              t.get("cpu_seconds_loghaul_jvm"),
+              t.get("cpu_seconds_broker_and_harness"),
+              t.get("cpu_seconds_other_processes")));
+    }
+    for (int i = 0; i + 1 < trials.size(); i++) {
+      Map<String, Object> a = trials.get(i);
+      Map<String, Object> b = trials.get(i + 1);
+      if (KafkaSecurity.PLAINTEXT.name().equals(a.get("kafka_security"))
+          && KafkaSecurity.SASL_SSL.name().equals(b.get("kafka_security"))) {
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "%nSASL_SSL / PLAINTEXT (%s): %.3f× the records/s, %.3f× the CPU per record.%n",
+                a.get("settings"),
+                (double) b.get("records_per_s") / Math.max(1e-9, (double) a.get("records_per_s")),
+                (double) b.get("cpu_us_per_record")
+                    / Math.max(1e-9, (double) a.get("cpu_us_per_record"))));
+      }
+    }
+    return sb.toString();
   }
 
   // The values come from Map<String, Object> result maps, which Error Prone cannot check against
@@ -695,14 +961,19 @@ final class CompareSuite {
             "%nloghaul / engine: %.2f× the records/s, %.2f× the CPU per record.%n%n",
             ratio,
             cpuRatio));
+    sb.append(steadyMarkdown(loghaul, engine));
     sb.append(
         String.format(
             Locale.ROOT,
-            "loghaul CPU: JVM %.2f s + clickhouse-server %.2f s; startup (excluded) %.1f s;"
+            "loghaul CPU: JVM %.2f s (of which JIT compiler threads %.2f s) + clickhouse-server"
+                + " %.2f s; start-up (excluded) %.1f s to ready using %.2f CPU-s (JIT %.2f);"
                 + " RSS at end %,d MB; JVM options %s. Bad records went to the DLQ topic.%n%n",
             loghaul.get("cpu_seconds_loghaul_jvm"),
+            loghaul.get("jit_cpu_seconds"),
             loghaul.get("cpu_seconds_clickhouse"),
             loghaul.get("startup_seconds"),
+            loghaul.get("startup_cpu_seconds"),
+            loghaul.get("startup_jit_cpu_seconds"),
             ((Number) loghaul.get("rss_bytes_at_end")).longValue() >> 20,
             loghaul.get("jvm_opts")));
     sb.append("loghaul JVM CPU-s by thread over its whole life (start-up included): ")
@@ -728,19 +999,32 @@ final class CompareSuite {
     sb.append(
         "loghaul settings tried (the best is the row above; CPU = loghaul's JVM + clickhouse-server):\n\n");
     sb.append(
-        "| settings | seconds | records/s | CPU µs/record | JVM CPU-s | clickhouse-server CPU-s | ClickHouse parts |\n");
-    sb.append("|---|---:|---:|---:|---:|---:|---|\n");
+        "| JVM options | settings | seconds | records/s | CPU µs/record | JVM CPU-s | JIT CPU-s"
+            + " | clickhouse-server CPU-s | start-up s | start-up CPU-s | steady records/s"
+            + " | steady CPU µs/record | steady JVM µs/record | ClickHouse parts |\n");
+    sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (Map<String, Object> t : loghaulTrials) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> st = (Map<String, Object>) t.get("steady_state");
       sb.append(
           String.format(
               Locale.ROOT,
-              "| %s | %.2f | %,.0f | %.2f | %.2f | %.2f | %s |%n",
+              "| %s | %s | %.2f | %,.0f | %.2f | %.2f | %.2f | %.2f | %.1f | %.2f | %s | %s | %s | %s |%n",
+              t.get("jvm_opts"),
               t.get("settings"),
               t.get("seconds"),
               t.get("records_per_s"),
               t.get("cpu_us_per_record"),
               t.get("cpu_seconds_loghaul_jvm"),
+              t.get("jit_cpu_seconds"),
               t.get("cpu_seconds_clickhouse"),
+              t.get("startup_seconds"),
+              t.get("startup_cpu_seconds"),
+              st == null ? "–" : String.format(Locale.ROOT, "%,.0f", st.get("records_per_s")),
+              st == null ? "–" : String.format(Locale.ROOT, "%.2f", st.get("cpu_us_per_record")),
+              st == null
+                  ? "–"
+                  : String.format(Locale.ROOT, "%.2f", st.get("jvm_cpu_us_per_record")),
               t.get("parts")));
     }
     sb.append("\n");

@@ -4,16 +4,16 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The command line of the load tests, run by {@code ./loghaul bench otlp|soak|compare [--key=value
- * ...]}. Exit codes: 0 done, 1 the run failed, 2 usage error. Benchmarks report numbers; no exit
- * code depends on how fast anything was.
+ * The command line of the load tests, run by {@code ./loghaul bench otlp|soak|compare|scale
+ * [--key=value ...]}. Exit codes: 0 done, 1 the run failed, 2 usage error. Benchmarks report
+ * numbers; no exit code depends on how fast anything was.
  */
 public final class LoadTest {
   private LoadTest() {}
 
   public static void main(String[] args) {
     if (args.length == 0) {
-      System.err.println("usage: loadtest otlp|soak|compare [--key=value ...]");
+      System.err.println("usage: loadtest otlp|soak|compare|scale [--key=value ...]");
       System.exit(2);
       return;
     }
@@ -24,9 +24,10 @@ public final class LoadTest {
         case "soak" -> new SoakSuite(Options.parse("soak", rest, SoakSuite.OPTIONS)).run();
         case "compare" ->
             new CompareSuite(Options.parse("compare", rest, CompareSuite.OPTIONS)).run();
+        case "scale" -> new ScaleSuite(Options.parse("scale", rest, ScaleSuite.OPTIONS)).run();
         default -> {
           System.err.println(
-              "loadtest: unknown suite '" + args[0] + "' (expected: otlp, soak or compare)");
+              "loadtest: unknown suite '" + args[0] + "' (expected: otlp, soak, compare or scale)");
           System.exit(2);
         }
       }

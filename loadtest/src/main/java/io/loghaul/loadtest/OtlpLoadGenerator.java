@@ -5,12 +5,16 @@ import io.grpc.ConnectivityState;
 import io.grpc.Drainable;
 import io.grpc.KnownLength;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
+import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ClientCalls;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
+import io.netty.handler.ssl.SslContext;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
@@ -29,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import javax.net.ssl.SSLException;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -56,24 +61,50 @@ final class OtlpLoadGenerator implements AutoCloseable {
               ProtoUtils.marshaller(ExportLogsServiceResponse.getDefaultInstance()))
           .build();
 
+  private static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
   private final Recorder recorder = new Recorder(TimeUnit.MINUTES.toNanos(5), 3);
   private final Map<String, LongAdder> statuses = new ConcurrentHashMap<>();
   private final AtomicLong readyTransitions = new AtomicLong();
   private final LongAdder completed = new LongAdder();
 
-  OtlpLoadGenerator(String host, int port, int channelCount) {
+  OtlpLoadGenerator(String host, int port, int channelCount) throws SSLException {
+    this(host, port, channelCount, OtlpSecurity.PLAINTEXT);
+  }
+
+  /**
+   * With TLS the channels trust only {@code security}'s CA; with a token every call carries the
+   * {@code authorization: Bearer} metadata, as an OpenTelemetry SDK exporter with that header does.
+   */
+  OtlpLoadGenerator(String host, int port, int channelCount, OtlpSecurity security)
+      throws SSLException {
+    SslContext tls =
+        security.tls()
+            ? GrpcSslContexts.forClient().trustManager(security.caFile().toFile()).build()
+            : null;
+    Metadata headers = new Metadata();
+    if (security.hasToken()) {
+      headers.put(AUTHORIZATION, "Bearer " + security.token());
+    }
     for (int i = 0; i < channelCount; i++) {
-      ManagedChannel ch =
+      NettyChannelBuilder b =
           NettyChannelBuilder.forAddress(host, port)
-              .usePlaintext()
               .maxInboundMessageSize(16 << 20)
               .flowControlWindow(1 << 20)
               // the callbacks only record a latency and release a permit: run them on the event
-              // loop
-              // instead of handing each one to another thread, so the generator leaves the cores to
-              // the server
-              .directExecutor()
-              .build();
+              // loop instead of handing each one to another thread, so the generator leaves the
+              // cores to the server
+              .directExecutor();
+      if (tls == null) {
+        b.usePlaintext();
+      } else {
+        b.sslContext(tls);
+      }
+      if (security.hasToken()) {
+        b.intercept(MetadataUtils.newAttachHeadersInterceptor(headers));
+      }
+      ManagedChannel ch = b.build();
       channels.add(ch);
       watch(ch, ch.getState(false));
       stubs.add(LogsServiceGrpc.newStub(ch));

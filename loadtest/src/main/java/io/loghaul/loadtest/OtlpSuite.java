@@ -48,7 +48,12 @@ final class OtlpSuite {
           "channels",
           "server-jar",
           "loghaul-jvm-opts",
-          "server-pid");
+          "server-pid",
+          "tls",
+          "token",
+          "ca-file",
+          "token-file",
+          "security-compare");
   static final double[] PERCENTILES = {50, 90, 95, 99, 99.9, 99.99, 100};
 
   final String target;
@@ -63,6 +68,11 @@ final class OtlpSuite {
   final Path serverJar;
   final String jvmOpts;
   final long serverPid;
+  final boolean tls;
+  final boolean token;
+  final Path caFile;
+  final Path tokenFile;
+  final boolean securityCompare;
 
   OtlpSuite(Options o) {
     this.target = o.string("target", null);
@@ -82,35 +92,86 @@ final class OtlpSuite {
     if (target != null && !target.matches("[^:]+:\\d+")) {
       throw new IllegalArgumentException("otlp: --target: " + target + " (expected: host:port)");
     }
+    this.tls = o.flag("tls");
+    this.token = o.flag("token");
+    this.caFile = o.has("ca-file") ? Path.of(o.string("ca-file", "")) : null;
+    this.tokenFile = o.has("token-file") ? Path.of(o.string("token-file", "")) : null;
+    this.securityCompare = o.flag("security-compare");
+    if (target == null && (caFile != null || tokenFile != null)) {
+      throw new IllegalArgumentException(
+          "otlp: --"
+              + (caFile != null ? "ca-file" : "token-file")
+              + " is for a running loghaul (expected: with --target; a started one gets generated"
+              + " files)");
+    }
+    if (target != null && tls != (caFile != null)) {
+      throw new IllegalArgumentException(
+          "otlp: --tls with --target needs --ca-file=PEM, the CA the target's certificate chains"
+              + " to (expected: both or neither)");
+    }
+    if (target != null && token != (tokenFile != null)) {
+      throw new IllegalArgumentException(
+          "otlp: --token with --target needs --token-file=FILE holding the token (expected: both"
+              + " or neither)");
+    }
+    if (securityCompare && (target != null || tls || token)) {
+      throw new IllegalArgumentException(
+          "otlp: --security-compare starts loghaul twice, plaintext then with --tls --token"
+              + " (expected: without --target, --tls and --token)");
+    }
   }
 
   void run() throws Exception {
-    Files.createDirectories(out);
+    if (!securityCompare) {
+      measure(tls, token, out);
+      return;
+    }
+    // one after the other with the same options, each against a fresh loghaul: the same warmup,
+    // the same machine a few minutes apart
+    Map<String, Object> plain = measure(false, false, out.resolve("plaintext"));
+    Map<String, Object> secured = measure(true, true, out.resolve("tls-token"));
+    Map<String, Object> json = comparison(plain, secured);
+    Summary.write(out, json, comparisonMarkdown(json));
+    System.out.println(Files.readString(out.resolve("summary.md")));
+    System.out.println("results in " + out);
+  }
+
+  /**
+   * One run into {@code dir}; returns its summary. With {@code tls} and/or {@code withToken}, a
+   * started loghaul gets generated files and the generator trusts/sends them; against {@code
+   * --target}, {@code --ca-file} and {@code --token-file}.
+   */
+  private Map<String, Object> measure(boolean tls, boolean withToken, Path dir) throws Exception {
+    Files.createDirectories(dir);
     Map<String, Object> machine = Machine.describe();
     LoghaulProcess server = null;
-    Path work = out.resolve("work");
+    Path work = dir.resolve("work");
     String host;
     int port;
     long pid = serverPid;
     Path gcLog = null;
     try {
+      OtlpSecurity security;
       if (target == null) {
+        security = OtlpSecurity.generate(work.resolve("pki"), tls, withToken);
         host = "127.0.0.1";
-        gcLog = out.resolve("loghaul-gc.log");
-        server = startLoghaul(work, gcLog);
+        gcLog = dir.resolve("loghaul-gc.log");
+        server = startLoghaul(work, gcLog, dir, security);
         port = server.port("otlp.grpc.port");
         pid = server.pid();
       } else {
         host = target.substring(0, target.lastIndexOf(':'));
         port = Integer.parseInt(target.substring(target.lastIndexOf(':') + 1));
+        security = OtlpSecurity.forTarget(caFile, tokenFile);
       }
       ExportLogsServiceRequest request =
           OtlpRequests.build(
               3, recordsPerRequest, payloadBytes, System.currentTimeMillis() * 1_000_000L);
       System.out.printf(
           Locale.ROOT,
-          "otlp: %s:%d, %.0f req/s offered, %d streams over %d connections,"
+          "otlp (%s): %s:%d, %.0f req/s offered, %d streams over %d connections,"
               + " %d records/request, %d bytes/request; warmup %s, duration %s%n",
+          security.label(),
           host,
           port,
           rate,
@@ -123,7 +184,7 @@ final class OtlpSuite {
       Sampler sampler = pid > 0 ? new Sampler(pid) : null;
       OtlpLoadGenerator.Outcome outcome;
       double[] ttfr;
-      try (OtlpLoadGenerator gen = new OtlpLoadGenerator(host, port, channels)) {
+      try (OtlpLoadGenerator gen = new OtlpLoadGenerator(host, port, channels, security)) {
         ttfr = gen.timeToFirstResponse(request);
         if (sampler != null) {
           sampler.startAfter(warmup);
@@ -133,28 +194,31 @@ final class OtlpSuite {
       if (sampler != null) {
         sampler.stop();
       }
-      Map<String, Object> json = summarize(machine, request, outcome, ttfr, sampler, gcLog);
+      Map<String, Object> json =
+          summarize(machine, request, outcome, ttfr, sampler, gcLog, security.label());
       Histogram h = outcome.latencyNanos();
       double[] ms = new double[PERCENTILES.length];
       for (int i = 0; i < PERCENTILES.length; i++) {
         ms[i] = h.getValueAtPercentile(PERCENTILES[i]) / 1e6;
       }
-      Summary.write(out, json, markdown(json));
+      Summary.write(dir, json, markdown(json));
       Charts.percentiles(
           String.format(
               Locale.ROOT,
-              "OTLP/gRPC ack latency, %.0f req/s, %d streams, %d B (%s cores)",
+              "OTLP/gRPC ack latency, %s, %.0f req/s, %d streams, %d B (%s cores)",
+              security.label(),
               rate,
               concurrency,
               request.getSerializedSize(),
               machine.get("cores")),
           List.of(new Charts.Series("loghaul", PERCENTILES, ms)),
-          out.resolve("latency.png"));
-      try (var ps = new PrintStream(Files.newOutputStream(out.resolve("latency.hgrm")))) {
+          dir.resolve("latency.png"));
+      try (var ps = new PrintStream(Files.newOutputStream(dir.resolve("latency.hgrm")))) {
         h.outputPercentileDistribution(ps, 1e6);
       }
-      System.out.println(Files.readString(out.resolve("summary.md")));
-      System.out.println("results in " + out);
+      System.out.println(Files.readString(dir.resolve("summary.md")));
+      System.out.println("results in " + dir);
+      return json;
     } finally {
       if (server != null) {
         try {
@@ -170,7 +234,8 @@ final class OtlpSuite {
   }
 
   /** loghaul on embedded defaults, OTLP/gRPC on a port of its choosing, ready for requests. */
-  private LoghaulProcess startLoghaul(Path work, Path gcLog) throws Exception {
+  private LoghaulProcess startLoghaul(Path work, Path gcLog, Path dir, OtlpSecurity security)
+      throws Exception {
     if (!Files.isRegularFile(serverJar)) {
       throw new IllegalStateException(
           "loghaul server jar not found at " + serverJar + " (build it, or pass --server-jar)");
@@ -180,17 +245,20 @@ final class OtlpSuite {
             Arrays.stream(jvmOpts.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList());
     jvm.add("-Xlog:gc:file=" + gcLog + ":uptime");
     // the embedded broker and the managed clickhouse-server need their ports before they start
+    List<String> flags =
+        new ArrayList<>(
+            List.of(
+                "--data.dir=" + work,
+                "--kafka.embedded.port=" + FreePorts.freePort(),
+                "--clickhouse.managed.http-port=" + FreePorts.freePort(),
+                "--otlp.grpc.port=auto",
+                "--otlp.http.port=0"));
+    flags.addAll(security.serverFlags());
     LoghaulProcess p =
         LoghaulProcess.jar(serverJar)
             .jvmOptions(jvm)
-            .log(out.resolve("loghaul.log"))
-            .flags(
-                List.of(
-                    "--data.dir=" + work,
-                    "--kafka.embedded.port=" + FreePorts.freePort(),
-                    "--clickhouse.managed.http-port=" + FreePorts.freePort(),
-                    "--otlp.grpc.port=auto",
-                    "--otlp.http.port=0"))
+            .log(dir.resolve("loghaul.log"))
+            .flags(flags)
             .start();
     try {
       return p.awaitReady(Duration.ofSeconds(120));
@@ -280,12 +348,14 @@ final class OtlpSuite {
       OtlpLoadGenerator.Outcome o,
       double[] ttfr,
       Sampler sampler,
-      Path gcLog)
+      Path gcLog,
+      String security)
       throws IOException {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("machine", machine);
     Map<String, Object> cfg = new LinkedHashMap<>();
     cfg.put("target", target == null ? "loghaul child process (embedded defaults)" : target);
+    cfg.put("security", security);
     cfg.put("offered_requests_per_s", rate);
     cfg.put("concurrency", concurrency);
     cfg.put("channels", channels);
@@ -349,6 +419,93 @@ final class OtlpSuite {
       json.put("server", srv);
     }
     return json;
+  }
+
+  private static final List<String> COMPARED =
+      List.of("p50", "p90", "p99", "p99_9", "max", "cpu_cores_used");
+
+  /**
+   * The rows of {@code --security-compare} and the ratios secured / plaintext of the latency
+   * percentiles and the server's CPU.
+   */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> comparison(Map<String, Object> plain, Map<String, Object> secured) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("machine", plain.get("machine"));
+    Map<String, Object> config = new LinkedHashMap<>((Map<String, Object>) plain.get("config"));
+    config.remove("security"); // per row
+    json.put("config", config);
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (Map<String, Object> run : List.of(plain, secured)) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("security", ((Map<String, Object>) run.get("config")).get("security"));
+      row.putAll((Map<String, Object>) run.get("ack_latency_ms"));
+      Map<String, Object> thr = (Map<String, Object>) run.get("throughput");
+      row.put("achieved_requests_per_s", thr.get("achieved_requests_per_s"));
+      row.put("status_codes", run.get("status_codes"));
+      Map<String, Object> srv = (Map<String, Object>) run.get("server");
+      if (srv != null) {
+        row.put("cpu_cores_used", srv.get("cpu_cores_used"));
+        row.put("other_processes_cpu_cores_used", srv.get("other_processes_cpu_cores_used"));
+      }
+      rows.add(row);
+    }
+    json.put("rows", rows);
+    Map<String, Object> ratio = new LinkedHashMap<>();
+    for (String k : COMPARED) {
+      Object a = rows.get(0).get(k);
+      Object b = rows.get(1).get(k);
+      if (a instanceof Number x && b instanceof Number y && x.doubleValue() > 0) {
+        ratio.put(k, round(y.doubleValue() / x.doubleValue()));
+      }
+    }
+    json.put("ratio_tls_token_to_plaintext", ratio);
+    return json;
+  }
+
+  @SuppressWarnings("unchecked")
+  static String comparisonMarkdown(Map<String, Object> json) {
+    StringBuilder sb =
+        new StringBuilder("# bench otlp --security-compare: plaintext vs TLS + token\n\n");
+    sb.append("Machine: ")
+        .append(Machine.oneLine((Map<String, Object>) json.get("machine")))
+        .append("  \n");
+    sb.append("Config: ").append(json.get("config")).append("\n\n");
+    sb.append(
+        "Acknowledgement latency from intended send time (coordinated omission corrected), ms;"
+            + " the two runs back to back, each against a fresh loghaul:\n\n");
+    sb.append(
+        "| security | P50 | P90 | P99 | P99.9 | max | req/s acknowledged | server CPU cores |"
+            + " other processes' CPU cores | status codes |\n");
+    sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+    for (Map<String, Object> r : (List<Map<String, Object>>) json.get("rows")) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+              r.get("security"),
+              r.get("p50"),
+              r.get("p90"),
+              r.get("p99"),
+              r.get("p99_9"),
+              r.get("max"),
+              r.get("achieved_requests_per_s"),
+              r.getOrDefault("cpu_cores_used", "-"),
+              r.getOrDefault("other_processes_cpu_cores_used", "-"),
+              r.get("status_codes")));
+    }
+    Map<String, Object> ratio = (Map<String, Object>) json.get("ratio_tls_token_to_plaintext");
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "| ratio | %s | %s | %s | %s | %s | | %s | | |%n",
+            ratio.getOrDefault("p50", "-"),
+            ratio.getOrDefault("p90", "-"),
+            ratio.getOrDefault("p99", "-"),
+            ratio.getOrDefault("p99_9", "-"),
+            ratio.getOrDefault("max", "-"),
+            ratio.getOrDefault("cpu_cores_used", "-")));
+    return sb.toString();
   }
 
   private static final Pattern PAUSE = Pattern.compile("Pause.*?([0-9.]+)ms$");

@@ -14,13 +14,15 @@ class BenchFilesTest {
   @Test
   void theClickHouseConfigHoldsOnlyAbsolutePathsForARelativeDirectory() {
     String xml =
-        BenchClickHouse.configXml(Path.of("bench-results/compare-1/work/clickhouse"), 8123);
+        BenchClickHouse.config(Path.of("bench-results/compare-1/work/clickhouse"), 8123, 500)
+            .configXml();
     Path abs = Path.of("bench-results/compare-1/work/clickhouse").toAbsolutePath().normalize();
 
     assertThat(xml)
         .contains("<path>" + abs.resolve("data") + "/</path>")
-        .contains("<log>" + abs.resolve("log/server.log") + "</log>")
+        .contains("<log>" + abs.resolve("log/clickhouse-server.log") + "</log>")
         .contains("<users_config>" + abs.resolve("users.xml") + "</users_config>")
+        .contains("<part_log>")
         .doesNotContain(">bench-results/");
   }
 

@@ -3,10 +3,13 @@ package io.loghaul.loadtest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class OptionsTest {
   private static final Set<String> KNOWN =
@@ -73,6 +76,39 @@ class OptionsTest {
     assertThat(configs.get(1)).containsExactly(2, 1_048_576);
     assertThatThrownBy(() -> CompareSuite.parseEngineConfigs("2"))
         .hasMessageContaining("--engine-configs: 2");
+    assertThat(CompareSuite.parseEngineConfigs("none")).isEmpty();
+  }
+
+  @Test
+  void parsesTheKafkaListenersOfLoghaulsTrials() {
+    assertThat(CompareSuite.parseKafkaSecurity("plaintext"))
+        .containsExactly(CompareSuite.KafkaSecurity.PLAINTEXT);
+    assertThat(CompareSuite.parseKafkaSecurity("sasl_ssl"))
+        .containsExactly(CompareSuite.KafkaSecurity.SASL_SSL);
+    assertThat(CompareSuite.parseKafkaSecurity("both"))
+        .containsExactly(CompareSuite.KafkaSecurity.PLAINTEXT, CompareSuite.KafkaSecurity.SASL_SSL);
+    assertThatThrownBy(() -> CompareSuite.parseKafkaSecurity("ssl"))
+        .hasMessage("compare: --kafka-security: ssl (expected: plaintext, sasl_ssl or both)");
+  }
+
+  @Test
+  void givesLoghaulTheSaslSslListenersSettingsWithThePasswordInAFile(@TempDir Path dir)
+      throws Exception {
+    SecureListener l = SecureListener.create(dir);
+    assertThat(l.loghaulFlags())
+        .containsExactly(
+            "--kafka.bootstrap=127.0.0.1:" + l.port(),
+            "--kafka.security.protocol=SASL_SSL",
+            "--kafka.sasl.mechanism=SCRAM-SHA-512",
+            "--kafka.sasl.username=" + SecureListener.USER,
+            "--kafka.sasl.password-file=" + l.passwordFile(),
+            "--kafka.tls.ca-file=" + l.caFile());
+    assertThat(Files.readString(l.passwordFile()).strip()).isEqualTo(l.password());
+    assertThat(String.join(" ", l.loghaulFlags())).doesNotContain(l.password());
+    assertThat(l.toString()).doesNotContain(l.password());
+    assertThat(l.brokerOverrides())
+        .containsEntry("listener.security.protocol.map", "SASLSSL:SASL_SSL")
+        .containsEntry("listener.name.saslssl.sasl.enabled.mechanisms", "SCRAM-SHA-512");
   }
 
   @Test
@@ -83,5 +119,14 @@ class OptionsTest {
         .containsExactly("");
     assertThatThrownBy(() -> CompareSuite.parseLoghaulConfigs("default;batch.max-rows=5"))
         .hasMessageContaining("--loghaul-configs: default;batch.max-rows=5");
+  }
+
+  @Test
+  void parsesOneJvmOptionSetPerTrial() {
+    assertThat(
+            CompareSuite.parseJvmOpts(
+                "-Xmx1g -XX:AOTCacheOutput=a.aot ; -Xmx1g;-Xmx1g   -XX:AOTCache=a.aot"))
+        .containsExactly("-Xmx1g -XX:AOTCacheOutput=a.aot", "-Xmx1g", "-Xmx1g -XX:AOTCache=a.aot");
+    assertThat(CompareSuite.parseJvmOpts("-Xms1g -Xmx1g")).containsExactly("-Xms1g -Xmx1g");
   }
 }

@@ -294,6 +294,11 @@ public final class Batch implements RowBatch {
     return b + 1 == blocks.blockCount() ? rowCount : blocks.firstRow(b + 1);
   }
 
+  /** The {@link DeduplicationToken} of rows {@code from}..{@code to} (exclusive). */
+  String deduplicationToken(int from, int to) {
+    return DeduplicationToken.of(sources, from, to);
+  }
+
   /** Notes that ClickHouse refused row {@code row}; inserter thread, before {@link #finish()}. */
   void refuse(int row, String reason) {
     refused.add(new RefusedRow(sources.get(row), reason));

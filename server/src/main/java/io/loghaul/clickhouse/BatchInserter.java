@@ -134,6 +134,8 @@ public final class BatchInserter implements RowSink, AutoCloseable {
 
   private void insertRange(Batch batch, int from, int to, List<SpanContext> links, Backoff backoff)
       throws InterruptedException {
+    // the same rows carry the same token on every attempt (and after a restart)
+    String token = client.sendsDeduplicationTokens() ? batch.deduplicationToken(from, to) : null;
     int failures = 0;
     while (true) {
       if (closed) {
@@ -144,7 +146,7 @@ public final class BatchInserter implements RowSink, AutoCloseable {
       Span span = startSpan(to - from, length, failures + 1, links);
       long t0 = System.nanoTime();
       try {
-        client.insertCompressed(insertSql, body.array(), body.offset(), body.length());
+        client.insertCompressed(insertSql, token, body.array(), body.offset(), body.length());
         span.end();
         observer.inserted(to - from, length, System.nanoTime() - t0);
         if (failing) {

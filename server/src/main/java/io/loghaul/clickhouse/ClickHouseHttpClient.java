@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 
@@ -43,6 +44,7 @@ public final class ClickHouseHttpClient implements AutoCloseable {
   private final String password;
   private final Duration requestTimeout;
   private final String settingsParams; // "&name=value..." for every INSERT
+  private volatile boolean deduplicationTokens;
   private final HttpClient http;
   private final ThreadLocal<byte[]> compressionBuffers = new ThreadLocal<>();
 
@@ -132,6 +134,29 @@ public final class ClickHouseHttpClient implements AutoCloseable {
   }
 
   /** The base URL requests go to first (the endpoint that answered last). */
+  /**
+   * Whether INSERTs should carry an {@code insert_deduplication_token}: set at startup when the
+   * server knows the setting ({@link #hasSetting}); off by default (ClickHouse 18.16 refuses
+   * unknown settings).
+   */
+  public boolean sendsDeduplicationTokens() {
+    return deduplicationTokens;
+  }
+
+  /** See {@link #sendsDeduplicationTokens()}. */
+  public void sendDeduplicationTokens(boolean on) {
+    this.deduplicationTokens = on;
+  }
+
+  /** Whether the server knows setting {@code name} (a validated identifier). */
+  public boolean hasSetting(String name) throws ClickHouseException {
+    if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+      throw new IllegalArgumentException("name: " + name + " (expected: an identifier)");
+    }
+    return !query("SELECT name FROM system.settings WHERE name = '" + name + "' FORMAT TSV")
+        .isBlank();
+  }
+
   public String url() {
     return endpoints.preferredUrl();
   }
@@ -147,11 +172,31 @@ public final class ClickHouseHttpClient implements AutoCloseable {
    * @throws ClickHouseException on an error reply or when the server cannot be reached
    */
   public String query(String sql) throws ClickHouseException {
+    return query(sql, Map.of());
+  }
+
+  /**
+   * {@link #query(String)} with ClickHouse settings for this query only, sent as URL parameters
+   * (names must be identifiers).
+   */
+  public String query(String sql, Map<String, String> settings) throws ClickHouseException {
     requireNonNull(sql, "sql");
+    StringBuilder params = new StringBuilder("/");
+    for (Map.Entry<String, String> s : new TreeMap<>(settings).entrySet()) {
+      if (!s.getKey().matches("[A-Za-z_][A-Za-z0-9_]*")) {
+        throw new IllegalArgumentException("setting: " + s.getKey() + " (expected: an identifier)");
+      }
+      params
+          .append(params.length() == 1 ? '?' : '&')
+          .append(s.getKey())
+          .append('=')
+          .append(URLEncoder.encode(s.getValue(), StandardCharsets.UTF_8));
+    }
+    String path = params.toString();
     HttpResponse<byte[]> response =
         send(
             url ->
-                request(URI.create(url + "/"))
+                request(URI.create(url + path))
                     .POST(HttpRequest.BodyPublishers.ofString(sql, StandardCharsets.UTF_8))
                     .build(),
             "query",
@@ -220,6 +265,16 @@ public final class ClickHouseHttpClient implements AutoCloseable {
    */
   public void insert(String insertSql, byte[] body, int offset, int length)
       throws ClickHouseException {
+    insert(insertSql, null, body, offset, length);
+  }
+
+  /**
+   * {@link #insert(String, byte[], int, int)} with an {@code insert_deduplication_token} (when not
+   * null) among its settings; see {@link #sendsDeduplicationTokens()}.
+   */
+  public void insert(
+      String insertSql, String deduplicationToken, byte[] body, int offset, int length)
+      throws ClickHouseException {
     requireNonNull(insertSql, "insertSql");
     requireNonNull(body, "body");
     if (offset < 0 || length < 0 || offset > body.length - length) {
@@ -234,23 +289,30 @@ public final class ClickHouseHttpClient implements AutoCloseable {
     }
     byte[] compressed = compressionBuffer(NativeCompression.maxCompressedLength(length));
     int n = NativeCompression.compress(body, offset, length, compressed);
-    insertCompressed(insertSql, compressed, 0, n);
+    insertCompressed(insertSql, deduplicationToken, compressed, 0, n);
   }
 
   /**
    * Sends {@code compressed[offset, offset + length)} — RowBinary rows in ClickHouse's native LZ4
    * blocks ({@link NativeCompression}) — as the data of {@code insertSql}, as it is (no copy).
-   * Returns once ClickHouse acknowledged the insert; the array must not change until then.
+   * Returns once ClickHouse acknowledged the insert; the array must not change until then. {@code
+   * deduplicationToken}: the INSERT's {@code insert_deduplication_token} setting, or null for none
+   * (see {@link #sendsDeduplicationTokens()}).
    *
    * @throws ClickHouseException as {@link #insert}
    */
-  public void insertCompressed(String insertSql, byte[] compressed, int offset, int length)
+  public void insertCompressed(
+      String insertSql, String deduplicationToken, byte[] compressed, int offset, int length)
       throws ClickHouseException {
     requireNonNull(insertSql, "insertSql");
     requireNonNull(compressed, "compressed");
     String query =
         "/?decompress=1"
             + settingsParams
+            + (deduplicationToken == null
+                ? ""
+                : "&insert_deduplication_token="
+                    + URLEncoder.encode(deduplicationToken, StandardCharsets.UTF_8))
             + "&query="
             + URLEncoder.encode(insertSql, StandardCharsets.UTF_8);
     send(

@@ -4,13 +4,15 @@ import static java.util.Objects.requireNonNull;
 
 import io.loghaul.record.UncommittedRows;
 import java.util.Arrays;
+import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 
 /**
  * Which of a partition's possibly-inserted rows the table holds ({@link RowSink#storedOffsets}),
  * answered by its provenance columns: the offsets of one topic partition within the given offset
  * range whose event time lies in the given window (the time bounds let ClickHouse prune date
- * partitions, so the query reads little even on a large table). Thread-safe.
+ * partitions, so the query reads little even on a large table). On a cluster it asks every replica
+ * of every shard ({@link ClickHouseTable#storedRowsSource()}). Thread-safe.
  */
 public final class ClickHouseStoredRows {
   private final ClickHouseHttpClient client;
@@ -24,7 +26,13 @@ public final class ClickHouseStoredRows {
   /** The offsets among {@code rows} that the table holds, sorted ascending. */
   public long[] storedOffsets(TopicPartition partition, UncommittedRows rows)
       throws ClickHouseException {
-    String answer = client.query(sql(table.qualifiedName(), partition, rows));
+    // on a cluster every replica is asked; one that is down is skipped (its sibling answers)
+    String answer =
+        table.cluster() == null
+            ? client.query(sql(table.qualifiedName(), partition, rows))
+            : client.query(
+                sql(table.storedRowsSource(), partition, rows),
+                Map.of("skip_unavailable_shards", "1"));
     return parse(answer);
   }
 

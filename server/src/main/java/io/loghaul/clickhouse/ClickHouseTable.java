@@ -2,7 +2,9 @@ package io.loghaul.clickhouse;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -10,6 +12,14 @@ import java.util.regex.Pattern;
  * The log table of docs/clickhouse-table.md: its validated, quoted name, its DDL and INSERT
  * statement per {@link ServerProfile}, and {@link #ensure} to create or check it at startup.
  * Immutable.
+ *
+ * <p>On a cluster ({@code clickhouse.cluster}, docs/clusters.md) the table is two: {@code
+ * <table>_local}, a ReplicatedMergeTree on every node (ZooKeeper path {@code
+ * /clickhouse/tables/{shard}/<database>.<table>_local}, replica name {@code {replica}}, both macros
+ * of the node's config), and {@code <table>}, a Distributed table over it, which is what loghaul
+ * inserts into and queries. Rows go to the shard {@value #SHARDING_KEY} picks: a function of the
+ * row, so a batch sent again splits into the same per-shard blocks, which the replicated table
+ * recognises and drops.
  *
  * <p>Identifiers come from configuration only; anything but {@code [A-Za-z_][A-Za-z0-9_]*} of at
  * most {@value #MAX_IDENTIFIER_LENGTH} characters is refused, so quoting can never be escaped.
@@ -19,17 +29,37 @@ public final class ClickHouseTable {
 
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
+  /** Suffix of the replicated per-shard table on a cluster. */
+  public static final String LOCAL_SUFFIX = "_local";
+
+  /**
+   * Which shard a row goes to: partition {@code p} of every topic to shard {@code p mod shards}
+   * (with equal weights), so all rows of one Kafka partition live on one shard, a topic whose
+   * partition count is a multiple of the shard count spreads evenly, and a batch sent again splits
+   * into the same per-shard blocks.
+   */
+  static final String SHARDING_KEY = "kafka_partition";
+
   private static final String LEVEL_ENUM =
       "Enum8('TRACE' = 1, 'DEBUG' = 2, 'INFO' = 3, 'WARN' = 4, 'ERROR' = 5, 'FATAL' = 6)";
 
   private final String database;
   private final String table;
   private final ServerProfile profile;
+  private final String cluster; // null: one server
+  private final List<String> replicas; // host:tcp-port of every replica of the cluster
 
-  private ClickHouseTable(String database, String table, ServerProfile profile) {
+  private ClickHouseTable(String database, String table, ServerProfile profile, String cluster) {
+    this(database, table, profile, cluster, List.of());
+  }
+
+  private ClickHouseTable(
+      String database, String table, ServerProfile profile, String cluster, List<String> replicas) {
     this.database = checkIdentifier("clickhouse.database", database);
     this.table = checkIdentifier("clickhouse.table", table);
     this.profile = requireNonNull(profile, "profile");
+    this.cluster = cluster == null ? null : checkIdentifier("clickhouse.cluster", cluster);
+    this.replicas = List.copyOf(replicas);
   }
 
   /**
@@ -38,7 +68,25 @@ public final class ClickHouseTable {
    * @throws IllegalArgumentException when a name is not a plain identifier
    */
   public static ClickHouseTable of(String database, String table, ServerProfile profile) {
-    return new ClickHouseTable(database, table, profile);
+    return new ClickHouseTable(database, table, profile, null);
+  }
+
+  /**
+   * A table of this name and layout on {@code cluster} ({@code null}: one server), without asking
+   * any server.
+   *
+   * @throws IllegalArgumentException when a name is not a plain identifier
+   */
+  public static ClickHouseTable of(
+      String database, String table, ServerProfile profile, String cluster) {
+    return new ClickHouseTable(database, table, profile, cluster);
+  }
+
+  /** {@link #ensure(ClickHouseHttpClient, String, String, boolean, String)} on one server. */
+  public static ClickHouseTable ensure(
+      ClickHouseHttpClient client, String database, String table, boolean create)
+      throws ClickHouseException {
+    return ensure(client, database, table, create, null);
   }
 
   /**
@@ -47,19 +95,32 @@ public final class ClickHouseTable {
    * exists and has the columns loghaul writes. The returned profile is the layout of the table as
    * found, so a table created on 18.16 keeps being written correctly after a server upgrade.
    *
+   * <p>With a {@code cluster}, first checks the server knows it ({@code system.clusters}), creates
+   * both tables {@code ON CLUSTER} (existing ones are kept as they are) and checks that {@code
+   * <table>} is a Distributed table.
+   *
    * @throws IllegalArgumentException when a name is not a plain identifier
    * @throws IllegalStateException when the table is missing (and {@code create} is off) or lacks
-   *     columns; the message names {@code clickhouse.table}
+   *     columns (the message names {@code clickhouse.table}), or the cluster is unknown or the
+   *     table not Distributed (the message names {@code clickhouse.cluster})
    * @throws ClickHouseException when the server fails or cannot be reached
    */
   public static ClickHouseTable ensure(
-      ClickHouseHttpClient client, String database, String table, boolean create)
+      ClickHouseHttpClient client, String database, String table, boolean create, String cluster)
       throws ClickHouseException {
     requireNonNull(client, "client");
     ServerProfile serverProfile = ServerProfile.forVersion(client.query("SELECT version()"));
-    ClickHouseTable wanted = new ClickHouseTable(database, table, serverProfile);
+    ClickHouseTable wanted = new ClickHouseTable(database, table, serverProfile, cluster);
+    if (cluster != null) {
+      checkCluster(client, cluster);
+    }
     if (create) {
-      client.query(wanted.createTableSql(serverProfile));
+      for (String ddl : wanted.createTableStatements(serverProfile)) {
+        client.query(ddl);
+      }
+    }
+    if (cluster != null) {
+      wanted.checkDistributed(client);
     }
     // Identifiers are validated, so they are safe inside string literals.
     String tsv =
@@ -117,7 +178,74 @@ public final class ClickHouseTable {
               + timestampType
               + " (expected: DateTime('UTC') with a Nested attributes column)");
     }
-    return new ClickHouseTable(wanted.database, wanted.table, layout);
+    return new ClickHouseTable(
+        wanted.database,
+        wanted.table,
+        layout,
+        cluster,
+        cluster == null ? List.of() : replicas(client, cluster));
+  }
+
+  /** {@code host:port} (native protocol) of every replica of every shard of {@code cluster}. */
+  private static List<String> replicas(ClickHouseHttpClient client, String cluster)
+      throws ClickHouseException {
+    List<String> out = new ArrayList<>();
+    for (String line :
+        client
+            .query(
+                "SELECT host_name, port FROM system.clusters WHERE cluster = '"
+                    + cluster
+                    + "' ORDER BY shard_num, replica_num FORMAT TSV")
+            .split("\n")) {
+      int tab = line.indexOf('\t');
+      if (tab > 0) {
+        out.add(line.substring(0, tab) + ':' + line.substring(tab + 1).strip());
+      }
+    }
+    return out;
+  }
+
+  private static void checkCluster(ClickHouseHttpClient client, String cluster)
+      throws ClickHouseException {
+    List<String> known =
+        client
+            .query("SELECT DISTINCT cluster FROM system.clusters ORDER BY cluster FORMAT TSV")
+            .lines()
+            .filter(l -> !l.isBlank())
+            .toList();
+    if (!known.contains(cluster)) {
+      throw new IllegalStateException(
+          "clickhouse.cluster: "
+              + cluster
+              + " is not a cluster of "
+              + client.url()
+              + " (expected: one of system.clusters, remote_servers in the server config: "
+              + (known.isEmpty() ? "none configured" : String.join(", ", known))
+              + ")");
+    }
+  }
+
+  private void checkDistributed(ClickHouseHttpClient client) throws ClickHouseException {
+    String engine =
+        client
+            .query(
+                "SELECT engine FROM system.tables WHERE database = '"
+                    + database
+                    + "' AND name = '"
+                    + table
+                    + "' FORMAT TSV")
+            .strip();
+    if (!engine.isEmpty() && !engine.equals("Distributed")) {
+      throw new IllegalStateException(
+          "clickhouse.cluster: "
+              + qualifiedName()
+              + " is a "
+              + engine
+              + " table (expected: Distributed over "
+              + localName()
+              + ", as docs/clusters.md creates it; drop or rename the old table, or unset"
+              + " clickhouse.cluster)");
+    }
   }
 
   /** The layout rows must be encoded in (see {@link RowBinaryEncoder}). */
@@ -133,9 +261,85 @@ public final class ClickHouseTable {
     return table;
   }
 
-  /** {@code `database`.`table`}. */
+  /** The cluster the table lives on, or {@code null} on one server. */
+  public String cluster() {
+    return cluster;
+  }
+
+  /** {@code `database`.`table`}: the table inserted into and queried (Distributed on a cluster). */
   public String qualifiedName() {
     return '`' + database + "`.`" + table + '`';
+  }
+
+  /**
+   * What the crash duplicate check reads ({@link ClickHouseStoredRows}): the table itself on one
+   * server; on a cluster {@code remote()} over every replica's {@code <table>_local}, each as a
+   * shard of its own. Not the Distributed table: it reads one replica per shard, and the replica
+   * that did not receive an INSERT fetches it a moment later, so a question asked in between would
+   * miss rows that are stored.
+   */
+  public String storedRowsSource() {
+    if (cluster == null || replicas.isEmpty()) {
+      return qualifiedName();
+    }
+    return "remote("
+        + ClickHouseStoredRows.quote(String.join(",", replicas))
+        + ", "
+        + database
+        + ", "
+        + table
+        + LOCAL_SUFFIX
+        + ")";
+  }
+
+  /** {@code `database`.`table_local`}: the replicated table on every node of the cluster. */
+  public String localName() {
+    return '`' + database + "`.`" + table + LOCAL_SUFFIX + '`';
+  }
+
+  /**
+   * The statements that create the table for {@code profile}: {@link
+   * #createTableSql(ServerProfile)} on one server; on a cluster the replicated local table and the
+   * Distributed table over it, both {@code ON CLUSTER}.
+   */
+  public List<String> createTableStatements(ServerProfile profile) {
+    requireNonNull(profile, "profile");
+    if (cluster == null) {
+      return List.of(createTableSql(profile));
+    }
+    String onCluster = " ON CLUSTER `" + cluster + '`';
+    List<String> out = new ArrayList<>();
+    out.add(
+        "CREATE TABLE IF NOT EXISTS "
+            + localName()
+            + onCluster
+            + " (\n"
+            + columnsDdl(profile)
+            + ") ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/"
+            + database
+            + '.'
+            + table
+            + LOCAL_SUFFIX
+            + "', '{replica}')\n"
+            + "PARTITION BY toDate(timestamp)\n"
+            + "ORDER BY (service_name, timestamp)");
+    out.add(
+        "CREATE TABLE IF NOT EXISTS "
+            + qualifiedName()
+            + onCluster
+            + " (\n"
+            + columnsDdl(profile)
+            + ") ENGINE = Distributed('"
+            + cluster
+            + "', '"
+            + database
+            + "', '"
+            + table
+            + LOCAL_SUFFIX
+            + "', "
+            + SHARDING_KEY
+            + ")");
+    return List.copyOf(out);
   }
 
   /**
@@ -152,12 +356,20 @@ public final class ClickHouseTable {
    */
   public String createTableSql(ServerProfile profile) {
     requireNonNull(profile, "profile");
-    boolean modern = profile == ServerProfile.MODERN;
-    String lowCardinalityString = modern ? "LowCardinality(String)" : "String";
     return "CREATE TABLE IF NOT EXISTS "
         + qualifiedName()
         + " (\n"
-        + "  timestamp "
+        + columnsDdl(profile)
+        + ") ENGINE = MergeTree\n"
+        + "PARTITION BY toDate(timestamp)\n"
+        // 18.16 accepts this new-style MergeTree syntax as is (index_granularity defaults to 8192)
+        + "ORDER BY (service_name, timestamp)";
+  }
+
+  private static String columnsDdl(ServerProfile profile) {
+    boolean modern = profile == ServerProfile.MODERN;
+    String lowCardinalityString = modern ? "LowCardinality(String)" : "String";
+    return "  timestamp "
         + (modern ? "DateTime64(9, 'UTC')" : "DateTime('UTC')")
         + ",\n"
         + "  timestamp_ns UInt64,\n"
@@ -177,11 +389,7 @@ public final class ClickHouseTable {
         + lowCardinalityString
         + ",\n"
         + "  kafka_partition UInt32,\n"
-        + "  kafka_offset UInt64\n"
-        + ") ENGINE = MergeTree\n"
-        + "PARTITION BY toDate(timestamp)\n"
-        // 18.16 accepts this new-style MergeTree syntax as is (index_granularity defaults to 8192)
-        + "ORDER BY (service_name, timestamp)";
+        + "  kafka_offset UInt64\n";
   }
 
   /** The {@code INSERT ... FORMAT RowBinary} statement for this table's profile. */
@@ -251,6 +459,6 @@ public final class ClickHouseTable {
 
   @Override
   public String toString() {
-    return qualifiedName() + " (" + profile + ")";
+    return qualifiedName() + " (" + profile + (cluster == null ? "" : ", cluster " + cluster) + ")";
   }
 }

@@ -211,6 +211,14 @@ final class ConfigKeys {
           IDENTIFIER,
           "table rows are inserted into",
           c -> c.clickhouse().table());
+  static final Key<String> CLICKHOUSE_CLUSTER =
+      Key.optional(
+          "clickhouse.cluster",
+          IDENTIFIER,
+          "cluster (remote_servers) to create the table on: <table>_local ReplicatedMergeTree +"
+              + " <table> Distributed, DDL ON CLUSTER, synchronous distributed INSERTs; unset = one"
+              + " server",
+          c -> c.clickhouse().cluster());
   static final Key<Boolean> CLICKHOUSE_CREATE_TABLE =
       Key.of(
           "clickhouse.create-table",
@@ -589,6 +597,7 @@ final class ConfigKeys {
               CLICKHOUSE_PASSWORD_FILE,
               CLICKHOUSE_DATABASE,
               CLICKHOUSE_TABLE,
+              CLICKHOUSE_CLUSTER,
               CLICKHOUSE_CREATE_TABLE,
               CLICKHOUSE_INSERT_TIMEOUT,
               CLICKHOUSE_TLS_CA_FILE,

@@ -8,6 +8,7 @@ import static io.loghaul.config.ConfigKeys.ADMIN_PORTS_FILE;
 import static io.loghaul.config.ConfigKeys.BATCH_MAX_BYTES;
 import static io.loghaul.config.ConfigKeys.BATCH_MAX_DELAY_MS;
 import static io.loghaul.config.ConfigKeys.BATCH_MAX_ROWS;
+import static io.loghaul.config.ConfigKeys.CLICKHOUSE_CLUSTER;
 import static io.loghaul.config.ConfigKeys.CLICKHOUSE_CREATE_TABLE;
 import static io.loghaul.config.ConfigKeys.CLICKHOUSE_DATABASE;
 import static io.loghaul.config.ConfigKeys.CLICKHOUSE_INSERT_TIMEOUT;
@@ -155,7 +156,7 @@ public final class ConfigLoader {
 
   /**
    * The effective value of every key, in table order, as text: unset optional keys are {@code
-   * (unset)}, a non-empty password is {@code ****}; {@code clickhouse.password-file} is not listed
+   * (unset)}, a non-empty password is {@code ***}; {@code clickhouse.password-file} is not listed
    * (its content is the password).
    */
   public static Map<String, String> effective(LoghaulConfig config) {
@@ -208,7 +209,8 @@ public final class ConfigLoader {
             v.get(CLICKHOUSE_TLS_CA_FILE),
             v.get(CLICKHOUSE_TLS_CERT_FILE),
             v.get(CLICKHOUSE_TLS_KEY_FILE),
-            v.get(CLICKHOUSE_SETTINGS));
+            v.get(CLICKHOUSE_SETTINGS),
+            v.get(CLICKHOUSE_CLUSTER));
     checkClickHouseSecurity(clickhouse);
     SchemaLimits schema =
         new SchemaLimits(

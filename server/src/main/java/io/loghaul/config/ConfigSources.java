@@ -37,7 +37,7 @@ final class ConfigSources {
   private static final String ENV_PREFIX = "LOGHAUL_";
 
   /** {@code LOGHAUL_*} variables read by the {@code ./loghaul} launcher rather than the server. */
-  private static final Set<String> LAUNCHER_ENV = Set.of("LOGHAUL_JAVA_OPTS");
+  private static final Set<String> LAUNCHER_ENV = Set.of("LOGHAUL_JAVA_OPTS", "LOGHAUL_AOT_CACHE");
 
   private ConfigSources() {}
 

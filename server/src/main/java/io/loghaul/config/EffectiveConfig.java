@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
  * family, sorted by name. A set secret is shown as {@value #REDACTED}, whatever its value.
  */
 final class EffectiveConfig {
-  static final String REDACTED = "****";
+  static final String REDACTED = "***";
   static final String UNSET = "(unset)";
 
   private EffectiveConfig() {}

@@ -15,7 +15,7 @@ import java.util.function.Function;
  * @param meaning one line for {@code --help}
  * @param current reads the effective value back from a config; null for a key that is not shown
  *     (e.g. {@code clickhouse.password-file}: its content is the password)
- * @param secret never trimmed, never echoed in an error, shown as {@code ****} when set
+ * @param secret never trimmed, never echoed in an error, shown as {@code ***} when set
  * @param optional an empty value means unset
  * @param <T> the type of the value
  */
@@ -57,7 +57,7 @@ record Key<T>(
     return new Key<>(name, null, parser, meaning, current, false, true);
   }
 
-  /** This key as a secret: never trimmed, never echoed, shown as {@code ****}. */
+  /** This key as a secret: never trimmed, never echoed, shown as {@code ***}. */
   Key<T> asSecret() {
     return new Key<>(name, defaultValue, parser, meaning, current, true, optional);
   }

@@ -171,6 +171,8 @@ public record LoghaulConfig(
    *
    * @param url HTTP base URL such as {@code http://host:8123}, or {@code null} for a managed local
    *     server
+   * @param cluster the {@code remote_servers} cluster the table lives on, or {@code null} for one
+   *     server
    */
   public record ClickHouse(
       String url,
@@ -184,7 +186,8 @@ public record LoghaulConfig(
       Path caFile,
       Path certFile,
       Path keyFile,
-      Map<String, String> settings) {
+      Map<String, String> settings,
+      String cluster) {
     /**
      * The part of the default INSERT timeout every batch gets: connection, parsing, a merge stall.
      */
@@ -219,7 +222,8 @@ public record LoghaulConfig(
           null,
           null,
           null,
-          Map.of());
+          Map.of(),
+          null);
     }
 
     /**

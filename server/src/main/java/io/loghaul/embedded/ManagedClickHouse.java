@@ -3,7 +3,6 @@ package io.loghaul.embedded;
 import static java.util.Objects.requireNonNull;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
@@ -26,9 +25,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A local {@code clickhouse-server} run as a child process with a generated configuration
- * (docs/configuration.md#embedded-mode, used when {@code clickhouse.url} is unset): HTTP on the
- * given port of 127.0.0.1, no other listeners, data, logs and users config under one directory.
+ * A local {@code clickhouse-server} run as a child process from a {@link ClickHouseConfig}: the
+ * managed server of docs/configuration.md#embedded-mode (used when {@code clickhouse.url} is unset:
+ * HTTP on the given port of 127.0.0.1, no other listeners, data, logs and users config under one
+ * directory), the servers of the integration tests and of the benchmarks. The configuration is
+ * written by {@link ClickHouseConfig}, the binary found by {@link ClickHouseBinary}; this class
+ * only runs the process.
  *
  * <p>The child never outlives loghaul: it is started under a small {@code /bin/sh} watchdog that
  * holds a pipe from this JVM and stops the server when that pipe closes, which happens however the
@@ -45,9 +47,6 @@ public final class ManagedClickHouse implements AutoCloseable {
   static final int START_TIMEOUT_SECONDS = 60;
   static final int STOP_TIMEOUT_SECONDS = 30;
 
-  /** Upper bound of the mark cache; the server allocates it lazily. */
-  static final long MARK_CACHE_BYTES = 256L << 20;
-
   private static final Logger log = LoggerFactory.getLogger(ManagedClickHouse.class);
   private static final int LOG_TAIL_LINES = 20;
 
@@ -62,19 +61,20 @@ public final class ManagedClickHouse implements AutoCloseable {
           + "{ cat <&3 >/dev/null; kill -TERM $c 2>/dev/null; } & "
           + "wait $c";
 
+  private final ClickHouseConfig config;
   private final Path dir;
   private final int httpPort;
   private final List<String> command;
   private final Thread shutdownHook;
-  private String extraConfig = ""; // more elements inside <yandex>, written by writeConfig
 
   private Process watchdog;
   private ProcessHandle server;
   private boolean closed;
 
-  private ManagedClickHouse(Path dir, int httpPort, List<String> command) {
-    this.dir = dir;
-    this.httpPort = httpPort;
+  private ManagedClickHouse(ClickHouseConfig config, List<String> command) {
+    this.config = config;
+    this.dir = config.dir();
+    this.httpPort = config.httpPort();
     this.command = command;
     this.shutdownHook = new Thread(this::stopQuietly, "managed-clickhouse-shutdown");
   }
@@ -86,7 +86,7 @@ public final class ManagedClickHouse implements AutoCloseable {
    * @throws IllegalStateException when no binary is found, or the server does not come up
    */
   public static ManagedClickHouse start(Path dir, int httpPort) {
-    return start(dir, httpPort, ManagedClickHouse::findCommand, "");
+    return start(ClickHouseConfig.builder(dir, httpPort).build());
   }
 
   /**
@@ -94,45 +94,26 @@ public final class ManagedClickHouse implements AutoCloseable {
    * root element, e.g. an {@code https_port} and an {@code openSSL} section in TLS tests.
    */
   public static ManagedClickHouse start(Path dir, int httpPort, String extraConfig) {
-    return start(
-        dir, httpPort, ManagedClickHouse::findCommand, requireNonNull(extraConfig, "extraConfig"));
+    return start(ClickHouseConfig.builder(dir, httpPort).extraXml(extraConfig).build());
+  }
+
+  /** Writes {@code config} and starts the server; returns once it answers {@code GET /ping}. */
+  public static ManagedClickHouse start(ClickHouseConfig config) {
+    return start(config, ClickHouseBinary::find);
   }
 
   /** {@link #start(Path, int)} with the binary lookup replaced (tests). */
   static ManagedClickHouse start(
       Path dir, int httpPort, Supplier<Optional<List<String>>> commandLookup) {
-    return start(dir, httpPort, commandLookup, "");
+    return start(ClickHouseConfig.builder(dir, httpPort).build(), commandLookup);
   }
 
   private static ManagedClickHouse start(
-      Path dir, int httpPort, Supplier<Optional<List<String>>> commandLookup, String extraConfig) {
-    requireNonNull(dir, "dir");
-    requireNonNull(commandLookup, "commandLookup");
-    if (httpPort <= 0 || httpPort > 65535) {
-      throw new IllegalArgumentException(
-          "clickhouse.managed.http-port: " + httpPort + " (expected: 1..65535)");
-    }
-    List<String> command =
-        commandLookup
-            .get()
-            .orElseThrow(
-                () ->
-                    new IllegalStateException(
-                        "no ClickHouse server binary found (looked for clickhouse-server on PATH, /usr/sbin/clickhouse-server, "
-                            + "/usr/bin/clickhouse-server and a 'clickhouse' binary); install it with "
-                            + "'apt-get install -y clickhouse-server', or set clickhouse.url to an existing server"));
-    Path binary = Path.of(command.get(0));
-    if (!Files.isRegularFile(binary) || !Files.isExecutable(binary)) {
-      throw new IllegalStateException(
-          "ClickHouse server binary "
-              + binary
-              + " is missing or not executable; "
-              + "install it with 'apt-get install -y clickhouse-server', or set clickhouse.url to an existing server");
-    }
-    ManagedClickHouse ch =
-        new ManagedClickHouse(dir.toAbsolutePath(), httpPort, List.copyOf(command));
-    ch.extraConfig = extraConfig;
-    ch.writeConfig();
+      ClickHouseConfig config, Supplier<Optional<List<String>>> commandLookup) {
+    requireNonNull(config, "config");
+    List<String> command = ClickHouseBinary.require(requireNonNull(commandLookup, "commandLookup"));
+    ManagedClickHouse ch = new ManagedClickHouse(config, command);
+    config.write();
     Runtime.getRuntime().addShutdownHook(ch.shutdownHook);
     try {
       ch.launch();
@@ -141,42 +122,6 @@ public final class ManagedClickHouse implements AutoCloseable {
       throw e;
     }
     return ch;
-  }
-
-  /**
-   * The command that runs a ClickHouse server: {@code clickhouse-server} on PATH, {@code
-   * /usr/sbin/clickhouse-server}, {@code /usr/bin/clickhouse-server}, else {@code clickhouse
-   * server} from a {@code clickhouse} binary on PATH or in /usr/bin.
-   */
-  static Optional<List<String>> findCommand() {
-    List<Path> dirs = new ArrayList<>();
-    String pathEnv = System.getenv("PATH");
-    if (pathEnv != null) {
-      for (String p : pathEnv.split(File.pathSeparator)) {
-        if (!p.isEmpty()) {
-          dirs.add(Path.of(p));
-        }
-      }
-    }
-    List<Path> servers = new ArrayList<>();
-    for (Path d : dirs) {
-      servers.add(d.resolve("clickhouse-server"));
-    }
-    servers.add(Path.of("/usr/sbin/clickhouse-server"));
-    servers.add(Path.of("/usr/bin/clickhouse-server"));
-    for (Path p : servers) {
-      if (Files.isRegularFile(p) && Files.isExecutable(p)) {
-        return Optional.of(List.of(p.toString()));
-      }
-    }
-    dirs.add(Path.of("/usr/bin"));
-    for (Path d : dirs) {
-      Path p = d.resolve("clickhouse");
-      if (Files.isRegularFile(p) && Files.isExecutable(p)) {
-        return Optional.of(List.of(p.toString(), "server"));
-      }
-    }
-    return Optional.empty();
   }
 
   /** {@code http://127.0.0.1:<port>}. */
@@ -191,6 +136,11 @@ public final class ManagedClickHouse implements AutoCloseable {
   /** The directory holding the generated config, data and logs. */
   public Path dir() {
     return dir;
+  }
+
+  /** The configuration the server runs with. */
+  public ClickHouseConfig config() {
+    return config;
   }
 
   /** The server's process id, or -1 when it is not running. */
@@ -302,7 +252,7 @@ public final class ManagedClickHouse implements AutoCloseable {
     List<String> cmd =
         new ArrayList<>(List.of("/bin/sh", "-c", WATCHDOG, "sh", logFile.toString()));
     cmd.addAll(command);
-    cmd.add("--config-file=" + dir.resolve("config.xml"));
+    cmd.add("--config-file=" + config.configFile());
     try {
       Files.createDirectories(logFile.getParent());
       watchdog =
@@ -326,7 +276,8 @@ public final class ManagedClickHouse implements AutoCloseable {
                   + String.join(" ", command)
                   + ": "
                   + e.getMessage()
-                  + "; install it with 'apt-get install -y clickhouse-server', or set clickhouse.url to an existing server"),
+                  + "; "
+                  + ClickHouseBinary.INSTALL_HINT),
           e);
     }
     awaitPing();
@@ -399,104 +350,6 @@ public final class ManagedClickHouse implements AutoCloseable {
     } catch (IOException | UncheckedIOException e) {
       return List.of();
     }
-  }
-
-  private void writeConfig() {
-    try {
-      for (String sub : new String[] {"data", "tmp", "user_files", "log"}) {
-        Files.createDirectories(dir.resolve(sub));
-      }
-      Files.writeString(
-          dir.resolve("config.xml"),
-          configXml(dir, httpPort).replace("</yandex>\n", extraConfig + "</yandex>\n"),
-          StandardCharsets.UTF_8);
-      Files.writeString(dir.resolve("users.xml"), USERS_XML, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the clickhouse-server config under " + dir, e);
-    }
-  }
-
-  /** The server config: HTTP only, on 127.0.0.1, everything under {@code dir}. */
-  static String configXml(Path dir, int httpPort) {
-    return "<?xml version=\"1.0\"?>\n"
-        + "<!-- generated by loghaul; rewritten on every start -->\n"
-        + "<yandex>\n"
-        + "  <logger>\n"
-        + "    <level>warning</level>\n"
-        + "    <log>"
-        + xml(dir.resolve("log/clickhouse-server.log"))
-        + "</log>\n"
-        + "    <errorlog>"
-        + xml(dir.resolve("log/clickhouse-server.err.log"))
-        + "</errorlog>\n"
-        + "    <size>100M</size>\n"
-        + "    <count>3</count>\n"
-        + "    <console>0</console>\n"
-        + "  </logger>\n"
-        + "  <http_port>"
-        + httpPort
-        + "</http_port>\n"
-        + "  <listen_host>127.0.0.1</listen_host>\n"
-        + "  <path>"
-        + xml(dir.resolve("data"))
-        + "/</path>\n"
-        + "  <tmp_path>"
-        + xml(dir.resolve("tmp"))
-        + "/</tmp_path>\n"
-        + "  <user_files_path>"
-        + xml(dir.resolve("user_files"))
-        + "/</user_files_path>\n"
-        + "  <users_config>"
-        + xml(dir.resolve("users.xml"))
-        + "</users_config>\n"
-        + "  <default_profile>default</default_profile>\n"
-        + "  <default_database>default</default_database>\n"
-        + "  <mark_cache_size>"
-        + MARK_CACHE_BYTES
-        + "</mark_cache_size>\n"
-        + "</yandex>\n";
-  }
-
-  /** One user, {@code default}, no password, reachable from loopback only. */
-  static final String USERS_XML =
-      """
-      <?xml version="1.0"?>
-      <!-- generated by loghaul; rewritten on every start -->
-      <yandex>
-        <profiles>
-          <default>
-            <max_memory_usage>10000000000</max_memory_usage>
-            <load_balancing>random</load_balancing>
-          </default>
-        </profiles>
-        <users>
-          <default>
-            <password></password>
-            <networks>
-              <ip>::1</ip>
-              <ip>127.0.0.1</ip>
-            </networks>
-            <profile>default</profile>
-            <quota>default</quota>
-          </default>
-        </users>
-        <quotas>
-          <default>
-            <interval>
-              <duration>3600</duration>
-              <queries>0</queries>
-              <errors>0</errors>
-              <result_rows>0</result_rows>
-              <read_rows>0</read_rows>
-              <execution_time>0</execution_time>
-            </interval>
-          </default>
-        </quotas>
-      </yandex>
-      """;
-
-  private static String xml(Path p) {
-    return p.toString().replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
   }
 
   @Override

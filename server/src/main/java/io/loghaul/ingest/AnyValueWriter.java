@@ -1,6 +1,5 @@
 package io.loghaul.ingest;
 
-import static io.loghaul.ingest.OtlpFields.ANY_ARRAY;
 import static io.loghaul.ingest.OtlpFields.ANY_BOOL;
 import static io.loghaul.ingest.OtlpFields.ANY_BYTES;
 import static io.loghaul.ingest.OtlpFields.ANY_DOUBLE;
@@ -10,6 +9,8 @@ import static io.loghaul.ingest.OtlpFields.ANY_STRING;
 import static io.loghaul.ingest.OtlpFields.LIST_VALUES;
 
 import io.loghaul.bytes.Hex;
+import io.loghaul.bytes.LittleEndian;
+import io.loghaul.bytes.Varint;
 import io.loghaul.schema.LogEntry;
 import java.nio.charset.StandardCharsets;
 
@@ -18,20 +19,19 @@ import java.nio.charset.StandardCharsets;
  * it: a string (or a value whose JSON form is a string: bytes as base64, NaN and the infinities) as
  * its text, anything else as compact JSON (kvlist → object, array → array, int and double → number,
  * bool, an unset value inside a list → {@code null}). Nesting deeper than the depth limit stops it.
- * Reads through the decoder's {@link OtlpWire}; allocates nothing but for double values. Not
- * thread-safe.
+ * A value is given by the position of its case's tag, as {@link OtlpWire#valueCase} finds it, so
+ * that a caller that has looked for the case does not look again. Allocates nothing but for double
+ * values. Not thread-safe.
  */
 final class AnyValueWriter {
   private static final byte[] BASE64 =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
           .getBytes(StandardCharsets.US_ASCII);
 
-  private final OtlpWire wire;
   private final int maxDepth;
   private LogEntry into;
 
-  AnyValueWriter(OtlpWire wire, int maxDepth) {
-    this.wire = wire;
+  AnyValueWriter(int maxDepth) {
     this.maxDepth = maxDepth;
   }
 
@@ -41,57 +41,53 @@ final class AnyValueWriter {
   }
 
   /**
-   * Appends the {@code AnyValue} {@code [start, end)} as stored text: a string (or a value whose
-   * JSON form is a string) without quotes, anything else as compact JSON. Returns false when
-   * nesting exceeds the depth limit.
+   * Appends the value whose case tag is at {@code b[at]} ({@link OtlpWire#ABSENT}: an unset value,
+   * which appends nothing) as stored text: a string (or a value whose JSON form is a string)
+   * without quotes, anything else as compact JSON. Returns false when nesting exceeds the depth
+   * limit.
    */
-  boolean appendValue(int start, int end, int depth) {
-    OtlpWire w = wire;
-    int tag = w.valueField(start, end);
-    w.pos = w.valuePos;
-    switch (tag) {
-      case ANY_STRING -> {
-        int len = (int) w.varint();
-        into.appendBytes(w.buf, w.pos, len);
-      }
-      case ANY_BYTES -> {
-        int len = (int) w.varint();
-        appendBase64(into, w.buf, w.pos, len);
-      }
+  boolean appendValue(byte[] b, int at, int depth) {
+    if (at == OtlpWire.ABSENT) {
+      return true;
+    }
+    LogEntry e = into;
+    int p = Varint.end(b, at);
+    switch (OtlpWire.tag(b, at)) {
+      case ANY_STRING -> e.appendBytes(b, Varint.end(b, p), (int) Varint.value(b, p));
+      case ANY_BYTES -> appendBase64(e, b, Varint.end(b, p), (int) Varint.value(b, p));
       case ANY_DOUBLE -> {
-        double d = Double.longBitsToDouble(w.fixed64());
+        double d = Double.longBitsToDouble(LittleEndian.getLong(b, p));
         if (Double.isNaN(d) || Double.isInfinite(d)) {
-          appendAscii(into, Double.isNaN(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity");
+          appendAscii(e, Double.isNaN(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity");
         } else {
-          appendDouble(into, d);
+          appendDouble(e, d);
         }
       }
-      case 0 -> {}
       default -> {
-        return appendJson(start, end, depth);
+        return appendJson(b, at, depth);
       }
     }
     return true;
   }
 
   /**
-   * Appends the {@code AnyValue} {@code [start, end)} as compact JSON; false when nesting exceeds
-   * the depth limit.
+   * Appends the value whose case tag is at {@code b[at]} as compact JSON ({@code null} when it is
+   * {@link OtlpWire#ABSENT}); false when nesting exceeds the depth limit.
    */
-  private boolean appendJson(int start, int end, int depth) {
+  private boolean appendJson(byte[] b, int at, int depth) {
     LogEntry e = into;
-    OtlpWire w = wire;
-    int tag = w.valueField(start, end);
-    w.pos = w.valuePos;
+    if (at == OtlpWire.ABSENT) {
+      appendAscii(e, "null");
+      return true;
+    }
+    int tag = OtlpWire.tag(b, at);
+    int p = Varint.end(b, at);
     switch (tag) {
-      case ANY_STRING -> {
-        int len = (int) w.varint();
-        appendJsonString(e, w.buf, w.pos, len);
-      }
-      case ANY_BOOL -> appendAscii(e, w.varint() != 0 ? "true" : "false");
-      case ANY_INT -> appendLong(e, w.varint());
+      case ANY_STRING -> appendJsonString(e, b, Varint.end(b, p), (int) Varint.value(b, p));
+      case ANY_BOOL -> appendAscii(e, Varint.value(b, p) != 0 ? "true" : "false");
+      case ANY_INT -> appendLong(e, Varint.value(b, p));
       case ANY_DOUBLE -> {
-        double d = Double.longBitsToDouble(w.fixed64());
+        double d = Double.longBitsToDouble(LittleEndian.getLong(b, p));
         if (Double.isNaN(d) || Double.isInfinite(d)) {
           appendAscii(e, Double.isNaN(d) ? "\"NaN\"" : d > 0 ? "\"Infinity\"" : "\"-Infinity\"");
         } else {
@@ -99,54 +95,78 @@ final class AnyValueWriter {
         }
       }
       case ANY_BYTES -> {
-        int len = (int) w.varint();
         e.appendByte('"');
-        appendBase64(e, w.buf, w.pos, len);
+        appendBase64(e, b, Varint.end(b, p), (int) Varint.value(b, p));
         e.appendByte('"');
       }
-      case ANY_ARRAY, ANY_KVLIST -> {
+      default -> {
+        // ANY_ARRAY or ANY_KVLIST, the only other cases
         if (depth >= maxDepth) {
           return false;
         }
-        // ArrayValue and KeyValueList both hold their entries in field 1; only the entry differs
-        boolean object = tag == ANY_KVLIST;
-        int listEnd = (int) w.varint();
-        listEnd += w.pos;
-        e.appendByte(object ? '{' : '[');
-        boolean first = true;
-        while (w.pos < listEnd) {
-          int t = w.tag();
-          if (t != LIST_VALUES) {
-            w.skip(t);
-            continue;
-          }
-          int len = (int) w.varint();
-          int next = w.pos + len;
-          if (!first) {
-            e.appendByte(',');
-          }
-          first = false;
-          if (object) {
-            w.readKeyValue(w.pos, next);
-            int vo = w.valueOff;
-            int ve = w.valueEnd;
-            appendJsonString(e, w.buf, w.keyOff, w.keyLen);
-            e.appendByte(':');
-            if (vo < 0) {
-              appendAscii(e, "null");
-            } else if (!appendJson(vo, ve, depth + 1)) {
-              return false;
-            }
-          } else if (!appendJson(w.pos, next, depth + 1)) {
-            return false;
-          }
-          w.pos = next;
-        }
-        e.appendByte(object ? '}' : ']');
+        return appendList(b, tag == ANY_KVLIST, Varint.end(b, p), (int) Varint.value(b, p), depth);
       }
-      default -> appendAscii(e, "null");
     }
     return true;
+  }
+
+  /**
+   * Appends an {@code ArrayValue} or, when {@code object}, a {@code KeyValueList} of {@code len}
+   * bytes from {@code start} as a JSON array or object. Both hold their entries in field 1; only
+   * the entry differs.
+   */
+  private boolean appendList(byte[] b, boolean object, int start, int len, int depth) {
+    LogEntry e = into;
+    int end = start + len;
+    e.appendByte(object ? '{' : '[');
+    boolean first = true;
+    int p = start;
+    while (p < end) {
+      int t = OtlpWire.tag(b, p);
+      p = Varint.end(b, p);
+      if (t != LIST_VALUES) {
+        p = OtlpWire.skip(b, p, t);
+        continue;
+      }
+      int entryStart = Varint.end(b, p);
+      int next = entryStart + (int) Varint.value(b, p);
+      if (!first) {
+        e.appendByte(',');
+      }
+      first = false;
+      int value;
+      if (object) {
+        long kv = OtlpWire.keyValue(b, entryStart, next);
+        int k = OtlpWire.keyAt(kv);
+        if (k == OtlpWire.ABSENT) {
+          appendAscii(e, "\"\"");
+        } else {
+          appendJsonString(e, b, Varint.end(b, k), (int) Varint.value(b, k));
+        }
+        e.appendByte(':');
+        value = valueCaseAt(b, OtlpWire.valueAt(kv));
+      } else {
+        value = OtlpWire.valueCase(b, entryStart, next);
+      }
+      if (!appendJson(b, value, depth + 1)) {
+        return false;
+      }
+      p = next;
+    }
+    e.appendByte(object ? '}' : ']');
+    return true;
+  }
+
+  /**
+   * The case of the {@code AnyValue} whose length is at {@code b[v]} ({@link OtlpWire#ABSENT} when
+   * {@code v} is, or when no case is set).
+   */
+  static int valueCaseAt(byte[] b, int v) {
+    if (v == OtlpWire.ABSENT) {
+      return OtlpWire.ABSENT;
+    }
+    int start = Varint.end(b, v);
+    return OtlpWire.valueCase(b, start, start + (int) Varint.value(b, v));
   }
 
   private static void appendDouble(LogEntry into, double d) {

@@ -113,64 +113,22 @@ public final class OtlpGrpcService implements AutoCloseable {
   private EventLoopGroup workerGroup;
 
   /**
-   * A receiver on {@code host:port}; port 0 binds any free port ({@link #port()} tells which).
+   * A receiver on {@code options.host():options.port()}; port 0 binds any free port ({@link
+   * #port()} tells which). It serves TLS with {@code options.tls()} (see {@link
+   * OtlpSslContexts#grpc}) unless it is null, and requires a bearer token of {@code
+   * options.tokens()} in the {@code authorization} metadata of every call when they are given:
+   * without one, UNAUTHENTICATED and nothing is read or published.
    *
-   * @param maxRequestBytes {@code otlp.max-request-bytes}, after decompression
    * @param workers where requests are read, decompressed and decoded (not owned: the caller closes
    *     it)
    */
-  public OtlpGrpcService(
-      String host,
-      int port,
-      long maxRequestBytes,
-      ListenerLimits limits,
-      OtlpLogsIngester ingester,
-      Executor workers) {
-    this(host, port, maxRequestBytes, limits, ingester, workers, null);
-  }
-
-  /**
-   * A receiver serving TLS with {@code tls} (see {@link OtlpSslContexts#grpc}), or plaintext when
-   * it is null.
-   */
-  public OtlpGrpcService(
-      String host,
-      int port,
-      long maxRequestBytes,
-      ListenerLimits limits,
-      OtlpLogsIngester ingester,
-      Executor workers,
-      SslContext tls) {
-    this(host, port, maxRequestBytes, limits, ingester, workers, tls, null);
-  }
-
-  /**
-   * A receiver that also requires a bearer token of {@code tokens} in the {@code authorization}
-   * metadata of every call (null: no authentication): without one, UNAUTHENTICATED and nothing is
-   * read or published.
-   */
-  public OtlpGrpcService(
-      String host,
-      int port,
-      long maxRequestBytes,
-      ListenerLimits limits,
-      OtlpLogsIngester ingester,
-      Executor workers,
-      SslContext tls,
-      TenantTokens tokens) {
-    this.tls = tls;
-    this.tokens = tokens;
-    this.host = requireNonNull(host, "host");
-    if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
-    }
-    if (maxRequestBytes <= 0) {
-      throw new IllegalArgumentException(
-          "maxRequestBytes: " + maxRequestBytes + " (expected: > 0)");
-    }
-    this.port = port;
-    this.maxRequestBytes = (int) Math.min(maxRequestBytes, Integer.MAX_VALUE);
-    this.limits = requireNonNull(limits, "limits");
+  public OtlpGrpcService(ListenerOptions options, OtlpLogsIngester ingester, Executor workers) {
+    this.host = options.host();
+    this.port = options.port();
+    this.maxRequestBytes = (int) Math.min(options.maxRequestBytes(), Integer.MAX_VALUE);
+    this.limits = options.limits();
+    this.tls = options.tls();
+    this.tokens = options.tokens();
     this.ingester = requireNonNull(ingester, "ingester");
     this.workers = requireNonNull(workers, "workers");
     this.connections =

@@ -131,64 +131,24 @@ public final class OtlpHttpServer implements AutoCloseable {
   private Channel serverChannel;
 
   /**
-   * A receiver on {@code host:port}; port 0 binds any free port ({@link #port()} tells which).
+   * A receiver on {@code options.host():options.port()}; port 0 binds any free port ({@link
+   * #port()} tells which). It serves HTTPS with {@code options.tls()} (see {@link
+   * OtlpSslContexts#http}) unless it is null; a client that does not speak TLS on a TLS port has
+   * its connection closed at its first bytes, and requires a bearer token of {@code
+   * options.tokens()} on every request when they are given: without one, 401 and nothing is read or
+   * published.
    *
-   * @param maxRequestBytes {@code otlp.max-request-bytes}, after decompression
-   * @param workers where requests are decompressed and decoded (not owned: the caller closes it)
+   * @param workers where requests are read, decompressed and decoded (not owned: the caller closes
+   *     it)
    */
-  public OtlpHttpServer(
-      String host,
-      int port,
-      long maxRequestBytes,
-      ListenerLimits limits,
-      OtlpLogsIngester ingester,
-      Executor workers) {
-    this(host, port, maxRequestBytes, limits, ingester, workers, null);
-  }
-
-  /**
-   * A receiver serving HTTPS with {@code tls} (see {@link OtlpSslContexts#http}), or plaintext HTTP
-   * when it is null. A client that does not speak TLS on a TLS port has its connection closed at
-   * its first bytes.
-   */
-  public OtlpHttpServer(
-      String host,
-      int port,
-      long maxRequestBytes,
-      ListenerLimits limits,
-      OtlpLogsIngester ingester,
-      Executor workers,
-      SslContext tls) {
-    this(host, port, maxRequestBytes, limits, ingester, workers, tls, null);
-  }
-
-  /**
-   * A receiver that also requires a bearer token of {@code tokens} on every request (null: no
-   * authentication): without one, 401 and nothing is read or published.
-   */
-  public OtlpHttpServer(
-      String host,
-      int port,
-      long maxRequestBytes,
-      ListenerLimits limits,
-      OtlpLogsIngester ingester,
-      Executor workers,
-      SslContext tls,
-      TenantTokens tokens) {
-    this.tls = tls;
-    this.tokens = tokens;
-    this.host = requireNonNull(host, "host");
-    if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
-    }
-    if (maxRequestBytes <= 0) {
-      throw new IllegalArgumentException(
-          "maxRequestBytes: " + maxRequestBytes + " (expected: > 0)");
-    }
-    this.port = port;
+  public OtlpHttpServer(ListenerOptions options, OtlpLogsIngester ingester, Executor workers) {
+    this.host = options.host();
+    this.port = options.port();
     // byte[] bodies: stay below the JVM's array limit
-    this.maxRequestBytes = (int) Math.min(maxRequestBytes, Integer.MAX_VALUE - 16);
-    this.limits = requireNonNull(limits, "limits");
+    this.maxRequestBytes = (int) Math.min(options.maxRequestBytes(), Integer.MAX_VALUE - 16);
+    this.limits = options.limits();
+    this.tls = options.tls();
+    this.tokens = options.tokens();
     this.ingester = requireNonNull(ingester, "ingester");
     this.workers = requireNonNull(workers, "workers");
     this.connections =
@@ -386,12 +346,8 @@ public final class OtlpHttpServer implements AutoCloseable {
               format, !malformed && HttpUtil.isKeepAlive(req), System.nanoTime(), span, null);
       discarding = true;
       if (malformed) {
-        fail(
-            ctx,
-            exchange,
-            HttpResponseStatus.BAD_REQUEST,
-            Code.INVALID_ARGUMENT,
-            "malformed HTTP request: " + describe(req.decoderResult().cause()));
+        badRequest(
+            ctx, exchange, "malformed HTTP request: " + describe(req.decoderResult().cause()));
         return;
       }
       String uri = req.uri();
@@ -473,11 +429,9 @@ public final class OtlpHttpServer implements AutoCloseable {
         deadlines.requestReceived();
         if (!answered && exchange != null) {
           exchange = exchange.closing();
-          fail(
+          badRequest(
               ctx,
               exchange,
-              HttpResponseStatus.BAD_REQUEST,
-              Code.INVALID_ARGUMENT,
               "malformed HTTP request body: " + describe(content.decoderResult().cause()));
         } else {
           // close behind the reply already on its way (a close now would discard it when this
@@ -617,40 +571,20 @@ public final class OtlpHttpServer implements AutoCloseable {
         tooLarge(ctx, ex);
         return;
       } catch (OtlpJsonException e) {
-        fail(
-            ctx,
-            ex,
-            HttpResponseStatus.BAD_REQUEST,
-            Code.INVALID_ARGUMENT,
-            "invalid OTLP/JSON request: " + e.getMessage());
+        badRequest(ctx, ex, "invalid OTLP/JSON request: " + e.getMessage());
         return;
       } catch (InvalidProtocolBufferException e) {
-        fail(
-            ctx,
-            ex,
-            HttpResponseStatus.BAD_REQUEST,
-            Code.INVALID_ARGUMENT,
-            "request is not an ExportLogsServiceRequest: " + e.getMessage());
+        badRequest(ctx, ex, "request is not an ExportLogsServiceRequest: " + e.getMessage());
         return;
       } catch (IOException e) {
-        fail(
-            ctx,
-            ex,
-            HttpResponseStatus.BAD_REQUEST,
-            Code.INVALID_ARGUMENT,
-            "malformed gzip body: " + e.getMessage());
+        badRequest(ctx, ex, "malformed gzip body: " + e.getMessage());
         return;
       }
       try {
         reply =
             ingester.export(export, 0, export.length, ex.span(), IngestListener.HTTP, ex.tenant());
       } catch (InvalidProtocolBufferException e) {
-        fail(
-            ctx,
-            ex,
-            HttpResponseStatus.BAD_REQUEST,
-            Code.INVALID_ARGUMENT,
-            "request is not an ExportLogsServiceRequest: " + e.getMessage());
+        badRequest(ctx, ex, "request is not an ExportLogsServiceRequest: " + e.getMessage());
         return;
       }
     } catch (RuntimeException | StackOverflowError e) {
@@ -718,6 +652,11 @@ public final class OtlpHttpServer implements AutoCloseable {
             .setMessage("missing or unknown bearer token (expected: Authorization: Bearer TOKEN)")
             .build();
     write(ctx, HttpResponseStatus.UNAUTHORIZED, ex, status, IngestListener.UNAUTHENTICATED);
+  }
+
+  /** 400 with INVALID_ARGUMENT: the client sent something it must not send again as it is. */
+  private void badRequest(ChannelHandlerContext ctx, Exchange ex, String message) {
+    fail(ctx, ex, HttpResponseStatus.BAD_REQUEST, Code.INVALID_ARGUMENT, message);
   }
 
   /** 429 with Retry-After: the tenant is over its rate; the exporters retry. */

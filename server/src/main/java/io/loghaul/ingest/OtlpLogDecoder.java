@@ -21,6 +21,8 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.loghaul.bytes.Hex;
+import io.loghaul.bytes.LittleEndian;
+import io.loghaul.bytes.Varint;
 import io.loghaul.schema.Accepted;
 import io.loghaul.schema.ErrorType;
 import io.loghaul.schema.Level;
@@ -77,10 +79,11 @@ import java.util.Objects;
  * protobuf-java; such rare requests are parsed with protobuf-java once and its canonical
  * serialization is decoded instead, so there is one mapping, not two.
  *
- * <p>Then this class maps the checked request, reading it through an {@link OtlpWire} cursor, with
- * an {@link AnyValueWriter} for bodies and attribute values. Allocates nothing per accepted record
- * except for double values. Not thread-safe (it keeps a cursor and the validator's scratch space):
- * use one per thread. The entry is the caller's.
+ * <p>Then this class maps the checked request, reading it with {@link OtlpWire}'s reads (its
+ * position kept in locals), with an {@link AnyValueWriter} for bodies and attribute values.
+ * Allocates nothing per accepted record except for double values. Not thread-safe (it keeps the
+ * current resource and scope and the validator's scratch space): use one per thread. The entry is
+ * the caller's.
  */
 public final class OtlpLogDecoder {
   /** service_name of records whose resource has no {@code service.name}. */
@@ -118,7 +121,6 @@ public final class OtlpLogDecoder {
   private final int maxDepth;
   private final LogEntryValidator validator;
   private final OtlpWireCheck check = new OtlpWireCheck();
-  private final OtlpWire wire = new OtlpWire();
   private final AnyValueWriter values;
 
   // per request / resource / scope, while mapping
@@ -128,21 +130,21 @@ public final class OtlpLogDecoder {
   private int resourceOff;
   private int resourceEnd;
   private int serviceKeyValueOff;
-  private int serviceValueOff;
-  private int serviceValueEnd;
+  private int serviceValueCase;
   private int scopeOff;
   private int scopeEnd;
   private int scopeNameOff;
   private int scopeNameLen;
   private int scopeVersionOff;
   private int scopeVersionLen;
+  private boolean scopeHasAttributes;
 
   /** A decoder checking against {@code limits}. */
   public OtlpLogDecoder(SchemaLimits limits) {
     requireNonNull(limits, "limits");
     this.maxDepth = limits.maxDepth();
     this.validator = new LogEntryValidator(limits);
-    this.values = new AnyValueWriter(wire, maxDepth);
+    this.values = new AnyValueWriter(maxDepth);
   }
 
   /**
@@ -184,11 +186,9 @@ public final class OtlpLogDecoder {
       this.into = into;
       this.receiveTimeNanos = receiveTimeNanos;
       this.nowMillis = nowMillis;
-      wire.buf = bytes;
       values.target(into);
-      mapRequest(start, end, sink);
+      mapRequest(bytes, start, end, sink);
     } finally {
-      wire.buf = null;
       values.target(null);
       this.into = null;
     }
@@ -196,125 +196,131 @@ public final class OtlpLogDecoder {
 
   // ---- map the checked request ----------------------------------------------------------------
 
-  private void mapRequest(int start, int end, RecordSink sink) {
-    wire.pos = start;
-    while (wire.pos < end) {
-      int tag = wire.tag();
+  // Every loop below reads the request through a local position p: a tag, then the field's value
+  // (OtlpWire.skip for the fields it does not want).
+
+  private void mapRequest(byte[] b, int start, int end, RecordSink sink) {
+    int p = start;
+    while (p < end) {
+      int tag = OtlpWire.tag(b, p);
+      p = Varint.end(b, p);
       if (tag == REQUEST_RESOURCE_LOGS) {
-        int len = (int) wire.varint();
-        int next = wire.pos + len;
-        mapResourceLogs(wire.pos, next, sink);
-        wire.pos = next;
+        int from = Varint.end(b, p);
+        p = from + (int) Varint.value(b, p);
+        mapResourceLogs(b, from, p, sink);
       } else {
-        wire.skip(tag);
+        p = OtlpWire.skip(b, p, tag);
       }
     }
   }
 
-  private void mapResourceLogs(int start, int end, RecordSink sink) {
+  private void mapResourceLogs(byte[] b, int start, int end, RecordSink sink) {
     resourceOff = resourceEnd = 0;
-    wire.pos = start;
-    while (wire.pos < end) {
-      int tag = wire.tag();
+    int p = start;
+    while (p < end) {
+      int tag = OtlpWire.tag(b, p);
+      p = Varint.end(b, p);
       if (tag == RESOURCE_LOGS_RESOURCE) {
-        int len = (int) wire.varint();
-        resourceOff = wire.pos;
-        resourceEnd = wire.pos + len;
-        wire.pos = resourceEnd;
-      } else {
-        wire.skip(tag);
+        resourceOff = Varint.end(b, p);
+        resourceEnd = resourceOff + (int) Varint.value(b, p);
       }
+      p = OtlpWire.skip(b, p, tag);
     }
-    findServiceName();
-    wire.pos = start;
-    while (wire.pos < end) {
-      int tag = wire.tag();
+    findServiceName(b);
+    p = start;
+    while (p < end) {
+      int tag = OtlpWire.tag(b, p);
+      p = Varint.end(b, p);
       if (tag == RESOURCE_LOGS_SCOPE_LOGS) {
-        int len = (int) wire.varint();
-        int next = wire.pos + len;
-        mapScopeLogs(wire.pos, next, sink);
-        wire.pos = next;
+        int from = Varint.end(b, p);
+        p = from + (int) Varint.value(b, p);
+        mapScopeLogs(b, from, p, sink);
       } else {
-        wire.skip(tag);
+        p = OtlpWire.skip(b, p, tag);
       }
     }
   }
 
-  /** Finds the last {@code service.name} resource attribute and its value (-1 when it has none). */
-  private void findServiceName() {
+  /**
+   * Finds the last {@code service.name} resource attribute and the case of its value ({@link
+   * OtlpWire#ABSENT} when it has none).
+   */
+  private void findServiceName(byte[] b) {
     serviceKeyValueOff = -1;
-    serviceValueOff = serviceValueEnd = -1;
-    wire.pos = resourceOff;
-    while (wire.pos < resourceEnd) {
-      int tag = wire.tag();
+    serviceValueCase = OtlpWire.ABSENT;
+    int p = resourceOff;
+    while (p < resourceEnd) {
+      int tag = OtlpWire.tag(b, p);
+      p = Varint.end(b, p);
       if (tag != RESOURCE_ATTRIBUTES) {
-        wire.skip(tag);
+        p = OtlpWire.skip(b, p, tag);
         continue;
       }
-      int len = (int) wire.varint();
-      int kv = wire.pos;
-      int next = wire.pos + len;
-      wire.readKeyValue(kv, next);
-      if (wire.keyLen == SERVICE_NAME_KEY.length
-          && Arrays.equals(
-              wire.buf, wire.keyOff, wire.keyOff + wire.keyLen, SERVICE_NAME_KEY, 0, wire.keyLen)) {
+      int kv = Varint.end(b, p);
+      p = kv + (int) Varint.value(b, p);
+      long keyValue = OtlpWire.keyValue(b, kv, p);
+      if (isKey(b, OtlpWire.keyAt(keyValue), SERVICE_NAME_KEY)) {
         serviceKeyValueOff = kv;
-        int vo = wire.valueOff;
-        int ve = wire.valueEnd;
-        boolean set = vo >= 0 && wire.valueField(vo, ve) != 0;
-        serviceValueOff = set ? vo : -1;
-        serviceValueEnd = set ? ve : -1;
+        serviceValueCase = AnyValueWriter.valueCaseAt(b, OtlpWire.valueAt(keyValue));
       }
-      wire.pos = next;
     }
   }
 
-  private void mapScopeLogs(int start, int end, RecordSink sink) {
+  /** Whether the string whose length is at {@code b[k]} ({@link OtlpWire#ABSENT}: "") is key. */
+  private static boolean isKey(byte[] b, int k, byte[] key) {
+    if (k == OtlpWire.ABSENT) {
+      return key.length == 0;
+    }
+    int off = Varint.end(b, k);
+    return Varint.value(b, k) == key.length
+        && Arrays.equals(b, off, off + key.length, key, 0, key.length);
+  }
+
+  private void mapScopeLogs(byte[] b, int start, int end, RecordSink sink) {
     scopeOff = 0;
     scopeEnd = 0;
-    wire.pos = start;
-    while (wire.pos < end) {
-      int tag = wire.tag();
+    int p = start;
+    while (p < end) {
+      int tag = OtlpWire.tag(b, p);
+      p = Varint.end(b, p);
       if (tag == SCOPE_LOGS_SCOPE) {
-        int len = (int) wire.varint();
-        scopeOff = wire.pos;
-        scopeEnd = wire.pos + len;
-        wire.pos = scopeEnd;
-      } else {
-        wire.skip(tag);
+        scopeOff = Varint.end(b, p);
+        scopeEnd = scopeOff + (int) Varint.value(b, p);
       }
+      p = OtlpWire.skip(b, p, tag);
     }
     scopeNameLen = scopeVersionLen = 0;
-    wire.pos = scopeOff;
-    while (wire.pos < scopeEnd) {
-      int tag = wire.tag();
+    scopeHasAttributes = false;
+    p = scopeOff;
+    while (p < scopeEnd) {
+      int tag = OtlpWire.tag(b, p);
+      p = Varint.end(b, p);
       if (tag == SCOPE_NAME) {
-        scopeNameLen = (int) wire.varint();
-        scopeNameOff = wire.pos;
-        wire.pos += scopeNameLen;
+        scopeNameLen = (int) Varint.value(b, p);
+        scopeNameOff = Varint.end(b, p);
       } else if (tag == SCOPE_VERSION) {
-        scopeVersionLen = (int) wire.varint();
-        scopeVersionOff = wire.pos;
-        wire.pos += scopeVersionLen;
-      } else {
-        wire.skip(tag);
+        scopeVersionLen = (int) Varint.value(b, p);
+        scopeVersionOff = Varint.end(b, p);
+      } else if (tag == SCOPE_ATTRIBUTES) {
+        scopeHasAttributes = true;
       }
+      p = OtlpWire.skip(b, p, tag);
     }
-    wire.pos = start;
-    while (wire.pos < end) {
-      int tag = wire.tag();
+    p = start;
+    while (p < end) {
+      int tag = OtlpWire.tag(b, p);
+      p = Varint.end(b, p);
       if (tag == SCOPE_LOGS_LOG_RECORDS) {
-        int len = (int) wire.varint();
-        int next = wire.pos + len;
-        sink.accept(mapRecord(wire.pos, next), into);
-        wire.pos = next;
+        int from = Varint.end(b, p);
+        p = from + (int) Varint.value(b, p);
+        sink.accept(mapRecord(b, from, p), into);
       } else {
-        wire.skip(tag);
+        p = OtlpWire.skip(b, p, tag);
       }
     }
   }
 
-  private ParseResult mapRecord(int start, int end) {
+  private ParseResult mapRecord(byte[] b, int start, int end) {
     LogEntry e = into;
     e.reset();
     long time = 0;
@@ -322,57 +328,53 @@ public final class OtlpLogDecoder {
     int severity = 0;
     int severityTextOff = 0;
     int severityTextLen = 0;
-    int bodyOff = -1;
-    int bodyEnd = -1;
+    int bodyLength = OtlpWire.ABSENT;
     int traceOff = 0;
     int traceLen = 0;
     int spanOff = 0;
     int spanLen = 0;
     boolean traceNotHex = false;
     boolean spanNotHex = false;
-    wire.pos = start;
-    while (wire.pos < end) {
-      int tag = wire.tag();
+    int p = start;
+    while (p < end) {
+      int tag = OtlpWire.tag(b, p);
+      p = Varint.end(b, p);
       switch (tag) {
-        case RECORD_TIME -> time = wire.fixed64();
-        case RECORD_OBSERVED_TIME -> observedTime = wire.fixed64();
-        case RECORD_SEVERITY_NUMBER -> severity = (int) wire.varint();
+        case RECORD_TIME -> time = LittleEndian.getLong(b, p);
+        case RECORD_OBSERVED_TIME -> observedTime = LittleEndian.getLong(b, p);
+        case RECORD_SEVERITY_NUMBER -> severity = (int) Varint.value(b, p);
         case RECORD_SEVERITY_TEXT -> {
-          severityTextLen = (int) wire.varint();
-          severityTextOff = wire.pos;
-          wire.pos += severityTextLen;
+          severityTextLen = (int) Varint.value(b, p);
+          severityTextOff = Varint.end(b, p);
         }
-        case RECORD_BODY -> {
-          int len = (int) wire.varint();
-          bodyOff = wire.pos;
-          bodyEnd = wire.pos += len;
-        }
+        case RECORD_BODY -> bodyLength = p;
         case RECORD_TRACE_ID -> {
-          traceLen = (int) wire.varint();
-          traceOff = wire.pos;
-          wire.pos += traceLen;
+          traceLen = (int) Varint.value(b, p);
+          traceOff = Varint.end(b, p);
         }
         case RECORD_SPAN_ID -> {
-          spanLen = (int) wire.varint();
-          spanOff = wire.pos;
-          wire.pos += spanLen;
+          spanLen = (int) Varint.value(b, p);
+          spanOff = Varint.end(b, p);
         }
-        case RECORD_ID_NOT_HEX -> {
-          if (wire.varint() == RECORD_SPAN_ID >>> 3) {
-            spanNotHex = true;
-          } else {
-            traceNotHex = true;
+        default -> {
+          // a separate test, not a case: its large tag would turn the switch into a lookup
+          if (tag == RECORD_ID_NOT_HEX) {
+            if (Varint.value(b, p) == RECORD_SPAN_ID >>> 3) {
+              spanNotHex = true;
+            } else {
+              traceNotHex = true;
+            }
           }
         }
-        default -> wire.skip(tag);
       }
+      p = OtlpWire.skip(b, p, tag);
     }
 
     long ts = time != 0 ? time : observedTime;
     e.setTimestampNanos(ts != 0 ? ts : receiveTimeNanos);
 
     if (severity == 0) {
-      e.setLevel(levelOfText(wire.buf, severityTextOff, severityTextLen));
+      e.setLevel(levelOfText(b, severityTextOff, severityTextLen));
     } else {
       Level level = Level.ofSeverityNumber(severity);
       if (level == null) {
@@ -384,20 +386,20 @@ public final class OtlpLogDecoder {
       e.setLevel(level);
     }
 
-    if (serviceValueOff < 0) {
+    if (serviceValueCase == OtlpWire.ABSENT) {
       e.setServiceName(
           e.appendBytes(UNKNOWN_SERVICE_BYTES, 0, UNKNOWN_SERVICE_BYTES.length),
           UNKNOWN_SERVICE_BYTES.length);
     } else {
       int serviceStart = e.arenaSize();
-      if (!values.appendValue(serviceValueOff, serviceValueEnd, 0)) {
+      if (!values.appendValue(b, serviceValueCase, 0)) {
         return depthOverflow("/service_name");
       }
       e.setServiceName(serviceStart, e.arenaSize() - serviceStart);
     }
 
     int messageStart = e.arenaSize();
-    if (bodyOff >= 0 && !values.appendValue(bodyOff, bodyEnd, 0)) {
+    if (!values.appendValue(b, AnyValueWriter.valueCaseAt(b, bodyLength), 0)) {
       return depthOverflow("/message");
     }
     e.setMessage(messageStart, e.arenaSize() - messageStart);
@@ -409,31 +411,38 @@ public final class OtlpLogDecoder {
           "/" + name,
           name + " is not hex (expected: " + (traceNotHex ? 32 : 16) + " hex digits)");
     }
-    Rejected idError = mapId(wire.buf, traceOff, traceLen, 16, e.traceIdHex(), "trace_id");
+    Rejected idError = mapId(b, traceOff, traceLen, 16, e.traceIdHex(), "trace_id");
     if (idError != null) {
       return idError;
     }
-    e.setHasTraceId(traceLen == 16 && !Hex.isZeroId(wire.buf, traceOff, traceLen));
-    idError = mapId(wire.buf, spanOff, spanLen, 8, e.spanIdHex(), "span_id");
+    e.setHasTraceId(traceLen == 16 && !Hex.isZeroId(b, traceOff, traceLen));
+    idError = mapId(b, spanOff, spanLen, 8, e.spanIdHex(), "span_id");
     if (idError != null) {
       return idError;
     }
-    e.setHasSpanId(spanLen == 8 && !Hex.isZeroId(wire.buf, spanOff, spanLen));
+    e.setHasSpanId(spanLen == 8 && !Hex.isZeroId(b, spanOff, spanLen));
 
-    Rejected attributeError = addAttributes(start, end, RECORD_ATTRIBUTES, null, -1);
+    Rejected attributeError = addAttributes(b, start, end, RECORD_ATTRIBUTES, null, -1);
     if (attributeError == null) {
       attributeError =
           addAttributes(
-              resourceOff, resourceEnd, RESOURCE_ATTRIBUTES, RESOURCE_PREFIX, serviceKeyValueOff);
+              b,
+              resourceOff,
+              resourceEnd,
+              RESOURCE_ATTRIBUTES,
+              RESOURCE_PREFIX,
+              serviceKeyValueOff);
     }
     if (attributeError != null) {
       return attributeError;
     }
-    addScopeAttribute(SCOPE_NAME_KEY, scopeNameOff, scopeNameLen);
-    addScopeAttribute(SCOPE_VERSION_KEY, scopeVersionOff, scopeVersionLen);
-    attributeError = addAttributes(scopeOff, scopeEnd, SCOPE_ATTRIBUTES, SCOPE_PREFIX, -1);
-    if (attributeError != null) {
-      return attributeError;
+    addScopeAttribute(b, SCOPE_NAME_KEY, scopeNameOff, scopeNameLen);
+    addScopeAttribute(b, SCOPE_VERSION_KEY, scopeVersionOff, scopeVersionLen);
+    if (scopeHasAttributes) {
+      attributeError = addAttributes(b, scopeOff, scopeEnd, SCOPE_ATTRIBUTES, SCOPE_PREFIX, -1);
+      if (attributeError != null) {
+        return attributeError;
+      }
     }
 
     Rejected duplicate = findDuplicateKey(e);
@@ -485,50 +494,52 @@ public final class OtlpLogDecoder {
    * Adds the {@code KeyValue}s with {@code tag} in message {@code [start, end)}, keys prefixed with
    * {@code prefix} when not null, leaving out the one at {@code skipOff} and those without a value.
    */
-  private Rejected addAttributes(int start, int end, int tag, byte[] prefix, int skipOff) {
+  private Rejected addAttributes(
+      byte[] b, int start, int end, int tag, byte[] prefix, int skipOff) {
     LogEntry e = into;
-    wire.pos = start;
-    while (wire.pos < end) {
-      int t = wire.tag();
+    int p = start;
+    while (p < end) {
+      int t = OtlpWire.tag(b, p);
+      p = Varint.end(b, p);
       if (t != tag) {
-        wire.skip(t);
+        p = OtlpWire.skip(b, p, t);
         continue;
       }
-      int len = (int) wire.varint();
-      int kv = wire.pos;
-      int next = wire.pos + len;
-      if (kv != skipOff) {
-        wire.readKeyValue(kv, next);
-        int ko = wire.keyOff;
-        int kl = wire.keyLen;
-        int vo = wire.valueOff;
-        int ve = wire.valueEnd;
-        if (vo >= 0 && wire.valueField(vo, ve) != 0) {
-          int keyStart = e.arenaSize();
-          if (prefix != null) {
-            e.appendBytes(prefix, 0, prefix.length);
-          }
-          e.appendBytes(wire.buf, ko, kl);
-          int keyLength = e.arenaSize() - keyStart;
-          int valueStart = e.arenaSize();
-          if (!values.appendValue(vo, ve, 0)) {
-            return depthOverflow("/attributes/" + clip(e.arena(), keyStart, keyLength));
-          }
-          e.addAttribute(keyStart, keyLength, valueStart, e.arenaSize() - valueStart);
-        }
+      int kv = Varint.end(b, p);
+      p = kv + (int) Varint.value(b, p);
+      if (kv == skipOff) {
+        continue;
       }
-      wire.pos = next;
+      long keyValue = OtlpWire.keyValue(b, kv, p);
+      int value = AnyValueWriter.valueCaseAt(b, OtlpWire.valueAt(keyValue));
+      if (value == OtlpWire.ABSENT) {
+        continue;
+      }
+      int keyStart = e.arenaSize();
+      if (prefix != null) {
+        e.appendBytes(prefix, 0, prefix.length);
+      }
+      int k = OtlpWire.keyAt(keyValue);
+      if (k != OtlpWire.ABSENT) {
+        e.appendBytes(b, Varint.end(b, k), (int) Varint.value(b, k));
+      }
+      int keyLength = e.arenaSize() - keyStart;
+      int valueStart = e.arenaSize();
+      if (!values.appendValue(b, value, 0)) {
+        return depthOverflow("/attributes/" + clip(e.arena(), keyStart, keyLength));
+      }
+      e.addAttribute(keyStart, keyLength, valueStart, e.arenaSize() - valueStart);
     }
     return null;
   }
 
-  private void addScopeAttribute(byte[] key, int off, int len) {
+  private void addScopeAttribute(byte[] b, byte[] key, int off, int len) {
     if (len == 0) {
       return;
     }
     LogEntry e = into;
     int k = e.appendBytes(key, 0, key.length);
-    int v = e.appendBytes(wire.buf, off, len);
+    int v = e.appendBytes(b, off, len);
     e.addAttribute(k, key.length, v, len);
   }
 

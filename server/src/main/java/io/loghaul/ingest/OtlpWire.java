@@ -16,110 +16,99 @@ import static io.loghaul.ingest.OtlpFields.LEN;
 import static io.loghaul.ingest.OtlpFields.START_GROUP;
 import static io.loghaul.ingest.OtlpFields.VARINT;
 
-import io.loghaul.bytes.LittleEndian;
 import io.loghaul.bytes.Varint;
 
 /**
- * A cursor over request bytes that {@link OtlpWireCheck} has accepted: reads tags, varints and
- * fixed64 values and skips fields without bounds checks (the check did them), and finds the key and
- * value of a {@code KeyValue} and the case of an {@code AnyValue}. Shared by the mapping and the
- * {@link AnyValueWriter} of one {@link OtlpLogDecoder}; not thread-safe.
+ * Reads of request bytes that {@link OtlpWireCheck} has accepted, without bounds checks (the check
+ * did them): skipping a field, and finding the key and value of a {@code KeyValue} and the case of
+ * an {@code AnyValue}. Stateless: every read takes a position and returns one, so that callers keep
+ * their cursor in a local (a cursor object's field would be written back on every read). Tags and
+ * lengths are read with {@link Varint#value} and {@link Varint#end}.
  */
 final class OtlpWire {
-  byte[] buf;
-  int pos;
+  /** {@link #keyValue}: the key or the value is absent. */
+  static final int ABSENT = -1;
 
-  // results of readKeyValue() and valueField(); read them into locals before the next call
-  int keyOff;
-  int keyLen;
-  int valueOff;
-  int valueEnd;
-  int valuePos;
+  private OtlpWire() {}
 
-  int tag() {
-    return (int) varint();
+  /** The tag at {@code b[p]}; {@link Varint#end} is the position after it. */
+  static int tag(byte[] b, int p) {
+    return (int) Varint.value(b, p);
   }
 
-  long varint() {
-    byte[] b = buf;
-    int p = pos;
-    pos = Varint.end(b, p);
-    return Varint.value(b, p);
-  }
-
-  long fixed64() {
-    long v = LittleEndian.getLong(buf, pos);
-    pos += 8;
-    return v;
-  }
-
-  void skip(int tag) {
-    switch (tag & 7) {
-      case VARINT -> varint();
-      case I64 -> pos += 8;
-      case LEN -> {
-        int len = (int) varint();
-        pos += len;
-      }
-      case START_GROUP -> {
-        int endTag = tag & ~7 | END_GROUP;
-        for (int t = tag(); t != endTag; t = tag()) {
-          skip(t);
-        }
-      }
-      case I32 -> pos += 4;
+  /** The position after the value of the field whose {@code tag} ends just before {@code p}. */
+  static int skip(byte[] b, int p, int tag) {
+    return switch (tag & 7) {
+      case VARINT -> Varint.end(b, p);
+      case I64 -> p + 8;
+      case LEN -> Varint.end(b, p) + (int) Varint.value(b, p);
+      case START_GROUP -> skipGroup(b, p, tag);
+      case I32 -> p + 4;
       default ->
           throw new IllegalStateException("wire type " + (tag & 7) + " after the check pass");
+    };
+  }
+
+  private static int skipGroup(byte[] b, int p, int tag) {
+    int endTag = tag & ~7 | END_GROUP;
+    while (true) {
+      int t = tag(b, p);
+      p = Varint.end(b, p);
+      if (t == endTag) {
+        return p;
+      }
+      p = skip(b, p, t);
     }
   }
 
   /**
-   * Reads the {@code KeyValue} {@code [start, end)} into {@link #keyOff}/{@link #keyLen} (the last
-   * key; empty when absent) and {@link #valueOff}/{@link #valueEnd} (-1 when there is no value).
+   * Where the last key and the last value of the {@code KeyValue} {@code [start, end)} are: the
+   * position of each one's length (after its tag), {@link #ABSENT} when there is none, packed as
+   * {@link #keyAt}/{@link #valueAt} unpack them.
    */
-  void readKeyValue(int start, int end) {
-    int ko = 0;
-    int kl = 0;
-    int vo = -1;
-    int ve = -1;
-    pos = start;
-    while (pos < end) {
-      int tag = tag();
+  static long keyValue(byte[] b, int start, int end) {
+    int key = ABSENT;
+    int value = ABSENT;
+    int p = start;
+    while (p < end) {
+      int tag = tag(b, p);
+      p = Varint.end(b, p);
       if (tag == KEY_VALUE_KEY) {
-        kl = (int) varint();
-        ko = pos;
-        pos += kl;
+        key = p;
       } else if (tag == KEY_VALUE_VALUE) {
-        int len = (int) varint();
-        vo = pos;
-        ve = pos += len;
-      } else {
-        skip(tag);
+        value = p;
       }
+      p = skip(b, p, tag);
     }
-    keyOff = ko;
-    keyLen = kl;
-    valueOff = vo;
-    valueEnd = ve;
+    return (long) key << 32 | value & 0xFFFF_FFFFL;
+  }
+
+  /** The key position of a {@link #keyValue} result. */
+  static int keyAt(long keyValue) {
+    return (int) (keyValue >> 32);
+  }
+
+  /** The value position of a {@link #keyValue} result. */
+  static int valueAt(long keyValue) {
+    return (int) keyValue;
   }
 
   /**
-   * The tag of the case set in the {@code AnyValue} {@code [start, end)}, 0 when none is; {@link
-   * #valuePos} is where the field's value starts (at its length for length-delimited ones).
+   * The position of the tag of the case set in the {@code AnyValue} {@code [start, end)} (the last
+   * one), {@link #ABSENT} when none is.
    */
-  int valueField(int start, int end) {
-    int found = 0;
-    pos = start;
-    while (pos < end) {
-      int tag = tag();
+  static int valueCase(byte[] b, int start, int end) {
+    int found = ABSENT;
+    int p = start;
+    while (p < end) {
+      int tag = tag(b, p);
+      int next = Varint.end(b, p);
       switch (tag) {
-        case ANY_STRING, ANY_BOOL, ANY_INT, ANY_DOUBLE, ANY_ARRAY, ANY_KVLIST, ANY_BYTES -> {
-          found = tag;
-          valuePos = pos;
-          skip(tag);
-        }
-        default -> skip(tag);
+        case ANY_STRING, ANY_BOOL, ANY_INT, ANY_DOUBLE, ANY_ARRAY, ANY_KVLIST, ANY_BYTES ->
+            found = p;
+        default -> {}
       }
+      p = skip(b, next, tag);
     }
     return found;
   }

@@ -34,6 +34,7 @@ import static io.loghaul.ingest.OtlpFields.VARINT;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.loghaul.bytes.Utf8;
 import io.loghaul.bytes.Varint;
+import java.util.Arrays;
 
 /**
  * The first pass of {@link OtlpLogDecoder}: checks a whole serialized {@code
@@ -59,12 +60,69 @@ final class OtlpWireCheck {
   private static final int ANY_VALUE = 7;
   private static final int ARRAY_VALUE = 8;
   private static final int KEY_VALUE_LIST = 9;
+  private static final int MESSAGE_TYPES = 10;
   private static final int STRING_FIELD = -2;
   private static final int OTHER_FIELD = -1;
 
+  /**
+   * Tags below this (fields 1 to 15, every OTLP field this check knows) are looked up in tables.
+   */
+  private static final int TABLE_TAGS = 128;
+
+  /** {@code KINDS[message * TABLE_TAGS + tag]}: what field {@code tag} of {@code message} is. */
+  private static final byte[] KINDS = new byte[MESSAGE_TYPES * TABLE_TAGS];
+
+  /**
+   * {@code MERGED[message * TABLE_TAGS + tag]}: whether protobuf-java merges rather than replaces
+   * field {@code tag} of {@code message} when it comes twice: singular message fields, and the
+   * cases of {@code AnyValue}'s oneof (a second case after the first can still merge with a builder
+   * the first one left behind).
+   */
+  private static final boolean[] MERGED = new boolean[MESSAGE_TYPES * TABLE_TAGS];
+
+  static {
+    Arrays.fill(KINDS, (byte) OTHER_FIELD);
+    field(REQUEST, REQUEST_RESOURCE_LOGS, RESOURCE_LOGS);
+    field(RESOURCE_LOGS, RESOURCE_LOGS_RESOURCE, RESOURCE);
+    field(RESOURCE_LOGS, RESOURCE_LOGS_SCOPE_LOGS, SCOPE_LOGS);
+    field(RESOURCE_LOGS, RESOURCE_LOGS_SCHEMA_URL, STRING_FIELD);
+    field(RESOURCE, RESOURCE_ATTRIBUTES, KEY_VALUE);
+    field(SCOPE_LOGS, SCOPE_LOGS_SCOPE, SCOPE);
+    field(SCOPE_LOGS, SCOPE_LOGS_LOG_RECORDS, LOG_RECORD);
+    field(SCOPE_LOGS, SCOPE_LOGS_SCHEMA_URL, STRING_FIELD);
+    field(SCOPE, SCOPE_NAME, STRING_FIELD);
+    field(SCOPE, SCOPE_VERSION, STRING_FIELD);
+    field(SCOPE, SCOPE_ATTRIBUTES, KEY_VALUE);
+    field(LOG_RECORD, RECORD_SEVERITY_TEXT, STRING_FIELD);
+    field(LOG_RECORD, RECORD_BODY, ANY_VALUE);
+    field(LOG_RECORD, RECORD_ATTRIBUTES, KEY_VALUE);
+    field(KEY_VALUE, KEY_VALUE_KEY, STRING_FIELD);
+    field(KEY_VALUE, KEY_VALUE_VALUE, ANY_VALUE);
+    field(ANY_VALUE, ANY_STRING, STRING_FIELD);
+    field(ANY_VALUE, ANY_ARRAY, ARRAY_VALUE);
+    field(ANY_VALUE, ANY_KVLIST, KEY_VALUE_LIST);
+    field(ARRAY_VALUE, LIST_VALUES, ANY_VALUE);
+    field(KEY_VALUE_LIST, LIST_VALUES, KEY_VALUE);
+
+    merged(RESOURCE_LOGS, RESOURCE_LOGS_RESOURCE);
+    merged(SCOPE_LOGS, SCOPE_LOGS_SCOPE);
+    merged(LOG_RECORD, RECORD_BODY);
+    merged(KEY_VALUE, KEY_VALUE_VALUE);
+    for (int tag :
+        new int[] {ANY_STRING, ANY_BOOL, ANY_INT, ANY_DOUBLE, ANY_ARRAY, ANY_KVLIST, ANY_BYTES}) {
+      merged(ANY_VALUE, tag);
+    }
+  }
+
+  private static void field(int message, int tag, int kind) {
+    KINDS[message * TABLE_TAGS + tag] = (byte) kind;
+  }
+
+  private static void merged(int message, int tag) {
+    MERGED[message * TABLE_TAGS + tag] = true;
+  }
+
   private byte[] buf;
-  private int pos;
-  private int depth;
   private boolean needsCanonical;
 
   /**
@@ -75,179 +133,130 @@ final class OtlpWireCheck {
    */
   boolean check(byte[] bytes, int start, int end) throws InvalidProtocolBufferException {
     buf = bytes;
-    pos = start;
-    depth = 0;
     needsCanonical = false;
     try {
-      checkMessage(REQUEST, end);
+      checkMessage(REQUEST, start, end, 0);
     } finally {
       buf = null;
     }
     return needsCanonical;
   }
 
-  private void checkMessage(int message, int limit) throws InvalidProtocolBufferException {
+  /** Checks the fields of {@code message} in {@code [p, limit)}, nested {@code depth} deep. */
+  private void checkMessage(int message, int p, int limit, int depth)
+      throws InvalidProtocolBufferException {
+    byte[] b = buf;
     int merged = 0;
-    while (pos < limit) {
-      int tag = readTag(limit);
-      if (isMergedField(message, tag) && ++merged > 1) {
-        needsCanonical = true;
-      }
-      int kind = fieldKind(message, tag);
-      if (kind >= 0) {
-        int length = (int) readVarint(limit);
-        // CodedInputStream.readMessage: depth first, then the length
-        if (depth >= RECURSION_LIMIT) {
-          throw recursionLimitExceeded();
+    while (p < limit) {
+      int tag = readTag(b, p, limit);
+      p = Varint.end(b, p);
+      int kind = OTHER_FIELD;
+      if (tag >= 0 && tag < TABLE_TAGS) { // a tag can be negative: field numbers go up to 2^29 - 1
+        int field = message * TABLE_TAGS + tag;
+        kind = KINDS[field];
+        if (MERGED[field] && ++merged > 1) {
+          needsCanonical = true;
         }
-        int end = end(length, limit);
-        depth++;
-        checkMessage(kind, end);
-        depth--;
-      } else if (kind == STRING_FIELD) {
-        int end = end((int) readVarint(limit), limit);
-        if (!Utf8.isValid(buf, pos, end)) {
-          throw new InvalidProtocolBufferException("Protocol message had invalid UTF-8.");
-        }
-        pos = end;
-      } else {
-        checkSkip(tag, limit);
       }
+      if (kind == OTHER_FIELD) {
+        p = checkSkip(b, p, tag, limit, depth);
+        continue;
+      }
+      int length = (int) readVarint(b, p, limit);
+      p = Varint.end(b, p);
+      // CodedInputStream.readMessage: depth first, then the length
+      if (kind != STRING_FIELD && depth >= RECURSION_LIMIT) {
+        throw recursionLimitExceeded();
+      }
+      int end = end(p, length, limit);
+      if (kind != STRING_FIELD) {
+        checkMessage(kind, p, end, depth + 1);
+      } else if (!Utf8.isValid(b, p, end)) {
+        throw new InvalidProtocolBufferException("Protocol message had invalid UTF-8.");
+      }
+      p = end;
     }
   }
 
-  /** What a field of {@code message} with {@code tag} is: a message type, a string, or other. */
-  private static int fieldKind(int message, int tag) {
-    return switch (message) {
-      case REQUEST -> tag == REQUEST_RESOURCE_LOGS ? RESOURCE_LOGS : OTHER_FIELD;
-      case RESOURCE_LOGS ->
-          switch (tag) {
-            case RESOURCE_LOGS_RESOURCE -> RESOURCE;
-            case RESOURCE_LOGS_SCOPE_LOGS -> SCOPE_LOGS;
-            case RESOURCE_LOGS_SCHEMA_URL -> STRING_FIELD;
-            default -> OTHER_FIELD;
-          };
-      case RESOURCE -> tag == RESOURCE_ATTRIBUTES ? KEY_VALUE : OTHER_FIELD;
-      case SCOPE_LOGS ->
-          switch (tag) {
-            case SCOPE_LOGS_SCOPE -> SCOPE;
-            case SCOPE_LOGS_LOG_RECORDS -> LOG_RECORD;
-            case SCOPE_LOGS_SCHEMA_URL -> STRING_FIELD;
-            default -> OTHER_FIELD;
-          };
-      case SCOPE ->
-          switch (tag) {
-            case SCOPE_NAME, SCOPE_VERSION -> STRING_FIELD;
-            case SCOPE_ATTRIBUTES -> KEY_VALUE;
-            default -> OTHER_FIELD;
-          };
-      case LOG_RECORD ->
-          switch (tag) {
-            case RECORD_SEVERITY_TEXT -> STRING_FIELD;
-            case RECORD_BODY -> ANY_VALUE;
-            case RECORD_ATTRIBUTES -> KEY_VALUE;
-            default -> OTHER_FIELD;
-          };
-      case KEY_VALUE ->
-          switch (tag) {
-            case KEY_VALUE_KEY -> STRING_FIELD;
-            case KEY_VALUE_VALUE -> ANY_VALUE;
-            default -> OTHER_FIELD;
-          };
-      case ANY_VALUE ->
-          switch (tag) {
-            case ANY_STRING -> STRING_FIELD;
-            case ANY_ARRAY -> ARRAY_VALUE;
-            case ANY_KVLIST -> KEY_VALUE_LIST;
-            default -> OTHER_FIELD;
-          };
-      case ARRAY_VALUE -> tag == LIST_VALUES ? ANY_VALUE : OTHER_FIELD;
-      case KEY_VALUE_LIST -> tag == LIST_VALUES ? KEY_VALUE : OTHER_FIELD;
-      default -> throw new IllegalArgumentException("message: " + message);
-    };
-  }
-
   /**
-   * True for the fields protobuf-java merges rather than replaces when they come twice: singular
-   * message fields, and the cases of {@code AnyValue}'s oneof (a second case after the first can
-   * still merge with a builder the first one left behind).
+   * Skips a field that is not a message or string, as protobuf-java's unknown-field parser does;
+   * returns the position after it.
    */
-  private static boolean isMergedField(int message, int tag) {
-    return switch (message) {
-      case RESOURCE_LOGS -> tag == RESOURCE_LOGS_RESOURCE;
-      case SCOPE_LOGS -> tag == SCOPE_LOGS_SCOPE;
-      case LOG_RECORD -> tag == RECORD_BODY;
-      case KEY_VALUE -> tag == KEY_VALUE_VALUE;
-      case ANY_VALUE ->
-          switch (tag) {
-            case ANY_STRING, ANY_BOOL, ANY_INT, ANY_DOUBLE, ANY_ARRAY, ANY_KVLIST, ANY_BYTES ->
-                true;
-            default -> false;
-          };
-      default -> false;
-    };
-  }
-
-  /**
-   * Skips a field that is not a message or string, as protobuf-java's unknown-field parser does.
-   */
-  private void checkSkip(int tag, int limit) throws InvalidProtocolBufferException {
+  private static int checkSkip(byte[] b, int p, int tag, int limit, int depth)
+      throws InvalidProtocolBufferException {
     switch (tag & 7) {
-      case VARINT -> readVarint(limit);
-      case I64 -> pos = end(8, limit);
-      case LEN -> pos = end((int) readVarint(limit), limit);
+      case VARINT -> {
+        readVarint(b, p, limit);
+        return Varint.end(b, p);
+      }
+      case I64 -> {
+        return end(p, 8, limit);
+      }
+      case LEN -> {
+        int length = (int) readVarint(b, p, limit);
+        p = Varint.end(b, p);
+        return end(p, length, limit);
+      }
       case START_GROUP -> {
         if (depth >= RECURSION_LIMIT) {
           throw recursionLimitExceeded();
         }
-        depth++;
         int endTag = tag & ~7 | END_GROUP;
         while (true) {
-          if (pos >= limit) {
+          if (p >= limit) {
             throw endGroupMismatch();
           }
-          int inner = readTag(limit);
+          int inner = readTag(b, p, limit);
+          p = Varint.end(b, p);
           if (inner == endTag) {
-            break;
+            return p;
           }
-          checkSkip(inner, limit);
+          p = checkSkip(b, p, inner, limit, depth + 1);
         }
-        depth--;
       }
       // outside its group (which ends above) an end-group tag stops the message where it cannot
       // stop
       case END_GROUP -> throw endGroupMismatch();
-      case I32 -> pos = end(4, limit);
+      case I32 -> {
+        return end(p, 4, limit);
+      }
       default ->
           throw new InvalidProtocolBufferException.InvalidWireTypeException(
               "Protocol message tag had invalid wire type.");
     }
   }
 
-  private int readTag(int limit) throws InvalidProtocolBufferException {
-    int tag = (int) readVarint(limit);
+  /**
+   * The tag at {@code b[p]}, which must end before {@code limit}; {@link Varint#end} is after it.
+   */
+  private static int readTag(byte[] b, int p, int limit) throws InvalidProtocolBufferException {
+    int tag = (int) readVarint(b, p, limit);
     if (tag >>> 3 == 0) {
       throw new InvalidProtocolBufferException("Protocol message contained an invalid tag (zero).");
     }
     return tag;
   }
 
-  /** A varint of at most 10 bytes; bits past 64 are dropped (CodedInputStream.readRawVarint64). */
-  private long readVarint(int limit) throws InvalidProtocolBufferException {
-    int next = Varint.checkedEnd(buf, pos, limit);
+  /**
+   * The varint at {@code b[p]}, which must end before {@code limit} and have at most 10 bytes
+   * ({@link Varint#end} is after it); bits past 64 are dropped (CodedInputStream.readRawVarint64).
+   */
+  private static long readVarint(byte[] b, int p, int limit) throws InvalidProtocolBufferException {
+    if (p < limit && b[p] >= 0) {
+      return b[p]; // one byte: tags and short lengths
+    }
+    int next = Varint.checkedEnd(b, p, limit);
     if (next == Varint.TRUNCATED) {
       throw truncated();
     }
     if (next == Varint.TOO_LONG) {
       throw new InvalidProtocolBufferException("CodedInputStream encountered a malformed varint.");
     }
-    long v = Varint.value(buf, pos);
-    pos = next;
-    return v;
+    return Varint.value(b, p);
   }
 
-  /** The end of {@code length} bytes from the cursor, which must lie within {@code limit}. */
-  private int end(int length, int limit) throws InvalidProtocolBufferException {
+  /** The end of {@code length} bytes from {@code pos}, which must lie within {@code limit}. */
+  private static int end(int pos, int length, int limit) throws InvalidProtocolBufferException {
     if (length < 0) {
       throw new InvalidProtocolBufferException(
           "CodedInputStream encountered an embedded string or message which claimed to have negative size.");

@@ -5,12 +5,14 @@ import static java.util.Objects.requireNonNull;
 import io.loghaul.redaction.RedactionObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Set;
 
 /**
  * The redaction meters of docs/metrics.md#metric-reference: {@code logs_redacted_total{rule}}
  * (values changed, one series per rule name of the rules file) and {@code
  * redaction_reload_failures_total}. Rule names come from the operator's file, not from payloads,
- * and a file holds at most 256 rules. Thread-safe.
+ * and a file holds at most 256 rules; the series of a rule a reload removed or renamed goes with
+ * it. Thread-safe.
  */
 public final class RedactionMeters implements RedactionObserver {
   private final MeterRegistry registry;
@@ -34,6 +36,16 @@ public final class RedactionMeters implements RedactionObserver {
             .tag("rule", rule)
             .register(registry);
     return c::increment;
+  }
+
+  /** Removes the {@code logs_redacted_total} series of rules a reload removed or renamed. */
+  @Override
+  public void rulesInUse(Set<String> rules) {
+    for (Counter c : registry.find("logs.redacted").counters()) {
+      if (!rules.contains(c.getId().getTag("rule"))) {
+        registry.remove(c);
+      }
+    }
   }
 
   @Override

@@ -21,13 +21,13 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 
 /**
- * Copies of the Kafka records behind a batch's rows, kept as bytes in one reusable buffer: topic,
- * partition, offset, timestamp, key, value and headers, so a row the destination refuses can still
- * be dead-lettered with its original bytes. Holding the {@link ConsumerRecord}s themselves instead
- * kept a second of records (their objects, header lists and value arrays) alive through every young
- * collection until the INSERT finished, and copying them was most of the collector's pause at high
- * OTLP rates; copied here they die young. Refusals are rare, so a record is only rebuilt then
- * ({@link #get}).
+ * Copies of the Kafka records behind a batch's rows, kept in reusable buffers: topic, partition and
+ * offset in arrays, timestamp, key, value and headers as bytes, so a row the destination refuses
+ * can still be dead-lettered with its original bytes. Holding the {@link ConsumerRecord}s
+ * themselves instead kept a second of records (their objects, header lists and value arrays) alive
+ * through every young collection until the INSERT finished, and copying them was most of the
+ * collector's pause at high OTLP rates; copied here they die young. Refusals are rare, so a record
+ * is only rebuilt then ({@link #get}).
  *
  * <p>The copies are compressed as they accumulate: records are written into a raw block of about
  * {@value #BLOCK_BYTES} bytes, and a full block is handed to a {@link BlockCompressor} that
@@ -70,6 +70,16 @@ public final class SourceRecords {
   /** Where each record starts in its block. */
   private int[] starts;
 
+  /**
+   * Each record's topic (an index into {@link #topics}), partition and offset, kept outside the
+   * compressed blocks so {@link #topic}, {@link #partition} and {@link #offset} (a deduplication
+   * token over a whole batch) decompress nothing.
+   */
+  private int[] topicIndexes;
+
+  private int[] partitions;
+  private long[] offsets;
+
   private final List<String> topics = new ArrayList<>(2);
   private int count;
 
@@ -107,7 +117,11 @@ public final class SourceRecords {
     this.compressor = compressor;
     this.bytes = compressor.buffer();
     this.packed = new byte[Math.max(16, initialBytes)];
-    this.starts = new int[Math.max(16, expectedRows)];
+    int rows = Math.max(16, expectedRows);
+    this.starts = new int[rows];
+    this.topicIndexes = new int[rows];
+    this.partitions = new int[rows];
+    this.offsets = new long[rows];
   }
 
   /** A compressor for the raw blocks of {@code SourceRecords}, with its own thread. */
@@ -132,13 +146,16 @@ public final class SourceRecords {
   public void add(ConsumerRecord<byte[], byte[]> record) {
     if (count == starts.length) {
       starts = Arrays.copyOf(starts, count * 2);
+      topicIndexes = Arrays.copyOf(topicIndexes, count * 2);
+      partitions = Arrays.copyOf(partitions, count * 2);
+      offsets = Arrays.copyOf(offsets, count * 2);
     }
+    topicIndexes[count] = topicIndex(record.topic());
+    partitions[count] = record.partition();
+    offsets[count] = record.offset();
     starts[count++] = size;
     Header[] headers = record.headers().toArray();
-    ensure(4 + 4 + 8 + 8 + 1 + 4);
-    writeInt(topicIndex(record.topic()));
-    writeInt(record.partition());
-    writeLong(record.offset());
+    ensure(8 + 1 + 4);
     writeLong(record.timestamp());
     bytes[size++] = (byte) record.timestampType().ordinal();
     writeNullable(record.key());
@@ -201,19 +218,39 @@ public final class SourceRecords {
     held.addAndGet(n - size);
   }
 
+  /** The topic of the record at {@code index}, without rebuilding it. */
+  public String topic(int index) {
+    return topics.get(topicIndexes[check(index)]);
+  }
+
+  /** The partition of the record at {@code index}, without rebuilding it. */
+  public int partition(int index) {
+    return partitions[check(index)];
+  }
+
+  /** The offset of the record at {@code index}, without rebuilding it. */
+  public long offset(int index) {
+    return offsets[check(index)];
+  }
+
+  private int check(int index) {
+    if (index < 0 || index >= count) {
+      throw new IndexOutOfBoundsException(
+          "index: " + index + " (expected: 0.." + (count - 1) + ")");
+    }
+    return index;
+  }
+
   /**
    * The record at {@code index}, rebuilt: same topic, partition, offset, timestamp, key, value and
    * headers.
    */
   public ConsumerRecord<byte[], byte[]> get(int index) {
-    if (index < 0 || index >= count) {
-      throw new IndexOutOfBoundsException(
-          "index: " + index + " (expected: 0.." + (count - 1) + ")");
-    }
+    check(index);
     Reader in = new Reader(index >= firstRaw ? bytes : unpack(index), starts[index]);
-    String topic = topics.get(in.int32());
-    int partition = in.int32();
-    long offset = in.int64();
+    String topic = topics.get(topicIndexes[index]);
+    int partition = partitions[index];
+    long offset = offsets[index];
     long timestamp = in.int64();
     TimestampType timestampType = TIMESTAMP_TYPES[in.array[in.pos++]];
     byte[] key = in.nullable();

@@ -1,5 +1,7 @@
 package io.loghaul.redaction;
 
+import java.util.Set;
+
 /**
  * How redaction reports to the metrics ({@code logs_redacted_total{rule}}, {@code
  * redaction_reload_failures_total}) without depending on them. Implementations are thread-safe.
@@ -22,6 +24,12 @@ public interface RedactionObserver {
    * rules file is loaded, then only run.
    */
   Runnable redactedCounter(String rule);
+
+  /**
+   * The rule names of the rules just loaded, after {@link #redactedCounter} was asked for each:
+   * counters of other names (rules a reload removed or renamed) are no longer run and may go.
+   */
+  default void rulesInUse(Set<String> rules) {}
 
   /** A changed rules file could not be used; the previous rules stay. */
   void reloadFailed();

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,6 +94,7 @@ public final class RedactionRules implements AutoCloseable {
     for (int i = 0; i < counters.length; i++) {
       counters[i] = observer.redactedCounter(list.get(i).name());
     }
+    observer.rulesInUse(list.stream().map(Rule::name).collect(Collectors.toUnmodifiableSet()));
     return new Loaded(rules, counters);
   }
 

@@ -1,93 +1,144 @@
 package io.loghaul.redaction;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
+import io.loghaul.bytes.LittleEndian;
 
 /**
- * A one-pass summary of a value that lets the {@link Preset}s skip values that cannot match: the
- * counts of digits, dots and colons, and whether an {@code @}, a {@code eyJ}, a {@code Bearer }
- * (any case) or an AWS key-id prefix occurs. Mutable and reused by one {@link Redactor}; allocates
- * nothing.
+ * A one-pass summary of a value that tells which {@link Preset}s could match in it, so that a
+ * preset's scanner runs only where it may find something: {@link #possible()} is a bit set over
+ * {@link Preset#ordinal()}s. Mutable and reused by one {@link Redactor}; allocates nothing.
  *
- * <p>Reads eight bytes at a time (SWAR): digits, dots and colons are counted with bit tricks and a
- * population count; a range test ({@code @}, capitals A to J) and an equality test (lower-case
- * {@code b}) find the few bytes worth a closer look.
+ * <p>Reads eight bytes at a time (SWAR). Every preset needs a byte from {@code '.'} to {@code 'J'}
+ * (dots, digits, colons, {@code @}, the capitals of {@code eyJ}, {@code AKIA} and {@code Bearer})
+ * or a lower-case {@code b} (of {@code bearer}): one range test and one equality test per word find
+ * the words holding one, and only those are looked at closer — digits, dots and colons counted with
+ * a population count, the rarer trigger bytes ({@code :}, {@code @}, {@code A}..{@code J}, {@code
+ * b}) examined one by one. Words of other text (letters, spaces, punctuation) cost a few
+ * instructions.
  */
 final class TextStats {
   static final int AT = 1;
   static final int JWT_START = 2;
   static final int AWS_START = 4;
   static final int BEARER_WORD = 8;
+  static final int DOUBLE_COLON = 16;
 
-  private static final VarHandle LONGS =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  /** Below this many bytes no preset can match ({@code ::1} is the shortest match). */
+  static final int MIN_MATCH_BYTES = 3;
+
   private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
   private static final long HIGH = 0x8080808080808080L;
 
-  /** {@code y + GE_ZERO} has the high bit set in bytes {@code >= '0'} (0x30). */
-  private static final long GE_ZERO = 0x5050505050505050L;
-
-  /** ... in bytes {@code >= ':'} (0x3A), ending the digits. */
-  private static final long GE_COLON = 0x4646464646464646L;
-
-  /** ... in bytes {@code >= '@'} (0x40). */
-  private static final long GE_AT = 0x4040404040404040L;
+  // y + GE_X has the high bit set in the bytes of y (high bits clear) that are >= X
+  private static final long GE_DOT = 0x5252525252525252L; // '.' = 0x2E
+  private static final long GE_ZERO = 0x5050505050505050L; // '0' = 0x30
+  private static final long GE_COLON = 0x4646464646464646L; // ':' = 0x3A
+  private static final long GE_K = 0x3535353535353535L; // 'K' = 0x4B
 
   private static final long DOTS = 0x2E2E2E2E2E2E2E2EL;
   private static final long COLONS = 0x3A3A3A3A3A3A3A3AL;
-
-  /** {@code y + GE_K} has the high bit set in bytes {@code >= 'K'} (0x4B). */
-  private static final long GE_K = 0x3535353535353535L;
-
   private static final long LOWER_B = 0x6262626262626262L;
 
-  private int digits;
-  private int dots;
-  private int colons;
+  private static final int CARD = 1 << Preset.CREDIT_CARD.ordinal();
+  private static final int EMAIL = 1 << Preset.EMAIL.ordinal();
+  private static final int IPV4 = 1 << Preset.IPV4.ordinal();
+  private static final int IPV6 = 1 << Preset.IPV6.ordinal();
+  private static final int JWT = 1 << Preset.JWT.ordinal();
+  private static final int BEARER = 1 << Preset.BEARER_TOKEN.ordinal();
+  private static final int AWS = 1 << Preset.AWS_ACCESS_KEY_ID.ordinal();
+
   private int flags;
+  private int possible;
 
   /** Summarises {@code b[from, end)}. */
   void scan(byte[] b, int from, int end) {
+    flags = 0;
+    if (end - from < MIN_MATCH_BYTES) {
+      possible = 0;
+      return;
+    }
     int d = 0;
     int dot = 0;
     int colon = 0;
-    flags = 0;
+    // the most digits in one 8-byte chunk (the tail counts as one): a card number has at least 4
+    // in some chunk (13+ digits with at most single separators between them)
+    int chunkDigits = 0;
     int i = from;
     for (; i + 8 <= end; i += 8) {
       // the high bit of each byte of y is clear; bytes >= 0x80 fold onto ASCII and at worst make a
       // false candidate, which look() then ignores (counts may only be overstated: still a
       // superset)
-      long y = (long) LONGS.get(b, i) & LOW7;
-      d += Long.bitCount((y + GE_ZERO) & ~(y + GE_COLON) & HIGH);
+      long y = LittleEndian.getLong(b, i) & LOW7;
+      long lowerB = ~((y ^ LOWER_B) + LOW7) & HIGH;
+      if ((((y + GE_DOT) & ~(y + GE_K) & HIGH) | lowerB) == 0) {
+        continue; // no byte from '.' to 'J', no 'b': nothing here for any preset
+      }
+      int wd = Long.bitCount((y + GE_ZERO) & ~(y + GE_COLON) & HIGH);
+      d += wd;
+      chunkDigits = Math.max(chunkDigits, wd);
       dot += Long.bitCount(~((y ^ DOTS) + LOW7) & HIGH);
-      colon += Long.bitCount(~((y ^ COLONS) + LOW7) & HIGH);
-      // '@', 'A'..'J' and 'b': the rare bytes that start an e-mail, JWT, AWS key id or Bearer
-      long candidates = ((y + GE_AT) & ~(y + GE_K) & HIGH) | (~((y ^ LOWER_B) + LOW7) & HIGH);
+      long colons = ~((y ^ COLONS) + LOW7) & HIGH;
+      colon += Long.bitCount(colons);
+      // ':' .. 'J' (colon, '@', 'A'..'J') and 'b': the bytes that start a "::", an e-mail, a JWT,
+      // an AWS key id or a Bearer token
+      long candidates = ((y + GE_COLON) & ~(y + GE_K) & HIGH) | lowerB;
       while (candidates != 0) {
         look(b, i + (Long.numberOfTrailingZeros(candidates) >>> 3), from, end);
         candidates &= candidates - 1;
       }
     }
+    int tailDigits = 0;
     for (; i < end; i++) {
       int c = b[i];
       if (c >= '0' && c <= '9') {
-        d++;
+        tailDigits++;
       } else if (c == '.') {
         dot++;
-      } else if (c == ':') {
-        colon++;
       } else {
+        if (c == ':') {
+          colon++;
+        }
         look(b, i, from, end);
       }
     }
-    digits = d;
-    dots = dot;
-    colons = colon;
+    d += tailDigits;
+    chunkDigits = Math.max(chunkDigits, tailDigits);
+    possible = possible(d, chunkDigits, dot, colon);
+  }
+
+  private int possible(int digits, int chunkDigits, int dots, int colons) {
+    int p = 0;
+    if (digits >= 13 && chunkDigits >= 4) {
+      p |= CARD;
+    }
+    if ((flags & AT) != 0 && dots >= 1) {
+      p |= EMAIL;
+    }
+    if (digits >= 4 && dots >= 3) {
+      p |= IPV4;
+    }
+    // an address has a "::" or eight groups (seven colons; six before an IPv4 tail)
+    if ((flags & DOUBLE_COLON) != 0 || colons >= 6) {
+      p |= IPV6;
+    }
+    if ((flags & JWT_START) != 0 && dots >= 2) {
+      p |= JWT;
+    }
+    if ((flags & BEARER_WORD) != 0) {
+      p |= BEARER;
+    }
+    if ((flags & AWS_START) != 0) {
+      p |= AWS;
+    }
+    return p;
   }
 
   private void look(byte[] b, int p, int from, int end) {
     switch (b[p]) {
+      case ':' -> {
+        if (p + 1 < end && b[p + 1] == ':') {
+          flags |= DOUBLE_COLON;
+        }
+      }
       case '@' -> flags |= AT;
       case 'J' -> {
         if (p - 2 >= from && b[p - 2] == 'e' && b[p - 1] == 'y') {
@@ -114,26 +165,8 @@ final class TextStats {
     }
   }
 
-  /**
-   * True when no preset can match: fewer digits than an IPv4 address, no two colons, no trigger.
-   */
-  boolean nothingPossible() {
-    return digits < 4 && colons < 2 && flags == 0;
-  }
-
-  int digits() {
-    return digits;
-  }
-
-  int dots() {
-    return dots;
-  }
-
-  int colons() {
-    return colons;
-  }
-
-  boolean has(int flag) {
-    return (flags & flag) != 0;
+  /** The presets that may match in the value summarised last, as bits {@code 1 << ordinal()}. */
+  int possible() {
+    return possible;
   }
 }

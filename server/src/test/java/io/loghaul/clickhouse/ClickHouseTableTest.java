@@ -113,4 +113,47 @@ class ClickHouseTableTest {
             "INSERT INTO `default`.`logs` (`timestamp`, `timestamp_ns`, `service_name`, `level`, `message`, "
                 + "`trace_id`, `span_id`, `attributes`, `kafka_topic`, `kafka_partition`, `kafka_offset`) FORMAT RowBinary");
   }
+
+  @Test
+  void writesTheReplicatedAndTheDistributedTableOnACluster() {
+    ClickHouseTable t = ClickHouseTable.of("db", "logs", ServerProfile.LEGACY, "prod");
+
+    assertThat(t.qualifiedName()).isEqualTo("`db`.`logs`");
+    assertThat(t.localName()).isEqualTo("`db`.`logs_local`");
+    assertThat(t.insertSql()).startsWith("INSERT INTO `db`.`logs` (");
+    String columns =
+        ClickHouseTable.of("db", "logs", ServerProfile.LEGACY)
+            .createTableSql()
+            .lines()
+            .toList()
+            .subList(1, 12)
+            .stream()
+            .reduce("", (a, b) -> a + b + "\n");
+    assertThat(t.createTableStatements(ServerProfile.LEGACY))
+        .containsExactly(
+            "CREATE TABLE IF NOT EXISTS `db`.`logs_local` ON CLUSTER `prod` (\n"
+                + columns
+                + ") ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/db.logs_local',"
+                + " '{replica}')\n"
+                + "PARTITION BY toDate(timestamp)\n"
+                + "ORDER BY (service_name, timestamp)",
+            "CREATE TABLE IF NOT EXISTS `db`.`logs` ON CLUSTER `prod` (\n"
+                + columns
+                + ") ENGINE = Distributed('prod', 'db', 'logs_local', kafka_partition)");
+  }
+
+  @Test
+  void writesOneStatementOnOneServer() {
+    ClickHouseTable t = ClickHouseTable.of("db", "logs", ServerProfile.MODERN);
+
+    assertThat(t.cluster()).isNull();
+    assertThat(t.createTableStatements(ServerProfile.MODERN)).containsExactly(t.createTableSql());
+  }
+
+  @Test
+  void refusesAClusterNameThatIsNotAnIdentifier() {
+    assertThatThrownBy(() -> ClickHouseTable.of("db", "logs", ServerProfile.LEGACY, "a`b"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("clickhouse.cluster: ");
+  }
 }

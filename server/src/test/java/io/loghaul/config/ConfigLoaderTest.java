@@ -55,6 +55,7 @@ class ConfigLoaderTest {
     SPEC_DEFAULTS.put("clickhouse.password", "");
     SPEC_DEFAULTS.put("clickhouse.database", "default");
     SPEC_DEFAULTS.put("clickhouse.table", "logs");
+    SPEC_DEFAULTS.put("clickhouse.cluster", "(unset)");
     SPEC_DEFAULTS.put("clickhouse.create-table", "true");
     SPEC_DEFAULTS.put("clickhouse.insert-timeout-ms", "(unset)");
     SPEC_DEFAULTS.put("clickhouse.tls.ca-file", "(unset)");
@@ -129,10 +130,11 @@ class ConfigLoaderTest {
             "https://ch.example:8443,http://ch2:8123"));
     SAMPLES.put("clickhouse.managed.http-port", List.of("18123", "18123"));
     SAMPLES.put("clickhouse.user", List.of("writer", "writer"));
-    SAMPLES.put("clickhouse.password", List.of("s3cret pass", "****"));
+    SAMPLES.put("clickhouse.password", List.of("s3cret pass", "***"));
     SAMPLES.put("clickhouse.database", List.of("obs_2", "obs_2"));
     SAMPLES.put("clickhouse.table", List.of("_app_logs", "_app_logs"));
     SAMPLES.put("clickhouse.create-table", List.of("false", "false"));
+    SAMPLES.put("clickhouse.cluster", List.of("logs_cluster", "logs_cluster"));
     SAMPLES.put("batch.max-rows", List.of("5000", "5000"));
     SAMPLES.put("batch.max-bytes", List.of("4294967296", "4294967296"));
     SAMPLES.put("batch.max-delay-ms", List.of("250", "250"));
@@ -371,7 +373,17 @@ class ConfigLoaderTest {
   @Test
   void ignoresOtherEnvironmentVariablesAndTheLauncherOnes() throws Exception {
     LoghaulConfig config =
-        load(List.of(), Map.of("PATH", "/usr/bin", "LOGHAUL_JAVA_OPTS", "-Xmx1g", "HOME", "/root"));
+        load(
+            List.of(),
+            Map.of(
+                "PATH",
+                "/usr/bin",
+                "LOGHAUL_JAVA_OPTS",
+                "-Xmx1g",
+                "LOGHAUL_AOT_CACHE",
+                "loghaul.aot",
+                "HOME",
+                "/root"));
 
     assertThat(ConfigLoader.effective(config)).containsExactlyEntriesOf(SPEC_DEFAULTS);
   }
@@ -475,6 +487,7 @@ class ConfigLoaderTest {
       clickhouse.database             | 1db         | clickhouse.database: 1db (expected: an identifier matching [A-Za-z_][A-Za-z0-9_]*)
       clickhouse.table                | 'logs; DROP TABLE x' | clickhouse.table: logs; DROP TABLE x (expected: an identifier matching [A-Za-z_][A-Za-z0-9_]*)
       clickhouse.table                | my-logs     | clickhouse.table: my-logs (expected: an identifier matching [A-Za-z_][A-Za-z0-9_]*)
+      clickhouse.cluster              | my-cluster  | clickhouse.cluster: my-cluster (expected: an identifier matching [A-Za-z_][A-Za-z0-9_]*)
       clickhouse.url                  | ftp://ch:21 | clickhouse.url: ftp://ch:21 (expected: an http:// or https:// URL)
       clickhouse.url                  | localhost:8123 | clickhouse.url: localhost:8123 (expected: an http:// or https:// URL)
       clickhouse.url                  | 'http://'   | clickhouse.url: http:// (expected: an http:// or https:// URL)
@@ -642,7 +655,7 @@ class ConfigLoaderTest {
 
     assertThat(config.clickhouse().password()).isEqualTo("hunter2 ");
     assertThat(ConfigLoader.effective(config))
-        .containsEntry("clickhouse.password", "****")
+        .containsEntry("clickhouse.password", "***")
         .doesNotContainKey("clickhouse.password-file");
   }
 
@@ -689,7 +702,7 @@ class ConfigLoaderTest {
     LoghaulConfig config = load(List.of("--clickhouse.password=hunter2"), Map.of());
     assertThat(ConfigLoader.render(config))
         .doesNotContain("hunter2")
-        .contains("clickhouse.password=****");
+        .contains("clickhouse.password=***");
     assertThat(config.clickhouse().toString()).doesNotContain("hunter2");
   }
 

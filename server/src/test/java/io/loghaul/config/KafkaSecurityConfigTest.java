@@ -79,8 +79,8 @@ class KafkaSecurityConfigTest {
 
     Map<String, String> effective = ConfigLoader.effective(config);
     assertThat(effective)
-        .containsEntry("kafka.sasl.password", "****")
-        .containsEntry("kafka.client.ssl.key.password", "****")
+        .containsEntry("kafka.sasl.password", "***")
+        .containsEntry("kafka.client.ssl.key.password", "***")
         .containsEntry("kafka.client.linger.ms", "20")
         .containsEntry("kafka.client.sasl.login.callback.handler.class", "com.example.Handler");
     assertThat(ConfigLoader.render(config)).doesNotContain("hunter2").doesNotContain("=kp");

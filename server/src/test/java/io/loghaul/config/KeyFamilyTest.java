@@ -102,7 +102,7 @@ class KeyFamilyTest {
     assertThat(EffectiveConfig.of(TABLE, any))
         .containsExactly(
             entry("app.name", "loghaul"), entry("app.token", "(unset)"),
-            entry("app.client.linger.ms", "5"), entry("app.client.sasl.password", "****"));
+            entry("app.client.linger.ms", "5"), entry("app.client.sasl.password", "***"));
   }
 
   @Test

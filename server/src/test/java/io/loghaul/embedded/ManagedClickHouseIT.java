@@ -74,7 +74,7 @@ class ManagedClickHouseIT {
 
   @Test
   void findsTheInstalledBinary() {
-    assertThat(ManagedClickHouse.findCommand()).isNotEqualTo(Optional.empty());
+    assertThat(ClickHouseBinary.find()).isNotEqualTo(Optional.empty());
   }
 
   /** Runs in a separate JVM: starts a server, prints its pid, then waits to be killed. */

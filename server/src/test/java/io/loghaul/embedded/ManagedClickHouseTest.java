@@ -1,6 +1,5 @@
 package io.loghaul.embedded;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.loghaul.testkit.FreePorts;
@@ -49,19 +48,5 @@ class ManagedClickHouseTest {
     assertThatThrownBy(() -> ManagedClickHouse.start(dir, 0, Optional::empty))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("clickhouse.managed.http-port: 0 (expected: 1..65535)");
-  }
-
-  @Test
-  void generatesAConfigWithOnlyTheHttpPortOnLoopback() {
-    String xml = ManagedClickHouse.configXml(Path.of("/var/x&y"), 18123);
-
-    assertThat(xml)
-        .contains("<yandex>")
-        .contains("<http_port>18123</http_port>")
-        .contains("<listen_host>127.0.0.1</listen_host>")
-        .contains("<path>/var/x&amp;y/data/</path>")
-        .contains("<users_config>/var/x&amp;y/users.xml</users_config>")
-        .contains("<console>0</console>")
-        .doesNotContain("tcp_port", "interserver", "mysql_port", "postgresql_port");
   }
 }

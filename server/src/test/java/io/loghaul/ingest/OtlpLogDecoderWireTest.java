@@ -299,25 +299,47 @@ class OtlpLogDecoderWireTest {
     assertThat(decode(withUnknowns)).isEqualTo(expected);
   }
 
+  @Test
+  void skipsUnknownFieldsWhoseTagIsNegativeAsAnInt() throws Exception {
+    // the largest field number, 2^29 - 1: its tags read as a 32-bit int are negative
+    int field = (1 << 29) - 1;
+    assertThat((int) ((long) field << 3)).isNegative();
+    ExportLogsServiceRequest request = fullRequest();
+    byte[] withUnknowns = withUnknownFields(request, field, field);
+
+    assertThat(ExportLogsServiceRequest.parseFrom(withUnknowns)).isNotEqualTo(request);
+    List<Mapped> expected = decode(request.toByteArray());
+    assertThat(expected).extracting(Mapped::result).containsOnly(Accepted.INSTANCE);
+    assertThat(decode(withUnknowns)).isEqualTo(expected);
+  }
+
   /**
    * {@code message} with unknown fields of every wire type before and after every field, at every
    * level.
    */
   private static byte[] withUnknownFields(Message message) {
-    Wire w = new Wire().unknowns(99);
+    return withUnknownFields(message, 99, -1);
+  }
+
+  /**
+   * {@code message} with unknown fields of every wire type, numbered {@code first} before the
+   * fields and {@code after} (-1: 4 + 1000 × the field's number) after every field, at every level.
+   */
+  private static byte[] withUnknownFields(Message message, int first, int after) {
+    Wire w = new Wire().unknowns(first);
     for (Map.Entry<FieldDescriptor, Object> e : message.getAllFields().entrySet()) {
       FieldDescriptor f = e.getKey();
       List<?> values = f.isRepeated() ? (List<?>) e.getValue() : List.of(e.getValue());
       for (Object v : values) {
         if (v instanceof Message m) {
-          w.bytes(f.getNumber(), withUnknownFields(m));
+          w.bytes(f.getNumber(), withUnknownFields(m, first, after));
         } else {
           // scalars: the canonical encoding of a message holding just this field
           w.raw(message.toBuilder().clear().setField(f, v).build().toByteArray());
         }
         // a known number with the wrong wire type is an unknown field too
         w.fixed32(f.getNumber(), 5);
-        w.unknowns(4 + 1000 * f.getNumber());
+        w.unknowns(after < 0 ? 4 + 1000 * f.getNumber() : after);
       }
     }
     return w.toByteArray();

@@ -8,7 +8,7 @@ import io.loghaul.LoghaulServer;
 import io.loghaul.testing.KafkaTestClient;
 import io.loghaul.testing.RealServers;
 import io.loghaul.testing.TestLoghaul;
-import io.loghaul.testing.TestPki;
+import io.loghaul.testkit.TestPki;
 import io.micrometer.core.instrument.Counter;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -256,6 +256,7 @@ class OtlpTenantsIT {
   @Test
   void aTenantOverItsRateIsThrottledAnotherIsNotAndTheRetriesDeliverEverything() throws Exception {
     double billingBefore = throttled("billing");
+    double unavailableBefore = requests(IngestListener.UNAVAILABLE);
     int requests = 6;
     int perRequest = 10; // 60 records at 20 a second: some are throttled and retried
     OtlpGrpcLogRecordExporter shop = grpc(SHOP_TOKEN);
@@ -275,9 +276,16 @@ class OtlpTenantsIT {
         .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(300))
         .until(() -> rows("svc-burst") >= requests * perRequest && rows("svc-calm") >= 10);
-    // nothing lost, nothing twice
-    assertThat(rows("svc-burst", "shop")).isEqualTo(requests * perRequest);
-    assertThat(rows("svc-calm", "billing")).isEqualTo(10);
+    // Nothing lost, nothing twice, except what at-least-once allows: a request answered
+    // "unavailable" because Kafka took longer than the publish timeout (a loaded machine) is
+    // stored anyway and sent again by the SDK. Throttled requests are never published.
+    long retriedAfterUnavailable =
+        (long) (requests(IngestListener.UNAVAILABLE) - unavailableBefore);
+    assertThat(rows("svc-burst", "shop"))
+        .isBetween(
+            (long) requests * perRequest,
+            (long) requests * perRequest + retriedAfterUnavailable * perRequest);
+    assertThat(rows("svc-calm", "billing")).isBetween(10L, 10L + retriedAfterUnavailable * 10);
   }
 
   @Test

@@ -12,7 +12,7 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.loghaul.schema.SchemaLimits;
-import io.loghaul.testing.TestPki;
+import io.loghaul.testkit.TestPki;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.logs.Severity;
 import io.opentelemetry.exporter.otlp.http.logs.OtlpHttpLogRecordExporter;
@@ -84,23 +84,17 @@ class OtlpTlsTest {
             SchemaLimits.defaults(), publisher, IngestListener.NOOP, CLOCK, Duration.ofMillis(300));
     grpc =
         new OtlpGrpcService(
-            "127.0.0.1",
-            0,
-            1 << 20,
-            ListenerLimits.DEFAULTS,
+            ListenerOptions.plain("127.0.0.1", 0, 1 << 20, ListenerLimits.DEFAULTS)
+                .withTls(OtlpSslContexts.grpc(credentials)),
             ingester,
-            TestListeners.WORKERS,
-            OtlpSslContexts.grpc(credentials));
+            TestListeners.WORKERS);
     grpc.start();
     http =
         new OtlpHttpServer(
-            "127.0.0.1",
-            0,
-            1 << 20,
-            ListenerLimits.DEFAULTS,
+            ListenerOptions.plain("127.0.0.1", 0, 1 << 20, ListenerLimits.DEFAULTS)
+                .withTls(OtlpSslContexts.http(credentials)),
             ingester,
-            TestListeners.WORKERS,
-            OtlpSslContexts.http(credentials));
+            TestListeners.WORKERS);
     http.start();
   }
 

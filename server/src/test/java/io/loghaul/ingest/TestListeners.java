@@ -16,7 +16,8 @@ final class TestListeners {
 
   static OtlpGrpcService grpc(
       int port, long maxRequestBytes, ListenerLimits limits, OtlpLogsIngester ingester) {
-    return new OtlpGrpcService("127.0.0.1", port, maxRequestBytes, limits, ingester, WORKERS);
+    return new OtlpGrpcService(
+        ListenerOptions.plain("127.0.0.1", port, maxRequestBytes, limits), ingester, WORKERS);
   }
 
   static OtlpHttpServer http(int port, long maxRequestBytes, OtlpLogsIngester ingester) {
@@ -25,6 +26,7 @@ final class TestListeners {
 
   static OtlpHttpServer http(
       int port, long maxRequestBytes, ListenerLimits limits, OtlpLogsIngester ingester) {
-    return new OtlpHttpServer("127.0.0.1", port, maxRequestBytes, limits, ingester, WORKERS);
+    return new OtlpHttpServer(
+        ListenerOptions.plain("127.0.0.1", port, maxRequestBytes, limits), ingester, WORKERS);
   }
 }

@@ -177,6 +177,12 @@ class SourceRecordsTest {
     for (int i = records.size() - 1; i >= 0; i -= 7) {
       assertSame(sources.get(i), records.get(i));
     }
+    // where each came from, without decompressing
+    for (int i = 0; i < records.size(); i++) {
+      assertThat(sources.topic(i)).isEqualTo(records.get(i).topic());
+      assertThat(sources.partition(i)).isEqualTo(records.get(i).partition());
+      assertThat(sources.offset(i)).isEqualTo(records.get(i).offset());
+    }
     for (int i = 0; i < records.size(); i += 5) {
       assertSame(sources.get(i), records.get(i));
     }
@@ -188,5 +194,20 @@ class SourceRecordsTest {
     assertThat(sources.heldBytes()).isZero();
     sources.add(records.get(5));
     assertSame(sources.get(0), records.get(5));
+  }
+
+  @Test
+  void readsTopicPartitionAndOffsetWithoutRebuildingTheRecord() {
+    SourceRecords sources = new SourceRecords(16, 2);
+    sources.add(record("a", 3, 77L, 1L, TimestampType.CREATE_TIME, null, new byte[] {1}));
+    sources.add(record("b.c", 0, Long.MAX_VALUE, 2L, TimestampType.LOG_APPEND_TIME, null, null));
+
+    assertThat(sources.topic(0)).isEqualTo("a");
+    assertThat(sources.partition(0)).isEqualTo(3);
+    assertThat(sources.offset(0)).isEqualTo(77L);
+    assertThat(sources.topic(1)).isEqualTo("b.c");
+    assertThat(sources.partition(1)).isZero();
+    assertThat(sources.offset(1)).isEqualTo(Long.MAX_VALUE);
+    assertThatThrownBy(() -> sources.offset(2)).isInstanceOf(IndexOutOfBoundsException.class);
   }
 }

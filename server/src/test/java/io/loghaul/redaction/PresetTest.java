@@ -21,7 +21,24 @@ class PresetTest {
     byte[] b = text.getBytes(StandardCharsets.UTF_8);
     TextStats s = new TextStats();
     s.scan(b, 0, b.length);
-    return p.mayMatch(s);
+    boolean exact = p.mayMatch(s);
+    // the same text inside a larger array, behind and before bytes that would trigger every preset
+    // (the last bytes are then read as one word: what lies past the end must not count)
+    s.scan(padded(b), TRIGGERS.length, TRIGGERS.length + b.length);
+    assertThat(p.mayMatch(s)).as("same answer inside a larger array").isEqualTo(exact);
+    return exact;
+  }
+
+  private static final byte[] TRIGGERS =
+      "1234567890123::@eyJ.AKIAIOSFODNN7EXAMPLE Bearer 2.2.2.2.1:2:3:4:5:6:7 "
+          .getBytes(StandardCharsets.US_ASCII);
+
+  private static byte[] padded(byte[] b) {
+    byte[] p = new byte[TRIGGERS.length + b.length + TRIGGERS.length];
+    System.arraycopy(TRIGGERS, 0, p, 0, TRIGGERS.length);
+    System.arraycopy(b, 0, p, TRIGGERS.length, b.length);
+    System.arraycopy(TRIGGERS, 0, p, TRIGGERS.length + b.length, TRIGGERS.length);
+    return p;
   }
 
   @ParameterizedTest(name = "{0} in \"{1}\" → {2}")
@@ -90,8 +107,34 @@ class PresetTest {
   void findsTruePositivesAndLeavesNearMissesAlone(Preset preset, String text, String expected) {
     assertThat(find(preset, text)).isEqualTo(expected);
     if (expected != null) {
-      assertThat(prefilterAllows(preset, text)).as("the prefilter must not hide a match").isTrue();
+      // at every offset within the prefilter's 8-byte chunks
+      for (int pad = 0; pad < 8; pad++) {
+        assertThat(prefilterAllows(preset, " ".repeat(pad) + text))
+            .as("the prefilter must not hide a match (offset %d)", pad)
+            .isTrue();
+      }
     }
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "payment 1234 accepted for order by peer retrying upstream timeout budget exceeded",
+        "{\"tier\":\"gold\",\"id\":123456}",
+        "connection reset at 12:30:45 by peer",
+        "/api/orders/{id}",
+        "ab",
+        "took 12 ms, then 345 ms and 6789 ms",
+        "bearers of bad news; eyJ alone; mail me@home; AKIA",
+      })
+  void prefilterRulesOutOrdinaryText(String text) {
+    byte[] b = text.getBytes(StandardCharsets.UTF_8);
+    TextStats s = new TextStats();
+    s.scan(b, 0, b.length);
+    assertThat(s.possible()).as("no preset should need to run").isZero();
+    s.scan(padded(b), TRIGGERS.length, TRIGGERS.length + b.length);
+    assertThat(s.possible()).as("nor inside a larger array").isZero();
   }
 
   @ParameterizedTest

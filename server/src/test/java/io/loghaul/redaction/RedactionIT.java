@@ -244,5 +244,9 @@ class RedactionIT {
     servers.kafkaClient().send(topic, 0, record("now " + CARD + " at 10.1.2.3", "{}"));
     await().atMost(Duration.ofSeconds(60)).until(() -> servers.count(table) == 5);
     assertThat(dump()).contains("now " + CARD + " at [ip]");
+    // the rules the reload removed took their series with them
+    assertThat(metrics())
+        .doesNotContain("logs_redacted_total{rule=\"cards\"}")
+        .doesNotContain("logs_redacted_total{rule=\"secrets\"}");
   }
 }

@@ -6,7 +6,9 @@ import io.loghaul.testkit.FreePorts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,15 +30,20 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 
 /**
- * A real Apache Kafka KRaft cluster of several nodes inside this JVM, on loopback, for integration
- * tests of loghaul on a multi-broker cluster. Every node is a combined broker and controller; the
- * controllers form a static quorum ({@code controller.quorum.voters}), so the cluster keeps working
- * while a majority of nodes runs. Internal topics are replicated to every node with {@code
- * min.insync.replicas} 2; the broker-wide {@code min.insync.replicas} stays Kafka's default (1) so
- * what a test sees on a topic is what loghaul set on it.
+ * A real Apache Kafka KRaft cluster of several nodes, on loopback, for integration tests of loghaul
+ * on a multi-broker cluster: inside this JVM ({@link #start}), or each node a child JVM ({@link
+ * #startProcesses}) so that a test can kill one with SIGKILL ({@link #kill}). Every node is a
+ * combined broker and controller; the controllers form a static quorum ({@code
+ * controller.quorum.voters}), so the cluster keeps working while a majority of nodes runs. Internal
+ * topics are replicated to every node with {@code min.insync.replicas} 2; the broker-wide {@code
+ * min.insync.replicas} stays Kafka's default (1) so what a test sees on a topic is what loghaul set
+ * on it.
  *
  * <p>Nodes start in parallel (a node's startup waits for the controller quorum). {@link #stop(int)}
- * shuts one node down cleanly; {@link #close()} stops all and deletes the data.
+ * takes one node away without a controlled shutdown (its partitions lose their leader until the
+ * controller notices, as after a crash; the JVM stays, so its sockets close at once rather than
+ * time out); {@link #restart(int)} brings it back on its data; {@link #close()} stops all and
+ * deletes the data.
  */
 public final class KafkaCluster implements AutoCloseable {
   private static final String HOST = "127.0.0.1";
@@ -44,10 +51,13 @@ public final class KafkaCluster implements AutoCloseable {
   private final Path dir;
   private final List<Properties> nodeProperties = new ArrayList<>();
   private final List<KafkaRaftServer> servers = new ArrayList<>();
+  private final List<Process> processes = new ArrayList<>();
   private final List<Integer> ports = new ArrayList<>();
+  private final boolean childProcesses;
 
-  private KafkaCluster(Path dir, int nodes) {
+  private KafkaCluster(Path dir, int nodes, boolean childProcesses) {
     this.dir = dir;
+    this.childProcesses = childProcesses;
     List<Integer> controllerPorts = new ArrayList<>();
     for (int i = 0; i < nodes; i++) {
       ports.add(FreePorts.freePort());
@@ -67,6 +77,7 @@ public final class KafkaCluster implements AutoCloseable {
               dir.resolve("node-" + (i + 1)),
               Math.min(nodes, 3)));
       servers.add(null);
+      processes.add(null);
     }
   }
 
@@ -74,8 +85,22 @@ public final class KafkaCluster implements AutoCloseable {
    * Formats and starts {@code nodes} nodes under a new temporary directory; returns when all serve.
    */
   public static KafkaCluster start(int nodes) throws Exception {
+    return start(nodes, false);
+  }
+
+  /**
+   * Like {@link #start(int)}, but every node is a child JVM ({@code kafka.Kafka} on this JVM's
+   * class path, output in {@code node-N.out} of the cluster's directory), so {@link #kill} is a
+   * real SIGKILL.
+   */
+  public static KafkaCluster startProcesses(int nodes) throws Exception {
+    return start(nodes, true);
+  }
+
+  private static KafkaCluster start(int nodes, boolean childProcesses) throws Exception {
     KafkaCluster cluster =
-        new KafkaCluster(Files.createTempDirectory("loghaul-kafka-cluster-"), nodes);
+        new KafkaCluster(
+            Files.createTempDirectory("loghaul-kafka-cluster-"), nodes, childProcesses);
     try {
       cluster.format();
       List<CompletableFuture<Void>> starts = new ArrayList<>();
@@ -83,7 +108,7 @@ public final class KafkaCluster implements AutoCloseable {
         int node = i;
         starts.add(CompletableFuture.runAsync(() -> cluster.startNode(node)));
       }
-      CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+      CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).get(180, TimeUnit.SECONDS);
       cluster.awaitBrokers(nodes);
     } catch (Exception e) {
       cluster.close();
@@ -101,16 +126,72 @@ public final class KafkaCluster implements AutoCloseable {
     return j.toString();
   }
 
-  /** Shuts node {@code index} (0-based) down, keeping its data; without a controlled shutdown. */
+  /**
+   * Takes node {@code index} (0-based) away, keeping its data: a child JVM gets SIGKILL; a node in
+   * this JVM shuts down without a controlled shutdown.
+   */
   public void stop(int index) {
     KafkaRaftServer s;
+    Process p;
     synchronized (this) {
       s = servers.set(index, null);
+      p = processes.set(index, null);
     }
     if (s != null) {
       s.shutdown();
       s.awaitShutdown();
     }
+    if (p != null) {
+      p.destroyForcibly();
+      try {
+        p.waitFor(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * SIGKILL to node {@code index} (0-based), as a crash; only for {@link #startProcesses} clusters.
+   */
+  public void kill(int index) {
+    if (!childProcesses) {
+      throw new IllegalStateException("kill: the nodes run in this JVM (use startProcesses)");
+    }
+    stop(index);
+  }
+
+  /**
+   * Starts node {@code index} (0-based) again on the data it kept; returns when every node is
+   * registered with the controller again.
+   */
+  public void restart(int index) throws Exception {
+    synchronized (this) {
+      if (servers.get(index) != null || processes.get(index) != null) {
+        throw new IllegalStateException("node " + (index + 1) + " still runs");
+      }
+    }
+    startNode(index);
+    // the controller may still list the lost node: wait for the new one's listener first
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (true) {
+      try {
+        new Socket(HOST, ports.get(index)).close();
+        break;
+      } catch (IOException e) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "node " + nodeId(index) + " not listening after 120 s (output: " + dir + ")", e);
+        }
+        Thread.sleep(100);
+      }
+    }
+    awaitBrokers(nodeProperties.size());
+  }
+
+  /** The node id of node {@code index} (0-based): {@code index + 1}. */
+  public static int nodeId(int index) {
+    return index + 1;
   }
 
   private void format() throws IOException {
@@ -139,6 +220,10 @@ public final class KafkaCluster implements AutoCloseable {
   }
 
   private void startNode(int index) {
+    if (childProcesses) {
+      startProcess(index);
+      return;
+    }
     KafkaRaftServer s =
         new KafkaRaftServer(KafkaConfig.fromProps(nodeProperties.get(index), false), Time.SYSTEM);
     synchronized (this) {
@@ -147,17 +232,83 @@ public final class KafkaCluster implements AutoCloseable {
     s.startup();
   }
 
+  private void startProcess(int index) {
+    Path logDir = Path.of(nodeProperties.get(index).getProperty("log.dirs"));
+    Path config = logDir.resolveSibling(logDir.getFileName() + ".properties");
+    List<String> cmd =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx384m",
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
+            "-cp",
+            System.getProperty("java.class.path"),
+            "kafka.Kafka",
+            config.toString());
+    try {
+      Process p =
+          new ProcessBuilder(cmd)
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("node-" + nodeId(index) + ".out").toFile())
+              .start();
+      Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
+      synchronized (this) {
+        processes.set(index, p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private void awaitBrokers(int nodes) throws Exception {
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size() < nodes) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("not all " + nodes + " brokers registered within 60 s");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+      String last = "no answer yet";
+      while (true) {
+        checkProcessesAlive();
+        try {
+          int registered = admin.describeCluster().nodes().get(10, TimeUnit.SECONDS).size();
+          if (registered >= nodes) {
+            return;
+          }
+          last = registered + " registered";
+        } catch (ExecutionException | TimeoutException e) {
+          last = e.toString(); // child JVMs still starting
         }
-        Thread.sleep(100);
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "not all " + nodes + " brokers registered within 180 s (" + last + ")" + outputs());
+        }
+        Thread.sleep(200);
       }
     }
+  }
+
+  private synchronized void checkProcessesAlive() throws IOException {
+    for (int i = 0; i < processes.size(); i++) {
+      Process p = processes.get(i);
+      if (p != null && !p.isAlive()) {
+        throw new IllegalStateException(
+            "node " + nodeId(i) + " exited with " + p.exitValue() + outputs());
+      }
+    }
+  }
+
+  /** The last lines of every child JVM's output, for failure messages. */
+  private String outputs() throws IOException {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < nodeProperties.size(); i++) {
+      Path out = dir.resolve("node-" + nodeId(i) + ".out");
+      if (Files.exists(out)) {
+        List<String> lines = Files.readAllLines(out, UTF_8);
+        sb.append("\n--- node ")
+            .append(nodeId(i))
+            .append(":\n")
+            .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size())));
+      }
+    }
+    return sb.toString();
   }
 
   private static Properties properties(
@@ -204,7 +355,7 @@ public final class KafkaCluster implements AutoCloseable {
   @Override
   public void close() {
     List<CompletableFuture<Void>> stops = new ArrayList<>();
-    for (int i = 0; i < servers.size(); i++) {
+    for (int i = 0; i < nodeProperties.size(); i++) {
       int node = i;
       stops.add(CompletableFuture.runAsync(() -> stop(node)));
     }

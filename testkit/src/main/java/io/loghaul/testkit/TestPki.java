@@ -1,4 +1,4 @@
-package io.loghaul.testing;
+package io.loghaul.testkit;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
