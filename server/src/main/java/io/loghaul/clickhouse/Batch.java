@@ -77,6 +77,7 @@ public final class Batch implements RowBatch {
   private byte[] lastTopicUtf8;
   private final List<RefusedRow> refused = new ArrayList<>(0);
   private volatile boolean finished;
+  private volatile Throwable failure;
 
   /**
    * @param topicNames UTF-8 topic names, shared by the batches of one pool (consumer thread only)
@@ -312,6 +313,16 @@ public final class Batch implements RowBatch {
   @Override
   public boolean finished() {
     return finished;
+  }
+
+  /** Publishes that inserting the batch failed unexpectedly: it never finishes. Inserter thread. */
+  void fail(Throwable e) {
+    failure = e;
+  }
+
+  @Override
+  public Throwable failure() {
+    return failure;
   }
 
   @Override

@@ -32,8 +32,10 @@ import org.slf4j.LoggerFactory;
  * already holds through {@link ClickHouseStoredRows}.
  *
  * <p>The consumer thread hands over a batch with {@link #submit} only when {@link #idle()}; it
- * learns of completion through {@link Batch#finished()}. {@link #close()} abandons a batch that
- * cannot finish (its offsets are then never committed, so nothing is lost).
+ * learns of completion through {@link Batch#finished()}, and of an unexpected error on the inserter
+ * thread (a failed compression, a bug) through {@link Batch#failure()}: such a batch never
+ * finishes. {@link #close()} abandons a batch that cannot finish (its offsets are then never
+ * committed, so nothing is lost).
  *
  * <p>Every INSERT attempt is a {@code clickhouse.insert} span (a root span, kind CLIENT) with the
  * attributes {@code rows}, {@code bytes} and {@code attempt}, status ERROR and {@code error.type}
@@ -126,6 +128,11 @@ public final class BatchInserter implements RowSink, AutoCloseable {
             log.warn(
                 "Abandoned a batch of {} rows at shutdown; its offsets stay uncommitted",
                 batch.rowCount());
+          } catch (RuntimeException | Error e) {
+            // a failed compression (from seal()), a bug: retrying cannot help, and a batch that
+            // never finishes would hold its partitions forever. The consumer thread sees the
+            // failure, never commits the batch's offsets, and stops the pipeline (which logs it).
+            batch.fail(e);
           } finally {
             inFlight.set(0);
           }

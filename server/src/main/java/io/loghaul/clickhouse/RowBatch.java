@@ -34,6 +34,16 @@ public interface RowBatch {
   boolean finished();
 
   /**
+   * The unexpected error that keeps the sink from ever finishing this batch (a bug, a failed
+   * compression, an {@link Error}), or null. A failed batch never turns {@link #finished()}: its
+   * offsets must not be committed, and the caller should stop, so that a restart reads its records
+   * again. Outages and refusals are not failures (the sink retries them, or reports refused rows).
+   */
+  default Throwable failure() {
+    return null;
+  }
+
+  /**
    * The rows the destination refused as bad data, in row order; complete once {@link #finished()}.
    */
   List<RefusedRow> refused();

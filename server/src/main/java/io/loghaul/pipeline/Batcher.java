@@ -43,6 +43,23 @@ final class Batcher implements AutoCloseable {
     void refused(RefusedRow row);
   }
 
+  /**
+   * The sink failed a batch unexpectedly ({@link RowBatch#failure()}, the cause): the batch never
+   * turns durable, so its offsets are never committed, and the pipeline stops on it.
+   */
+  static final class SinkFailedException extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    SinkFailedException(int rows, Throwable cause) {
+      super(
+          "Writing a batch of "
+              + rows
+              + " rows failed unexpectedly; its records stay uncommitted and are read again after"
+              + " a restart",
+          cause);
+    }
+  }
+
   /** The work holding the records of one batch. */
   private static final class BatchWork implements Durable {
     final RowBatch batch;
@@ -178,9 +195,19 @@ final class Batcher implements AutoCloseable {
   /**
    * If the batch in flight is finished, hands its refused rows to the listener, then marks it
    * durable and forgets it; true when one finished.
+   *
+   * @throws SinkFailedException when the sink failed the batch in flight (again on every call: it
+   *     stays in flight, never durable, and nothing more is handed to the sink)
    */
   boolean collectFinished() {
-    if (inFlight == null || !inFlight.batch.finished()) {
+    if (inFlight == null) {
+      return false;
+    }
+    Throwable failure = inFlight.batch.failure();
+    if (failure != null) {
+      throw new SinkFailedException(inFlight.batch.rowCount(), failure);
+    }
+    if (!inFlight.batch.finished()) {
       return false;
     }
     for (RefusedRow row : inFlight.batch.refused()) {

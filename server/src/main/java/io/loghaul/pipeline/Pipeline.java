@@ -237,6 +237,9 @@ public final class Pipeline implements AutoCloseable {
     try {
       rebalance.drain(assigned.keySet(), RebalanceDrain.DRAIN_TIMEOUT_MILLIS);
       batcher.close();
+    } catch (Batcher.SinkFailedException e) {
+      // logged with its cause when it stopped the loop; committing nothing more is the point
+      log.warn("Final flush skipped: {}", e.getMessage());
     } catch (RuntimeException e) {
       log.warn("Final flush failed; uncommitted records will be read again", e);
     }
