@@ -66,8 +66,9 @@ public final class Loghaul {
     }
     LoghaulConfig config;
     try {
-      config = ConfigLoader.load(rest, System.getenv());
-      checkBatchesFitHeap(config.batch().maxBytes(), Runtime.getRuntime().maxMemory());
+      long maxHeap = Runtime.getRuntime().maxMemory();
+      config = ConfigLoader.load(rest, System.getenv(), BatchMemory.largestMaxBytes(maxHeap));
+      checkBatchesFitHeap(config.batch().maxBytes(), maxHeap);
       try (var rules = LoghaulServer.readRedaction(config.redaction())) {
         // checked here so that a bad rules file is a configuration error (exit 2) like the others
       }

@@ -22,17 +22,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ClickHouse {@link RowSink}: inserts {@link Batch}es, one at a time, on its own thread, and
- * never gives up on one: outages and overload (connection refused, timeouts, retryable error codes)
- * are retried with capped exponential {@link Backoff}; a batch ClickHouse refuses as bad data is
- * split in halves until the bad rows are isolated, those are reported on the batch as {@link
- * RefusedRow}s (what becomes of them is the caller's business), and the rest is inserted. A batch
- * is {@link Batch#finished() finished} once every row is inserted or refused. Asks the table which
- * rows it already holds through {@link ClickHouseStoredRows}.
+ * The ClickHouse {@link RowSink}: inserts {@link Batch}es, one at a time, on its own thread, each
+ * as one INSERT whose body is the batch's own compressed blocks (so one part per batch), and never
+ * gives up on one: outages and overload (connection refused, timeouts, retryable error codes) are
+ * retried with capped exponential {@link Backoff}; a batch ClickHouse refuses as bad data is split
+ * in halves until the bad rows are isolated, those are reported on the batch as {@link RefusedRow}s
+ * (what becomes of them is the caller's business), and the rest is inserted. A batch is {@link
+ * Batch#finished() finished} once every row is inserted or refused. Asks the table which rows it
+ * already holds through {@link ClickHouseStoredRows}.
  *
  * <p>The consumer thread hands over a batch with {@link #submit} only when {@link #idle()}; it
- * learns of completion through {@link Batch#finished()}. {@link #close()} abandons a batch that
- * cannot finish (its offsets are then never committed, so nothing is lost).
+ * learns of completion through {@link Batch#finished()}, and of an unexpected error on the inserter
+ * thread (a failed compression, a bug) through {@link Batch#failure()}: such a batch never
+ * finishes. {@link #close()} abandons a batch that cannot finish (its offsets are then never
+ * committed, so nothing is lost).
  *
  * <p>Every INSERT attempt is a {@code clickhouse.insert} span (a root span, kind CLIENT) with the
  * attributes {@code rows}, {@code bytes} and {@code attempt}, status ERROR and {@code error.type}
@@ -116,6 +119,7 @@ public final class BatchInserter implements RowSink, AutoCloseable {
     thread.execute(
         () -> {
           try {
+            batch.seal();
             List<SpanContext> links = batch.traceLinks();
             insertRange(batch, 0, batch.rowCount(), links, Backoff.create());
             batch.finish();
@@ -124,6 +128,11 @@ public final class BatchInserter implements RowSink, AutoCloseable {
             log.warn(
                 "Abandoned a batch of {} rows at shutdown; its offsets stay uncommitted",
                 batch.rowCount());
+          } catch (RuntimeException | Error e) {
+            // a failed compression (from seal()), a bug: retrying cannot help, and a batch that
+            // never finishes would hold its partitions forever. The consumer thread sees the
+            // failure, never commits the batch's offsets, and stops the pipeline (which logs it).
+            batch.fail(e);
           } finally {
             inFlight.set(0);
           }
@@ -132,22 +141,19 @@ public final class BatchInserter implements RowSink, AutoCloseable {
 
   private void insertRange(Batch batch, int from, int to, List<SpanContext> links, Backoff backoff)
       throws InterruptedException {
+    // the same rows carry the same token on every attempt (and after a restart)
+    String token = client.sendsDeduplicationTokens() ? batch.deduplicationToken(from, to) : null;
     int failures = 0;
     while (true) {
       if (closed) {
         throw new InterruptedException("closed");
       }
-      int start = batch.rowStart(from);
-      int length = batch.rowStart(to) - start;
+      Batch.Body body = batch.body(from, to);
+      int length = (int) body.rawBytes();
       Span span = startSpan(to - from, length, failures + 1, links);
       long t0 = System.nanoTime();
       try {
-        client.insert(
-            insertSql,
-            client.sendsDeduplicationTokens() ? batch.deduplicationToken(from, to) : null,
-            batch.bytes(),
-            start,
-            length);
+        client.insertCompressed(insertSql, token, body.array(), body.offset(), body.length());
         span.end();
         observer.inserted(to - from, length, System.nanoTime() - t0);
         if (failing) {
@@ -160,6 +166,7 @@ public final class BatchInserter implements RowSink, AutoCloseable {
         span.setStatus(StatusCode.ERROR, e.reason());
         span.end();
         observer.failed(e.reason(), System.nanoTime() - t0);
+        body = null; // a split's halves are cut out anew: hold no copy of this range meanwhile
         if (e.badData()) {
           if (to - from == 1) {
             batch.refuse(from, refusal(e));

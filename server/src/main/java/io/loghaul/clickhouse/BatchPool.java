@@ -2,19 +2,26 @@ package io.loghaul.clickhouse;
 
 import static java.util.Objects.requireNonNull;
 
+import io.loghaul.bytes.BlockCompressor;
 import io.loghaul.record.SourceRecords;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * Opens {@link Batch}es and recycles the large buffers of finished ones (rows and their source
- * records) so steady-state batching allocates no new multi-megabyte arrays; at most two sets are
- * kept (one batch filling, one inserting). Thread-safe: the inserter returns buffers, the consumer
- * takes them.
+ * Opens {@link Batch}es and recycles the large buffers of finished ones (compressed rows and their
+ * source records) so steady-state batching allocates no new multi-megabyte arrays; at most two sets
+ * are kept (one batch filling, one inserting). Its batches' full raw blocks are compressed by two
+ * {@link BlockCompressor}s (one thread for rows, one for source copies), which also recycle the raw
+ * blocks. Thread-safe: the inserter returns buffers, the consumer takes them.
  */
 public final class BatchPool {
-  private record Buffers(RowBuffer rows, SourceRecords sources) {}
+  private record Buffers(CompressedBlocks blocks, SourceRecords sources) {}
+
+  private final BlockCompressor<RowBuffer> rowCompressor =
+      new BlockCompressor<>(
+          "loghaul-compress-rows", () -> new RowBuffer(Batch.BLOCK_BYTES + (64 << 10)));
+  private final BlockCompressor<byte[]> sourceCompressor = SourceRecords.newCompressor();
 
   private final ConcurrentLinkedQueue<Buffers> free = new ConcurrentLinkedQueue<>();
   private final Map<String, byte[]> topicNames = new ConcurrentHashMap<>();
@@ -26,7 +33,7 @@ public final class BatchPool {
   /**
    * @param encoder how rows are written, for the table's server profile
    * @param expectedRows rows a batch makes room for up front
-   * @param initialBytes size of a new row buffer (and of its source copies)
+   * @param initialBytes size of a new batch's compressed rows (and of its compressed source copies)
    * @param traceLinks whether batches keep their records' traceparents for the insert span's links
    */
   public BatchPool(
@@ -42,20 +49,29 @@ public final class BatchPool {
     Buffers b = free.poll();
     if (b == null) {
       // the source copies are about as large as the rows
-      b = new Buffers(new RowBuffer(initialBytes), new SourceRecords(initialBytes, expectedRows));
+      b =
+          new Buffers(
+              new CompressedBlocks(initialBytes),
+              new SourceRecords(initialBytes, expectedRows, sourceCompressor));
     }
-    b.rows().reset();
     return new Batch(
-        encoder, topicNames, b.rows(), b.sources(), expectedRows, nowNanos, traceLinks);
+        encoder,
+        topicNames,
+        rowCompressor,
+        b.blocks(),
+        b.sources(),
+        expectedRows,
+        nowNanos,
+        traceLinks);
   }
 
   void recycle(Batch batch) {
     batch.release(this);
   }
 
-  void recycle(RowBuffer rows, SourceRecords sources) {
+  void recycle(CompressedBlocks blocks, SourceRecords sources) {
     if (free.size() < 2) {
-      free.add(new Buffers(rows, sources));
+      free.add(new Buffers(blocks, sources));
     }
   }
 }

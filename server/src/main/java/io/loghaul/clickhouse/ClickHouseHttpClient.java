@@ -289,6 +289,23 @@ public final class ClickHouseHttpClient implements AutoCloseable {
     }
     byte[] compressed = compressionBuffer(NativeCompression.maxCompressedLength(length));
     int n = NativeCompression.compress(body, offset, length, compressed);
+    insertCompressed(insertSql, deduplicationToken, compressed, 0, n);
+  }
+
+  /**
+   * Sends {@code compressed[offset, offset + length)} — RowBinary rows in ClickHouse's native LZ4
+   * blocks ({@link NativeCompression}) — as the data of {@code insertSql}, as it is (no copy).
+   * Returns once ClickHouse acknowledged the insert; the array must not change until then. {@code
+   * deduplicationToken}: the INSERT's {@code insert_deduplication_token} setting, or null for none
+   * (see {@link #sendsDeduplicationTokens()}).
+   *
+   * @throws ClickHouseException as {@link #insert}
+   */
+  public void insertCompressed(
+      String insertSql, String deduplicationToken, byte[] compressed, int offset, int length)
+      throws ClickHouseException {
+    requireNonNull(insertSql, "insertSql");
+    requireNonNull(compressed, "compressed");
     String query =
         "/?decompress=1"
             + settingsParams
@@ -302,7 +319,7 @@ public final class ClickHouseHttpClient implements AutoCloseable {
         url ->
             request(URI.create(url + query))
                 .header("Content-Type", "application/octet-stream")
-                .POST(new ArrayBodyPublisher(compressed, 0, n))
+                .POST(new ArrayBodyPublisher(compressed, offset, length))
                 .build(),
         "insert",
         false);

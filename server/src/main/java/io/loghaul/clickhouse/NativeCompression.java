@@ -40,7 +40,15 @@ final class NativeCompression {
    * blocks.
    */
   static int compress(byte[] src, int off, int length, byte[] dst) {
-    int out = 0;
+    return compress(src, off, length, dst, 0);
+  }
+
+  /**
+   * Compresses {@code src[off, off + length)} into {@code dst} from {@code dstOff} on (room for at
+   * least {@link #maxCompressedLength(int)} bytes there) and returns the number of bytes written.
+   */
+  static int compress(byte[] src, int off, int length, byte[] dst, int dstOff) {
+    int out = dstOff;
     int end = off + length;
     for (int pos = off; pos < end; pos += MAX_BLOCK_BYTES) {
       int n = Math.min(MAX_BLOCK_BYTES, end - pos);
@@ -54,7 +62,7 @@ final class NativeCompression {
       CityHash128.hash(dst, headerAt, blockSize, dst, out);
       out = dataAt + compressed;
     }
-    return out;
+    return out - dstOff;
   }
 
   /**

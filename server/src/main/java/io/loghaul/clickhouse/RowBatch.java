@@ -16,14 +16,32 @@ public interface RowBatch {
 
   int rowCount();
 
-  /** Size of the encoded rows, for {@code batch.max-bytes}. */
+  /**
+   * Bytes the batch holds in memory (its rows and what it keeps of them), for {@code
+   * batch.max-bytes}.
+   */
   int byteSize();
+
+  /** True when the batch must be written whatever its size, e.g. its rows reached a hard limit. */
+  default boolean overfull() {
+    return false;
+  }
 
   /** {@link System#nanoTime()} (or the injected clock's) when the batch was opened. */
   long createdNanos();
 
   /** True once every row is either stored or refused. */
   boolean finished();
+
+  /**
+   * The unexpected error that keeps the sink from ever finishing this batch (a bug, a failed
+   * compression, an {@link Error}), or null. A failed batch never turns {@link #finished()}: its
+   * offsets must not be committed, and the caller should stop, so that a restart reads its records
+   * again. Outages and refusals are not failures (the sink retries them, or reports refused rows).
+   */
+  default Throwable failure() {
+    return null;
+  }
 
   /**
    * The rows the destination refused as bad data, in row order; complete once {@link #finished()}.

@@ -232,7 +232,7 @@ final class ConfigKeys {
           "clickhouse.insert-timeout-ms",
           POSITIVE_MILLIS,
           "time one INSERT may take before it counts as failed (reason timeout) and is"
-              + " retried; unset = 5 s + 1 s per MiB of batch.max-bytes (21 s at the default)",
+              + " retried; unset = 5 s + 1 s per MiB of batch.max-bytes (53 s at the default)",
           c -> c.clickhouse().insertTimeoutSetting());
   static final Key<Path> CLICKHOUSE_TLS_CA_FILE =
       Key.optional(
@@ -275,7 +275,8 @@ final class ConfigKeys {
           "batch.max-bytes",
           LoghaulConfig.Batch.DEFAULT_MAX_BYTES,
           POSITIVE_LONG,
-          "... or this many encoded bytes ...",
+          "... or when it holds this many bytes (rows and source copies, LZ4-compressed; unset ="
+              + " 48 MiB, lowered to fit a smaller heap) ...",
           c -> c.batch().maxBytes());
   static final Key<Long> BATCH_MAX_DELAY_MS =
       Key.of(

@@ -125,9 +125,25 @@ public final class ConfigLoader {
    */
   public static LoghaulConfig load(List<String> args, Map<String, String> env)
       throws ConfigException {
+    return load(args, env, Long.MAX_VALUE);
+  }
+
+  /**
+   * Loads and validates the configuration for a JVM whose heap holds batches of at most {@code
+   * batchMaxBytesCap}: when {@code batch.max-bytes} is not given, its default is lowered to that
+   * (not below 1 MiB), so a small heap starts with smaller batches; a given value is kept (and
+   * checked against the heap by the caller).
+   */
+  public static LoghaulConfig load(
+      List<String> args, Map<String, String> env, long batchMaxBytesCap) throws ConfigException {
     requireNonNull(args, "args");
     requireNonNull(env, "env");
-    return build(ConfigSources.load(TABLE, args, env));
+    Values v = ConfigSources.load(TABLE, args, env);
+    long maxBytes = v.get(BATCH_MAX_BYTES);
+    if (!v.given(BATCH_MAX_BYTES)) {
+      maxBytes = Math.max(1L << 20, Math.min(maxBytes, batchMaxBytesCap));
+    }
+    return build(v, maxBytes);
   }
 
   /**
@@ -162,7 +178,7 @@ public final class ConfigLoader {
     return ConfigSources.envName(key);
   }
 
-  static LoghaulConfig build(Values v) throws ConfigException {
+  static LoghaulConfig build(Values v, long batchMaxBytes) throws ConfigException {
     checkEmbeddedAllowed(v);
     String password = password(v);
     checkPortsDistinct(v);
@@ -179,8 +195,7 @@ public final class ConfigLoader {
             v.get(KAFKA_TOPIC_PARTITIONS),
             kafkaSecurity(v));
     LoghaulConfig.Batch batch =
-        new LoghaulConfig.Batch(
-            v.get(BATCH_MAX_ROWS), v.get(BATCH_MAX_BYTES), v.get(BATCH_MAX_DELAY_MS));
+        new LoghaulConfig.Batch(v.get(BATCH_MAX_ROWS), batchMaxBytes, v.get(BATCH_MAX_DELAY_MS));
     LoghaulConfig.ClickHouse clickhouse =
         new LoghaulConfig.ClickHouse(
             v.get(CLICKHOUSE_URL),

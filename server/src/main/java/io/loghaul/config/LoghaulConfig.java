@@ -228,9 +228,9 @@ public record LoghaulConfig(
 
     /**
      * The default {@code clickhouse.insert-timeout-ms} for batches of up to {@code batchMaxBytes}:
-     * 5 s plus 1 s per MiB (rounded up), e.g. 21 s for the default 16 MiB batches. A generous
-     * bound, not an expectation: ClickHouse writes a 16 MiB RowBinary batch in well under a second
-     * on a healthy server.
+     * 5 s plus 1 s per MiB (rounded up), e.g. 53 s for the default 48 MiB batches. A generous
+     * bound, not an expectation: ClickHouse writes a batch of 100,000 rows in about a second on a
+     * healthy server.
      */
     public static Duration defaultInsertTimeout(long batchMaxBytes) {
       long mib = (batchMaxBytes + (1 << 20) - 1) >> 20;
@@ -281,12 +281,13 @@ public record LoghaulConfig(
   }
 
   /**
-   * When a batch is flushed: at this many rows, encoded bytes, or age of its oldest row. What
-   * memory such batches need is {@code io.loghaul.clickhouse.BatchMemory}'s business.
+   * When a batch is flushed: at this many rows, bytes held in memory (its rows and source copies,
+   * compressed as they are added), or age of its oldest row. What memory such batches need is
+   * {@code io.loghaul.clickhouse.BatchMemory}'s business.
    */
   public record Batch(int maxRows, long maxBytes, long maxDelayMs) {
     public static final int DEFAULT_MAX_ROWS = 100_000;
-    public static final long DEFAULT_MAX_BYTES = 16L << 20;
+    public static final long DEFAULT_MAX_BYTES = 48L << 20;
     public static final long DEFAULT_MAX_DELAY_MS = 1000;
   }
 

@@ -31,6 +31,9 @@ import org.apache.kafka.common.errors.WakeupException;
 final class Batcher implements AutoCloseable {
   private static final long WAIT_STEP_MILLIS = 5;
 
+  /** Most times {@code batch.max-delay-ms} an age-due batch waits for a backlog to fill it. */
+  static final int BACKLOG_DELAY_FACTOR = 10;
+
   /** What the batcher tells its owner. Called on the consumer thread. */
   interface Listener {
     /** A batch is about to be handed to the sink: commit what is durable, with the new metadata. */
@@ -38,6 +41,23 @@ final class Batcher implements AutoCloseable {
 
     /** The sink refused {@code row}; the batch holding it turns durable once this returns. */
     void refused(RefusedRow row);
+  }
+
+  /**
+   * The sink failed a batch unexpectedly ({@link RowBatch#failure()}, the cause): the batch never
+   * turns durable, so its offsets are never committed, and the pipeline stops on it.
+   */
+  static final class SinkFailedException extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    SinkFailedException(int rows, Throwable cause) {
+      super(
+          "Writing a batch of "
+              + rows
+              + " rows failed unexpectedly; its records stay uncommitted and are read again after"
+              + " a restart",
+          cause);
+    }
   }
 
   /** The work holding the records of one batch. */
@@ -91,7 +111,10 @@ final class Batcher implements AutoCloseable {
 
   /** Whether the open batch reached {@code batch.max-rows} or {@code batch.max-bytes}. */
   boolean full() {
-    return open != null && (open.batch.rowCount() >= maxRows || open.batch.byteSize() >= maxBytes);
+    return open != null
+        && (open.batch.rowCount() >= maxRows
+            || open.batch.byteSize() >= maxBytes
+            || open.batch.overfull());
   }
 
   /** Whether rows wait in the open batch. */
@@ -114,9 +137,31 @@ final class Batcher implements AutoCloseable {
    * free).
    */
   void flushIfDue() {
-    if (open != null && clock.nanoTime() - open.batch.createdNanos() >= maxDelayNanos) {
-      dispatch();
+    flushIfDue(0);
+  }
+
+  /**
+   * Hands the open batch over when its first row is {@code batch.max-delay-ms} old (and the sink is
+   * free), unless {@code waitingRecords} — records in Kafka or already polled that this consumer
+   * has not processed yet — are enough to fill it: under a backlog the rows are late anyway, and a
+   * full batch is one ClickHouse part where age-cut batches make many small ones that ClickHouse
+   * then merges. Then it waits for them, but not past {@value #BACKLOG_DELAY_FACTOR} times {@code
+   * batch.max-delay-ms} (some of those records may be rejected, or on a paused partition). A
+   * trickle has nothing waiting, so it lands within {@code batch.max-delay-ms} as before.
+   */
+  void flushIfDue(long waitingRecords) {
+    if (open == null) {
+      return;
     }
+    long age = clock.nanoTime() - open.batch.createdNanos();
+    if (age < maxDelayNanos) {
+      return;
+    }
+    if (waitingRecords >= maxRows - open.batch.rowCount()
+        && age < maxDelayNanos * BACKLOG_DELAY_FACTOR) {
+      return;
+    }
+    dispatch();
   }
 
   /** Hands the open batch over when it is full (and the sink is free). */
@@ -150,9 +195,19 @@ final class Batcher implements AutoCloseable {
   /**
    * If the batch in flight is finished, hands its refused rows to the listener, then marks it
    * durable and forgets it; true when one finished.
+   *
+   * @throws SinkFailedException when the sink failed the batch in flight (again on every call: it
+   *     stays in flight, never durable, and nothing more is handed to the sink)
    */
   boolean collectFinished() {
-    if (inFlight == null || !inFlight.batch.finished()) {
+    if (inFlight == null) {
+      return false;
+    }
+    Throwable failure = inFlight.batch.failure();
+    if (failure != null) {
+      throw new SinkFailedException(inFlight.batch.rowCount(), failure);
+    }
+    if (!inFlight.batch.finished()) {
       return false;
     }
     for (RefusedRow row : inFlight.batch.refused()) {

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -236,6 +237,9 @@ public final class Pipeline implements AutoCloseable {
     try {
       rebalance.drain(assigned.keySet(), RebalanceDrain.DRAIN_TIMEOUT_MILLIS);
       batcher.close();
+    } catch (Batcher.SinkFailedException e) {
+      // logged with its cause when it stopped the loop; committing nothing more is the point
+      log.warn("Final flush skipped: {}", e.getMessage());
     } catch (RuntimeException e) {
       log.warn("Final flush failed; uncommitted records will be read again", e);
     }
@@ -259,7 +263,7 @@ public final class Pipeline implements AutoCloseable {
   /** After a poll: collect, flush by age, process, retry dead letters, pause/resume, commit. */
   private void step() {
     boolean finished = batcher.collectFinished();
-    batcher.flushIfDue();
+    batcher.flushIfDue(waitingRecords());
     process();
     deadLetters.retryDue();
     pauser.update(assigned.keySet(), !backlog.isEmpty(), deadLetters::blocks);
@@ -269,6 +273,25 @@ public final class Pipeline implements AutoCloseable {
       committer.commitIfDue();
     }
     publishLag();
+  }
+
+  /**
+   * Records this consumer has not processed yet: polled ones waiting in the backlog and, as far as
+   * the last fetches tell, those still in Kafka (the partitions' lag behind their log end).
+   */
+  private long waitingRecords() {
+    long n = backlog.remaining();
+    for (TopicPartition tp : assigned.keySet()) {
+      try {
+        OptionalLong lag = consumer.currentLag(tp);
+        if (lag.isPresent()) {
+          n += lag.getAsLong();
+        }
+      } catch (IllegalStateException e) {
+        // no position yet for a partition just assigned: nothing known to wait
+      }
+    }
+    return n;
   }
 
   private void process() {

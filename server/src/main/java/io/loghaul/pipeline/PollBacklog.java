@@ -50,6 +50,15 @@ final class PollBacklog {
     return chunks.isEmpty();
   }
 
+  /** Records polled and not processed yet. */
+  long remaining() {
+    long n = 0;
+    for (Chunk c : chunks) {
+      n += c.records.size() - c.next;
+    }
+    return n;
+  }
+
   /** The oldest chunk, or null. */
   Chunk first() {
     return chunks.peekFirst();

@@ -62,7 +62,9 @@ class ConfigLoaderTest {
     SPEC_DEFAULTS.put("clickhouse.tls.cert-file", "(unset)");
     SPEC_DEFAULTS.put("clickhouse.tls.key-file", "(unset)");
     SPEC_DEFAULTS.put("batch.max-rows", "100000");
-    SPEC_DEFAULTS.put("batch.max-bytes", "16777216");
+    // 48 MiB of compressed rows and source copies since batches are held compressed (issue 15):
+    // 100,000-row batches, ClickHouse's parts, in about the memory 16 MiB of raw rows took
+    SPEC_DEFAULTS.put("batch.max-bytes", "50331648");
     SPEC_DEFAULTS.put("batch.max-delay-ms", "1000");
     SPEC_DEFAULTS.put("schema.max-record-bytes", "1048576");
     SPEC_DEFAULTS.put("schema.max-service-name-bytes", "256");
@@ -203,6 +205,27 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void lowersTheDefaultBatchMaxBytesToWhatTheHeapHoldsButKeepsAGivenValue() throws Exception {
+    // a 256 MiB heap holds batches of 25794969 bytes
+    assertThat(ConfigLoader.load(List.of(), Map.of(), 25_794_969).batch().maxBytes())
+        .isEqualTo(25_794_969);
+    assertThat(ConfigLoader.load(List.of(), Map.of(), 1L << 30).batch().maxBytes())
+        .isEqualTo(LoghaulConfig.Batch.DEFAULT_MAX_BYTES);
+    assertThat(ConfigLoader.load(List.of(), Map.of(), 0).batch().maxBytes()).isEqualTo(1L << 20);
+    // given: kept as it is, for the heap check to refuse
+    assertThat(
+            ConfigLoader.load(List.of("--batch.max-bytes=33554432"), Map.of(), 25_794_969)
+                .batch()
+                .maxBytes())
+        .isEqualTo(33_554_432);
+    assertThat(
+            ConfigLoader.load(List.of(), Map.of("LOGHAUL_BATCH_MAX_BYTES", "50331648"), 1 << 20)
+                .batch()
+                .maxBytes())
+        .isEqualTo(50_331_648);
+  }
+
+  @Test
   void usesTheSpecDefaultsWhenNothingIsGiven() throws Exception {
     LoghaulConfig config = load(List.of(), Map.of());
 
@@ -226,9 +249,9 @@ class ConfigLoaderTest {
         .isEqualTo(
             new LoghaulConfig.ClickHouse(null, 8123, "default", "", "default", "logs", true, null));
     assertThat(config.clickhouse().insertTimeout(config.batch().maxBytes()))
-        .isEqualTo(Duration.ofSeconds(21));
+        .isEqualTo(Duration.ofSeconds(53));
     assertThat(config.clickhouse().managed()).isTrue();
-    assertThat(config.batch()).isEqualTo(new LoghaulConfig.Batch(100_000, 16_777_216, 1000));
+    assertThat(config.batch()).isEqualTo(new LoghaulConfig.Batch(100_000, 50_331_648, 1000));
     assertThat(config.schema()).isEqualTo(SchemaLimits.defaults());
     assertThat(config.otlp())
         .isEqualTo(

@@ -67,6 +67,29 @@ class BatcherTest {
   }
 
   @Test
+  void anAgeDueBatchWaitsForRecordsThatWouldFillItButNotForever() {
+    add();
+    clock.advance(Duration.ofMillis(1_000));
+    // two more rows fill it (batch.max-rows = 3) and five wait in Kafka: worth waiting for
+    batcher.flushIfDue(5);
+    assertThat(sink.submitted).isEmpty();
+    // one waiting record cannot fill it: no reason to wait
+    batcher.flushIfDue(1);
+    assertThat(sink.submitted).hasSize(1);
+
+    sink.finishWriting();
+    assertThat(batcher.collectFinished()).isTrue();
+    add();
+    clock.advance(Duration.ofMillis(9_999));
+    batcher.flushIfDue(1_000);
+    assertThat(sink.submitted).hasSize(1);
+    // ten times batch.max-delay-ms: handed over whatever waits
+    clock.advance(Duration.ofMillis(1));
+    batcher.flushIfDue(1_000);
+    assertThat(sink.submitted).hasSize(2);
+  }
+
+  @Test
   void handsABatchOverWhenFullButOnlyWhileTheSinkIsFree() {
     add();
     add();

@@ -35,6 +35,7 @@ final class MemorySink implements RowSink {
     private int bytes;
     private final List<RefusedRow> refused = new ArrayList<>();
     private volatile boolean finished;
+    private volatile Throwable failure;
 
     Batch(long createdNanos) {
       this.createdNanos = createdNanos;
@@ -74,6 +75,11 @@ final class MemorySink implements RowSink {
     @Override
     public List<RefusedRow> refused() {
       return finished ? List.copyOf(refused) : List.of();
+    }
+
+    @Override
+    public Throwable failure() {
+      return failure;
     }
   }
 
@@ -151,6 +157,16 @@ final class MemorySink implements RowSink {
     }
     writing = null;
     b.finished = true;
+  }
+
+  /**
+   * Fails the batch being written with {@code error}, as an unexpected error on an inserter thread
+   * would: it never finishes, and the sink is free again.
+   */
+  void failWriting(Throwable error) {
+    Batch b = writing;
+    writing = null;
+    b.failure = error;
   }
 
   /**

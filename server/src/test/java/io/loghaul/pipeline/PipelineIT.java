@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
@@ -249,10 +250,40 @@ class PipelineIT {
                           servers
                               .kafkaClient()
                               .committed("loghaul")
-                              .get(new org.apache.kafka.common.TopicPartition(topic, 2))));
+                              .get(new TopicPartition(topic, 2))));
     }
     assertThat(servers.query("SELECT countIf(service_name != 'good') FROM " + table))
         .isEqualTo("0");
+  }
+
+  @Test
+  void aTrickleLandsAndIsCommittedRecordByRecordAlthoughBatchesAreLarge() throws Exception {
+    // with the default 100,000-row / 48 MiB batches a trickle never fills one: each record must
+    // land because its batch is batch.max-delay-ms old (the bound below is generous on purpose)
+    String topic = KafkaTestClient.uniqueName("logs");
+    String table = KafkaTestClient.uniqueName("t");
+    long now = System.currentTimeMillis();
+    try (LoghaulServer loghaul =
+        TestLoghaul.start(
+            servers,
+            "--kafka.topics=" + topic,
+            "--clickhouse.table=" + table,
+            "--batch.max-delay-ms=300")) {
+      TopicPartition tp = new TopicPartition(topic, 0);
+      for (int i = 0; i < 4; i++) {
+        servers.kafkaClient().send(topic, 0, LogRecords.valid(now, "trickle", i));
+        long expected = i + 1;
+        await().atMost(Duration.ofSeconds(60)).until(() -> servers.count(table) == expected);
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () -> {
+                  Long committed = servers.kafkaClient().committed("loghaul").get(tp);
+                  return committed != null && committed == expected;
+                });
+      }
+    }
+    assertThat(servers.count(table)).isEqualTo(4);
   }
 
   @Test

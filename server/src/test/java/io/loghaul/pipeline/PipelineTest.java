@@ -2,6 +2,7 @@ package io.loghaul.pipeline;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.loghaul.config.LoghaulConfig;
 import io.loghaul.dlq.DeadLetterPublisher;
@@ -219,6 +220,55 @@ class PipelineTest {
         .filteredOn(o -> o != null)
         .extracting(OffsetAndMetadata::offset)
         .isSorted();
+  }
+
+  @Test
+  void aBatchTheSinkFailsStopsThePipelineAndItsOffsetsAreNeverCommitted() {
+    Pipeline pipeline = pipeline(3);
+    good(P0);
+    good(P0);
+    good(P0);
+    pipeline.pollOnce();
+    sink.finishWriting();
+    good(P0); // 3..5: the batch that fails
+    good(P0);
+    good(P0);
+    pipeline.pollOnce();
+    assertThat(committed(P0)).isEqualTo(3);
+    assertThat(sink.submitted).hasSize(2);
+    good(P1); // waits in the next batch
+    pipeline.pollOnce();
+
+    IllegalStateException compression =
+        new IllegalStateException("compressing a block failed (test)");
+    sink.failWriting(compression);
+    clock.advance(A_WHILE);
+    assertThatThrownBy(pipeline::pollOnce)
+        .as("the loop dies: Pipeline.run logs it, completes failure() and the process exits 1")
+        .isInstanceOf(Batcher.SinkFailedException.class)
+        .hasMessageContaining("3 rows")
+        .hasCause(compression);
+    // what run() does next: the final flush commits nothing more and hands nothing more over
+    pipeline.shutDown();
+    assertThat(sink.submitted).as("no batch after the failed one").hasSize(2);
+    assertThat(consumer.commits)
+        .extracting(c -> c.get(P0))
+        .filteredOn(o -> o != null)
+        .extracting(OffsetAndMetadata::offset)
+        .as("a restart resumes at the failed batch's first record")
+        .allMatch(o -> o <= 3);
+    assertThat(consumer.lastCommitted(P0)).isEqualTo(new OffsetAndMetadata(3, metadata(3, 5)));
+    assertThat(committed(P1)).isLessThanOrEqualTo(0);
+  }
+
+  @Test
+  void anErrorThatFailedABatchStopsTheLoopToo() {
+    Pipeline pipeline = pipeline(1);
+    good(P0);
+    pipeline.pollOnce();
+    OutOfMemoryError oom = new OutOfMemoryError("(test)");
+    sink.failWriting(oom);
+    assertThatThrownBy(pipeline::pollOnce).hasCause(oom);
   }
 
   @Test

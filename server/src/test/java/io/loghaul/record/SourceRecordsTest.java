@@ -138,6 +138,65 @@ class SourceRecordsTest {
   }
 
   @Test
+  void keepsFullBlocksCompressedAndRebuildsRecordsFromAnyBlockInAnyOrder() throws Exception {
+    SourceRecords sources = new SourceRecords(16, 16);
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+    long raw = 0;
+    for (int i = 0; i < 12_000; i++) {
+      // log-like values: compressible, about 600 bytes
+      byte[] value =
+          ("{\"timestamp\":"
+                  + (1_795_316_252_000L + i)
+                  + ",\"service_name\":\"checkout\","
+                  + "\"level\":\"INFO\",\"message\":\"request "
+                  + i
+                  + " done "
+                  + "x".repeat(400 + i % 100)
+                  + "\"}")
+              .getBytes(UTF_8);
+      ConsumerRecord<byte[], byte[]> r =
+          record(
+              i % 3 == 0 ? "logs" : "other",
+              i % 4,
+              1_000 + i,
+              42L + i,
+              TimestampType.CREATE_TIME,
+              ("k" + i).getBytes(UTF_8),
+              value,
+              new RecordHeader("h", ("v" + i).getBytes(UTF_8)));
+      records.add(r);
+      sources.add(r);
+      raw += value.length;
+    }
+    assertThat(raw).isGreaterThan(5L * SourceRecords.BLOCK_BYTES);
+    assertThat(sources.size()).isEqualTo(records.size());
+    // compressed: far less than the values alone (once no raw block waits for the compressor)
+    sources.awaitCompressed();
+    assertThat((long) sources.heldBytes()).isLessThan(raw / 4);
+    // backwards, forwards and jumping between blocks
+    for (int i = records.size() - 1; i >= 0; i -= 7) {
+      assertSame(sources.get(i), records.get(i));
+    }
+    // where each came from, without decompressing
+    for (int i = 0; i < records.size(); i++) {
+      assertThat(sources.topic(i)).isEqualTo(records.get(i).topic());
+      assertThat(sources.partition(i)).isEqualTo(records.get(i).partition());
+      assertThat(sources.offset(i)).isEqualTo(records.get(i).offset());
+    }
+    for (int i = 0; i < records.size(); i += 5) {
+      assertSame(sources.get(i), records.get(i));
+    }
+    assertSame(sources.get(records.size() - 1), records.get(records.size() - 1));
+    assertSame(sources.get(0), records.get(0));
+
+    sources.reset();
+    assertThat(sources.size()).isZero();
+    assertThat(sources.heldBytes()).isZero();
+    sources.add(records.get(5));
+    assertSame(sources.get(0), records.get(5));
+  }
+
+  @Test
   void readsTopicPartitionAndOffsetWithoutRebuildingTheRecord() {
     SourceRecords sources = new SourceRecords(16, 2);
     sources.add(record("a", 3, 77L, 1L, TimestampType.CREATE_TIME, null, new byte[] {1}));
