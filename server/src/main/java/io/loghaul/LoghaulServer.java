@@ -89,6 +89,12 @@ public final class LoghaulServer implements AutoCloseable {
   /** ClickHouse setting that makes an INSERT into a Distributed table wait for its shards. */
   static final String DISTRIBUTED_SYNC = "insert_distributed_sync";
 
+  /** ClickHouse setting: the rows an INSERT's input is cut into blocks (and parts) at. */
+  static final String MAX_INSERT_BLOCK_SIZE = "max_insert_block_size";
+
+  /** {@link #MAX_INSERT_BLOCK_SIZE}'s default, from 18.16 to current releases. */
+  static final int DEFAULT_MAX_INSERT_BLOCK_SIZE = 1_048_576;
+
   /** ClickHouse setting (22.2 and later) naming an INSERT for deduplication. */
   static final String DEDUPLICATION_TOKEN = "insert_deduplication_token";
 
@@ -184,7 +190,7 @@ public final class LoghaulServer implements AutoCloseable {
                 ch.password(),
                 insertTimeout,
                 clickhouseTls,
-                insertSettings(ch)));
+                insertSettings(ch, config.batch().maxRows())));
     checkClickHouseSettings(clickhouse, ch);
     log.info(
         "ClickHouse INSERT timeout {} ms ({})",
@@ -466,23 +472,28 @@ public final class LoghaulServer implements AutoCloseable {
   }
 
   /**
+   * The settings sent with every INSERT: {@code clickhouse.settings.*}; on a cluster {@code
+   * insert_distributed_sync=1}, so an acknowledged INSERT into the Distributed table is written on
+   * every shard it touches (docs/clusters.md); and when {@code batch.max-rows} exceeds ClickHouse's
+   * default {@code max_insert_block_size}, that setting raised to it, so a batch is still one block
+   * and one part, and a bad row fails the INSERT before any of its rows is written (the bad-row
+   * split relies on that). A setting given in {@code clickhouse.settings.*} wins.
+   */
+  static Map<String, String> insertSettings(LoghaulConfig.ClickHouse ch, int batchMaxRows) {
+    Map<String, String> settings = new TreeMap<>(ch.settings());
+    if (ch.cluster() != null) {
+      settings.putIfAbsent(DISTRIBUTED_SYNC, "1");
+    }
+    if (batchMaxRows > DEFAULT_MAX_INSERT_BLOCK_SIZE) {
+      settings.putIfAbsent(MAX_INSERT_BLOCK_SIZE, Integer.toString(batchMaxRows));
+    }
+    return settings.equals(ch.settings()) ? ch.settings() : settings;
+  }
+
+  /**
    * A TLS handshake with ClickHouse that fails names {@code clickhouse.tls.*}; every {@code
    * clickhouse.settings.*} member is one the server knows and accepts.
    */
-  /**
-   * The settings sent with every INSERT: {@code clickhouse.settings.*}, and on a cluster {@code
-   * insert_distributed_sync=1} (unless set there), so an acknowledged INSERT into the Distributed
-   * table is written on every shard it touches (docs/clusters.md).
-   */
-  static Map<String, String> insertSettings(LoghaulConfig.ClickHouse ch) {
-    if (ch.cluster() == null || ch.settings().containsKey(DISTRIBUTED_SYNC)) {
-      return ch.settings();
-    }
-    Map<String, String> settings = new TreeMap<>(ch.settings());
-    settings.put(DISTRIBUTED_SYNC, "1");
-    return settings;
-  }
-
   private static void checkClickHouseSettings(
       ClickHouseHttpClient clickhouse, LoghaulConfig.ClickHouse ch) throws ConfigException {
     // With TLS 1.3 a server checks the client certificate after the client finished its side of

@@ -27,7 +27,8 @@ class LoghaulServerSettingsTest {
 
   @Test
   void aClusterInsertIsSynchronous() {
-    assertThat(LoghaulServer.insertSettings(clickhouse("prod", Map.of("insert_quorum", "2"))))
+    assertThat(
+            LoghaulServer.insertSettings(clickhouse("prod", Map.of("insert_quorum", "2")), 100_000))
         .containsExactlyInAnyOrderEntriesOf(
             Map.of("insert_quorum", "2", "insert_distributed_sync", "1"));
   }
@@ -36,9 +37,21 @@ class LoghaulServerSettingsTest {
   void anExplicitSettingWinsAndOneServerGetsOnlyTheConfiguredSettings() {
     assertThat(
             LoghaulServer.insertSettings(
-                clickhouse("prod", Map.of("insert_distributed_sync", "0"))))
+                clickhouse("prod", Map.of("insert_distributed_sync", "0")), 100_000))
         .containsExactlyEntriesOf(Map.of("insert_distributed_sync", "0"));
-    assertThat(LoghaulServer.insertSettings(clickhouse(null, Map.of("insert_quorum", "2"))))
+    assertThat(
+            LoghaulServer.insertSettings(clickhouse(null, Map.of("insert_quorum", "2")), 100_000))
         .containsExactlyEntriesOf(Map.of("insert_quorum", "2"));
+  }
+
+  @Test
+  void batchesOfMoreRowsThanClickHousesInsertBlockRaiseItSoABatchStaysOnePart() {
+    assertThat(LoghaulServer.insertSettings(clickhouse(null, Map.of()), 1_048_576)).isEmpty();
+    assertThat(LoghaulServer.insertSettings(clickhouse(null, Map.of()), 2_000_000))
+        .containsExactlyEntriesOf(Map.of("max_insert_block_size", "2000000"));
+    assertThat(
+            LoghaulServer.insertSettings(
+                clickhouse(null, Map.of("max_insert_block_size", "4000000")), 2_000_000))
+        .containsExactlyEntriesOf(Map.of("max_insert_block_size", "4000000"));
   }
 }
