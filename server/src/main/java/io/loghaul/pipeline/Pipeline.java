@@ -287,6 +287,7 @@ public final class Pipeline implements AutoCloseable {
       while (chunk.hasNext()) {
         if (batcher.full() && !batcher.dispatch()) {
           state.meters.received(received);
+          forgetViews();
           return; // back-pressure: keep the rest for later; the partitions get paused meanwhile
         }
         received++;
@@ -295,7 +296,17 @@ public final class Pipeline implements AutoCloseable {
       state.meters.received(received);
       backlog.removeFirst();
     }
+    forgetViews();
     batcher.flushIfFull();
+  }
+
+  /**
+   * Drops the views' references to the last record's buffer, so an idle pipeline does not pin it
+   * (for an uncompressed batch, the whole fetch response).
+   */
+  private void forgetViews() {
+    key.of(null);
+    value.of(null);
   }
 
   /**
