@@ -104,8 +104,17 @@ public final class Batch implements RowBatch {
   }
 
   @Override
-  public void add(LogEntry entry, ConsumerRecord<byte[], byte[]> source) {
+  public void add(
+      LogEntry entry,
+      ConsumerRecord<?, ?> source,
+      byte[] key,
+      int keyOffset,
+      int keyLength,
+      byte[] value,
+      int valueOffset,
+      int valueLength) {
     encoder.encode(entry, topicUtf8(source.topic()), source.partition(), source.offset(), rows);
+    sources.add(source, key, keyOffset, keyLength, value, valueOffset, valueLength);
     endRow(source);
   }
 
@@ -118,13 +127,14 @@ public final class Batch implements RowBatch {
     return lastTopicUtf8;
   }
 
-  /** Ends the row just encoded into the buffer, which came from {@code record}. */
-  private void endRow(ConsumerRecord<byte[], byte[]> record) {
+  /**
+   * Ends the row just encoded into the buffer (and copied into the sources) from {@code record}.
+   */
+  private void endRow(ConsumerRecord<?, ?> record) {
     if (rowCount == rowEnds.length) {
       rowEnds = Arrays.copyOf(rowEnds, rowCount * 2);
     }
     rowEnds[rowCount] = rows.size();
-    sources.add(record);
     rowCount++;
     if (traceLinks && traceCount < MAX_TRACE_LINKS) {
       noteTrace(record);
@@ -179,7 +189,7 @@ public final class Batch implements RowBatch {
     sources.awaitCompressed();
   }
 
-  private void noteTrace(ConsumerRecord<byte[], byte[]> record) {
+  private void noteTrace(ConsumerRecord<?, ?> record) {
     byte[] tp = Traceparent.header(record.headers());
     if (tp == null) {
       return;

@@ -12,7 +12,35 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  */
 public interface RowBatch {
   /** Adds the row for {@code entry}, which was read from {@code source}. */
-  void add(LogEntry entry, ConsumerRecord<byte[], byte[]> source);
+  default void add(LogEntry entry, ConsumerRecord<byte[], byte[]> source) {
+    byte[] key = source.key();
+    byte[] value = source.value();
+    add(
+        entry,
+        source,
+        key,
+        0,
+        key == null ? 0 : key.length,
+        value,
+        0,
+        value == null ? 0 : value.length);
+  }
+
+  /**
+   * Adds the row for {@code entry}, which was read from {@code source} (its topic, partition,
+   * offset, timestamp and headers), whose key and value are {@code key[keyOffset, keyOffset +
+   * keyLength)} and {@code value[valueOffset, valueOffset + valueLength)} (a null array: none).
+   * Whatever the batch keeps of them it copies: the arrays may be the consumer's buffers.
+   */
+  void add(
+      LogEntry entry,
+      ConsumerRecord<?, ?> source,
+      byte[] key,
+      int keyOffset,
+      int keyLength,
+      byte[] value,
+      int valueOffset,
+      int valueLength);
 
   int rowCount();
 

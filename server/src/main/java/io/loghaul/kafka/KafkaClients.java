@@ -34,12 +34,15 @@ import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.ByteBufferDeserializer;
 
 /**
  * The settings of every Kafka client loghaul makes, each built on one {@link #base} (where to
  * connect; security settings and pass-through client properties belong there, once for all
- * clients). Byte-array keys and values everywhere: loghaul never interprets a key and decodes
- * values itself.
+ * clients). Raw keys and values everywhere: loghaul never interprets a key and decodes values
+ * itself. The pipeline's consumer hands them out as {@link java.nio.ByteBuffer} views of the
+ * fetched bytes (no copy per record; see {@link #pipelineConsumer}), every other client as byte
+ * arrays.
  *
  * <p>Each method returns a new mutable map, for {@code new KafkaConsumer<>(map)} and the like.
  * Immutable and thread-safe.
@@ -170,15 +173,35 @@ public final class KafkaClients {
 
   /**
    * The pipeline's consumer in {@code group}: manual commits, from the earliest offset, committed
-   * records only, cooperative rebalancing.
+   * records only, cooperative rebalancing; keys and values as {@link java.nio.ByteBuffer} views.
+   *
+   * <p>How long a view is valid (kafka-clients 4.1.1; re-check on upgrades). {@link
+   * ByteBufferDeserializer#deserialize(String, org.apache.kafka.common.header.Headers,
+   * java.nio.ByteBuffer)} returns the buffer {@code CompletedFetch.parseRecord} passes it: {@code
+   * Record.key()}/{@code value()}, a {@code slice()} made by {@code
+   * DefaultRecord.readFrom(ByteBuffer, ...)}, so a heap buffer with a non-zero {@code
+   * arrayOffset()}. What it slices: for a compressed batch, {@code
+   * DefaultRecord.readFrom(InputStream, ...)} first copies each record out of the decompression
+   * stream into its own {@code ByteBuffer.allocate(sizeInBytes)} (the stream's reused {@code
+   * BufferSupplier} buffers are never handed out); for an uncompressed batch, the fetch response's
+   * receive buffer, which the consumer's {@code Selector} allocates from {@code MemoryPool.NONE} (a
+   * plain {@code ByteBuffer.allocate}, never returned to a pool). Neither is reused by Kafka after
+   * a later {@code poll}: a view stays valid as long as it is referenced, and referencing it keeps
+   * its whole backing array alive (for an uncompressed fetch, the whole response). So the pipeline
+   * parses a view in place while it handles the record and keeps no view beyond that: the batch's
+   * source copies and dead letters copy the bytes out ({@code SourceRecords}, {@code
+   * RecordCopies}), and only the poll backlog holds the records themselves until they are handled,
+   * as it held their byte arrays before. Should a later client recycle these buffers (a pooled
+   * {@code MemoryPool}, a reused decompression target), that last point must be revisited: the
+   * backlog outlives a poll under back-pressure.
    *
    * @param batchMaxDelayMs {@code batch.max-delay-ms}, which bounds how long a fetch may wait
    */
   public Map<String, Object> pipelineConsumer(String group, long batchMaxDelayMs) {
     Map<String, Object> c = base("loghaul-pipeline");
     c.put(ConsumerConfig.GROUP_ID_CONFIG, requireNonNull(group, "group"));
-    c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteBufferDeserializer.class);
+    c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteBufferDeserializer.class);
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

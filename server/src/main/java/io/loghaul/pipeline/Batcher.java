@@ -96,16 +96,25 @@ final class Batcher implements AutoCloseable {
   }
 
   /**
-   * Adds the row of {@code entry}, read from {@code source}; returns the work that now holds it.
+   * Adds the row of {@code entry}, read from {@code source} whose key and value {@code key} and
+   * {@code value} view (the batch copies them); returns the work that now holds it.
    */
-  Durable add(LogEntry entry, ConsumerRecord<byte[], byte[]> source) {
+  Durable add(LogEntry entry, ConsumerRecord<?, ?> source, BufferView key, BufferView value) {
     if (closed) {
       throw new IllegalStateException("closed");
     }
     if (open == null) {
       open = new BatchWork(sink.open(clock.nanoTime()));
     }
-    open.batch.add(entry, source);
+    open.batch.add(
+        entry,
+        source,
+        key.array(),
+        key.offset(),
+        key.length(),
+        value.array(),
+        value.offset(),
+        value.length());
     return open;
   }
 

@@ -3,6 +3,7 @@ package io.loghaul.pipeline;
 import static java.util.Objects.requireNonNull;
 
 import io.loghaul.record.NanoClock;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -35,7 +36,7 @@ final class Committer {
 
   private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(10);
 
-  private final Consumer<byte[], byte[]> consumer;
+  private final Consumer<ByteBuffer, ByteBuffer> consumer;
   private final Map<TopicPartition, PartitionState> assigned;
   private final NanoClock clock;
   private long lastCommitNanos;
@@ -44,7 +45,7 @@ final class Committer {
    * @param assigned the pipeline's partitions, read at each commit
    */
   Committer(
-      Consumer<byte[], byte[]> consumer,
+      Consumer<ByteBuffer, ByteBuffer> consumer,
       Map<TopicPartition, PartitionState> assigned,
       NanoClock clock) {
     this.consumer = requireNonNull(consumer, "consumer");

@@ -1,5 +1,6 @@
 package io.loghaul.pipeline;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -21,10 +22,10 @@ import org.slf4j.LoggerFactory;
 final class Pauser {
   private static final Logger log = LoggerFactory.getLogger(Pauser.class);
 
-  private final Consumer<byte[], byte[]> consumer;
+  private final Consumer<ByteBuffer, ByteBuffer> consumer;
   private final Set<TopicPartition> paused = new HashSet<>();
 
-  Pauser(Consumer<byte[], byte[]> consumer) {
+  Pauser(Consumer<ByteBuffer, ByteBuffer> consumer) {
     this.consumer = consumer;
   }
 

@@ -17,6 +17,7 @@ import io.loghaul.schema.ErrorType;
 import io.loghaul.schema.LogEntry;
 import io.loghaul.schema.ParseResult;
 import io.loghaul.schema.Rejected;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -58,7 +59,7 @@ public final class Pipeline implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
   private static final Durable ALREADY_STORED = () -> true;
 
-  private final Consumer<byte[], byte[]> consumer;
+  private final Consumer<ByteBuffer, ByteBuffer> consumer;
   private final List<String> topics;
   private final RecordDecoder decoder;
   private final PipelineMetrics metrics;
@@ -73,6 +74,8 @@ public final class Pipeline implements AutoCloseable {
   private final ReplayGuard replay;
   private final RebalanceDrain rebalance;
   private final LogEntry entry = new LogEntry();
+  private final BufferView key = new BufferView();
+  private final BufferView value = new BufferView();
   private final Redactor redactor;
 
   private volatile boolean running = true;
@@ -89,7 +92,7 @@ public final class Pipeline implements AutoCloseable {
    * @param nanoClock monotonic time for batch age, commit interval, retries and deadlines
    */
   public Pipeline(
-      Consumer<byte[], byte[]> consumer,
+      Consumer<ByteBuffer, ByteBuffer> consumer,
       List<String> topics,
       RecordDecoder decoder,
       RowSink sink,
@@ -106,7 +109,7 @@ public final class Pipeline implements AutoCloseable {
    * check and before it becomes a row.
    */
   public Pipeline(
-      Consumer<byte[], byte[]> consumer,
+      Consumer<ByteBuffer, ByteBuffer> consumer,
       List<String> topics,
       RecordDecoder decoder,
       Redactor redactor,
@@ -307,6 +310,7 @@ public final class Pipeline implements AutoCloseable {
       while (chunk.hasNext()) {
         if (batcher.full() && !batcher.dispatch()) {
           state.meters.received(received);
+          forgetViews();
           return; // back-pressure: keep the rest for later; the partitions get paused meanwhile
         }
         received++;
@@ -315,15 +319,32 @@ public final class Pipeline implements AutoCloseable {
       state.meters.received(received);
       backlog.removeFirst();
     }
+    forgetViews();
     batcher.flushIfFull();
+  }
+
+  /**
+   * Drops the views' references to the last record's buffer, so an idle pipeline does not pin it
+   * (for an uncompressed batch, the whole fetch response).
+   */
+  private void forgetViews() {
+    key.of(null);
+    value.of(null);
   }
 
   /**
    * Routes one record: a row to the batcher, a rejection to the DLQ, a row stored before a crash
    * nowhere.
    */
-  private void handle(ConsumerRecord<byte[], byte[]> record, PartitionState state, long nowMillis) {
-    ParseResult result = decoder.decode(record.value(), record.headers(), nowMillis, entry);
+  private void handle(
+      ConsumerRecord<ByteBuffer, ByteBuffer> record, PartitionState state, long nowMillis) {
+    // The key and value are views of the consumer's buffers (KafkaClients#pipelineConsumer says
+    // how long those stay valid): parsed in place, and copied wherever they are kept (the batch's
+    // source copies, a dead letter).
+    value.of(record.value());
+    ParseResult result =
+        decoder.decode(
+            value.array(), value.offset(), value.length(), record.headers(), nowMillis, entry);
     if (result == Accepted.INSTANCE) {
       state.noteAccepted(record.offset(), entry.timestampNanos());
       if (replay.alreadyStored(state.partition, record.offset())) {
@@ -335,12 +356,18 @@ public final class Pipeline implements AutoCloseable {
       if (redactor != null) {
         redactor.redact(entry);
       }
-      state.progress.add(record.offset(), batcher.add(entry, record), record.timestamp());
+      key.of(record.key());
+      state.progress.add(
+          record.offset(), batcher.add(entry, record, key, value), record.timestamp());
     } else {
       Rejected rejected = (Rejected) result;
       state.meters.parseError(rejected.type());
       DeadLetter letter =
-          deadLetters.add(record, rejected.type(), rejected.field(), rejected.message());
+          deadLetters.add(
+              RecordCopies.toByteArrays(record),
+              rejected.type(),
+              rejected.field(),
+              rejected.message());
       state.progress.add(record.offset(), letter, record.timestamp());
     }
   }

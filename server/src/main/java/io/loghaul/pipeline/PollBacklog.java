@@ -1,5 +1,6 @@
 package io.loghaul.pipeline;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.List;
@@ -16,10 +17,10 @@ final class PollBacklog {
   /** The records of one partition from one poll, with how far they were processed. */
   static final class Chunk {
     final TopicPartition partition;
-    private final List<ConsumerRecord<byte[], byte[]>> records;
+    private final List<ConsumerRecord<ByteBuffer, ByteBuffer>> records;
     private int next;
 
-    private Chunk(TopicPartition partition, List<ConsumerRecord<byte[], byte[]>> records) {
+    private Chunk(TopicPartition partition, List<ConsumerRecord<ByteBuffer, ByteBuffer>> records) {
       this.partition = partition;
       this.records = records;
     }
@@ -28,7 +29,7 @@ final class PollBacklog {
       return next < records.size();
     }
 
-    ConsumerRecord<byte[], byte[]> next() {
+    ConsumerRecord<ByteBuffer, ByteBuffer> next() {
       return records.get(next++);
     }
 
@@ -40,7 +41,7 @@ final class PollBacklog {
 
   private final ArrayDeque<Chunk> chunks = new ArrayDeque<>();
 
-  void add(ConsumerRecords<byte[], byte[]> records) {
+  void add(ConsumerRecords<ByteBuffer, ByteBuffer> records) {
     for (TopicPartition tp : records.partitions()) {
       chunks.addLast(new Chunk(tp, records.records(tp)));
     }

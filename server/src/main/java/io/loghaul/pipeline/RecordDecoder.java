@@ -39,15 +39,25 @@ public final class RecordDecoder {
 
   /** Checks {@code value} and fills {@code into}; returns Accepted or the typed rejection. */
   public ParseResult decode(byte[] value, Headers headers, long nowMillis, LogEntry into) {
+    return decode(value, 0, value == null ? 0 : value.length, headers, nowMillis, into);
+  }
+
+  /**
+   * Checks the value {@code value[offset, offset + length)} (a null array: the record has no value)
+   * and fills {@code into}; reads nothing outside that range. Returns Accepted or the typed
+   * rejection.
+   */
+  public ParseResult decode(
+      byte[] value, int offset, int length, Headers headers, long nowMillis, LogEntry into) {
     if (value == null) {
       return NULL_VALUE;
     }
     Header contentType = headers.lastHeader(RecordContract.CONTENT_TYPE);
     if (contentType == null || startsWith(contentType.value(), JSON)) {
-      return json.parse(value, 0, value.length, nowMillis, into);
+      return json.parse(value, offset, length, nowMillis, into);
     }
     if (startsWith(contentType.value(), PROTOBUF)) {
-      return protobuf.decode(value, 0, value.length, nowMillis, into);
+      return protobuf.decode(value, offset, length, nowMillis, into);
     }
     return new Rejected(
         ErrorType.TYPE_MISMATCH,

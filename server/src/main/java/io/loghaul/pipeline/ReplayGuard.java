@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.loghaul.clickhouse.RowSink;
 import io.loghaul.record.UncommittedRows;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
@@ -34,12 +35,12 @@ final class ReplayGuard {
   /** Offsets the sink holds, sorted, up to the last offset the metadata named. */
   private record Stored(long[] offsets, long upTo) {}
 
-  private final Consumer<byte[], byte[]> consumer;
+  private final Consumer<ByteBuffer, ByteBuffer> consumer;
   private final RowSink sink;
   private final Map<TopicPartition, Stored> armed = new HashMap<>();
   private volatile long skipped;
 
-  ReplayGuard(Consumer<byte[], byte[]> consumer, RowSink sink) {
+  ReplayGuard(Consumer<ByteBuffer, ByteBuffer> consumer, RowSink sink) {
     this.consumer = requireNonNull(consumer, "consumer");
     this.sink = requireNonNull(sink, "sink");
   }

@@ -7,6 +7,7 @@ import io.loghaul.bytes.LittleEndian;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -144,6 +145,25 @@ public final class SourceRecords {
 
   /** Appends a copy of {@code record}. */
   public void add(ConsumerRecord<byte[], byte[]> record) {
+    byte[] key = record.key();
+    byte[] value = record.value();
+    add(record, key, 0, key == null ? 0 : key.length, value, 0, value == null ? 0 : value.length);
+  }
+
+  /**
+   * Appends a copy of {@code record} (its topic, partition, offset, timestamp and headers) with the
+   * key {@code key[keyOffset, keyOffset + keyLength)} and the value {@code value[valueOffset,
+   * valueOffset + valueLength)}; a null array stands for a null key or value. The bytes are copied:
+   * the arrays may be views of the consumer's buffers.
+   */
+  public void add(
+      ConsumerRecord<?, ?> record,
+      byte[] key,
+      int keyOffset,
+      int keyLength,
+      byte[] value,
+      int valueOffset,
+      int valueLength) {
     if (count == starts.length) {
       starts = Arrays.copyOf(starts, count * 2);
       topicIndexes = Arrays.copyOf(topicIndexes, count * 2);
@@ -158,8 +178,8 @@ public final class SourceRecords {
     ensure(8 + 1 + 4);
     writeLong(record.timestamp());
     bytes[size++] = (byte) record.timestampType().ordinal();
-    writeNullable(record.key());
-    writeNullable(record.value());
+    writeNullable(key, keyOffset, keyLength);
+    writeNullable(value, valueOffset, valueLength);
     ensure(4);
     writeInt(headers.length);
     for (Header h : headers) {
@@ -346,14 +366,21 @@ public final class SourceRecords {
 
   /** Length (-1 = null), then the bytes. */
   private void writeNullable(byte[] b) {
-    ensure(4 + (b == null ? 0 : b.length));
+    writeNullable(b, 0, b == null ? 0 : b.length);
+  }
+
+  /** Length (-1 = null), then {@code b[offset, offset + length)}. */
+  private void writeNullable(byte[] b, int offset, int length) {
     if (b == null) {
+      ensure(4);
       writeInt(NULL);
       return;
     }
-    writeInt(b.length);
-    System.arraycopy(b, 0, bytes, size, b.length);
-    size += b.length;
+    Objects.checkFromIndexSize(offset, length, b.length);
+    ensure(4 + length);
+    writeInt(length);
+    System.arraycopy(b, offset, bytes, size, length);
+    size += length;
   }
 
   /** A header key as UTF-8, in the nullable layout; ASCII keys without a temporary array. */

@@ -13,6 +13,7 @@ import io.loghaul.schema.LogEntryParser;
 import io.loghaul.schema.SchemaLimits;
 import io.loghaul.testing.LogRecords;
 import io.loghaul.testing.ManualClock;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,7 +52,11 @@ class BatcherTest {
     assertThat(
             new LogEntryParser(SchemaLimits.defaults()).parse(value, 0, value.length, NOW, entry))
         .isSameAs(Accepted.INSTANCE);
-    return batcher.add(entry, new ConsumerRecord<>("logs", 0, offset++, null, value));
+    BufferView key = new BufferView();
+    key.of(null);
+    BufferView view = new BufferView();
+    view.of(ByteBuffer.wrap(value));
+    return batcher.add(entry, new ConsumerRecord<>("logs", 0, offset++, null, value), key, view);
   }
 
   @Test

@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import io.loghaul.clickhouse.RefusedRow;
 import io.loghaul.clickhouse.RowBatch;
 import io.loghaul.clickhouse.RowSink;
+import io.loghaul.record.SourceRecords;
 import io.loghaul.record.UncommittedRows;
 import io.loghaul.schema.LogEntry;
 import java.util.ArrayList;
@@ -30,7 +31,10 @@ final class MemorySink implements RowSink {
   /** A batch of rows in memory. */
   static final class Batch implements RowBatch {
     final List<Row> rows = new ArrayList<>();
-    final List<ConsumerRecord<byte[], byte[]>> sources = new ArrayList<>();
+
+    /** Copies of the rows' records, as the real batch keeps them. */
+    final SourceRecords sources = new SourceRecords(1024, 16);
+
     private final long createdNanos;
     private int bytes;
     private final List<RefusedRow> refused = new ArrayList<>();
@@ -42,14 +46,22 @@ final class MemorySink implements RowSink {
     }
 
     @Override
-    public void add(LogEntry entry, ConsumerRecord<byte[], byte[]> source) {
+    public void add(
+        LogEntry entry,
+        ConsumerRecord<?, ?> source,
+        byte[] key,
+        int keyOffset,
+        int keyLength,
+        byte[] value,
+        int valueOffset,
+        int valueLength) {
       rows.add(
           new Row(
               new TopicPartition(source.topic(), source.partition()),
               source.offset(),
               new String(entry.arena(), entry.messageOffset(), entry.messageLength(), UTF_8)));
-      sources.add(source);
-      bytes += source.serializedValueSize();
+      sources.add(source, key, keyOffset, keyLength, value, valueOffset, valueLength);
+      bytes += valueLength;
     }
 
     @Override
@@ -180,7 +192,10 @@ final class MemorySink implements RowSink {
         continue;
       }
       Set<Long> refused = new HashSet<>();
-      b.refused.forEach(r -> refused.add(r.source().offset()));
+      b.refused.stream()
+          .filter(r -> r.source().topic().equals(partition.topic()))
+          .filter(r -> r.source().partition() == partition.partition())
+          .forEach(r -> refused.add(r.source().offset()));
       for (Row row : b.rows) {
         if (row.partition().equals(partition) && !refused.contains(row.offset())) {
           out.add(row.offset());

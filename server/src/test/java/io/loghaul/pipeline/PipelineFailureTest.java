@@ -8,6 +8,7 @@ import io.loghaul.metrics.PipelineMetrics;
 import io.loghaul.record.NanoClock;
 import io.loghaul.schema.SchemaLimits;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * DLQ (the integration tests cover those with real servers).
  */
 class PipelineFailureTest {
-  private final MockConsumer<byte[], byte[]> consumer =
+  private final MockConsumer<ByteBuffer, ByteBuffer> consumer =
       new MockConsumer<>(AutoOffsetResetStrategy.EARLIEST.name());
   private final MockProducer<byte[], byte[]> producer =
       new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());

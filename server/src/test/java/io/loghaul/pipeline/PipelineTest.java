@@ -13,8 +13,10 @@ import io.loghaul.schema.SchemaLimits;
 import io.loghaul.testing.LogRecords;
 import io.loghaul.testing.ManualClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,7 +79,18 @@ class PipelineTest {
     return pipeline;
   }
 
+  /**
+   * The arrays behind the keys and values sent so far, to scribble over once the pipeline handled
+   * them: whatever it keeps must be its own copy.
+   */
+  private final List<byte[]> backing = new ArrayList<>();
+
   private long send(TopicPartition tp, byte[] value) {
+    return send(tp, view(value), new RecordHeaders());
+  }
+
+  /** Sends {@code value} (a view of the consumer's buffers, as the real consumer hands it out). */
+  private long send(TopicPartition tp, ByteBuffer value, RecordHeaders headers) {
     long offset = nextOffset.merge(tp, 1L, Long::sum) - 1;
     consumer.addRecord(
         new ConsumerRecord<>(
@@ -87,12 +100,37 @@ class PipelineTest {
             NOW,
             TimestampType.CREATE_TIME,
             -1,
-            value.length,
-            ("k" + offset).getBytes(UTF_8),
+            value.remaining(),
+            view(("k" + offset).getBytes(UTF_8)),
             value,
-            new RecordHeaders(),
+            headers,
             Optional.empty()));
     return offset;
+  }
+
+  /**
+   * {@code bytes} as the consumer hands a record out: a slice of a larger heap array, at a non-zero
+   * array offset and position, between bytes that break the record if read.
+   */
+  private ByteBuffer view(byte[] bytes) {
+    byte[] around = {'}', 0, '"', 0x0a, (byte) 0xff, ']'};
+    byte[] array = new byte[around.length * 2 + bytes.length];
+    System.arraycopy(around, 0, array, 0, around.length);
+    System.arraycopy(bytes, 0, array, around.length, bytes.length);
+    System.arraycopy(around, 0, array, around.length + bytes.length, around.length);
+    backing.add(array);
+    ByteBuffer slice = ByteBuffer.wrap(array, 2, array.length - 2).slice();
+    slice.position(around.length - 2).limit(around.length - 2 + bytes.length);
+    assertThat(slice.arrayOffset()).isNotZero();
+    assertThat(slice.position()).isNotZero();
+    return slice;
+  }
+
+  /** Overwrites every key and value sent so far, as a reused buffer would be. */
+  private void scribble() {
+    for (byte[] array : backing) {
+      Arrays.fill(array, (byte) '#');
+    }
   }
 
   private long good(TopicPartition tp) {
@@ -302,6 +340,7 @@ class PipelineTest {
     good(P1);
     good(P1);
     pipeline.pollOnce();
+    scribble(); // the letter produced again below must not read the consumer's buffers
     dlq.errorNext(new RecordTooLargeException("too large for the DLQ"));
     clock.advance(A_WHILE);
     pipeline.pollOnce();
@@ -342,6 +381,7 @@ class PipelineTest {
     good(P1);
     good(P1);
     pipeline.pollOnce();
+    scribble(); // the refused row's letter must come from the batch's own copy
     clock.advance(A_WHILE);
     pipeline.pollOnce(); // written; row 1 of P0 refused
     pipeline.pollOnce(); // the refusal becomes a dead letter, which the DLQ refuses
@@ -396,5 +436,62 @@ class PipelineTest {
     assertThat(pipeline.replaySkipped()).isEqualTo(3);
     assertThat(registry.get("logs.replay.skipped").counter().count()).isEqualTo(3.0);
     assertThat(consumer.lastCommitted(P0)).isEqualTo(new OffsetAndMetadata(6, ""));
+  }
+
+  @Test
+  void aDeadLetterCarriesTheRecordsKeyValueAndHeadersByteForByte() {
+    sink.finishAtOnce();
+    Pipeline pipeline = pipeline(100);
+    byte[] bad = "{\"timestamp\": \"not a number\", \u00e9}".getBytes(UTF_8);
+    RecordHeaders headers = new RecordHeaders();
+    headers.add("tenant", new byte[] {0, 1, (byte) 0xff});
+    headers.add("empty", null);
+    long offset = send(P0, view(bad), headers);
+    pipeline.pollOnce();
+    scribble();
+    clock.advance(A_WHILE);
+    pipeline.pollOnce();
+
+    ProducerRecord<byte[], byte[]> letter = dlq.history().get(0);
+    assertThat(letter.value()).isEqualTo(bad);
+    assertThat(letter.key()).isEqualTo(("k" + offset).getBytes(UTF_8));
+    assertThat(letter.headers().lastHeader("tenant").value()).isEqualTo(new byte[] {0, 1, -1});
+    assertThat(letter.headers().lastHeader("empty").value()).isNull();
+    assertThat(committed(P0)).isEqualTo(1);
+  }
+
+  @Test
+  void readsDirectAndReadOnlyBuffersThroughACopy() {
+    sink.finishAtOnce().refuse(P1, 0);
+    Pipeline pipeline = pipeline(100);
+    byte[] good0 = LogRecords.valid(NOW, "svc", 0).getBytes(UTF_8);
+    byte[] bad = "{\"junk\"".getBytes(UTF_8);
+    byte[] good2 = LogRecords.valid(NOW, "svc", 2).getBytes(UTF_8);
+    byte[] good3 = LogRecords.valid(NOW, "svc", 3).getBytes(UTF_8);
+    send(P0, direct(good0), new RecordHeaders());
+    send(P0, direct(bad), new RecordHeaders());
+    send(P0, view(good2).asReadOnlyBuffer(), new RecordHeaders());
+    send(P1, direct(good3), new RecordHeaders()); // refused by the sink
+    pipeline.pollOnce();
+    clock.advance(A_WHILE);
+    pipeline.pollOnce();
+    pipeline.pollOnce();
+    pipeline.pollOnce();
+
+    assertThat(sink.stored(P0)).containsExactly(0L, 2L);
+    assertThat(sink.stored(P1)).isEmpty();
+    assertThat(sink.submitted.get(0).rows)
+        .extracting(MemorySink.Row::message)
+        .containsExactly("m-0", "m-2", "m-3");
+    assertThat(dlq.history())
+        .extracting(ProducerRecord::value)
+        .containsExactlyInAnyOrder(bad, good3);
+  }
+
+  /** {@code bytes} in a direct buffer (no accessible array), at a non-zero position. */
+  private static ByteBuffer direct(byte[] bytes) {
+    ByteBuffer b = ByteBuffer.allocateDirect(bytes.length + 3);
+    b.put(new byte[] {'{', '{', '{'}).put(bytes).flip().position(3);
+    return b;
   }
 }

@@ -1,5 +1,6 @@
 package io.loghaul.pipeline;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -18,7 +19,7 @@ import org.apache.kafka.common.TopicPartition;
  * Kafka's {@link MockConsumer} plus what pipeline tests look at: every commit in order (with its
  * metadata) and the group's committed offsets as they were before this consumer joined.
  */
-final class TestConsumer extends MockConsumer<byte[], byte[]> {
+final class TestConsumer extends MockConsumer<ByteBuffer, ByteBuffer> {
   /** Every commit, in order. */
   final List<Map<TopicPartition, OffsetAndMetadata>> commits = new ArrayList<>();
 

@@ -210,4 +210,34 @@ class SourceRecordsTest {
     assertThat(sources.offset(1)).isEqualTo(Long.MAX_VALUE);
     assertThatThrownBy(() -> sources.offset(2)).isInstanceOf(IndexOutOfBoundsException.class);
   }
+
+  @Test
+  void copiesKeyAndValueSlicesOutOfLargerArrays() {
+    byte[] array = "..key..value..".getBytes(UTF_8);
+    ConsumerRecord<byte[], byte[]> meta =
+        record(
+            "logs",
+            3,
+            42,
+            1_000,
+            TimestampType.LOG_APPEND_TIME,
+            null,
+            null,
+            new RecordHeader("h", new byte[] {1}));
+    SourceRecords sources = new SourceRecords(16, 16);
+    sources.add(meta, array, 2, 3, array, 7, 5);
+    sources.add(meta, null, 0, 0, array, 0, 0);
+    java.util.Arrays.fill(array, (byte) '#'); // the consumer's buffer, reused
+
+    ConsumerRecord<byte[], byte[]> first = sources.get(0);
+    assertThat(first.key()).isEqualTo("key".getBytes(UTF_8));
+    assertThat(first.value()).isEqualTo("value".getBytes(UTF_8));
+    assertThat(first.offset()).isEqualTo(42);
+    assertThat(first.headers().lastHeader("h").value()).containsExactly(1);
+    ConsumerRecord<byte[], byte[]> second = sources.get(1);
+    assertThat(second.key()).isNull();
+    assertThat(second.value()).isEmpty();
+    assertThatThrownBy(() -> sources.add(meta, null, 0, 0, array, 10, 5))
+        .isInstanceOf(IndexOutOfBoundsException.class);
+  }
 }
