@@ -169,6 +169,15 @@ class OtlpSuiteTest {
   }
 
   @Test
+  void startsTheServerAndBrokerJvmsWithTheJdkOptionsOfTheLauncher() {
+    assertThat(OtlpSuite.launcherJdkOptions(25))
+        .containsExactly(
+            "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow");
+    assertThat(OtlpSuite.launcherJdkOptions(21))
+        .containsExactly("--enable-native-access=ALL-UNNAMED");
+  }
+
+  @Test
   void countsOnlyTheGcPausesOfTheMeasuredWindow() {
     List<String> log =
         List.of(
