@@ -13,7 +13,7 @@ public final class LoadTest {
 
   public static void main(String[] args) {
     if (args.length == 0) {
-      System.err.println("usage: loadtest otlp|soak|compare|scale [--key=value ...]");
+      System.err.println("usage: loadtest otlp|soak|compare|scale|broker [--key=value ...]");
       System.exit(2);
       return;
     }
@@ -25,9 +25,13 @@ public final class LoadTest {
         case "compare" ->
             new CompareSuite(Options.parse("compare", rest, CompareSuite.OPTIONS)).run();
         case "scale" -> new ScaleSuite(Options.parse("scale", rest, ScaleSuite.OPTIONS)).run();
+        case "broker" ->
+            BrokerProcess.runForeground(Options.parse("broker", rest, BrokerProcess.OPTIONS));
         default -> {
           System.err.println(
-              "loadtest: unknown suite '" + args[0] + "' (expected: otlp, soak, compare or scale)");
+              "loadtest: unknown suite '"
+                  + args[0]
+                  + "' (expected: otlp, soak, compare, scale or broker)");
           System.exit(2);
         }
       }

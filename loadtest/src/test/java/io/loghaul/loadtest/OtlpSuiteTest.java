@@ -126,6 +126,100 @@ class OtlpSuiteTest {
         .contains("| ratio | 1.5 | 1.5 | 1.25 | 1.25 | 1.25 | | 1.2 | | |");
   }
 
+  @Test
+  void takesSeveralRequestShapesWithOneRateForAllOrOneRateEach() {
+    OtlpSuite one = suite();
+    assertThat(one.recordsPerRequest).containsExactly(1);
+    assertThat(one.rates).containsExactly(10_000.0);
+    OtlpSuite same = suite("--records-per-request=1,100", "--rate=5000");
+    assertThat(same.recordsPerRequest).containsExactly(1, 100);
+    assertThat(same.rates).containsExactly(5000.0, 5000.0);
+    OtlpSuite each = suite("--records-per-request=1,100", "--rate=10000,100");
+    assertThat(each.rates).containsExactly(10_000.0, 100.0);
+    assertThatThrownBy(() -> suite("--records-per-request=1,100", "--rate=1,2,3"))
+        .hasMessage(
+            "otlp: --rate: 1,2,3 (expected: one rate, or one per --records-per-request shape: 2)");
+    assertThatThrownBy(() -> suite("--records-per-request=1,0"))
+        .hasMessage(
+            "otlp: --records-per-request: 1,0 (expected: positive numbers, comma-separated)");
+    assertThatThrownBy(() -> suite("--rate=fast"))
+        .hasMessage("otlp: --rate: fast (expected: positive numbers, comma-separated)");
+  }
+
+  @Test
+  void startsTheBrokerInItsOwnProcessOnlyForALoghaulItStarts() {
+    assertThat(suite().brokerProcess).isFalse();
+    OtlpSuite p = suite("--broker=process");
+    assertThat(p.brokerProcess).isTrue();
+    assertThat(p.brokerJvmOpts).isEqualTo("-Xms512m -Xmx512m");
+    assertThatThrownBy(() -> suite("--broker=docker"))
+        .hasMessage("otlp: --broker: docker (expected: embedded or process)");
+    assertThatThrownBy(() -> suite("--broker=process", "--target=h:1"))
+        .hasMessageStartingWith("otlp: --broker=process starts the broker of the loghaul");
+    OtlpSuite t =
+        suite("--target=h:1", "--server-pid=7", "--broker-pid=8", "--server-gc-log=gc.log");
+    assertThat(t.brokerPid).isEqualTo(8);
+    assertThat(t.serverGcLog).isEqualTo(Path.of("gc.log"));
+    assertThatThrownBy(() -> suite("--broker-pid=8"))
+        .hasMessage("otlp: --broker-pid is for a running loghaul (expected: with --target)");
+    assertThatThrownBy(() -> suite("--server-gc-log=gc.log"))
+        .hasMessage("otlp: --server-gc-log is for a running loghaul (expected: with --target)");
+    assertThat(BrokerProcess.command(Path.of("d"), 9))
+        .containsExactly("broker", "--port=9", "--data=d", "--stdin");
+  }
+
+  @Test
+  void startsTheServerAndBrokerJvmsWithTheJdkOptionsOfTheLauncher() {
+    assertThat(OtlpSuite.launcherJdkOptions(25))
+        .containsExactly(
+            "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow");
+    assertThat(OtlpSuite.launcherJdkOptions(21))
+        .containsExactly("--enable-native-access=ALL-UNNAMED");
+  }
+
+  @Test
+  void countsOnlyTheGcPausesOfTheMeasuredWindow() {
+    List<String> log =
+        List.of(
+            "[0.512s] Using G1",
+            "[1.001s] GC(0) Pause Young (Normal) (G1 Evacuation Pause) 25M->4M(512M) 9.000ms",
+            "[2.001s] GC(1) Pause Young (Normal) (G1 Evacuation Pause) 29M->5M(512M) 1.000ms",
+            "[3.001s] GC(2) Pause Young (Normal) (G1 Evacuation Pause) 29M->5M(512M) 2.000ms",
+            "[4.001s] GC(3) Pause Young (Normal) (G1 Evacuation Pause) 29M->5M(512M) 7.000ms");
+    assertThat(OtlpSuite.gcPauses(log, 1.5, 3.5))
+        .containsEntry("count", 2)
+        .containsEntry("max", 2.0)
+        .containsEntry("total", 3.0);
+    assertThat(OtlpSuite.gcPauses(log, -1, -1)).containsEntry("count", 4);
+    assertThat(OtlpSuite.gcPauses(log, 3.5, -1)).containsEntry("count", 1);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void summarisesSeveralShapesOneRowEach() {
+    Map<String, Object> a = run("plaintext", 2, 10, 0.5);
+    Map<String, Object> b = run("plaintext", 3, 12, 0.4);
+    ((Map<String, Object>) a.get("config")).put("records_per_request", 1);
+    ((Map<String, Object>) b.get("config")).put("records_per_request", 100);
+    Map<String, Object> srv = new LinkedHashMap<>();
+    srv.put("cpu_cores_used", 0.9);
+    srv.put("cpu_us_per_request", 90.0);
+    srv.put("broker_cpu_us_per_request", 30.0);
+    srv.put("child_processes_cpu_us_per_request", 5.0);
+    srv.put("gc_pause_ms", Map.of("count", 3, "p99", 12.5, "total", 20.0));
+    srv.put("broker_gc_pause_ms", Map.of("count", 0));
+    srv.put("other_processes_cpu_cores_used", 0.1);
+    a.put("server", srv);
+    Map<String, Object> json = OtlpSuite.shapes(List.of(a, b));
+    assertThat((List<?>) json.get("shapes")).hasSize(2);
+    assertThat((Map<String, Object>) json.get("config")).doesNotContainKey("records_per_request");
+    assertThat(OtlpSuite.shapesMarkdown(json))
+        .contains(
+            "| 1 | null | 3000.0 | 2.0 | 10.0 | 10.0 | 10.0 | 90.0 | 30.0 | 5.0 | 0.9 |"
+                + " 3, 12.5, 20.0 | 0, -, - | 0.1 | {OK=100} |")
+        .contains("| 100 | null | 3000.0 | 3.0 | 12.0 |");
+  }
+
   private static Map<String, Object> run(String security, double p50, double p99, double cpu) {
     Map<String, Object> cfg = new LinkedHashMap<>();
     cfg.put("security", security);

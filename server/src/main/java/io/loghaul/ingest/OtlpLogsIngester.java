@@ -25,7 +25,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -59,7 +58,7 @@ public final class OtlpLogsIngester {
   private final IngestListener listener;
   private final IngestTracing tracing;
   private final Clock clock;
-  private final long publishTimeoutNanos;
+  private final ReplyDeadlines deadlines;
   private final RejectedRecords rejectedRecords;
   private final TenantRateLimiter tenantLimiter; // null: no limit
 
@@ -156,7 +155,7 @@ public final class OtlpLogsIngester {
     if (publishTimeout.isNegative() || publishTimeout.isZero()) {
       throw new IllegalArgumentException("publishTimeout: " + publishTimeout + " (expected: > 0)");
     }
-    this.publishTimeoutNanos = publishTimeout.toNanos();
+    this.deadlines = ReplyDeadlines.start(publishTimeout.toNanos());
   }
 
   IngestListener listener() {
@@ -257,10 +256,9 @@ public final class OtlpLogsIngester {
           }
           produceSpan.end();
         });
-    // copy(): the timeout must not complete the publisher's own future
-    return published
-        .copy()
-        .orTimeout(publishTimeoutNanos, TimeUnit.NANOSECONDS)
+    // a copy: the timeout must not complete the publisher's own future
+    return deadlines
+        .within(published, System.nanoTime())
         .handle(
             (ok, error) -> {
               if (error != null) {
