@@ -569,7 +569,8 @@ final class CompareSuite {
       }
     }
     List<String> jvm =
-        Arrays.stream(jvmOptions.trim().split("\\s+")).filter(o -> !o.isEmpty()).toList();
+        LauncherJdkOptions.with(
+            Arrays.stream(jvmOptions.trim().split("\\s+")).filter(o -> !o.isEmpty()).toList());
     long launch = System.nanoTime();
     try (LoghaulProcess p =
         LoghaulProcess.jar(serverJar)

@@ -232,7 +232,7 @@ final class OtlpSuite {
         String bootstrap = null;
         if (brokerProcess) {
           brokerGcLog = dir.resolve("broker-gc.log");
-          List<String> jvm = new ArrayList<>(launcherJdkOptions(Runtime.version().feature()));
+          List<String> jvm = new ArrayList<>(LauncherJdkOptions.of(Runtime.version().feature()));
           jvm.addAll(words(brokerJvmOpts));
           jvm.add("-Xlog:gc:file=" + brokerGcLog + ":uptime");
           broker =
@@ -377,18 +377,6 @@ final class OtlpSuite {
     return json;
   }
 
-  /**
-   * The JDK options {@code ./loghaul run} gives every server JVM ({@code quiet_jdk_opts}), for a
-   * JDK of release {@code feature}: without {@code --sun-misc-unsafe-memory-access=allow} a JDK 23+
-   * checks, on every {@code sun.misc.Unsafe} memory access of Netty and the Kafka clients, whether
-   * it warned yet, so a bench without it measures a slower server than the one users run.
-   */
-  static List<String> launcherJdkOptions(int feature) {
-    return feature >= 23
-        ? List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow")
-        : List.of("--enable-native-access=ALL-UNNAMED");
-  }
-
   private static List<String> words(String s) {
     return Arrays.stream(s.trim().split("\\s+")).filter(w -> !w.isEmpty()).toList();
   }
@@ -403,7 +391,7 @@ final class OtlpSuite {
       throw new IllegalStateException(
           "loghaul server jar not found at " + serverJar + " (build it, or pass --server-jar)");
     }
-    List<String> jvm = new ArrayList<>(launcherJdkOptions(Runtime.version().feature()));
+    List<String> jvm = new ArrayList<>(LauncherJdkOptions.of(Runtime.version().feature()));
     jvm.addAll(words(jvmOpts));
     jvm.add("-Xlog:gc:file=" + gcLog + ":uptime");
     // the embedded broker and the managed clickhouse-server need their ports before they start

@@ -278,7 +278,7 @@ final class ScaleSuite {
         flags.addAll(loghaulArgs);
         procs.add(
             LoghaulProcess.jar(serverJar)
-                .jvmOptions(jvmOpts)
+                .jvmOptions(LauncherJdkOptions.with(jvmOpts))
                 .flags(flags)
                 .log(out.resolve("loghaul-" + n + "-" + i + ".log"))
                 .start());

@@ -244,7 +244,7 @@ final class SoakSuite {
           "loghaul server jar not found at " + serverJar + " (build it, or pass --server-jar)");
     }
     List<String> jvm =
-        new ArrayList<>(
+        LauncherJdkOptions.with(
             Arrays.stream(jvmOpts.trim().split("\\s+")).filter(x -> !x.isEmpty()).toList());
     jvm.add("-Xlog:gc:file=" + out.resolve("loghaul-gc.log") + ":uptime");
     // the embedded broker and the managed clickhouse-server need their ports before they start

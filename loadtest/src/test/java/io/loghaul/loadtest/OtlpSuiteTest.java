@@ -170,11 +170,10 @@ class OtlpSuiteTest {
 
   @Test
   void startsTheServerAndBrokerJvmsWithTheJdkOptionsOfTheLauncher() {
-    assertThat(OtlpSuite.launcherJdkOptions(25))
+    assertThat(LauncherJdkOptions.of(25))
         .containsExactly(
             "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow");
-    assertThat(OtlpSuite.launcherJdkOptions(21))
-        .containsExactly("--enable-native-access=ALL-UNNAMED");
+    assertThat(LauncherJdkOptions.of(21)).containsExactly("--enable-native-access=ALL-UNNAMED");
   }
 
   @Test
