@@ -13,7 +13,8 @@ import io.loghaul.bytes.LittleEndian;
  * the words holding one, and only those are looked at closer — digits, dots and colons counted with
  * a population count, the rarer trigger bytes ({@code :}, {@code @}, {@code A}..{@code J}, {@code
  * b}) examined one by one. Words of other text (letters, spaces, punctuation) cost a few
- * instructions.
+ * instructions. A tail of fewer than eight bytes is read as one word as well, so a short attribute
+ * value is a single step.
  */
 final class TextStats {
   static final int AT = 1;
@@ -59,15 +60,14 @@ final class TextStats {
     int d = 0;
     int dot = 0;
     int colon = 0;
-    // the most digits in one 8-byte chunk (the tail counts as one): a card number has at least 4
+    // the most digits in one 8-byte chunk (the tail is one chunk): a card number has at least 4
     // in some chunk (13+ digits with at most single separators between them)
     int chunkDigits = 0;
-    int i = from;
-    for (; i + 8 <= end; i += 8) {
+    for (int i = from; i < end; i += 8) {
       // the high bit of each byte of y is clear; bytes >= 0x80 fold onto ASCII and at worst make a
       // false candidate, which look() then ignores (counts may only be overstated: still a
-      // superset)
-      long y = LittleEndian.getLong(b, i) & LOW7;
+      // superset). The zero bytes above the end of a tail trigger nothing.
+      long y = chunk(b, i, end) & LOW7;
       long lowerB = ~((y ^ LOWER_B) + LOW7) & HIGH;
       if ((((y + GE_DOT) & ~(y + GE_K) & HIGH) | lowerB) == 0) {
         continue; // no byte from '.' to 'J', no 'b': nothing here for any preset
@@ -86,23 +86,27 @@ final class TextStats {
         candidates &= candidates - 1;
       }
     }
-    int tailDigits = 0;
-    for (; i < end; i++) {
-      int c = b[i];
-      if (c >= '0' && c <= '9') {
-        tailDigits++;
-      } else if (c == '.') {
-        dot++;
-      } else {
-        if (c == ':') {
-          colon++;
-        }
-        look(b, i, from, end);
-      }
-    }
-    d += tailDigits;
-    chunkDigits = Math.max(chunkDigits, tailDigits);
     possible = possible(d, chunkDigits, dot, colon);
+  }
+
+  /**
+   * The bytes {@code b[i, min(i + 8, end))} as a little-endian word, zero above {@code end}: a tail
+   * of fewer than 8 bytes is one step too (short attribute values are only a tail). It is read as
+   * the word that ends at {@code end}, shifted down, when the array has 8 bytes up to there.
+   */
+  private static long chunk(byte[] b, int i, int end) {
+    int rest = end - i;
+    if (rest >= 8) {
+      return LittleEndian.getLong(b, i);
+    }
+    if (end >= 8) {
+      return LittleEndian.getLong(b, end - 8) >>> ((8 - rest) << 3);
+    }
+    long w = 0;
+    for (int k = 0; k < rest; k++) {
+      w |= (b[i + k] & 0xFFL) << (k << 3);
+    }
+    return w;
   }
 
   private int possible(int digits, int chunkDigits, int dots, int colons) {

@@ -20,6 +20,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
@@ -164,6 +165,36 @@ class RedactionProperties {
     }
     byte[] raw = (msg + val).getBytes(StandardCharsets.UTF_8);
     assertNoMatch(new String(rules.redactDeadLetter(raw), StandardCharsets.UTF_8));
+  }
+
+  /**
+   * The one-pass summary ({@link TextStats}) never rules out a preset that matches, wherever the
+   * value lies in its array (its last bytes are read as one word, from the array's start when it is
+   * shorter than 8 bytes), and what lies around the value does not change it.
+   */
+  @Property(tries = 1000)
+  void summaryNeverRulesOutAMatch(
+      @ForAll("text") String text,
+      @ForAll @IntRange(min = 0, max = 9) int before,
+      @ForAll @IntRange(min = 0, max = 9) int after,
+      @ForAll boolean triggersAround) {
+    byte[] t = text.getBytes(StandardCharsets.UTF_8);
+    byte[] b = new byte[before + t.length + after];
+    byte[] around = (triggersAround ? "1:@A.beyJ9" : "xxxxxxxxxx").getBytes(StandardCharsets.UTF_8);
+    for (int i = 0; i < b.length; i++) {
+      b[i] = around[i % around.length];
+    }
+    System.arraycopy(t, 0, b, before, t.length);
+    TextStats s = new TextStats();
+    s.scan(b, before, before + t.length);
+    int inArray = s.possible();
+    s.scan(t, 0, t.length);
+    assertThat(inArray).as("summary of %s inside a larger array", text).isEqualTo(s.possible());
+    for (Preset p : PRESETS) {
+      if (p.find(t, 0, t.length) != Preset.NONE) {
+        assertThat(p.mayMatch(s)).as("%s matches in %s", p, text).isTrue();
+      }
+    }
   }
 
   private static void assertNoMatch(String s) {
