@@ -688,14 +688,21 @@ final class OtlpSuite {
     return json;
   }
 
+  /** A summary's title, then its machine and configuration lines. */
   @SuppressWarnings("unchecked")
-  static String comparisonMarkdown(Map<String, Object> json) {
-    StringBuilder sb =
-        new StringBuilder("# bench otlp --security-compare: plaintext vs TLS + token\n\n");
+  private static StringBuilder markdownHead(String title, Map<String, Object> json) {
+    StringBuilder sb = new StringBuilder(title).append("\n\n");
     sb.append("Machine: ")
         .append(Machine.oneLine((Map<String, Object>) json.get("machine")))
         .append("  \n");
     sb.append("Config: ").append(json.get("config")).append("\n\n");
+    return sb;
+  }
+
+  @SuppressWarnings("unchecked")
+  static String comparisonMarkdown(Map<String, Object> json) {
+    StringBuilder sb =
+        markdownHead("# bench otlp --security-compare: plaintext vs TLS + token", json);
     sb.append(
         "Acknowledgement latency from intended send time (coordinated omission corrected), ms;"
             + " the two runs back to back, each against a fresh loghaul:\n\n");
@@ -767,11 +774,7 @@ final class OtlpSuite {
 
   @SuppressWarnings("unchecked")
   static String shapesMarkdown(Map<String, Object> json) {
-    StringBuilder sb = new StringBuilder("# bench otlp: one row per request shape\n\n");
-    sb.append("Machine: ")
-        .append(Machine.oneLine((Map<String, Object>) json.get("machine")))
-        .append("  \n");
-    sb.append("Config: ").append(json.get("config")).append("\n\n");
+    StringBuilder sb = markdownHead("# bench otlp: one row per request shape", json);
     sb.append(
         "Latency from intended send time to reply (coordinated omission corrected), ms; the"
             + " shapes one after another against the same servers. CPU in µs per acknowledged"
@@ -859,15 +862,10 @@ final class OtlpSuite {
 
   @SuppressWarnings("unchecked")
   static String markdown(Map<String, Object> json) {
-    Map<String, Object> cfg = (Map<String, Object>) json.get("config");
     Map<String, Object> lat = (Map<String, Object>) json.get("ack_latency_ms");
     Map<String, Object> thr = (Map<String, Object>) json.get("throughput");
     Map<String, Object> conn = (Map<String, Object>) json.get("connections");
-    StringBuilder sb = new StringBuilder("# bench otlp: OTLP/gRPC acknowledgement latency\n\n");
-    sb.append("Machine: ")
-        .append(Machine.oneLine((Map<String, Object>) json.get("machine")))
-        .append("  \n");
-    sb.append("Config: ").append(cfg).append("\n\n");
+    StringBuilder sb = markdownHead("# bench otlp: OTLP/gRPC acknowledgement latency", json);
     sb.append("Latency from intended send time to reply (coordinated omission corrected), ms:\n\n");
     sb.append(
         "| P50 | P90 | P95 | P99 | P99.9 | max | mean | requests |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n");
