@@ -50,6 +50,7 @@ final class OtlpSuite {
           "channels",
           "server-jar",
           "loghaul-jvm-opts",
+          "loghaul-args",
           "server-pid",
           "tls",
           "token",
@@ -76,6 +77,10 @@ final class OtlpSuite {
   final int channels;
   final Path serverJar;
   final String jvmOpts;
+
+  /** Flags added to the started loghaul's command line ({@code --loghaul-args}). */
+  final List<String> loghaulArgs;
+
   final long serverPid;
   final boolean tls;
   final boolean token;
@@ -118,6 +123,7 @@ final class OtlpSuite {
     this.channels = o.positiveInt("channels", 16);
     this.serverJar = Path.of(o.string("server-jar", "server/target/loghaul-server.jar"));
     this.jvmOpts = o.string("loghaul-jvm-opts", "-Xms512m -Xmx512m");
+    this.loghaulArgs = words(o.string("loghaul-args", ""));
     this.serverPid = o.positiveLong("server-pid", -1);
     if (target != null && !target.matches("[^:]+:\\d+")) {
       throw new IllegalArgumentException("otlp: --target: " + target + " (expected: host:port)");
@@ -136,6 +142,10 @@ final class OtlpSuite {
     this.brokerJvmOpts = o.string("broker-jvm-opts", "-Xms512m -Xmx512m");
     this.brokerPid = o.positiveLong("broker-pid", -1);
     this.serverGcLog = o.has("server-gc-log") ? Path.of(o.string("server-gc-log", "")) : null;
+    if (target != null && !loghaulArgs.isEmpty()) {
+      throw new IllegalArgumentException(
+          "otlp: --loghaul-args is for the loghaul this bench starts (expected: without --target)");
+    }
     if (target != null && brokerProcess) {
       throw new IllegalArgumentException(
           "otlp: --broker=process starts the broker of the loghaul this bench starts (expected:"
@@ -406,6 +416,7 @@ final class OtlpSuite {
                 "--otlp.grpc.port=auto",
                 "--otlp.http.port=0"));
     flags.addAll(security.serverFlags());
+    flags.addAll(loghaulArgs);
     LoghaulProcess p =
         LoghaulProcess.jar(serverJar)
             .jvmOptions(jvm)
@@ -568,6 +579,7 @@ final class OtlpSuite {
     cfg.put("duration_s", duration.toMillis() / 1000.0);
     if (target == null) {
       cfg.put("loghaul_jvm_opts", jvmOpts);
+      cfg.put("loghaul_args", String.join(" ", loghaulArgs));
     }
     if (startedBroker) {
       cfg.put("broker_jvm_opts", brokerJvmOpts);

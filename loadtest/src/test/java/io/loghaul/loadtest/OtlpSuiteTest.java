@@ -31,6 +31,17 @@ class OtlpSuiteTest {
   }
 
   @Test
+  void passesLoghaulArgsToTheLoghaulItStartsOnly() {
+    assertThat(
+            suite("--loghaul-args= --kafka.client.linger.ms=1  --batch.max-rows=5000 ").loghaulArgs)
+        .containsExactly("--kafka.client.linger.ms=1", "--batch.max-rows=5000");
+    assertThat(suite().loghaulArgs).isEmpty();
+    assertThatThrownBy(() -> suite("--target=host:4317", "--loghaul-args=--batch.max-rows=1"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--loghaul-args");
+  }
+
+  @Test
   void takesTlsAndTokenForAStartedLoghaulAndFilesForATarget() {
     OtlpSuite started = suite("--tls", "--token", "--rate=3000");
     assertThat(started.tls).isTrue();
