@@ -26,6 +26,17 @@ import java.util.concurrent.TimeUnit;
  */
 final class BrokerProcess implements AutoCloseable {
   static final String READY = "broker ready: ";
+
+  /**
+   * The broker's default JVM options: a 512 MB heap and the G1 settings Kafka's own start scripts
+   * give every broker ({@code KAFKA_JVM_PERFORMANCE_OPTS} of {@code kafka-run-class.sh}). With a
+   * bare G1 heap the broker paused once for 65–93 ms in every 30 s of 10,000 OTLP req/s, which is
+   * most of loghaul's P99.9 with the broker outside (BENCHMARKS.md, "External broker").
+   */
+  static final String DEFAULT_JVM_OPTS =
+      "-Xms512m -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20"
+          + " -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent";
+
   static final Set<String> OPTIONS = Set.of("port", "data", "stdin", "server-jar");
 
   private final Process process;

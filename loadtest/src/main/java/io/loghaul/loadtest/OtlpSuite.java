@@ -139,7 +139,7 @@ final class OtlpSuite {
           "otlp: --broker: " + broker + " (expected: embedded or process)");
     }
     this.brokerProcess = broker.equals("process");
-    this.brokerJvmOpts = o.string("broker-jvm-opts", "-Xms512m -Xmx512m");
+    this.brokerJvmOpts = o.string("broker-jvm-opts", BrokerProcess.DEFAULT_JVM_OPTS);
     this.brokerPid = o.positiveLong("broker-pid", -1);
     this.serverGcLog = o.has("server-gc-log") ? Path.of(o.string("server-gc-log", "")) : null;
     if (target != null && !loghaulArgs.isEmpty()) {

@@ -162,7 +162,10 @@ class OtlpSuiteTest {
     assertThat(suite().brokerProcess).isFalse();
     OtlpSuite p = suite("--broker=process");
     assertThat(p.brokerProcess).isTrue();
-    assertThat(p.brokerJvmOpts).isEqualTo("-Xms512m -Xmx512m");
+    assertThat(p.brokerJvmOpts)
+        .isEqualTo(
+            "-Xms512m -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20"
+                + " -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent");
     assertThatThrownBy(() -> suite("--broker=docker"))
         .hasMessage("otlp: --broker: docker (expected: embedded or process)");
     assertThatThrownBy(() -> suite("--broker=process", "--target=h:1"))
