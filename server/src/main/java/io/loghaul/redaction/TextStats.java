@@ -14,7 +14,15 @@ import io.loghaul.bytes.LittleEndian;
  * a population count, the rarer trigger bytes ({@code :}, {@code @}, {@code A}..{@code J}, {@code
  * b}) examined one by one. Words of other text (letters, spaces, punctuation) cost a few
  * instructions. A tail of fewer than eight bytes is read as one word as well, so a short attribute
- * value is a single step.
+ * value is a single step, and a value shorter than {@value #SHORT_BYTES} bytes with no dot or colon
+ * is ruled out by one test (no preset can match there: a card needs 13 digits, a token 15 bytes,
+ * everything else a dot or a colon).
+ *
+ * <p>Values of {@value #WIDE_MIN_BYTES} bytes or more are summarised a vector register at a time
+ * when the JVM has the Vector API ({@code --add-modules=jdk.incubator.vector}; {@link
+ * VectorBlocks}) — log messages are where the prefilter spends its time, and there the vector
+ * blocks halve it (BENCHMARKS.md). The scalar words finish the tail on the same 8-byte grid, so
+ * both ways give the same summary of ASCII text; without the module everything runs the scalar way.
  */
 final class TextStats {
   static final int AT = 1;
@@ -25,6 +33,15 @@ final class TextStats {
 
   /** Below this many bytes no preset can match ({@code ::1} is the shortest match). */
   static final int MIN_MATCH_BYTES = 3;
+
+  /** Below this many bytes only a match holding a dot or a colon is possible. */
+  static final int SHORT_BYTES = 13;
+
+  /** From this many bytes on a value goes through {@link VectorBlocks} when {@link #WIDE}. */
+  static final int WIDE_MIN_BYTES = 64;
+
+  /** This JVM has the Vector API with registers of at least 16 bytes. */
+  static final boolean WIDE = vectorApiPresent();
 
   private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
   private static final long HIGH = 0x8080808080808080L;
@@ -38,6 +55,9 @@ final class TextStats {
   private static final long DOTS = 0x2E2E2E2E2E2E2E2EL;
   private static final long COLONS = 0x3A3A3A3A3A3A3A3AL;
   private static final long LOWER_B = 0x6262626262626262L;
+  // y | DOT_OR_COLON_BITS == DOT_OR_COLON for '.' and ':' (and '*', '>': harmless false positives)
+  private static final long DOT_OR_COLON_BITS = 0x1414141414141414L;
+  private static final long DOT_OR_COLON = 0x3E3E3E3E3E3E3E3EL;
 
   private static final int CARD = 1 << Preset.CREDIT_CARD.ordinal();
   private static final int EMAIL = 1 << Preset.EMAIL.ordinal();
@@ -47,13 +67,40 @@ final class TextStats {
   private static final int BEARER = 1 << Preset.BEARER_TOKEN.ordinal();
   private static final int AWS = 1 << Preset.AWS_ACCESS_KEY_ID.ordinal();
 
+  private final boolean wide;
   private int flags;
   private int possible;
+
+  // counted by the vector blocks of the value being summarised, before the scalar words go on
+  private int blockDigits;
+  private int blockDots;
+  private int blockColons;
+  private boolean blockCardChunk;
+
+  /** Summarises with vector blocks when this JVM can ({@link #WIDE}). */
+  TextStats() {
+    this(WIDE);
+  }
+
+  /** Summarises with vector blocks only if {@code wide} (and this JVM can). */
+  TextStats(boolean wide) {
+    this.wide = wide && WIDE;
+  }
+
+  private static boolean vectorApiPresent() {
+    try {
+      return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+          && VectorBlocks.LENGTH >= 16;
+    } catch (LinkageError e) {
+      return false;
+    }
+  }
 
   /** Summarises {@code b[from, end)}. */
   void scan(byte[] b, int from, int end) {
     flags = 0;
-    if (end - from < MIN_MATCH_BYTES) {
+    int n = end - from;
+    if (n < MIN_MATCH_BYTES || (n < SHORT_BYTES && !hasDotOrColon(b, from, end))) {
       possible = 0;
       return;
     }
@@ -63,7 +110,19 @@ final class TextStats {
     // the most digits in one 8-byte chunk (the tail is one chunk): a card number has at least 4
     // in some chunk (13+ digits with at most single separators between them)
     int chunkDigits = 0;
-    for (int i = from; i < end; i += 8) {
+    int start = from;
+    if (wide && n >= WIDE_MIN_BYTES) {
+      blockDigits = 0;
+      blockDots = 0;
+      blockColons = 0;
+      blockCardChunk = false;
+      start = VectorBlocks.summarise(this, b, from, end);
+      d = blockDigits;
+      dot = blockDots;
+      colon = blockColons;
+      chunkDigits = blockCardChunk ? 4 : 0;
+    }
+    for (int i = start; i < end; i += 8) {
       // the high bit of each byte of y is clear; bytes >= 0x80 fold onto ASCII and at worst make a
       // false candidate, which look() then ignores (counts may only be overstated: still a
       // superset). The zero bytes above the end of a tail trigger nothing.
@@ -87,6 +146,29 @@ final class TextStats {
       }
     }
     possible = possible(d, chunkDigits, dot, colon);
+  }
+
+  /** Adds what one vector block counted ({@code cardChunk}: an 8-byte chunk had 4+ digits). */
+  void addBlock(int digits, int dots, int colons, boolean cardChunk) {
+    blockDigits += digits;
+    blockDots += dots;
+    blockColons += colons;
+    blockCardChunk |= cardChunk;
+  }
+
+  /** {@code b[from, end)}, fewer than 16 bytes, holds a dot or a colon (or a '*' or '>'). */
+  private static boolean hasDotOrColon(byte[] b, int from, int end) {
+    long found = dotOrColonBytes(chunk(b, from, end));
+    if (from + 8 < end) {
+      found |= dotOrColonBytes(chunk(b, from + 8, end));
+    }
+    return found != 0;
+  }
+
+  /** The high bit of each byte of {@code w} that is '.', ':', '*' or '>'. */
+  private static long dotOrColonBytes(long w) {
+    long y = (w | DOT_OR_COLON_BITS) ^ DOT_OR_COLON; // zero exactly there
+    return ~((y & LOW7) + LOW7) & ~y & HIGH;
   }
 
   /**
@@ -136,7 +218,8 @@ final class TextStats {
     return p;
   }
 
-  private void look(byte[] b, int p, int from, int end) {
+  /** Notes a trigger byte at {@code b[p]} (a byte of a block or word that may start a match). */
+  void look(byte[] b, int p, int from, int end) {
     switch (b[p]) {
       case ':' -> {
         if (p + 1 < end && b[p + 1] == ':') {

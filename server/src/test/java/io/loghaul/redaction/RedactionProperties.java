@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -177,7 +178,8 @@ class RedactionProperties {
       @ForAll("text") String text,
       @ForAll @IntRange(min = 0, max = 9) int before,
       @ForAll @IntRange(min = 0, max = 9) int after,
-      @ForAll boolean triggersAround) {
+      @ForAll boolean triggersAround,
+      @ForAll boolean wide) {
     byte[] t = text.getBytes(StandardCharsets.UTF_8);
     byte[] b = new byte[before + t.length + after];
     byte[] around = (triggersAround ? "1:@A.beyJ9" : "xxxxxxxxxx").getBytes(StandardCharsets.UTF_8);
@@ -185,7 +187,7 @@ class RedactionProperties {
       b[i] = around[i % around.length];
     }
     System.arraycopy(t, 0, b, before, t.length);
-    TextStats s = new TextStats();
+    TextStats s = new TextStats(wide);
     s.scan(b, before, before + t.length);
     int inArray = s.possible();
     s.scan(t, 0, t.length);
@@ -195,6 +197,104 @@ class RedactionProperties {
         assertThat(p.mayMatch(s)).as("%s matches in %s", p, text).isTrue();
       }
     }
+  }
+
+  /**
+   * In a long value (summarised a vector block at a time, then in 8-byte words) a match is seen
+   * wherever it lies: across a block's or a word's edge, in the scalar tail, right at the end.
+   */
+  @Property(tries = 600)
+  void summaryOfALongValueSeesAMatchAtAnyOffset(
+      @ForAll("secrets") String secret,
+      @ForAll @IntRange(min = 0, max = 200) int offset,
+      @ForAll @IntRange(min = 0, max = 40) int after,
+      @ForAll boolean wide) {
+    String filler = "the budget was approved by Bob and Eve, but nobody knew why; ";
+    StringBuilder text = new StringBuilder();
+    while (text.length() < offset) {
+      text.append(filler);
+    }
+    text.setLength(offset);
+    text.append(' ').append(secret).append(' ');
+    for (int i = 0; i < after; i++) {
+      text.append((char) ('a' + i % 26));
+    }
+    byte[] t = text.toString().getBytes(StandardCharsets.UTF_8);
+    TextStats s = new TextStats(wide);
+    s.scan(t, 0, t.length);
+    int matching = 0;
+    for (Preset p : PRESETS) {
+      if (p.find(t, 0, t.length) != Preset.NONE) {
+        matching++;
+        assertThat(p.mayMatch(s)).as("%s matches in %s", p, text).isTrue();
+      }
+    }
+    assertThat(matching).as("some preset matches %s", secret).isPositive();
+  }
+
+  @Provide
+  Arbitrary<String> secrets() {
+    return Arbitraries.of(
+        "4111 1111 1111 1111",
+        "4111111111111111",
+        "5500-0000-0000-0004",
+        "378282246310005",
+        "jane.doe@example.com",
+        "10.0.0.1",
+        "fe80::1",
+        "2001:db8:0:0:1:0:0:1",
+        "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.sig_x",
+        "Bearer abc123def456",
+        "bearer abc123def456",
+        "AKIAIOSFODNN7EXAMPLE");
+  }
+
+  /**
+   * On ASCII text the vector blocks and the 8-byte words give the same summary (above 0x7F the
+   * words fold bytes onto ASCII and may see more), at any position of the value in its array.
+   */
+  @Property(tries = 1000)
+  void wideAndEightByteSummariesAgreeOnAscii(
+      @ForAll("asciiText") String text, @ForAll @IntRange(min = 0, max = 40) int before) {
+    byte[] t = text.getBytes(StandardCharsets.US_ASCII);
+    byte[] b = new byte[before + t.length + 1];
+    System.arraycopy(t, 0, b, before, t.length);
+    b[b.length - 1] = 'e'; // after a final 'b': must not count
+    TextStats wide = new TextStats(true);
+    TextStats words = new TextStats(false);
+    wide.scan(b, before, before + t.length);
+    words.scan(b, before, before + t.length);
+    assertThat(wide.possible()).as("summary of %s", text).isEqualTo(words.possible());
+  }
+
+  @Provide
+  Arbitrary<String> asciiText() {
+    Arbitrary<String> fragments =
+        Arbitraries.of(
+            "4111 1111 1111 1111",
+            "1234",
+            "12345678",
+            "a@b.io",
+            "@",
+            ".",
+            ":",
+            "::",
+            "1.2.3.4",
+            "eyJ",
+            "Bearer abcdefgh",
+            "bearer ",
+            "b",
+            "be",
+            "AKIAIOSFODNN7EXAMPLE",
+            "AKIA");
+    Arbitrary<String> noise = Arbitraries.strings().withCharRange(' ', '~').ofMaxLength(40);
+    return Arbitraries.oneOf(fragments, noise).list().ofMaxSize(16).map(l -> String.join("", l));
+  }
+
+  /** The build runs the tests with {@code --add-modules=jdk.incubator.vector}. */
+  @Example
+  void theTestJvmHasTheVectorApi() {
+    assertThat(TextStats.WIDE).isTrue();
   }
 
   private static void assertNoMatch(String s) {
