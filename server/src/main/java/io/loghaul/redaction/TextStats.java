@@ -20,9 +20,10 @@ import io.loghaul.bytes.LittleEndian;
  *
  * <p>Values of {@value #WIDE_MIN_BYTES} bytes or more are summarised a vector register at a time
  * when the JVM has the Vector API ({@code --add-modules=jdk.incubator.vector}; {@link
- * VectorBlocks}) — log messages are where the prefilter spends its time, and there the vector
- * blocks halve it (BENCHMARKS.md). The scalar words finish the tail on the same 8-byte grid, so
- * both ways give the same summary of ASCII text; without the module everything runs the scalar way.
+ * VectorBlocks}), the rest read as one block with a mask: log messages are where the prefilter
+ * spends its time, and there the vector blocks halve it (BENCHMARKS.md). Both ways give the same
+ * summary of ASCII text (the blocks keep the words' 8-byte grid for the digit test); without the
+ * module everything runs the scalar way.
  */
 final class TextStats {
   static final int AT = 1;
@@ -110,19 +111,16 @@ final class TextStats {
     // the most digits in one 8-byte chunk (the tail is one chunk): a card number has at least 4
     // in some chunk (13+ digits with at most single separators between them)
     int chunkDigits = 0;
-    int start = from;
     if (wide && n >= WIDE_MIN_BYTES) {
       blockDigits = 0;
       blockDots = 0;
       blockColons = 0;
       blockCardChunk = false;
-      start = VectorBlocks.summarise(this, b, from, end);
-      d = blockDigits;
-      dot = blockDots;
-      colon = blockColons;
-      chunkDigits = blockCardChunk ? 4 : 0;
+      VectorBlocks.summarise(this, b, from, end);
+      possible = possible(blockDigits, blockCardChunk ? 4 : 0, blockDots, blockColons);
+      return;
     }
-    for (int i = start; i < end; i += 8) {
+    for (int i = from; i < end; i += 8) {
       // the high bit of each byte of y is clear; bytes >= 0x80 fold onto ASCII and at worst make a
       // false candidate, which look() then ignores (counts may only be overstated: still a
       // superset). The zero bytes above the end of a tail trigger nothing.
@@ -154,6 +152,11 @@ final class TextStats {
     blockDots += dots;
     blockColons += colons;
     blockCardChunk |= cardChunk;
+  }
+
+  /** Sets {@code flags} (of {@link #AT}, {@link #JWT_START}, ...) found by a vector block. */
+  void flag(int flags) {
+    this.flags |= flags;
   }
 
   /** {@code b[from, end)}, fewer than 16 bytes, holds a dot or a colon (or a '*' or '>'). */

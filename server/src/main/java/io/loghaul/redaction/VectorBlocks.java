@@ -1,7 +1,6 @@
 package io.loghaul.redaction;
 
 import jdk.incubator.vector.ByteVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -29,46 +28,70 @@ final class VectorBlocks {
   // count + FOUR_OR_MORE has its high bit set where the count (0..8) is at least 4
   private static final long FOUR_OR_MORE = 0x7C7C7C7C7C7C7C7CL;
   private static final long HIGH = 0x8080808080808080L;
+  private static final long FIRST_TWO = 3L;
+  private static final long LAST = 1L << (LENGTH - 1);
 
   private VectorBlocks() {}
 
   /**
-   * Summarises the whole blocks of {@code b[from, end)} into {@code s} and returns where the scalar
-   * words go on: {@code from} plus a multiple of {@link #LENGTH}, on their 8-byte grid.
+   * Summarises {@code b[from, end)} into {@code s}: whole blocks, then the rest as one block read
+   * with a mask (its lanes past {@code end} are zero, which triggers nothing).
    */
-  static int summarise(TextStats s, byte[] b, int from, int end) {
+  static void summarise(TextStats s, byte[] b, int from, int end) {
     int i = from;
     for (; i + LENGTH <= end; i += LENGTH) {
-      ByteVector v = ByteVector.fromArray(SPECIES, b, i);
-      VectorMask<Byte> fromDot = v.compare(VectorOperators.GE, (byte) '.');
-      VectorMask<Byte> lowerB = v.eq((byte) 'b');
-      if (!fromDot.and(v.compare(VectorOperators.LE, (byte) 'J')).or(lowerB).anyTrue()) {
-        continue; // no byte from '.' to 'J', no 'b': nothing here for any preset
-      }
-      long digits =
-          v.compare(VectorOperators.GE, (byte) '0')
-              .and(v.compare(VectorOperators.LE, (byte) '9'))
-              .toLong();
-      long dots = v.eq((byte) '.').toLong();
-      long colons = v.eq((byte) ':').toLong();
-      long candidates =
-          v.compare(VectorOperators.GE, (byte) ':')
-              .and(v.compare(VectorOperators.LE, (byte) 'J'))
-              .toLong();
-      long bs = lowerB.toLong();
-      if (bs != 0 && i + LENGTH < end) {
-        ByteVector next = ByteVector.fromArray(SPECIES, b, i + 1).or((byte) 0x20);
-        bs &= next.eq((byte) 'e').toLong();
-      }
-      candidates |= bs;
-      s.addBlock(
-          Long.bitCount(digits), Long.bitCount(dots), Long.bitCount(colons), fourInAChunk(digits));
-      while (candidates != 0) {
-        s.look(b, i + Long.numberOfTrailingZeros(candidates), from, end);
-        candidates &= candidates - 1;
-      }
+      block(s, ByteVector.fromArray(SPECIES, b, i), b, i, from, end);
     }
-    return i;
+    if (i < end) {
+      block(s, ByteVector.fromArray(SPECIES, b, i, SPECIES.indexInRange(i, end)), b, i, from, end);
+    }
+  }
+
+  /** Summarises the block {@code v}, read from {@code b[i, i + LENGTH)}, into {@code s}. */
+  private static void block(TextStats s, ByteVector v, byte[] b, int i, int from, int end) {
+    ByteVector folded = v.or((byte) 0x20); // lower case for letters; other ASCII stays apart
+    long digits = between(v, '0', '9');
+    long upperOrDigit = between(v, 'A', 'Z') | digits;
+    long dots = v.eq((byte) '.').toLong();
+    long colons = v.eq((byte) ':').toLong();
+    long at = v.eq((byte) '@').toLong();
+    long e = v.eq((byte) 'e').toLong();
+    long y = v.eq((byte) 'y').toLong();
+    long capitalJ = v.eq((byte) 'J').toLong();
+    long capitalA = v.eq((byte) 'A').toLong();
+    long anyB = folded.eq((byte) 'b').toLong();
+    long anyE = folded.eq((byte) 'e').toLong();
+    s.addBlock(
+        Long.bitCount(digits), Long.bitCount(dots), Long.bitCount(colons), fourInAChunk(digits));
+    // lane k + 1 holds the byte after lane k: ">>> 1" lines a mask up with the bytes before;
+    // the last lane's successor lies in the next block, so its triggers go to look()
+    int flags = 0;
+    if (at != 0) {
+      flags |= TextStats.AT;
+    }
+    if ((colons & (colons >>> 1)) != 0) {
+      flags |= TextStats.DOUBLE_COLON;
+    }
+    if ((capitalJ & (y << 1) & (e << 2)) != 0) {
+      flags |= TextStats.JWT_START;
+    }
+    s.flag(flags);
+    long candidates =
+        (anyB & (anyE >>> 1)) // "be": maybe Bearer
+            | (capitalA & (upperOrDigit >>> 1)) // maybe an AWS key id's prefix
+            | (capitalJ & FIRST_TWO) // "eyJ" begun before the block
+            | ((colons | capitalA | anyB) & LAST);
+    while (candidates != 0) {
+      s.look(b, i + Long.numberOfTrailingZeros(candidates), from, end);
+      candidates &= candidates - 1;
+    }
+  }
+
+  /** The lanes of {@code v} from {@code lo} to {@code hi}, as bits. */
+  private static long between(ByteVector v, char lo, char hi) {
+    return v.compare(VectorOperators.GE, (byte) lo)
+        .and(v.compare(VectorOperators.LE, (byte) hi))
+        .toLong();
   }
 
   /** Some 8 consecutive bits of {@code mask} (one 8-byte chunk of the block) hold 4 set bits. */
