@@ -88,7 +88,8 @@ public final class JmhSuite {
             .shouldDoGC(true)
             .resultFormat(ResultFormatType.JSON)
             .result(json.toString())
-            .jvmArgsAppend("-Xms1g", "-Xmx1g");
+            // replaces the benchmarks' own @Fork(jvmArgsAppend), so it repeats the Vector API
+            .jvmArgsAppend("-Xms1g", "-Xmx1g", "--add-modules=jdk.incubator.vector");
     if (quick) {
       opts.warmupIterations(2)
           .warmupTime(TimeValue.seconds(1))

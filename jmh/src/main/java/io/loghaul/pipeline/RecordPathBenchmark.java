@@ -26,6 +26,7 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
@@ -43,8 +44,11 @@ import org.openjdk.jmh.annotations.TearDown;
  * <p>Redaction (docs/redaction.md) is measured against {@link #decodeAndEncode} in the same run:
  * {@link #decodeRedactEncodeNoRules} is the pipeline's path with no rules file (a null redactor),
  * {@link #decodeRedactEncodePresets} the path with the seven presets, one rule each, on the same
- * mixed records (which hold nothing they match).
+ * mixed records (which hold nothing they match). The forks get {@code jdk.incubator.vector}, as
+ * {@code ./loghaul run} does when a rules file is configured, so the prefilter summarises long
+ * values a vector register at a time.
  */
+@Fork(jvmArgsAppend = "--add-modules=jdk.incubator.vector")
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
