@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,11 +23,17 @@ class LauncherIT {
 
   private static Result launch(Map<String, String> env, String... args)
       throws IOException, InterruptedException {
+    return launchIn(Path.of("").toAbsolutePath(), env, args);
+  }
+
+  /** Runs the launcher from {@code dir}, as a user in another directory would. */
+  private static Result launchIn(Path dir, Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
     Path root = Path.of("").toAbsolutePath().getParent();
     List<String> cmd = new ArrayList<>();
     cmd.add(root.resolve("loghaul").toString());
     cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).directory(dir.toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("LOGHAUL_"));
     pb.environment().putAll(env);
     Process p = pb.start();
@@ -86,6 +93,40 @@ class LauncherIT {
             "--batch.max-rows=-1");
     assertThat(using.exit()).isEqualTo(2);
     assertThat(using.output()).contains("batch.max-rows: -1 (expected: > 0)");
+  }
+
+  /**
+   * The redaction prefilter's vector blocks need jdk.incubator.vector, which the JVM announces with
+   * a warning: the launcher adds it only when a rules file is configured.
+   */
+  @Test
+  void aRulesFileGivesTheJvmTheVectorApi(@TempDir Path dir) throws Exception {
+    Path rules = Files.writeString(dir.resolve("rules.yaml"), "rules: []\n");
+    Result with = launch(Map.of(), "run", "--redaction.rules-file=" + rules, "--batch.max-rows=-1");
+    assertThat(with.exit()).isEqualTo(2);
+    assertThat(with.output()).contains("Using incubator modules: jdk.incubator.vector");
+    Result fromEnvironment =
+        launch(
+            Map.of("LOGHAUL_REDACTION_RULES_FILE", rules.toString()), "run", "--batch.max-rows=-1");
+    assertThat(fromEnvironment.output()).contains("Using incubator modules: jdk.incubator.vector");
+    Result without = launch(Map.of(), "run", "--batch.max-rows=-1");
+    assertThat(without.exit()).isEqualTo(2);
+    assertThat(without.output()).doesNotContain("incubator");
+  }
+
+  /** A relative path in a setting is the caller's, although the launcher runs from its own. */
+  @Test
+  void aRelativeFileSettingIsTheCallersPath(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("rules.yaml"), "rules:\n  - {name: a, preset: emial}\n");
+    Result flag =
+        launchIn(dir, Map.of(), "run", "--redaction.rules-file=rules.yaml", "--batch.max-rows=5");
+    assertThat(flag.exit()).isEqualTo(2);
+    assertThat(flag.output()).contains(dir.resolve("rules.yaml") + ":2: unknown preset 'emial'");
+    Result env =
+        launchIn(
+            dir, Map.of("LOGHAUL_REDACTION_RULES_FILE", "rules.yaml"), "run", "--batch.max-rows=5");
+    assertThat(env.exit()).isEqualTo(2);
+    assertThat(env.output()).contains(dir.resolve("rules.yaml") + ":2: unknown preset 'emial'");
   }
 
   @Test
