@@ -36,12 +36,16 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- end -}}
 {{- end -}}
 
-{{/* JVM options sized from the memory limit (request = limit). */}}
+{{/* JVM options sized from the memory limit (request = limit); with a redaction rules file the
+Vector API too, which the redaction prefilter uses for long values (as ./loghaul run does). */}}
 {{- define "loghaul.jvmOptions" -}}
 {{- $mem := int .Values.resources.memoryMiB -}}
 {{- $direct := div (mul $mem (int .Values.jvm.directMemoryPercent)) 100 -}}
 {{- printf "-XX:MaxRAMPercentage=%d -XX:MaxDirectMemorySize=%dm -XX:+ExitOnOutOfMemoryError" (int .Values.jvm.heapPercent) $direct -}}
 {{- with .Values.jvm.extraOptions }} {{ . }}{{ end -}}
+{{- $rules := hasKey .Values.config "redaction.rules-file" -}}
+{{- range .Values.secretFiles }}{{ if eq .setting "redaction.rules-file" }}{{ $rules = true }}{{ end }}{{ end -}}
+{{- if $rules }} --add-modules=jdk.incubator.vector{{ end -}}
 {{- end -}}
 
 {{/* A value as loghaul expects it: YAML numbers arrive as float64, which would print 16777216

@@ -134,6 +134,30 @@ class ContainerImageIT {
         .doesNotContain("Kafka (embedded)", "ClickHouse (managed)");
   }
 
+  /** The chart adds the Vector API (the redaction prefilter's) when a rules file is configured. */
+  @Test
+  void theRuntimeHasTheVectorApiForRedaction() throws Exception {
+    Tools.Result result =
+        podman(
+            Duration.ofMinutes(2),
+            List.of(
+                "podman",
+                "run",
+                "--rm",
+                "--network=host",
+                "--name",
+                name("loghaul-vector"),
+                "-e",
+                "JDK_JAVA_OPTIONS=--add-modules=jdk.incubator.vector",
+                IMAGE,
+                "--admin.port=" + FreePorts.freePort()));
+
+    assertThat(result.exit()).as(result.output()).isEqualTo(2);
+    assertThat(result.output())
+        .contains("Using incubator modules: jdk.incubator.vector")
+        .contains("production mode needs both kafka.bootstrap and clickhouse.url");
+  }
+
   @Test
   void ingestsOtlpIntoClickHouseAndStopsCleanlyOnSigterm() throws Exception {
     String table = "container_logs";

@@ -167,6 +167,35 @@ class DeployFilesIT {
         .isEqualTo(JSON.readTree(root.resolve("deploy/grafana/loghaul-dashboard.json").toFile()));
   }
 
+  /** A redaction rules file, as a setting or from a Secret, gives the JVM the Vector API. */
+  @Test
+  void aRulesFileAddsTheVectorApiToTheJvmOptions() throws Exception {
+    String fromConfig =
+        find(
+                render(t -> t.set("config.redaction\\.rules-file", "/etc/rules/rules.yaml")),
+                "Deployment")
+            .at("/spec/template/spec/containers/0/env/0/value")
+            .asText();
+    String fromSecret =
+        find(
+                render(
+                    t ->
+                        t.set("secretFiles[0].setting", "redaction.rules-file")
+                            .set("secretFiles[0].secretName", "redaction")
+                            .set("secretFiles[0].secretKey", "rules.yaml")),
+                "Deployment")
+            .at("/spec/template/spec/containers/0/env/0/value")
+            .asText();
+    String otherSecret =
+        find(render(DeployFilesIT::everythingOn), "Deployment")
+            .at("/spec/template/spec/containers/0/env/0/value")
+            .asText();
+
+    assertThat(fromConfig).endsWith(" --add-modules=jdk.incubator.vector");
+    assertThat(fromSecret).endsWith(" --add-modules=jdk.incubator.vector");
+    assertThat(otherSecret).doesNotContain("incubator");
+  }
+
   @Test
   void aConfigurationChangeRollsThePods() throws Exception {
     String before =
@@ -361,7 +390,9 @@ class DeployFilesIT {
 
   @Test
   void podmanComposeAcceptsTheComposeFile() throws Exception {
-    Tools.require(List.of("podman", "podman-compose"), List.of("podman", "podman-compose"));
+    // the dry run still asks podman about volumes, which needs an OCI runtime
+    Tools.require(
+        List.of("podman", "runc", "podman-compose"), List.of("podman", "runc", "podman-compose"));
     String project = "loghaul-dryrun-" + ProcessHandle.current().pid();
     Map<String, String> env =
         Map.of("CONTAINERS_CONF", root.resolve("deploy/local/containers.conf").toString());
