@@ -115,18 +115,7 @@ class ContainerImageIT {
 
   @Test
   void refusesTheEmbeddedModeWithoutKafkaAndClickHouse() throws Exception {
-    Tools.Result result =
-        podman(
-            Duration.ofMinutes(2),
-            List.of(
-                "podman",
-                "run",
-                "--rm",
-                "--network=host",
-                "--name",
-                name("loghaul-noconfig"),
-                IMAGE,
-                "--admin.port=" + FreePorts.freePort()));
+    Tools.Result result = runWithoutBackends("loghaul-noconfig");
 
     assertThat(result.exit()).as(result.output()).isEqualTo(2);
     assertThat(result.output())
@@ -138,24 +127,25 @@ class ContainerImageIT {
   @Test
   void theRuntimeHasTheVectorApiForRedaction() throws Exception {
     Tools.Result result =
-        podman(
-            Duration.ofMinutes(2),
-            List.of(
-                "podman",
-                "run",
-                "--rm",
-                "--network=host",
-                "--name",
-                name("loghaul-vector"),
-                "-e",
-                "JDK_JAVA_OPTIONS=--add-modules=jdk.incubator.vector",
-                IMAGE,
-                "--admin.port=" + FreePorts.freePort()));
+        runWithoutBackends(
+            "loghaul-vector", "-e", "JDK_JAVA_OPTIONS=--add-modules=jdk.incubator.vector");
 
     assertThat(result.exit()).as(result.output()).isEqualTo(2);
     assertThat(result.output())
         .contains("Using incubator modules: jdk.incubator.vector")
         .contains("production mode needs both kafka.bootstrap and clickhouse.url");
+  }
+
+  /** Runs the image with no Kafka and no ClickHouse configured: it stops at the configuration. */
+  private static Tools.Result runWithoutBackends(String container, String... podmanOptions)
+      throws Exception {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of("podman", "run", "--rm", "--network=host", "--name", name(container)));
+    cmd.addAll(List.of(podmanOptions));
+    cmd.add(IMAGE);
+    cmd.add("--admin.port=" + FreePorts.freePort());
+    return podman(Duration.ofMinutes(2), cmd);
   }
 
   @Test
