@@ -534,8 +534,8 @@ public final class Redactor {
           while (p < end && b[p] != ',' && b[p] != '}' && b[p] != ']' && b[p] != ':') {
             p++;
           }
-          if (p == s || depth == 0) {
-            return -1;
+          if (p == s || depth == 0 || expectKey || !isJsonLiteral(b, s, p)) {
+            return -1; // e.g. a string value "{4111 1111 ...}": text, not an object
           }
           int mark = outLen;
           put(QUOTE, 0, 1);
@@ -554,6 +554,58 @@ public final class Redactor {
   }
 
   private static final byte[] QUOTE = {'"'};
+
+  /**
+   * {@code b[s, e)} is a JSON number, {@code true}, {@code false} or {@code null}: what compact
+   * JSON holds outside strings (no spaces, no bare words).
+   */
+  static boolean isJsonLiteral(byte[] b, int s, int e) {
+    if (literal(b, s, e, TRUE) || literal(b, s, e, FALSE) || literal(b, s, e, NULL)) {
+      return true;
+    }
+    int p = s;
+    if (p < e && b[p] == '-') {
+      p++;
+    }
+    int digits = p;
+    while (p < e && b[p] >= '0' && b[p] <= '9') {
+      p++;
+    }
+    if (p == digits) {
+      return false;
+    }
+    if (p < e && b[p] == '.') {
+      int fraction = ++p;
+      while (p < e && b[p] >= '0' && b[p] <= '9') {
+        p++;
+      }
+      if (p == fraction) {
+        return false;
+      }
+    }
+    if (p < e && (b[p] == 'e' || b[p] == 'E')) {
+      p++;
+      if (p < e && (b[p] == '+' || b[p] == '-')) {
+        p++;
+      }
+      int exponent = p;
+      while (p < e && b[p] >= '0' && b[p] <= '9') {
+        p++;
+      }
+      if (p == exponent) {
+        return false;
+      }
+    }
+    return p == e;
+  }
+
+  private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
+  private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
+  private static final byte[] NULL = {'n', 'u', 'l', 'l'};
+
+  private static boolean literal(byte[] b, int s, int e, byte[] word) {
+    return e - s == word.length && Arrays.equals(b, s, e, word, 0, word.length);
+  }
 
   // ---- output buffers
   // ----------------------------------------------------------------------------

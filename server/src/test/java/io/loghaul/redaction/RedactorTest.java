@@ -13,6 +13,7 @@ import io.loghaul.schema.SchemaLimits;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HexFormat;
+import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
@@ -229,6 +230,36 @@ class RedactorTest {
     assertThat(tree.get("card").asText()).isEqualTo("****");
     assertThat(tree.get("a@b.io").get(0).asText()).isEqualTo("x\"y\\z"); // keys stay, values change
     assertThat(tree.get("a@b.io").get(1).asInt()).isEqualTo(7);
+  }
+
+  /**
+   * A string attribute that only looks like an object (found by RedactionProperties: the card was
+   * masked as if it were a number, the quoted result then read as a key and the e-mail left alone).
+   */
+  @Test
+  void aStringValueThatOnlyLooksLikeJsonIsRedactedAsText() throws Exception {
+    Redactor r =
+        redactor(
+            """
+        rules:
+          - {name: cards, preset: credit_card}
+          - {name: mails, preset: email}
+        """);
+    LogEntry e = entry(record("m", "{\"s\":\"{4111 1111 1111 1111 paid by jane@example.com}\"}"));
+    r.redact(e);
+    assertThat(attributes(e).get("s")).isEqualTo("{**** paid by ****}");
+  }
+
+  @Test
+  void recognisesTheLiteralsOfCompactJson() {
+    for (String ok : List.of("0", "-1", "12.5", "1e9", "-0.5E-3", "true", "false", "null")) {
+      byte[] b = ok.getBytes(StandardCharsets.UTF_8);
+      assertThat(Redactor.isJsonLiteral(b, 0, b.length)).as(ok).isTrue();
+    }
+    for (String bad : List.of("", "-", "1.", ".5", "1e", "4111 1111", "a@b.io", "True", "01x")) {
+      byte[] b = bad.getBytes(StandardCharsets.UTF_8);
+      assertThat(Redactor.isJsonLiteral(b, 0, b.length)).as(bad).isFalse();
+    }
   }
 
   @Test
