@@ -20,10 +20,10 @@ import io.loghaul.bytes.LittleEndian;
  *
  * <p>Values of {@value #WIDE_MIN_BYTES} bytes or more are summarised a vector register at a time
  * when the JVM has the Vector API ({@code --add-modules=jdk.incubator.vector}; {@link
- * VectorBlocks}), the rest read as one block with a mask: log messages are where the prefilter
- * spends its time, and there the vector blocks halve it (BENCHMARKS.md). Both ways give the same
- * summary of ASCII text (the blocks keep the words' 8-byte grid for the digit test); without the
- * module everything runs the scalar way.
+ * VectorBlocks}), the rest read as the block that ends the value: log messages are where the
+ * prefilter spends its time, and there the vector blocks halve it (BENCHMARKS.md). Both ways give
+ * the same summary of ASCII text (the blocks keep the words' 8-byte grid for the digit test);
+ * without the module everything runs the scalar way.
  */
 final class TextStats {
   static final int AT = 1;
@@ -41,7 +41,10 @@ final class TextStats {
   /** From this many bytes on a value goes through {@link VectorBlocks} when {@link #WIDE}. */
   static final int WIDE_MIN_BYTES = 64;
 
-  /** This JVM has the Vector API with registers of at least 16 bytes. */
+  /**
+   * This JVM has the Vector API with registers of 16 to 64 bytes (a block's lanes fit a {@code
+   * long}, and no block is longer than {@link #WIDE_MIN_BYTES}).
+   */
   static final boolean WIDE = vectorApiPresent();
 
   private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
@@ -72,7 +75,7 @@ final class TextStats {
   private int flags;
   private int possible;
 
-  // counted by the vector blocks of the value being summarised, before the scalar words go on
+  // counted by the vector blocks of the value being summarised
   private int blockDigits;
   private int blockDots;
   private int blockColons;
@@ -91,7 +94,8 @@ final class TextStats {
   private static boolean vectorApiPresent() {
     try {
       return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-          && VectorBlocks.LENGTH >= 16;
+          && VectorBlocks.LENGTH >= 16
+          && VectorBlocks.LENGTH <= WIDE_MIN_BYTES;
     } catch (LinkageError e) {
       return false;
     }
@@ -105,12 +109,6 @@ final class TextStats {
       possible = 0;
       return;
     }
-    int d = 0;
-    int dot = 0;
-    int colon = 0;
-    // the most digits in one 8-byte chunk (the tail is one chunk): a card number has at least 4
-    // in some chunk (13+ digits with at most single separators between them)
-    int chunkDigits = 0;
     if (wide && n >= WIDE_MIN_BYTES) {
       blockDigits = 0;
       blockDots = 0;
@@ -120,6 +118,12 @@ final class TextStats {
       possible = possible(blockDigits, blockCardChunk ? 4 : 0, blockDots, blockColons);
       return;
     }
+    int d = 0;
+    int dot = 0;
+    int colon = 0;
+    // the most digits in one 8-byte chunk (the tail is one chunk): a card number has at least 4
+    // in some chunk (13+ digits with at most single separators between them)
+    int chunkDigits = 0;
     for (int i = from; i < end; i += 8) {
       // the high bit of each byte of y is clear; bytes >= 0x80 fold onto ASCII and at worst make a
       // false candidate, which look() then ignores (counts may only be overstated: still a

@@ -34,33 +34,39 @@ final class VectorBlocks {
   private VectorBlocks() {}
 
   /**
-   * Summarises {@code b[from, end)} into {@code s}: whole blocks, then the rest as one block read
-   * with a mask (its lanes past {@code end} are zero, which triggers nothing).
+   * Summarises {@code b[from, end)}, at least {@link #LENGTH} bytes, into {@code s}: whole blocks,
+   * then the rest as the block that ends at {@code end}, its lane masks shifted down past the bytes
+   * already seen (a plain load: masked byte loads are slow where the hardware lacks them, AVX2).
    */
   static void summarise(TextStats s, byte[] b, int from, int end) {
     int i = from;
     for (; i + LENGTH <= end; i += LENGTH) {
-      block(s, ByteVector.fromArray(SPECIES, b, i), b, i, from, end);
+      block(s, ByteVector.fromArray(SPECIES, b, i), 0, b, i, from, end);
     }
     if (i < end) {
-      block(s, ByteVector.fromArray(SPECIES, b, i, SPECIES.indexInRange(i, end)), b, i, from, end);
+      block(s, ByteVector.fromArray(SPECIES, b, end - LENGTH), LENGTH - (end - i), b, i, from, end);
     }
   }
 
-  /** Summarises the block {@code v}, read from {@code b[i, i + LENGTH)}, into {@code s}. */
-  private static void block(TextStats s, ByteVector v, byte[] b, int i, int from, int end) {
+  /**
+   * Summarises {@code b[i, min(i + LENGTH, end))} into {@code s}, read as {@code v} from {@code b[i
+   * - shift, ...)}: lane masks are shifted down by {@code shift}, so that bit k is {@code b[i + k]}
+   * and the bits above {@code end} are zero (which triggers nothing).
+   */
+  private static void block(
+      TextStats s, ByteVector v, int shift, byte[] b, int i, int from, int end) {
     ByteVector folded = v.or((byte) 0x20); // lower case for letters; other ASCII stays apart
-    long digits = between(v, '0', '9');
-    long upperOrDigit = between(v, 'A', 'Z') | digits;
-    long dots = v.eq((byte) '.').toLong();
-    long colons = v.eq((byte) ':').toLong();
-    long at = v.eq((byte) '@').toLong();
-    long e = v.eq((byte) 'e').toLong();
-    long y = v.eq((byte) 'y').toLong();
-    long capitalJ = v.eq((byte) 'J').toLong();
-    long capitalA = v.eq((byte) 'A').toLong();
-    long anyB = folded.eq((byte) 'b').toLong();
-    long anyE = folded.eq((byte) 'e').toLong();
+    long digits = between(v, '0', '9') >>> shift;
+    long upperOrDigit = (between(v, 'A', 'Z') >>> shift) | digits;
+    long dots = v.eq((byte) '.').toLong() >>> shift;
+    long colons = v.eq((byte) ':').toLong() >>> shift;
+    long at = v.eq((byte) '@').toLong() >>> shift;
+    long e = v.eq((byte) 'e').toLong() >>> shift;
+    long y = v.eq((byte) 'y').toLong() >>> shift;
+    long capitalJ = v.eq((byte) 'J').toLong() >>> shift;
+    long capitalA = v.eq((byte) 'A').toLong() >>> shift;
+    long anyB = folded.eq((byte) 'b').toLong() >>> shift;
+    long anyE = folded.eq((byte) 'e').toLong() >>> shift;
     s.addBlock(
         Long.bitCount(digits), Long.bitCount(dots), Long.bitCount(colons), fourInAChunk(digits));
     // lane k + 1 holds the byte after lane k: ">>> 1" lines a mask up with the bytes before;
