@@ -563,40 +563,33 @@ public final class Redactor {
     if (literal(b, s, e, TRUE) || literal(b, s, e, FALSE) || literal(b, s, e, NULL)) {
       return true;
     }
-    int p = s;
-    if (p < e && b[p] == '-') {
-      p++;
+    int p = s < e && b[s] == '-' ? s + 1 : s;
+    int q = skipDigits(b, p, e);
+    if (q == p) {
+      return false;
     }
-    int digits = p;
+    if (q < e && b[q] == '.') {
+      p = q + 1;
+      q = skipDigits(b, p, e);
+      if (q == p) {
+        return false;
+      }
+    }
+    if (q < e && (b[q] | 0x20) == 'e') {
+      p = q + 1 < e && (b[q + 1] == '+' || b[q + 1] == '-') ? q + 2 : q + 1;
+      q = skipDigits(b, p, e);
+      if (q == p) {
+        return false;
+      }
+    }
+    return q == e;
+  }
+
+  private static int skipDigits(byte[] b, int p, int e) {
     while (p < e && b[p] >= '0' && b[p] <= '9') {
       p++;
     }
-    if (p == digits) {
-      return false;
-    }
-    if (p < e && b[p] == '.') {
-      int fraction = ++p;
-      while (p < e && b[p] >= '0' && b[p] <= '9') {
-        p++;
-      }
-      if (p == fraction) {
-        return false;
-      }
-    }
-    if (p < e && (b[p] == 'e' || b[p] == 'E')) {
-      p++;
-      if (p < e && (b[p] == '+' || b[p] == '-')) {
-        p++;
-      }
-      int exponent = p;
-      while (p < e && b[p] >= '0' && b[p] <= '9') {
-        p++;
-      }
-      if (p == exponent) {
-        return false;
-      }
-    }
-    return p == e;
+    return p;
   }
 
   private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
