@@ -6,11 +6,12 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The vector half of {@link TextStats}: summarises a long value a register at a time ({@link
- * #LENGTH} bytes: 32 with AVX2) with the Vector API. A block with no byte from {@code '.'} to
- * {@code 'J'} and no {@code 'b'} costs a load, three compares and a test; otherwise digits, dots
- * and colons are counted from the lane masks and the trigger bytes handed to {@link TextStats#look}
- * — a {@code 'b'} only when an {@code 'e'} or {@code 'E'} follows it, since the short words of
- * English ("by", "but", "budget") hold most of them.
+ * #LENGTH} bytes: 32 with AVX2, 64 with AVX-512) with the Vector API, without a branch per byte: a
+ * dozen compares give lane masks (as {@code long}s), digits, dots and colons are counted from them,
+ * and {@code @}, {@code ::} and {@code eyJ} are found by shifting and combining masks. Only the
+ * rare bytes that need a longer look go to {@link TextStats#look}: a {@code b} or {@code B}
+ * followed by an {@code e} or {@code E} (maybe {@code Bearer}), an {@code A} followed by a capital
+ * or a digit (maybe an AWS key id's prefix), and triggers at a block's edges.
  *
  * <p>Loaded only when the JVM has {@code jdk.incubator.vector} ({@link TextStats#WIDE}). Bytes of
  * 0x80 and above are negative as Java bytes and so never in the ranges compared: unlike the scalar
@@ -36,7 +37,8 @@ final class VectorBlocks {
   /**
    * Summarises {@code b[from, end)}, at least {@link #LENGTH} bytes, into {@code s}: whole blocks,
    * then the rest as the block that ends at {@code end}, its lane masks shifted down past the bytes
-   * already seen (a plain load: masked byte loads are slow where the hardware lacks them, AVX2).
+   * already seen (a plain load, so nothing depends on masked byte loads, which AVX2 lacks; the same
+   * speed here as a masked load, with AVX-512 and with {@code -XX:UseAVX=2}).
    */
   static void summarise(TextStats s, byte[] b, int from, int end) {
     int i = from;
