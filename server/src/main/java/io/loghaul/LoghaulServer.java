@@ -268,6 +268,7 @@ public final class LoghaulServer implements AutoCloseable {
             new Pipeline(
                 new KafkaConsumer<>(
                     kafkaClients.pipelineConsumer(kafka.group(), config.batch().maxDelayMs())),
+                () -> new KafkaConsumer<>(kafkaClients.sourceReaderConsumer()),
                 kafka.topics(),
                 new RecordDecoder(config.schema()),
                 redaction == null ? null : new Redactor(redaction, config.schema()),

@@ -3,7 +3,6 @@ package io.loghaul.clickhouse;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.loghaul.bytes.BlockCompressor;
-import io.loghaul.record.SourceRecords;
 import io.loghaul.record.Traceparent;
 import io.loghaul.schema.LogEntry;
 import io.opentelemetry.api.trace.SpanContext;
@@ -19,9 +18,9 @@ import org.apache.kafka.common.errors.InterruptException;
 /**
  * Rows on their way into one ClickHouse INSERT, held compressed: the RowBinary rows in ClickHouse's
  * native LZ4 blocks ({@link CompressedBlocks}: the INSERT body, ready to send), where each row
- * ends, and a compressed copy of the Kafka record each row came from ({@link SourceRecords}, so a
- * row ClickHouse refuses can be reported with its original bytes). Rows are encoded into a raw
- * block of about {@value #BLOCK_BYTES} bytes that, once full, is handed to a {@link
+ * ends, and the position of the Kafka record each row came from ({@link RowOrigins}, so a row
+ * ClickHouse refuses can be reported by position and its record read back). Rows are encoded into a
+ * raw block of about {@value #BLOCK_BYTES} bytes that, once full, is handed to a {@link
  * BlockCompressor} (compressed on its thread, in order, so the consumer thread only encodes), so a
  * batch's memory ({@link #byteSize()}, what {@code batch.max-bytes} bounds) is a fraction of its
  * rows' size and the rows per INSERT (ClickHouse's parts) no longer grow with the heap. It is
@@ -64,7 +63,7 @@ public final class Batch implements RowBatch {
   private final CompressedBlocks blocks; // written by the compressor
   private CompletableFuture<Void> compressed = BlockCompressor.none(); // the last block handed over
   private final AtomicLong held = new AtomicLong(); // compressed + waiting raw bytes
-  private final SourceRecords sources;
+  private final RowOrigins origins;
   private int blockFirstRow; // the first row of the raw block
   private long sealedRawBytes; // uncompressed bytes of the compressed blocks
   private final boolean traceLinks;
@@ -87,7 +86,7 @@ public final class Batch implements RowBatch {
       Map<String, byte[]> topicNames,
       BlockCompressor<RowBuffer> compressor,
       CompressedBlocks blocks,
-      SourceRecords sources,
+      RowOrigins origins,
       int expectedRows,
       long createdNanos,
       boolean traceLinks) {
@@ -97,24 +96,16 @@ public final class Batch implements RowBatch {
     this.rows = compressor.buffer();
     rows.reset();
     this.blocks = blocks;
-    this.sources = sources;
+    this.origins = origins;
     this.traceLinks = traceLinks;
     this.rowEnds = new int[Math.max(16, Math.min(expectedRows, 1 << 16))];
     this.createdNanos = createdNanos;
   }
 
   @Override
-  public void add(
-      LogEntry entry,
-      ConsumerRecord<?, ?> source,
-      byte[] key,
-      int keyOffset,
-      int keyLength,
-      byte[] value,
-      int valueOffset,
-      int valueLength) {
+  public void add(LogEntry entry, ConsumerRecord<?, ?> source) {
     encoder.encode(entry, topicUtf8(source.topic()), source.partition(), source.offset(), rows);
-    sources.add(source, key, keyOffset, keyLength, value, valueOffset, valueLength);
+    origins.add(source.topic(), source.partition(), source.offset());
     endRow(source);
   }
 
@@ -127,9 +118,7 @@ public final class Batch implements RowBatch {
     return lastTopicUtf8;
   }
 
-  /**
-   * Ends the row just encoded into the buffer (and copied into the sources) from {@code record}.
-   */
+  /** Ends the row just encoded into the buffer from {@code record}. */
   private void endRow(ConsumerRecord<?, ?> record) {
     if (rowCount == rowEnds.length) {
       rowEnds = Arrays.copyOf(rowEnds, rowCount * 2);
@@ -174,7 +163,7 @@ public final class Batch implements RowBatch {
    * Compresses the rest of the rows and waits until every block is compressed: the batch is then
    * complete, ready for {@link #body}. Once only, on the inserter thread.
    *
-   * @throws IllegalStateException if compressing a block failed (rows or source copies)
+   * @throws IllegalStateException if compressing a block failed
    */
   void seal() throws InterruptedException {
     if (rows != null) {
@@ -186,7 +175,6 @@ public final class Batch implements RowBatch {
       }
     }
     BlockCompressor.await(compressed);
-    sources.awaitCompressed();
   }
 
   private void noteTrace(ConsumerRecord<?, ?> record) {
@@ -226,10 +214,16 @@ public final class Batch implements RowBatch {
     return rowCount;
   }
 
-  /** Bytes the batch holds: compressed rows and source copies, and the raw blocks being filled. */
+  /**
+   * Bytes the batch holds: the compressed rows, the raw blocks being filled or compressed, and the
+   * rows' origins.
+   */
   @Override
   public int byteSize() {
-    return (int) Math.min(Integer.MAX_VALUE, held.get() + rawBlockBytes() + sources.heldBytes());
+    return (int)
+        Math.min(
+            Integer.MAX_VALUE,
+            held.get() + rawBlockBytes() + (long) rowCount * RowOrigins.BYTES_PER_ROW);
   }
 
   /** Uncompressed RowBinary bytes of the rows. */
@@ -307,12 +301,12 @@ public final class Batch implements RowBatch {
 
   /** The {@link DeduplicationToken} of rows {@code from}..{@code to} (exclusive). */
   String deduplicationToken(int from, int to) {
-    return DeduplicationToken.of(sources, from, to);
+    return DeduplicationToken.of(origins, from, to);
   }
 
   /** Notes that ClickHouse refused row {@code row}; inserter thread, before {@link #finish()}. */
   void refuse(int row, String reason) {
-    refused.add(new RefusedRow(sources.get(row), reason));
+    refused.add(new RefusedRow(origins.topicPartition(row), origins.offset(row), reason));
   }
 
   /** Publishes the outcome: every row is stored or refused. */
@@ -357,7 +351,7 @@ public final class Batch implements RowBatch {
     held.set(0);
     blockFirstRow = 0;
     sealedRawBytes = 0;
-    sources.reset();
-    pool.recycle(blocks, sources);
+    origins.reset();
+    pool.recycle(blocks, origins);
   }
 }

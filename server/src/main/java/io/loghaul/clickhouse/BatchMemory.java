@@ -5,14 +5,15 @@ package io.loghaul.clickhouse;
  * sizing) and the startup check that the heap can hold it ({@link #largestMaxBytes}).
  *
  * <p>At most two batches are alive at once: one filling, one being inserted. Each holds its
- * RowBinary rows and a copy of its source records (kept for the dead-letter queue), both compressed
- * as they come ({@link Batch}): {@code batch.max-bytes} bounds what a batch holds, not the size of
- * its rows, so an INSERT (a ClickHouse part) of {@code batch.max-rows} rows takes a fraction of its
- * rows' size in the heap (about 40 % on the benchmark's hardly compressible mixed records, less on
- * real logs). What a batch holds can grow one record past the limit, because a batch is flushed
- * only once it is over; its buffers grow by doubling, so their capacity is up to twice what they
- * hold; and a batch ClickHouse refuses as bad data is cut into halves that are compressed anew, at
- * most as large as the batch's compressed rows.
+ * RowBinary rows, compressed as they come, and 16 bytes per row saying where each came from ({@link
+ * Batch}; a refused row's record is read back from Kafka, not kept): {@code batch.max-bytes} bounds
+ * what a batch holds, not the size of its rows, so an INSERT (a ClickHouse part) of {@code
+ * batch.max-rows} rows takes a fraction of its rows' size in the heap (about 45 % on the
+ * benchmark's hardly compressible mixed records, less on real logs). What a batch holds can grow
+ * one record past the limit, because a batch is flushed only once it is over; its buffers grow by
+ * doubling, so their capacity is up to twice what they hold; and a batch ClickHouse refuses as bad
+ * data is cut into halves that are compressed anew, at most as large as the batch's compressed
+ * rows.
  */
 public final class BatchMemory {
   /** Room for the record that takes a batch over {@code batch.max-bytes}. */
@@ -36,9 +37,9 @@ public final class BatchMemory {
     return Math.min(maxRows, MAX_EXPECTED_ROWS);
   }
 
-  /** Each of a batch's two compressed buffers (rows, sources) starts at half the limit. */
+  /** A batch's compressed rows start with room for the whole limit (capped). */
   static int initialBufferBytes(long maxBytes) {
-    return (int) Math.min(maxBytes / 2 + RECORD_SLACK_BYTES, MAX_INITIAL_BUFFER_BYTES);
+    return (int) Math.min(maxBytes + RECORD_SLACK_BYTES, MAX_INITIAL_BUFFER_BYTES);
   }
 
   /**

@@ -3,25 +3,23 @@ package io.loghaul.clickhouse;
 import static java.util.Objects.requireNonNull;
 
 import io.loghaul.bytes.BlockCompressor;
-import io.loghaul.record.SourceRecords;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Opens {@link Batch}es and recycles the large buffers of finished ones (compressed rows and their
- * source records) so steady-state batching allocates no new multi-megabyte arrays; at most two sets
- * are kept (one batch filling, one inserting). Its batches' full raw blocks are compressed by two
- * {@link BlockCompressor}s (one thread for rows, one for source copies), which also recycle the raw
- * blocks. Thread-safe: the inserter returns buffers, the consumer takes them.
+ * origins) so steady-state batching allocates no new multi-megabyte arrays; at most two sets are
+ * kept (one batch filling, one inserting). Its batches' full raw blocks are compressed by a {@link
+ * BlockCompressor} on its own thread, which also recycles the raw blocks. Thread-safe: the inserter
+ * returns buffers, the consumer takes them.
  */
 public final class BatchPool {
-  private record Buffers(CompressedBlocks blocks, SourceRecords sources) {}
+  private record Buffers(CompressedBlocks blocks, RowOrigins origins) {}
 
   private final BlockCompressor<RowBuffer> rowCompressor =
       new BlockCompressor<>(
           "loghaul-compress-rows", () -> new RowBuffer(Batch.BLOCK_BYTES + (64 << 10)));
-  private final BlockCompressor<byte[]> sourceCompressor = SourceRecords.newCompressor();
 
   private final ConcurrentLinkedQueue<Buffers> free = new ConcurrentLinkedQueue<>();
   private final Map<String, byte[]> topicNames = new ConcurrentHashMap<>();
@@ -33,7 +31,7 @@ public final class BatchPool {
   /**
    * @param encoder how rows are written, for the table's server profile
    * @param expectedRows rows a batch makes room for up front
-   * @param initialBytes size of a new batch's compressed rows (and of its compressed source copies)
+   * @param initialBytes size of a new batch's compressed rows
    * @param traceLinks whether batches keep their records' traceparents for the insert span's links
    */
   public BatchPool(
@@ -48,18 +46,14 @@ public final class BatchPool {
   public Batch open(long nowNanos) {
     Buffers b = free.poll();
     if (b == null) {
-      // the source copies are about as large as the rows
-      b =
-          new Buffers(
-              new CompressedBlocks(initialBytes),
-              new SourceRecords(initialBytes, expectedRows, sourceCompressor));
+      b = new Buffers(new CompressedBlocks(initialBytes), new RowOrigins(expectedRows));
     }
     return new Batch(
         encoder,
         topicNames,
         rowCompressor,
         b.blocks(),
-        b.sources(),
+        b.origins(),
         expectedRows,
         nowNanos,
         traceLinks);
@@ -69,9 +63,9 @@ public final class BatchPool {
     batch.release(this);
   }
 
-  void recycle(CompressedBlocks blocks, SourceRecords sources) {
+  void recycle(CompressedBlocks blocks, RowOrigins origins) {
     if (free.size() < 2) {
-      free.add(new Buffers(blocks, sources));
+      free.add(new Buffers(blocks, origins));
     }
   }
 }

@@ -2,7 +2,6 @@ package io.loghaul.clickhouse;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import io.loghaul.record.SourceRecords;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -25,19 +24,19 @@ final class DeduplicationToken {
 
   private DeduplicationToken() {}
 
-  /** The token of rows {@code from} (inclusive) to {@code to} (exclusive) of {@code sources}. */
-  static String of(SourceRecords sources, int from, int to) {
-    if (from < 0 || to > sources.size() || from >= to) {
+  /** The token of rows {@code from} (inclusive) to {@code to} (exclusive) of {@code origins}. */
+  static String of(RowOrigins origins, int from, int to) {
+    if (from < 0 || to > origins.size() || from >= to) {
       throw new IllegalArgumentException(
-          "rows: " + from + ".." + to + " (expected: a non-empty range of " + sources.size() + ")");
+          "rows: " + from + ".." + to + " (expected: a non-empty range of " + origins.size() + ")");
     }
     Map<String, Map<Integer, long[]>> ranges = new TreeMap<>();
     for (int i = from; i < to; i++) {
-      long offset = sources.offset(i);
+      long offset = origins.offset(i);
       long[] range =
           ranges
-              .computeIfAbsent(sources.topic(i), t -> new TreeMap<>())
-              .computeIfAbsent(sources.partition(i), p -> new long[] {offset, offset});
+              .computeIfAbsent(origins.topic(i), t -> new TreeMap<>())
+              .computeIfAbsent(origins.partition(i), p -> new long[] {offset, offset});
       range[0] = Math.min(range[0], offset);
       range[1] = Math.max(range[1], offset);
     }

@@ -11,41 +11,17 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * #refused()}.
  */
 public interface RowBatch {
-  /** Adds the row for {@code entry}, which was read from {@code source}. */
-  default void add(LogEntry entry, ConsumerRecord<byte[], byte[]> source) {
-    byte[] key = source.key();
-    byte[] value = source.value();
-    add(
-        entry,
-        source,
-        key,
-        0,
-        key == null ? 0 : key.length,
-        value,
-        0,
-        value == null ? 0 : value.length);
-  }
-
   /**
-   * Adds the row for {@code entry}, which was read from {@code source} (its topic, partition,
-   * offset, timestamp and headers), whose key and value are {@code key[keyOffset, keyOffset +
-   * keyLength)} and {@code value[valueOffset, valueOffset + valueLength)} (a null array: none).
-   * Whatever the batch keeps of them it copies: the arrays may be the consumer's buffers.
+   * Adds the row for {@code entry}, which was read from {@code source}: the batch keeps its
+   * position (topic, partition, offset) and may look at its headers, never its key or value (a row
+   * refused later is read back from Kafka by position).
    */
-  void add(
-      LogEntry entry,
-      ConsumerRecord<?, ?> source,
-      byte[] key,
-      int keyOffset,
-      int keyLength,
-      byte[] value,
-      int valueOffset,
-      int valueLength);
+  void add(LogEntry entry, ConsumerRecord<?, ?> source);
 
   int rowCount();
 
   /**
-   * Bytes the batch holds in memory (its rows and what it keeps of them), for {@code
+   * Bytes the batch holds in memory (its rows and where they came from), for {@code
    * batch.max-bytes}.
    */
   int byteSize();

@@ -188,12 +188,12 @@ public final class KafkaClients {
    * plain {@code ByteBuffer.allocate}, never returned to a pool). Neither is reused by Kafka after
    * a later {@code poll}: a view stays valid as long as it is referenced, and referencing it keeps
    * its whole backing array alive (for an uncompressed fetch, the whole response). So the pipeline
-   * parses a view in place while it handles the record and keeps no view beyond that: the batch's
-   * source copies and dead letters copy the bytes out ({@code SourceRecords}, {@code
-   * RecordCopies}), and only the poll backlog holds the records themselves until they are handled,
-   * as it held their byte arrays before. Should a later client recycle these buffers (a pooled
-   * {@code MemoryPool}, a reused decompression target), that last point must be revisited: the
-   * backlog outlives a poll under back-pressure.
+   * parses a view in place while it handles the record and keeps no view beyond that: a batch keeps
+   * only the record's position, dead letters copy the bytes out ({@code RecordCopies}), and only
+   * the poll backlog holds the records themselves until they are handled, as it held their byte
+   * arrays before. Should a later client recycle these buffers (a pooled {@code MemoryPool}, a
+   * reused decompression target), that last point must be revisited: the backlog outlives a poll
+   * under back-pressure.
    *
    * @param batchMaxDelayMs {@code batch.max-delay-ms}, which bounds how long a fetch may wait
    */
@@ -217,6 +217,25 @@ public final class KafkaClients {
     c.put(
         ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
         CooperativeStickyAssignor.class.getName());
+    return withClientProperties(c, ConsumerConfig.configNames());
+  }
+
+  /**
+   * The pipeline's second consumer, which reads back the record of a row ClickHouse refused (a
+   * batch keeps only its rows' positions): no group and no commits (it is assigned one partition at
+   * a time and seeks), committed records only, as the pipeline's consumer reads them, and {@code
+   * auto.offset.reset=none}, so a record retention deleted is reported, not replaced by another;
+   * keys and values as byte arrays of their own.
+   */
+  public Map<String, Object> sourceReaderConsumer() {
+    Map<String, Object> c = base("loghaul-source-reader");
+    c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1_000);
     return withClientProperties(c, ConsumerConfig.configNames());
   }
 

@@ -9,6 +9,7 @@ import io.loghaul.config.LoghaulConfig;
 import io.loghaul.record.Durable;
 import io.loghaul.record.NanoClock;
 import io.loghaul.schema.LogEntry;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.WakeupException;
@@ -39,8 +40,12 @@ final class Batcher implements AutoCloseable {
     /** A batch is about to be handed to the sink: commit what is durable, with the new metadata. */
     void beforeInsert();
 
-    /** The sink refused {@code row}; the batch holding it turns durable once this returns. */
-    void refused(RefusedRow row);
+    /**
+     * The sink refused {@code row}: dead-letter it. False when that cannot be done now (its record
+     * could not be read back from Kafka yet): the same row is handed over again on a later call,
+     * and the batch holding it turns durable only once every refused row was taken.
+     */
+    boolean refused(RefusedRow row);
   }
 
   /**
@@ -64,6 +69,9 @@ final class Batcher implements AutoCloseable {
   private static final class BatchWork implements Durable {
     final RowBatch batch;
     private volatile boolean durable;
+
+    /** How many of the batch's refused rows the listener took. */
+    int refusedTaken;
 
     BatchWork(RowBatch batch) {
       this.batch = batch;
@@ -96,25 +104,16 @@ final class Batcher implements AutoCloseable {
   }
 
   /**
-   * Adds the row of {@code entry}, read from {@code source} whose key and value {@code key} and
-   * {@code value} view (the batch copies them); returns the work that now holds it.
+   * Adds the row of {@code entry}, read from {@code source}; returns the work that now holds it.
    */
-  Durable add(LogEntry entry, ConsumerRecord<?, ?> source, BufferView key, BufferView value) {
+  Durable add(LogEntry entry, ConsumerRecord<?, ?> source) {
     if (closed) {
       throw new IllegalStateException("closed");
     }
     if (open == null) {
       open = new BatchWork(sink.open(clock.nanoTime()));
     }
-    open.batch.add(
-        entry,
-        source,
-        key.array(),
-        key.offset(),
-        key.length(),
-        value.array(),
-        value.offset(),
-        value.length());
+    open.batch.add(entry, source);
     return open;
   }
 
@@ -203,7 +202,8 @@ final class Batcher implements AutoCloseable {
 
   /**
    * If the batch in flight is finished, hands its refused rows to the listener, then marks it
-   * durable and forgets it; true when one finished.
+   * durable and forgets it; true when one finished. A row the listener cannot take yet ends the
+   * call (false); the next call goes on from that row.
    *
    * @throws SinkFailedException when the sink failed the batch in flight (again on every call: it
    *     stays in flight, never durable, and nothing more is handed to the sink)
@@ -219,8 +219,12 @@ final class Batcher implements AutoCloseable {
     if (!inFlight.batch.finished()) {
       return false;
     }
-    for (RefusedRow row : inFlight.batch.refused()) {
-      listener.refused(row);
+    List<RefusedRow> refused = inFlight.batch.refused();
+    while (inFlight.refusedTaken < refused.size()) {
+      if (!listener.refused(refused.get(inFlight.refusedTaken))) {
+        return false;
+      }
+      inFlight.refusedTaken++;
     }
     inFlight.durable = true;
     inFlight = null;

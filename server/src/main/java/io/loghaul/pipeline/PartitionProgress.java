@@ -53,7 +53,8 @@ final class PartitionProgress {
   /**
    * Moves the record at {@code offset} from the work holding it to {@code work}, splitting that
    * work's run: a row the sink refused is held by its dead letter from then on, while the rows
-   * around it stay with their batch. Does nothing when no run covers {@code offset}.
+   * around it stay with their batch. Does nothing when no run covers {@code offset}. A negative
+   * {@code recordTimestamp} (unknown) takes the covering run's first timestamp.
    */
   void reassign(long offset, Durable work, long recordTimestamp) {
     Run target = null;
@@ -65,6 +66,9 @@ final class PartitionProgress {
     }
     if (target == null) {
       return;
+    }
+    if (recordTimestamp < 0) {
+      recordTimestamp = target.firstTimestamp;
     }
     List<Run> rebuilt = new ArrayList<>(runs.size() + 2);
     for (Run r : runs) {

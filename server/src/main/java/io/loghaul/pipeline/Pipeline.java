@@ -23,14 +23,19 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.RecordBatch;
+import org.apache.kafka.common.record.TimestampType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,9 +79,12 @@ public final class Pipeline implements AutoCloseable {
   private final ReplayGuard replay;
   private final RebalanceDrain rebalance;
   private final LogEntry entry = new LogEntry();
-  private final BufferView key = new BufferView();
   private final BufferView value = new BufferView();
   private final Redactor redactor;
+  private final SourceReader sources;
+
+  /** Whether reading a refused row's record back failed since it last worked: to log it once. */
+  private boolean sourcesUnavailable;
 
   private volatile boolean running = true;
   private volatile boolean consuming;
@@ -85,6 +93,10 @@ public final class Pipeline implements AutoCloseable {
   private Thread thread;
 
   /**
+   * @param sourceConsumers makes the consumer that reads back the record of a row the sink refused
+   *     (batches keep only where their rows came from), on the first refusal
+   * @param redactor applied to every accepted record after the schema check and before it becomes a
+   *     row; null: none
    * @param sink where accepted rows go; also asked, for newly assigned partitions whose commit
    *     metadata names rows that may be stored already, which of them are
    * @param deadLetters produces rejected records; the pipeline's {@link DeadLetterQueue} retries
@@ -93,23 +105,7 @@ public final class Pipeline implements AutoCloseable {
    */
   public Pipeline(
       Consumer<ByteBuffer, ByteBuffer> consumer,
-      List<String> topics,
-      RecordDecoder decoder,
-      RowSink sink,
-      DeadLetterPublisher deadLetters,
-      PipelineMetrics metrics,
-      LoghaulConfig.Batch limits,
-      Clock clock,
-      NanoClock nanoClock) {
-    this(consumer, topics, decoder, null, sink, deadLetters, metrics, limits, clock, nanoClock);
-  }
-
-  /**
-   * As above, with {@code redactor} (null: none) applied to every accepted record after the schema
-   * check and before it becomes a row.
-   */
-  public Pipeline(
-      Consumer<ByteBuffer, ByteBuffer> consumer,
+      Supplier<Consumer<byte[], byte[]>> sourceConsumers,
       List<String> topics,
       RecordDecoder decoder,
       Redactor redactor,
@@ -119,6 +115,34 @@ public final class Pipeline implements AutoCloseable {
       LoghaulConfig.Batch limits,
       Clock clock,
       NanoClock nanoClock) {
+    this(
+        consumer,
+        new KafkaSourceReader(sourceConsumers, KafkaSourceReader.READ_TIMEOUT),
+        topics,
+        decoder,
+        redactor,
+        sink,
+        deadLetters,
+        metrics,
+        limits,
+        clock,
+        nanoClock);
+  }
+
+  /** As above, reading refused rows' records back through {@code sources}. */
+  Pipeline(
+      Consumer<ByteBuffer, ByteBuffer> consumer,
+      SourceReader sources,
+      List<String> topics,
+      RecordDecoder decoder,
+      Redactor redactor,
+      RowSink sink,
+      DeadLetterPublisher deadLetters,
+      PipelineMetrics metrics,
+      LoghaulConfig.Batch limits,
+      Clock clock,
+      NanoClock nanoClock) {
+    this.sources = requireNonNull(sources, "sources");
     this.redactor = redactor;
     this.consumer = requireNonNull(consumer, "consumer");
     this.topics = List.copyOf(topics);
@@ -143,8 +167,8 @@ public final class Pipeline implements AutoCloseable {
               }
 
               @Override
-              public void refused(RefusedRow row) {
-                deadLetterRefused(row);
+              public boolean refused(RefusedRow row) {
+                return deadLetterRefused(row);
               }
             });
     this.replay = new ReplayGuard(consumer, sink);
@@ -251,6 +275,11 @@ public final class Pipeline implements AutoCloseable {
     } catch (RuntimeException e) {
       log.warn("Closing the Kafka consumer failed", e);
     }
+    try {
+      sources.close();
+    } catch (RuntimeException e) {
+      log.warn("Closing the consumer that reads refused rows back failed", e);
+    }
     // a failed close skips the revocation callback: the gauges must not outlive the consumer
     metrics.unassigned(List.copyOf(assigned.keySet()));
     consuming = false;
@@ -324,11 +353,10 @@ public final class Pipeline implements AutoCloseable {
   }
 
   /**
-   * Drops the views' references to the last record's buffer, so an idle pipeline does not pin it
+   * Drops the view's reference to the last record's buffer, so an idle pipeline does not pin it
    * (for an uncompressed batch, the whole fetch response).
    */
   private void forgetViews() {
-    key.of(null);
     value.of(null);
   }
 
@@ -339,8 +367,8 @@ public final class Pipeline implements AutoCloseable {
   private void handle(
       ConsumerRecord<ByteBuffer, ByteBuffer> record, PartitionState state, long nowMillis) {
     // The key and value are views of the consumer's buffers (KafkaClients#pipelineConsumer says
-    // how long those stay valid): parsed in place, and copied wherever they are kept (the batch's
-    // source copies, a dead letter).
+    // how long those stay valid): the value is parsed in place, and both are copied where they are
+    // kept (a dead letter); a batch keeps only the record's position.
     value.of(record.value());
     ParseResult result =
         decoder.decode(
@@ -356,9 +384,7 @@ public final class Pipeline implements AutoCloseable {
       if (redactor != null) {
         redactor.redact(entry);
       }
-      key.of(record.key());
-      state.progress.add(
-          record.offset(), batcher.add(entry, record, key, value), record.timestamp());
+      state.progress.add(record.offset(), batcher.add(entry, record), record.timestamp());
     } else {
       Rejected rejected = (Rejected) result;
       state.meters.parseError(rejected.type());
@@ -373,18 +399,63 @@ public final class Pipeline implements AutoCloseable {
   }
 
   /**
-   * A row the sink refused goes to the DLQ like a schema rejection, and its offset is held by its
-   * dead letter from now on (the rows around it stay with their batch). A partition no longer
-   * assigned is skipped: its new owner reads the record again.
+   * A row the sink refused goes to the DLQ like a schema rejection, with its record read back from
+   * Kafka, and its offset is held by its dead letter from now on (the rows around it stay with
+   * their batch). False when the record cannot be read now: the batch then stays in flight and this
+   * is tried again on the next turn of the loop. A partition no longer assigned is skipped: its new
+   * owner reads the record again. A record Kafka no longer holds (retention, compaction) is
+   * dead-lettered without its key, value and headers, its message saying so.
    */
-  private void deadLetterRefused(RefusedRow row) {
-    ConsumerRecord<byte[], byte[]> source = row.source();
-    PartitionState state = assigned.get(new TopicPartition(source.topic(), source.partition()));
+  private boolean deadLetterRefused(RefusedRow row) {
+    PartitionState state = assigned.get(row.partition());
     if (state == null) {
-      return;
+      return true;
     }
-    DeadLetter letter = deadLetters.add(source, ErrorType.CLICKHOUSE_REJECTED, "", row.reason());
-    state.progress.reassign(source.offset(), letter, source.timestamp());
+    ConsumerRecord<byte[], byte[]> source;
+    String message = row.reason();
+    switch (sources.read(row.partition(), row.offset())) {
+      case SourceReader.Found found -> source = found.record();
+      case SourceReader.Gone gone -> {
+        log.warn(
+            "Dead-lettering refused row {} of {} without its record: {}",
+            row.offset(),
+            row.partition(),
+            gone.why());
+        source = withoutContent(row);
+        message = message + "; the record itself is no longer in Kafka: " + gone.why();
+      }
+      case SourceReader.Unavailable unavailable -> {
+        if (!sourcesUnavailable) {
+          log.warn(
+              "Cannot read refused row {} of {} back from Kafka to dead-letter it, retrying: {}",
+              row.offset(),
+              row.partition(),
+              unavailable.why());
+          sourcesUnavailable = true;
+        }
+        return false;
+      }
+    }
+    sourcesUnavailable = false;
+    DeadLetter letter = deadLetters.add(source, ErrorType.CLICKHOUSE_REJECTED, "", message);
+    state.progress.reassign(row.offset(), letter, source.timestamp());
+    return true;
+  }
+
+  /** A stand-in for a refused row's record that Kafka no longer holds: its position, no content. */
+  private static ConsumerRecord<byte[], byte[]> withoutContent(RefusedRow row) {
+    return new ConsumerRecord<>(
+        row.partition().topic(),
+        row.partition().partition(),
+        row.offset(),
+        RecordBatch.NO_TIMESTAMP,
+        TimestampType.NO_TIMESTAMP_TYPE,
+        -1,
+        0,
+        null,
+        new byte[0],
+        new RecordHeaders(),
+        Optional.empty());
   }
 
   private void publishLag() {

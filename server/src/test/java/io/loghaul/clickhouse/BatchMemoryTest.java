@@ -16,8 +16,9 @@ class BatchMemoryTest {
   }
 
   @Test
-  void poolBuffersStartAtHalfABatchPlusARecordAndAtMost32MiB() {
-    assertThat(BatchMemory.initialBufferBytes(48L << 20)).isEqualTo((24 << 20) + (1 << 20));
+  void poolBuffersStartAtABatchPlusARecordAndAtMost32MiB() {
+    assertThat(BatchMemory.initialBufferBytes(16L << 20)).isEqualTo((16 << 20) + (1 << 20));
+    assertThat(BatchMemory.initialBufferBytes(48L << 20)).isEqualTo(32 << 20);
     assertThat(BatchMemory.initialBufferBytes(1L << 30)).isEqualTo(32 << 20);
     assertThat(BatchMemory.expectedRows(1_000)).isEqualTo(1_000);
     assertThat(BatchMemory.expectedRows(100_000)).isEqualTo(1 << 16);

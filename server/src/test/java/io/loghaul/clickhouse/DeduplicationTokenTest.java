@@ -5,50 +5,36 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
-import io.loghaul.record.SourceRecords;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 
 class DeduplicationTokenTest {
-  private static SourceRecords sources(Object... topicPartitionOffset) {
-    SourceRecords s = new SourceRecords(64, 16);
+  private static RowOrigins sources(Object... topicPartitionOffset) {
+    RowOrigins s = new RowOrigins(16);
     for (int i = 0; i < topicPartitionOffset.length; i += 3) {
       s.add(
-          new ConsumerRecord<>(
-              (String) topicPartitionOffset[i],
-              (Integer) topicPartitionOffset[i + 1],
-              ((Number) topicPartitionOffset[i + 2]).longValue(),
-              1L,
-              TimestampType.CREATE_TIME,
-              -1,
-              1,
-              null,
-              new byte[] {'x'},
-              new RecordHeaders(),
-              Optional.empty()));
+          (String) topicPartitionOffset[i],
+          (Integer) topicPartitionOffset[i + 1],
+          ((Number) topicPartitionOffset[i + 2]).longValue());
     }
     return s;
   }
 
   @Test
   void namesEachTopicPartitionWithItsFirstAndLastOffsetInOrder() {
-    SourceRecords s = sources("logs", 3, 10L, "app", 1, 7L, "logs", 0, 5L, "logs", 3, 12L);
+    RowOrigins s = sources("logs", 3, 10L, "app", 1, 7L, "logs", 0, 5L, "logs", 3, 12L);
 
     assertThat(DeduplicationToken.of(s, 0, 4)).isEqualTo("app:1:7-7,logs:0:5-5,logs:3:10-12");
   }
 
   @Test
   void isTheSameForTheSameRowsAndDiffersForOtherRows() {
-    SourceRecords s = sources("logs", 0, 1L, "logs", 0, 2L, "logs", 1, 9L, "logs", 0, 3L);
+    RowOrigins s = sources("logs", 0, 1L, "logs", 0, 2L, "logs", 1, 9L, "logs", 0, 3L);
 
     assertThat(DeduplicationToken.of(s, 0, 4)).isEqualTo(DeduplicationToken.of(s, 0, 4));
     assertThat(DeduplicationToken.of(s, 0, 2)).isEqualTo("logs:0:1-2");
@@ -64,7 +50,7 @@ class DeduplicationTokenTest {
       many[3 * p + 1] = p;
       many[3 * p + 2] = 1_000_000L + p;
     }
-    SourceRecords s = sources(many);
+    RowOrigins s = sources(many);
 
     String token = DeduplicationToken.of(s, 0, 40);
     assertThat(token).startsWith("sha256:").hasSize("sha256:".length() + 64);

@@ -13,7 +13,6 @@ import io.loghaul.schema.LogEntryParser;
 import io.loghaul.schema.SchemaLimits;
 import io.loghaul.testing.LogRecords;
 import io.loghaul.testing.ManualClock;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +27,10 @@ class BatcherTest {
   private final ManualClock clock = new ManualClock(NOW);
   private final MemorySink sink = new MemorySink();
   private final List<String> events = new ArrayList<>();
+
+  /** Offsets of refused rows the listener declines (cannot read back yet), once per entry. */
+  private final List<Long> declineOnce = new ArrayList<>();
+
   private final Batcher batcher =
       new Batcher(
           sink,
@@ -40,8 +43,13 @@ class BatcherTest {
             }
 
             @Override
-            public void refused(RefusedRow row) {
-              events.add("refused " + row.source().offset());
+            public boolean refused(RefusedRow row) {
+              if (declineOnce.remove(row.offset())) {
+                events.add("not now " + row.offset());
+                return false;
+              }
+              events.add("refused " + row.offset());
+              return true;
             }
           });
   private final LogEntry entry = new LogEntry();
@@ -52,11 +60,7 @@ class BatcherTest {
     assertThat(
             new LogEntryParser(SchemaLimits.defaults()).parse(value, 0, value.length, NOW, entry))
         .isSameAs(Accepted.INSTANCE);
-    BufferView key = new BufferView();
-    key.of(null);
-    BufferView view = new BufferView();
-    view.of(ByteBuffer.wrap(value));
-    return batcher.add(entry, new ConsumerRecord<>("logs", 0, offset++, null, value), key, view);
+    return batcher.add(entry, new ConsumerRecord<>("logs", 0, offset++, null, value));
   }
 
   @Test
@@ -124,6 +128,26 @@ class BatcherTest {
     assertThat(batcher.collectFinished()).isTrue();
     assertThat(work.isDurable()).isTrue();
     assertThat(events).containsExactly("commit", "refused 1");
+  }
+
+  @Test
+  void aRefusedRowTheListenerCannotTakeYetIsHandedOverAgainAndHoldsTheBatch() {
+    sink.refuse(P0, 0).refuse(P0, 2);
+    Durable work = add();
+    add();
+    add();
+    batcher.dispatch();
+    sink.finishWriting();
+    declineOnce.add(2L);
+    declineOnce.add(2L);
+    assertThat(batcher.collectFinished()).isFalse();
+    assertThat(batcher.collectFinished()).isFalse();
+    assertThat(work.isDurable()).as("a refused row is not dead-lettered yet").isFalse();
+    assertThat(batcher.collectFinished()).isTrue();
+    assertThat(work.isDurable()).isTrue();
+    assertThat(events)
+        .as("each row taken once, in order, the declined one again on the next calls")
+        .containsExactly("commit", "refused 0", "not now 2", "not now 2", "refused 2");
   }
 
   @Test

@@ -5,7 +5,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import io.loghaul.clickhouse.RefusedRow;
 import io.loghaul.clickhouse.RowBatch;
 import io.loghaul.clickhouse.RowSink;
-import io.loghaul.record.SourceRecords;
 import io.loghaul.record.UncommittedRows;
 import io.loghaul.schema.LogEntry;
 import java.util.ArrayList;
@@ -32,9 +31,6 @@ final class MemorySink implements RowSink {
   static final class Batch implements RowBatch {
     final List<Row> rows = new ArrayList<>();
 
-    /** Copies of the rows' records, as the real batch keeps them. */
-    final SourceRecords sources = new SourceRecords(1024, 16);
-
     private final long createdNanos;
     private int bytes;
     private final List<RefusedRow> refused = new ArrayList<>();
@@ -46,22 +42,13 @@ final class MemorySink implements RowSink {
     }
 
     @Override
-    public void add(
-        LogEntry entry,
-        ConsumerRecord<?, ?> source,
-        byte[] key,
-        int keyOffset,
-        int keyLength,
-        byte[] value,
-        int valueOffset,
-        int valueLength) {
+    public void add(LogEntry entry, ConsumerRecord<?, ?> source) {
       rows.add(
           new Row(
               new TopicPartition(source.topic(), source.partition()),
               source.offset(),
               new String(entry.arena(), entry.messageOffset(), entry.messageLength(), UTF_8)));
-      sources.add(source, key, keyOffset, keyLength, value, valueOffset, valueLength);
-      bytes += valueLength;
+      bytes += Math.max(0, source.serializedValueSize());
     }
 
     @Override
@@ -164,7 +151,7 @@ final class MemorySink implements RowSink {
     for (int i = 0; i < b.rows.size(); i++) {
       Row row = b.rows.get(i);
       if (toRefuse.contains(new Row(row.partition(), row.offset(), null))) {
-        b.refused.add(new RefusedRow(b.sources.get(i), "refused by the test"));
+        b.refused.add(new RefusedRow(row.partition(), row.offset(), "refused by the test"));
       }
     }
     writing = null;
@@ -193,9 +180,8 @@ final class MemorySink implements RowSink {
       }
       Set<Long> refused = new HashSet<>();
       b.refused.stream()
-          .filter(r -> r.source().topic().equals(partition.topic()))
-          .filter(r -> r.source().partition() == partition.partition())
-          .forEach(r -> refused.add(r.source().offset()));
+          .filter(r -> r.partition().equals(partition))
+          .forEach(r -> refused.add(r.offset()));
       for (Row row : b.rows) {
         if (row.partition().equals(partition) && !refused.contains(row.offset())) {
           out.add(row.offset());

@@ -37,8 +37,10 @@ class PipelineFailureTest {
     MemorySink sink = new MemorySink();
     return new Pipeline(
         consumer,
+        (partition, offset) -> new SourceReader.Unavailable("not needed here"),
         List.of("logs"),
         new RecordDecoder(SchemaLimits.defaults()),
+        null,
         sink,
         deadLetters,
         metrics,

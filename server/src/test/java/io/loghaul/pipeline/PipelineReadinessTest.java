@@ -30,8 +30,10 @@ class PipelineReadinessTest {
   private final Pipeline pipeline =
       new Pipeline(
           consumer,
+          (partition, offset) -> new SourceReader.Unavailable("not needed here"),
           List.of("logs"),
           new RecordDecoder(SchemaLimits.defaults()),
+          null,
           new MemorySink(),
           new DeadLetterPublisher(
               new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer()),

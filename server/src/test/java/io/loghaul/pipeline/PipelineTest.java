@@ -55,6 +55,25 @@ class PipelineTest {
   private final Map<TopicPartition, Long> nextOffset = new HashMap<>();
   private MockProducer<byte[], byte[]> dlq = producer(true);
 
+  /** Copies of the records sent, as Kafka holds them, for {@link #sources}. */
+  private final Map<TopicPartition, Map<Long, ConsumerRecord<byte[], byte[]>>> log =
+      new HashMap<>();
+
+  /** What {@link #sources} answers instead of reading {@link #log}, while not null. */
+  private SourceReader.Result sourcesAnswer;
+
+  /** Reads refused rows' records back from {@link #log}, as the pipeline's reader reads Kafka. */
+  private final SourceReader sources =
+      (partition, offset) -> {
+        if (sourcesAnswer != null) {
+          return sourcesAnswer;
+        }
+        ConsumerRecord<byte[], byte[]> r = log.getOrDefault(partition, Map.of()).get(offset);
+        return r == null
+            ? new SourceReader.Gone("not in the test's log")
+            : new SourceReader.Found(r);
+      };
+
   private static MockProducer<byte[], byte[]> producer(boolean autoComplete) {
     return new MockProducer<>(
         autoComplete, null, new ByteArraySerializer(), new ByteArraySerializer());
@@ -65,8 +84,10 @@ class PipelineTest {
     Pipeline pipeline =
         new Pipeline(
             consumer,
+            sources,
             List.of(TOPIC),
             new RecordDecoder(SchemaLimits.defaults()),
+            null,
             sink,
             new DeadLetterPublisher(dlq, "logs.dlq", clock, l -> {}),
             new PipelineMetrics(registry, "logs", clock),
@@ -92,6 +113,21 @@ class PipelineTest {
   /** Sends {@code value} (a view of the consumer's buffers, as the real consumer hands it out). */
   private long send(TopicPartition tp, ByteBuffer value, RecordHeaders headers) {
     long offset = nextOffset.merge(tp, 1L, Long::sum) - 1;
+    log.computeIfAbsent(tp, p -> new HashMap<>())
+        .put(
+            offset,
+            new ConsumerRecord<>(
+                tp.topic(),
+                tp.partition(),
+                offset,
+                NOW,
+                TimestampType.CREATE_TIME,
+                -1,
+                value.remaining(),
+                ("k" + offset).getBytes(UTF_8),
+                BufferView.copyOf(value),
+                new RecordHeaders(headers.toArray()),
+                Optional.empty()));
     consumer.addRecord(
         new ConsumerRecord<>(
             tp.topic(),
@@ -162,6 +198,7 @@ class PipelineTest {
     Pipeline pipeline =
         new Pipeline(
             consumer,
+            sources,
             List.of(TOPIC),
             new RecordDecoder(SchemaLimits.defaults()),
             new io.loghaul.redaction.Redactor(rules, SchemaLimits.defaults()),
@@ -381,7 +418,7 @@ class PipelineTest {
     good(P1);
     good(P1);
     pipeline.pollOnce();
-    scribble(); // the refused row's letter must come from the batch's own copy
+    scribble(); // the refused row's letter must come from Kafka, not the consumer's old buffers
     clock.advance(A_WHILE);
     pipeline.pollOnce(); // written; row 1 of P0 refused
     pipeline.pollOnce(); // the refusal becomes a dead letter, which the DLQ refuses
@@ -414,6 +451,60 @@ class PipelineTest {
     assertThat(header(letter, DlqHeaders.SOURCE_OFFSET)).isEqualTo("1");
     assertThat(letter.value()).isEqualTo(LogRecords.valid(NOW, "svc", 1).getBytes(UTF_8));
     assertThat(letter.key()).isEqualTo("k1".getBytes(UTF_8));
+  }
+
+  @Test
+  void aRefusedRowWhoseRecordCannotBeReadBackYetHoldsItsOffsetUntilItCan() {
+    sink.finishAtOnce().refuse(P0, 1);
+    Pipeline pipeline = pipeline(100);
+    good(P0);
+    good(P0);
+    good(P0);
+    pipeline.pollOnce();
+    sourcesAnswer = new SourceReader.Unavailable("broker unreachable");
+    clock.advance(A_WHILE);
+    pipeline.pollOnce(); // written; row 1 refused, its record not readable
+    pipeline.pollOnce();
+    clock.advance(A_WHILE);
+    pipeline.pollOnce();
+    assertThat(dlq.history()).isEmpty();
+    assertThat(committed(P0)).as("nothing past the refused row").isLessThanOrEqualTo(1);
+
+    sourcesAnswer = null;
+    pipeline.pollOnce();
+    clock.advance(A_WHILE);
+    pipeline.pollOnce();
+    assertThat(dlq.history()).hasSize(1);
+    ProducerRecord<byte[], byte[]> letter = dlq.history().get(0);
+    assertThat(header(letter, DlqHeaders.SOURCE_OFFSET)).isEqualTo("1");
+    assertThat(letter.value()).isEqualTo(LogRecords.valid(NOW, "svc", 1).getBytes(UTF_8));
+    assertThat(committed(P0)).isEqualTo(3);
+    assertThat(sink.stored(P0)).containsExactly(0L, 2L);
+  }
+
+  @Test
+  void aRefusedRowWhoseRecordKafkaNoLongerHoldsIsDeadLetteredWithoutItsContent() {
+    sink.finishAtOnce().refuse(P0, 1);
+    Pipeline pipeline = pipeline(100);
+    good(P0);
+    good(P0);
+    good(P0);
+    pipeline.pollOnce();
+    sourcesAnswer = new SourceReader.Gone("deleted by retention: logs-0 starts at offset 2 now");
+    clock.advance(A_WHILE);
+    pipeline.pollOnce();
+    pipeline.pollOnce();
+    clock.advance(A_WHILE);
+    pipeline.pollOnce();
+    assertThat(dlq.history()).hasSize(1);
+    ProducerRecord<byte[], byte[]> letter = dlq.history().get(0);
+    assertThat(header(letter, DlqHeaders.ERROR_TYPE)).isEqualTo("clickhouse_rejected");
+    assertThat(header(letter, DlqHeaders.SOURCE_OFFSET)).isEqualTo("1");
+    assertThat(header(letter, DlqHeaders.ERROR_MESSAGE))
+        .startsWith("refused by the test")
+        .contains("no longer in Kafka: deleted by retention");
+    assertThat(letter.value()).isEmpty();
+    assertThat(committed(P0)).isEqualTo(3);
   }
 
   @Test
