@@ -275,8 +275,8 @@ final class ConfigKeys {
           "batch.max-bytes",
           LoghaulConfig.Batch.DEFAULT_MAX_BYTES,
           POSITIVE_LONG,
-          "... or when it holds this many bytes (rows and source copies, LZ4-compressed; unset ="
-              + " 48 MiB, lowered to fit a smaller heap) ...",
+          "... or when it holds this many bytes (its rows, LZ4-compressed; unset = 48 MiB,"
+              + " lowered to fit a smaller heap) ...",
           c -> c.batch().maxBytes());
   static final Key<Long> BATCH_MAX_DELAY_MS =
       Key.of(

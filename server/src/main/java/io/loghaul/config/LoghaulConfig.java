@@ -281,9 +281,9 @@ public record LoghaulConfig(
   }
 
   /**
-   * When a batch is flushed: at this many rows, bytes held in memory (its rows and source copies,
-   * compressed as they are added), or age of its oldest row. What memory such batches need is
-   * {@code io.loghaul.clickhouse.BatchMemory}'s business.
+   * When a batch is flushed: at this many rows, bytes held in memory (its rows, compressed as they
+   * are added, and 16 bytes per row naming its Kafka record), or age of its oldest row. What memory
+   * such batches need is {@code io.loghaul.clickhouse.BatchMemory}'s business.
    */
   public record Batch(int maxRows, long maxBytes, long maxDelayMs) {
     public static final int DEFAULT_MAX_ROWS = 100_000;

@@ -62,7 +62,7 @@ class ConfigLoaderTest {
     SPEC_DEFAULTS.put("clickhouse.tls.cert-file", "(unset)");
     SPEC_DEFAULTS.put("clickhouse.tls.key-file", "(unset)");
     SPEC_DEFAULTS.put("batch.max-rows", "100000");
-    // 48 MiB of compressed rows and source copies since batches are held compressed (issue 15):
+    // 48 MiB of compressed rows since batches are held compressed (issue 15):
     // 100,000-row batches, ClickHouse's parts, in about the memory 16 MiB of raw rows took
     SPEC_DEFAULTS.put("batch.max-bytes", "50331648");
     SPEC_DEFAULTS.put("batch.max-delay-ms", "1000");
