@@ -228,15 +228,24 @@ public final class KafkaClients {
    * keys and values as byte arrays of their own.
    */
   public Map<String, Object> sourceReaderConsumer() {
-    Map<String, Object> c = base("loghaul-source-reader");
+    return withClientProperties(
+        reader("loghaul-source-reader", "none", 1_000), ConsumerConfig.configNames());
+  }
+
+  /**
+   * A consumer of byte-array keys and values that commits nothing by itself, reads committed
+   * records only and creates no topic by asking for it.
+   */
+  private Map<String, Object> reader(String clientId, String offsetReset, int maxPollRecords) {
+    Map<String, Object> c = base(clientId);
     c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, offsetReset);
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1_000);
-    return withClientProperties(c, ConsumerConfig.configNames());
+    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
+    return c;
   }
 
   /**
@@ -292,17 +301,10 @@ public final class KafkaClients {
    * @param group the group whose committed offsets it reads (the replay's), or null for none
    */
   public Map<String, Object> dlqToolConsumer(String group) {
-    Map<String, Object> c = base("loghaul-dlq-tool");
+    Map<String, Object> c = reader("loghaul-dlq-tool", "earliest", 500);
     if (group != null) {
       c.put(ConsumerConfig.GROUP_ID_CONFIG, group);
     }
-    c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
     return c;
   }
 

@@ -113,22 +113,7 @@ class PipelineTest {
   /** Sends {@code value} (a view of the consumer's buffers, as the real consumer hands it out). */
   private long send(TopicPartition tp, ByteBuffer value, RecordHeaders headers) {
     long offset = nextOffset.merge(tp, 1L, Long::sum) - 1;
-    log.computeIfAbsent(tp, p -> new HashMap<>())
-        .put(
-            offset,
-            new ConsumerRecord<>(
-                tp.topic(),
-                tp.partition(),
-                offset,
-                NOW,
-                TimestampType.CREATE_TIME,
-                -1,
-                value.remaining(),
-                ("k" + offset).getBytes(UTF_8),
-                BufferView.copyOf(value),
-                new RecordHeaders(headers.toArray()),
-                Optional.empty()));
-    consumer.addRecord(
+    ConsumerRecord<ByteBuffer, ByteBuffer> record =
         new ConsumerRecord<>(
             tp.topic(),
             tp.partition(),
@@ -140,7 +125,10 @@ class PipelineTest {
             view(("k" + offset).getBytes(UTF_8)),
             value,
             headers,
-            Optional.empty()));
+            Optional.empty());
+    // what Kafka holds, before the test scribbles over the consumer's buffers
+    log.computeIfAbsent(tp, p -> new HashMap<>()).put(offset, RecordCopies.toByteArrays(record));
+    consumer.addRecord(record);
     return offset;
   }
 
@@ -453,14 +441,20 @@ class PipelineTest {
     assertThat(letter.key()).isEqualTo("k1".getBytes(UTF_8));
   }
 
-  @Test
-  void aRefusedRowWhoseRecordCannotBeReadBackYetHoldsItsOffsetUntilItCan() {
+  /** A pipeline that polled three rows of P0, of which the sink will refuse the second. */
+  private Pipeline threeRowsTheSecondRefused() {
     sink.finishAtOnce().refuse(P0, 1);
     Pipeline pipeline = pipeline(100);
     good(P0);
     good(P0);
     good(P0);
     pipeline.pollOnce();
+    return pipeline;
+  }
+
+  @Test
+  void aRefusedRowWhoseRecordCannotBeReadBackYetHoldsItsOffsetUntilItCan() {
+    Pipeline pipeline = threeRowsTheSecondRefused();
     sourcesAnswer = new SourceReader.Unavailable("broker unreachable");
     clock.advance(A_WHILE);
     pipeline.pollOnce(); // written; row 1 refused, its record not readable
@@ -484,12 +478,7 @@ class PipelineTest {
 
   @Test
   void aRefusedRowWhoseRecordKafkaNoLongerHoldsIsDeadLetteredWithoutItsContent() {
-    sink.finishAtOnce().refuse(P0, 1);
-    Pipeline pipeline = pipeline(100);
-    good(P0);
-    good(P0);
-    good(P0);
-    pipeline.pollOnce();
+    Pipeline pipeline = threeRowsTheSecondRefused();
     sourcesAnswer = new SourceReader.Gone("deleted by retention: logs-0 starts at offset 2 now");
     clock.advance(A_WHILE);
     pipeline.pollOnce();
