@@ -50,12 +50,14 @@ import org.slf4j.LoggerFactory;
  * <p>One thread owns the Kafka consumer and all state here. At most one batch is being written
  * while the next one fills; when both are busy every partition is paused and polling continues (so
  * a ClickHouse outage never costs the group membership), and they resume by themselves. A dead
- * letter the DLQ refuses pauses only its own partition, whichever stage rejected the record. The
- * offsets made durable so far, and metadata naming the rows about to be written, are committed
- * synchronously before each batch is handed to the sink, so after a crash the next owner skips the
- * rows the sink already holds ({@link ReplayGuard}) instead of writing them twice. On revocation
- * the revoked partitions' pending rows are flushed and committed first; on {@link #close()}
- * everything pending is flushed and committed, so a clean stop duplicates nothing.
+ * letter the DLQ refuses pauses only its own partition, whichever stage rejected the record; a row
+ * the sink refuses is dead-lettered with its record read back from Kafka ({@link SourceReader}),
+ * and its batch stays in flight until that read succeeds. The offsets made durable so far, and
+ * metadata naming the rows about to be written, are committed synchronously before each batch is
+ * handed to the sink, so after a crash the next owner skips the rows the sink already holds ({@link
+ * ReplayGuard}) instead of writing them twice. On revocation the revoked partitions' pending rows
+ * are flushed and committed first; on {@link #close()} everything pending is flushed and committed,
+ * so a clean stop duplicates nothing.
  *
  * <p>Time comes from the injected clocks: wall-clock millis for the schema's timestamp window, a
  * monotonic {@link NanoClock} for batch age, commit interval, DLQ retries and drain deadlines.
