@@ -11,7 +11,7 @@ import org.apache.kafka.common.TopicPartition;
  * by its position ({@link RefusedRow}) and its record is read back from Kafka to be dead-lettered,
  * and the {@link DeduplicationToken} of an INSERT is built from these positions. (Earlier versions
  * kept an LZ4-compressed copy of every record's bytes for the rare refusal: about half of a batch's
- * memory and a fifth of the JVM's CPU per record, BENCHMARKS.md.)
+ * memory and 0.7-1.2 CPU-µs per record, BENCHMARKS.md.)
  *
  * <p>The arrays grow by doubling and never shrink, so a reused instance stops allocating once it
  * has seen the largest batch. Not thread-safe: filled by one thread, read by another only after a
