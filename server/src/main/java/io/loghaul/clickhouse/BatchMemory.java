@@ -8,7 +8,7 @@ package io.loghaul.clickhouse;
  * RowBinary rows, compressed as they come, and 16 bytes per row saying where each came from ({@link
  * Batch}; a refused row's record is read back from Kafka, not kept): {@code batch.max-bytes} bounds
  * what a batch holds, not the size of its rows, so an INSERT (a ClickHouse part) of {@code
- * batch.max-rows} rows takes a fraction of its rows' size in the heap (about 45 % on the
+ * batch.max-rows} rows takes a fraction of its rows' size in the heap (about half on the
  * benchmark's hardly compressible mixed records, less on real logs). What a batch holds can grow
  * one record past the limit, because a batch is flushed only once it is over; its buffers grow by
  * doubling, so their capacity is up to twice what they hold; and a batch ClickHouse refuses as bad
