@@ -18,10 +18,10 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * The consumer thread's share of batching one accepted record: {@link Batch#add} (the RowBinary
- * row, the copy of its source record, and whatever the batch does to hold them), on realistic mixed
- * records, with a batch recycled every {@value #ROWS_PER_BATCH} rows as the pipeline does. One
- * operation = one record. The records are decoded once in setup: decoding is {@code
- * RecordPathBenchmark}'s business.
+ * row, where it came from, and whatever the batch does to hold them), on realistic mixed records,
+ * with a batch recycled every {@value #ROWS_PER_BATCH} rows as the pipeline does. One operation =
+ * one record. The records are decoded once in setup: decoding is {@code RecordPathBenchmark}'s
+ * business.
  *
  * <p>Full blocks are compressed on the pool's background threads; the score is what the adding
  * thread achieves, waiting for them when they fall behind, so on a machine without a spare core it
