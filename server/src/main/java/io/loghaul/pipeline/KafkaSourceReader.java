@@ -82,20 +82,20 @@ final class KafkaSourceReader implements SourceReader {
   private Result poll(TopicPartition partition, long offset) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
+      // ahead is empty here (takeAhead emptied it), so whatever it holds after the loop came
+      // after the offset asked for: with no record at that offset, Kafka has passed it
       ConsumerRecord<byte[], byte[]> found = null;
-      boolean passed = false;
       for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL_STEP).records(partition)) {
         if (r.offset() == offset) {
           found = r;
         } else if (r.offset() > offset) {
-          passed |= found == null;
           ahead.add(r);
         }
       }
       if (found != null) {
         return new Found(found);
       }
-      if (passed || consumer.position(partition) > offset) {
+      if (!ahead.isEmpty() || consumer.position(partition) > offset) {
         return new Gone(
             "Kafka returned no record at offset "
                 + offset
