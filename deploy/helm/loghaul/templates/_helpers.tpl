@@ -36,12 +36,14 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- end -}}
 {{- end -}}
 
-{{/* JVM options sized from the memory limit (request = limit); with a redaction rules file the
+{{/* JVM options sized from the memory limit (request = limit), huge pages for the heap unless
+turned off; with a redaction rules file the
 Vector API too, which the redaction prefilter uses for long values (as ./loghaul run does). */}}
 {{- define "loghaul.jvmOptions" -}}
 {{- $mem := int .Values.resources.memoryMiB -}}
 {{- $direct := div (mul $mem (int .Values.jvm.directMemoryPercent)) 100 -}}
 {{- printf "-XX:MaxRAMPercentage=%d -XX:MaxDirectMemorySize=%dm -XX:+ExitOnOutOfMemoryError" (int .Values.jvm.heapPercent) $direct -}}
+{{- if .Values.jvm.transparentHugePages }} -XX:+UseTransparentHugePages{{ end -}}
 {{- with .Values.jvm.extraOptions }} {{ . }}{{ end -}}
 {{- $rules := hasKey .Values.config "redaction.rules-file" -}}
 {{- range .Values.secretFiles }}{{ if eq .setting "redaction.rules-file" }}{{ $rules = true }}{{ end }}{{ end -}}

@@ -140,6 +140,20 @@ class LauncherIT {
   }
 
   @Test
+  void runBacksTheHeapWithTransparentHugePagesWhereTheKernelOffersThem() throws Exception {
+    Path modeFile = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+    String mode = Files.isReadable(modeFile) ? Files.readString(modeFile) : "";
+    boolean offered = mode.contains("[madvise]") || mode.contains("[always]");
+    // an unknown key stops the server right after the JVM has printed its page sizes
+    Result r =
+        launch(Map.of("LOGHAUL_JAVA_OPTS", "-Xlog:pagesize=info:stdout"), "run", "--batch.x=1");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.output())
+        .contains("UseTransparentHugePages=" + (offered ? 1 : 0))
+        .doesNotContain("[warning][pagesize]");
+  }
+
+  @Test
   void anUnknownKeyStopsStartupNamingIt() throws Exception {
     Result r = launch(Map.of(), "run", "--batch.max-rowz=5");
     assertThat(r.exit()).isEqualTo(2);

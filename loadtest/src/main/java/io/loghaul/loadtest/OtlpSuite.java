@@ -401,8 +401,7 @@ final class OtlpSuite {
       throw new IllegalStateException(
           "loghaul server jar not found at " + serverJar + " (build it, or pass --server-jar)");
     }
-    List<String> jvm = new ArrayList<>(LauncherJdkOptions.of(Runtime.version().feature()));
-    jvm.addAll(words(jvmOpts));
+    List<String> jvm = LauncherJdkOptions.with(words(jvmOpts));
     jvm.add("-Xlog:gc:file=" + gcLog + ":uptime");
     // the embedded broker and the managed clickhouse-server need their ports before they start
     List<String> flags =

@@ -191,6 +191,18 @@ class OtlpSuiteTest {
   }
 
   @Test
+  void startsServersWithHugePagesWhereTheKernelOffersThem() {
+    assertThat(LauncherJdkOptions.forServer(21, "always [madvise] never\n"))
+        .containsExactly("--enable-native-access=ALL-UNNAMED", "-XX:+UseTransparentHugePages");
+    assertThat(LauncherJdkOptions.forServer(21, "[always] madvise never\n"))
+        .contains("-XX:+UseTransparentHugePages");
+    assertThat(LauncherJdkOptions.forServer(21, "always madvise [never]\n"))
+        .containsExactly("--enable-native-access=ALL-UNNAMED");
+    assertThat(LauncherJdkOptions.forServer(21, ""))
+        .containsExactly("--enable-native-access=ALL-UNNAMED");
+  }
+
+  @Test
   void countsOnlyTheGcPausesOfTheMeasuredWindow() {
     List<String> log =
         List.of(

@@ -148,11 +148,18 @@ class DeployFilesIT {
         .isEqualTo(container.at("/resources/limits/memory"));
     assertThat(container.at("/env/0/value").asText())
         .isEqualTo(
-            "-XX:MaxRAMPercentage=50 -XX:MaxDirectMemorySize=512m -XX:+ExitOnOutOfMemoryError");
+            "-XX:MaxRAMPercentage=50 -XX:MaxDirectMemorySize=512m -XX:+ExitOnOutOfMemoryError"
+                + " -XX:+UseTransparentHugePages");
     assertThat(volumeMountPaths(container)).contains("/tmp");
 
     JsonNode allContainer = find(all, "Deployment").at("/spec/template/spec/containers/0");
     assertThat(allContainer.at("/env/0/value").asText()).contains("-XX:MaxDirectMemorySize=1024m");
+    JsonNode noHugePages =
+        find(render(t -> t.set("jvm.transparentHugePages", "false")), "Deployment")
+            .at("/spec/template/spec/containers/0/env/0/value");
+    assertThat(noHugePages.asText())
+        .isEqualTo(
+            "-XX:MaxRAMPercentage=50 -XX:MaxDirectMemorySize=512m -XX:+ExitOnOutOfMemoryError");
     assertThat(find(all, "Deployment").at("/spec/replicas").isMissingNode()).isTrue();
     // the rules and the dashboard are the repository's files, unchanged
     assertThat(YAML.readTree(root.resolve("deploy/prometheus/loghaul-rules.yml").toFile()))
