@@ -1,8 +1,6 @@
 package io.loghaul.loadtest;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.loghaul.embedded.TransparentHugePages;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,8 +13,6 @@ import java.util.List;
  * faulted in 4 KiB at a time (BENCHMARKS.md, "Transparent huge pages").
  */
 final class LauncherJdkOptions {
-  private static final Path THP_MODE = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
-
   private LauncherJdkOptions() {}
 
   /** The options for any JVM the launcher starts on a JDK of release {@code feature}. */
@@ -28,31 +24,20 @@ final class LauncherJdkOptions {
 
   /**
    * The options for a loghaul server JVM: {@link #of(int)}, and huge pages for the heap when the
-   * kernel's THP mode ({@code thpMode}, the content of {@code
-   * /sys/kernel/mm/transparent_hugepage/enabled}, "" when absent) offers them.
+   * kernel offers them ({@code hugePages}: {@link TransparentHugePages#offered()}).
    */
-  static List<String> forServer(int feature, String thpMode) {
+  static List<String> forServer(int feature, boolean hugePages) {
     List<String> jvm = new ArrayList<>(of(feature));
-    if (thpMode.contains("[madvise]") || thpMode.contains("[always]")) {
+    if (hugePages) {
       jvm.add("-XX:+UseTransparentHugePages");
     }
     return jvm;
   }
 
-  /** The launcher's options for a server on this JDK and kernel (the children run on it). */
-  static List<String> forServer() {
-    String mode;
-    try {
-      mode = Files.isReadable(THP_MODE) ? Files.readString(THP_MODE) : "";
-    } catch (IOException e) {
-      mode = "";
-    }
-    return forServer(Runtime.version().feature(), mode);
-  }
-
   /** The launcher's options for a server on this JDK and kernel, then {@code more}. */
   static List<String> with(List<String> more) {
-    List<String> jvm = new ArrayList<>(forServer());
+    List<String> jvm =
+        new ArrayList<>(forServer(Runtime.version().feature(), TransparentHugePages.offered()));
     jvm.addAll(more);
     return jvm;
   }

@@ -192,13 +192,9 @@ class OtlpSuiteTest {
 
   @Test
   void startsServersWithHugePagesWhereTheKernelOffersThem() {
-    assertThat(LauncherJdkOptions.forServer(21, "always [madvise] never\n"))
+    assertThat(LauncherJdkOptions.forServer(21, true))
         .containsExactly("--enable-native-access=ALL-UNNAMED", "-XX:+UseTransparentHugePages");
-    assertThat(LauncherJdkOptions.forServer(21, "[always] madvise never\n"))
-        .contains("-XX:+UseTransparentHugePages");
-    assertThat(LauncherJdkOptions.forServer(21, "always madvise [never]\n"))
-        .containsExactly("--enable-native-access=ALL-UNNAMED");
-    assertThat(LauncherJdkOptions.forServer(21, ""))
+    assertThat(LauncherJdkOptions.forServer(21, false))
         .containsExactly("--enable-native-access=ALL-UNNAMED");
   }
 

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +50,7 @@ public final class ManagedClickHouse implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ManagedClickHouse.class);
   private static final int LOG_TAIL_LINES = 20;
+  private static final String MALLOC_CONF = "MALLOC_CONF";
 
   /*
    * Runs the server in the background with fd 3 = our pipe (POSIX gives background jobs /dev/null
@@ -247,6 +249,20 @@ public final class ManagedClickHouse implements AutoCloseable {
     server = null;
   }
 
+  /**
+   * jemalloc's settings for the server ({@code MALLOC_CONF}; clickhouse-server allocates through
+   * jemalloc, Debian's package through the system's libjemalloc): huge pages for its memory where
+   * the kernel offers them ({@code hugePages}), unless {@code env} sets {@code MALLOC_CONF} itself.
+   * An INSERT parses its rows into freshly allocated column buffers; with 4 KiB pages half of
+   * clickhouse-server's CPU for it went to page faults, and {@code thp:always} cut its CPU per row
+   * by 17–31 % in {@code bench compare} (BENCHMARKS.md, "Transparent huge pages").
+   */
+  static Optional<String> mallocConf(Map<String, String> env, boolean hugePages) {
+    return env.containsKey(MALLOC_CONF) || !hugePages
+        ? Optional.empty()
+        : Optional.of("thp:always");
+  }
+
   private synchronized void launch() {
     Path logFile = dir.resolve("log/stdout.log");
     List<String> cmd =
@@ -255,11 +271,13 @@ public final class ManagedClickHouse implements AutoCloseable {
     cmd.add("--config-file=" + config.configFile());
     try {
       Files.createDirectories(logFile.getParent());
-      watchdog =
+      ProcessBuilder pb =
           new ProcessBuilder(cmd)
               .directory(dir.toFile())
-              .redirectError(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-              .start();
+              .redirectError(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+      mallocConf(pb.environment(), TransparentHugePages.offered())
+          .ifPresent(conf -> pb.environment().put(MALLOC_CONF, conf));
+      watchdog = pb.start();
       BufferedReader out =
           new BufferedReader(
               new InputStreamReader(watchdog.getInputStream(), StandardCharsets.US_ASCII));

@@ -7,6 +7,7 @@ import io.loghaul.testkit.FreePorts;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -70,6 +71,29 @@ class ManagedClickHouseIT {
       assertThat(ch.isRunning()).isTrue();
       assertThat(ch.httpPort()).isEqualTo(port);
     }
+  }
+
+  @Test
+  void backsTheServersMemoryWithHugePagesWhereTheKernelOffersThem() throws Exception {
+    try (ManagedClickHouse ch = ManagedClickHouse.start(dir, FreePorts.freePort())) {
+      Path proc = Path.of("/proc", Long.toString(ch.serverPid()));
+      List<String> environment =
+          List.of(Files.readString(proc.resolve("environ"), StandardCharsets.UTF_8).split("\0"));
+      if (TransparentHugePages.offered() && System.getenv("MALLOC_CONF") == null) {
+        assertThat(environment).contains("MALLOC_CONF=thp:always");
+        // jemalloc honoured it: some of the server's anonymous memory is in 2 MiB pages
+        assertThat(anonHugePagesKb(proc)).isPositive();
+      } else {
+        assertThat(environment).doesNotContain("MALLOC_CONF=thp:always");
+      }
+    }
+  }
+
+  private static long anonHugePagesKb(Path proc) throws Exception {
+    return Files.readAllLines(proc.resolve("smaps_rollup")).stream()
+        .filter(l -> l.startsWith("AnonHugePages:"))
+        .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", "")))
+        .sum();
   }
 
   @Test

@@ -1,16 +1,25 @@
 package io.loghaul.embedded;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.loghaul.testkit.FreePorts;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ManagedClickHouseTest {
   @TempDir Path dir;
+
+  @Test
+  void asksJemallocForHugePagesWhereTheKernelOffersThemUnlessMallocConfIsSet() {
+    assertThat(ManagedClickHouse.mallocConf(Map.of(), true)).contains("thp:always");
+    assertThat(ManagedClickHouse.mallocConf(Map.of(), false)).isEmpty();
+    assertThat(ManagedClickHouse.mallocConf(Map.of("MALLOC_CONF", "thp:never"), true)).isEmpty();
+  }
 
   @Test
   void namesTheInstallCommandAndTheUrlKeyWhenNoBinaryIsFound() {
