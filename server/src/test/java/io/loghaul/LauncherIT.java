@@ -3,6 +3,7 @@ package io.loghaul;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.loghaul.embedded.TransparentHugePages;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -141,9 +142,7 @@ class LauncherIT {
 
   @Test
   void runBacksTheHeapWithTransparentHugePagesWhereTheKernelOffersThem() throws Exception {
-    Path modeFile = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
-    String mode = Files.isReadable(modeFile) ? Files.readString(modeFile) : "";
-    boolean offered = mode.contains("[madvise]") || mode.contains("[always]");
+    boolean offered = TransparentHugePages.offered();
     // an unknown key stops the server right after the JVM has printed its page sizes
     Result r =
         launch(Map.of("LOGHAUL_JAVA_OPTS", "-Xlog:pagesize=info:stdout"), "run", "--batch.x=1");
