@@ -23,8 +23,9 @@ final class LauncherJdkOptions {
   }
 
   /**
-   * The options for a loghaul server JVM: {@link #of(int)}, and huge pages for the heap when the
-   * kernel offers them ({@code hugePages}: {@link TransparentHugePages#offered()}).
+   * The options for a loghaul server JVM, as a list the caller may extend: {@link #of(int)}, and
+   * huge pages for the heap when the kernel offers them ({@code hugePages}: {@link
+   * TransparentHugePages#offered()}).
    */
   static List<String> forServer(int feature, boolean hugePages) {
     List<String> jvm = new ArrayList<>(of(feature));
@@ -36,8 +37,7 @@ final class LauncherJdkOptions {
 
   /** The launcher's options for a server on this JDK and kernel, then {@code more}. */
   static List<String> with(List<String> more) {
-    List<String> jvm =
-        new ArrayList<>(forServer(Runtime.version().feature(), TransparentHugePages.offered()));
+    List<String> jvm = forServer(Runtime.version().feature(), TransparentHugePages.offered());
     jvm.addAll(more);
     return jvm;
   }

@@ -250,17 +250,18 @@ public final class ManagedClickHouse implements AutoCloseable {
   }
 
   /**
-   * jemalloc's settings for the server ({@code MALLOC_CONF}; clickhouse-server allocates through
-   * jemalloc, Debian's package through the system's libjemalloc): huge pages for its memory where
-   * the kernel offers them ({@code hugePages}), unless {@code env} sets {@code MALLOC_CONF} itself.
-   * An INSERT parses its rows into freshly allocated column buffers; with 4 KiB pages half of
-   * clickhouse-server's CPU for it went to page faults, and {@code thp:always} cut its CPU per row
-   * by 17–31 % in {@code bench compare} (BENCHMARKS.md, "Transparent huge pages").
+   * Sets jemalloc's settings for the server in its environment {@code env} ({@code MALLOC_CONF};
+   * clickhouse-server allocates through jemalloc, Debian's package through the system's
+   * libjemalloc): huge pages for its memory where the kernel offers them ({@code hugePages}),
+   * unless {@code env} sets {@code MALLOC_CONF} itself. An INSERT parses its rows into freshly
+   * allocated column buffers; with 4 KiB pages half of clickhouse-server's CPU for it went to page
+   * faults, and {@code thp:always} cut its CPU per row by 17–31 % in {@code bench compare}
+   * (BENCHMARKS.md, "Transparent huge pages").
    */
-  static Optional<String> mallocConf(Map<String, String> env, boolean hugePages) {
-    return env.containsKey(MALLOC_CONF) || !hugePages
-        ? Optional.empty()
-        : Optional.of("thp:always");
+  static void setMallocConf(Map<String, String> env, boolean hugePages) {
+    if (hugePages) {
+      env.putIfAbsent(MALLOC_CONF, "thp:always");
+    }
   }
 
   private synchronized void launch() {
@@ -275,8 +276,7 @@ public final class ManagedClickHouse implements AutoCloseable {
           new ProcessBuilder(cmd)
               .directory(dir.toFile())
               .redirectError(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
-      mallocConf(pb.environment(), TransparentHugePages.offered())
-          .ifPresent(conf -> pb.environment().put(MALLOC_CONF, conf));
+      setMallocConf(pb.environment(), TransparentHugePages.offered());
       watchdog = pb.start();
       BufferedReader out =
           new BufferedReader(

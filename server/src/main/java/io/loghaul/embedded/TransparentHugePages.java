@@ -27,7 +27,7 @@ public final class TransparentHugePages {
   }
 
   /** Whether {@code mode}, the content of the THP mode file ("" when absent), offers them. */
-  public static boolean offered(String mode) {
+  static boolean offered(String mode) {
     return mode.contains("[madvise]") || mode.contains("[always]");
   }
 }
