@@ -13,6 +13,7 @@ import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerCall;
+import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
@@ -56,11 +57,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The request is read as raw bytes by our own marshaller, so that malformed bytes and the size
  * limit surface as the codes above rather than grpc-java's UNKNOWN for marshaller failures. The
- * bytes go to {@link OtlpLogDecoder} as they are (no protobuf message objects). Reading,
- * decompressing, decoding and mapping run on the {@link RequestWorkers} (grpc-java's call
- * executor), never on a Netty event loop; the reply is sent from the Kafka acknowledgement
- * callback. W3C {@code traceparent}/{@code tracestate} metadata are the parent of the request's
- * {@code otlp.export} span and continue into the Kafka record headers ({@link IngestTracing}).
+ * bytes go to {@link OtlpLogDecoder} as they are (no protobuf message objects). A call without
+ * request compression is read, decoded and mapped on the Netty event loop that received it when its
+ * message is at most {@link RequestWorkers#INLINE_MAX_BYTES}, on the {@link RequestWorkers} when it
+ * is larger; a compressed call ({@code grpc-encoding} other than {@code identity}) is read,
+ * inflated and decoded on the workers from its first byte. The reply is sent from the Kafka
+ * acknowledgement callback. W3C {@code traceparent}/{@code tracestate} metadata are the parent of
+ * the request's {@code otlp.export} span and continue into the Kafka record headers ({@link
+ * IngestTracing}).
  *
  * <p>Hostile and broken clients ({@link ListenerLimits}, in HTTP/2 terms): at most {@code
  * otlp.max-connections} connections ({@link ConnectionLimit}) and {@code
@@ -93,6 +97,8 @@ public final class OtlpGrpcService implements AutoCloseable {
   private static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
   private static final Context.Key<String> TENANT = Context.key("loghaul-tenant");
+  private static final Metadata.Key<String> GRPC_ENCODING =
+      Metadata.Key.of("grpc-encoding", Metadata.ASCII_STRING_MARSHALLER);
 
   /** Stream resets a connection may send per window before it is sent GOAWAY (rapid reset). */
   static final int MAX_RESETS_PER_WINDOW = 200;
@@ -104,7 +110,7 @@ public final class OtlpGrpcService implements AutoCloseable {
   private final int maxRequestBytes;
   private final ListenerLimits limits;
   private final OtlpLogsIngester ingester;
-  private final Executor workers;
+  private final RequestWorkers workers;
   private final ConnectionLimit connections;
   private final SslContext tls; // null: plaintext
   private final TenantTokens tokens; // null: no authentication
@@ -119,10 +125,11 @@ public final class OtlpGrpcService implements AutoCloseable {
    * options.tokens()} in the {@code authorization} metadata of every call when they are given:
    * without one, UNAUTHENTICATED and nothing is read or published.
    *
-   * @param workers where requests are read, decompressed and decoded (not owned: the caller closes
-   *     it)
+   * @param workers where large and compressed requests are read, decompressed and decoded (not
+   *     owned: the caller closes it)
    */
-  public OtlpGrpcService(ListenerOptions options, OtlpLogsIngester ingester, Executor workers) {
+  public OtlpGrpcService(
+      ListenerOptions options, OtlpLogsIngester ingester, RequestWorkers workers) {
     this.host = options.host();
     this.port = options.port();
     this.maxRequestBytes = (int) Math.min(options.maxRequestBytes(), Integer.MAX_VALUE);
@@ -156,7 +163,9 @@ public final class OtlpGrpcService implements AutoCloseable {
             .maxConnectionIdle(limits.maxConnectionIdle().toNanos(), TimeUnit.NANOSECONDS)
             .maxConnectionAgeGrace(limits.maxConnectionAgeGrace().toNanos(), TimeUnit.NANOSECONDS)
             .maxRstFramesPerWindow(MAX_RESETS_PER_WINDOW, RESET_WINDOW_SECONDS)
-            .executor(workers)
+            // calls start on the event loop; compressed ones move to the workers before reading
+            .directExecutor()
+            .callExecutor(new CompressedCallsOnWorkers())
             .addService(
                 tokens == null
                     ? ServerInterceptors.intercept(
@@ -197,6 +206,7 @@ public final class OtlpGrpcService implements AutoCloseable {
   private void export(RawRequest raw, StreamObserver<ExportLogsServiceResponse> responses) {
     long start = System.nanoTime();
     TraceContext trace = TRACE_CONTEXT.get();
+    String tenant = TENANT.get();
     Span span =
         ingester
             .tracing()
@@ -211,10 +221,19 @@ public final class OtlpGrpcService implements AutoCloseable {
           start);
       return;
     }
+    workers.decode(
+        raw.bytes.length, () -> decodeAndReply(raw.bytes, tenant, span, responses, start));
+  }
+
+  private void decodeAndReply(
+      byte[] request,
+      String tenant,
+      Span span,
+      StreamObserver<ExportLogsServiceResponse> responses,
+      long start) {
     CompletableFuture<ExportLogsServiceResponse> reply;
     try {
-      reply =
-          ingester.export(raw.bytes, 0, raw.bytes.length, span, IngestListener.GRPC, TENANT.get());
+      reply = ingester.export(request, 0, request.length, span, IngestListener.GRPC, tenant);
     } catch (InvalidProtocolBufferException e) {
       fail(
           responses,
@@ -343,6 +362,18 @@ public final class OtlpGrpcService implements AutoCloseable {
     if (workerGroup != null) {
       workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
       bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+  }
+
+  /**
+   * Runs compressed calls on the workers from the start, so that inflating (whose cost shows only
+   * after it is done) never runs on an event loop; other calls stay where grpc-java started them.
+   */
+  private final class CompressedCallsOnWorkers implements ServerCallExecutorSupplier {
+    @Override
+    public <Q, R> Executor getExecutor(ServerCall<Q, R> call, Metadata headers) {
+      String encoding = headers.get(GRPC_ENCODING);
+      return encoding == null || encoding.equals("identity") ? null : workers;
     }
   }
 

@@ -54,7 +54,6 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
@@ -81,12 +80,13 @@ import org.slf4j.LoggerFactory;
  * the codec cannot parse (bad chunked encoding, garbage after the declared length) is answered 400
  * and the connection closed.
  *
- * <p>Threading: the Netty event loop only collects the body; decompression, OTLP/JSON parsing and
- * decoding run on the {@link RequestWorkers}, so one expensive request never stalls the other
- * connections of its event loop. Kafka is never waited for on either: the reply is written from the
- * publish callback, and the connection stops reading until then, which keeps pipelined requests in
- * order and pushes back on the client. Every {@link ByteBuf} is released by this handler or by the
- * worker it was handed to.
+ * <p>Threading: the Netty event loop collects the body; a gzip body, and any body over {@link
+ * RequestWorkers#INLINE_MAX_BYTES}, is inflated, parsed and decoded on the {@link RequestWorkers},
+ * so one expensive request never stalls the other connections of its event loop; a smaller
+ * uncompressed body is decoded on the event loop, where that costs less than the hand-over. Kafka
+ * is never waited for on either: the reply is written from the publish callback, and the connection
+ * stops reading until then, which keeps pipelined requests in order and pushes back on the client.
+ * Every {@link ByteBuf} is released by this handler or by the worker it was handed to.
  *
  * <p>Lifecycle: {@link #start()} once; {@link #close()} stops accepting connections, answers
  * requests that arrive meanwhile with 503, waits up to {@link #SHUTDOWN_TIMEOUT} for in-flight
@@ -119,7 +119,7 @@ public final class OtlpHttpServer implements AutoCloseable {
   private final int maxRequestBytes;
   private final ListenerLimits limits;
   private final OtlpLogsIngester ingester;
-  private final Executor workers;
+  private final RequestWorkers workers;
   private final ConnectionLimit connections;
   private final SslContext tls; // null: plaintext
   private final TenantTokens tokens; // null: no authentication
@@ -138,10 +138,11 @@ public final class OtlpHttpServer implements AutoCloseable {
    * options.tokens()} on every request when they are given: without one, 401 and nothing is read or
    * published.
    *
-   * @param workers where requests are read, decompressed and decoded (not owned: the caller closes
-   *     it)
+   * @param workers where large and gzip requests are read, decompressed and decoded (not owned: the
+   *     caller closes it)
    */
-  public OtlpHttpServer(ListenerOptions options, OtlpLogsIngester ingester, Executor workers) {
+  public OtlpHttpServer(
+      ListenerOptions options, OtlpLogsIngester ingester, RequestWorkers workers) {
     this.host = options.host();
     this.port = options.port();
     // byte[] bodies: stay below the JVM's array limit
@@ -468,18 +469,26 @@ public final class OtlpHttpServer implements AutoCloseable {
       }
     }
 
-    /** Hands the body to a worker; the connection reads nothing more until the reply is written. */
+    /**
+     * Decodes the body here when it is small and not compressed, else hands it to a worker ({@link
+     * RequestWorkers#decode}); the connection reads nothing more until the reply is written.
+     */
     private void submit(ChannelHandlerContext ctx, Exchange ex, boolean gzipped, ByteBuf complete) {
       ctx.channel().config().setAutoRead(false);
+      Runnable task =
+          () -> {
+            try {
+              process(ctx, ex, gzipped, complete);
+            } finally {
+              complete.release();
+            }
+          };
       try {
-        workers.execute(
-            () -> {
-              try {
-                process(ctx, ex, gzipped, complete);
-              } finally {
-                complete.release();
-              }
-            });
+        if (gzipped) {
+          workers.execute(task);
+        } else {
+          workers.decode(complete.readableBytes(), task);
+        }
       } catch (RejectedExecutionException e) {
         complete.release();
         unavailable(ctx, ex, new PublishException("server is shutting down"));

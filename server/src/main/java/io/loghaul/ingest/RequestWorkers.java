@@ -11,9 +11,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The threads that decompress, parse and check OTLP requests, shared by both listeners, so that a
- * Netty event loop only moves bytes: one expensive request (a large body, a decoder's worst case)
- * then delays the requests queued behind it, never every connection of an event loop.
+ * The threads that decompress, parse and check large or compressed OTLP requests, shared by both
+ * listeners, so that one expensive request (a large body, a decompression) delays the requests
+ * queued behind it, never every connection of a Netty event loop.
+ *
+ * <p>A small uncompressed request (at most {@link #INLINE_MAX_BYTES}) is decoded on the event loop
+ * that received it ({@link #decode}): handing it to a worker cost more than decoding it. At 10,000
+ * one-record gRPC requests a second the hand-over (grpc-java queues a call's start, message and
+ * half-close to its executor; each wakes a worker) took 80–90 CPU-µs per request and the decoding
+ * 1–2 (BENCHMARKS.md, "Small requests on the event loop"). Decoding is linear in the bytes (~0.6 µs
+ * per KiB on the benchmark machine), so an inline request holds its event loop for tens of
+ * microseconds at most.
  *
  * <p>One thread per core by default. The queue is unbounded on purpose: what it can hold is bounded
  * elsewhere — an HTTP connection stops reading while its request is queued or in flight, gRPC by
@@ -29,6 +37,9 @@ public final class RequestWorkers implements Executor, AutoCloseable {
 
   static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
 
+  /** The largest uncompressed request decoded on the event loop that received it. */
+  public static final int INLINE_MAX_BYTES = 64 << 10;
+
   private final ThreadPoolExecutor pool;
 
   /** {@code threads} workers; 0 means one per available core. */
@@ -41,7 +52,7 @@ public final class RequestWorkers implements Executor, AutoCloseable {
     AtomicInteger next = new AtomicInteger();
     ThreadFactory factory =
         r -> {
-          Thread t = new Thread(r, "otlp-worker-" + next.incrementAndGet());
+          Thread t = new WorkerThread(r, "otlp-worker-" + next.incrementAndGet());
           t.setDaemon(true);
           return t;
         };
@@ -53,6 +64,24 @@ public final class RequestWorkers implements Executor, AutoCloseable {
   @Override
   public void execute(Runnable task) {
     pool.execute(task);
+  }
+
+  /**
+   * Runs {@code task}, the decoding of a request of {@code requestBytes} (as received: compressed
+   * requests are never handed here from an event loop), on this thread when it is small enough or
+   * this thread is a worker already, else on a worker.
+   */
+  public void decode(int requestBytes, Runnable task) {
+    if (requestBytes <= INLINE_MAX_BYTES || onWorker()) {
+      task.run();
+    } else {
+      execute(task);
+    }
+  }
+
+  /** Whether the calling thread is a worker (of any pool). */
+  static boolean onWorker() {
+    return Thread.currentThread() instanceof WorkerThread;
   }
 
   /** Requests waiting for a worker. */
@@ -71,6 +100,12 @@ public final class RequestWorkers implements Executor, AutoCloseable {
     } catch (InterruptedException e) {
       pool.shutdownNow();
       Thread.currentThread().interrupt();
+    }
+  }
+
+  private static final class WorkerThread extends Thread {
+    WorkerThread(Runnable task, String name) {
+      super(task, name);
     }
   }
 }

@@ -12,14 +12,18 @@ final class FakePublisher implements LogPublisher {
     HANG
   }
 
-  record Call(List<byte[]> values, TraceContext trace) {}
+  /**
+   * One publish; {@code onWorker} tells whether it ran on a {@link RequestWorkers} thread (the
+   * ingester publishes on the thread that decoded the request).
+   */
+  record Call(List<byte[]> values, TraceContext trace, boolean onWorker) {}
 
   final List<Call> calls = new CopyOnWriteArrayList<>();
   volatile Mode mode = Mode.ACK;
 
   @Override
   public CompletableFuture<Void> publish(List<byte[]> values, TraceContext trace) {
-    calls.add(new Call(List.copyOf(values), trace));
+    calls.add(new Call(List.copyOf(values), trace, RequestWorkers.onWorker()));
     return switch (mode) {
       case ACK -> CompletableFuture.completedFuture(null);
       case FAIL ->

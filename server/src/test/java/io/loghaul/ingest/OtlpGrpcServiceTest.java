@@ -30,11 +30,13 @@ import io.loghaul.schema.SchemaLimits;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
+import io.opentelemetry.proto.logs.v1.LogRecord;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -173,6 +175,22 @@ class OtlpGrpcServiceTest {
 
     assertThat(response.hasPartialSuccess()).isFalse();
     assertThat(publisher.calls).hasSize(1);
+  }
+
+  @Test
+  void decodesSmallRequestsOnTheEventLoopAndLargeOrCompressedOnesOnTheWorkers() {
+    String kib = "x".repeat(1024);
+    LogRecord[] large = new LogRecord[RequestWorkers.INLINE_MAX_BYTES / 1024 + 1];
+    Arrays.fill(large, record(kib));
+
+    stub.export(request(record("small")));
+    stub.export(request(large));
+    stub.withCompression("gzip").export(request(record("small, zipped")));
+
+    assertThat(request(large).getSerializedSize()).isGreaterThan(RequestWorkers.INLINE_MAX_BYTES);
+    assertThat(publisher.calls)
+        .extracting(FakePublisher.Call::onWorker)
+        .containsExactly(false, true, true);
   }
 
   @Test

@@ -17,6 +17,7 @@ import io.loghaul.schema.LogEntry;
 import io.loghaul.schema.LogEntryProtoCodec;
 import io.loghaul.schema.SchemaLimits;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
+import io.opentelemetry.proto.logs.v1.LogRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -29,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -178,6 +180,25 @@ class OtlpHttpServerTest {
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(firstPublished().message()).isEqualTo("zipped");
+  }
+
+  @Test
+  void decodesSmallBodiesOnTheEventLoopAndLargeOrGzipOnesOnTheWorkers() throws Exception {
+    LogRecord[] large = new LogRecord[RequestWorkers.INLINE_MAX_BYTES / 1024 + 1];
+    Arrays.fill(large, record("x".repeat(1024)));
+    byte[] largeBody = request(large).toByteArray();
+
+    send(post("application/x-protobuf", request(record("small")).toByteArray()).build());
+    send(post("application/x-protobuf", largeBody).build());
+    send(
+        post("application/x-protobuf", gzip(request(record("small, zipped")).toByteArray()))
+            .header("Content-Encoding", "gzip")
+            .build());
+
+    assertThat(largeBody.length).isGreaterThan(RequestWorkers.INLINE_MAX_BYTES);
+    assertThat(publisher.calls)
+        .extracting(FakePublisher.Call::onWorker)
+        .containsExactly(false, true, true);
   }
 
   @Test
