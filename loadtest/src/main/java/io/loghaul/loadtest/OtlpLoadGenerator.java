@@ -144,6 +144,7 @@ final class OtlpLoadGenerator implements AutoCloseable {
   /** The outcome of {@link #run}: latency histogram of the measured phase, counts and rates. */
   record Outcome(
       Histogram latencyNanos,
+      LatencyTimeline timeline,
       long sent,
       long measuredSent,
       double measuredSeconds,
@@ -168,6 +169,7 @@ final class OtlpLoadGenerator implements AutoCloseable {
     long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
     long measureFrom = start + warmupNanos;
     long end = measureFrom + durationNanos;
+    LatencyTimeline timeline = new LatencyTimeline(measureFrom, durationNanos);
     long sent = 0;
     long measuredSent = 0;
     long completedAtMeasureStart = -1;
@@ -191,7 +193,9 @@ final class OtlpLoadGenerator implements AutoCloseable {
             @Override
             void finished(String status) {
               if (measured) {
-                recorder.recordValue(Math.max(0, System.nanoTime() - intended));
+                long latency = Math.max(0, System.nanoTime() - intended);
+                recorder.recordValue(latency);
+                timeline.record(intended, latency);
               }
               super.finished(status);
               // last: run() reads the counts once every stream is back
@@ -213,6 +217,7 @@ final class OtlpLoadGenerator implements AutoCloseable {
     statuses.forEach((k, v) -> counts.put(k, v.sum()));
     return new Outcome(
         recorder.getIntervalHistogram(),
+        timeline,
         sent,
         measuredSent,
         durationNanos / 1e9,

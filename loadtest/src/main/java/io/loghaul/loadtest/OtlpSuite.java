@@ -382,6 +382,7 @@ final class OtlpSuite {
     try (var ps = new PrintStream(Files.newOutputStream(dir.resolve("latency.hgrm")))) {
       h.outputPercentileDistribution(ps, 1e6);
     }
+    outcome.timeline().writeCsv(dir.resolve("latency-timeline.csv"));
     System.out.println(Files.readString(dir.resolve("summary.md")));
     System.out.println("results in " + dir);
     return json;
@@ -592,6 +593,9 @@ final class OtlpSuite {
     }
     lat.put("mean", round(h.getMean() / 1e6));
     lat.put("count", h.getTotalCount());
+    // a tail in every slot is queueing; one in a few slots is stalls (latency-timeline.csv: when)
+    lat.put("slots_of_100ms_with_a_request_over_20ms", o.timeline().slowSlots());
+    lat.put("slots_of_100ms", o.timeline().slots());
     json.put("ack_latency_ms", lat);
     Map<String, Object> thr = new LinkedHashMap<>();
     thr.put("offered_requests_per_s", rate);
