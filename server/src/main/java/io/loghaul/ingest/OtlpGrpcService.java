@@ -40,6 +40,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -221,8 +222,17 @@ public final class OtlpGrpcService implements AutoCloseable {
           start);
       return;
     }
-    workers.decode(
-        raw.bytes.length, () -> decodeAndReply(raw.bytes, tenant, span, responses, start));
+    try {
+      workers.decode(
+          raw.bytes.length, () -> decodeAndReply(raw.bytes, tenant, span, responses, start));
+    } catch (RejectedExecutionException e) {
+      fail(
+          responses,
+          span,
+          IngestListener.UNAVAILABLE,
+          unavailable(new PublishException("server is shutting down")),
+          start);
+    }
   }
 
   private void decodeAndReply(

@@ -17,11 +17,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A small uncompressed request (at most {@link #INLINE_MAX_BYTES}) is decoded on the event loop
  * that received it ({@link #decode}): handing it to a worker cost more than decoding it. At 10,000
- * one-record gRPC requests a second the hand-over (grpc-java queues a call's start, message and
- * half-close to its executor; each wakes a worker) took 80–90 CPU-µs per request and the decoding
- * 1–2 (BENCHMARKS.md, "Small requests on the event loop"). Decoding is linear in the bytes (~0.6 µs
- * per KiB on the benchmark machine), so an inline request holds its event loop for tens of
- * microseconds at most.
+ * one-record gRPC requests a second, without the hand-over (grpc-java queues a call's start,
+ * message and half-close to its executor; each may wake a worker) loghaul spent 66–67 instead of
+ * 85–91 CPU-µs per request, where decoding the record takes ~1.3 µs (BENCHMARKS.md, "Small requests
+ * on the event loop"). Decoding is linear in the bytes (~0.6 µs per KiB in JMH), so an inline
+ * request holds its event loop for tens of microseconds at most.
  *
  * <p>One thread per core by default. The queue is unbounded on purpose: what it can hold is bounded
  * elsewhere — an HTTP connection stops reading while its request is queued or in flight, gRPC by

@@ -194,6 +194,44 @@ class OtlpGrpcServiceTest {
   }
 
   @Test
+  void answersUnavailableWhenALargeRequestFindsTheWorkersClosed() throws Exception {
+    RequestWorkers closed = new RequestWorkers(1);
+    closed.close();
+    OtlpLogsIngester ingester =
+        new OtlpLogsIngester(
+            SchemaLimits.defaults(), publisher, listener, CLOCK, Duration.ofMillis(300));
+    OtlpGrpcService other =
+        new OtlpGrpcService(
+            ListenerOptions.plain("127.0.0.1", 0, MAX_REQUEST_BYTES, ListenerLimits.DEFAULTS),
+            ingester,
+            closed);
+    other.start();
+    ManagedChannel otherChannel =
+        NettyChannelBuilder.forAddress("127.0.0.1", other.port()).usePlaintext().build();
+    try {
+      LogRecord[] large = new LogRecord[RequestWorkers.INLINE_MAX_BYTES / 1024 + 1];
+      Arrays.fill(large, record("x".repeat(1024)));
+      LogsServiceGrpc.LogsServiceBlockingStub otherStub =
+          LogsServiceGrpc.newBlockingStub(otherChannel).withDeadlineAfter(10, TimeUnit.SECONDS);
+
+      StatusRuntimeException e =
+          catchThrowableOfType(
+              StatusRuntimeException.class, () -> otherStub.export(request(large)));
+      ExportLogsServiceResponse small = otherStub.export(request(record("small")));
+
+      assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+      assertThat(e.getStatus().getDescription()).contains("server is shutting down");
+      assertThat(small.hasPartialSuccess()).isFalse();
+      assertThat(publisher.calls)
+          .singleElement()
+          .satisfies(c -> assertThat(c.onWorker()).isFalse());
+    } finally {
+      otherChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      other.close();
+    }
+  }
+
+  @Test
   void refusesOversizeRequestsWithoutRetryInfo() {
     ExportLogsServiceRequest big = request(record("x".repeat(MAX_REQUEST_BYTES)));
 
