@@ -4,6 +4,7 @@ import static io.loghaul.ingest.OtlpRequests.CLOCK;
 import static io.loghaul.ingest.OtlpRequests.NOW_MILLIS;
 import static io.loghaul.ingest.OtlpRequests.TRACEPARENT;
 import static io.loghaul.ingest.OtlpRequests.badRecord;
+import static io.loghaul.ingest.OtlpRequests.largerThanInline;
 import static io.loghaul.ingest.OtlpRequests.record;
 import static io.loghaul.ingest.OtlpRequests.request;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,13 +31,11 @@ import io.loghaul.schema.SchemaLimits;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
-import io.opentelemetry.proto.logs.v1.LogRecord;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -179,15 +178,13 @@ class OtlpGrpcServiceTest {
 
   @Test
   void decodesSmallRequestsOnTheEventLoopAndLargeOrCompressedOnesOnTheWorkers() {
-    String kib = "x".repeat(1024);
-    LogRecord[] large = new LogRecord[RequestWorkers.INLINE_MAX_BYTES / 1024 + 1];
-    Arrays.fill(large, record(kib));
+    ExportLogsServiceRequest large = largerThanInline();
 
     stub.export(request(record("small")));
-    stub.export(request(large));
+    stub.export(large);
     stub.withCompression("gzip").export(request(record("small, zipped")));
 
-    assertThat(request(large).getSerializedSize()).isGreaterThan(RequestWorkers.INLINE_MAX_BYTES);
+    assertThat(large.getSerializedSize()).isGreaterThan(RequestWorkers.INLINE_MAX_BYTES);
     assertThat(publisher.calls)
         .extracting(FakePublisher.Call::onWorker)
         .containsExactly(false, true, true);
@@ -209,14 +206,12 @@ class OtlpGrpcServiceTest {
     ManagedChannel otherChannel =
         NettyChannelBuilder.forAddress("127.0.0.1", other.port()).usePlaintext().build();
     try {
-      LogRecord[] large = new LogRecord[RequestWorkers.INLINE_MAX_BYTES / 1024 + 1];
-      Arrays.fill(large, record("x".repeat(1024)));
       LogsServiceGrpc.LogsServiceBlockingStub otherStub =
           LogsServiceGrpc.newBlockingStub(otherChannel).withDeadlineAfter(10, TimeUnit.SECONDS);
 
       StatusRuntimeException e =
           catchThrowableOfType(
-              StatusRuntimeException.class, () -> otherStub.export(request(large)));
+              StatusRuntimeException.class, () -> otherStub.export(largerThanInline()));
       ExportLogsServiceResponse small = otherStub.export(request(record("small")));
 
       assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);

@@ -5,6 +5,7 @@ import static io.loghaul.ingest.OtlpRequests.NOW_MILLIS;
 import static io.loghaul.ingest.OtlpRequests.NOW_NANOS;
 import static io.loghaul.ingest.OtlpRequests.TRACEPARENT;
 import static io.loghaul.ingest.OtlpRequests.badRecord;
+import static io.loghaul.ingest.OtlpRequests.largerThanInline;
 import static io.loghaul.ingest.OtlpRequests.record;
 import static io.loghaul.ingest.OtlpRequests.request;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,7 +18,6 @@ import io.loghaul.schema.LogEntry;
 import io.loghaul.schema.LogEntryProtoCodec;
 import io.loghaul.schema.SchemaLimits;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
-import io.opentelemetry.proto.logs.v1.LogRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -30,7 +30,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -184,9 +183,7 @@ class OtlpHttpServerTest {
 
   @Test
   void decodesSmallBodiesOnTheEventLoopAndLargeOrGzipOnesOnTheWorkers() throws Exception {
-    LogRecord[] large = new LogRecord[RequestWorkers.INLINE_MAX_BYTES / 1024 + 1];
-    Arrays.fill(large, record("x".repeat(1024)));
-    byte[] largeBody = request(large).toByteArray();
+    byte[] largeBody = largerThanInline().toByteArray();
 
     send(post("application/x-protobuf", request(record("small")).toByteArray()).build());
     send(post("application/x-protobuf", largeBody).build());

@@ -12,6 +12,7 @@ import io.opentelemetry.proto.resource.v1.Resource;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 
 /** Requests and a fixed clock shared by the receiver tests. */
 final class OtlpRequests {
@@ -50,5 +51,12 @@ final class OtlpRequests {
                                 .setValue(AnyValue.newBuilder().setStringValue("checkout"))))
                 .addScopeLogs(scope))
         .build();
+  }
+
+  /** A valid request larger than {@link RequestWorkers#INLINE_MAX_BYTES}: decoded on a worker. */
+  static ExportLogsServiceRequest largerThanInline() {
+    LogRecord[] records = new LogRecord[RequestWorkers.INLINE_MAX_BYTES / 1024 + 1];
+    Arrays.fill(records, record("x".repeat(1024)));
+    return request(records);
   }
 }
