@@ -1,17 +1,23 @@
 package io.loghaul.loadtest;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * What a benchmark ran on: cores, memory, CPU model, JDK and OS, read from the JVM and from {@code
- * /proc} (fields that cannot be read are left out). Every result file carries it.
+ * /proc} (fields that cannot be read are left out), and whether the kernel's DAMON monitors memory
+ * (its sampling stalls every process on the machine at each interval: BENCHMARKS.md, "What stalls
+ * the request path"). Every result file carries it.
  */
 public final class Machine {
+  static final Path DAMON_ADMIN = Path.of("/sys/kernel/mm/damon/admin");
+
   private Machine() {}
 
   /** The machine as an ordered map, ready for JSON. */
@@ -40,7 +46,40 @@ public final class Machine {
             + System.getProperty("os.version")
             + " "
             + System.getProperty("os.arch"));
+    List<Map<String, Object>> damon = damon(DAMON_ADMIN);
+    if (!damon.isEmpty()) {
+      m.put("damon", damon);
+    }
     return m;
+  }
+
+  /**
+   * The running DAMON monitors under {@code admin} (sysfs {@code /sys/kernel/mm/damon/admin}): for
+   * each kdamond that is on, its operations ({@code paddr}: all physical memory, {@code vaddr}:
+   * chosen processes) and sampling interval. Empty when there is none or it cannot be read.
+   */
+  static List<Map<String, Object>> damon(Path admin) {
+    List<Map<String, Object>> on = new ArrayList<>();
+    Path kdamonds = admin.resolve("kdamonds");
+    for (int i = 0; Files.isDirectory(kdamonds.resolve(Integer.toString(i))); i++) {
+      Path kdamond = kdamonds.resolve(Integer.toString(i));
+      if (!"on".equals(firstLine(kdamond.resolve("state")))) {
+        continue;
+      }
+      Map<String, Object> d = new LinkedHashMap<>();
+      d.put("kdamond", i);
+      Path context = kdamond.resolve("contexts/0");
+      String operations = firstLine(context.resolve("operations"));
+      if (operations != null) {
+        d.put("operations", operations);
+      }
+      String sampleUs = firstLine(context.resolve("monitoring_attrs/intervals/sample_us"));
+      if (sampleUs != null && sampleUs.matches("\\d+")) {
+        d.put("sample_interval_us", Long.parseLong(sampleUs));
+      }
+      on.add(d);
+    }
+    return on;
   }
 
   /** One line for report headers, e.g. {@code 2 cores, 23.4 GiB, Intel Xeon ..., JDK 25+36}. */
@@ -52,7 +91,20 @@ public final class Machine {
     if (m.get("cpu_model") != null) {
       sb.append(", ").append(m.get("cpu_model"));
     }
-    return sb.append(", ").append(m.get("jdk")).append(", ").append(m.get("os")).toString();
+    sb.append(", ").append(m.get("jdk")).append(", ").append(m.get("os"));
+    if (m.get("damon") instanceof List<?> damon) {
+      for (Object o : damon) {
+        Map<?, ?> d = (Map<?, ?>) o;
+        sb.append(", DAMON on (").append(d.get("operations"));
+        if (d.get("sample_interval_us") instanceof Number us) {
+          sb.append(", sampling every ")
+              .append(BigDecimal.valueOf(us.longValue(), 3).stripTrailingZeros().toPlainString())
+              .append(" ms");
+        }
+        sb.append(')');
+      }
+    }
+    return sb.toString();
   }
 
   private static Long memInfoBytes(String key) {
@@ -72,6 +124,11 @@ public final class Machine {
       }
     }
     return null;
+  }
+
+  private static String firstLine(Path p) {
+    List<String> lines = lines(p);
+    return lines.isEmpty() ? null : lines.get(0).trim();
   }
 
   private static List<String> lines(Path p) {

@@ -318,6 +318,13 @@ final class OtlpSuite {
       throws Exception {
     Files.createDirectories(dir);
     Map<String, Object> machine = Machine.describe();
+    if (machine.containsKey("damon")) {
+      System.out.println(
+          "note: the kernel's DAMON is monitoring memory ("
+              + machine.get("damon")
+              + "); each sampling round stalls the machine and shows in the tail"
+              + " (BENCHMARKS.md, \"What stalls the request path\")");
+    }
     int records = recordsPerRequest.get(i);
     double rate = rates.get(i);
     ExportLogsServiceRequest request =
