@@ -69,11 +69,25 @@ class OtlpLoadGeneratorTest {
     assertThat(o.sent()).isEqualTo(300);
     assertThat(o.measuredSent()).isEqualTo(200);
     assertThat(o.latencyNanos().getTotalCount()).isEqualTo(200);
+    assertThat(o.measuredCompleted()).isEqualTo(200);
     assertThat(received.get()).isEqualTo(303);
     assertThat(o.statuses()).containsOnlyKeys("OK", "UNAVAILABLE");
     assertThat(o.statuses().get("OK") + o.statuses().get("UNAVAILABLE")).isEqualTo(303);
     assertThat(o.statuses().get("UNAVAILABLE")).isEqualTo(60);
     assertThat(o.connectionsOpened()).isEqualTo(3);
+  }
+
+  @Test
+  void aRequestBelongsToTheMeasuredPhaseFromItsFirstNanosecondOn() {
+    long from = 1_000_000_000L;
+    assertThat(OtlpLoadGenerator.phase(from - 1, from)).isZero();
+    assertThat(OtlpLoadGenerator.phase(0, from)).isZero();
+    assertThat(OtlpLoadGenerator.phase(from, from)).isOne();
+    assertThat(OtlpLoadGenerator.phase(from + 1, from)).isOne();
+    assertThat(OtlpLoadGenerator.phase(Long.MAX_VALUE / 2, from)).isOne();
+    // System.nanoTime() may be negative
+    assertThat(OtlpLoadGenerator.phase(-5, -4)).isZero();
+    assertThat(OtlpLoadGenerator.phase(-4, -4)).isOne();
   }
 
   @Test
