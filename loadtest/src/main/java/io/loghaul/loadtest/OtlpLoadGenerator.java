@@ -220,7 +220,7 @@ final class OtlpLoadGenerator implements AutoCloseable {
    * branch on the phase is never taken during the warmup, so the JIT compiles the loop without it
    * and, when the measured phase starts, throws the compiled loop away ("unstable_if"
    * deoptimization). The loop then ran interpreted and fell behind: the first 100–200 ms of every
-   * measured window were slow, up to a third of a run's requests over 20 ms.
+   * measured window were slow, up to a third of the requests a run saw over 20 ms.
    */
   static int phase(long intendedNanos, long measureFromNanos) {
     return (int) ((measureFromNanos - 1 - intendedNanos) >>> 63);
