@@ -14,7 +14,11 @@ import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
+import io.netty.channel.EventLoop;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
@@ -28,11 +32,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.LockSupport;
 import javax.net.ssl.SSLException;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -45,10 +47,16 @@ import org.HdrHistogram.Recorder;
  * omission corrected); requests that could not even start because all streams were busy count from
  * their intended time too.
  *
- * <p>One sender thread paces the requests; responses arrive on gRPC's threads and are recorded in a
- * {@link Recorder}. Requests before the warmup ends are recorded apart and left out of the outcome.
+ * <p>One thread does all of it: a Netty event loop runs every connection's I/O, paces the requests
+ * (a timer for the next intended send time) and records the responses in a {@link Recorder}. The
+ * generator shares the machine with the server it measures; on one thread it needs no hand-off
+ * between a sending thread and the I/O threads (a wake-up per request) and leaves the other cores
+ * to the server. Requests before the warmup ends are recorded apart and left out of the outcome.
  */
 final class OtlpLoadGenerator implements AutoCloseable {
+  private final NioEventLoopGroup loopGroup =
+      new NioEventLoopGroup(1, new DefaultThreadFactory("otlp-load-generator", true));
+  private final EventLoop loop = loopGroup.next();
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final List<LogsServiceGrpc.LogsServiceStub> stubs = new ArrayList<>();
 
@@ -95,9 +103,10 @@ final class OtlpLoadGenerator implements AutoCloseable {
           NettyChannelBuilder.forAddress(host, port)
               .maxInboundMessageSize(16 << 20)
               .flowControlWindow(1 << 20)
-              // the callbacks only record a latency and release a permit: run them on the event
-              // loop instead of handing each one to another thread, so the generator leaves the
-              // cores to the server
+              .eventLoopGroup(loopGroup)
+              .channelType(NioSocketChannel.class)
+              // the callbacks only record a latency and free a stream: run them on the event loop
+              // instead of handing each one to another thread
               .directExecutor();
       if (tls == null) {
         b.usePlaintext();
@@ -166,52 +175,129 @@ final class OtlpLoadGenerator implements AutoCloseable {
       long warmupNanos,
       long durationNanos)
       throws InterruptedException {
-    Semaphore streams = new Semaphore(concurrency);
-    byte[] body = request.toByteArray();
-    double periodNanos = 1e9 / rate;
     long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
     long measureFrom = start + warmupNanos;
-    long end = measureFrom + durationNanos;
     // index 0: the warmup, 1: the measured phase (see phase())
     Phase[] phases = {
       new Phase(new Recorder(HIGHEST_NANOS, 3), new LatencyTimeline(start, warmupNanos)),
       new Phase(recorder, new LatencyTimeline(measureFrom, durationNanos))
     };
-    long sent = 0;
-    long measuredSent = 0;
-    for (long i = 0; ; i++) {
-      long intended = start + (long) (i * periodNanos);
-      if (intended >= end) {
-        break;
-      }
-      long wait = intended - System.nanoTime();
-      if (wait > 0) {
-        LockSupport.parkNanos(wait);
-      }
-      streams.acquire();
-      int phase = phase(intended, measureFrom);
-      ManagedChannel channel = channels.get((int) (i % channels.size()));
-      CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS);
-      ClientCalls.asyncUnaryCall(
-          channel.newCall(EXPORT_BYTES, options),
-          body,
-          new TimedObserver(intended, phases[phase], streams));
-      sent++;
-      measuredSent += phase;
-    }
+    Pacer pacer =
+        new Pacer(
+            request.toByteArray(),
+            1e9 / rate,
+            concurrency,
+            start,
+            measureFrom,
+            measureFrom + durationNanos,
+            phases);
+    loop.schedule(pacer, start - System.nanoTime(), TimeUnit.NANOSECONDS);
     // stragglers: wait for every stream to come back
-    streams.tryAcquire(concurrency, 30, TimeUnit.SECONDS);
+    if (!pacer.finished.await(
+        durationNanos + warmupNanos + TimeUnit.SECONDS.toNanos(90), TimeUnit.NANOSECONDS)) {
+      throw new IllegalStateException("the load generator did not finish (stalled event loop?)");
+    }
+    pacer.streamsBack.await(30, TimeUnit.SECONDS);
     Map<String, Long> counts = new TreeMap<>();
     statuses.forEach((k, v) -> counts.put(k, v.sum()));
     return new Outcome(
         recorder.getIntervalHistogram(),
         phases[1].timeline(),
-        sent,
-        measuredSent,
+        pacer.sent,
+        pacer.measuredSent,
         durationNanos / 1e9,
         phases[1].completed().sum(),
         counts,
         readyTransitions.get());
+  }
+
+  /**
+   * The open-loop sender, on the event loop: each run sends every request whose intended time has
+   * come, as long as a stream is free, then sets a timer for the next one. When all {@code
+   * concurrency} streams are busy it stops until a response frees one; the requests it could not
+   * send in time count from their intended time all the same. Every field is touched on the event
+   * loop only, except the latches and the counts read after {@link #finished}.
+   */
+  private final class Pacer implements Runnable {
+    private final byte[] body;
+    private final double periodNanos;
+    private final int concurrency;
+    private final long start;
+    private final long measureFrom;
+    private final long end;
+    private final Phase[] phases;
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private final CountDownLatch streamsBack = new CountDownLatch(1);
+    private long next;
+    private int inFlight;
+    private boolean waitingForStream;
+    private boolean done;
+    private long sent;
+    private long measuredSent;
+
+    Pacer(
+        byte[] body,
+        double periodNanos,
+        int concurrency,
+        long start,
+        long measureFrom,
+        long end,
+        Phase[] phases) {
+      this.body = body;
+      this.periodNanos = periodNanos;
+      this.concurrency = concurrency;
+      this.start = start;
+      this.measureFrom = measureFrom;
+      this.end = end;
+      this.phases = phases;
+    }
+
+    @Override
+    public void run() {
+      long now = System.nanoTime();
+      while (true) {
+        long intended = start + (long) (next * periodNanos);
+        if (intended >= end) {
+          done = true;
+          finished.countDown();
+          if (inFlight == 0) {
+            streamsBack.countDown();
+          }
+          return;
+        }
+        if (intended - now > 0) {
+          loop.schedule(this, intended - now, TimeUnit.NANOSECONDS);
+          return;
+        }
+        if (inFlight == concurrency) {
+          waitingForStream = true;
+          return;
+        }
+        int phase = phase(intended, measureFrom);
+        ManagedChannel channel = channels.get((int) (next % channels.size()));
+        CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS);
+        inFlight++;
+        ClientCalls.asyncUnaryCall(
+            channel.newCall(EXPORT_BYTES, options),
+            body,
+            new TimedObserver(intended, phases[phase], this));
+        next++;
+        sent++;
+        measuredSent += phase;
+        now = System.nanoTime();
+      }
+    }
+
+    /** A response (or failure) freed a stream; on the event loop. */
+    void streamBack() {
+      inFlight--;
+      if (waitingForStream) {
+        waitingForStream = false;
+        run();
+      } else if (done && inFlight == 0) {
+        streamsBack.countDown();
+      }
+    }
   }
 
   /**
@@ -237,13 +323,13 @@ final class OtlpLoadGenerator implements AutoCloseable {
   private final class TimedObserver extends Observer {
     private final long intended;
     private final Phase phase;
-    private final Semaphore streams;
+    private final Pacer pacer;
 
-    TimedObserver(long intended, Phase phase, Semaphore streams) {
+    TimedObserver(long intended, Phase phase, Pacer pacer) {
       super(null);
       this.intended = intended;
       this.phase = phase;
-      this.streams = streams;
+      this.pacer = pacer;
     }
 
     @Override
@@ -254,7 +340,11 @@ final class OtlpLoadGenerator implements AutoCloseable {
       phase.completed().increment();
       super.finished(status);
       // last: run() reads the counts once every stream is back
-      streams.release();
+      if (loop.inEventLoop()) {
+        pacer.streamBack();
+      } else {
+        loop.execute(pacer::streamBack);
+      }
     }
   }
 
@@ -326,5 +416,6 @@ final class OtlpLoadGenerator implements AutoCloseable {
         ch.shutdownNow();
       }
     }
+    loopGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
   }
 }

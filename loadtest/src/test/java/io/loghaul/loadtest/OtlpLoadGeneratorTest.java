@@ -9,6 +9,8 @@ import io.grpc.stub.StreamObserver;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -75,6 +77,62 @@ class OtlpLoadGeneratorTest {
     assertThat(o.statuses().get("OK") + o.statuses().get("UNAVAILABLE")).isEqualTo(303);
     assertThat(o.statuses().get("UNAVAILABLE")).isEqualTo(60);
     assertThat(o.connectionsOpened()).isEqualTo(3);
+  }
+
+  @Test
+  void neverHasMoreStreamsInFlightThanAskedAndChargesTheWaitToTheRequests() throws Exception {
+    AtomicInteger inFlight = new AtomicInteger();
+    AtomicInteger maxInFlight = new AtomicInteger();
+    AtomicInteger answered = new AtomicInteger();
+    ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
+    Server slow =
+        NettyServerBuilder.forPort(0)
+            .addService(
+                new LogsServiceGrpc.LogsServiceImplBase() {
+                  @Override
+                  public void export(
+                      ExportLogsServiceRequest request,
+                      StreamObserver<ExportLogsServiceResponse> reply) {
+                    maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                    later.schedule(
+                        () -> {
+                          inFlight.decrementAndGet();
+                          answered.incrementAndGet();
+                          reply.onNext(ExportLogsServiceResponse.getDefaultInstance());
+                          reply.onCompleted();
+                        },
+                        50,
+                        TimeUnit.MILLISECONDS);
+                  }
+                })
+            .build()
+            .start();
+    ExportLogsServiceRequest request =
+        OtlpRequests.build(1, 1, 200, System.currentTimeMillis() * 1_000_000L);
+    OtlpLoadGenerator.Outcome o;
+    try (OtlpLoadGenerator gen = new OtlpLoadGenerator("127.0.0.1", slow.getPort(), 3)) {
+      // 1000/s for 0.3 s over 4 streams answered after 50 ms each: at most 80/s get through, so
+      // the 300 requests take at least 3.75 s and most are sent long after their time
+      o =
+          gen.run(
+              request,
+              1000,
+              4,
+              TimeUnit.MILLISECONDS.toNanos(100),
+              TimeUnit.MILLISECONDS.toNanos(200));
+    } finally {
+      slow.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+      later.shutdownNow();
+    }
+    assertThat(o.sent()).isEqualTo(300);
+    assertThat(o.measuredSent()).isEqualTo(200);
+    assertThat(o.measuredCompleted()).isEqualTo(200);
+    assertThat(answered.get()).isEqualTo(300);
+    assertThat(o.statuses()).containsOnlyKeys("OK");
+    assertThat(maxInFlight.get()).isEqualTo(4);
+    // the last request was meant for 0.3 s and could not be answered before 3.75 s: its latency
+    // counts from its intended time, not from when a stream was free to send it
+    assertThat(o.latencyNanos().getMaxValue()).isGreaterThan(TimeUnit.SECONDS.toNanos(3));
   }
 
   @Test
