@@ -180,6 +180,7 @@ public final class ConfigLoader {
 
   static LoghaulConfig build(Values v, long batchMaxBytes) throws ConfigException {
     checkEmbeddedAllowed(v);
+    checkEmbeddedKafkaDataDir(v);
     String password = password(v);
     checkPortsDistinct(v);
     LoghaulConfig.Kafka kafka =
@@ -300,6 +301,25 @@ public final class ConfigLoader {
             + "=false; set "
             + EMBEDDED_ALLOWED.name()
             + "=true to run an embedded Kafka broker and a managed ClickHouse instead)");
+  }
+
+  /**
+   * The embedded broker keeps its log under {@code data.dir}, and Kafka reads {@code log.dirs} as a
+   * comma-separated list: a comma in the path would scatter the log over other, partly relative,
+   * directories.
+   */
+  private static void checkEmbeddedKafkaDataDir(Values v) throws ConfigException {
+    String dir = v.get(DATA_DIR).toAbsolutePath().normalize().toString();
+    if (v.get(KAFKA_BOOTSTRAP) == null && dir.indexOf(',') >= 0) {
+      throw new ConfigException(
+          DATA_DIR.name(),
+          DATA_DIR.name()
+              + ": "
+              + v.get(DATA_DIR)
+              + " (expected: a path without ',' while Kafka is embedded, i.e. "
+              + KAFKA_BOOTSTRAP.name()
+              + " is unset: the broker reads its log directories as a comma-separated list)");
+    }
   }
 
   /**

@@ -553,6 +553,18 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void refusesADataDirWithACommaOnlyWhileKafkaIsEmbedded() throws Exception {
+    assertThatThrownBy(() -> load(List.of("--data.dir=/tmp/a,b"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(
+            "data.dir: /tmp/a,b (expected: a path without ',' while Kafka is embedded")
+        .extracting(e -> ((ConfigException) e).key())
+        .isEqualTo("data.dir");
+    assertThat(load(List.of("--data.dir=/tmp/a,b", "--kafka.bootstrap=k:9092"), Map.of()).dataDir())
+        .isEqualTo(Path.of("/tmp/a,b"));
+  }
+
+  @Test
   void acceptsExternalServersWhenEmbeddedIsNotAllowed() throws Exception {
     LoghaulConfig config =
         load(

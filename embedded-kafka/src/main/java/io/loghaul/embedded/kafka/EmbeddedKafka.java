@@ -90,6 +90,7 @@ public final class EmbeddedKafka implements AutoCloseable {
    * on {@code 127.0.0.1:port}. Blocks until the broker answers an admin client.
    *
    * @throws IllegalStateException if the broker does not start or become ready in time
+   * @throws IllegalArgumentException if the data directory's path has a comma in it
    * @throws UncheckedIOException if the data directory cannot be prepared
    */
   public static EmbeddedKafka start(Path dataDir, int port) {
@@ -137,6 +138,13 @@ public final class EmbeddedKafka implements AutoCloseable {
       checkFree(controllerPort);
     }
     Path dir = dataDir.toAbsolutePath().normalize();
+    if (dir.toString().indexOf(',') >= 0) {
+      // log.dirs is a comma-separated list: the broker would write into the pieces, some relative
+      throw new IllegalArgumentException(
+          "dataDir: "
+              + dir
+              + " (expected: a path without ',', which Kafka's log.dirs reads as a list)");
+    }
     EmbeddedKafka kafka =
         new EmbeddedKafka(dir, port, controllerPort == -1 ? freePort() : controllerPort, overrides);
     try {
