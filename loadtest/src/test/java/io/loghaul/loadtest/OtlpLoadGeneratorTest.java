@@ -9,15 +9,20 @@ import io.grpc.stub.StreamObserver;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
+import java.io.IOException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The generator against a tiny in-process LogsService that fails every fifth request. */
+/**
+ * The generator against tiny in-process LogsServices: one that fails every fifth request, one that
+ * answers each request only after 50 ms.
+ */
 class OtlpLoadGeneratorTest {
   private final AtomicInteger received = new AtomicInteger();
   private Server server;
@@ -25,23 +30,36 @@ class OtlpLoadGeneratorTest {
   @BeforeEach
   void startServer() throws Exception {
     server =
-        NettyServerBuilder.forPort(0)
-            .addService(
-                new LogsServiceGrpc.LogsServiceImplBase() {
-                  @Override
-                  public void export(
-                      ExportLogsServiceRequest request,
-                      StreamObserver<ExportLogsServiceResponse> reply) {
-                    if (received.incrementAndGet() % 5 == 0) {
-                      reply.onError(Status.UNAVAILABLE.asRuntimeException());
-                      return;
-                    }
-                    reply.onNext(ExportLogsServiceResponse.getDefaultInstance());
-                    reply.onCompleted();
-                  }
-                })
-            .build()
-            .start();
+        logsServer(
+            reply -> {
+              if (received.incrementAndGet() % 5 == 0) {
+                reply.onError(Status.UNAVAILABLE.asRuntimeException());
+                return;
+              }
+              ok(reply);
+            });
+  }
+
+  /** A LogsService on a free port whose {@code export} calls {@code handler} with the reply. */
+  private static Server logsServer(Consumer<StreamObserver<ExportLogsServiceResponse>> handler)
+      throws IOException {
+    return NettyServerBuilder.forPort(0)
+        .addService(
+            new LogsServiceGrpc.LogsServiceImplBase() {
+              @Override
+              public void export(
+                  ExportLogsServiceRequest request,
+                  StreamObserver<ExportLogsServiceResponse> reply) {
+                handler.accept(reply);
+              }
+            })
+        .build()
+        .start();
+  }
+
+  private static void ok(StreamObserver<ExportLogsServiceResponse> reply) {
+    reply.onNext(ExportLogsServiceResponse.getDefaultInstance());
+    reply.onCompleted();
   }
 
   @AfterEach
@@ -86,27 +104,18 @@ class OtlpLoadGeneratorTest {
     AtomicInteger answered = new AtomicInteger();
     ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
     Server slow =
-        NettyServerBuilder.forPort(0)
-            .addService(
-                new LogsServiceGrpc.LogsServiceImplBase() {
-                  @Override
-                  public void export(
-                      ExportLogsServiceRequest request,
-                      StreamObserver<ExportLogsServiceResponse> reply) {
-                    maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-                    later.schedule(
-                        () -> {
-                          inFlight.decrementAndGet();
-                          answered.incrementAndGet();
-                          reply.onNext(ExportLogsServiceResponse.getDefaultInstance());
-                          reply.onCompleted();
-                        },
-                        50,
-                        TimeUnit.MILLISECONDS);
-                  }
-                })
-            .build()
-            .start();
+        logsServer(
+            reply -> {
+              maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+              later.schedule(
+                  () -> {
+                    inFlight.decrementAndGet();
+                    answered.incrementAndGet();
+                    ok(reply);
+                  },
+                  50,
+                  TimeUnit.MILLISECONDS);
+            });
     ExportLogsServiceRequest request =
         OtlpRequests.build(1, 1, 200, System.currentTimeMillis() * 1_000_000L);
     OtlpLoadGenerator.Outcome o;
