@@ -203,7 +203,7 @@ final class OtlpLoadGenerator implements AutoCloseable {
     return new Outcome(
         recorder.getIntervalHistogram(),
         phases[1].timeline(),
-        pacer.sent,
+        pacer.next,
         pacer.measuredSent,
         durationNanos / 1e9,
         phases[1].completed().sum(),
@@ -228,11 +228,13 @@ final class OtlpLoadGenerator implements AutoCloseable {
     private final Phase[] phases;
     private final CountDownLatch finished = new CountDownLatch(1);
     private final CountDownLatch streamsBack = new CountDownLatch(1);
+
+    /** The index of the next request to send, so also the number sent so far. */
     private long next;
+
     private int inFlight;
     private boolean waitingForStream;
     private boolean done;
-    private long sent;
     private long measuredSent;
 
     Pacer(
@@ -282,7 +284,6 @@ final class OtlpLoadGenerator implements AutoCloseable {
             body,
             new TimedObserver(intended, phases[phase], this));
         next++;
-        sent++;
         measuredSent += phase;
         now = System.nanoTime();
       }
