@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -71,6 +72,10 @@ final class CompareSuite {
   static final String DEFAULT_LOGHAUL_CONFIGS = "default";
 
   static final int TOO_LARGE_BYTES = 70_000;
+
+  /** system.part_log's event type of a merge. */
+  private static final String MERGE_PARTS = "MERGE_PARTS";
+
   static final String LEVEL_ENUM =
       "Enum8('TRACE' = 1, 'DEBUG' = 2, 'INFO' = 3, 'WARN' = 4, 'ERROR' = 5, 'FATAL' = 6)";
 
@@ -745,11 +750,45 @@ final class CompareSuite {
   /**
    * What ClickHouse did with a finished trial's table (parts written by INSERTs, merges and the
    * rows they rewrote, from system.part_log), then waits for its background merges to end and drops
-   * it, so that the next trial's CPU counters see none of this trial's work.
+   * it, so that the next trial's CPU counters see none of this trial's work. Merges that finish
+   * while it waits are reported apart ({@code MERGE_PARTS_AFTER_END}): the trial's CPU counters had
+   * stopped, so at most the part of them that ran before its end is counted.
    */
   static Map<String, Object> settle(ClickHouseHttpClient client, String table) throws Exception {
+    Map<String, Map<String, Long>> atEnd = partLog(client, table);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < deadline
+        && Long.parseLong(client.query("SELECT count() FROM system.merges").trim()) > 0) {
+      Thread.sleep(200);
+    }
+    Map<String, Long> mergedByNow = partLog(client, table).get(MERGE_PARTS);
+    client.query("DROP TABLE default." + table);
+    Map<String, Object> parts = new LinkedHashMap<>(atEnd);
+    mergesSince(atEnd.get(MERGE_PARTS), mergedByNow)
+        .ifPresent(m -> parts.put(MERGE_PARTS + "_AFTER_END", m));
+    return parts;
+  }
+
+  /**
+   * The merges of {@code mergedByNow} (part_log's totals: parts, rows, duration_ms) that {@code
+   * mergedBefore} (the same, earlier; null when there were none) did not have; empty if none.
+   */
+  static Optional<Map<String, Long>> mergesSince(
+      Map<String, Long> mergedBefore, Map<String, Long> mergedByNow) {
+    if (mergedByNow == null || mergedByNow.equals(mergedBefore)) {
+      return Optional.empty();
+    }
+    Map<String, Long> since = new LinkedHashMap<>();
+    mergedByNow.forEach(
+        (k, v) -> since.put(k, v - (mergedBefore == null ? 0 : mergedBefore.getOrDefault(k, 0L))));
+    return Optional.of(since);
+  }
+
+  /** The table's part_log so far by event type: parts, rows, duration_ms. */
+  private static Map<String, Map<String, Long>> partLog(ClickHouseHttpClient client, String table)
+      throws Exception {
     client.query("SYSTEM FLUSH LOGS");
-    Map<String, Object> parts = new LinkedHashMap<>();
+    Map<String, Map<String, Long>> parts = new LinkedHashMap<>();
     String rows =
         client.query(
             "SELECT event_type, count(), sum(rows), sum(duration_ms) FROM system.part_log"
@@ -759,24 +798,14 @@ final class CompareSuite {
     for (String line : rows.split("\n")) {
       String[] f = line.split("\t");
       if (f.length == 4) {
-        // event_type is an Enum: NewPart, MergeParts, ...
-        parts.put(
-            f[0],
-            Map.of(
-                "parts",
-                Long.parseLong(f[1]),
-                "rows",
-                Long.parseLong(f[2]),
-                "duration_ms",
-                Long.parseLong(f[3])));
+        // event_type is an Enum: NEW_PART, MERGE_PARTS, ...
+        Map<String, Long> of = new LinkedHashMap<>();
+        of.put("parts", Long.parseLong(f[1]));
+        of.put("rows", Long.parseLong(f[2]));
+        of.put("duration_ms", Long.parseLong(f[3]));
+        parts.put(f[0], of);
       }
     }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (System.nanoTime() < deadline
-        && Long.parseLong(client.query("SELECT count() FROM system.merges").trim()) > 0) {
-      Thread.sleep(200);
-    }
-    client.query("DROP TABLE default." + table);
     return parts;
   }
 
@@ -993,8 +1022,9 @@ final class CompareSuite {
     sb.append(
         String.format(
             Locale.ROOT,
-            "ClickHouse parts (system.part_log, new parts and merges until the trial's end"
-                + " plus its tail): loghaul %s; engine %s.%n%n",
+            "ClickHouse parts (system.part_log, new parts and merges until the trial's end;"
+                + " MERGE_PARTS_AFTER_END: merges that finished after it, their CPU not or only"
+                + " partly counted): loghaul %s; engine %s.%n%n",
             loghaul.get("parts"),
             engine.get("parts")));
     sb.append(
