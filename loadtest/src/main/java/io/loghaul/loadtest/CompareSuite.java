@@ -76,6 +76,9 @@ final class CompareSuite {
   /** system.part_log's event type of a merge. */
   private static final String MERGE_PARTS = "MERGE_PARTS";
 
+  /** The summary's name for merges that finished only after a trial's end. */
+  private static final String MERGES_AFTER_END = MERGE_PARTS + "_AFTER_END";
+
   static final String LEVEL_ENUM =
       "Enum8('TRACE' = 1, 'DEBUG' = 2, 'INFO' = 3, 'WARN' = 4, 'ERROR' = 5, 'FATAL' = 6)";
 
@@ -764,8 +767,7 @@ final class CompareSuite {
     Map<String, Long> mergedByNow = partLog(client, table).get(MERGE_PARTS);
     client.query("DROP TABLE default." + table);
     Map<String, Object> parts = new LinkedHashMap<>(atEnd);
-    mergesSince(atEnd.get(MERGE_PARTS), mergedByNow)
-        .ifPresent(m -> parts.put(MERGE_PARTS + "_AFTER_END", m));
+    mergesSince(atEnd.get(MERGE_PARTS), mergedByNow).ifPresent(m -> parts.put(MERGES_AFTER_END, m));
     return parts;
   }
 
@@ -1023,8 +1025,9 @@ final class CompareSuite {
         String.format(
             Locale.ROOT,
             "ClickHouse parts (system.part_log, new parts and merges until the trial's end;"
-                + " MERGE_PARTS_AFTER_END: merges that finished after it, their CPU not or only"
+                + " %s: merges that finished after it, their CPU not or only"
                 + " partly counted): loghaul %s; engine %s.%n%n",
+            MERGES_AFTER_END,
             loghaul.get("parts"),
             engine.get("parts")));
     sb.append(
